@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs everything tributary needs to build and test, from Debian bookworm
+# packages only. Run as root on a fresh machine; safe to run again.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config ca-certificates openssl python3 procps curl
+  libcaf-dev libssl-dev liblz4-dev libyaml-cpp-dev nlohmann-json3-dev
+  doctest-dev libcli11-dev libhttp-parser-dev libsqlite3-dev libzstd-dev
+  libbenchmark-dev clang
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

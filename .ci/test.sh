@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite: install, release build + every ctest (unit, actor,
+# integration against a real Netdata 1.37.1), an ASan+UBSan build running the
+# unit and actor tests, and short libFuzzer runs of every fuzz target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+start=$(date +%s)
+stage() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
+
+stage "install dependencies"
+bash .ci/install-deps.sh
+bash tests/harness/ndpeer.sh install
+
+stage "release build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_ENABLE_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+
+stage "tests (release)"
+ctest --test-dir build --output-on-failure -j"$jobs" -LE integration
+ctest --test-dir build --output-on-failure -L integration
+
+stage "sanitizer build (ASan+UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_ENABLE_ASAN=ON \
+  -DTRIBUTARY_ENABLE_UBSAN=ON >/dev/null
+cmake --build build-asan -j"$jobs" --target protocol_tests config_tests storage_tests actors_tests
+stage "tests (ASan+UBSan)"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE integration
+
+stage "fuzz build (clang, libFuzzer)"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DTRIBUTARY_ONLY_LOWER_LAYERS=ON -DTRIBUTARY_ENABLE_TESTS=OFF \
+  -DTRIBUTARY_ENABLE_FUZZERS=ON -DTRIBUTARY_ENABLE_ASAN=ON >/dev/null
+cmake --build build-fuzz -j"$jobs"
+stage "fuzz runs"
+bash tests/fuzz/run.sh build-fuzz "${FUZZ_RUNS:-20000}"
+
+stage "done"

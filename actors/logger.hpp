@@ -1,0 +1,91 @@
+#pragma once
+
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace tributary {
+
+/// Severity of a log line, most severe first.
+enum class log_level { error, warning, info, debug };
+
+/// Parses "error", "warning", "info" or "debug"; returns false otherwise.
+bool parse_log_level(std::string_view text, log_level& out);
+
+/// Writes log lines to stderr and, once `open_file` succeeded, to a file
+/// (Netdata's `error.log` in the log directory). Debian's CAF is built with
+/// its logger compiled out, so we keep our own. Thread-safe; one instance is
+/// owned by the daemon's main and handed to the actor system config.
+class logger {
+public:
+  logger() = default;
+  ~logger();
+  logger(const logger&) = delete;
+  logger& operator=(const logger&) = delete;
+
+  /// Appends to `path` from now on. Returns false and keeps logging to stderr
+  /// only if the file cannot be opened.
+  bool open_file(const std::string& path);
+
+  /// Lines above this level are dropped.
+  void level(log_level x) {
+    level_ = x;
+  }
+
+  log_level level() const {
+    return level_;
+  }
+
+  bool enabled(log_level x) const {
+    return x <= level_;
+  }
+
+  /// Sends stderr output nowhere (tests that only read the file).
+  void quiet(bool x) {
+    quiet_ = x;
+  }
+
+  /// Writes one line: "2026-11-25 20:00:00: tributary LEVEL : WHO : TEXT".
+  /// `who` names the peer or actor, as Netdata puts the thread/peer first.
+  void write(log_level lvl, std::string_view who, std::string_view text);
+
+private:
+  std::mutex mtx_;
+  std::FILE* file_ = nullptr;
+  log_level level_ = log_level::info;
+  bool quiet_ = false;
+};
+
+namespace detail {
+
+inline void append_all(std::ostringstream&) {
+  // nop
+}
+
+template <class T, class... Ts>
+void append_all(std::ostringstream& os, const T& x, const Ts&... xs) {
+  os << x;
+  append_all(os, xs...);
+}
+
+} // namespace detail
+
+/// Concatenates the arguments with operator<< and writes them as one line.
+template <class... Ts>
+void log(logger& lg, log_level lvl, std::string_view who, const Ts&... xs) {
+  if (!lg.enabled(lvl))
+    return;
+  std::ostringstream os;
+  detail::append_all(os, xs...);
+  lg.write(lvl, who, os.str());
+}
+
+} // namespace tributary
+
+#define TRIBUTARY_LOG_IMPL(lg, lvl, who, ...)                                  \
+  ::tributary::log(lg, ::tributary::log_level::lvl, who, __VA_ARGS__)
+#define TRIBUTARY_ERROR(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, error, who, __VA_ARGS__)
+#define TRIBUTARY_WARN(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, warning, who, __VA_ARGS__)
+#define TRIBUTARY_INFO(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, info, who, __VA_ARGS__)
+#define TRIBUTARY_DEBUG(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, debug, who, __VA_ARGS__)

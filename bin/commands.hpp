@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tributary::cli {
+
+/// Options of `tributary decode`.
+struct decode_options {
+  std::string file;
+  /// "auto", "lz4" or "plain".
+  std::string mode = "auto";
+};
+
+/// Options of `tributary check-config`.
+struct check_config_options {
+  /// Directory holding netdata.conf and stream.conf (Netdata's layout).
+  std::string config_dir;
+  /// A YAML file holding the same settings.
+  std::string yaml_file;
+};
+
+/// Prints the command lines of a captured stream; returns the exit code.
+int decode(const decode_options& opts);
+
+/// Validates a configuration and prints `file:line: message` for each
+/// problem; returns 0 for a clean configuration, 1 otherwise.
+int check_config(const check_config_options& opts);
+
+} // namespace tributary::cli
