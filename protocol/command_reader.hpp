@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "protocol/commands.hpp"
+#include "protocol/error.hpp"
+
+namespace tributary::protocol {
+
+/// Turns lines (from a `line_splitter`) into commands, handling the one
+/// multi-line construct: after `FUNCTION_RESULT_BEGIN` every line is payload,
+/// kept verbatim, until a line whose first word is `FUNCTION_RESULT_END`;
+/// the reader then yields one `function_result`. Empty lines outside a
+/// payload are skipped.
+class command_reader {
+public:
+  /// Outcome of `consume()`.
+  enum class status {
+    /// `cmd` holds a command.
+    ready,
+    /// The line was consumed (payload, blank line); nothing to yield yet.
+    more,
+    /// The line is bad; see the error.
+    failed,
+  };
+
+  explicit command_reader(direction dir = direction::to_parent)
+    : dir_(dir) {
+    // nop
+  }
+
+  /// Consumes one line (without its `\n`). On `status::ready`, `cmd` holds
+  /// the command; on `status::failed`, `err` holds the error.
+  status consume(std::string_view line, command& cmd, error& err);
+
+  /// True while inside a function result payload.
+  bool in_payload() const noexcept {
+    return in_payload_;
+  }
+
+  /// Forgets any partial function result.
+  void reset() noexcept {
+    in_payload_ = false;
+    pending_ = function_result{};
+  }
+
+private:
+  direction dir_;
+  bool in_payload_ = false;
+  function_result pending_;
+};
+
+} // namespace tributary::protocol
