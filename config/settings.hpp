@@ -1,0 +1,314 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/defaults.hpp"
+#include "config/simple_pattern.hpp"
+
+namespace tributary::config {
+
+// -- enums ----------------------------------------------------------------------
+
+/// A Netdata memory mode (`[db] mode`, `memory mode`).
+enum class memory_mode : uint8_t { dbengine, ram, save, map, none, alloc };
+
+/// Parses a memory mode name (exact, lower case as Netdata compares). Netdata
+/// itself maps any unknown name to `save`; we report it instead.
+std::optional<memory_mode> parse_memory_mode(std::string_view name);
+
+/// Returns the Netdata name of `x`, e.g. "dbengine".
+std::string_view to_string(memory_mode x) noexcept;
+
+/// Health for a received host: three-valued (`health enabled by default`).
+enum class health_mode : uint8_t {
+  /// `no`: no alerts.
+  no,
+  /// `yes`: alerts always.
+  yes,
+  /// `auto` / `on demand`: alerts only while the child is connected.
+  automatic,
+};
+
+/// Parses `yes`, `no`, `auto` or `on demand` (case-sensitive, as 1.37.1's
+/// `appconfig_get_boolean_ondemand`).
+std::optional<health_mode> parse_health_mode(std::string_view x);
+
+/// Returns "yes", "no" or "auto".
+std::string_view to_string(health_mode x) noexcept;
+
+/// Parses a Netdata boolean: `yes`, `true`, `on`, `auto`, `on demand` are true,
+/// `no`, `false`, `off` are false (any case). Netdata reads every other word as
+/// false; we return nullopt so that it can be reported.
+std::optional<bool> parse_bool(std::string_view x);
+
+/// Parses a Netdata number like `strtoll(x, NULL, 0)` does (so `0x10` is 16
+/// and `010` is 8), but requires the whole value to be a number.
+std::optional<int64_t> parse_number(std::string_view x);
+
+// -- netdata.conf ----------------------------------------------------------------
+
+/// The netdata.conf settings tributary acts on.
+struct global_settings {
+  // [global]
+  /// [global] hostname; empty = the system's host name.
+  std::string hostname;
+  /// [global] run as user.
+  std::string run_as_user{defaults::run_as_user};
+
+  // [db] (legacy names in [global] are accepted)
+  /// [db] mode.
+  memory_mode mode = memory_mode::dbengine;
+  /// [db] retention: entries per dimension for ram/save/map/alloc.
+  int64_t history = defaults::history;
+  /// [db] update every, seconds.
+  int64_t update_every = defaults::update_every;
+  /// [db] enable replication.
+  bool enable_replication = defaults::enable_replication;
+  /// [db] seconds to replicate.
+  int64_t seconds_to_replicate = defaults::seconds_to_replicate;
+  /// [db] seconds per replication step.
+  int64_t seconds_per_replication_step = defaults::seconds_per_replication_step;
+  /// [db] replication threads.
+  int64_t replication_threads = defaults::replication_threads;
+  /// [db] cleanup orphan hosts after secs.
+  int64_t cleanup_orphan_hosts_after_secs
+    = defaults::cleanup_orphan_hosts_after_secs;
+  /// [db] cleanup obsolete charts after secs.
+  int64_t cleanup_obsolete_charts_after_secs
+    = defaults::cleanup_obsolete_charts_after_secs;
+  /// [db] dbengine page cache size MB.
+  int64_t dbengine_page_cache_size_mb = defaults::dbengine_page_cache_size_mb;
+  /// [db] dbengine disk space MB.
+  int64_t dbengine_disk_space_mb = defaults::dbengine_disk_space_mb;
+  /// [db] dbengine multihost disk space MB.
+  int64_t dbengine_multihost_disk_space_mb
+    = defaults::dbengine_multihost_disk_space_mb;
+
+  // [web]
+  /// [web] bind to: space-separated `[PROTOCOL:]IP[:PORT][=MODES][^SSL=...]`,
+  /// verbatim.
+  std::string bind_to{defaults::bind_to};
+  /// [web] default port.
+  int64_t default_port = defaults::default_port;
+  /// [web] allow connections from.
+  simple_pattern allow_connections_from;
+  /// [web] allow streaming from.
+  simple_pattern allow_streaming_from;
+  /// [web] accept a streaming request every seconds (0 = off).
+  int64_t accept_a_streaming_request_every_seconds
+    = defaults::accept_a_streaming_request_every_seconds;
+  /// [web] timeout for first request.
+  int64_t timeout_for_first_request = defaults::timeout_for_first_request;
+  /// [web] disconnect idle clients after seconds.
+  int64_t disconnect_idle_clients_after_seconds
+    = defaults::disconnect_idle_clients_after_seconds;
+  /// [web] ssl key; default `<config>/ssl/key.pem`.
+  std::string ssl_key;
+  /// [web] ssl certificate; default `<config>/ssl/cert.pem`.
+  std::string ssl_certificate;
+
+  // [directories] (legacy `... directory` names in [global] are accepted)
+  /// [directories] config.
+  std::string config_dir{defaults::config_dir};
+  /// [directories] stock config.
+  std::string stock_config_dir{defaults::stock_config_dir};
+  /// [directories] log.
+  std::string log_dir{defaults::log_dir};
+  /// [directories] cache.
+  std::string cache_dir{defaults::cache_dir};
+  /// [directories] lib.
+  std::string lib_dir{defaults::lib_dir};
+  /// [directories] web.
+  std::string web_dir{defaults::web_dir};
+  /// [directories] plugins.
+  std::string plugins_dir{defaults::plugins_dir};
+
+  // [registry]
+  /// [registry] enabled.
+  bool registry_enabled = defaults::registry_enabled;
+  /// [registry] netdata unique id file; default
+  /// `<lib>/registry/netdata.public.unique.id`.
+  std::string netdata_unique_id_file;
+
+  // [health]
+  /// [health] enabled: the default for received hosts.
+  bool health_enabled = defaults::health_enabled;
+
+  // [ml]
+  /// [ml] enabled.
+  bool ml_enabled = defaults::ml_enabled;
+  /// [ml] stream anomaly detection charts: ML charts bypass `send charts
+  /// matching` and are streamed iff this is on.
+  bool ml_stream_anomaly_detection_charts
+    = defaults::ml_stream_anomaly_detection_charts;
+
+  global_settings();
+};
+
+// -- stream.conf [stream] --------------------------------------------------------
+
+/// stream.conf [stream]: the sending side, plus defaults for received hosts.
+struct stream_settings {
+  /// enabled. Netdata turns it off when destination or api key is empty.
+  bool enabled = defaults::stream_enabled;
+  /// destination: `[PROTOCOL:]HOST[%IF][:PORT][:SSL]` entries separated by
+  /// spaces or commas. Cut at the first `:SSL` as 1.37.1 does (spec §1.1).
+  std::string destination;
+  /// True if the configured destination contained `:SSL` (TLS for all
+  /// streaming, 1.37.1 quirk).
+  bool force_ssl = false;
+  /// api key.
+  std::string api_key;
+  /// timeout seconds.
+  int64_t timeout_seconds = defaults::timeout_seconds;
+  /// default port.
+  int64_t default_port = defaults::stream_default_port;
+  /// send charts matching.
+  simple_pattern send_charts_matching;
+  /// buffer size bytes.
+  int64_t buffer_size_bytes = defaults::buffer_size_bytes;
+  /// reconnect delay seconds.
+  int64_t reconnect_delay_seconds = defaults::reconnect_delay_seconds;
+  /// initial clock resync iterations.
+  int64_t initial_clock_resync_iterations
+    = defaults::initial_clock_resync_iterations;
+  /// enable compression (sender, and the parent's global switch).
+  bool enable_compression = defaults::enable_compression;
+  /// ssl skip certificate verification.
+  bool ssl_skip_certificate_verification
+    = defaults::ssl_skip_certificate_verification;
+  /// CApath; empty = OpenSSL's default.
+  std::string ca_path;
+  /// CAfile; empty = none.
+  std::string ca_file;
+
+  stream_settings();
+};
+
+// -- stream.conf [API_KEY] / [MACHINE_GUID] ---------------------------------------
+
+/// The fields of a receiver section, for `receiver_settings::is_set`.
+enum class receiver_field : uint8_t {
+  type,
+  enabled,
+  allow_from,
+  update_every,
+  history,
+  memory_mode,
+  health_enabled,
+  postpone_alarms_on_connect_seconds,
+  proxy_enabled,
+  proxy_destination,
+  proxy_api_key,
+  proxy_send_charts_matching,
+  enable_compression,
+  enable_replication,
+  seconds_to_replicate,
+  seconds_per_replication_step,
+  host_tags,
+};
+
+/// The settings of one stream.conf `[API_KEY]` or `[MACHINE_GUID]` section,
+/// and, as returned by `resolve_receiver`, the effective settings for an
+/// incoming stream. In an `[API_KEY]` section several keys carry a `default `
+/// prefix (`default history`); in a `[MACHINE_GUID]` section they do not
+/// (`history`). Fields the section does not set hold the value inherited
+/// from the level above (globals for a key, globals for a GUID until
+/// `resolve_receiver` layers it over its key); `is_set` tells them apart.
+struct receiver_settings {
+  /// The section name: the API key or the machine GUID.
+  std::string name;
+  /// type: "api" or "machine"; empty if the section does not set it (then
+  /// it serves as either, as in Netdata).
+  std::string type;
+  /// enabled (API key default no, GUID default yes).
+  bool enabled = defaults::api_key_enabled;
+  /// allow from (default `*`); an empty pattern means "not checked".
+  simple_pattern allow_from;
+  /// update every (GUID only); nullopt = the child's own value.
+  std::optional<int64_t> update_every;
+  /// default history / history (at least 5).
+  int64_t history = defaults::history;
+  /// default memory mode / memory mode.
+  config::memory_mode memory_mode = memory_mode::dbengine;
+  /// health enabled by default / health enabled.
+  health_mode health_enabled = health_mode::yes;
+  /// default postpone alarms on connect seconds / postpone alarms on connect
+  /// seconds.
+  int64_t postpone_alarms_on_connect_seconds
+    = defaults::postpone_alarms_on_connect_seconds;
+  /// default proxy enabled / proxy enabled (default [stream] enabled).
+  bool proxy_enabled = defaults::stream_enabled;
+  /// default proxy destination / proxy destination.
+  std::string proxy_destination;
+  /// default proxy api key / proxy api key.
+  std::string proxy_api_key;
+  /// default proxy send charts matching / proxy send charts matching.
+  simple_pattern proxy_send_charts_matching;
+  /// enable compression; the effective value is also ANDed with
+  /// [stream] enable compression by `resolve_receiver`.
+  bool enable_compression = defaults::enable_compression;
+  /// enable replication.
+  bool enable_replication = defaults::enable_replication;
+  /// seconds to replicate.
+  int64_t seconds_to_replicate = defaults::seconds_to_replicate;
+  /// seconds per replication step.
+  int64_t seconds_per_replication_step = defaults::seconds_per_replication_step;
+  /// host tags (GUID only).
+  std::string host_tags;
+
+  /// Copied from netdata.conf [web] allow connections from (resolved only).
+  simple_pattern allow_connections_from;
+  /// Copied from netdata.conf [web] allow streaming from (resolved only).
+  simple_pattern allow_streaming_from;
+  /// Copied from netdata.conf [web] accept a streaming request every seconds
+  /// (resolved only; the limit is global, not per host).
+  int64_t accept_a_streaming_request_every_seconds
+    = defaults::accept_a_streaming_request_every_seconds;
+
+  /// Where the section starts (empty/0 for a resolved or default value).
+  std::string file;
+  /// 1-based line of the section header.
+  size_t line = 0;
+
+  /// True if the section sets `x` explicitly.
+  bool is_set(receiver_field x) const noexcept {
+    return (set_mask & (uint32_t{1} << static_cast<unsigned>(x))) != 0;
+  }
+
+  /// Marks `x` as set explicitly.
+  void mark_set(receiver_field x) noexcept {
+    set_mask |= uint32_t{1} << static_cast<unsigned>(x);
+  }
+
+  /// Bit i set = `receiver_field(i)` set explicitly.
+  uint32_t set_mask = 0;
+
+  receiver_settings();
+};
+
+// -- everything --------------------------------------------------------------------
+
+/// The typed configuration: netdata.conf + stream.conf (or the YAML file).
+struct settings {
+  /// netdata.conf.
+  global_settings global;
+  /// stream.conf [stream].
+  stream_settings stream;
+  /// stream.conf sections read as API keys (`type = api` or no type),
+  /// by section name. Unset fields hold the global defaults.
+  std::map<std::string, receiver_settings> api_keys;
+  /// stream.conf sections read as machine GUIDs (`type = machine` or no
+  /// type), by section name. Unset fields hold the global defaults.
+  std::map<std::string, receiver_settings> machine_guids;
+};
+
+/// The receiver defaults that apply below the globals of `cfg`: what an
+/// API key section inherits for each field it does not set (spec §7.1).
+receiver_settings receiver_defaults(const settings& cfg);
+
+} // namespace tributary::config
