@@ -1,0 +1,44 @@
+#include "storage/dimension_registry.hpp"
+
+namespace tributary::storage {
+
+dimension_handle dimension_registry::add(const dimension_info& info,
+                                         int default_ue, bool& is_new) {
+  auto copy = info;
+  if (copy.update_every < 1)
+    copy.update_every = default_ue < 1 ? 1 : default_ue;
+  auto i = index_.find(info.key);
+  if (i != index_.end()) {
+    is_new = false;
+    infos_[i->second] = std::move(copy);
+    return dimension_handle{i->second};
+  }
+  is_new = true;
+  auto id = static_cast<uint32_t>(infos_.size());
+  infos_.push_back(std::move(copy));
+  index_.emplace(info.key, id);
+  return dimension_handle{id};
+}
+
+dimension_handle dimension_registry::find(const dimension_key& key) const {
+  auto i = index_.find(key);
+  if (i == index_.end())
+    return dimension_handle{};
+  return dimension_handle{i->second};
+}
+
+const dimension_info* dimension_registry::info(dimension_handle h) const {
+  if (!h.valid() || h.id >= infos_.size())
+    return nullptr;
+  return &infos_[h.id];
+}
+
+std::vector<dimension_handle> dimension_registry::handles() const {
+  std::vector<dimension_handle> out;
+  out.reserve(infos_.size());
+  for (uint32_t i = 0; i < infos_.size(); ++i)
+    out.push_back(dimension_handle{i});
+  return out;
+}
+
+} // namespace tributary::storage

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "storage/sample.hpp"
+#include "storage/storage_number.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace tributary::storage {
+
+/// A fixed ring of `capacity` storage_number slots on an `update_every` grid:
+/// slot k (counting back from the newest) holds the point that ends at
+/// `last_time_s() − k × update_every`. The building block of the ram, save
+/// and map modes (Netdata keeps exactly this array per dimension).
+class dimension_ring {
+public:
+  /// Creates an empty ring. REQUIRES: `capacity > 0`, `update_every > 0`.
+  dimension_ring(size_t capacity, int update_every);
+
+  /// Stores `x`: later than the newest slot → advances (skipped slots become
+  /// gaps); within the held range → overwrites; older → dropped (returns
+  /// false). Times between grid points are rounded down onto the grid of the
+  /// newest point.
+  bool put(const sample& x);
+
+  /// Appends raw slots (oldest first) ending at `last_time_s`; used by
+  /// loading. Keeps at most `capacity()` of them.
+  void restore(const std::vector<storage_number>& slots, int64_t last_time_s);
+
+  /// Slots with `after_s <= time <= before_s`, oldest first.
+  std::vector<sample> range(int64_t after_s, int64_t before_s) const;
+
+  /// Raw slots, oldest first (for saving).
+  std::vector<storage_number> raw() const;
+
+  /// Oldest held time (0 if empty).
+  int64_t first_time_s() const noexcept;
+
+  /// Newest held time (0 if empty).
+  int64_t last_time_s() const noexcept {
+    return last_time_s_;
+  }
+
+  /// Held slot count.
+  size_t size() const noexcept {
+    return size_;
+  }
+
+  /// Slot count limit.
+  size_t capacity() const noexcept {
+    return slots_.size();
+  }
+
+  /// Seconds per slot.
+  int update_every() const noexcept {
+    return update_every_;
+  }
+
+  /// Drops all slots.
+  void clear() noexcept;
+
+private:
+  /// Index of the slot `back` steps before the newest.
+  size_t index(size_t back) const noexcept;
+
+  std::vector<storage_number> slots_;
+  int update_every_;
+  size_t head_ = 0; // index of the newest slot
+  size_t size_ = 0;
+  int64_t last_time_s_ = 0;
+};
+
+} // namespace tributary::storage

@@ -1,0 +1,70 @@
+#include "storage/engine.hpp"
+
+#include "storage/none_engine.hpp"
+#include "storage/ram_engine.hpp"
+
+#include <string>
+
+namespace tributary::storage {
+
+engine::~engine() {
+  // nop
+}
+
+size_t engine::append_row(const dimension_handle* hs, const sample* xs,
+                          size_t n) {
+  size_t stored = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (append(hs[i], xs[i]))
+      ++stored;
+  return stored;
+}
+
+std::vector<storage_point> engine::query_tier(dimension_handle h, size_t tier,
+                                              int64_t after_s,
+                                              int64_t before_s) const {
+  std::vector<storage_point> out;
+  if (tier != 0)
+    return out;
+  auto ue = update_every(h);
+  for (auto& x : query(h, after_s, before_s)) {
+    storage_point p;
+    p.start_s = x.time_s - ue;
+    p.end_s = x.time_s;
+    p.flags = x.flags;
+    if (!x.empty()) {
+      p.min = p.max = p.sum = x.value;
+      p.count = 1;
+      p.anomaly_count = (x.flags & flag_anomalous) != 0 ? 1 : 0;
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+size_t engine::tiers() const noexcept {
+  return 1;
+}
+
+std::unique_ptr<engine> make_engine(memory_mode mode,
+                                    const engine_options& opts) {
+  switch (mode) {
+    case memory_mode::none:
+      return std::make_unique<none_engine>(opts);
+    case memory_mode::ram:
+    case memory_mode::alloc:
+      return std::make_unique<ram_engine>(opts, mode);
+    case memory_mode::save:
+    case memory_mode::map:
+    case memory_mode::dbengine:
+      break;
+  }
+  auto result = std::make_unique<ram_engine>(opts, memory_mode::ram);
+  result->diagnostics_.emplace_back(
+    ec::internal,
+    "memory mode " + std::string{to_string(mode)}
+      + " is not implemented yet, falling back to ram");
+  return result;
+}
+
+} // namespace tributary::storage

@@ -1,0 +1,205 @@
+#pragma once
+
+#include "protocol/error.hpp"
+#include "storage/memory_mode.hpp"
+#include "storage/sample.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tributary::storage {
+
+class filesystem;
+
+// -- identities -----------------------------------------------------------------
+
+/// What identifies a dimension inside one host's database.
+struct dimension_key {
+  /// Full chart id, `type.id` (e.g. "system.cpu").
+  std::string chart_id;
+  /// Dimension id (e.g. "user").
+  std::string dim_id;
+
+  friend bool operator==(const dimension_key& x, const dimension_key& y) {
+    return x.chart_id == y.chart_id && x.dim_id == y.dim_id;
+  }
+
+  friend bool operator<(const dimension_key& x, const dimension_key& y) {
+    return x.chart_id < y.chart_id
+           || (x.chart_id == y.chart_id && x.dim_id < y.dim_id);
+  }
+};
+
+/// Everything an engine needs to know to store a dimension.
+struct dimension_info {
+  /// The identity.
+  dimension_key key;
+  /// Chart name (without `type.`); empty if equal to the id.
+  std::string chart_name;
+  /// Dimension name; empty if equal to the id.
+  std::string dim_name;
+  /// Seconds per slot; < 1 is read as the engine's default.
+  int update_every = 0;
+};
+
+/// An opaque reference to a registered dimension, valid for the engine that
+/// returned it until that engine is destroyed.
+struct dimension_handle {
+  static constexpr uint32_t invalid = std::numeric_limits<uint32_t>::max();
+
+  /// Index inside the engine; `invalid` for a default-constructed handle.
+  uint32_t id = invalid;
+
+  /// True if this handle refers to a dimension.
+  bool valid() const noexcept {
+    return id != invalid;
+  }
+
+  friend bool operator==(dimension_handle x, dimension_handle y) {
+    return x.id == y.id;
+  }
+
+  friend bool operator!=(dimension_handle x, dimension_handle y) {
+    return x.id != y.id;
+  }
+};
+
+/// An aggregated point of a higher tier (dbengine tiers 1+); tier 0 points
+/// are single samples (`count == 1`, min = max = sum = value).
+struct storage_point {
+  /// Start of the aggregated range (exclusive), Unix seconds.
+  int64_t start_s = 0;
+  /// End of the range (inclusive), Unix seconds.
+  int64_t end_s = 0;
+  double min = 0;
+  double max = 0;
+  double sum = 0;
+  /// Number of non-empty samples aggregated; 0 means a gap.
+  uint32_t count = 0;
+  /// Number of them that were anomalous.
+  uint32_t anomaly_count = 0;
+  /// OR of the `flag_*` bits of the samples.
+  uint8_t flags = 0;
+};
+
+// -- options ------------------------------------------------------------------------
+
+/// Construction parameters of one engine instance (one per host).
+struct engine_options {
+  /// Slots kept per dimension by the ring modes (`[db] retention`, Netdata's
+  /// `history`; values below 5 are raised to 5, as Netdata does).
+  int64_t history = 3600;
+  /// Default seconds per slot (`[db] update every`).
+  int update_every = 1;
+  /// Directory for save/map/dbengine files (the host's cache directory).
+  std::string directory;
+  /// The host's machine GUID (names the save file; checked on load).
+  std::string host_guid;
+  /// The host's hostname, for messages only.
+  std::string host_name;
+  /// The filesystem seam; nullptr means the real (POSIX) filesystem. Must
+  /// outlive the engine.
+  filesystem* fs = nullptr;
+  /// dbengine only (later): number of tiers and per-tier grouping.
+  size_t tiers = 1;
+};
+
+// -- the engine interface --------------------------------------------------------
+
+/// One host's database. Engines are plain objects: no threads, no global
+/// state; the owner (the host-db actor) serializes all calls.
+///
+/// Time contract: `append` takes samples in increasing `time_s` per dimension;
+/// a sample that skips slots leaves gaps (empty slots); a sample at or before
+/// the last stored time overwrites that slot if it is still held, and is
+/// dropped otherwise.
+class engine {
+public:
+  virtual ~engine();
+
+  /// The mode this engine implements (after fallbacks: see `diagnostics`).
+  virtual memory_mode mode() const noexcept = 0;
+
+  /// Registers a dimension, or returns the existing handle for the same key
+  /// (updating names and update_every; a changed update_every restarts that
+  /// dimension's ring).
+  virtual dimension_handle add_dimension(const dimension_info& info) = 0;
+
+  /// Finds a registered dimension.
+  virtual dimension_handle find(const dimension_key& key) const = 0;
+
+  /// The registration data of `h`; nullptr for an unknown handle.
+  virtual const dimension_info* info(dimension_handle h) const = 0;
+
+  /// All registered handles, in registration order.
+  virtual std::vector<dimension_handle> dimensions() const = 0;
+
+  /// Stores one sample. Returns false if it was dropped (unknown handle,
+  /// older than the retention, or an engine that stores nothing).
+  virtual bool append(dimension_handle h, const sample& x) = 0;
+
+  /// Stores one row: `xs[i]` for `hs[i]`. Returns the number stored.
+  virtual size_t append_row(const dimension_handle* hs, const sample* xs,
+                            size_t n);
+
+  /// Returns the slots of `h` with `after_s <= time_s <= before_s`, oldest
+  /// first, one per update_every, gaps as empty samples. Slots outside the
+  /// stored range are not returned.
+  virtual std::vector<sample> query(dimension_handle h, int64_t after_s,
+                                    int64_t before_s) const = 0;
+
+  /// Tier-aware query: tier 0 gives one point per sample (gaps with
+  /// `count == 0`); engines without tiers return an empty vector for others.
+  virtual std::vector<storage_point>
+  query_tier(dimension_handle h, size_t tier, int64_t after_s,
+             int64_t before_s) const;
+
+  /// Number of tiers (1 for all but dbengine).
+  virtual size_t tiers() const noexcept;
+
+  /// Oldest stored slot of `h` (0 if none).
+  virtual int64_t first_time_s(dimension_handle h) const = 0;
+
+  /// Newest stored slot of `h` (0 if none).
+  virtual int64_t last_time_s(dimension_handle h) const = 0;
+
+  /// Seconds per slot of `h` (0 for an unknown handle).
+  virtual int update_every(dimension_handle h) const = 0;
+
+  /// Makes stored data durable as far as the mode promises (save: writes the
+  /// file; ram/none: nothing).
+  virtual error flush() = 0;
+
+  /// Flushes and releases resources; later appends are dropped.
+  virtual error close() = 0;
+
+  /// Problems met while opening (a corrupt save file, a fallback to ram),
+  /// each naming the file and byte offset; the engine works regardless.
+  const std::vector<error>& diagnostics() const noexcept {
+    return diagnostics_;
+  }
+
+protected:
+  friend std::unique_ptr<engine> make_engine(memory_mode mode,
+                                             const engine_options& opts);
+
+  /// Filled by constructors and `make_engine`.
+  std::vector<error> diagnostics_;
+};
+
+std::unique_ptr<engine> make_engine(memory_mode mode,
+                                    const engine_options& opts);
+
+/// Creates the engine for `mode`. `alloc` is `ram`. `map` and `dbengine` are
+/// not implemented yet: they fall back to `ram`, recorded in `diagnostics()`
+/// (Netdata also falls back to ram when map/save cannot be used). `save`
+/// loads its file here; a bad file is reported in `diagnostics()` and the
+/// engine starts empty. Never returns nullptr.
+std::unique_ptr<engine> make_engine(memory_mode mode,
+                                    const engine_options& opts);
+
+} // namespace tributary::storage

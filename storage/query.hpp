@@ -1,0 +1,109 @@
+#pragma once
+
+#include "storage/engine.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace tributary::storage {
+
+/// How the points of one output row are combined (`/api/v1/data?group=`).
+enum class grouping {
+  average,
+  min,
+  max,
+  sum,
+  /// Last value minus first value of the group (Netdata's `incremental_sum`).
+  incremental_sum,
+};
+
+/// Returns Netdata's spelling, e.g. "average".
+std::string_view to_string(grouping x) noexcept;
+
+/// Parses Netdata's spelling; unknown text yields `def` (as Netdata does).
+grouping parse_grouping(std::string_view x,
+                        grouping def = grouping::average) noexcept;
+
+/// Netdata's API_RELATIVE_TIME_MAX: |after| or |before| at most this many
+/// seconds (3 years) is relative, anything larger is a Unix timestamp.
+constexpr int64_t api_relative_time_max = 3 * 365 * 86400;
+
+/// The parameters of a data query, as `/api/v1/data` receives them.
+struct query_request {
+  /// Start: Unix seconds, or seconds relative to `before` when
+  /// |after| <= api_relative_time_max (positive is flipped negative); 0 means
+  /// "from the oldest stored point".
+  int64_t after = -600;
+  /// End: Unix seconds, or seconds relative to `now − 1` when
+  /// |before| <= api_relative_time_max; 0 means "up to the newest stored
+  /// point".
+  int64_t before = 0;
+  /// Rows wanted; 0 means every natural point in the window.
+  size_t points = 0;
+  /// How points are combined into a row.
+  grouping group = grouping::average;
+  /// `gtime`: resampling time in seconds (0 = none).
+  int64_t resampling_time = 0;
+  /// False for the `unaligned` option.
+  bool aligned = true;
+};
+
+/// The answer to a data query: `rows × dimensions` values.
+struct query_result {
+  /// Seconds per row (`view_update_every`).
+  int view_update_every = 0;
+  /// The database's update_every (`update_every`).
+  int update_every = 0;
+  /// Oldest / newest stored point over the queried dimensions.
+  int64_t first_entry = 0;
+  int64_t last_entry = 0;
+  /// Window actually returned (`after`, `before` in the JSON).
+  int64_t after = 0;
+  int64_t before = 0;
+  /// Row timestamps (end of each row's window), oldest first.
+  std::vector<int64_t> times;
+  /// Row-major values: `values[r * dimensions + d]`; nullopt is `null`.
+  std::vector<std::optional<double>> values;
+  /// Number of dimensions (columns).
+  size_t dimensions = 0;
+  /// True for a row/column whose group saw a reset-flagged point.
+  std::vector<bool> reset;
+  /// min / max over all returned values (0 if none).
+  double min = 0;
+  double max = 0;
+  /// Database points read.
+  size_t db_points_read = 0;
+
+  /// Number of rows.
+  size_t rows() const noexcept {
+    return times.size();
+  }
+
+  /// The value of row `r` (oldest first), dimension `d`.
+  const std::optional<double>& at(size_t r, size_t d) const {
+    return values[r * dimensions + d];
+  }
+};
+
+/// Runs a data query over `dims` of `db`, the way Netdata 1.37.1's query
+/// engine (`query_target_calculate_window` + `rrd2rrdr`) does for tier 0:
+/// relative times, natural points, grouping into `points` rows, alignment of
+/// `before` to the group, interpolation of points onto row boundaries, gaps
+/// as nullopt. `now_s` is the wall clock (injected). Rows are returned
+/// oldest first; the JSON formatter emits them newest first (Netdata's
+/// default; `flip` reverses). Returns an empty result (no rows) when the
+/// dimensions hold no data.
+query_result run_query(const engine& db,
+                       const std::vector<dimension_handle>& dims,
+                       const query_request& req, int64_t now_s);
+
+/// Netdata's `rrdr_relative_window_to_absolute`: turns a relative
+/// `after`/`before` pair into Unix seconds against `now_s − 1`, swaps a
+/// flipped pair and clamps to [now − 10 years, now + 1 year].
+void relative_window_to_absolute(int64_t& after, int64_t& before,
+                                 int64_t now_s) noexcept;
+
+} // namespace tributary::storage

@@ -1,0 +1,90 @@
+#include "storage/ram_engine.hpp"
+
+namespace tributary::storage {
+
+ram_engine::ram_engine(const engine_options& opts, memory_mode mode)
+  : mode_(mode == memory_mode::alloc ? memory_mode::ram : mode),
+    default_update_every_(opts.update_every < 1 ? 1 : opts.update_every),
+    slots_(static_cast<size_t>(aligned_history(mode, opts.history))) {
+  // nop
+}
+
+memory_mode ram_engine::mode() const noexcept {
+  return mode_;
+}
+
+dimension_handle ram_engine::add_dimension(const dimension_info& info) {
+  bool is_new = false;
+  auto h = registry_.add(info, default_update_every_, is_new);
+  auto ue = registry_.info(h)->update_every;
+  if (is_new)
+    rings_.emplace_back(slots_, ue);
+  else if (rings_[h.id].update_every() != ue)
+    rings_[h.id] = dimension_ring{slots_, ue};
+  return h;
+}
+
+dimension_handle ram_engine::find(const dimension_key& key) const {
+  return registry_.find(key);
+}
+
+const dimension_info* ram_engine::info(dimension_handle h) const {
+  return registry_.info(h);
+}
+
+std::vector<dimension_handle> ram_engine::dimensions() const {
+  return registry_.handles();
+}
+
+const dimension_ring* ram_engine::ring(dimension_handle h) const {
+  if (!h.valid() || h.id >= rings_.size())
+    return nullptr;
+  return &rings_[h.id];
+}
+
+dimension_ring* ram_engine::ring(dimension_handle h) {
+  if (!h.valid() || h.id >= rings_.size())
+    return nullptr;
+  return &rings_[h.id];
+}
+
+bool ram_engine::append(dimension_handle h, const sample& x) {
+  auto* r = ring(h);
+  if (r == nullptr || closed_)
+    return false;
+  return r->put(x);
+}
+
+std::vector<sample> ram_engine::query(dimension_handle h, int64_t after_s,
+                                      int64_t before_s) const {
+  auto* r = ring(h);
+  if (r == nullptr)
+    return {};
+  return r->range(after_s, before_s);
+}
+
+int64_t ram_engine::first_time_s(dimension_handle h) const {
+  auto* r = ring(h);
+  return r != nullptr ? r->first_time_s() : 0;
+}
+
+int64_t ram_engine::last_time_s(dimension_handle h) const {
+  auto* r = ring(h);
+  return r != nullptr ? r->last_time_s() : 0;
+}
+
+int ram_engine::update_every(dimension_handle h) const {
+  auto* r = ring(h);
+  return r != nullptr ? r->update_every() : 0;
+}
+
+error ram_engine::flush() {
+  return {};
+}
+
+error ram_engine::close() {
+  closed_ = true;
+  return {};
+}
+
+} // namespace tributary::storage

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "storage/dimension_registry.hpp"
+#include "storage/dimension_ring.hpp"
+#include "storage/engine.hpp"
+
+#include <vector>
+
+namespace tributary::storage {
+
+/// `memory mode = ram` (and `alloc`): one `dimension_ring` per dimension,
+/// `aligned_history(mode, history)` slots each, values kept as Netdata's
+/// 32-bit storage_number. The base of the save engine.
+class ram_engine : public engine {
+public:
+  /// Creates an empty engine; `mode` is ram, alloc or save (slot rounding).
+  ram_engine(const engine_options& opts, memory_mode mode = memory_mode::ram);
+
+  memory_mode mode() const noexcept override;
+  dimension_handle add_dimension(const dimension_info& info) override;
+  dimension_handle find(const dimension_key& key) const override;
+  const dimension_info* info(dimension_handle h) const override;
+  std::vector<dimension_handle> dimensions() const override;
+  bool append(dimension_handle h, const sample& x) override;
+  std::vector<sample> query(dimension_handle h, int64_t after_s,
+                            int64_t before_s) const override;
+  int64_t first_time_s(dimension_handle h) const override;
+  int64_t last_time_s(dimension_handle h) const override;
+  int update_every(dimension_handle h) const override;
+  error flush() override;
+  error close() override;
+
+  /// Slots per dimension.
+  size_t slots() const noexcept {
+    return slots_;
+  }
+
+  /// The ring of `h`; nullptr for an unknown handle.
+  const dimension_ring* ring(dimension_handle h) const;
+
+protected:
+  /// Mutable ring access for derived engines (loading).
+  dimension_ring* ring(dimension_handle h);
+
+  /// True after close().
+  bool closed_ = false;
+
+private:
+  memory_mode mode_;
+  int default_update_every_;
+  size_t slots_;
+  dimension_registry registry_;
+  std::vector<dimension_ring> rings_;
+};
+
+} // namespace tributary::storage
