@@ -103,7 +103,8 @@ enum class variable_scope { none, host, global, chart, local };
 struct variable {
   variable_scope scope = variable_scope::none;
   std::string name;
-  decimal value;
+  /// nullopt if the line had no value (parents log and ignore it).
+  std::optional<decimal> value;
 };
 
 /// `CHART_DEFINITION_END first_entry last_entry child_now` (C->P,
@@ -172,6 +173,8 @@ struct rbegin {
 };
 
 /// `RSET "dim" value "flags"` (C->P): stored value; flags "", "R" or "E".
+/// A missing or non-numeric value reads as NaN (an empty slot); its text is
+/// kept in `value.text`.
 struct rset {
   std::string dimension_id;
   decimal value;
