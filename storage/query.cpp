@@ -1,5 +1,8 @@
 #include "storage/query.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace tributary::storage {
 
 std::string_view to_string(grouping x) noexcept {
@@ -26,6 +29,378 @@ grouping parse_grouping(std::string_view x, grouping def) noexcept {
   if (x == "incremental-sum")
     return grouping::incremental_sum;
   return def;
+}
+
+} // namespace tributary::storage
+
+// -- window calculation ---------------------------------------------------------
+//
+// The rules are those of Netdata 1.37.1's query engine
+// (web/api/queries/query.c: rrdr_relative_window_to_absolute,
+// query_target_calculate_window, rrd2rrdr_do_dimension), restated in
+// docs/storage.md and re-implemented here for tier 0.
+
+namespace tributary::storage {
+
+namespace {
+
+int64_t abs64(int64_t x) {
+  return x < 0 ? -x : x;
+}
+
+struct window {
+  int64_t after = 0;
+  int64_t before = 0;
+  size_t points = 0;
+  size_t group = 1;
+  int64_t granularity = 1;
+  size_t resampling_group = 1;
+  double resampling_divisor = 1.0;
+};
+
+bool calculate_window(const query_request& req, int64_t first, int64_t last,
+                      int64_t update_every, int64_t now_s, window& w) {
+  size_t points_wanted = req.points;
+  int64_t after_wanted = req.after;
+  int64_t before_wanted = req.before;
+  bool automatic_natural_points = points_wanted == 0;
+  bool before_is_aligned_to_db_end = false;
+  // Only natural points exist for tier 0 queries (virtual points need an
+  // explicit option we do not offer).
+  if (after_wanted == 0 || before_wanted == 0) {
+    if (first == 0 || last == 0)
+      return false;
+    if (after_wanted == 0)
+      after_wanted = first;
+    if (before_wanted == 0) {
+      before_wanted = last;
+      before_is_aligned_to_db_end = true;
+    }
+    if (points_wanted == 0)
+      points_wanted = static_cast<size_t>((last - first) / update_every);
+  }
+  if (points_wanted == 0)
+    points_wanted = 600;
+  relative_window_to_absolute(after_wanted, before_wanted, now_s);
+  int64_t granularity = update_every > 0 ? update_every : 1;
+  before_wanted -= before_wanted % granularity;
+  after_wanted -= after_wanted % granularity;
+  if (automatic_natural_points) {
+    auto n = (before_wanted - after_wanted + 1) / granularity;
+    points_wanted = n <= 0 ? 1 : static_cast<size_t>(n);
+  }
+  int64_t duration = before_wanted - after_wanted;
+  int64_t resampling = req.resampling_time;
+  if (resampling > duration) {
+    after_wanted = before_wanted - resampling;
+    duration = before_wanted - after_wanted;
+  }
+  if (resampling > granularity && duration % resampling != 0) {
+    auto delta = duration % resampling;
+    if (delta > resampling / 10) {
+      after_wanted -= resampling - delta;
+      duration = before_wanted - after_wanted;
+    }
+  }
+  auto available = (duration + 1) / granularity;
+  size_t points_available = available <= 0 ? 1
+                                            : static_cast<size_t>(available);
+  if (points_wanted > points_available)
+    points_wanted = points_available;
+  if (points_wanted > 86400)
+    points_wanted = 86400;
+  size_t group = points_available / points_wanted;
+  if (group == 0)
+    group = 1;
+  if (points_available % points_wanted > points_wanted / 2)
+    group++;
+  if (static_cast<int64_t>(points_wanted * group)
+        * granularity < duration) {
+    points_wanted = points_available / group;
+    if (points_wanted * group < points_available)
+      points_wanted++;
+    if (points_wanted == 0)
+      points_wanted = 1;
+  }
+  double resampling_divisor = 1.0;
+  size_t resampling_group = 1;
+  if (resampling > granularity) {
+    resampling_group = static_cast<size_t>(resampling / granularity);
+    if (resampling % granularity != 0)
+      resampling_group++;
+    if (group < resampling_group)
+      group = resampling_group;
+    if (group % resampling_group != 0)
+      group += resampling_group - group % resampling_group;
+    resampling_divisor = static_cast<double>(group * granularity)
+                         / static_cast<double>(resampling);
+  }
+  auto step = static_cast<int64_t>(group) * granularity;
+  if (req.aligned && before_wanted % step != 0) {
+    if (before_is_aligned_to_db_end)
+      before_wanted -= before_wanted % step;
+    else
+      before_wanted += step - before_wanted % step;
+  }
+  after_wanted = before_wanted - static_cast<int64_t>(points_wanted) * step
+                 + granularity;
+  w.after = after_wanted;
+  w.before = before_wanted;
+  w.points = points_wanted;
+  w.group = group;
+  w.granularity = granularity;
+  w.resampling_group = resampling_group;
+  w.resampling_divisor = resampling_divisor;
+  return true;
+}
+
+// -- grouping ----------------------------------------------------------------------
+
+struct group_state {
+  grouping method;
+  double a = 0; // sum, min, max or first
+  double b = 0; // last
+  size_t count = 0;
+
+  void add(double v) {
+    switch (method) {
+      case grouping::average:
+      case grouping::sum:
+        a += v;
+        ++count;
+        break;
+      case grouping::min:
+        // Netdata compares magnitudes for min and max.
+        if (count == 0 || std::fabs(v) < std::fabs(a)) {
+          a = v;
+          ++count;
+        }
+        break;
+      case grouping::max:
+        if (count == 0 || std::fabs(v) > std::fabs(a)) {
+          a = v;
+          ++count;
+        }
+        break;
+      case grouping::incremental_sum:
+        if (count == 0)
+          a = v;
+        else
+          b = v;
+        ++count;
+        break;
+    }
+  }
+
+  std::optional<double> flush(const window& w) {
+    std::optional<double> r;
+    if (count != 0) {
+      switch (method) {
+        case grouping::average:
+          if (w.resampling_group != 1)
+            r = a / w.resampling_divisor;
+          else
+            r = a / static_cast<double>(count);
+          break;
+        case grouping::sum:
+        case grouping::min:
+        case grouping::max:
+          r = a;
+          break;
+        case grouping::incremental_sum:
+          r = count == 1 ? 0.0 : b - a;
+          break;
+      }
+    }
+    a = b = 0;
+    count = 0;
+    return r;
+  }
+};
+
+// -- per dimension ----------------------------------------------------------------
+
+struct point {
+  int64_t start = 0;
+  int64_t end = 0;
+  double value = std::nan("");
+  uint8_t flags = 0;
+};
+
+// Moves `p` to `now` on the line from `last` when they are adjacent.
+void interpolate(point& p, const point& last, int64_t now) {
+  if (p.end - p.start > 1 && last.end == p.start && std::isfinite(p.value)
+      && std::isfinite(last.value)) {
+    p.value = last.value
+              + (p.value - last.value)
+                  * (1.0
+                     - static_cast<double>(p.end - now)
+                         / static_cast<double>(p.end - p.start));
+    p.end = now;
+  }
+}
+
+void do_dimension(const engine& db, dimension_handle h, const window& w,
+                  grouping method, size_t column, query_result& res,
+                  bool& first_value) {
+  auto first = db.first_time_s(h);
+  auto last = db.last_time_s(h);
+  if (first == 0 || last == 0)
+    return;
+  auto ue = static_cast<int64_t>(db.update_every(h));
+  auto xs = db.query(h, std::max(first, w.after), std::min(last, w.before));
+  res.db_points_read += xs.size();
+  size_t next = 0;
+  auto view = static_cast<int64_t>(w.group) * w.granularity;
+  group_state g{method};
+  bool reset = false;
+  auto add = [&](const point& p) {
+    if (std::isfinite(p.value)) {
+      if ((p.flags & flag_reset) != 0)
+        reset = true;
+      g.add(p.value);
+    }
+  };
+  point last2, last1, now_point;
+  size_t added = 0;
+  int64_t now_start = w.after - w.granularity;
+  int64_t now_end = w.after + view - w.granularity;
+  for (; added < w.points; now_start = now_end, now_end += view) {
+    while (true) {
+      last2 = last1;
+      last1 = now_point;
+      if (next >= xs.size()) {
+        now_point = point{};
+        now_point.start = last1.end;
+        now_point.end = now_end;
+        break;
+      }
+      auto& x = xs[next++];
+      now_point.start = x.time_s - ue;
+      now_point.end = x.time_s;
+      now_point.value = x.empty() ? std::nan("") : x.value;
+      now_point.flags = x.empty() ? 0 : x.flags;
+      if (now_point.end < now_end) {
+        if (now_point.end >= now_start)
+          add(now_point);
+        continue;
+      }
+      break;
+    }
+    size_t iterations = 0;
+    for (; now_end <= now_point.end && added < w.points;
+         now_end += view, ++iterations) {
+      point current;
+      if (now_end > now_point.start) {
+        current = now_point;
+        interpolate(current, last1, now_end);
+      } else if (now_end <= last1.end) {
+        current = last1;
+        interpolate(current, last2, now_end);
+      }
+      add(current);
+      auto r = added;
+      if (res.times.size() <= r) {
+        res.times.push_back(now_end);
+        res.values.resize(res.times.size() * res.dimensions);
+        res.reset.resize(res.times.size() * res.dimensions);
+      }
+      auto v = g.flush(w);
+      res.values[r * res.dimensions + column] = v;
+      res.reset[r * res.dimensions + column] = reset;
+      reset = false;
+      if (v) {
+        if (first_value) {
+          res.min = res.max = *v;
+          first_value = false;
+        } else {
+          res.min = std::min(res.min, *v);
+          res.max = std::max(res.max, *v);
+        }
+      }
+      ++added;
+    }
+    if (iterations != 0)
+      now_end -= view;
+  }
+}
+
+} // namespace
+
+void relative_window_to_absolute(int64_t& after, int64_t& before,
+                                 int64_t now_s) noexcept {
+  int64_t now = now_s - 1;
+  int64_t b = before;
+  int64_t a = after;
+  if (abs64(b) <= api_relative_time_max) {
+    if (b > 0)
+      b = -b;
+    b = now + b;
+  }
+  if (abs64(a) <= api_relative_time_max) {
+    if (a > 0)
+      a = -a;
+    if (a == 0)
+      a = -600;
+    // Relative windows are inclusive: after=-5 gives 5 points, not 6.
+    a = b + a + 1;
+  }
+  if (a > b)
+    std::swap(a, b);
+  if (b > now) {
+    auto delta = b - now;
+    b -= delta;
+    a -= delta;
+  }
+  int64_t min_t = now - 10LL * 365 * 86400;
+  int64_t max_t = now + 365LL * 86400;
+  a = std::clamp(a, min_t, max_t);
+  b = std::clamp(b, min_t, max_t);
+  after = a;
+  before = b;
+}
+
+query_result run_query(const engine& db,
+                       const std::vector<dimension_handle>& dims,
+                       const query_request& req, int64_t now_s) {
+  query_result res;
+  res.dimensions = dims.size();
+  int64_t ue = 0;
+  for (auto h : dims) {
+    auto f = db.first_time_s(h);
+    auto l = db.last_time_s(h);
+    if (f != 0 && (res.first_entry == 0 || f < res.first_entry))
+      res.first_entry = f;
+    if (l > res.last_entry)
+      res.last_entry = l;
+    auto u = static_cast<int64_t>(db.update_every(h));
+    if (u > 0 && (ue == 0 || u < ue))
+      ue = u;
+  }
+  if (ue == 0)
+    ue = 1;
+  res.update_every = static_cast<int>(ue);
+  window w;
+  if (dims.empty()
+      || !calculate_window(req, res.first_entry, res.last_entry, ue, now_s,
+                           w))
+    return res;
+  auto view = static_cast<int64_t>(w.group) * w.granularity;
+  res.view_update_every = static_cast<int>(view);
+  // Every row exists even if no dimension has data there.
+  for (size_t r = 0; r < w.points; ++r)
+    res.times.push_back(w.after + view - w.granularity
+                        + static_cast<int64_t>(r) * view);
+  res.values.resize(res.times.size() * res.dimensions);
+  res.reset.resize(res.times.size() * res.dimensions);
+  bool first_value = true;
+  for (size_t d = 0; d < dims.size(); ++d)
+    do_dimension(db, dims[d], w, req.group, d, res, first_value);
+  if (!res.times.empty()) {
+    res.before = res.times.back();
+    res.after = res.times.front() - view + w.granularity;
+  }
+  return res;
 }
 
 } // namespace tributary::storage
