@@ -1,8 +1,194 @@
 #include "actors/daemon.hpp"
+
+#include "actors/actors.hpp"
+#include "actors/bind_address.hpp"
+#include "actors/context.hpp"
+#include "actors/listener.hpp"
+#include "actors/logger.hpp"
+#include "actors/registry.hpp"
+#include "config/load.hpp"
+#include "config/settings.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <random>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
 namespace tributary {
-int run_daemon(const daemon_options&) {
-  std::cerr << "run: not built yet\n";
-  return 1;
+
+uint64_t system_now_usec() {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(
+    duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
 }
+
+namespace {
+
+std::string random_guid() {
+  std::random_device rd;
+  std::uniform_int_distribution<int> hex(0, 15);
+  std::string out = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
+  const char* digits = "0123456789abcdef";
+  for (auto& c : out) {
+    if (c == 'x')
+      c = digits[hex(rd)];
+    else if (c == 'y')
+      c = digits[8 + hex(rd) % 4];
+  }
+  return out;
+}
+
+/// The node's machine GUID: kept in `[directories] lib` like Netdata's
+/// `registry/netdata.public.unique.id`; made up (and kept if we can) when
+/// missing.
+std::string own_machine_guid(const config::settings& cfg, logger& log) {
+  auto dir = cfg.global.lib_dir + "/registry";
+  auto file = dir + "/netdata.public.unique.id";
+  if (std::ifstream in{file}; in) {
+    std::string guid;
+    std::getline(in, guid);
+    if (!guid.empty())
+      return guid;
+  }
+  auto guid = random_guid();
+  ::mkdir(cfg.global.lib_dir.c_str(), 0755);
+  ::mkdir(dir.c_str(), 0755);
+  if (std::ofstream out{file}; out)
+    out << guid << '\n';
+  else
+    TRIBUTARY_WARN(log, "MAIN", "cannot save the machine GUID to ", file,
+                   "; it changes on restart");
+  return guid;
+}
+
+host_info localhost_info(const config::settings& cfg, logger& log) {
+  host_info info;
+  info.machine_guid = own_machine_guid(cfg, log);
+  char name[256] = {0};
+  ::gethostname(name, sizeof(name) - 1);
+  info.hostname = cfg.global.hostname.empty() ? name : cfg.global.hostname;
+  info.registry_hostname = info.hostname;
+  info.update_every = cfg.global.update_every;
+  info.os = "linux";
+  info.timezone = "UTC";
+  info.abbrev_timezone = "UTC";
+  info.program_name = "tributary";
+  info.program_version = "v0.1.0";
+  struct utsname u;
+  if (::uname(&u) == 0) {
+    info.system_info = {{"NETDATA_SYSTEM_KERNEL_NAME", u.sysname},
+                        {"NETDATA_SYSTEM_KERNEL_VERSION", u.release},
+                        {"NETDATA_SYSTEM_ARCHITECTURE", u.machine}};
+  }
+  return info;
+}
+
+expected<config::load_result> load_settings(const daemon_options& opts) {
+  if (!opts.yaml_file.empty())
+    return config::load_yaml_file(opts.yaml_file);
+  if (!opts.config_dir.empty())
+    return config::load_config_dir(opts.config_dir);
+  config::load_result res;
+  res.cfg = config::default_settings();
+  return res;
+}
+
+} // namespace
+
+int run_daemon(const daemon_options& opts) {
+  logger log;
+  if (!opts.log_level.empty()) {
+    log_level lvl;
+    if (parse_log_level(opts.log_level, lvl))
+      log.level(lvl);
+  }
+  auto loaded = load_settings(opts);
+  if (!loaded) {
+    std::cerr << "tributary: " << to_string(loaded.err()) << '\n';
+    return 1;
+  }
+  for (auto& d : loaded->diagnostics)
+    if (d.level == config::diagnostic::error)
+      std::cerr << config::to_string(d) << '\n';
+  if (!loaded->ok()) {
+    std::cerr << "tributary: the configuration has errors (see above); "
+                 "`tributary check-config` lists them all\n";
+    return 1;
+  }
+  auto settings = std::make_shared<const config::settings>(loaded->cfg);
+  auto& g = settings->global;
+  ::mkdir(g.log_dir.c_str(), 0755);
+  auto log_file = g.log_dir + "/error.log";
+  if (!log.open_file(log_file))
+    TRIBUTARY_WARN(log, "MAIN", "cannot open ", log_file,
+                   "; logging to stderr only");
+  auto binds = parse_bind_to(g.bind_to, static_cast<uint16_t>(g.default_port));
+  if (!binds) {
+    std::cerr << "tributary: [web] bind to: " << binds.err().message << '\n';
+    return 1;
+  }
+  // Block the signals before CAF starts threads: they inherit the mask and
+  // sigwait() below is the only place that sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  cfg.add_message_types<caf::id_block::tributary>();
+  cfg.set("logger.file-verbosity", caf::atom("quiet"));
+  int rc = 0;
+  {
+    caf::actor_system sys{cfg};
+    daemon_context ctx;
+    ctx.log = &log;
+    ctx.settings = settings;
+    ctx.now_usec = system_now_usec;
+    auto local = localhost_info(*settings, log);
+    ctx.registry = sys.spawn(registry, local, ctx);
+    std::vector<caf::actor> listeners;
+    for (auto& b : *binds) {
+      if (!b.unix_path.empty()) {
+        TRIBUTARY_WARN(log, "WEB", "unix socket listeners are not supported "
+                                   "yet; ignoring unix:", b.unix_path);
+        continue;
+      }
+      auto host = b.host.empty() ? std::string{"0.0.0.0"} : b.host;
+      auto l = sys.middleman().spawn_broker(listener, host, b.port, ctx);
+      caf::scoped_actor self{sys};
+      uint16_t port = 0;
+      self->request(l, std::chrono::seconds(5), atom::get::value, atom::info::value)
+        .receive([&](uint16_t p) { port = p; },
+                 [&](caf::error&) { rc = 1; });
+      if (port == 0) {
+        rc = 1;
+        break;
+      }
+      auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+      std::cout << "tributary " << local.hostname << " (" << local.machine_guid
+                << "): API at http://" << shown << ":" << port
+                << "/api/v1/info" << std::endl;
+      listeners.push_back(l);
+    }
+    if (rc == 0) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      TRIBUTARY_INFO(log, "MAIN", "received signal ", sig, ", shutting down");
+    }
+    for (auto& l : listeners)
+      caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
+  }
+  return rc;
+}
+
 } // namespace tributary

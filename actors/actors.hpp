@@ -1,0 +1,163 @@
+#pragma once
+
+// Every actor interface of tributary, in one place. A newcomer reads the
+// whole topology here (see docs/DESIGN.md for the data flow).
+
+#include "actors/messages.hpp"
+#include "protocol/error.hpp"
+
+#include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/type_id.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tributary {
+
+// -- atoms ---------------------------------------------------------------------
+
+namespace atom {
+
+using attach = caf::atom_constant<caf::atom("attach")>;
+using charts = caf::atom_constant<caf::atom("charts")>;
+using close = caf::atom_constant<caf::atom("close")>;
+using data = caf::atom_constant<caf::atom("data")>;
+using define = caf::atom_constant<caf::atom("define")>;
+using detach = caf::atom_constant<caf::atom("detach")>;
+using get = caf::atom_constant<caf::atom("get")>;
+using hosts = caf::atom_constant<caf::atom("hosts")>;
+using info = caf::atom_constant<caf::atom("info")>;
+using query = caf::atom_constant<caf::atom("query")>;
+using status = caf::atom_constant<caf::atom("status")>;
+using store = caf::atom_constant<caf::atom("store")>;
+using stream = caf::atom_constant<caf::atom("stream")>;
+using write = caf::atom_constant<caf::atom("write")>;
+
+} // namespace atom
+
+// -- message payloads that need actor handles ----------------------------------
+
+/// A child's STREAM request as the connection actor hands it to the registry.
+struct stream_hello {
+  host_info host;
+  std::string api_key;
+  /// The `ver` parameter: a capability bitmask or a legacy version.
+  int64_t ver = 0;
+  /// True if the request carried `ver` or NETDATA_PROTOCOL_VERSION.
+  bool has_ver = false;
+  std::string peer_ip;
+  int64_t peer_port = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_hello& x) {
+  return f(caf::meta::type_name("stream_hello"), x.host, x.api_key, x.ver,
+           x.has_ver, x.peer_ip, x.peer_port);
+}
+
+/// The registry's decision on a STREAM request: the exact reply bytes and,
+/// when accepted, the negotiated capabilities.
+struct access_decision {
+  bool accepted = false;
+  /// Written to the child as is, in one write.
+  std::string reply;
+  /// The negotiated capability bitmask (accepted only).
+  uint32_t capabilities = 0;
+  bool compression = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, access_decision& x) {
+  return f(caf::meta::type_name("access_decision"), x.accepted, x.reply,
+           x.capabilities, x.compression);
+}
+
+// -- actor interfaces ------------------------------------------------------------
+
+/// Every long-lived actor answers a status request for the console and API.
+using status_client_actor
+  = caf::typed_actor<caf::replies_to<atom::status>::with<actor_status>>;
+
+/// One storage engine instance for one host (its memory mode).
+using host_db_actor = caf::typed_actor<
+  // Registers or updates a chart and its dimensions.
+  caf::reacts_to<atom::define, chart_def>,
+  // Stores one computed point per dimension of a chart at a time (seconds).
+  caf::reacts_to<atom::store, std::string, int64_t, std::vector<double>,
+                 std::vector<uint8_t>>,
+  // Answers a query for a chart.
+  caf::replies_to<atom::query, data_query, chart_def>::with<data_result>,
+  // Flushes to disk and quits (orderly shutdown).
+  caf::reacts_to<atom::close>>::extend_with<status_client_actor>;
+
+/// One chart of a host: definition, collection state, value math.
+using chart_actor = caf::typed_actor<
+  // Defines or redefines the chart.
+  caf::reacts_to<atom::define, chart_def>,
+  // One collected row (BEGIN..END).
+  caf::reacts_to<chart_row>,
+  // One replicated point.
+  caf::reacts_to<replay_point>,
+  // The chart's summary for /api/v1/charts.
+  caf::replies_to<atom::get, atom::charts>::with<chart_summary>>
+  ::extend_with<status_client_actor>;
+
+/// A node: localhost or a streamed child, keyed by machine GUID.
+using host_actor = caf::typed_actor<
+  // A chart definition from the receiver or a collector.
+  caf::reacts_to<atom::define, chart_def>,
+  // One collected row, routed to its chart.
+  caf::reacts_to<chart_row>,
+  // One replicated point, routed to its chart.
+  caf::reacts_to<replay_point>,
+  // Host labels replaced (OVERWRITE labels).
+  caf::reacts_to<atom::info, host_info>,
+  // A receiver attached (true, with compression) or went away (false).
+  caf::reacts_to<atom::stream, bool, bool>,
+  // The host's summary for /api/v1/info.
+  caf::replies_to<atom::get, atom::info>::with<host_summary>,
+  // Every chart of the host for /api/v1/charts.
+  caf::replies_to<atom::get, atom::charts>::with<std::vector<chart_summary>>,
+  // Stored data of one chart.
+  caf::replies_to<atom::query, data_query>::with<data_result>>
+  ::extend_with<status_client_actor>;
+
+/// The host registry: machine GUID -> host, access checks for STREAM.
+using registry_actor = caf::typed_actor<
+  // Runs the access check for a STREAM request and, if accepted, attaches
+  // the stream to its host (created on first sight).
+  caf::replies_to<atom::stream, stream_hello>::with<access_decision,
+                                                     host_actor>,
+  // A receiver of the host with this GUID is gone.
+  caf::reacts_to<atom::detach, std::string>,
+  // Every host, localhost first.
+  caf::replies_to<atom::get, atom::hosts>::with<std::vector<host_summary>>,
+  // A host by hostname or machine GUID.
+  caf::replies_to<atom::get, std::string>::with<host_actor>>
+  ::extend_with<status_client_actor>;
+
+} // namespace tributary
+
+// -- type IDs --------------------------------------------------------------------
+
+CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(tributary, (tributary::dimension_def))
+  CAF_ADD_TYPE_ID(tributary, (tributary::chart_def))
+  CAF_ADD_TYPE_ID(tributary, (tributary::chart_row))
+  CAF_ADD_TYPE_ID(tributary, (tributary::replay_point))
+  CAF_ADD_TYPE_ID(tributary, (tributary::host_info))
+  CAF_ADD_TYPE_ID(tributary, (tributary::data_query))
+  CAF_ADD_TYPE_ID(tributary, (tributary::data_result))
+  CAF_ADD_TYPE_ID(tributary, (tributary::chart_summary))
+  CAF_ADD_TYPE_ID(tributary, (tributary::host_summary))
+  CAF_ADD_TYPE_ID(tributary, (tributary::actor_status))
+  CAF_ADD_TYPE_ID(tributary, (tributary::stream_hello))
+  CAF_ADD_TYPE_ID(tributary, (tributary::access_decision))
+  CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::chart_summary>))
+  CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::host_summary>))
+CAF_END_TYPE_ID_BLOCK(tributary)
+
+CAF_ERROR_CODE_ENUM(tributary::ec, "tributary")

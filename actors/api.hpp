@@ -1,0 +1,60 @@
+#pragma once
+
+// Netdata v1 API shapes rendered from actor replies (plain functions, no
+// actors): /api/v1/info, /api/v1/charts, /api/v1/chart, /api/v1/data,
+// /api/v1/allmetrics.
+
+#include "actors/messages.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::api {
+
+/// Which endpoint a request names, and for which host.
+struct route {
+  /// "info", "charts", "chart", "data", "allmetrics", or "" if unknown.
+  std::string endpoint;
+  /// Hostname or GUID from `/host/<h>/api/v1/...`; empty = localhost.
+  std::string host;
+};
+
+/// Splits a request path; returns an empty endpoint for unknown paths.
+route parse_route(std::string_view path);
+
+/// A complete HTTP/1.1 response with Content-Length and `Connection: close`.
+std::string http_response(int code, std::string_view content_type,
+                          std::string_view body);
+
+/// The body of a 400 answer naming the reason.
+std::string bad_request(std::string_view reason);
+
+/// /api/v1/info: `hosts` with the answering node first.
+std::string render_info(const std::vector<host_summary>& hosts,
+                        bool lz4_build);
+
+/// /api/v1/charts for one host.
+std::string render_charts(const host_summary& host,
+                          const std::vector<chart_summary>& charts,
+                          size_t hosts_count);
+
+/// One chart object as /api/v1/chart?chart= returns it.
+std::string render_chart(const chart_summary& chart);
+
+/// Parses the query of /api/v1/data into a data_query; an error message
+/// when a parameter is malformed.
+bool parse_data_query(const std::map<std::string, std::string>& q,
+                      data_query& out, std::string& why);
+
+/// /api/v1/data in `format` (json or csv); empty if the format is unknown.
+std::string render_data(const data_result& res, std::string_view format);
+
+/// /api/v1/allmetrics?format=prometheus for one host: the latest value of
+/// every dimension of every chart in `latest`.
+std::string render_prometheus(const host_summary& host,
+                              const std::vector<chart_summary>& charts,
+                              const std::vector<data_result>& latest);
+
+} // namespace tributary::api

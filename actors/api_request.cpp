@@ -1,0 +1,167 @@
+#include "actors/api_request.hpp"
+
+#include "actors/api.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
+
+namespace tributary {
+
+namespace {
+
+using promise = caf::typed_response_promise<std::string>;
+
+constexpr const char* json_type = "application/json; charset=utf-8";
+
+void reply(caf::event_based_actor* self, promise rp, int code,
+           std::string_view type, const std::string& body) {
+  rp.deliver(api::http_response(code, type, body));
+  self->quit();
+}
+
+void reply_400(caf::event_based_actor* self, promise rp,
+               std::string_view why) {
+  reply(self, rp, 400, "text/plain", api::bad_request(why));
+}
+
+std::string param(const http_request& req, const std::string& name,
+                  std::string fallback = {}) {
+  auto i = req.query.find(name);
+  return i == req.query.end() ? fallback : i->second;
+}
+
+void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
+             const api::route& r, host_actor host, size_t hosts_count) {
+  auto fail = [=](caf::error& err) mutable {
+    reply(self, rp, 500, "text/plain",
+          "internal error: " + self->system().render(err) + "\n");
+  };
+  if (r.endpoint == "data") {
+    data_query q;
+    std::string why;
+    if (!api::parse_data_query(req.query, q, why))
+      return reply_400(self, rp, why);
+    auto format = param(req, "format", "json");
+    if (format != "json" && format != "csv")
+      return reply_400(self, rp, "unknown format '" + format + "' (json, csv)");
+    self->request(host, caf::infinite, atom::query::value, q)
+      .then(
+        [=](const data_result& res) mutable {
+          auto type = format == "csv" ? "text/plain; charset=utf-8" : json_type;
+          reply(self, rp, 200, type, api::render_data(res, format));
+        },
+        [=](caf::error& err) mutable {
+          if (err == ec::not_found)
+            return reply_400(self, rp, "chart '" + q.chart + "' is not found");
+          fail(err);
+        });
+    return;
+  }
+  self->request(host, caf::infinite, atom::get::value, atom::info::value)
+    .then(
+      [=](const host_summary& summary) mutable {
+        self->request(host, caf::infinite, atom::get::value, atom::charts::value)
+          .then(
+            [=](const std::vector<chart_summary>& charts) mutable {
+              if (r.endpoint == "charts")
+                return reply(self, rp, 200, json_type,
+                             api::render_charts(summary, charts, hosts_count));
+              if (r.endpoint == "chart") {
+                auto id = param(req, "chart");
+                if (id.empty())
+                  return reply_400(self, rp, "missing parameter 'chart'");
+                for (auto& c : charts)
+                  if (c.def.id == id || c.def.name == id)
+                    return reply(self, rp, 200, json_type, api::render_chart(c));
+                return reply_400(self, rp, "chart '" + id + "' is not found");
+              }
+              // allmetrics
+              auto format = param(req, "format", "shell");
+              if (format != "prometheus")
+                return reply_400(self, rp, "unsupported format '" + format
+                                             + "' (prometheus)");
+              auto latest = std::make_shared<std::vector<data_result>>(charts.size());
+              auto pending = std::make_shared<size_t>(charts.size());
+              if (charts.empty())
+                return reply(self, rp, 200, "text/plain; version=0.0.4",
+                             api::render_prometheus(summary, charts, *latest));
+              for (size_t i = 0; i < charts.size(); ++i) {
+                data_query q;
+                q.chart = charts[i].def.id;
+                q.after = -1;
+                q.points = 1;
+                auto done = [=]() mutable {
+                  if (--*pending == 0)
+                    reply(self, rp, 200, "text/plain; version=0.0.4",
+                          api::render_prometheus(summary, charts, *latest));
+                };
+                self->request(host, caf::infinite, atom::query::value, q)
+                  .then([=](const data_result& res) mutable {
+                          (*latest)[i] = res;
+                          done();
+                        },
+                        [=](caf::error&) mutable { done(); });
+              }
+            },
+            fail);
+      },
+      fail);
+}
+
+} // namespace
+
+caf::behavior api_request(caf::event_based_actor* self, http_request req,
+                          daemon_context ctx) {
+  return {
+    [=](atom::get) -> caf::result<std::string> {
+      promise rp = self->make_response_promise<std::string>();
+      auto r = api::parse_route(req.path);
+      if (r.endpoint.empty()) {
+        rp.deliver(api::http_response(404, "text/plain",
+                                      "not found: " + req.path + "\n"));
+        self->quit();
+        return rp;
+      }
+      self->request(ctx.registry, caf::infinite, atom::get::value,
+                    atom::hosts::value)
+        .then(
+          [=](const std::vector<host_summary>& hosts) mutable {
+            if (r.endpoint == "info" && r.host.empty())
+              return reply(self, rp, 200, json_type,
+                           api::render_info(hosts, true));
+            auto name = r.host;
+            if (name.empty() && !hosts.empty())
+              name = hosts.front().info.machine_guid;
+            self->request(ctx.registry, caf::infinite, atom::get::value, name)
+              .then(
+                [=](host_actor& host) mutable {
+                  if (r.endpoint == "info") {
+                    self->request(host, caf::infinite, atom::get::value,
+                                  atom::info::value)
+                      .then([=](const host_summary& h) mutable {
+                              reply(self, rp, 200, json_type,
+                                    api::render_info({h}, true));
+                            },
+                            [=](caf::error& err) mutable {
+                              reply(self, rp, 500, "text/plain",
+                                    self->system().render(err));
+                            });
+                    return;
+                  }
+                  on_host(self, rp, req, r, host, hosts.size());
+                },
+                [=](caf::error&) mutable {
+                  reply(self, rp, 404, "text/plain",
+                        "host '" + name + "' is not found\n");
+                });
+          },
+          [=](caf::error& err) mutable {
+            reply(self, rp, 500, "text/plain", self->system().render(err));
+          });
+      return rp;
+    },
+  };
+}
+
+} // namespace tributary

@@ -1,0 +1,119 @@
+#include "actors/chart.hpp"
+
+#include <caf/all.hpp>
+
+namespace tributary {
+
+namespace {
+
+storage::dimension_config to_config(const dimension_def& d) {
+  storage::dimension_config cfg;
+  cfg.algo = storage::parse_algorithm(d.algorithm);
+  cfg.multiplier = d.multiplier == 0 ? 1 : d.multiplier;
+  cfg.divisor = d.divisor == 0 ? 1 : d.divisor;
+  cfg.detect_resets = d.options.find("noreset") == std::string::npos
+                      && d.options.find("nooverflow") == std::string::npos;
+  return cfg;
+}
+
+/// Applies a (re)definition: new dimensions are appended, known ones updated.
+void apply_definition(chart_state& st, const chart_def& def) {
+  auto old = std::move(st.def.dimensions);
+  st.def = def;
+  st.def.dimensions = std::move(old);
+  if (def.update_every > 0
+      && def.update_every != st.calc->config().update_every)
+    st.calc->set_update_every(static_cast<int>(def.update_every));
+  for (auto& d : def.dimensions) {
+    auto same = [&](const dimension_def& x) { return x.id == d.id; };
+    auto i = std::find_if(st.def.dimensions.begin(), st.def.dimensions.end(),
+                          same);
+    if (i == st.def.dimensions.end()) {
+      st.def.dimensions.push_back(d);
+      st.calc->add_dimension(to_config(d));
+    } else {
+      *i = d;
+      st.calc->update_dimension(
+        static_cast<size_t>(i - st.def.dimensions.begin()), to_config(d));
+    }
+  }
+  // A definition received again restarts the clock, as Netdata does.
+  st.calc->sync_clock();
+}
+
+void store_rows(chart_actor::stateful_pointer<chart_state> self) {
+  auto& st = self->state;
+  for (auto& r : st.out) {
+    std::vector<double> values;
+    std::vector<uint8_t> flags;
+    values.reserve(r.values.size());
+    flags.reserve(r.values.size());
+    for (auto& s : r.values) {
+      values.push_back(s.value);
+      flags.push_back(s.flags);
+    }
+    if (st.first_entry == 0)
+      st.first_entry = r.time_s;
+    st.last_entry = r.time_s;
+    ++st.points;
+    self->send(st.db, atom::store::value, st.def.id, r.time_s,
+               std::move(values), std::move(flags));
+  }
+  st.out.clear();
+}
+
+} // namespace
+
+chart_actor::behavior_type
+chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
+      host_db_actor db, storage::chart_config cfg) {
+  auto& st = self->state;
+  st.db = std::move(db);
+  cfg.update_every = static_cast<int>(def.update_every > 0 ? def.update_every : 1);
+  st.calc = std::make_unique<storage::chart_row_calculator>(cfg);
+  apply_definition(st, def);
+  self->send(st.db, atom::define::value, st.def);
+  return {
+    [=](atom::define, const chart_def& def) {
+      apply_definition(self->state, def);
+      self->send(self->state.db, atom::define::value, self->state.def);
+    },
+    [=](const chart_row& row) {
+      auto& st = self->state;
+      ++st.rows;
+      st.calc->begin(row.microseconds, row.now_usec);
+      auto n = std::min(row.values.size(), st.calc->dimensions());
+      for (size_t i = 0; i < n; ++i)
+        if (i < row.is_set.size() && row.is_set[i])
+          st.calc->set(i, row.values[i]);
+      st.calc->end(row.now_usec, st.out);
+      store_rows(self);
+    },
+    [=](const replay_point& p) {
+      auto& st = self->state;
+      if (st.first_entry == 0 || p.end_s < st.first_entry)
+        st.first_entry = p.end_s;
+      if (p.end_s > st.last_entry)
+        st.last_entry = p.end_s;
+      self->send(st.db, atom::store::value, st.def.id, p.end_s, p.values,
+                 p.flags);
+    },
+    [=](atom::get, atom::charts) {
+      chart_summary s;
+      s.def = self->state.def;
+      s.first_entry = self->state.first_entry;
+      s.last_entry = self->state.last_entry;
+      return s;
+    },
+    [=](atom::status) {
+      actor_status s;
+      s.name = self->state.def.id;
+      s.kind = "chart";
+      s.counters = {{"rows", self->state.rows}, {"points", self->state.points}};
+      s.mailbox = static_cast<int64_t>(self->mailbox().size());
+      return s;
+    },
+  };
+}
+
+} // namespace tributary

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "actors/context.hpp"
+#include "storage/value_math.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tributary {
+
+/// State of a chart actor: its definition and Netdata's collection math.
+struct chart_state {
+  chart_def def;
+  std::unique_ptr<storage::chart_row_calculator> calc;
+  host_db_actor db;
+  std::vector<storage::row> out;
+  int64_t first_entry = 0;
+  int64_t last_entry = 0;
+  int64_t rows = 0;
+  int64_t points = 0;
+  static inline const char* name = "chart";
+};
+
+/// Spawned by its host on the first definition of a chart.
+chart_actor::behavior_type
+chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
+      host_db_actor db, storage::chart_config cfg);
+
+} // namespace tributary

@@ -1,0 +1,210 @@
+#include "actors/connection.hpp"
+
+#include "actors/api.hpp"
+#include "actors/api_request.hpp"
+#include "actors/receiver.hpp"
+#include "protocol/handshake.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+namespace tributary {
+
+namespace {
+
+/// Netdata's limit for a whole first request (NETDATA_WEB_REQUEST_MAX_SIZE).
+constexpr size_t max_request_size = 16384;
+
+using phase = connection_state::phase;
+using connection_ptr = caf::io::stateful_broker<connection_state>*;
+
+/// STREAM requests are no HTTP method http_parser knows: detect them first.
+bool starts_stream(std::string_view buf) {
+  constexpr std::string_view word = "STREAM ";
+  auto n = std::min(buf.size(), word.size());
+  return buf.substr(0, n) == word.substr(0, n);
+}
+
+stream_hello make_hello(const protocol::stream_request& req,
+                        const std::string& ip, uint16_t port) {
+  stream_hello h;
+  h.api_key = req.key;
+  h.ver = protocol::effective_version(req);
+  h.has_ver = req.ver.has_value();
+  h.peer_ip = ip;
+  h.peer_port = port;
+  auto& i = h.host;
+  i.machine_guid = req.machine_guid;
+  i.hostname = req.hostname;
+  i.registry_hostname = req.registry_hostname.empty() ? req.hostname
+                                                      : req.registry_hostname;
+  i.os = req.os;
+  i.timezone = req.timezone;
+  i.abbrev_timezone = req.abbrev_timezone;
+  i.utc_offset = req.utc_offset;
+  i.update_every = req.update_every;
+  i.hops = req.hops;
+  i.tags = req.tags;
+  i.program_name = req.program_name();
+  i.program_version = req.program_version();
+  i.system_info = req.system_info;
+  return h;
+}
+
+void close_after_write(connection_ptr self, caf::io::connection_handle hdl) {
+  self->flush(hdl);
+  self->close(hdl);
+  if (self->state.receiver)
+    self->send_exit(self->state.receiver, caf::exit_reason::user_shutdown);
+  self->quit();
+}
+
+void answer_http(connection_ptr self, caf::io::connection_handle hdl,
+                 const daemon_context& ctx) {
+  auto& st = self->state;
+  st.ph = phase::answering;
+  auto req = st.http->request();
+  auto handler = self->spawn(api_request, req, ctx);
+  self->request(handler, caf::infinite, atom::get::value)
+    .then(
+      [=](const std::string& response) {
+        self->write(hdl, response.size(), response.data());
+        close_after_write(self, hdl);
+      },
+      [=](caf::error& err) {
+        auto body = "internal error: " + self->system().render(err) + "\n";
+        auto response = api::http_response(500, "text/plain", body);
+        self->write(hdl, response.size(), response.data());
+        close_after_write(self, hdl);
+      });
+}
+
+void start_stream(connection_ptr self, caf::io::connection_handle hdl,
+                  const daemon_context& ctx, size_t header_end) {
+  auto& st = self->state;
+  st.ph = phase::deciding;
+  auto req = protocol::parse_stream_request(
+    std::string_view{st.buf}.substr(0, header_end));
+  if (!req) {
+    TRIBUTARY_ERROR(*ctx.log, "STREAM [receive from " + st.peer + "]",
+                    "cannot parse the STREAM request: ", to_string(req.err()));
+    auto response = api::http_response(
+      400, "text/plain", "URL not valid. I don't understand you...\r\n");
+    self->write(hdl, response.size(), response.data());
+    close_after_write(self, hdl);
+    return;
+  }
+  // The child must send nothing after the headers before it read our reply.
+  if (st.buf.size() > header_end) {
+    auto response = api::http_response(400, "text/plain",
+                                       "I don't understand you...\r\n");
+    self->write(hdl, response.size(), response.data());
+    close_after_write(self, hdl);
+    return;
+  }
+  st.buf.clear();
+  auto hello = make_hello(*req, st.ip, st.port);
+  TRIBUTARY_INFO(*ctx.log, "STREAM [receive from " + st.peer + "]",
+                 "new client connection.");
+  self->request(ctx.registry, caf::infinite, atom::stream::value, hello)
+    .then(
+      [=](access_decision& d, host_actor& host) {
+        auto& st = self->state;
+        self->write(hdl, d.reply.size(), d.reply.data());
+        if (!d.accepted) {
+          close_after_write(self, hdl);
+          return;
+        }
+        self->flush(hdl);
+        st.ph = phase::streaming;
+        st.receiver = self->spawn<caf::monitored>(
+          receiver, caf::actor{self}, host, hello, d, ctx);
+        if (!st.buf.empty()) {
+          self->send(st.receiver, atom::data::value, std::move(st.buf));
+          st.buf.clear();
+        }
+      },
+      [=](caf::error& err) {
+        TRIBUTARY_ERROR(*ctx.log, "STREAM [receive from " + self->state.peer + "]",
+                        "access check failed: ", self->system().render(err));
+        close_after_write(self, hdl);
+      });
+}
+
+} // namespace
+
+caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
+                         caf::io::connection_handle hdl, daemon_context ctx) {
+  auto& st = self->state;
+  st.ip = self->remote_addr(hdl);
+  st.port = self->remote_port(hdl);
+  st.peer = peer_name(st.ip, st.port);
+  self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    // The receiver ended the stream (parse error, shutdown): close.
+    if (dm.source == self->state.receiver.address()) {
+      self->state.receiver = nullptr;
+      self->close(hdl);
+      self->quit();
+    }
+  });
+  return {
+    [=](const caf::io::new_data_msg& msg) {
+      auto& st = self->state;
+      switch (st.ph) {
+        case phase::streaming:
+          self->send(st.receiver, atom::data::value,
+                     std::string{msg.buf.begin(), msg.buf.end()});
+          return;
+        case phase::deciding:
+          st.buf.append(msg.buf.begin(), msg.buf.end());
+          return;
+        case phase::answering:
+          return; // one request per connection
+        case phase::request:
+          break;
+      }
+      if (st.http) {
+        st.http->feed(std::string_view{msg.buf.data(), msg.buf.size()});
+      } else {
+        st.buf.append(msg.buf.begin(), msg.buf.end());
+        if (starts_stream(st.buf)) {
+          auto end = st.buf.find("\r\n\r\n");
+          if (end != std::string::npos) {
+            start_stream(self, hdl, ctx, end + 4);
+          } else if (st.buf.size() > max_request_size) {
+            auto response = api::http_response(
+              400, "text/plain", "Received request is too big.\r\n");
+            self->write(hdl, response.size(), response.data());
+            close_after_write(self, hdl);
+          }
+          return;
+        }
+        st.http = std::make_unique<http_request_reader>();
+        st.http->feed(st.buf);
+        st.buf.clear();
+      }
+      using rs = http_request_reader::state;
+      if (st.http->status() == rs::complete) {
+        answer_http(self, hdl, ctx);
+      } else if (st.http->status() == rs::failed) {
+        auto response = api::http_response(
+          400, "text/plain", api::bad_request(st.http->failure()));
+        self->write(hdl, response.size(), response.data());
+        close_after_write(self, hdl);
+      }
+    },
+    [=](atom::write, const std::string& bytes) {
+      self->write(hdl, bytes.size(), bytes.data());
+      self->flush(hdl);
+    },
+    [=](const caf::io::connection_closed_msg&) {
+      auto& st = self->state;
+      if (st.receiver)
+        self->send(st.receiver, atom::close::value);
+      self->quit();
+    },
+  };
+}
+
+} // namespace tributary

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "actors/context.hpp"
+#include "actors/http_request.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/io/broker.hpp>
+
+#include <memory>
+#include <string>
+
+namespace tributary {
+
+/// State of one accepted socket.
+struct connection_state {
+  enum class phase { request, deciding, streaming, answering };
+  phase ph = phase::request;
+  /// Bytes of the first request, or stream bytes waiting for the receiver.
+  std::string buf;
+  std::unique_ptr<http_request_reader> http;
+  caf::actor receiver;
+  std::string ip;
+  uint16_t port = 0;
+  /// "[ip]:port", as log lines name the peer.
+  std::string peer;
+  static inline const char* name = "connection";
+};
+
+/// One accepted socket: reads the first request, answers HTTP API requests,
+/// or runs the STREAM access check and hands the stream to a receiver. Only
+/// moves bytes: decompression and parsing run in the receiver, on the
+/// scheduler's workers (all brokers share one I/O thread).
+caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
+                         caf::io::connection_handle hdl, daemon_context ctx);
+
+} // namespace tributary

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "actors/actors.hpp"
+#include "actors/logger.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tributary::config {
+struct settings;
+} // namespace tributary::config
+
+namespace tributary {
+
+/// What every actor of a running daemon shares: read-only settings, the
+/// logger and the registry. Spawned actors copy it; the logger outlives the
+/// actor system (owned by `run_daemon`).
+struct daemon_context {
+  logger* log = nullptr;
+  std::shared_ptr<const config::settings> settings;
+  registry_actor registry;
+  /// Wall clock in microseconds since the epoch; tests inject their own.
+  std::function<uint64_t()> now_usec;
+};
+
+/// The system clock, for `daemon_context::now_usec`.
+uint64_t system_now_usec();
+
+/// "[ip]:port" as Netdata's log lines name a peer.
+inline std::string peer_name(const std::string& ip, uint16_t port) {
+  return "[" + ip + "]:" + std::to_string(port);
+}
+
+} // namespace tributary

@@ -1,0 +1,146 @@
+#include "actors/host.hpp"
+
+#include "actors/chart.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
+
+namespace tributary {
+
+namespace {
+
+const chart_def* find_chart(const host_state& st, const std::string& key) {
+  auto i = st.charts.find(key);
+  if (i != st.charts.end())
+    return &i->second.def;
+  auto n = st.names.find(key);
+  if (n != st.names.end()) {
+    auto j = st.charts.find(n->second);
+    if (j != st.charts.end())
+      return &j->second.def;
+  }
+  return nullptr;
+}
+
+std::string full_name(const chart_def& def) {
+  if (def.name.empty())
+    return def.id;
+  auto dot = def.id.find('.');
+  if (def.name.find('.') != std::string::npos || dot == std::string::npos)
+    return def.name;
+  return def.id.substr(0, dot + 1) + def.name;
+}
+
+} // namespace
+
+host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
+                               host_info info, host_db_actor db,
+                               std::string memory_mode,
+                               storage::chart_config chart_cfg,
+                               daemon_context ctx) {
+  auto& st = self->state;
+  st.info = std::move(info);
+  st.db = std::move(db);
+  st.memory_mode = std::move(memory_mode);
+  st.chart_cfg = chart_cfg;
+  st.ctx = std::move(ctx);
+  self->link_to(st.db);
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [id, c] : self->state.charts)
+      self->send_exit(c.actor, msg.reason);
+    self->send(self->state.db, atom::close::value);
+    self->quit(msg.reason);
+  });
+  return {
+    [=](atom::define, const chart_def& def) {
+      auto& st = self->state;
+      auto i = st.charts.find(def.id);
+      if (i == st.charts.end()) {
+        auto actor = self->spawn<caf::linked>(chart, def, st.db, st.chart_cfg);
+        st.charts.emplace(def.id, host_state::chart_entry{actor, def});
+      } else {
+        i->second.def = def;
+        self->send(i->second.actor, atom::define::value, def);
+      }
+      st.names[full_name(def)] = def.id;
+    },
+    [=](chart_row& row) {
+      auto& st = self->state;
+      auto i = st.charts.find(row.chart_id);
+      if (i == st.charts.end()) {
+        ++st.dropped_rows;
+        return;
+      }
+      ++st.rows;
+      self->send(i->second.actor, std::move(row));
+    },
+    [=](replay_point& p) {
+      auto i = self->state.charts.find(p.chart_id);
+      if (i != self->state.charts.end())
+        self->send(i->second.actor, std::move(p));
+    },
+    [=](atom::info, host_info& info) {
+      self->state.info = std::move(info);
+    },
+    [=](atom::stream, bool connected, bool compression) {
+      self->state.reachable = connected;
+      self->state.compression = connected && compression;
+    },
+    [=](atom::get, atom::info) {
+      auto& st = self->state;
+      host_summary s;
+      s.info = st.info;
+      s.reachable = st.reachable;
+      s.stream_compression = st.compression;
+      s.charts = static_cast<int64_t>(st.charts.size());
+      for (auto& [id, c] : st.charts)
+        s.dimensions += static_cast<int64_t>(c.def.dimensions.size());
+      s.memory_mode = st.memory_mode;
+      return s;
+    },
+    [=](atom::get, atom::charts) -> caf::result<std::vector<chart_summary>> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<std::vector<chart_summary>>();
+      auto out = std::make_shared<std::vector<chart_summary>>();
+      auto pending = std::make_shared<size_t>(st.charts.size());
+      if (*pending == 0) {
+        rp.deliver(*out);
+        return rp;
+      }
+      for (auto& [id, c] : st.charts) {
+        auto done = [=]() mutable {
+          if (--*pending == 0)
+            rp.deliver(std::move(*out));
+        };
+        self->request(c.actor, caf::infinite, atom::get::value,
+                      atom::charts::value)
+          .then([=](const chart_summary& s) mutable {
+                  out->push_back(s);
+                  done();
+                },
+                [=](caf::error&) mutable { done(); });
+      }
+      return rp;
+    },
+    [=](atom::query, const data_query& q) -> caf::result<data_result> {
+      auto* def = find_chart(self->state, q.chart);
+      if (def == nullptr)
+        return caf::make_error(ec::not_found, "chart " + q.chart);
+      return self->delegate(self->state.db, atom::query::value, q, *def);
+    },
+    [=](atom::status) {
+      auto& st = self->state;
+      actor_status s;
+      s.name = st.info.hostname;
+      s.kind = "host";
+      s.counters = {{"charts", static_cast<int64_t>(st.charts.size())},
+                    {"rows", st.rows},
+                    {"dropped_rows", st.dropped_rows}};
+      s.mailbox = static_cast<int64_t>(self->mailbox().size());
+      return s;
+    },
+  };
+}
+
+} // namespace tributary

@@ -1,0 +1,198 @@
+#pragma once
+
+// Payloads that travel between actors. Plain structs with CAF 0.17 inspect
+// overloads; the inspect templates only need caf/meta/type_name.hpp.
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tributary {
+
+/// A dimension as a CHART/DIMENSION pair defines it.
+struct dimension_def {
+  std::string id;
+  std::string name;
+  std::string algorithm = "absolute";
+  int64_t multiplier = 1;
+  int64_t divisor = 1;
+  std::string options;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dimension_def& x) {
+  return f(caf::meta::type_name("dimension_def"), x.id, x.name, x.algorithm,
+           x.multiplier, x.divisor, x.options);
+}
+
+/// A chart definition with its dimensions, in the order they were defined.
+struct chart_def {
+  std::string id; // "type.id"
+  std::string name;
+  std::string title;
+  std::string units;
+  std::string family;
+  std::string context;
+  std::string chart_type = "line";
+  int64_t priority = 1000;
+  int64_t update_every = 1;
+  std::string options;
+  std::string plugin;
+  std::string module;
+  std::vector<dimension_def> dimensions;
+  std::vector<std::pair<std::string, std::string>> labels;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chart_def& x) {
+  return f(caf::meta::type_name("chart_def"), x.id, x.name, x.title, x.units,
+           x.family, x.context, x.chart_type, x.priority, x.update_every,
+           x.options, x.plugin, x.module, x.dimensions, x.labels);
+}
+
+/// One collected row of a chart (BEGIN..END): the raw collected integers in
+/// the chart's dimension order. `is_set[i] == 0` means no SET arrived.
+struct chart_row {
+  std::string chart_id;
+  /// BEGIN's microseconds since the chart's previous collection (0 = none).
+  uint64_t microseconds = 0;
+  /// The receiving side's wall clock at END, microseconds since the epoch.
+  uint64_t now_usec = 0;
+  std::vector<int64_t> values;
+  std::vector<uint8_t> is_set;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chart_row& x) {
+  return f(caf::meta::type_name("chart_row"), x.chart_id, x.microseconds,
+           x.now_usec, x.values, x.is_set);
+}
+
+/// One replicated point (RBEGIN '' s e / RSET...): already computed values.
+struct replay_point {
+  std::string chart_id;
+  int64_t start_s = 0;
+  int64_t end_s = 0;
+  std::vector<double> values;
+  /// Per value: storage flags (see storage/sample.hpp).
+  std::vector<uint8_t> flags;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
+  return f(caf::meta::type_name("replay_point"), x.chart_id, x.start_s,
+           x.end_s, x.values, x.flags);
+}
+
+/// What a streamed (or local) host says about itself.
+struct host_info {
+  std::string machine_guid;
+  std::string hostname;
+  std::string registry_hostname;
+  std::string os;
+  std::string timezone;
+  std::string abbrev_timezone;
+  int64_t utc_offset = 0;
+  int64_t update_every = 1;
+  int64_t hops = 0;
+  std::string tags;
+  std::string program_name;
+  std::string program_version;
+  std::vector<std::pair<std::string, std::string>> system_info;
+  std::vector<std::pair<std::string, std::string>> labels;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_info& x) {
+  return f(caf::meta::type_name("host_info"), x.machine_guid, x.hostname,
+           x.registry_hostname, x.os, x.timezone, x.abbrev_timezone,
+           x.utc_offset, x.update_every, x.hops, x.tags, x.program_name,
+           x.program_version, x.system_info, x.labels);
+}
+
+/// A query for stored data of one chart.
+struct data_query {
+  std::string chart; // id or name
+  int64_t after = -600;
+  int64_t before = 0;
+  int64_t points = 0;
+  std::string group = "average";
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, data_query& x) {
+  return f(caf::meta::type_name("data_query"), x.chart, x.after, x.before,
+           x.points, x.group);
+}
+
+/// The answer to a `data_query`: rows oldest first; NaN marks a gap.
+struct data_result {
+  std::string chart_id;
+  std::string chart_name;
+  int64_t update_every = 1;
+  int64_t first_entry = 0;
+  int64_t last_entry = 0;
+  int64_t after = 0;
+  int64_t before = 0;
+  std::vector<std::string> dimension_ids;
+  std::vector<std::string> dimension_names;
+  std::vector<int64_t> times;
+  /// times.size() rows of dimension_ids.size() values.
+  std::vector<double> values;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, data_result& x) {
+  return f(caf::meta::type_name("data_result"), x.chart_id, x.chart_name,
+           x.update_every, x.first_entry, x.last_entry, x.after, x.before,
+           x.dimension_ids, x.dimension_names, x.times, x.values);
+}
+
+/// A summary of a chart for /api/v1/charts.
+struct chart_summary {
+  chart_def def;
+  int64_t first_entry = 0;
+  int64_t last_entry = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chart_summary& x) {
+  return f(caf::meta::type_name("chart_summary"), x.def, x.first_entry,
+           x.last_entry);
+}
+
+/// A summary of a host for /api/v1/info and the registry.
+struct host_summary {
+  host_info info;
+  bool reachable = false;
+  bool stream_compression = false;
+  int64_t charts = 0;
+  int64_t dimensions = 0;
+  std::string memory_mode;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_summary& x) {
+  return f(caf::meta::type_name("host_summary"), x.info, x.reachable,
+           x.stream_compression, x.charts, x.dimensions, x.memory_mode);
+}
+
+/// An actor's answer to a status request (the console and API walk these).
+struct actor_status {
+  std::string name;
+  std::string kind;
+  std::vector<std::pair<std::string, int64_t>> counters;
+  int64_t mailbox = 0;
+  int64_t restarts = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, actor_status& x) {
+  return f(caf::meta::type_name("actor_status"), x.name, x.kind, x.counters,
+           x.mailbox, x.restarts);
+}
+
+} // namespace tributary

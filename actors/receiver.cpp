@@ -1,0 +1,363 @@
+#include "actors/receiver.hpp"
+
+#include "protocol/capabilities.hpp"
+#include "storage/sample.hpp"
+
+#include <caf/all.hpp>
+
+#include <cmath>
+
+namespace tributary {
+
+namespace {
+
+using receiver_ptr = caf::stateful_actor<receiver_state>*;
+
+/// What handling one command decided.
+struct outcome {
+  bool ok = true;
+  std::string why;
+};
+
+outcome fail(std::string why) {
+  return {false, std::move(why)};
+}
+
+void flush_definition(receiver_ptr self) {
+  auto& st = self->state;
+  if (st.dirty == nullptr)
+    return;
+  self->send(st.host, atom::define::value, st.dirty->def);
+  st.dirty = nullptr;
+}
+
+void flush_replay(receiver_ptr self) {
+  auto& st = self->state;
+  if (!st.in_replay)
+    return;
+  st.in_replay = false;
+  self->send(st.host, std::move(st.replay));
+  st.replay = replay_point{};
+}
+
+/// Handles one command; the visitor of `protocol::command`.
+struct dispatcher {
+  receiver_ptr self;
+  receiver_state& st;
+
+  outcome operator()(const protocol::chart& c) {
+    flush_definition(self);
+    if (c.id.empty() || c.id.find('.') == std::string::npos)
+      return fail("requested a CHART without type.id");
+    auto& entry = st.charts[c.id];
+    auto& d = entry.def;
+    d.id = c.id;
+    d.name = c.name;
+    d.title = c.title;
+    d.units = c.units;
+    d.family = c.family;
+    d.context = c.context;
+    d.chart_type = c.chart_type;
+    d.priority = c.priority;
+    d.update_every = c.update_every > 0 ? c.update_every
+                                        : st.hello.host.update_every;
+    d.options = c.options;
+    d.plugin = c.plugin;
+    d.module = c.module;
+    st.current = &entry;
+    st.dirty = &entry;
+    return {};
+  }
+
+  outcome operator()(const protocol::dimension& x) {
+    if (st.current == nullptr)
+      return fail("requested a DIMENSION without a chart");
+    auto& e = *st.current;
+    dimension_def d;
+    d.id = x.id;
+    d.name = x.name.empty() ? x.id : x.name;
+    d.algorithm = x.algorithm.empty() ? "absolute" : x.algorithm;
+    d.multiplier = x.multiplier;
+    d.divisor = x.divisor;
+    d.options = x.options;
+    auto i = e.dim_index.find(x.id);
+    if (i == e.dim_index.end()) {
+      e.dim_index.emplace(x.id, e.def.dimensions.size());
+      e.def.dimensions.push_back(std::move(d));
+    } else {
+      e.def.dimensions[i->second] = std::move(d);
+    }
+    st.dirty = &e;
+    return {};
+  }
+
+  outcome operator()(const protocol::clabel& x) {
+    if (st.current == nullptr)
+      return fail("requested a CLABEL without a chart");
+    st.current->def.labels.emplace_back(x.name, x.value);
+    return {};
+  }
+
+  outcome operator()(const protocol::clabel_commit&) {
+    if (st.current == nullptr)
+      return fail("requested CLABEL_COMMIT without a chart");
+    st.dirty = st.current;
+    return {};
+  }
+
+  outcome operator()(const protocol::chart_definition_end&) {
+    if (st.current == nullptr)
+      return fail("requested CHART_DEFINITION_END without a chart");
+    flush_definition(self);
+    // Request nothing yet: an empty REPLAY_CHART lets the child start
+    // streaming this chart at once (spec §5.3 step 2).
+    protocol::replay_chart r;
+    r.chart_id = st.current->def.id;
+    r.start_streaming = true;
+    self->send(st.conn, atom::write::value, protocol::to_string(r));
+    return {};
+  }
+
+  outcome operator()(const protocol::begin& b) {
+    flush_definition(self);
+    flush_replay(self);
+    auto i = st.charts.find(b.chart_id);
+    if (i == st.charts.end())
+      return fail("requested a BEGIN on chart '" + b.chart_id
+                  + "', which does not exist");
+    st.current = &i->second;
+    auto n = i->second.def.dimensions.size();
+    st.row.chart_id = b.chart_id;
+    st.row.microseconds = b.microseconds.value_or(0);
+    st.row.values.assign(n, 0);
+    st.row.is_set.assign(n, 0);
+    st.in_row = true;
+    return {};
+  }
+
+  outcome operator()(const protocol::set& x) {
+    if (st.current == nullptr || !st.in_row)
+      return fail("requested a SET on dimension '" + x.dimension_id
+                  + "' without a chart");
+    auto i = st.current->dim_index.find(x.dimension_id);
+    if (i == st.current->dim_index.end())
+      return fail("requested a SET on chart '" + st.current->def.id
+                  + "' of host '" + st.hello.host.hostname
+                  + "', without a dimension '" + x.dimension_id + "'");
+    if (x.value) {
+      st.row.values[i->second] = *x.value;
+      st.row.is_set[i->second] = 1;
+    }
+    return {};
+  }
+
+  outcome operator()(const protocol::end&) {
+    if (st.current == nullptr || !st.in_row)
+      return fail("requested an END without a chart");
+    st.in_row = false;
+    st.row.now_usec = st.ctx.now_usec();
+    ++st.updates;
+    self->send(st.host, std::move(st.row));
+    st.row = chart_row{};
+    return {};
+  }
+
+  outcome operator()(const protocol::rbegin& x) {
+    flush_definition(self);
+    flush_replay(self);
+    if (!x.has_times) {
+      auto i = st.charts.find(x.chart_id);
+      if (i == st.charts.end())
+        return fail("requested a RBEGIN on chart '" + x.chart_id
+                    + "', which does not exist");
+      st.current = &i->second;
+      return {};
+    }
+    if (st.current == nullptr)
+      return fail("requested a RBEGIN without a chart");
+    auto n = st.current->def.dimensions.size();
+    st.replay.chart_id = st.current->def.id;
+    st.replay.start_s = x.point_start;
+    st.replay.end_s = x.point_end;
+    st.replay.values.assign(n, std::nan(""));
+    st.replay.flags.assign(n, storage::flag_empty);
+    // Netdata drops points with bad times (spec §5.5); so do we.
+    st.in_replay = x.point_start > 0 && x.point_end > x.point_start;
+    return {};
+  }
+
+  outcome operator()(const protocol::rset& x) {
+    if (st.current == nullptr)
+      return fail("requested a RSET without a chart");
+    auto i = st.current->dim_index.find(x.dimension_id);
+    if (i == st.current->dim_index.end())
+      return fail("requested a RSET on chart '" + st.current->def.id
+                  + "', without a dimension '" + x.dimension_id + "'");
+    if (!st.in_replay)
+      return {};
+    uint8_t flags = 0;
+    if (x.flags.find('E') != std::string::npos || std::isnan(x.value.value))
+      flags |= storage::flag_empty;
+    if (x.flags.find('R') != std::string::npos)
+      flags |= storage::flag_reset;
+    st.replay.values[i->second] = x.value.value;
+    st.replay.flags[i->second] = flags;
+    return {};
+  }
+
+  outcome operator()(const protocol::rdstate&) {
+    return st.current ? outcome{} : fail("requested a RDSTATE without a chart");
+  }
+
+  outcome operator()(const protocol::rsstate&) {
+    return st.current ? outcome{} : fail("requested a RSSTATE without a chart");
+  }
+
+  outcome operator()(const protocol::rend&) {
+    flush_replay(self);
+    if (st.current == nullptr)
+      return fail("requested a REND without a chart");
+    return {};
+  }
+
+  outcome operator()(const protocol::label& x) {
+    st.labels.emplace_back(x.name, x.value);
+    return {};
+  }
+
+  outcome operator()(const protocol::overwrite&) {
+    auto info = st.hello.host;
+    info.labels = std::move(st.labels);
+    st.labels.clear();
+    st.hello.host.labels = info.labels;
+    self->send(st.host, atom::info::value, std::move(info));
+    return {};
+  }
+
+  outcome operator()(const protocol::flush&) {
+    flush_definition(self);
+    st.current = nullptr;
+    st.in_row = false;
+    return {};
+  }
+
+  outcome operator()(const protocol::disable&) {
+    return fail("requested to DISABLE streaming");
+  }
+
+  outcome operator()(const protocol::replay_chart&) {
+    return fail("sent REPLAY_CHART, which only a parent sends");
+  }
+
+  outcome operator()(const protocol::function_call&) {
+    return fail("sent a FUNCTION call, which only a parent sends");
+  }
+
+  // Accepted and not acted on (yet): custom variables, claim ids, function
+  // definitions and results.
+  template <class T>
+  outcome operator()(const T&) {
+    return {};
+  }
+};
+
+void stop(receiver_ptr self, const std::string& why) {
+  auto& st = self->state;
+  if (st.closed)
+    return;
+  st.closed = true;
+  if (!why.empty())
+    TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
+  TRIBUTARY_INFO(*st.ctx.log, st.who, "disconnected (completed ", st.updates,
+                 " updates).");
+  self->send(st.host, atom::stream::value, false, false);
+  self->send(st.ctx.registry, atom::detach::value, st.hello.host.machine_guid);
+  self->quit(why.empty() ? caf::exit_reason::normal
+                         : caf::exit_reason::user_shutdown);
+}
+
+void consume(receiver_ptr self, const std::string& bytes) {
+  auto& st = self->state;
+  st.bytes += static_cast<int64_t>(bytes.size());
+  if (auto err = st.decoder.feed(bytes))
+    return stop(self, "STREAM: cannot decompress the stream: " + to_string(err));
+  std::string_view line;
+  dispatcher visit{self, st};
+  while (st.decoder.next(line)) {
+    ++st.lines;
+    protocol::command cmd;
+    error err;
+    switch (st.reader.consume(line, cmd, err)) {
+      case protocol::command_reader::status::more:
+        continue;
+      case protocol::command_reader::status::failed:
+        if (err.code == ec::unknown_command)
+          return stop(self, "sent command '" + err.message
+                              + "' which is not known by netdata, for host '"
+                              + st.hello.host.hostname + "'. Disabling it.");
+        return stop(self, "cannot parse line " + std::to_string(st.lines)
+                            + ": " + to_string(err) + ". Disabling it.");
+      case protocol::command_reader::status::ready:
+        break;
+    }
+    auto res = std::visit(visit, cmd);
+    if (!res.ok)
+      return stop(self, res.why + ". Disabling it.");
+  }
+  if (st.decoder.err()) {
+    if (st.decoder.err().code == ec::line_too_long)
+      return stop(self, "STREAM: received line exceeds 15360 bytes. "
+                        "Truncating it.");
+    return stop(self, to_string(st.decoder.err()));
+  }
+  // Definitions must reach the host before the rows that follow them.
+  flush_definition(self);
+}
+
+} // namespace
+
+caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
+                       caf::actor conn, host_actor host, stream_hello hello,
+                       access_decision decision, daemon_context ctx) {
+  auto& st = self->state;
+  st.conn = std::move(conn);
+  st.host = std::move(host);
+  st.hello = std::move(hello);
+  st.decision = decision;
+  st.ctx = std::move(ctx);
+  st.who = "STREAM " + st.hello.host.hostname + " [receive from "
+           + peer_name(st.hello.peer_ip, static_cast<uint16_t>(st.hello.peer_port))
+           + "]";
+  st.decoder.reset(decision.compression ? protocol::stream_mode::lz4
+                                        : protocol::stream_mode::plain);
+  TRIBUTARY_INFO(*st.ctx.log, st.who, "client willing to stream metrics for host '",
+                 st.hello.host.hostname, "' with machine_guid '",
+                 st.hello.host.machine_guid, "': update every = ",
+                 st.hello.host.update_every, ", capabilities = ",
+                 protocol::to_string_caps(decision.capabilities));
+  self->send(st.host, atom::stream::value, true, decision.compression);
+  TRIBUTARY_INFO(*st.ctx.log, st.who, "receiving metrics...");
+  return {
+    [=](atom::data, const std::string& bytes) {
+      if (!self->state.closed)
+        consume(self, bytes);
+    },
+    [=](atom::close) {
+      TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
+                      "read failed: end of file");
+      stop(self, "");
+    },
+    [=](atom::status) {
+      auto& st = self->state;
+      actor_status s;
+      s.name = st.who;
+      s.kind = "receiver";
+      s.counters = {{"bytes", st.bytes}, {"lines", st.lines},
+                    {"updates", st.updates}};
+      s.mailbox = static_cast<int64_t>(self->mailbox().size());
+      return s;
+    },
+  };
+}
+
+} // namespace tributary

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "actors/context.hpp"
+#include "protocol/command_reader.hpp"
+#include "protocol/stream_decoder.hpp"
+
+#include <caf/actor.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tributary {
+
+/// State of a receiver: the parsed command stream of one child.
+struct receiver_state {
+  struct chart_entry {
+    chart_def def;
+    std::map<std::string, size_t> dim_index;
+  };
+  caf::actor conn;
+  host_actor host;
+  stream_hello hello;
+  access_decision decision;
+  daemon_context ctx;
+  std::string who;
+  protocol::stream_decoder decoder;
+  protocol::command_reader reader;
+  std::map<std::string, chart_entry> charts;
+  /// The chart CHART/DIMENSION/BEGIN selected; null if none.
+  chart_entry* current = nullptr;
+  /// A definition changed since it was last sent to the host.
+  chart_entry* dirty = nullptr;
+  bool in_row = false;
+  chart_row row;
+  bool in_replay = false;
+  replay_point replay;
+  std::vector<std::pair<std::string, std::string>> labels;
+  int64_t lines = 0;
+  int64_t updates = 0;
+  int64_t bytes = 0;
+  bool closed = false;
+  static inline const char* name = "receiver";
+};
+
+/// Parses the stream of one accepted child and feeds its host. Receives
+/// `(atom::data, std::string)` chunks from its connection, answers
+/// replication with `(atom::write, std::string)`, quits on a protocol error
+/// (the connection then closes) or on `(atom::close)` from the connection.
+caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
+                       caf::actor conn, host_actor host, stream_hello hello,
+                       access_decision decision, daemon_context ctx);
+
+} // namespace tributary

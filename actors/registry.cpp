@@ -1,0 +1,165 @@
+#include "actors/registry.hpp"
+
+#include "actors/access_check.hpp"
+#include "actors/host.hpp"
+#include "actors/host_db.hpp"
+#include "config/resolve.hpp"
+#include "protocol/handshake.hpp"
+#include "storage/memory_mode.hpp"
+
+#include <caf/all.hpp>
+
+namespace tributary {
+
+host_actor spawn_host(caf::local_actor* self, const host_info& info,
+                      const std::string& api_key, const daemon_context& ctx) {
+  auto& cfg = *ctx.settings;
+  auto eff = config::resolve_receiver(cfg, api_key, info.machine_guid,
+                                      info.update_every);
+  auto mode_name = std::string{config::to_string(eff.memory_mode)};
+  auto mode = storage::parse_memory_mode(mode_name)
+                .value_or(storage::memory_mode::ram);
+  storage::engine_options opts;
+  opts.history = eff.history;
+  opts.update_every = static_cast<int>(info.update_every > 0 ? info.update_every : 1);
+  opts.directory = cfg.global.cache_dir + "/" + info.machine_guid;
+  opts.host_guid = info.machine_guid;
+  opts.host_name = info.hostname;
+  std::shared_ptr<storage::engine> db = storage::make_engine(mode, opts);
+  for (auto& d : db->diagnostics())
+    TRIBUTARY_WARN(*ctx.log, "host-db " + info.hostname, to_string(d));
+  storage::chart_config chart_cfg;
+  chart_cfg.mode = mode;
+  chart_cfg.history = eff.history;
+  chart_cfg.update_every = opts.update_every;
+  auto db_actor = self->spawn(host_db, db, ctx);
+  return self->spawn(host, info, db_actor, mode_name, chart_cfg, ctx);
+}
+
+registry_actor::behavior_type
+registry(registry_actor::stateful_pointer<registry_state> self,
+         host_info localhost, daemon_context ctx) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.own_guid = localhost.machine_guid;
+  // The registry is not in ctx yet when it spawns localhost.
+  auto local_ctx = ctx;
+  local_ctx.registry = self;
+  auto local = spawn_host(self, localhost, "", local_ctx);
+  st.hosts.emplace(localhost.machine_guid,
+                   registry_state::host_entry{local, localhost.hostname, true, 0});
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [guid, h] : self->state.hosts)
+      self->send_exit(h.actor, msg.reason);
+    self->quit(msg.reason);
+  });
+  return {
+    [=](atom::stream, stream_hello& hello)
+      -> caf::result<access_decision, host_actor> {
+      auto& st = self->state;
+      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+      access_facts facts;
+      facts.own_guid = st.own_guid;
+      facts.now_s = now_s;
+      facts.last_accept_s = st.last_accept_s;
+      auto i = st.hosts.find(hello.host.machine_guid);
+      if (i != st.hosts.end() && i->second.streaming) {
+        facts.already_streaming = true;
+        // Rows flow every second while a receiver is attached; we treat an
+        // attached receiver as active.
+        facts.existing_idle_s = 0;
+      }
+      auto out = decide_access(*st.ctx.settings, hello, facts);
+      st.last_accept_s = facts.last_accept_s;
+      auto who = "STREAM [receive from "
+                 + peer_name(hello.peer_ip,
+                             static_cast<uint16_t>(hello.peer_port))
+                 + "]";
+      if (!out.log_line.empty()) {
+        if (out.accepted)
+          TRIBUTARY_INFO(*st.ctx.log, who, out.log_line);
+        else
+          TRIBUTARY_ERROR(*st.ctx.log, who, out.log_line);
+      }
+      if (!out.access_status.empty())
+        TRIBUTARY_INFO(*st.ctx.log, "STREAM",
+                       "'" + hello.peer_ip + "' '" + out.access_status
+                         + "' host '" + hello.host.hostname + "' api key '"
+                         + hello.api_key + "' machine guid '"
+                         + hello.host.machine_guid + "'");
+      access_decision d;
+      d.accepted = out.accepted;
+      d.capabilities = out.capabilities;
+      d.compression = out.compression;
+      if (!out.accepted) {
+        ++st.refused;
+        d.reply = protocol::build_reply(out.kind);
+        return {d, host_actor{}};
+      }
+      ++st.accepted;
+      d.reply = protocol::build_ok_reply(out.capabilities);
+      if (i == st.hosts.end()) {
+        auto h = spawn_host(self, hello.host, hello.api_key, st.ctx);
+        i = st.hosts.emplace(hello.host.machine_guid,
+                             registry_state::host_entry{h, hello.host.hostname})
+              .first;
+      } else {
+        self->send(i->second.actor, atom::info::value, hello.host);
+      }
+      i->second.hostname = hello.host.hostname;
+      i->second.streaming = true;
+      i->second.since_s = now_s;
+      return {d, i->second.actor};
+    },
+    [=](atom::detach, const std::string& guid) {
+      auto i = self->state.hosts.find(guid);
+      if (i != self->state.hosts.end() && guid != self->state.own_guid)
+        i->second.streaming = false;
+    },
+    [=](atom::get, atom::hosts) -> caf::result<std::vector<host_summary>> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<std::vector<host_summary>>();
+      auto out = std::make_shared<std::vector<host_summary>>(st.hosts.size());
+      auto pending = std::make_shared<size_t>(st.hosts.size());
+      // localhost first, the others in GUID order.
+      size_t slot = 1;
+      for (auto& [guid, h] : st.hosts) {
+        auto index = guid == st.own_guid ? 0 : slot++;
+        self->request(h.actor, caf::infinite, atom::get::value, atom::info::value)
+          .then(
+            [=](const host_summary& s) mutable {
+              (*out)[index] = s;
+              if (--*pending == 0)
+                rp.deliver(std::move(*out));
+            },
+            [=](caf::error&) mutable {
+              if (--*pending == 0)
+                rp.deliver(std::move(*out));
+            });
+      }
+      return rp;
+    },
+    [=](atom::get, const std::string& name) -> caf::result<host_actor> {
+      auto& st = self->state;
+      if (auto i = st.hosts.find(name); i != st.hosts.end())
+        return i->second.actor;
+      for (auto& [guid, h] : st.hosts)
+        if (h.hostname == name)
+          return h.actor;
+      return caf::make_error(ec::not_found, "host " + name);
+    },
+    [=](atom::status) {
+      auto& st = self->state;
+      actor_status s;
+      s.name = "registry";
+      s.kind = "registry";
+      s.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
+                    {"accepted", st.accepted},
+                    {"refused", st.refused}};
+      s.mailbox = static_cast<int64_t>(self->mailbox().size());
+      return s;
+    },
+  };
+}
+
+} // namespace tributary

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "actors/context.hpp"
+
+#include <map>
+#include <string>
+
+namespace tributary {
+
+/// State of the host registry.
+struct registry_state {
+  struct host_entry {
+    host_actor actor;
+    std::string hostname;
+    /// A receiver is attached.
+    bool streaming = false;
+    /// When the receiver attached, seconds since the epoch.
+    int64_t since_s = 0;
+  };
+  daemon_context ctx;
+  std::string own_guid;
+  std::map<std::string, host_entry> hosts;
+  int64_t last_accept_s = 0;
+  int64_t accepted = 0;
+  int64_t refused = 0;
+  static inline const char* name = "registry";
+};
+
+/// Spawns the host actor (with its host db) for `info` with the settings the
+/// configuration resolves for it. Used for localhost and streamed hosts.
+host_actor spawn_host(caf::local_actor* self, const host_info& info,
+                      const std::string& api_key, const daemon_context& ctx);
+
+/// The registry of hosts (machine GUID -> host). `localhost` is the node's
+/// own host, listed first.
+registry_actor::behavior_type
+registry(registry_actor::stateful_pointer<registry_state> self,
+         host_info localhost, daemon_context ctx);
+
+} // namespace tributary
