@@ -1,0 +1,59 @@
+#include "protocol/stream_decoder.hpp"
+
+#include <doctest/doctest.h>
+
+#include "tests/test_data.hpp"
+
+using namespace tributary;
+using namespace tributary::protocol;
+
+TEST_CASE("stream_decoder: auto-detects lz4 and plain") {
+  auto lz4 = test::read_data("netdata-1.37.1/stream-lz4.bin");
+  auto text = decode_stream_text(lz4, stream_mode::automatic);
+  REQUIRE(text);
+  CHECK(*text == test::read_data("netdata-1.37.1/stream-lz4.decoded.txt"));
+  auto plain = test::read_data("netdata-1.37.1/stream-plain.bin");
+  auto same = decode_stream_text(plain, stream_mode::automatic);
+  REQUIRE(same);
+  CHECK(*same == plain);
+  stream_decoder dec;
+  CHECK(dec.mode() == stream_mode::automatic);
+  REQUIRE_FALSE(dec.feed(lz4.substr(0, 1)));
+  CHECK(dec.mode() == stream_mode::lz4);
+}
+
+TEST_CASE("stream_decoder: forced modes") {
+  auto lz4 = test::read_data("netdata-1.37.1/stream-lz4.bin");
+  auto plain = test::read_data("netdata-1.37.1/stream-plain.bin");
+  CHECK(decode_stream_text(lz4, stream_mode::lz4));
+  auto wrong = decode_stream_text(plain, stream_mode::lz4);
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.err().code == ec::compression_error);
+  auto lines = 0;
+  CHECK_FALSE(decode_stream(test::read_data("netdata-1.37.1/parent-to-child.bin"),
+                            stream_mode::plain,
+                            [&](std::string_view) { ++lines; }));
+  CHECK(lines == 25);
+}
+
+TEST_CASE("stream_decoder: chunked feed and errors") {
+  auto lz4 = test::read_data("netdata-1.37.1/fakeparent-stream-lz4.bin");
+  auto whole = decode_stream_text(lz4, stream_mode::automatic);
+  REQUIRE(whole);
+  stream_decoder dec;
+  std::string out;
+  std::string_view line;
+  for (size_t i = 0; i < lz4.size(); i += 37) {
+    REQUIRE_FALSE(dec.feed(std::string_view{lz4}.substr(i, 37)));
+    while (dec.next(line))
+      out.append(line.data(), line.size()).push_back('\n');
+  }
+  CHECK_FALSE(dec.finish());
+  CHECK(out == *whole);
+  auto partial = decode_stream_text("END\nBEGIN", stream_mode::plain);
+  REQUIRE_FALSE(partial);
+  CHECK(partial.err().code == ec::truncated);
+  CHECK(partial.err().position == 4);
+  CHECK(*parse_stream_mode("lz4") == stream_mode::lz4);
+  CHECK_FALSE(parse_stream_mode("zstd"));
+}
