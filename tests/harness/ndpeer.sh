@@ -94,8 +94,7 @@ instance_dir() {
   local root dir
   root=$(cd "${NDPEER_ROOT:-${TMPDIR:-/tmp}}" && pwd -P) || fail "no temp root"
   [ "$root" != / ] || fail "NDPEER_ROOT must not be /"
-  mkdir -p "$1"
-  dir=$(cd "$1" && pwd -P)
+  dir=$(realpath -m -- "$1") || fail "bad dir '$1'"
   case "$dir/" in
     "$root"/?*) ;;
     *) fail "instance dir '$dir' is not inside the temp root '$root'" ;;
@@ -103,7 +102,8 @@ instance_dir() {
   case "$dir/" in
     /etc/*|/var/*|/usr/*) fail "refusing instance dir '$dir'" ;;
   esac
-  echo "$dir"
+  mkdir -p "$dir"
+  (cd "$dir" && pwd -P)
 }
 
 readable_path() { # PATH -> absolute path of a readable file or directory
