@@ -35,7 +35,6 @@ H_ND_PIDS=()     # netdata agents started by h_ndpeer
 H_ND_DIRS=()     # their instance dirs
 H_LAST_PID=
 H_PASSED=0
-H_FAILED=0
 H_CLEANED=0
 H_T0=$SECONDS
 # The test's stderr as it was at start: failures and log dumps go there even
@@ -207,7 +206,6 @@ h_wait_log() {
 # h_fail MSG : report, print the logs, exit 1 (the trap stops everything)
 h_fail() {
   echo "FAIL: $*" >&"$H_ERR"
-  H_FAILED=1
   exit 1
 }
 
