@@ -35,10 +35,11 @@ bool dimension_ring::put(const sample& x) {
     auto cap = static_cast<int64_t>(slots_.size());
     if (steps >= cap) {
       // Everything held is older than the retention: restart at `x`.
+      auto new_last = last_time_s_ + steps * ue;
       clear();
       head_ = 0;
       size_ = 1;
-      last_time_s_ = last_time_s_ + steps * ue;
+      last_time_s_ = new_last;
       slots_[head_] = packed;
       return true;
     }

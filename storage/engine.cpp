@@ -2,6 +2,7 @@
 
 #include "storage/none_engine.hpp"
 #include "storage/ram_engine.hpp"
+#include "storage/save_engine.hpp"
 
 #include <string>
 
@@ -55,6 +56,7 @@ std::unique_ptr<engine> make_engine(memory_mode mode,
     case memory_mode::alloc:
       return std::make_unique<ram_engine>(opts, mode);
     case memory_mode::save:
+      return std::make_unique<save_engine>(opts);
     case memory_mode::map:
     case memory_mode::dbengine:
       break;

@@ -1,0 +1,159 @@
+#include "storage/engine.hpp"
+#include "storage/ram_engine.hpp"
+#include "storage/storage_number.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace tributary::storage;
+
+namespace {
+
+constexpr int64_t T = 1700000000;
+
+dimension_info dim(const char* chart, const char* id, int ue = 1) {
+  return dimension_info{{chart, id}, "", "", ue};
+}
+
+} // namespace
+
+TEST_CASE("memory modes: names, alloc alias, slot alignment") {
+  CHECK(parse_memory_mode("dbengine") == memory_mode::dbengine);
+  CHECK(parse_memory_mode("alloc") == memory_mode::alloc);
+  CHECK_FALSE(parse_memory_mode("ramdisk"));
+  // 3600 × 4 bytes = 14400 → 16384 (4 pages) → 4096 slots.
+  CHECK(aligned_history(memory_mode::ram, 3600) == 4096);
+  // (400 + 14400) → 16384; (16384 − 400) / 4 = 3996.
+  CHECK(aligned_history(memory_mode::save, 3600) == 3996);
+  CHECK(aligned_history(memory_mode::ram, 1) == 1024); // min 5 → 1 page
+  CHECK(aligned_history(memory_mode::ram, 1024) == 1024);
+  CHECK(aligned_history(memory_mode::none, 3600) == 5);
+  CHECK(aligned_history(memory_mode::dbengine, 3600) == 0);
+  CHECK(make_engine(memory_mode::alloc, {})->mode() == memory_mode::ram);
+}
+
+TEST_CASE("storage_number packs like Netdata") {
+  // 1.5 → multiplied by 10 six times to 1500000 (< 0x19999e... no: the loop
+  // multiplies while below 0x0019999e = 1677726): 15000000 would exceed, so
+  // the mantissa is 1500000 with divider 10^6: exact.
+  CHECK(round_trip(sample::of(1, 1.5)).value == 1.5);
+  // 7 significant digits: 123456789 → 12345679 × 10.
+  CHECK(round_trip(sample::of(1, 123456789)).value == 123456790);
+  CHECK(round_trip(sample::of(1, -0.25)).value == -0.25);
+  CHECK(round_trip(sample::of(1, 0)).value == 0);
+  CHECK_FALSE(round_trip(sample::of(1, 0)).empty());
+  CHECK(pack(0, 0) == sn_flag_not_anomalous);
+  CHECK(pack(1, flag_empty) == sn_empty_slot);
+  CHECK(pack(std::nan(""), 0) == sn_empty_slot);
+  auto r = round_trip(sample::of(1, 2, flag_reset | flag_anomalous));
+  CHECK(r.flags == (flag_reset | flag_anomalous));
+  CHECK(r.value == 2);
+}
+
+TEST_CASE("ram: append and query in order, gaps for skipped slots") {
+  auto db = make_engine(memory_mode::ram, {});
+  auto h = db->add_dimension(dim("system.cpu", "user"));
+  CHECK(db->append(h, sample::of(T + 1, 1)));
+  CHECK(db->append(h, sample::of(T + 2, 2)));
+  CHECK(db->append(h, sample::of(T + 5, 5))); // T+3, T+4 become gaps
+  auto xs = db->query(h, 0, T + 100);
+  REQUIRE(xs.size() == 5);
+  CHECK(xs[0] == sample::of(T + 1, 1));
+  CHECK(xs[2] == sample::gap(T + 3));
+  CHECK(xs[3] == sample::gap(T + 4));
+  CHECK(xs[4] == sample::of(T + 5, 5));
+  CHECK(db->first_time_s(h) == T + 1);
+  CHECK(db->last_time_s(h) == T + 5);
+  // Range limits are inclusive.
+  CHECK(db->query(h, T + 2, T + 3).size() == 2);
+  CHECK(db->query(h, T + 6, T + 9).empty());
+}
+
+TEST_CASE("ram: overwrite inside the ring, drop before it") {
+  auto db = make_engine(memory_mode::ram, {});
+  auto h = db->add_dimension(dim("c.x", "a"));
+  db->append(h, sample::of(T + 1, 1));
+  db->append(h, sample::of(T + 3, 3));
+  CHECK(db->append(h, sample::of(T + 2, 2))); // fills the gap
+  CHECK(db->query(h, T + 2, T + 2)[0].value == 2);
+  CHECK_FALSE(db->append(h, sample::of(T, 0))); // older than held
+  CHECK_FALSE(db->append(dimension_handle{}, sample::of(T + 4, 4)));
+}
+
+TEST_CASE("ram: the ring wraps after its slot count") {
+  engine_options opts;
+  opts.history = 5; // → 1024 slots
+  ram_engine db{opts};
+  REQUIRE(db.slots() == 1024);
+  auto h = db.add_dimension(dim("c.x", "a"));
+  for (int64_t i = 0; i < 1100; ++i)
+    db.append(h, sample::of(T + i, static_cast<double>(i)));
+  // The newest 1024 are held: T+76 .. T+1099.
+  CHECK(db.first_time_s(h) == T + 76);
+  CHECK(db.last_time_s(h) == T + 1099);
+  auto xs = db.query(h, 0, T + 5000);
+  REQUIRE(xs.size() == 1024);
+  CHECK(xs.front().value == 76);
+  CHECK(xs.back().value == 1099);
+  // A jump past the whole ring restarts it.
+  db.append(h, sample::of(T + 10000, 1));
+  CHECK(db.first_time_s(h) == T + 10000);
+  CHECK(db.query(h, 0, T + 20000).size() == 1);
+}
+
+TEST_CASE("ram: update_every grid, re-registration") {
+  auto db = make_engine(memory_mode::ram, {});
+  auto h = db->add_dimension(dim("c.x", "a", 5));
+  CHECK(db->update_every(h) == 5);
+  db->append(h, sample::of(T + 5, 1));
+  db->append(h, sample::of(T + 20, 4)); // T+10, T+15 gaps
+  auto xs = db->query(h, 0, T + 100);
+  REQUIRE(xs.size() == 4);
+  CHECK(xs[1].time_s == T + 10);
+  CHECK(xs[1].empty());
+  // Same key → same handle; names update.
+  auto again = db->add_dimension({{"c.x", "a"}, "chart", "A", 5});
+  CHECK(again == h);
+  CHECK(db->info(h)->dim_name == "A");
+  CHECK(db->query(h, 0, T + 100).size() == 4);
+  CHECK(db->find({"c.x", "a"}) == h);
+  CHECK_FALSE(db->find({"c.x", "b"}).valid());
+  // A new update_every restarts the ring.
+  db->add_dimension(dim("c.x", "a", 10));
+  CHECK(db->query(h, 0, T + 100).empty());
+  CHECK(db->dimensions().size() == 1);
+}
+
+TEST_CASE("ram: append_row and close") {
+  auto db = make_engine(memory_mode::ram, {});
+  dimension_handle hs[2] = {db->add_dimension(dim("c.x", "a")),
+                            db->add_dimension(dim("c.x", "b"))};
+  sample xs[2] = {sample::of(T, 1), sample::of(T, 2)};
+  CHECK(db->append_row(hs, xs, 2) == 2);
+  CHECK(db->query(hs[1], T, T)[0].value == 2);
+  auto tier0 = db->query_tier(hs[0], 0, T, T);
+  REQUIRE(tier0.size() == 1);
+  CHECK(tier0[0].count == 1);
+  CHECK(tier0[0].start_s == T - 1);
+  CHECK(db->query_tier(hs[0], 1, T, T).empty());
+  CHECK_FALSE(db->close());
+  CHECK_FALSE(db->append(hs[0], sample::of(T + 1, 1)));
+}
+
+TEST_CASE("none: registers but stores nothing") {
+  auto db = make_engine(memory_mode::none, {});
+  auto h = db->add_dimension(dim("c.x", "a", 2));
+  CHECK(h.valid());
+  CHECK(db->update_every(h) == 2);
+  CHECK_FALSE(db->append(h, sample::of(T, 1)));
+  CHECK(db->query(h, 0, T + 10).empty());
+  CHECK(db->first_time_s(h) == 0);
+  CHECK(db->last_time_s(h) == 0);
+  CHECK_FALSE(db->flush());
+}
+
+TEST_CASE("unimplemented modes fall back to ram and say so") {
+  auto db = make_engine(memory_mode::dbengine, {});
+  CHECK(db->mode() == memory_mode::ram);
+  REQUIRE(db->diagnostics().size() == 1);
+  CHECK(db->diagnostics()[0].message.find("dbengine") != std::string::npos);
+}
