@@ -1,0 +1,132 @@
+#include "config/apply_common.hpp"
+
+#include <utility>
+
+namespace tributary::config::detail {
+
+void report(std::vector<diagnostic>& out, const std::string& file,
+            size_t line, diagnostic::severity level, std::string message) {
+  out.push_back(diagnostic{file, line, level, std::move(message)});
+}
+
+std::string entry_ctx::where() const {
+  return "[" + std::string{section_} + "] " + entry_.key + ": ";
+}
+
+void entry_ctx::error(const std::string& msg) {
+  report(out_, entry_.file, entry_.line, diagnostic::error, where() + msg);
+}
+
+void entry_ctx::note(const std::string& msg) {
+  report(out_, entry_.file, entry_.line, diagnostic::note, where() + msg);
+}
+
+bool entry_ctx::text(std::string& dst) {
+  dst = entry_.value;
+  return true;
+}
+
+bool entry_ctx::boolean(bool& dst) {
+  auto v = parse_bool(entry_.value);
+  if (!v) {
+    error("`" + entry_.value
+          + "` is not a boolean (yes, no, true, false, on, off, auto); "
+            "Netdata would read it as no");
+    return false;
+  }
+  dst = *v;
+  return true;
+}
+
+bool entry_ctx::number(int64_t& dst, int64_t min, int64_t max) {
+  auto v = parse_number(entry_.value);
+  if (!v) {
+    error("`" + entry_.value + "` is not a number");
+    return false;
+  }
+  if (*v < min || *v > max) {
+    std::string range = max == std::numeric_limits<int64_t>::max()
+                          ? "at least " + std::to_string(min)
+                          : "between " + std::to_string(min) + " and "
+                              + std::to_string(max);
+    error("`" + entry_.value + "` is out of range (must be " + range + ")");
+    return false;
+  }
+  const auto& s = entry_.value;
+  size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  if (s.size() > i + 1 && s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9')
+    note("`" + s + "` has a leading zero: Netdata reads it as octal ("
+         + std::to_string(*v) + ")");
+  dst = *v;
+  return true;
+}
+
+bool entry_ctx::pattern(simple_pattern& dst) {
+  auto p = simple_pattern::compile(entry_.value);
+  if (!p) {
+    error(p.err().message);
+    return false;
+  }
+  dst = std::move(*p);
+  return true;
+}
+
+bool entry_ctx::mode(memory_mode& dst) {
+  auto m = parse_memory_mode(entry_.value);
+  if (!m) {
+    error("`" + entry_.value
+          + "` is not a memory mode (dbengine, ram, save, map, none, alloc); "
+            "Netdata would use save");
+    return false;
+  }
+  dst = *m;
+  return true;
+}
+
+bool entry_ctx::health(health_mode& dst) {
+  auto m = parse_health_mode(entry_.value);
+  if (!m) {
+    error("`" + entry_.value + "` is not yes, no or auto");
+    return false;
+  }
+  dst = *m;
+  return true;
+}
+
+const ini_entry* merged_section::find(std::string_view key) const {
+  for (const auto& e : entries)
+    if (e.key == key)
+      return &e;
+  return nullptr;
+}
+
+std::vector<merged_section> merge_sections(const std::vector<raw_section>& in,
+                                           std::vector<diagnostic>& out) {
+  std::vector<merged_section> result;
+  std::map<std::pair<std::string, section_role>, size_t> index;
+  for (const auto& s : in) {
+    auto [it, added] = index.emplace(std::make_pair(s.name, s.role),
+                                     result.size());
+    if (added)
+      result.push_back(merged_section{s.name, s.file, s.line, s.role, {}});
+    auto& m = result[it->second];
+    for (const auto& e : s.entries) {
+      bool replaced = false;
+      for (auto& old : m.entries) {
+        if (old.key == e.key) {
+          report(out, old.file, old.line, diagnostic::note,
+                 "[" + s.name + "] " + e.key + ": set again at line "
+                   + std::to_string(e.line) + ", which wins");
+          old = e;
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced)
+        m.entries.push_back(e);
+    }
+  }
+  return result;
+}
+
+} // namespace tributary::config::detail

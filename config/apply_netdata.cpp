@@ -1,0 +1,257 @@
+#include "config/apply_common.hpp"
+#include "config/known_keys.hpp"
+
+#include <set>
+#include <utility>
+
+namespace tributary::config::detail {
+
+namespace {
+
+using setter = void (*)(entry_ctx&, global_settings&);
+
+/// A netdata.conf key tributary acts on. A legacy name (1.37.1 still moves
+/// it to its new place with `config_move`) names its new place in `to_*`.
+struct acted_key {
+  std::string_view section;
+  std::string_view key;
+  setter set;
+  std::string_view to_section = {};
+  std::string_view to_key = {};
+};
+
+constexpr int64_t max_port = 65535;
+
+// Canonical names.
+const acted_key canonical[] = {
+  {"global", "hostname", [](entry_ctx& c, global_settings& g) { c.text(g.hostname); }},
+  {"global", "run as user", [](entry_ctx& c, global_settings& g) { c.text(g.run_as_user); }},
+  {"db", "mode", [](entry_ctx& c, global_settings& g) { c.mode(g.mode); }},
+  {"db", "retention", [](entry_ctx& c, global_settings& g) {
+     c.number(g.history, defaults::min_history);
+   }},
+  {"db", "update every", [](entry_ctx& c, global_settings& g) {
+     c.number(g.update_every, 1, 86400);
+   }},
+  {"db", "enable replication", [](entry_ctx& c, global_settings& g) {
+     c.boolean(g.enable_replication);
+   }},
+  {"db", "seconds to replicate", [](entry_ctx& c, global_settings& g) {
+     c.number(g.seconds_to_replicate, 0);
+   }},
+  {"db", "seconds per replication step", [](entry_ctx& c, global_settings& g) {
+     c.number(g.seconds_per_replication_step, 1);
+   }},
+  {"db", "replication threads", [](entry_ctx& c, global_settings& g) {
+     c.number(g.replication_threads, 1, 20);
+   }},
+  {"db", "cleanup orphan hosts after secs", [](entry_ctx& c, global_settings& g) {
+     c.number(g.cleanup_orphan_hosts_after_secs, 0);
+   }},
+  {"db", "cleanup obsolete charts after secs", [](entry_ctx& c, global_settings& g) {
+     c.number(g.cleanup_obsolete_charts_after_secs, 0);
+   }},
+  {"db", "dbengine page cache size MB", [](entry_ctx& c, global_settings& g) {
+     c.number(g.dbengine_page_cache_size_mb, 0);
+   }},
+  {"db", "dbengine disk space MB", [](entry_ctx& c, global_settings& g) {
+     c.number(g.dbengine_disk_space_mb, 0);
+   }},
+  {"db", "dbengine multihost disk space MB", [](entry_ctx& c, global_settings& g) {
+     c.number(g.dbengine_multihost_disk_space_mb, 0);
+   }},
+  {"web", "bind to", [](entry_ctx& c, global_settings& g) { c.text(g.bind_to); }},
+  {"web", "default port", [](entry_ctx& c, global_settings& g) {
+     c.number(g.default_port, 1, max_port);
+   }},
+  {"web", "allow connections from", [](entry_ctx& c, global_settings& g) {
+     c.pattern(g.allow_connections_from);
+   }},
+  {"web", "allow streaming from", [](entry_ctx& c, global_settings& g) {
+     c.pattern(g.allow_streaming_from);
+   }},
+  {"web", "accept a streaming request every seconds", [](entry_ctx& c, global_settings& g) {
+     c.number(g.accept_a_streaming_request_every_seconds, 0);
+   }},
+  {"web", "timeout for first request", [](entry_ctx& c, global_settings& g) {
+     c.number(g.timeout_for_first_request, 0);
+   }},
+  {"web", "disconnect idle clients after seconds", [](entry_ctx& c, global_settings& g) {
+     c.number(g.disconnect_idle_clients_after_seconds, 0);
+   }},
+  {"web", "ssl key", [](entry_ctx& c, global_settings& g) { c.text(g.ssl_key); }},
+  {"web", "ssl certificate", [](entry_ctx& c, global_settings& g) {
+     c.text(g.ssl_certificate);
+   }},
+  {"directories", "config", [](entry_ctx& c, global_settings& g) { c.text(g.config_dir); }},
+  {"directories", "stock config", [](entry_ctx& c, global_settings& g) {
+     c.text(g.stock_config_dir);
+   }},
+  {"directories", "log", [](entry_ctx& c, global_settings& g) { c.text(g.log_dir); }},
+  {"directories", "cache", [](entry_ctx& c, global_settings& g) { c.text(g.cache_dir); }},
+  {"directories", "lib", [](entry_ctx& c, global_settings& g) { c.text(g.lib_dir); }},
+  {"directories", "web", [](entry_ctx& c, global_settings& g) { c.text(g.web_dir); }},
+  {"directories", "plugins", [](entry_ctx& c, global_settings& g) {
+     c.text(g.plugins_dir);
+   }},
+  {"registry", "enabled", [](entry_ctx& c, global_settings& g) {
+     c.boolean(g.registry_enabled);
+   }},
+  {"registry", "netdata unique id file", [](entry_ctx& c, global_settings& g) {
+     c.text(g.netdata_unique_id_file);
+   }},
+  {"health", "enabled", [](entry_ctx& c, global_settings& g) {
+     c.boolean(g.health_enabled);
+   }},
+  {"ml", "enabled", [](entry_ctx& c, global_settings& g) { c.boolean(g.ml_enabled); }},
+  {"ml", "stream anomaly detection charts", [](entry_ctx& c, global_settings& g) {
+     c.boolean(g.ml_stream_anomaly_detection_charts);
+   }},
+};
+
+const acted_key* find_canonical(std::string_view section, std::string_view key) {
+  for (const auto& x : canonical)
+    if (x.section == section && x.key == key)
+      return &x;
+  return nullptr;
+}
+
+// Legacy names, in 1.37.1's `config_move` order: when two legacy names move
+// to the same place, the first one present wins; a new name always wins.
+struct legacy_key {
+  std::string_view section;
+  std::string_view key;
+  std::string_view to_section;
+  std::string_view to_key;
+};
+
+constexpr legacy_key legacy[] = {
+  {"global", "bind socket to IP", "web", "bind to"},
+  {"global", "bind to", "web", "bind to"},
+  {"global", "port", "web", "default port"},
+  {"global", "default port", "web", "default port"},
+  {"global", "disconnect idle web clients after seconds", "web",
+   "disconnect idle clients after seconds"},
+  {"global", "config directory", "directories", "config"},
+  {"global", "stock config directory", "directories", "stock config"},
+  {"global", "log directory", "directories", "log"},
+  {"global", "web files directory", "directories", "web"},
+  {"global", "cache directory", "directories", "cache"},
+  {"global", "lib directory", "directories", "lib"},
+  {"global", "plugins directory", "directories", "plugins"},
+  {"global", "memory mode", "db", "mode"},
+  {"global", "history", "db", "retention"},
+  {"global", "update every", "db", "update every"},
+  {"global", "page cache size", "db", "dbengine page cache size MB"},
+  {"db", "page cache size", "db", "dbengine page cache size MB"},
+  {"global", "dbengine disk space", "db", "dbengine disk space MB"},
+  {"global", "dbengine multihost disk space", "db",
+   "dbengine multihost disk space MB"},
+  {"global", "cleanup obsolete charts after seconds", "db",
+   "cleanup obsolete charts after secs"},
+  {"global", "cleanup orphan hosts after seconds", "db",
+   "cleanup orphan hosts after secs"},
+};
+
+const legacy_key* find_legacy(std::string_view section, std::string_view key) {
+  for (const auto& x : legacy)
+    if (x.section == section && x.key == key)
+      return &x;
+  return nullptr;
+}
+
+std::vector<std::string_view> closed_keys(std::string_view section) {
+  auto result = ignored_netdata_keys(section);
+  for (const auto& x : canonical)
+    if (x.section == section)
+      result.push_back(x.key);
+  for (const auto& x : legacy)
+    if (x.section == section)
+      result.push_back(x.key);
+  return result;
+}
+
+using place = std::pair<std::string, std::string>;
+
+} // namespace
+
+void apply_netdata(const std::vector<raw_section>& sections, settings& cfg,
+                   std::vector<diagnostic>& out) {
+  auto merged = merge_sections(sections, out);
+  auto& g = cfg.global;
+  // Which new places are given in the file, for the legacy precedence.
+  std::set<place> present;
+  for (const auto& s : merged)
+    for (const auto& e : s.entries)
+      present.emplace(s.name, e.key);
+  // Legacy names first, so that the new names applied below win.
+  for (const auto& lk : legacy) {
+    for (const auto& s : merged) {
+      if (s.name != lk.section)
+        continue;
+      const auto* e = s.find(lk.key);
+      if (e == nullptr)
+        continue;
+      entry_ctx c{s.name, *e, out};
+      place to{std::string{lk.to_section}, std::string{lk.to_key}};
+      std::string new_name = "[" + to.first + "] " + to.second;
+      if (present.count(to) != 0) {
+        c.note("old name of " + new_name + ", which is also set; ignored");
+        continue;
+      }
+      present.insert(to);
+      c.note("old name of " + new_name + "; accepted");
+      find_canonical(lk.to_section, lk.to_key)->set(c, g);
+    }
+  }
+  for (const auto& s : merged) {
+    auto policy = netdata_section_policy(s.name);
+    if (policy == section_policy::unknown) {
+      auto hint = did_you_mean(s.name, netdata_section_names());
+      if (!hint.empty() && hint != s.name)
+        report(out, s.file, s.line, diagnostic::error,
+               "unknown section [" + s.name + "]; did you mean [" + hint
+                 + "]?");
+      else
+        report(out, s.file, s.line, diagnostic::note,
+               "section [" + s.name
+                 + "] is not a Netdata 1.37.1 section tributary knows; "
+                   "ignored");
+      continue;
+    }
+    bool ignored_note = false;
+    for (const auto& e : s.entries) {
+      entry_ctx c{s.name, e, out};
+      if (const auto* k = find_canonical(s.name, e.key)) {
+        k->set(c, g);
+        continue;
+      }
+      if (find_legacy(s.name, e.key) != nullptr)
+        continue; // handled above
+      if (policy == section_policy::open) {
+        if (!ignored_note)
+          report(out, s.file, s.line, diagnostic::note,
+                 "[" + s.name + "]: Netdata section not used by tributary");
+        ignored_note = true;
+        continue;
+      }
+      if (is_ignored_netdata_key(s.name, e.key)) {
+        c.note("Netdata setting not used by tributary");
+        continue;
+      }
+      auto hint = did_you_mean(e.key, closed_keys(s.name));
+      c.error(hint.empty() ? "unknown key"
+                           : "unknown key; did you mean `" + hint + "`?");
+    }
+  }
+  // Defaults that depend on other settings.
+  if (g.ssl_key.empty())
+    g.ssl_key = g.config_dir + "/ssl/key.pem";
+  if (g.ssl_certificate.empty())
+    g.ssl_certificate = g.config_dir + "/ssl/cert.pem";
+  if (g.netdata_unique_id_file.empty())
+    g.netdata_unique_id_file = g.lib_dir
+                               + "/registry/netdata.public.unique.id";
+}
+
+} // namespace tributary::config::detail
