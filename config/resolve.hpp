@@ -14,8 +14,10 @@ namespace tributary::config {
 /// `default ...` names), then with what `[machine_guid]` sets. `history` is
 /// raised to at least 5, `enable_compression` is ANDed with [stream] enable
 /// compression, and `update_every` falls back to `child_update_every`.
-/// `enabled` and `allow_from` of the result are those of the GUID level; use
-/// `check_access` for the admission decision.
+/// In the result, `enabled` is true iff both levels enable the stream, and
+/// `allow_from` is the GUID section's if it sets one, else the key's (empty:
+/// not checked). Use `check_access` for the admission decision, which checks
+/// `allow from` at both levels as Netdata does.
 receiver_settings resolve_receiver(const settings& cfg,
                                    std::string_view api_key,
                                    std::string_view machine_guid,
