@@ -1,6 +1,7 @@
 #include "protocol/tokenizer.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace tributary::protocol {
 
@@ -10,6 +11,8 @@ namespace {
 // that `SET x = 5` and `SET x 5` read the same.
 struct separator_table {
   bool sep[256] = {};
+  // Separators plus the backslash: the bytes that stop an unquoted word.
+  bool special[256] = {};
 
   constexpr separator_table() {
     sep[static_cast<unsigned char>(' ')] = true;
@@ -17,6 +20,9 @@ struct separator_table {
     sep[static_cast<unsigned char>('\r')] = true;
     sep[static_cast<unsigned char>('\n')] = true;
     sep[static_cast<unsigned char>('=')] = true;
+    for (int i = 0; i < 256; ++i)
+      special[i] = sep[i];
+    special[static_cast<unsigned char>('\\')] = true;
   }
 };
 
@@ -38,11 +44,8 @@ void tokenize(std::string_view line, words& out) noexcept {
   // Netdata works on a C string: an embedded NUL ends the line.
   const char* s = line.data();
   const char* e = s + line.size();
-  for (const char* p = s; p != e; ++p)
-    if (*p == '\0') {
-      e = p;
-      break;
-    }
+  if (auto* nul = static_cast<const char*>(std::memchr(s, '\0', line.size())))
+    e = nul;
   const char* p = s;
   while (p != e) {
     while (p != e && is_sep(*p))
@@ -61,17 +64,31 @@ void tokenize(std::string_view line, words& out) noexcept {
       return;
     }
     const char* start = p;
-    while (p != e) {
-      char c = *p;
-      if (c == '\\' && p + 1 != e) {
-        // Skips the escaped character but keeps the backslash: there is
-        // no real escaping in this protocol.
-        p += 2;
-        continue;
+    if (quote != 0) {
+      for (;;) {
+        while (p != e && *p != quote && *p != '\\')
+          ++p;
+        // Skips the escaped character but keeps the backslash: there is no
+        // real escaping in this protocol.
+        if (p != e && *p == '\\' && p + 1 != e) {
+          p += 2;
+          continue;
+        }
+        if (p != e && *p == '\\')
+          ++p;
+        else
+          break;
       }
-      if (quote != 0 ? c == quote : is_sep(c))
+    } else {
+      for (;;) {
+        while (p != e && !separators.special[static_cast<unsigned char>(*p)])
+          ++p;
+        if (p != e && *p == '\\') {
+          p += p + 1 != e ? 2 : 1;
+          continue;
+        }
         break;
-      ++p;
+      }
     }
     out.items[out.count++] = std::string_view(start, static_cast<size_t>(p - start));
     // The closing quote or the separator is consumed like a separator.
