@@ -410,4 +410,6 @@ expected<command> parse_line(std::string_view line, direction dir) {
   return parse_command(ws, dir);
 }
 
+#undef TRY
+
 } // namespace tributary::protocol
