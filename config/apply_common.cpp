@@ -104,26 +104,26 @@ std::vector<merged_section> merge_sections(const std::vector<raw_section>& in,
                                            std::vector<diagnostic>& out) {
   std::vector<merged_section> result;
   std::map<std::pair<std::string, section_role>, size_t> index;
+  // Per merged section: key -> position in its entries.
+  std::map<size_t, std::map<std::string, size_t>> key_index;
   for (const auto& s : in) {
     auto [it, added] = index.emplace(std::make_pair(s.name, s.role),
                                      result.size());
     if (added)
       result.push_back(merged_section{s.name, s.file, s.line, s.role, {}});
     auto& m = result[it->second];
+    auto& keys = key_index[it->second];
     for (const auto& e : s.entries) {
-      bool replaced = false;
-      for (auto& old : m.entries) {
-        if (old.key == e.key) {
-          report(out, old.file, old.line, diagnostic::note,
-                 "[" + s.name + "] " + e.key + ": set again at line "
-                   + std::to_string(e.line) + ", which wins");
-          old = e;
-          replaced = true;
-          break;
-        }
-      }
-      if (!replaced)
+      auto [pos, fresh] = keys.emplace(e.key, m.entries.size());
+      if (fresh) {
         m.entries.push_back(e);
+        continue;
+      }
+      auto& old = m.entries[pos->second];
+      report(out, old.file, old.line, diagnostic::note,
+             "[" + s.name + "] " + e.key + ": set again at line "
+               + std::to_string(e.line) + ", which wins");
+      old = e;
     }
   }
   return result;

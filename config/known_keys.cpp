@@ -248,6 +248,10 @@ std::string did_you_mean(std::string_view word,
   std::string_view best;
   size_t best_distance = limit + 1;
   for (auto c : candidates) {
+    auto gap = c.size() > word.size() ? c.size() - word.size()
+                                      : word.size() - c.size();
+    if (gap > limit) // the distance is at least the length difference
+      continue;
     auto d = edit_distance(word, c);
     if (d < best_distance) {
       best = c;

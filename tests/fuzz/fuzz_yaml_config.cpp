@@ -15,7 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto x = load_yaml_text(input, "fuzz.yaml");
   auto report = check(x);
   auto text = dump(x.cfg);
+  size_t n = 0;
   for (const auto& [key, k] : x.cfg.api_keys)
-    (void) check_access(x.cfg, key, key, "127.0.0.1");
+    if (++n <= 16)
+      (void) check_access(x.cfg, key, key, "127.0.0.1");
   return report.exit_code > 1 || text.empty() ? 1 : 0;
 }
