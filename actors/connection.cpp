@@ -140,6 +140,11 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
   st.port = self->remote_port(hdl);
   st.peer = peer_name(st.ip, st.port);
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    if (self->state.receiver)
+      self->send_exit(self->state.receiver, msg.reason);
+    self->quit(msg.reason);
+  });
   self->set_down_handler([=](const caf::down_msg& dm) {
     // The receiver ended the stream (parse error, shutdown): close.
     if (dm.source == self->state.receiver.address()) {

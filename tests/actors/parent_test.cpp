@@ -1,0 +1,189 @@
+// Socket-free tests of the parent path: listener -> connection -> registry ->
+// receiver -> host -> chart -> host db, driven one message at a time over
+// CAF's test multiplexer with the real bytes a Netdata 1.37.1 child sent.
+
+#include "tests/actors/fixture.hpp"
+#include "tests/test_data.hpp"
+
+#include "actors/listener.hpp"
+#include "actors/registry.hpp"
+#include "config/load.hpp"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace tributary::test {
+namespace {
+
+constexpr uint16_t port = 19999;
+constexpr auto api_key = "22222222-2222-4222-8222-222222222222";
+
+/// A parent whose stream.conf enables the fixtures' API key, listening on a
+/// virtual port of the test multiplexer.
+struct parent_fixture : actor_fixture {
+  parent_fixture() {
+    log.quiet(true);
+    auto loaded = config::load_ini_text(
+      "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n",
+      std::string{"["} + api_key + "]\n  enabled = yes\n");
+    REQUIRE(loaded.ok());
+    ctx.log = &log;
+    ctx.settings = std::make_shared<const config::settings>(loaded.cfg);
+    // The captures were made at ~1795635000 s; keep our clock there.
+    ctx.now_usec = [this] { return now_usec; };
+    host_info local;
+    local.machine_guid = "11111111-1111-4111-8111-111111111111";
+    local.hostname = "aut-parent";
+    ctx.registry = sys.spawn(registry, local, ctx);
+    mpx.provide_acceptor(port, acceptor);
+    aut = sys.middleman().spawn_broker(listener, std::string{"127.0.0.1"}, port,
+                                       ctx);
+    run();
+  }
+
+  ~parent_fixture() {
+    caf::anon_send_exit(aut, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  /// Opens a virtual client connection and returns its handle.
+  caf::io::connection_handle connect() {
+    auto hdl = caf::io::connection_handle::from_int(++last_conn);
+    mpx.add_pending_connect(acceptor, hdl);
+    mpx.accept_connection(acceptor);
+    run();
+    return hdl;
+  }
+
+  /// Sends one HTTP GET on a new connection and returns the response body.
+  std::string get(const std::string& path) {
+    auto hdl = connect();
+    peer_sends(hdl, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto out = take_output(hdl);
+    auto body = out.find("\r\n\r\n");
+    REQUIRE(body != std::string::npos);
+    last_status = out.substr(0, out.find("\r\n"));
+    return out.substr(body + 4);
+  }
+
+  /// Feeds a captured child->parent stream chunk by chunk, with our clock at
+  /// the capture's receive times (the events file logs each recv()).
+  void replay_capture(caf::io::connection_handle hdl, const std::string& bin,
+                      const std::string& events) {
+    auto bytes = read_data("netdata-1.37.1/" + bin);
+    // The child's clock at its first CHART_DEFINITION_END is the epoch
+    // second the capture started (its third field).
+    auto cde = bytes.find("CHART_DEFINITION_END ");
+    REQUIRE(cde != std::string::npos);
+    std::istringstream fields{bytes.substr(cde + 21, 64)};
+    uint64_t first = 0, last = 0, child_now = 0;
+    fields >> first >> last >> child_now;
+    REQUIRE(child_now > 0);
+    std::istringstream lines{read_data("netdata-1.37.1/" + events)};
+    std::string line;
+    std::getline(lines, line); // header
+    // Offsets count from the connection's first byte; the request came
+    // first (1405 bytes in every capture).
+    constexpr size_t request_size = 1405;
+    while (std::getline(lines, line)) {
+      std::istringstream row{line};
+      double t = 0;
+      std::string dir;
+      size_t offset = 0, len = 0;
+      row >> t >> dir >> offset >> len;
+      if (dir != "c2p" || offset < request_size)
+        continue;
+      now_usec = child_now * 1000000 + static_cast<uint64_t>(t * 1e6);
+      peer_sends(hdl, bytes.substr(offset - request_size, len));
+    }
+  }
+
+  logger log;
+  daemon_context ctx;
+  uint64_t now_usec = 1795635100ull * 1000000;
+  caf::io::accept_handle acceptor = caf::io::accept_handle::from_int(1);
+  int64_t last_conn = 100;
+  caf::actor aut;
+  std::string last_status;
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(parent_fixture, "a 1.37.1 child request gets the 1.37.1 reply") {
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request.txt"));
+  // The child offers 16376; a 1.37.1 parent keeps only the newest of
+  // V1/V2/VN/VCAPS and answers 16320 (16376 - V1 - V2 - VN).
+  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply.bin"));
+}
+
+TEST_CASE_FIXTURE(parent_fixture, "an unknown API key gets the denied reply") {
+  auto req = read_data("netdata-1.37.1/child-request.txt");
+  auto pos = req.find(api_key);
+  REQUIRE(pos != std::string::npos);
+  req.replace(pos, 36, "99999999-9999-4999-8999-999999999999");
+  auto hdl = connect();
+  peer_sends(hdl, req);
+  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-denied.bin"));
+}
+
+TEST_CASE_FIXTURE(parent_fixture, "a plain stream fills the host's charts and data") {
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  replay_capture(hdl, "stream-plain.bin", "events-plain.tsv");
+  // One REPLAY_CHART per CHART_DEFINITION_END: the capture has 25 charts.
+  auto replies = take_output(hdl);
+  size_t count = 0;
+  for (size_t i = 0; (i = replies.find("REPLAY_CHART ", i)) != std::string::npos; ++i)
+    ++count;
+  CHECK_EQ(count, 25u);
+  auto info = nlohmann::json::parse(get("/api/v1/info"));
+  CHECK_EQ(info["mirrored_hosts"],
+           nlohmann::json::array({"aut-parent", "ndpeer-child"}));
+  auto charts = nlohmann::json::parse(get("/host/ndpeer-child/api/v1/charts"));
+  CHECK_EQ(charts["charts_count"], 25);
+  CHECK(charts["charts"].contains("system.cpu"));
+  auto data = nlohmann::json::parse(
+    get("/host/ndpeer-child/api/v1/data?chart=system.uptime&after=-10"));
+  REQUIRE(data["data"].size() > 5);
+  // system.uptime grows by one second per second.
+  auto newest = data["data"][0][1].get<double>();
+  auto older = data["data"][1][1].get<double>();
+  CHECK(newest - older == doctest::Approx(1.0).epsilon(0.05));
+}
+
+TEST_CASE_FIXTURE(parent_fixture, "a second connection for a streaming GUID is refused") {
+  auto first = connect();
+  peer_sends(first, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(first);
+  auto second = connect();
+  peer_sends(second, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  CHECK_EQ(take_output(second),
+           read_data("netdata-1.37.1/parent-reply-already-streaming.bin"));
+}
+
+TEST_CASE_FIXTURE(parent_fixture, "an unknown command drops only that child") {
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(hdl);
+  peer_sends(hdl, "BOGUS 1 2 3\n");
+  // The receiver quit and the connection closed: the GUID may connect again.
+  auto again = connect();
+  peer_sends(again, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  CHECK_EQ(take_output(again), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+}
+
+TEST_CASE_FIXTURE(parent_fixture, "bad API requests get a 400 with the reason") {
+  auto body = get("/api/v1/data?chart=system.cpu&points=abc");
+  CHECK_EQ(last_status, "HTTP/1.1 400 Bad Request");
+  CHECK_NE(body.find("'points' is not an integer"), std::string::npos);
+  get("/api/v1/nothing");
+  CHECK_EQ(last_status, "HTTP/1.1 404 Not Found");
+}
+
+} // namespace tributary::test
