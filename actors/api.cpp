@@ -51,9 +51,12 @@ std::string value_of(const std::vector<std::pair<std::string, std::string>>& kv,
   return {};
 }
 
+/// Netdata prints stored values with 7 decimals at most.
 ordered_json number_or_null(double x) {
   if (std::isnan(x))
     return nullptr;
+  if (std::fabs(x) < 1e11)
+    x = std::round(x * 1e7) / 1e7;
   return x;
 }
 

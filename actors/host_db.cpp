@@ -11,6 +11,12 @@ namespace tributary {
 
 namespace {
 
+bool hidden(const dimension_def& d) {
+  return d.options.find("hidden") != std::string::npos;
+}
+
+/// Netdata's JSON drops hidden dimensions (system.cpu's idle, ...) unless
+/// asked for them; so do we.
 data_result to_data_result(const chart_def& def,
                            const storage::query_result& q) {
   data_result out;
@@ -21,14 +27,22 @@ data_result to_data_result(const chart_def& def,
   out.last_entry = q.last_entry;
   out.after = q.after;
   out.before = q.before;
-  for (auto& d : def.dimensions) {
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < def.dimensions.size(); ++i) {
+    auto& d = def.dimensions[i];
+    if (hidden(d))
+      continue;
+    keep.push_back(i);
     out.dimension_ids.push_back(d.id);
     out.dimension_names.push_back(d.name.empty() ? d.id : d.name);
   }
   out.times = q.times;
-  out.values.reserve(q.values.size());
-  for (auto& v : q.values)
-    out.values.push_back(v ? *v : std::numeric_limits<double>::quiet_NaN());
+  out.values.reserve(q.times.size() * keep.size());
+  for (size_t r = 0; r < q.rows(); ++r)
+    for (auto d : keep) {
+      auto& v = q.at(r, d);
+      out.values.push_back(v ? *v : std::numeric_limits<double>::quiet_NaN());
+    }
   return out;
 }
 

@@ -46,6 +46,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   auto local_ctx = ctx;
   local_ctx.registry = self;
   auto local = spawn_host(self, localhost, "", local_ctx);
+  // localhost is always reachable (Netdata's /api/v1/info says so).
+  self->send(local, atom::stream::value, true, false);
   st.hosts.emplace(localhost.machine_guid,
                    registry_state::host_entry{local, localhost.hostname, true, 0});
   self->set_exit_handler([=](caf::exit_msg& msg) {
