@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The tributary executable as an operator uses it: --help and --version on
+# every subcommand, `decode` on real captures, `check-config` on Debian's
+# stock Netdata files, on the fixtures' configs and on a misspelt key.
+set -euo pipefail
+. "$(dirname "$0")/../harness/lib.sh"
+
+T=$(h_tmpdir)
+D=$TRIBUTARY_TEST_DATA/netdata-1.37.1
+
+for sub in "" run check-config decode; do
+  "$TRIBUTARY_BIN" $sub --help > "$T/help" || h_fail "tributary $sub --help failed"
+  h_assert_contains "$(cat "$T/help")" "Usage" "tributary $sub --help"
+  h_assert_eq "tributary 0.1.0" "$("$TRIBUTARY_BIN" $sub --version)" "tributary $sub --version"
+done
+
+# decode: lz4 auto-detected and forced, plain; byte-exact against the
+# reference decoding made with an independent (Python) lz4 decoder.
+"$TRIBUTARY_BIN" decode "$D/stream-lz4.bin" > "$T/auto.txt"
+cmp "$T/auto.txt" "$D/stream-lz4.decoded.txt" || h_fail "decode (auto) differs from stream-lz4.decoded.txt"
+"$TRIBUTARY_BIN" decode --lz4 "$D/stream-lz4.bin" > "$T/lz4.txt"
+cmp "$T/lz4.txt" "$D/stream-lz4.decoded.txt" || h_fail "decode --lz4 differs"
+"$TRIBUTARY_BIN" decode --plain "$D/stream-plain.bin" > "$T/plain.txt"
+cmp "$T/plain.txt" "$D/stream-plain.bin" || h_fail "decode --plain is not the input"
+head -c 5000 "$D/stream-lz4.bin" > "$T/cut.bin"
+if "$TRIBUTARY_BIN" decode "$T/cut.bin" > /dev/null 2> "$T/cut.err"; then
+  h_fail "decode of a truncated lz4 capture exited 0"
+fi
+h_assert_contains "$(cat "$T/cut.err")" "cut.bin" "the truncation error names the file"
+
+# check-config: Debian's stock files (installed by the netdata package).
+mkdir -p "$T/stock"
+cp /etc/netdata/netdata.conf "$T/stock/netdata.conf"
+cp /usr/lib/netdata/conf.d/stream.conf "$T/stock/stream.conf"
+"$TRIBUTARY_BIN" check-config --config-dir "$T/stock" > "$T/stock.out" 2>&1 \
+  || { cat "$T/stock.out"; h_fail "check-config rejects Debian's stock files"; }
+
+# the configs of the capture sessions (parent and child)
+for role in parent child; do
+  mkdir -p "$T/$role"
+  cp "$D/configs/$role-netdata.conf" "$T/$role/netdata.conf"
+  cp "$D/configs/$role-stream.conf" "$T/$role/stream.conf"
+  "$TRIBUTARY_BIN" check-config --config-dir "$T/$role" > "$T/$role.out" 2>&1 \
+    || { cat "$T/$role.out"; h_fail "check-config rejects the $role fixture config"; }
+done
+
+# a misspelt key: non-zero exit, file:line of the typo
+mkdir -p "$T/typo"
+printf '[stream]\n    enabled = yes\n    destinaton = 127.0.0.1\n' > "$T/typo/stream.conf"
+if "$TRIBUTARY_BIN" check-config --config-dir "$T/typo" > "$T/typo.out" 2>&1; then
+  h_fail "check-config accepted a misspelt key"
+fi
+h_assert_contains "$(cat "$T/typo.out")" "stream.conf:3:" "the typo is reported at its line"
+
+# `run` refuses a config with errors and says why.
+if timeout 10 "$TRIBUTARY_BIN" run --config-dir "$T/typo" > "$T/run.out" 2>&1; then
+  h_fail "run started with a misspelt key"
+fi
+h_assert_contains "$(cat "$T/run.out")" "stream.conf:3:" "run names the typo"
+
+h_pass
