@@ -33,6 +33,7 @@ using info = caf::atom_constant<caf::atom("info")>;
 using query = caf::atom_constant<caf::atom("query")>;
 using status = caf::atom_constant<caf::atom("status")>;
 using store = caf::atom_constant<caf::atom("store")>;
+using timeout = caf::atom_constant<caf::atom("timeout")>;
 using stream = caf::atom_constant<caf::atom("stream")>;
 using write = caf::atom_constant<caf::atom("write")>;
 
@@ -131,8 +132,13 @@ using registry_actor = caf::typed_actor<
   // the stream to its host (created on first sight).
   caf::replies_to<atom::stream, stream_hello>::with<access_decision,
                                                      host_actor>,
-  // A receiver of the host with this GUID is gone.
-  caf::reacts_to<atom::detach, std::string>,
+  // The receiver of an accepted stream for this GUID took over.
+  caf::reacts_to<atom::attach, std::string, caf::actor>,
+  // The receiver for this GUID received data at this time (seconds; sent at
+  // most every few seconds).
+  caf::reacts_to<atom::data, std::string, int64_t>,
+  // The receiver for this GUID is gone.
+  caf::reacts_to<atom::detach, std::string, caf::actor>,
   // Every host, localhost first.
   caf::replies_to<atom::get, atom::hosts>::with<std::vector<host_summary>>,
   // A host by hostname or machine GUID.

@@ -3,6 +3,7 @@
 #include "actors/api.hpp"
 #include "actors/api_request.hpp"
 #include "actors/receiver.hpp"
+#include "config/settings.hpp"
 #include "protocol/handshake.hpp"
 
 #include <caf/all.hpp>
@@ -140,6 +141,12 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
   st.port = self->remote_port(hdl);
   st.peer = peer_name(st.ip, st.port);
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
+  // A client that never completes its first request is dropped, as
+  // Netdata's `[web] timeout for first request` does.
+  auto first_request_s = ctx.settings->global.timeout_for_first_request;
+  if (first_request_s > 0)
+    self->delayed_send(self, std::chrono::seconds(first_request_s),
+                       atom::timeout::value);
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     if (self->state.receiver)
       self->send_exit(self->state.receiver, msg.reason);
@@ -198,6 +205,15 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
         self->write(hdl, response.size(), response.data());
         close_after_write(self, hdl);
       }
+    },
+    [=](atom::timeout) {
+      auto& st = self->state;
+      if (st.ph != phase::request)
+        return;
+      TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer,
+                      "no complete request within ", first_request_s,
+                      " seconds; closing the connection");
+      close_after_write(self, hdl);
     },
     [=](atom::write, const std::string& bytes) {
       self->write(hdl, bytes.size(), bytes.data());

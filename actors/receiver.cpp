@@ -271,14 +271,30 @@ void stop(receiver_ptr self, const std::string& why) {
   TRIBUTARY_INFO(*st.ctx.log, st.who, "disconnected (completed ", st.updates,
                  " updates).");
   self->send(st.host, atom::stream::value, false, false);
-  self->send(st.ctx.registry, atom::detach::value, st.hello.host.machine_guid);
+  self->send(st.ctx.registry, atom::detach::value, st.hello.host.machine_guid,
+             caf::actor{self});
   self->quit(why.empty() ? caf::exit_reason::normal
                          : caf::exit_reason::user_shutdown);
 }
 
+/// Seconds between "data arrived" notes to the registry (its duplicate-GUID
+/// check calls a receiver dead after 30 s without data).
+constexpr int64_t report_every_s = 5;
+
+/// A 1.37.1 parent sets SO_RCVTIMEO to 600 s on a stream socket.
+constexpr int64_t idle_timeout_s = 600;
+constexpr auto idle_check_interval = std::chrono::seconds(60);
+
 void consume(receiver_ptr self, const std::string& bytes) {
   auto& st = self->state;
   st.bytes += static_cast<int64_t>(bytes.size());
+  auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+  st.last_data_s = now_s;
+  if (now_s - st.reported_s >= report_every_s) {
+    st.reported_s = now_s;
+    self->send(st.ctx.registry, atom::data::value, st.hello.host.machine_guid,
+               now_s);
+  }
   if (auto err = st.decoder.feed(bytes))
     return stop(self, "STREAM: cannot decompress the stream: " + to_string(err));
   std::string_view line;
@@ -336,11 +352,24 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
                  st.hello.host.update_every, ", capabilities = ",
                  protocol::to_string_caps(decision.capabilities));
   self->send(st.host, atom::stream::value, true, decision.compression);
+  self->send(st.ctx.registry, atom::attach::value, st.hello.host.machine_guid,
+             caf::actor{self});
   TRIBUTARY_INFO(*st.ctx.log, st.who, "receiving metrics...");
+  st.last_data_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+  self->delayed_send(self, idle_check_interval, atom::timeout::value);
   return {
     [=](atom::data, const std::string& bytes) {
       if (!self->state.closed)
         consume(self, bytes);
+    },
+    [=](atom::timeout) {
+      auto& st = self->state;
+      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+      if (now_s - st.last_data_s >= idle_timeout_s)
+        return stop(self, "read failed: timeout, no data for "
+                            + std::to_string(now_s - st.last_data_s)
+                            + " seconds");
+      self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
     [=](atom::close) {
       TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,

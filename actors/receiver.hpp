@@ -39,6 +39,10 @@ struct receiver_state {
   int64_t lines = 0;
   int64_t updates = 0;
   int64_t bytes = 0;
+  /// When we last told the registry that data arrived (seconds).
+  int64_t reported_s = 0;
+  /// When the last bytes arrived (seconds).
+  int64_t last_data_s = 0;
   bool closed = false;
   static inline const char* name = "receiver";
 };

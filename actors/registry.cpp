@@ -48,8 +48,10 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   auto local = spawn_host(self, localhost, "", local_ctx);
   // localhost is always reachable (Netdata's /api/v1/info says so).
   self->send(local, atom::stream::value, true, false);
-  st.hosts.emplace(localhost.machine_guid,
-                   registry_state::host_entry{local, localhost.hostname, true, 0});
+  auto& entry = st.hosts[localhost.machine_guid];
+  entry.actor = local;
+  entry.hostname = localhost.hostname;
+  entry.streaming = true;
   self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [guid, h] : self->state.hosts)
       self->send_exit(h.actor, msg.reason);
@@ -67,9 +69,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       auto i = st.hosts.find(hello.host.machine_guid);
       if (i != st.hosts.end() && i->second.streaming) {
         facts.already_streaming = true;
-        // Rows flow every second while a receiver is attached; we treat an
-        // attached receiver as active.
-        facts.existing_idle_s = 0;
+        facts.existing_idle_s = now_s - i->second.last_data_s;
       }
       auto out = decide_access(*st.ctx.settings, hello, facts);
       st.last_accept_s = facts.last_accept_s;
@@ -102,21 +102,38 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       d.reply = protocol::build_ok_reply(out.capabilities);
       if (i == st.hosts.end()) {
         auto h = spawn_host(self, hello.host, hello.api_key, st.ctx);
-        i = st.hosts.emplace(hello.host.machine_guid,
-                             registry_state::host_entry{h, hello.host.hostname})
+        i = st.hosts.emplace(hello.host.machine_guid, registry_state::host_entry{})
               .first;
+        i->second.actor = h;
       } else {
         self->send(i->second.actor, atom::info::value, hello.host);
       }
+      if (out.replace_existing && i->second.receiver)
+        self->send_exit(i->second.receiver, caf::exit_reason::user_shutdown);
       i->second.hostname = hello.host.hostname;
       i->second.streaming = true;
-      i->second.since_s = now_s;
+      i->second.last_data_s = now_s;
+      i->second.receiver = nullptr;
       return {d, i->second.actor};
     },
-    [=](atom::detach, const std::string& guid) {
+    [=](atom::attach, const std::string& guid, caf::actor receiver) {
       auto i = self->state.hosts.find(guid);
-      if (i != self->state.hosts.end() && guid != self->state.own_guid)
+      if (i != self->state.hosts.end())
+        i->second.receiver = std::move(receiver);
+    },
+    [=](atom::data, const std::string& guid, int64_t now_s) {
+      auto i = self->state.hosts.find(guid);
+      if (i != self->state.hosts.end())
+        i->second.last_data_s = now_s;
+    },
+    [=](atom::detach, const std::string& guid, const caf::actor& receiver) {
+      auto i = self->state.hosts.find(guid);
+      // A replaced receiver's late detach must not detach its successor.
+      if (i != self->state.hosts.end() && guid != self->state.own_guid
+          && (!i->second.receiver || i->second.receiver == receiver)) {
         i->second.streaming = false;
+        i->second.receiver = nullptr;
+      }
     },
     [=](atom::get, atom::hosts) -> caf::result<std::vector<host_summary>> {
       auto& st = self->state;

@@ -14,8 +14,10 @@ struct registry_state {
     std::string hostname;
     /// A receiver is attached.
     bool streaming = false;
-    /// When the receiver attached, seconds since the epoch.
-    int64_t since_s = 0;
+    /// When the receiver last received data, seconds since the epoch.
+    int64_t last_data_s = 0;
+    /// The attached receiver (to stop it when a new one replaces it).
+    caf::actor receiver;
   };
   daemon_context ctx;
   std::string own_guid;
