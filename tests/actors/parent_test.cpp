@@ -187,3 +187,53 @@ TEST_CASE_FIXTURE(parent_fixture, "bad API requests get a 400 with the reason") 
 }
 
 } // namespace tributary::test
+
+namespace tributary::test {
+
+TEST_CASE_FIXTURE(parent_fixture, "a receiver silent for 30 s is replaced by a new connection") {
+  auto first = connect();
+  peer_sends(first, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(first);
+  // 31 s without data: Netdata's duplicate check calls the old receiver dead
+  // after 30 s.
+  now_usec += 31 * 1000000ull;
+  advance(std::chrono::seconds(31));
+  auto second = connect();
+  peer_sends(second, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  CHECK_EQ(take_output(second),
+           read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  // The new receiver owns the GUID: a third connection is refused again.
+  auto third = connect();
+  peer_sends(third, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  CHECK_EQ(take_output(third),
+           read_data("netdata-1.37.1/parent-reply-already-streaming.bin"));
+}
+
+TEST_CASE_FIXTURE(parent_fixture, "a silent stream is closed after 600 s") {
+  auto first = connect();
+  peer_sends(first, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(first);
+  // The receiver checks once a minute; 600 s of silence ends the stream.
+  for (int i = 0; i < 11; ++i) {
+    now_usec += 60 * 1000000ull;
+    advance(std::chrono::seconds(60));
+  }
+  // The receiver stopped on its own: the host is no longer reachable.
+  auto info = nlohmann::json::parse(get("/api/v1/info"));
+  REQUIRE_EQ(info["mirrored_hosts_status"].size(), 2u);
+  CHECK_EQ(info["mirrored_hosts_status"][1]["hostname"], "ndpeer-child");
+  CHECK_EQ(info["mirrored_hosts_status"][1]["reachable"], false);
+}
+
+TEST_CASE_FIXTURE(parent_fixture, "an unfinished first request is dropped after the timeout") {
+  auto hdl = connect();
+  peer_sends(hdl, "GET /api/v1/info HTTP/1.1\r\nHost: x\r\n"); // no blank line
+  CHECK(take_output(hdl).empty());
+  // [web] timeout for first request = 60 (Netdata's default)
+  advance(std::chrono::seconds(61));
+  // The connection is closed: finishing the request now gets no answer.
+  peer_sends(hdl, "\r\n");
+  CHECK(take_output(hdl).empty());
+}
+
+} // namespace tributary::test
