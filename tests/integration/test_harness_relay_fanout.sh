@@ -35,15 +35,15 @@ status = {h["guid"]: h for h in info.get("mirrored_hosts_status", [])}
 sys.exit(0 if status.get(sys.argv[2], {}).get("reachable") is True else 1)
 EOF
 }
-h_wait_for -t 40 -m "parent A mirrors $CHILD_HOST" mirrors_child "$APORT"
-h_wait_for -t 20 -m "parent B mirrors $CHILD_HOST" mirrors_child "$BPORT"
+h_wait_for -t 90 -m "parent A mirrors $CHILD_HOST" mirrors_child "$APORT"
+h_wait_for -t 60 -m "parent B mirrors $CHILD_HOST" mirrors_child "$BPORT"
 
 # both parents store the child's charts
 has_cpu_chart() { # PORT
   h_http_get "http://127.0.0.1:$1/host/$CHILD_HOST/api/v1/charts" | grep -q '"system.cpu"'
 }
-h_wait_for -t 20 -m "system.cpu of the child on A" has_cpu_chart "$APORT"
-h_wait_for -t 20 -m "system.cpu of the child on B" has_cpu_chart "$BPORT"
+h_wait_for -t 60 -m "system.cpu of the child on A" has_cpu_chart "$APORT"
+h_wait_for -t 60 -m "system.cpu of the child on B" has_cpu_chart "$BPORT"
 
 # tee: the child's request, A's reply (forwarded) and B's reply (discarded)
 h_assert_eq "STREAM key=$KEY&" "$(head -c $((12 + ${#KEY})) "$T/tee/1.c2p")" "teed request"
