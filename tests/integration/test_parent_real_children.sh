@@ -126,6 +126,21 @@ for i in 0 1 2; do
   h_log "$h: $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["charts"]))' "$T/charts-$h.json") charts, uptime rows $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"][:3])' "$T/uptime-$h.json")"
 done
 
+# compression as configured: lz4 granted to the two lz4 children only, on both sides
+for i in 0 1 2; do
+  h=${CHILDREN[i]}
+  caps=$(grep -E "STREAM $h \[receive from .*\] ?: client willing to stream metrics" "$TLOG" | tail -1)
+  [ -n "$caps" ] || h_fail "no 'client willing to stream metrics' line for $h"
+  child_caps=$(grep -E "established link with negotiated capabilities" "$T/child$i/log/error.log" | tail -1)
+  [ -n "$child_caps" ] || h_fail "$h did not log its negotiated capabilities"
+  if [ "${COMP[i]}" = yes ]; then
+    h_assert_contains "$caps" " COMPRESSION" "tributary's capabilities for lz4 child $h"
+    h_assert_contains "$child_caps" " COMPRESSION" "capabilities logged by lz4 child $h"
+  else
+    case "$caps$child_caps" in *COMPRESSION*) h_fail "compression negotiated with plain child $h: $caps / $child_caps" ;; esac
+  fi
+done
+
 # each child got exactly one "receiving metrics..." (no reconnect loop)
 for h in "${CHILDREN[@]}"; do
   n=$(grep -cE "STREAM $h \[receive from .*\] ?: receiving metrics\.\.\." "$TLOG" || true)
