@@ -1,5 +1,6 @@
 #include "storage/engine.hpp"
 
+#include "storage/dbengine.hpp"
 #include "storage/none_engine.hpp"
 #include "storage/ram_engine.hpp"
 #include "storage/save_engine.hpp"
@@ -47,6 +48,18 @@ size_t engine::tiers() const noexcept {
   return 1;
 }
 
+int engine::tier_update_every(dimension_handle h, size_t tier) const {
+  return tier == 0 ? update_every(h) : 0;
+}
+
+int64_t engine::tier_first_time_s(dimension_handle h, size_t tier) const {
+  return tier == 0 ? first_time_s(h) : 0;
+}
+
+int64_t engine::tier_last_time_s(dimension_handle h, size_t tier) const {
+  return tier == 0 ? last_time_s(h) : 0;
+}
+
 std::unique_ptr<engine> make_engine(memory_mode mode,
                                     const engine_options& opts) {
   switch (mode) {
@@ -57,8 +70,9 @@ std::unique_ptr<engine> make_engine(memory_mode mode,
       return std::make_unique<ram_engine>(opts, mode);
     case memory_mode::save:
       return std::make_unique<save_engine>(opts);
-    case memory_mode::map:
     case memory_mode::dbengine:
+      return std::make_unique<dbengine>(opts);
+    case memory_mode::map:
       break;
   }
   auto result = std::make_unique<ram_engine>(opts, memory_mode::ram);

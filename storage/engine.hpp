@@ -4,6 +4,7 @@
 #include "storage/memory_mode.hpp"
 #include "storage/sample.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -88,6 +89,13 @@ struct storage_point {
 
 // -- options ------------------------------------------------------------------------
 
+/// How dbengine compresses a page after its Gorilla bit coding.
+enum class page_codec : uint8_t {
+  none = 0,
+  lz4 = 1,
+  zstd = 2,
+};
+
 /// Construction parameters of one engine instance (one per host).
 struct engine_options {
   /// Slots kept per dimension by the ring modes (`[db] retention`, Netdata's
@@ -104,8 +112,26 @@ struct engine_options {
   /// The filesystem seam; nullptr means the real (POSIX) filesystem. Must
   /// outlive the engine.
   filesystem* fs = nullptr;
-  /// dbengine only (later): number of tiers and per-tier grouping.
-  size_t tiers = 1;
+  /// dbengine: number of tiers, 1 to 3 (`[db] storage tiers`). Tier k keeps
+  /// one aggregate per `update_every × 60^k` seconds.
+  size_t tiers = 3;
+  /// dbengine: disk space per tier in bytes; 0 is unlimited. Netdata's
+  /// `dbengine multihost disk space MB` (tier 0) and `dbengine tier N
+  /// multihost disk space MB`, times 2^20, divided among hosts by the
+  /// caller. When a tier exceeds it, its oldest datafiles are deleted.
+  std::array<uint64_t, 3> disk_space_bytes{{uint64_t{256} << 20,
+                                           uint64_t{128} << 20,
+                                           uint64_t{64} << 20}};
+  /// dbengine: bytes of decoded pages kept in memory (`page cache size MB`
+  /// times 2^20). Pages being filled are not counted.
+  uint64_t page_cache_bytes = uint64_t{32} << 20;
+  /// dbengine: points per page (Netdata: 1024 per 4 KiB tier 0 page).
+  size_t page_points = 1024;
+  /// dbengine: size at which a datafile is closed and a new one started; 0
+  /// picks the tier's disk space / 8, between 64 KiB and 256 MiB.
+  uint64_t datafile_bytes = 0;
+  /// dbengine: compression after the Gorilla coding.
+  page_codec compression = page_codec::zstd;
 };
 
 // -- the engine interface --------------------------------------------------------
@@ -161,6 +187,15 @@ public:
   /// Number of tiers (1 for all but dbengine).
   virtual size_t tiers() const noexcept;
 
+  /// Seconds per point of `tier` for `h`; 0 if the tier does not exist.
+  virtual int tier_update_every(dimension_handle h, size_t tier) const;
+
+  /// Oldest point of `tier` for `h` (its end time; 0 if none).
+  virtual int64_t tier_first_time_s(dimension_handle h, size_t tier) const;
+
+  /// Newest point of `tier` for `h` (its end time; 0 if none).
+  virtual int64_t tier_last_time_s(dimension_handle h, size_t tier) const;
+
   /// Oldest stored slot of `h` (0 if none).
   virtual int64_t first_time_s(dimension_handle h) const = 0;
 
@@ -191,14 +226,9 @@ protected:
   std::vector<error> diagnostics_;
 };
 
-std::unique_ptr<engine> make_engine(memory_mode mode,
-                                    const engine_options& opts);
-
-/// Creates the engine for `mode`. `alloc` is `ram`. `map` and `dbengine` are
-/// not implemented yet: they fall back to `ram`, recorded in `diagnostics()`
-/// (Netdata also falls back to ram when map/save cannot be used). `save`
-/// loads its file here; a bad file is reported in `diagnostics()` and the
-/// engine starts empty. Never returns nullptr.
+/// Creates the engine for `mode`. `alloc` is `ram`. `save`, `map` and
+/// `dbengine` load their files here; bad files are reported in
+/// `diagnostics()` and the damaged part starts empty. Never returns nullptr.
 std::unique_ptr<engine> make_engine(memory_mode mode,
                                     const engine_options& opts);
 

@@ -1,15 +1,22 @@
 #include "storage/filesystem.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace tributary::storage {
 
 filesystem::~filesystem() {
+  // nop
+}
+
+filesystem::mapping::~mapping() {
   // nop
 }
 
@@ -27,6 +34,38 @@ std::string parent_of(const std::string& path) {
     return "/";
   return path.substr(0, pos);
 }
+
+class posix_mapping final : public filesystem::mapping {
+public:
+  posix_mapping(std::string path, char* data, size_t size)
+    : path_(std::move(path)), data_(data), size_(size) {
+    // nop
+  }
+
+  ~posix_mapping() override {
+    if (data_ != nullptr)
+      ::munmap(data_, size_);
+  }
+
+  char* data() noexcept override {
+    return data_;
+  }
+
+  size_t size() const noexcept override {
+    return size_;
+  }
+
+  error sync() override {
+    if (::msync(data_, size_, MS_SYNC) != 0)
+      return {ec::io_error, errno_text("cannot msync", path_)};
+    return {};
+  }
+
+private:
+  std::string path_;
+  char* data_;
+  size_t size_;
+};
 
 class posix_fs final : public filesystem {
 public:
@@ -113,6 +152,127 @@ public:
     }
     return {};
   }
+
+  expected<std::string> read_range(const std::string& path, uint64_t offset,
+                                   size_t size) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT)
+        return error{ec::not_found, "no such file '" + path + "'"};
+      return error{ec::io_error, errno_text("cannot open", path)};
+    }
+    std::string out(size, '\0');
+    size_t done = 0;
+    while (done < size) {
+      auto n = ::pread(fd, out.data() + done, size - done,
+                       static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        auto err = error{ec::io_error, errno_text("cannot read", path),
+                         static_cast<size_t>(offset + done)};
+        ::close(fd);
+        return err;
+      }
+      if (n == 0)
+        break;
+      done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    out.resize(done);
+    return out;
+  }
+
+  error append(const std::string& path, const std::string& data) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                    0644);
+    if (fd < 0)
+      return {ec::io_error, errno_text("cannot open", path)};
+    size_t done = 0;
+    while (done < data.size()) {
+      auto n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        error err{ec::io_error, errno_text("cannot write", path), done};
+        ::close(fd);
+        return err;
+      }
+      done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return {};
+  }
+
+  error sync(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      return {ec::io_error, errno_text("cannot open", path)};
+    auto rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0)
+      return {ec::io_error, errno_text("cannot sync", path)};
+    return {};
+  }
+
+  expected<uint64_t> file_size(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT)
+        return error{ec::not_found, "no such file '" + path + "'"};
+      return error{ec::io_error, errno_text("cannot stat", path)};
+    }
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  expected<std::vector<std::string>> list(const std::string& dir) override {
+    std::vector<std::string> out;
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+      if (errno == ENOENT)
+        return out;
+      return error{ec::io_error, errno_text("cannot list", dir)};
+    }
+    while (auto* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..")
+        continue;
+      struct stat st;
+      auto full = dir + "/" + name;
+      if (::stat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        out.push_back(std::move(name));
+    }
+    ::closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  error remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      return {ec::io_error, errno_text("cannot remove", path)};
+    return {};
+  }
+
+  expected<std::unique_ptr<mapping>> map(const std::string& path,
+                                         size_t size) override {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      return error{ec::io_error, errno_text("cannot open", path)};
+    struct stat st;
+    if (::fstat(fd, &st) != 0
+        || (static_cast<size_t>(st.st_size) < size
+            && ::ftruncate(fd, static_cast<off_t>(size)) != 0)) {
+      auto err = error{ec::io_error, errno_text("cannot resize", path)};
+      ::close(fd);
+      return err;
+    }
+    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED)
+      return error{ec::io_error, errno_text("cannot mmap", path)};
+    return std::unique_ptr<mapping>{
+      new posix_mapping(path, static_cast<char*>(p), size)};
+  }
 };
 
 } // namespace
@@ -139,6 +299,102 @@ error memory_filesystem::write_atomic(const std::string& path,
 
 error memory_filesystem::make_directories(const std::string&) {
   return {};
+}
+
+} // namespace tributary::storage
+
+namespace tributary::storage {
+
+namespace {
+
+std::string dir_prefix(const std::string& dir) {
+  if (!dir.empty() && dir.back() == '/')
+    return dir;
+  return dir + "/";
+}
+
+class memory_mapping final : public filesystem::mapping {
+public:
+  explicit memory_mapping(std::string& bytes) : bytes_(bytes) {
+    // nop
+  }
+
+  char* data() noexcept override {
+    return bytes_.data();
+  }
+
+  size_t size() const noexcept override {
+    return bytes_.size();
+  }
+
+  error sync() override {
+    return {};
+  }
+
+private:
+  std::string& bytes_;
+};
+
+} // namespace
+
+expected<std::string> memory_filesystem::read_range(const std::string& path,
+                                                    uint64_t offset,
+                                                    size_t size) {
+  auto i = files.find(path);
+  if (i == files.end())
+    return error{ec::not_found, "no such file '" + path + "'"};
+  if (offset >= i->second.size())
+    return std::string{};
+  return i->second.substr(static_cast<size_t>(offset), size);
+}
+
+error memory_filesystem::append(const std::string& path,
+                                const std::string& data) {
+  if (fail_writes)
+    return {ec::io_error, "cannot write '" + path + "': No space left"};
+  files[path] += data;
+  return {};
+}
+
+error memory_filesystem::sync(const std::string& path) {
+  ++syncs;
+  if (files.count(path) == 0)
+    return {ec::io_error, "cannot open '" + path + "'"};
+  return {};
+}
+
+expected<uint64_t> memory_filesystem::file_size(const std::string& path) {
+  auto i = files.find(path);
+  if (i == files.end())
+    return error{ec::not_found, "no such file '" + path + "'"};
+  return static_cast<uint64_t>(i->second.size());
+}
+
+expected<std::vector<std::string>>
+memory_filesystem::list(const std::string& dir) {
+  std::vector<std::string> out;
+  auto prefix = dir_prefix(dir);
+  for (auto i = files.lower_bound(prefix);
+       i != files.end() && i->first.compare(0, prefix.size(), prefix) == 0;
+       ++i) {
+    auto rest = i->first.substr(prefix.size());
+    if (rest.find('/') == std::string::npos)
+      out.push_back(rest);
+  }
+  return out;
+}
+
+error memory_filesystem::remove(const std::string& path) {
+  files.erase(path);
+  return {};
+}
+
+expected<std::unique_ptr<filesystem::mapping>>
+memory_filesystem::map(const std::string& path, size_t size) {
+  auto& bytes = files[path];
+  if (bytes.size() < size)
+    bytes.resize(size, '\0');
+  return std::unique_ptr<mapping>{new memory_mapping(bytes)};
 }
 
 } // namespace tributary::storage

@@ -2,8 +2,11 @@
 
 #include "protocol/error.hpp"
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace tributary::storage {
 
@@ -26,6 +29,48 @@ public:
 
   /// Creates `path` and its parents if missing.
   virtual error make_directories(const std::string& path) = 0;
+
+  // -- append-only files and directories (dbengine, map) ---------------------
+
+  /// Reads up to `size` bytes at `offset`; fewer at the end of the file.
+  virtual expected<std::string> read_range(const std::string& path,
+                                           uint64_t offset, size_t size) = 0;
+
+  /// Appends `data` to `path`, creating it if missing. One call is one
+  /// `write`: a process killed afterwards leaves all of it in the file (a
+  /// power cut needs `sync`).
+  virtual error append(const std::string& path, const std::string& data) = 0;
+
+  /// Makes the content of `path` durable (fsync).
+  virtual error sync(const std::string& path) = 0;
+
+  /// The size of `path`; `ec::not_found` if it does not exist.
+  virtual expected<uint64_t> file_size(const std::string& path) = 0;
+
+  /// The names (not paths) of the regular files in `dir`, sorted; empty if
+  /// `dir` does not exist.
+  virtual expected<std::vector<std::string>> list(const std::string& dir) = 0;
+
+  /// Deletes `path`; a missing file is not an error.
+  virtual error remove(const std::string& path) = 0;
+
+  /// A file mapped into memory (shared: stores reach the file without
+  /// further calls). Valid until destroyed.
+  class mapping {
+  public:
+    virtual ~mapping();
+    /// The mapped bytes.
+    virtual char* data() noexcept = 0;
+    /// Number of mapped bytes.
+    virtual size_t size() const noexcept = 0;
+    /// Writes dirty pages back and waits for them (msync).
+    virtual error sync() = 0;
+  };
+
+  /// Maps the first `size` bytes of `path`, creating the file or extending
+  /// it with zero bytes if it is shorter.
+  virtual expected<std::unique_ptr<mapping>> map(const std::string& path,
+                                                 size_t size) = 0;
 };
 
 /// The real filesystem (POSIX calls).
@@ -38,13 +83,26 @@ public:
   error write_atomic(const std::string& path,
                      const std::string& data) override;
   error make_directories(const std::string& path) override;
+  expected<std::string> read_range(const std::string& path, uint64_t offset,
+                                   size_t size) override;
+  error append(const std::string& path, const std::string& data) override;
+  error sync(const std::string& path) override;
+  expected<uint64_t> file_size(const std::string& path) override;
+  expected<std::vector<std::string>> list(const std::string& dir) override;
+  error remove(const std::string& path) override;
+  expected<std::unique_ptr<mapping>> map(const std::string& path,
+                                         size_t size) override;
 
   /// The files, by path; tests may edit them directly (flip bytes,
   /// truncate, leave temp files behind).
   std::map<std::string, std::string> files;
 
-  /// When set, `write_atomic` fails with `ec::io_error` (disk full).
+  /// When set, `write_atomic` and `append` fail with `ec::io_error` (disk
+  /// full). Mapped files stay writable (as with a real mmap).
   bool fail_writes = false;
+
+  /// Number of `sync` calls so far.
+  size_t syncs = 0;
 };
 
 } // namespace tributary::storage

@@ -1,4 +1,5 @@
 #include "storage/engine.hpp"
+#include "storage/filesystem.hpp"
 #include "storage/ram_engine.hpp"
 #include "storage/storage_number.hpp"
 
@@ -151,9 +152,15 @@ TEST_CASE("none: registers but stores nothing") {
   CHECK_FALSE(db->flush());
 }
 
-TEST_CASE("unimplemented modes fall back to ram and say so") {
-  auto db = make_engine(memory_mode::dbengine, {});
-  CHECK(db->mode() == memory_mode::ram);
-  REQUIRE(db->diagnostics().size() == 1);
-  CHECK(db->diagnostics()[0].message.find("dbengine") != std::string::npos);
+TEST_CASE("every mode gets its own engine") {
+  memory_filesystem fs;
+  engine_options opts;
+  opts.directory = "/db";
+  opts.fs = &fs;
+  for (auto mode : {memory_mode::dbengine,
+                    memory_mode::save, memory_mode::ram, memory_mode::none}) {
+    auto db = make_engine(mode, opts);
+    CHECK(db->mode() == mode);
+    CHECK(db->diagnostics().empty());
+  }
 }

@@ -371,3 +371,89 @@ TEST_CASE("replication state carries into streaming") {
   CHECK(out[0].time_s == 1001);
   CHECK(out[0].values[0].value == doctest::Approx(100.0));
 }
+
+TEST_CASE("replication state without points: the child's clock sets the "
+          "phase, not the parent's") {
+  // What a 1.37.1 child answers to `REPLAY_CHART id true 0 0` (a parent with
+  // nothing to ask for): RBEGIN without times, then RDSTATE per dimension,
+  // RSSTATE last_collected last_updated, REND ... true. Two parents behind a
+  // relay get the same lines at slightly different wall clocks; both must
+  // store the same values, so the wall clock may not enter the math.
+  auto run = [](uint64_t wall_offset_usec) {
+    chart_config cfg;
+    cfg.mode = memory_mode::ram;
+    fixture f{cfg};
+    f.aut.add_dimension(dim(algorithm::incremental));
+    f.aut.replay_dimension_state(0, 1000 * sec + 385513, 38044666, 0, 0);
+    f.aut.replay_chart_state(1000 * sec + 500000, 1000 * sec);
+    f.aut.replay_end(true, 1);
+    // RSSTATE and REND each count a finished collection (counter_done 2),
+    // so BEGIN is not "the first"; REND cleared the sync flag, so the
+    // microseconds are trusted and the clock is 1000.5 + 1 s = 1001.5.
+    std::vector<row> out;
+    std::vector<double> stored;
+    int64_t value = 100;
+    for (int i = 0; i < 3; ++i) {
+      auto now = (1001 + static_cast<uint64_t>(i)) * sec + wall_offset_usec;
+      f.aut.begin(1000000, now);
+      f.aut.set(0, value);
+      out.clear();
+      f.aut.end(now, out);
+      REQUIRE(out.size() == 1);
+      CHECK(out[0].time_s == 1001 + i);
+      stored.push_back(out[0].values[0].value);
+      value += 200 * (i + 1);
+    }
+    CHECK(f.aut.last_collected_usec() == 1003 * sec + 500000);
+    return stored;
+  };
+  for (uint64_t offset : {uint64_t{10000}, uint64_t{480000}, uint64_t{990000}}) {
+    CAPTURE(offset);
+    auto v = run(offset);
+    // 1001: the dimension's first collection (RDSTATE does not count one):
+    // a gap, even though the chart is past its first entry.
+    CHECK(std::isnan(v[0]));
+    // 1002: collected 100 → 300, increment 200 over 1001.5..1002.5; half of
+    // it (0.5 s) falls before 1002: 100 per second. The other 100 carries.
+    CHECK(v[1] == doctest::Approx(100.0));
+    // 1003: 300 → 700, increment 400; half before 1003 (200) + carry 100.
+    CHECK(v[2] == doctest::Approx(300.0));
+  }
+}
+
+TEST_CASE("without replication the phase is the parent's wall clock at the "
+          "second BEGIN") {
+  // No RSSTATE/REND: the first END anchors the clock at floor(now) + 0.5 s
+  // and the pending sync flag makes the second BEGIN use |now − 1000.5|, so
+  // the clock lands on the parent's wall clock. Two parents 30 ms apart
+  // split every collection's increment 30 ms differently between grid
+  // points.
+  auto run = [](uint64_t second_begin_usec) {
+    chart_config cfg;
+    cfg.mode = memory_mode::ram;
+    fixture f{cfg};
+    f.aut.add_dimension(dim(algorithm::incremental));
+    std::vector<row> out;
+    f.aut.begin(0, 1000 * sec + 100000);
+    f.aut.set(0, 0);
+    f.aut.end(1000 * sec + 100000, out); // clock 1000.5, last stored 1000
+    f.aut.begin(1000000, second_begin_usec);
+    f.aut.set(0, 1000);
+    f.aut.end(second_begin_usec, out);
+    f.aut.begin(1000000, second_begin_usec + sec);
+    f.aut.set(0, 3000);
+    out.clear();
+    f.aut.end(second_begin_usec + sec, out);
+    REQUIRE(out.size() == 1);
+    return out[0].values[0].value;
+  };
+  // Second BEGIN at 1001.2: clock 1000.5 + 0.7 = 1001.2. Point 1001 takes
+  // 1000 × 0.5 / 0.7 of the increment; the other 1000 × 0.2 / 0.7 carries.
+  // Third (trusted, +1 s): clock 1002.2; point 1002 takes 2000 × 0.8 = 1600
+  // of the new increment, plus the carry 285.714…
+  CHECK(run(1001 * sec + 200000) == doctest::Approx(1600.0 + 2000.0 / 7));
+  // Second BEGIN at 1001.23: carry 1000 × 0.23 / 0.73, plus 2000 × 0.77:
+  // 1855.07, 1.6% below, from the same collected numbers.
+  CHECK(run(1001 * sec + 230000)
+        == doctest::Approx(1540.0 + 1000.0 * 0.23 / 0.73));
+}

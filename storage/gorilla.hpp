@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::storage {
+
+/// Appends bits, most significant first, to a byte string.
+class bit_writer {
+public:
+  /// Appends the low `n` bits of `x`. REQUIRES: `n <= 64`.
+  void put(uint64_t x, unsigned n);
+
+  /// Pads the last byte with zero bits and returns the bytes.
+  std::string finish();
+
+private:
+  std::string out_;
+  uint64_t acc_ = 0;
+  unsigned used_ = 0; // bits in acc_
+};
+
+/// Reads what `bit_writer` wrote; every read past the end fails.
+class bit_reader {
+public:
+  explicit bit_reader(std::string_view bytes) : bytes_(bytes) {
+    // nop
+  }
+
+  /// Reads `n` bits into `x`. Returns false past the end. REQUIRES: n <= 64.
+  bool get(unsigned n, uint64_t& x);
+
+  /// Reads one bit.
+  bool bit(bool& x) {
+    uint64_t v = 0;
+    if (!get(1, v))
+      return false;
+    x = v != 0;
+    return true;
+  }
+
+private:
+  std::string_view bytes_;
+  size_t pos_ = 0; // in bits
+};
+
+/// Gorilla's timestamp code (Pelkonen et al., VLDB 2015): each delta of
+/// delta as '0', '10'+7, '110'+9, '1110'+12 or '1111'+64 bits (zigzag), the
+/// first delta taken against `step`. Times must be strictly increasing.
+void encode_times(const int64_t* ts, size_t n, int64_t step, bit_writer& w);
+
+/// Inverse of `encode_times`; `ts[0]` must be set by the caller.
+bool decode_times(bit_reader& r, int64_t* ts, size_t n, int64_t step);
+
+/// Gorilla's value code on 32-bit words: the first word raw, then each XOR
+/// with its predecessor as '0' (same), '10' + meaningful bits inside the
+/// previous window, or '11' + 5 bits leading zeros + 5 bits (length − 1) +
+/// the meaningful bits.
+void encode_words(const uint32_t* xs, size_t n, bit_writer& w);
+
+/// Inverse of `encode_words`.
+bool decode_words(bit_reader& r, uint32_t* xs, size_t n);
+
+} // namespace tributary::storage

@@ -1,0 +1,434 @@
+// dbengine tests in the LevelDB style (db/corruption_test.cc,
+// db/recovery_test.cc): an in-memory filesystem with flipped bytes and
+// truncated tails, reopening after close, a process killed while writing.
+
+#include "storage/dbengine.hpp"
+#include "storage/dbengine_format.hpp"
+#include "storage/engine.hpp"
+#include "storage/filesystem.hpp"
+#include "storage/gorilla.hpp"
+#include "storage/storage_number.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace tributary;
+using namespace tributary::storage;
+
+namespace {
+
+// A multiple of 3600, so tier buckets start at T.
+constexpr int64_t T = 1699999200;
+
+// The value stored at T + i by `fill`: a slow wave with resets and gaps.
+sample value_at(int64_t i) {
+  if (i % 97 == 0)
+    return sample::gap(T + i);
+  uint8_t flags = i % 50 == 0 ? flag_reset : 0;
+  return sample::of(T + i, 100 + 10 * std::sin(static_cast<double>(i) / 30),
+                    flags);
+}
+
+struct fixture {
+  memory_filesystem fs;
+  engine_options opts;
+
+  fixture() {
+    opts.directory = "/db/host";
+    opts.host_guid = "11111111-2222-3333-4444-555555555555";
+    opts.fs = &fs;
+    opts.page_points = 64; // small pages: many of them in a short test
+  }
+
+  std::unique_ptr<dbengine> open() {
+    return std::make_unique<dbengine>(opts);
+  }
+
+  /// Appends points 1..n to system.cpu/user and closes.
+  void fill(int64_t n) {
+    auto db = open();
+    auto h = db->add_dimension({{"system.cpu", "user"}, "cpu", "User", 1});
+    for (int64_t i = 1; i <= n; ++i)
+      REQUIRE(db->append(h, value_at(i)));
+    REQUIRE_FALSE(db->close());
+  }
+
+  std::string tier0_file() {
+    return opts.directory + "/dbengine-t0-0000000001.tdf";
+  }
+};
+
+/// The checks every reopened engine must pass for points [from, to].
+void check_points(const engine& db, dimension_handle h, int64_t from,
+                  int64_t to) {
+  auto xs = db.query(h, T + from, T + to);
+  REQUIRE(xs.size() == static_cast<size_t>(to - from + 1));
+  for (int64_t i = from; i <= to; ++i) {
+    auto want = round_trip(value_at(i));
+    auto& got = xs[static_cast<size_t>(i - from)];
+    if (got != want)
+      FAIL_CHECK("point " << i << ": " << got.value << "/" << int{got.flags}
+                          << " != " << want.value << "/" << int{want.flags});
+  }
+}
+
+} // namespace
+
+TEST_CASE("gorilla: times and words round trip") {
+  std::mt19937 rng{7};
+  std::vector<int64_t> ts{T};
+  std::vector<uint32_t> ws{0};
+  for (int i = 1; i < 5000; ++i) {
+    // Mostly regular, sometimes jittered or far apart.
+    auto r = rng() % 100;
+    ts.push_back(ts.back() + (r < 80 ? 1 : r < 95 ? 2 + r % 7 : 100000));
+    auto w = rng() % 4 == 0 ? ws.back() : ws.back() ^ (rng() >> (rng() % 32));
+    ws.push_back(r == 3 ? ~0u : w);
+  }
+  bit_writer w;
+  encode_times(ts.data(), ts.size(), 1, w);
+  encode_words(ws.data(), ws.size(), w);
+  auto bits = w.finish();
+  bit_reader r{bits};
+  std::vector<int64_t> ts2(ts.size());
+  std::vector<uint32_t> ws2(ws.size());
+  ts2[0] = T;
+  REQUIRE(decode_times(r, ts2.data(), ts2.size(), 1));
+  REQUIRE(decode_words(r, ws2.data(), ws2.size()));
+  CHECK(ts2 == ts);
+  CHECK(ws2 == ws);
+  // Every truncation fails cleanly instead of reading out of bounds.
+  for (size_t cut = 0; cut < bits.size(); cut += bits.size() / 16 + 1) {
+    bit_reader rr{std::string_view{bits}.substr(0, cut)};
+    bool ok = decode_times(rr, ts2.data(), ts2.size(), 1)
+              && decode_words(rr, ws2.data(), ws2.size());
+    CHECK_FALSE(ok);
+  }
+}
+
+TEST_CASE("dbengine page: each codec round trips, a flipped bit fails") {
+  std::vector<int64_t> ts;
+  std::vector<storage_number> vs;
+  for (int64_t i = 1; i <= 300; ++i) {
+    ts.push_back(T + i + (i > 200 ? 5 : 0)); // irregular after 200
+    vs.push_back(pack(value_at(i).value, value_at(i).flags));
+  }
+  for (auto codec : {page_codec::none, page_codec::lz4, page_codec::zstd}) {
+    auto rec = encode_page(3, 1, ts.data(), vs.data(), ts.size(), codec);
+    page_header h;
+    REQUIRE(parse_page_header(rec, h));
+    CHECK(h.dim_id == 3);
+    CHECK(h.first_s == T + 1);
+    CHECK(h.last_s == T + 305);
+    auto page = decode_page(h, std::string_view{rec}.substr(page_header_size));
+    REQUIRE(page);
+    CHECK(page->times == ts);
+    CHECK(page->values == vs);
+    rec[page_header_size + rec.size() / 3] ^= 0x10;
+    auto bad = decode_page(h, std::string_view{rec}.substr(page_header_size));
+    REQUIRE_FALSE(bad);
+    CHECK(bad.err().code == ec::corruption);
+    rec[5] ^= 0x01; // a header bit
+    CHECK_FALSE(parse_page_header(rec, h));
+  }
+}
+
+TEST_CASE("dbengine: points, gaps and flags survive a restart") {
+  fixture f;
+  f.fill(1000);
+  auto db = f.open();
+  CHECK(db->diagnostics().empty());
+  auto h = db->find({"system.cpu", "user"});
+  REQUIRE(h.valid());
+  CHECK(db->info(h)->chart_name == "cpu");
+  CHECK(db->info(h)->dim_name == "User");
+  CHECK(db->first_time_s(h) == T + 1);
+  CHECK(db->last_time_s(h) == T + 1000);
+  check_points(*db, h, 1, 1000);
+  check_points(*db, h, 500, 510);
+  // Appending continues after the stored points; older ones are dropped.
+  CHECK_FALSE(db->append(h, value_at(1000)));
+  CHECK(db->append(h, value_at(1003)));
+  auto xs = db->query(h, T + 1000, T + 1003);
+  REQUIRE(xs.size() == 4);
+  CHECK(xs[1].empty()); // skipped slots are gaps
+  CHECK(xs[2].empty());
+  CHECK(xs[3] == round_trip(value_at(1003)));
+}
+
+TEST_CASE("dbengine: flush writes partial pages, the page cache is bounded") {
+  fixture f;
+  f.opts.page_cache_bytes = 4096;
+  auto db = f.open();
+  auto h = db->add_dimension({{"a.b", "c"}, "", "", 1});
+  for (int64_t i = 1; i <= 100; ++i)
+    db->append(h, value_at(i));
+  CHECK(db->stats().points_written[0] == 64);
+  REQUIRE_FALSE(db->flush());
+  CHECK(db->stats().points_written[0] == 100);
+  CHECK(f.fs.syncs > 0);
+  for (int64_t i = 101; i <= 3000; ++i)
+    db->append(h, value_at(i));
+  check_points(*db, h, 1, 3000);
+  CHECK(db->cache_bytes() <= 4096);
+  CHECK(db->stats().cache_misses > 0);
+}
+
+TEST_CASE("dbengine: tiers 1 and 2 keep aggregates per minute and hour") {
+  fixture f;
+  auto db = f.open();
+  auto h = db->add_dimension({{"a.b", "c"}, "", "", 1});
+  // 2 hours of 1, 2, 3, ... with one anomalous point and a gap.
+  for (int64_t i = 1; i <= 7200; ++i) {
+    if (i == 70)
+      continue;
+    db->append(h, sample::of(T + i, static_cast<double>(i),
+                             i == 61 ? flag_anomalous : 0));
+  }
+  CHECK(db->tier_update_every(h, 1) == 60);
+  CHECK(db->tier_update_every(h, 2) == 3600);
+  auto m = db->query_tier(h, 1, 0, T + 100000);
+  REQUIRE(m.size() == 120);
+  CHECK(m[0].start_s == T);
+  CHECK(m[0].end_s == T + 60);
+  CHECK(m[0].count == 60);
+  CHECK(m[0].sum == doctest::Approx(1830)); // 1 + ... + 60
+  CHECK(m[1].count == 59);                  // 70 is missing
+  CHECK(m[1].anomaly_count == 1);
+  CHECK(m[1].min == 61);
+  CHECK(m[1].max == 120);
+  auto hr = db->query_tier(h, 2, 0, T + 100000);
+  REQUIRE(hr.size() == 2);
+  CHECK(hr[0].count == 3599);
+  CHECK(hr[1].end_s == T + 7200);
+  CHECK(hr[1].min == 3601);
+  CHECK(hr[1].max == 7200);
+  // The aggregates survive a restart, and so does the last partial bucket.
+  REQUIRE_FALSE(db->close());
+  db = f.open();
+  CHECK(db->diagnostics().empty());
+  h = db->find({"a.b", "c"});
+  CHECK(db->query_tier(h, 1, 0, T + 100000).size() == 120);
+  CHECK(db->query_tier(h, 2, 0, T + 100000).size() == 2);
+  CHECK(db->tier_first_time_s(h, 2) == T + 3600);
+  // A bucket continued after the restart merges with its first half.
+  db->append(h, sample::of(T + 7201, 1));
+  REQUIRE_FALSE(db->close());
+  db = f.open();
+  h = db->find({"a.b", "c"});
+  db->append(h, sample::of(T + 7202, 2));
+  auto last = db->query_tier(h, 1, T + 7260, T + 7260);
+  REQUIRE(last.size() == 1);
+  CHECK(last[0].count == 2);
+  CHECK(last[0].sum == 3);
+}
+
+TEST_CASE("dbengine: a flipped byte skips one page and names it") {
+  fixture f;
+  f.fill(1000);
+  auto& file = f.fs.files[f.tier0_file()];
+  // The first page starts after the 32-byte file header; flip a payload
+  // byte of the second page.
+  page_header h;
+  REQUIRE(parse_page_header(std::string_view{file}.substr(32), h));
+  size_t second = 32 + page_header_size + h.payload_size;
+  file[second + page_header_size + 3] ^= 0x40;
+  auto db = f.open();
+  REQUIRE(db->diagnostics().size() == 1);
+  auto& err = db->diagnostics()[0];
+  CHECK(err.code == ec::corruption);
+  CHECK(err.position == second);
+  CHECK(err.message.find(f.tier0_file()) == 0);
+  CHECK(err.message.find("checksum mismatch") != std::string::npos);
+  CHECK(err.message.find("offset " + std::to_string(second))
+        != std::string::npos);
+  // Points 65..128 are gone, everything else reads back.
+  auto dim = db->find({"system.cpu", "user"});
+  check_points(*db, dim, 1, 64);
+  check_points(*db, dim, 129, 1000);
+  auto xs = db->query(dim, T + 1, T + 1000);
+  CHECK(xs.size() == 1000);
+  CHECK(xs[100].empty());
+}
+
+TEST_CASE("dbengine: a damaged page header resynchronizes on the next page") {
+  fixture f;
+  f.fill(1000);
+  auto& file = f.fs.files[f.tier0_file()];
+  file[32 + 8] ^= 0x01; // raw_size of the first page
+  auto db = f.open();
+  REQUIRE(db->diagnostics().size() == 1);
+  CHECK(db->diagnostics()[0].position == 32);
+  CHECK(db->diagnostics()[0].message.find("bad page header")
+        != std::string::npos);
+  auto dim = db->find({"system.cpu", "user"});
+  CHECK(db->first_time_s(dim) == T + 65);
+  check_points(*db, dim, 65, 1000);
+}
+
+TEST_CASE("dbengine: a truncated datafile keeps every whole page") {
+  fixture f;
+  f.fill(1000);
+  auto& file = f.fs.files[f.tier0_file()];
+  auto full = file.size();
+  file.resize(full - 10);
+  auto db = f.open();
+  REQUIRE(db->diagnostics().size() == 1);
+  auto& err = db->diagnostics()[0];
+  CHECK(err.code == ec::truncated);
+  CHECK(err.message.find("truncated page") != std::string::npos);
+  auto dim = db->find({"system.cpu", "user"});
+  // 1000 = 15 × 64 + 40: the last page (961..1000) is lost.
+  CHECK(db->last_time_s(dim) == T + 960);
+  check_points(*db, dim, 1, 960);
+  // The engine keeps working: new points go to a new datafile.
+  CHECK(db->append(dim, value_at(1001)));
+  REQUIRE_FALSE(db->close());
+  db = f.open();
+  CHECK(db->diagnostics().size() == 1); // the same old truncation
+  CHECK(db->last_time_s(db->find({"system.cpu", "user"})) == T + 1001);
+}
+
+TEST_CASE("dbengine: a page damaged after opening is reported by queries") {
+  fixture f;
+  f.fill(1000);
+  auto db = f.open();
+  REQUIRE(db->diagnostics().empty());
+  f.fs.files[f.tier0_file()][32 + page_header_size + 1] ^= 0x01;
+  auto dim = db->find({"system.cpu", "user"});
+  auto xs = db->query(dim, T + 1, T + 1000);
+  REQUIRE(xs.size() == 1000 - 64);
+  CHECK(xs.front().time_s == T + 65);
+  REQUIRE(db->io_errors().size() == 1);
+  CHECK(db->io_errors()[0].position == 32);
+}
+
+TEST_CASE("dbengine: a corrupt metadata file is reported, data is skipped") {
+  fixture f;
+  f.fill(200);
+  f.fs.files[f.opts.directory + "/dbengine-meta.tdm"][20] ^= 0x01;
+  auto db = f.open();
+  REQUIRE(db->diagnostics().size() >= 2);
+  CHECK(db->diagnostics()[0].message.find(f.opts.directory
+                                          + "/dbengine-meta.tdm")
+        == 0);
+  CHECK(db->diagnostics()[1].message.find("unknown dimension")
+        != std::string::npos);
+  CHECK(db->dimensions().empty());
+}
+
+TEST_CASE("dbengine: the oldest datafiles go when the disk limit is hit") {
+  fixture f;
+  f.opts.datafile_bytes = 2048;
+  f.opts.disk_space_bytes = {8192, 0, 0};
+  auto db = f.open();
+  auto h = db->add_dimension({{"a.b", "c"}, "", "", 1});
+  std::mt19937 rng{1};
+  for (int64_t i = 1; i <= 20000; ++i)
+    db->append(h, sample::of(T + i, static_cast<double>(rng() % 100000)));
+  CHECK(db->stats().files_deleted > 0);
+  CHECK(db->disk_bytes(0) <= 8192 + 2048);
+  uint64_t on_disk = 0;
+  for (auto& [path, bytes] : f.fs.files)
+    if (path.find("dbengine-t0-") != std::string::npos)
+      on_disk += bytes.size();
+  CHECK(on_disk == db->disk_bytes(0));
+  auto first = db->first_time_s(h);
+  CHECK(first > T + 1);
+  auto xs = db->query(h, 0, T + 20000);
+  CHECK(xs.size() == static_cast<size_t>(T + 20000 - first + 1));
+  // Tier 1 is unlimited and still has everything.
+  CHECK(db->tier_first_time_s(h, 1) == T + 60);
+  REQUIRE_FALSE(db->close());
+  db = f.open();
+  CHECK(db->diagnostics().empty());
+  CHECK(db->first_time_s(db->find({"a.b", "c"})) == first);
+}
+
+TEST_CASE("dbengine: a new update_every starts the dimension over") {
+  fixture f;
+  f.fill(100);
+  auto db = f.open();
+  auto h = db->add_dimension({{"system.cpu", "user"}, "cpu", "User", 5});
+  CHECK(db->first_time_s(h) == 0);
+  CHECK(db->append(h, sample::of(T + 105, 1)));
+  REQUIRE_FALSE(db->close());
+  db = f.open();
+  h = db->find({"system.cpu", "user"});
+  CHECK(db->update_every(h) == 5);
+  CHECK(db->first_time_s(h) == T + 105);
+}
+
+TEST_CASE("dbengine: a failing disk loses pages but not the engine") {
+  fixture f;
+  auto db = f.open();
+  auto h = db->add_dimension({{"a.b", "c"}, "", "", 1});
+  f.fs.fail_writes = true;
+  for (int64_t i = 1; i <= 100; ++i)
+    CHECK(db->append(h, value_at(i)));
+  CHECK_FALSE(db->io_errors().empty());
+  f.fs.fail_writes = false;
+  for (int64_t i = 101; i <= 200; ++i)
+    db->append(h, value_at(i));
+  REQUIRE_FALSE(db->close());
+  db = f.open();
+  CHECK(db->diagnostics().empty());
+  check_points(*db, db->find({"a.b", "c"}), 129, 200);
+}
+
+TEST_CASE("dbengine: SIGKILL while writing loses only unwritten pages") {
+  char tmpl[] = "/tmp/tributary-dbengine-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  engine_options opts;
+  opts.directory = dir + "/host";
+  opts.host_guid = "crash";
+  opts.page_points = 64;
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  auto pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    dbengine db{opts};
+    auto h = db.add_dimension({{"a.b", "c"}, "", "", 1});
+    for (int64_t i = 1;; ++i) {
+      db.append(h, value_at(i));
+      if (i == 5000) {
+        // Tell the parent that 5000 points are in, then keep writing.
+        char c = 'x';
+        if (::write(fds[1], &c, 1) != 1)
+          ::_exit(2);
+      }
+    }
+  }
+  ::close(fds[1]);
+  char c = 0;
+  REQUIRE(::read(fds[0], &c, 1) == 1);
+  ::usleep(2000);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(fds[0]);
+  CHECK(WIFSIGNALED(status));
+  {
+    dbengine db{opts};
+    CHECK(db.diagnostics().empty());
+    auto h = db.find({"a.b", "c"});
+    REQUIRE(h.valid());
+    auto last = db.last_time_s(h) - T;
+    CHECK(last >= 5000 - 64);
+    CHECK(last % 64 == 0); // whole pages only
+    check_points(db, h, 1, last);
+    CHECK(db.append(h, value_at(last + 1)));
+    CHECK_FALSE(db.close());
+  }
+  std::system(("rm -rf " + dir).c_str());
+}
