@@ -240,15 +240,59 @@ void interpolate(point& p, const point& last, int64_t now) {
   }
 }
 
-void do_dimension(const engine& db, dimension_handle h, const window& w,
-                  grouping method, size_t column, query_result& res,
-                  bool& first_value) {
-  auto first = db.first_time_s(h);
-  auto last = db.last_time_s(h);
+// The points of `h` on `tier` within the window, as the query reads them.
+std::vector<point> fetch(const engine& db, dimension_handle h, size_t tier,
+                         const window& w, grouping method) {
+  std::vector<point> out;
+  auto first = db.tier_first_time_s(h, tier);
+  auto last = db.tier_last_time_s(h, tier);
   if (first == 0 || last == 0)
+    return out;
+  auto after = std::max(first, w.after);
+  auto before = std::min(last, w.before);
+  if (tier == 0) {
+    auto ue = static_cast<int64_t>(db.update_every(h));
+    for (auto& x : db.query(h, after, before)) {
+      point p;
+      p.start = x.time_s - ue;
+      p.end = x.time_s;
+      p.value = x.empty() ? std::nan("") : x.value;
+      p.flags = x.empty() ? 0 : x.flags;
+      out.push_back(p);
+    }
+    return out;
+  }
+  for (auto& x : db.query_tier(h, tier, after, before)) {
+    point p;
+    p.start = x.start_s;
+    p.end = x.end_s;
+    p.flags = x.count == 0 ? 0 : x.flags;
+    if (x.count != 0) {
+      switch (method) {
+        case grouping::min:
+          p.value = x.min;
+          break;
+        case grouping::max:
+          p.value = x.max;
+          break;
+        case grouping::sum:
+          p.value = x.sum;
+          break;
+        default:
+          p.value = x.sum / x.count;
+      }
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+void do_dimension(const engine& db, dimension_handle h, size_t tier,
+                  const window& w, grouping method, size_t column,
+                  query_result& res, bool& first_value) {
+  auto xs = fetch(db, h, tier, w, method);
+  if (xs.empty())
     return;
-  auto ue = static_cast<int64_t>(db.update_every(h));
-  auto xs = db.query(h, std::max(first, w.after), std::min(last, w.before));
   res.db_points_read += xs.size();
   size_t next = 0;
   auto view = static_cast<int64_t>(w.group) * w.granularity;
@@ -275,11 +319,7 @@ void do_dimension(const engine& db, dimension_handle h, const window& w,
         now_point.end = now_end;
         break;
       }
-      auto& x = xs[next++];
-      now_point.start = x.time_s - ue;
-      now_point.end = x.time_s;
-      now_point.value = x.empty() ? std::nan("") : x.value;
-      now_point.flags = x.empty() ? 0 : x.flags;
+      now_point = xs[next++];
       if (now_point.end < now_end) {
         if (now_point.end >= now_start)
           add(now_point);
@@ -360,20 +400,59 @@ void relative_window_to_absolute(int64_t& after, int64_t& before,
   before = b;
 }
 
+namespace {
+
+// Netdata picks the tier from the seconds per row the window asks for.
+size_t pick_tier(const engine& db, const std::vector<dimension_handle>& dims,
+                 const query_request& req, int64_t first, int64_t last,
+                 int64_t now_s) {
+  auto tiers = db.tiers();
+  if (req.tier >= 0)
+    return std::min(static_cast<size_t>(req.tier), tiers - 1);
+  if (tiers <= 1 || req.points == 0)
+    return 0;
+  int64_t after = req.after == 0 ? first : req.after;
+  int64_t before = req.before == 0 ? last : req.before;
+  relative_window_to_absolute(after, before, now_s);
+  // Relative windows are inclusive: after = -3600 spans 3600 seconds.
+  auto per_row = (before - after + 1) / static_cast<int64_t>(req.points);
+  for (size_t tier = tiers; tier-- > 1;) {
+    int64_t ue = 0;
+    for (auto h : dims) {
+      auto u = static_cast<int64_t>(db.tier_update_every(h, tier));
+      if (u > 0 && (ue == 0 || u < ue))
+        ue = u;
+    }
+    if (ue > 0 && per_row >= ue)
+      return tier;
+  }
+  return 0;
+}
+
+} // namespace
+
 query_result run_query(const engine& db,
                        const std::vector<dimension_handle>& dims,
                        const query_request& req, int64_t now_s) {
   query_result res;
   res.dimensions = dims.size();
-  int64_t ue = 0;
   for (auto h : dims) {
-    auto f = db.first_time_s(h);
+    for (size_t tier = 0; tier < db.tiers(); ++tier) {
+      auto f = db.tier_first_time_s(h, tier);
+      if (f != 0 && (res.first_entry == 0 || f < res.first_entry))
+        res.first_entry = f;
+    }
     auto l = db.last_time_s(h);
-    if (f != 0 && (res.first_entry == 0 || f < res.first_entry))
-      res.first_entry = f;
     if (l > res.last_entry)
       res.last_entry = l;
-    auto u = static_cast<int64_t>(db.update_every(h));
+  }
+  auto tier = dims.empty() ? 0
+                           : pick_tier(db, dims, req, res.first_entry,
+                                       res.last_entry, now_s);
+  res.tier = tier;
+  int64_t ue = 0;
+  for (auto h : dims) {
+    auto u = static_cast<int64_t>(db.tier_update_every(h, tier));
     if (u > 0 && (ue == 0 || u < ue))
       ue = u;
   }
@@ -395,7 +474,7 @@ query_result run_query(const engine& db,
   res.reset.resize(res.times.size() * res.dimensions);
   bool first_value = true;
   for (size_t d = 0; d < dims.size(); ++d)
-    do_dimension(db, dims[d], w, req.group, d, res, first_value);
+    do_dimension(db, dims[d], tier, w, req.group, d, res, first_value);
   if (!res.times.empty()) {
     res.before = res.times.back();
     res.after = res.times.front() - view + w.granularity;

@@ -49,6 +49,12 @@ struct query_request {
   int64_t resampling_time = 0;
   /// False for the `unaligned` option.
   bool aligned = true;
+  /// The tier to read; -1 picks one: the highest tier whose seconds per
+  /// point fit in (before − after) / points, so a window of 60 s or more
+  /// per row reads tier 1 and one of 3600 s or more tier 2 (Netdata's
+  /// `tier` parameter and its automatic choice). Natural points
+  /// (`points == 0`) read tier 0.
+  int tier = -1;
 };
 
 /// The answer to a data query: `rows × dimensions` values.
@@ -76,6 +82,8 @@ struct query_result {
   double max = 0;
   /// Database points read.
   size_t db_points_read = 0;
+  /// The tier the points came from.
+  size_t tier = 0;
 
   /// Number of rows.
   size_t rows() const noexcept {
@@ -89,7 +97,11 @@ struct query_result {
 };
 
 /// Runs a data query over `dims` of `db`, the way Netdata 1.37.1's query
-/// engine (`query_target_calculate_window` + `rrd2rrdr`) does for tier 0:
+/// engine (`query_target_calculate_window` + `rrd2rrdr`) does. On a tier
+/// above 0 (see `query_request::tier`) each stored point is an aggregate and
+/// gives the grouping its average (sum ÷ count), or its min, max or sum for
+/// those groupings; `update_every` is then the tier's seconds per point and
+/// `first_entry` the oldest point of any tier. Otherwise:
 /// relative times, natural points, grouping into `points` rows, alignment of
 /// `before` to the group, interpolation of points onto row boundaries, gaps
 /// as nullopt. `now_s` is the wall clock (injected). Rows are returned

@@ -7,6 +7,7 @@
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
 #include "storage/gorilla.hpp"
+#include "storage/query.hpp"
 #include "storage/storage_number.hpp"
 
 #include <doctest/doctest.h>
@@ -431,4 +432,58 @@ TEST_CASE("dbengine: SIGKILL while writing loses only unwritten pages") {
     CHECK_FALSE(db.close());
   }
   std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("dbengine: run_query reads the tier whose resolution fits") {
+  fixture f;
+  f.opts.page_points = 1024;
+  auto db = f.open();
+  auto h = db->add_dimension({{"a.b", "c"}, "", "", 1});
+  // One day of i % 3600 (a saw tooth per hour); the 5th hour is missing.
+  constexpr int64_t day = 86400;
+  for (int64_t i = 1; i <= day; ++i)
+    if (i <= 4 * 3600 || i > 5 * 3600)
+      db->append(h, sample::of(T + i, static_cast<double>(i % 3600)));
+  auto now = T + day + 1;
+  query_request req;
+  req.after = -day;
+  req.before = 0;
+  SUBCASE("600 rows of 144 s: tier 1") {
+    req.points = 600;
+    auto res = run_query(*db, {h}, req, now);
+    CHECK(res.tier == 1);
+    CHECK(res.update_every == 60);
+    CHECK(res.view_update_every % 60 == 0);
+    CHECK(res.db_points_read <= day / 60);
+  }
+  SUBCASE("24 rows of an hour: tier 2, averages, the gap is null") {
+    req.points = 24;
+    auto res = run_query(*db, {h}, req, now);
+    CHECK(res.tier == 2);
+    CHECK(res.view_update_every == 3600);
+    REQUIRE(res.rows() == 24);
+    CHECK(res.db_points_read <= 24);
+    // Each hour (T+3600k, T+3600(k+1)] holds 1..3599 and one 0: the
+    // average is 3599 × 3600 / 2 / 3600.
+    CHECK(res.at(0, 0).value() == doctest::Approx(1799.5));
+    CHECK_FALSE(res.at(4, 0).has_value());
+    CHECK(res.at(23, 0).value() == doctest::Approx(1799.5));
+    req.group = grouping::max;
+    res = run_query(*db, {h}, req, now);
+    CHECK(res.at(0, 0).value() == 3599);
+  }
+  SUBCASE("5 minutes of 300 rows: tier 0, or a forced tier") {
+    req.after = -300;
+    req.points = 300;
+    auto res = run_query(*db, {h}, req, now);
+    CHECK(res.tier == 0);
+    CHECK(res.update_every == 1);
+    REQUIRE(res.rows() == 300);
+    CHECK(res.at(298, 0).value() == 3599);
+    CHECK(res.at(299, 0).value() == 0);
+    req.tier = 1;
+    res = run_query(*db, {h}, req, now);
+    CHECK(res.tier == 1);
+    CHECK(res.update_every == 60);
+  }
 }
