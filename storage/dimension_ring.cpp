@@ -5,17 +5,71 @@
 namespace tributary::storage {
 
 dimension_ring::dimension_ring(size_t capacity, int update_every)
-  : slots_(capacity, sn_empty_slot), update_every_(update_every) {
+  : owned_(capacity, sn_empty_slot),
+    slots_(owned_.data()),
+    capacity_(capacity),
+    update_every_(update_every) {
   // nop
 }
 
+dimension_ring::dimension_ring(storage_number* slots, size_t capacity,
+                               int update_every, position at)
+  : slots_(slots), capacity_(capacity), update_every_(update_every) {
+  if (capacity_ == 0 || at.size == 0 || at.last_time_s <= 0) {
+    clear();
+    return;
+  }
+  head_ = static_cast<size_t>(at.head % capacity_);
+  size_ = static_cast<size_t>(std::min<uint64_t>(at.size, capacity_));
+  last_time_s_ = at.last_time_s;
+}
+
+dimension_ring::dimension_ring(const dimension_ring& other)
+  : owned_(other.slots_, other.slots_ + other.capacity_),
+    slots_(owned_.data()),
+    capacity_(other.capacity_),
+    update_every_(other.update_every_),
+    head_(other.head_),
+    size_(other.size_),
+    last_time_s_(other.last_time_s_) {
+  // A copy always owns its slots.
+}
+
+dimension_ring::dimension_ring(dimension_ring&& other) noexcept
+  : owned_(std::move(other.owned_)),
+    slots_(owned_.empty() ? other.slots_ : owned_.data()),
+    capacity_(other.capacity_),
+    update_every_(other.update_every_),
+    head_(other.head_),
+    size_(other.size_),
+    last_time_s_(other.last_time_s_) {
+  // nop
+}
+
+dimension_ring& dimension_ring::operator=(const dimension_ring& other) {
+  if (this != &other)
+    *this = dimension_ring{other};
+  return *this;
+}
+
+dimension_ring& dimension_ring::operator=(dimension_ring&& other) noexcept {
+  owned_ = std::move(other.owned_);
+  slots_ = owned_.empty() ? other.slots_ : owned_.data();
+  capacity_ = other.capacity_;
+  update_every_ = other.update_every_;
+  head_ = other.head_;
+  size_ = other.size_;
+  last_time_s_ = other.last_time_s_;
+  return *this;
+}
+
 size_t dimension_ring::index(size_t back) const noexcept {
-  auto n = slots_.size();
+  auto n = capacity_;
   return (head_ + n - back % n) % n;
 }
 
 bool dimension_ring::put(const sample& x) {
-  if (x.time_s <= 0 || slots_.empty())
+  if (x.time_s <= 0 || capacity_ == 0)
     return false;
   auto packed = pack(x.value, x.flags);
   if (size_ == 0) {
@@ -32,7 +86,7 @@ bool dimension_ring::put(const sample& x) {
       slots_[head_] = packed;
       return true;
     }
-    auto cap = static_cast<int64_t>(slots_.size());
+    auto cap = static_cast<int64_t>(capacity_);
     if (steps >= cap) {
       // Everything held is older than the retention: restart at `x`.
       auto new_last = last_time_s_ + steps * ue;
@@ -44,12 +98,12 @@ bool dimension_ring::put(const sample& x) {
       return true;
     }
     for (int64_t i = 1; i < steps; ++i) {
-      head_ = (head_ + 1) % slots_.size();
+      head_ = (head_ + 1) % capacity_;
       slots_[head_] = sn_empty_slot;
     }
-    head_ = (head_ + 1) % slots_.size();
+    head_ = (head_ + 1) % capacity_;
     slots_[head_] = packed;
-    size_ = std::min(slots_.size(), size_ + static_cast<size_t>(steps));
+    size_ = std::min(capacity_, size_ + static_cast<size_t>(steps));
     last_time_s_ += steps * ue;
     return true;
   }
@@ -65,7 +119,7 @@ void dimension_ring::restore(const std::vector<storage_number>& slots,
   clear();
   if (slots.empty() || last_time_s <= 0)
     return;
-  auto n = std::min(slots.size(), slots_.size());
+  auto n = std::min(slots.size(), capacity_);
   auto first = slots.size() - n;
   for (size_t i = 0; i < n; ++i)
     slots_[i] = slots[first + i];
@@ -107,8 +161,7 @@ int64_t dimension_ring::first_time_s() const noexcept {
 }
 
 void dimension_ring::clear() noexcept {
-  for (auto& x : slots_)
-    x = sn_empty_slot;
+  std::fill(slots_, slots_ + capacity_, sn_empty_slot);
   head_ = 0;
   size_ = 0;
   last_time_s_ = 0;

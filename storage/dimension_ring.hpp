@@ -15,8 +15,39 @@ namespace tributary::storage {
 /// and map modes (Netdata keeps exactly this array per dimension).
 class dimension_ring {
 public:
+  /// Where the ring stands; what the map engine keeps in its file.
+  struct position {
+    /// Index of the newest slot.
+    uint64_t head = 0;
+    /// Held slot count.
+    uint64_t size = 0;
+    /// Time of the newest slot.
+    int64_t last_time_s = 0;
+  };
+
   /// Creates an empty ring. REQUIRES: `capacity > 0`, `update_every > 0`.
   dimension_ring(size_t capacity, int update_every);
+
+  /// Creates a ring on `capacity` slots at `slots` owned by the caller (a
+  /// mapped file), which must outlive the ring; `at` says what they hold
+  /// and is clamped to `capacity`.
+  dimension_ring(storage_number* slots, size_t capacity, int update_every,
+                 position at);
+
+  dimension_ring(const dimension_ring& other);
+  dimension_ring(dimension_ring&& other) noexcept;
+  dimension_ring& operator=(const dimension_ring& other);
+  dimension_ring& operator=(dimension_ring&& other) noexcept;
+
+  /// The current position.
+  position where() const noexcept {
+    return {head_, size_, last_time_s_};
+  }
+
+  /// The slot array (capacity() entries, in ring order).
+  const storage_number* data() const noexcept {
+    return slots_;
+  }
 
   /// Stores `x`: later than the newest slot → advances (skipped slots become
   /// gaps); within the held range → overwrites; older → dropped (returns
@@ -49,7 +80,7 @@ public:
 
   /// Slot count limit.
   size_t capacity() const noexcept {
-    return slots_.size();
+    return capacity_;
   }
 
   /// Seconds per slot.
@@ -64,7 +95,9 @@ private:
   /// Index of the slot `back` steps before the newest.
   size_t index(size_t back) const noexcept;
 
-  std::vector<storage_number> slots_;
+  std::vector<storage_number> owned_; // empty for external slots
+  storage_number* slots_;
+  size_t capacity_;
   int update_every_;
   size_t head_ = 0; // index of the newest slot
   size_t size_ = 0;

@@ -1,6 +1,7 @@
 #include "storage/engine.hpp"
 
 #include "storage/dbengine.hpp"
+#include "storage/map_engine.hpp"
 #include "storage/none_engine.hpp"
 #include "storage/ram_engine.hpp"
 #include "storage/save_engine.hpp"
@@ -73,13 +74,11 @@ std::unique_ptr<engine> make_engine(memory_mode mode,
     case memory_mode::dbengine:
       return std::make_unique<dbengine>(opts);
     case memory_mode::map:
-      break;
+      return std::make_unique<map_engine>(opts);
   }
   auto result = std::make_unique<ram_engine>(opts, memory_mode::ram);
-  result->diagnostics_.emplace_back(
-    ec::internal,
-    "memory mode " + std::string{to_string(mode)}
-      + " is not implemented yet, falling back to ram");
+  result->diagnostics_.emplace_back(ec::internal, "unknown memory mode, "
+                                                  "falling back to ram");
   return result;
 }
 

@@ -157,7 +157,7 @@ TEST_CASE("every mode gets its own engine") {
   engine_options opts;
   opts.directory = "/db";
   opts.fs = &fs;
-  for (auto mode : {memory_mode::dbengine,
+  for (auto mode : {memory_mode::dbengine, memory_mode::map,
                     memory_mode::save, memory_mode::ram, memory_mode::none}) {
     auto db = make_engine(mode, opts);
     CHECK(db->mode() == mode);

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "storage/dimension_registry.hpp"
+#include "storage/dimension_ring.hpp"
+#include "storage/engine.hpp"
+#include "storage/filesystem.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tributary::storage {
+
+/// `memory mode = map`: one memory-mapped file per dimension in
+/// `engine_options::directory`, holding a 4 KiB header and the ring of
+/// `aligned_history(map, history)` storage numbers (Netdata's layout idea;
+/// format: docs/storage.md, "Map files"). Every append lands in the shared
+/// mapping, so the kernel writes it back without our help and a killed
+/// process loses nothing; `flush()` marks the files clean with a checksum of
+/// the slots and msyncs them.
+///
+/// Opening loads every file in the directory. A truncated file, a checksum
+/// mismatch (header, position block, or the slots of a cleanly closed file)
+/// or a foreign file is reported in `diagnostics()` with its path and byte
+/// offset, deleted, and the dimension starts empty when it is added again.
+class map_engine final : public engine {
+public:
+  explicit map_engine(const engine_options& opts);
+
+  ~map_engine() override;
+
+  memory_mode mode() const noexcept override;
+  dimension_handle add_dimension(const dimension_info& info) override;
+  dimension_handle find(const dimension_key& key) const override;
+  const dimension_info* info(dimension_handle h) const override;
+  std::vector<dimension_handle> dimensions() const override;
+  bool append(dimension_handle h, const sample& x) override;
+  std::vector<sample> query(dimension_handle h, int64_t after_s,
+                            int64_t before_s) const override;
+  int64_t first_time_s(dimension_handle h) const override;
+  int64_t last_time_s(dimension_handle h) const override;
+  int update_every(dimension_handle h) const override;
+  error flush() override;
+  error close() override;
+
+  /// The file of `key`: `<directory>/<chart>.<dim>-<crc32c>.tmap` with
+  /// characters outside [A-Za-z0-9_-] replaced by '_'.
+  std::string path_of(const dimension_key& key) const;
+
+private:
+  struct dim {
+    std::string path;
+    /// nullptr when the file could not be mapped (the ring is in memory).
+    std::unique_ptr<filesystem::mapping> file;
+    dimension_ring ring;
+    bool clean = false;
+  };
+
+  void load();
+  bool load_file(const std::string& name);
+  dim open_dimension(const dimension_info& info);
+  void write_header(dim& d, const dimension_info& info);
+  void write_position(dim& d, bool clean);
+
+  filesystem* fs_;
+  std::string directory_;
+  int default_ue_;
+  size_t slots_;
+  bool closed_ = false;
+  dimension_registry registry_;
+  std::vector<dim> dims_;
+};
+
+} // namespace tributary::storage
