@@ -118,6 +118,9 @@ using host_actor = caf::typed_actor<
   caf::reacts_to<atom::info, host_info>,
   // A receiver attached (true, with compression) or went away (false).
   caf::reacts_to<atom::stream, bool, bool>,
+  // A sender wants every chart definition (those known now, then each new
+  // one) and every row from now on.
+  caf::reacts_to<atom::attach, caf::actor>,
   // The host's summary for /api/v1/info.
   caf::replies_to<atom::get, atom::info>::with<host_summary>,
   // Every chart of the host for /api/v1/charts.

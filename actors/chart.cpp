@@ -91,6 +91,33 @@ chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
     },
     [=](const replay_point& p) {
       auto& st = self->state;
+      auto& calc = *st.calc;
+      auto n = std::min(p.dim_state.size(), calc.dimensions());
+      if (p.start_s <= 0) {
+        // RDSTATE / RSSTATE / REND: the child's collection state, which
+        // the first BEGIN after replication continues from.
+        for (size_t i = 0; i < n; ++i)
+          if (p.dim_state[i])
+            calc.replay_dimension_state(i, p.dim_last_collected_usec[i],
+                                        p.dim_last_collected[i],
+                                        p.dim_last_calculated[i],
+                                        p.dim_last_stored[i]);
+        if (p.chart_state)
+          calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
+        if (p.end)
+          calc.replay_end(p.start_streaming,
+                          static_cast<int>(p.update_every > 0
+                                             ? p.update_every
+                                             : calc.config().update_every));
+        return;
+      }
+      if (!calc.replay_begin(p.start_s, p.end_s, p.child_now_s,
+                             static_cast<int64_t>(p.now_usec / 1000000)))
+        return;
+      n = std::min(p.is_set.size(), calc.dimensions());
+      for (size_t i = 0; i < n; ++i)
+        if (p.is_set[i])
+          calc.replay_set(i);
       if (st.first_entry == 0 || p.end_s < st.first_entry)
         st.first_entry = p.end_s;
       if (p.end_s > st.last_entry)

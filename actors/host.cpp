@@ -46,6 +46,14 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
   st.chart_cfg = chart_cfg;
   st.ctx = std::move(ctx);
   self->link_to(st.db);
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    auto& subs = self->state.subscribers;
+    subs.erase(std::remove_if(subs.begin(), subs.end(),
+                              [&](const caf::actor& a) {
+                                return a.address() == dm.source;
+                              }),
+               subs.end());
+  });
   self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [id, c] : self->state.charts)
       self->send_exit(c.actor, msg.reason);
@@ -64,6 +72,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         self->send(i->second.actor, atom::define::value, def);
       }
       st.names[full_name(def)] = def.id;
+      for (auto& s : st.subscribers)
+        caf::anon_send(s, atom::define::value, def);
     },
     [=](chart_row& row) {
       auto& st = self->state;
@@ -73,6 +83,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         return;
       }
       ++st.rows;
+      for (auto& s : st.subscribers)
+        caf::anon_send(s, row);
       self->send(i->second.actor, std::move(row));
     },
     [=](replay_point& p) {
@@ -82,6 +94,13 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     },
     [=](atom::info, host_info& info) {
       self->state.info = std::move(info);
+    },
+    [=](atom::attach, caf::actor subscriber) {
+      auto& st = self->state;
+      self->monitor(subscriber);
+      for (auto& [id, c] : st.charts)
+        caf::anon_send(subscriber, atom::define::value, c.def);
+      st.subscribers.push_back(std::move(subscriber));
     },
     [=](atom::stream, bool connected, bool compression) {
       self->state.reachable = connected;

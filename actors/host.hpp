@@ -4,6 +4,7 @@
 #include "storage/value_math.hpp"
 
 #include <map>
+#include <vector>
 #include <string>
 
 namespace tributary {
@@ -21,6 +22,8 @@ struct host_state {
   std::map<std::string, chart_entry> charts;
   /// Chart name -> id, for queries by name.
   std::map<std::string, std::string> names;
+  /// Senders that get every definition and row (a child, a proxy).
+  std::vector<caf::actor> subscribers;
   bool reachable = false;
   bool compression = false;
   int64_t rows = 0;

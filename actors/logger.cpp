@@ -61,8 +61,10 @@ void logger::write(log_level lvl, std::string_view who, std::string_view text) {
   line += ": tributary ";
   line += level_name(lvl);
   line += " : ";
+  // Netdata's lines read "STREAM host [receive from [ip]:port]: message":
+  // keep that text intact so that operators' greps keep working.
   line += who;
-  line += " : ";
+  line += ": ";
   line += text;
   line += '\n';
   std::lock_guard<std::mutex> guard{mtx_};

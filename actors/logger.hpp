@@ -46,7 +46,7 @@ public:
     quiet_ = x;
   }
 
-  /// Writes one line: "2026-11-25 20:00:00: tributary LEVEL : WHO : TEXT".
+  /// Writes one line: "2026-11-25 20:00:00: tributary LEVEL : WHO: TEXT".
   /// `who` names the peer or actor, as Netdata puts the thread/peer first.
   void write(log_level lvl, std::string_view who, std::string_view text);
 

@@ -71,7 +71,11 @@ typename Inspector::result_type inspect(Inspector& f, chart_row& x) {
            x.now_usec, x.values, x.is_set);
 }
 
-/// One replicated point (RBEGIN '' s e / RSET...): already computed values.
+/// Replication input for one chart, in stream order. Either one replicated
+/// point (RBEGIN '' s e [now] / RSET...: `start_s > 0`, already computed
+/// values), or (`start_s == 0`) the collection state that closes a
+/// replication response: RDSTATE per dimension, RSSTATE, REND. Both feed the
+/// chart's value math, as they do on a Netdata parent.
 struct replay_point {
   std::string chart_id;
   int64_t start_s = 0;
@@ -79,12 +83,36 @@ struct replay_point {
   std::vector<double> values;
   /// Per value: storage flags (see storage/sample.hpp).
   std::vector<uint8_t> flags;
+  /// Per value: 1 if an RSET arrived for the dimension.
+  std::vector<uint8_t> is_set;
+  /// RBEGIN's child wall clock, seconds (0 = not sent).
+  int64_t child_now_s = 0;
+  /// The receiving side's wall clock, microseconds since the epoch.
+  uint64_t now_usec = 0;
+  /// State form: per dimension, 1 if an RDSTATE arrived, and its fields.
+  std::vector<uint8_t> dim_state;
+  std::vector<uint64_t> dim_last_collected_usec;
+  std::vector<int64_t> dim_last_collected;
+  std::vector<double> dim_last_calculated;
+  std::vector<double> dim_last_stored;
+  /// State form: RSSTATE arrived, and its fields.
+  bool chart_state = false;
+  uint64_t last_collected_usec = 0;
+  uint64_t last_updated_usec = 0;
+  /// State form: REND arrived, and its fields.
+  bool end = false;
+  bool start_streaming = false;
+  int64_t update_every = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
   return f(caf::meta::type_name("replay_point"), x.chart_id, x.start_s,
-           x.end_s, x.values, x.flags);
+           x.end_s, x.values, x.flags, x.is_set, x.child_now_s, x.now_usec,
+           x.dim_state, x.dim_last_collected_usec, x.dim_last_collected,
+           x.dim_last_calculated, x.dim_last_stored, x.chart_state,
+           x.last_collected_usec, x.last_updated_usec, x.end,
+           x.start_streaming, x.update_every);
 }
 
 /// What a streamed (or local) host says about itself.

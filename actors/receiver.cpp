@@ -181,6 +181,9 @@ struct dispatcher {
     st.replay.end_s = x.point_end;
     st.replay.values.assign(n, std::nan(""));
     st.replay.flags.assign(n, storage::flag_empty);
+    st.replay.is_set.assign(n, 0);
+    st.replay.child_now_s = x.child_now.value_or(0);
+    st.replay.now_usec = st.ctx.now_usec();
     // Netdata drops points with bad times (spec §5.5); so do we.
     st.in_replay = x.point_start > 0 && x.point_end > x.point_start;
     return {};
@@ -193,7 +196,7 @@ struct dispatcher {
     if (i == st.current->dim_index.end())
       return fail("requested a RSET on chart '" + st.current->def.id
                   + "', without a dimension '" + x.dimension_id + "'");
-    if (!st.in_replay)
+    if (!st.in_replay || st.replay.start_s <= 0)
       return {};
     uint8_t flags = 0;
     if (x.flags.find('E') != std::string::npos || std::isnan(x.value.value))
@@ -202,21 +205,67 @@ struct dispatcher {
       flags |= storage::flag_reset;
     st.replay.values[i->second] = x.value.value;
     st.replay.flags[i->second] = flags;
+    st.replay.is_set[i->second] = 1;
     return {};
   }
 
-  outcome operator()(const protocol::rdstate&) {
-    return st.current ? outcome{} : fail("requested a RDSTATE without a chart");
+  /// Starts (or continues) the state form of `st.replay` for the current
+  /// chart: RDSTATE, RSSTATE and REND go to the chart's value math together,
+  /// after any replicated point before them.
+  replay_point& replay_state() {
+    if (st.in_replay && (st.replay.start_s > 0
+                         || st.replay.chart_id != st.current->def.id))
+      flush_replay(self);
+    if (!st.in_replay) {
+      auto n = st.current->def.dimensions.size();
+      st.replay = replay_point{};
+      st.replay.chart_id = st.current->def.id;
+      st.replay.now_usec = st.ctx.now_usec();
+      st.replay.dim_state.assign(n, 0);
+      st.replay.dim_last_collected_usec.assign(n, 0);
+      st.replay.dim_last_collected.assign(n, 0);
+      st.replay.dim_last_calculated.assign(n, 0);
+      st.replay.dim_last_stored.assign(n, 0);
+      st.in_replay = true;
+    }
+    return st.replay;
   }
 
-  outcome operator()(const protocol::rsstate&) {
-    return st.current ? outcome{} : fail("requested a RSSTATE without a chart");
-  }
-
-  outcome operator()(const protocol::rend&) {
-    flush_replay(self);
+  outcome operator()(const protocol::rdstate& x) {
     if (st.current == nullptr)
+      return fail("requested a RDSTATE without a chart");
+    auto i = st.current->dim_index.find(x.dimension_id);
+    if (i == st.current->dim_index.end())
+      return {};
+    auto& r = replay_state();
+    r.dim_state[i->second] = 1;
+    r.dim_last_collected_usec[i->second] = x.last_collected_ut;
+    r.dim_last_collected[i->second] = x.last_collected_value;
+    r.dim_last_calculated[i->second] = x.last_calculated_value.value;
+    r.dim_last_stored[i->second] = x.last_stored_value.value;
+    return {};
+  }
+
+  outcome operator()(const protocol::rsstate& x) {
+    if (st.current == nullptr)
+      return fail("requested a RSSTATE without a chart");
+    auto& r = replay_state();
+    r.chart_state = true;
+    r.last_collected_usec = x.last_collected_ut;
+    r.last_updated_usec = x.last_updated_ut;
+    return {};
+  }
+
+  outcome operator()(const protocol::rend& x) {
+    if (st.current == nullptr) {
+      flush_replay(self);
       return fail("requested a REND without a chart");
+    }
+    auto& r = replay_state();
+    r.end = true;
+    r.start_streaming = x.start_streaming;
+    r.update_every = x.update_every;
+    flush_replay(self);
     return {};
   }
 
@@ -307,10 +356,12 @@ void consume(receiver_ptr self, const std::string& bytes) {
       case protocol::command_reader::status::more:
         continue;
       case protocol::command_reader::status::failed:
-        if (err.code == ec::unknown_command)
-          return stop(self, "sent command '" + err.message
+        if (err.code == ec::unknown_command) {
+          auto keyword = line.substr(0, line.find_first_of(" \t\r"));
+          return stop(self, "sent command '" + std::string{keyword}
                               + "' which is not known by netdata, for host '"
                               + st.hello.host.hostname + "'. Disabling it.");
+        }
         return stop(self, "cannot parse line " + std::to_string(st.lines)
                             + ": " + to_string(err) + ". Disabling it.");
       case protocol::command_reader::status::ready:

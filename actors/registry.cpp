@@ -3,11 +3,14 @@
 #include "actors/access_check.hpp"
 #include "actors/host.hpp"
 #include "actors/host_db.hpp"
+#include "actors/sender.hpp"
 #include "config/resolve.hpp"
 #include "protocol/handshake.hpp"
 #include "storage/memory_mode.hpp"
 
 #include <caf/all.hpp>
+
+#include <optional>
 
 namespace tributary {
 
@@ -36,6 +39,60 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   return self->spawn(host, info, db_actor, mode_name, chart_cfg, ctx);
 }
 
+namespace {
+
+/// Sender settings from `[stream]`, with the destination, key and chart
+/// pattern given (a proxy takes them from the `proxy ...` keys).
+std::optional<sender_settings>
+make_sender_settings(const config::settings& cfg, const std::string& dests,
+                     const std::string& api_key,
+                     const config::simple_pattern& charts, logger& log,
+                     const std::string& who) {
+  auto parsed = config::parse_destinations(dests);
+  if (!parsed) {
+    TRIBUTARY_ERROR(log, who, parsed.err().message);
+    return std::nullopt;
+  }
+  if (parsed->empty() || api_key.empty()) {
+    TRIBUTARY_ERROR(log, who,
+                    "cannot enable sending thread - information is missing.");
+    return std::nullopt;
+  }
+  sender_settings s;
+  s.destinations = std::move(*parsed);
+  s.default_port = std::to_string(cfg.stream.default_port);
+  s.api_key = api_key;
+  s.send_charts_matching = charts;
+  s.timeout_seconds = cfg.stream.timeout_seconds;
+  s.buffer_size_bytes = cfg.stream.buffer_size_bytes;
+  s.reconnect_delay_seconds = cfg.stream.reconnect_delay_seconds;
+  s.enable_compression = cfg.stream.enable_compression;
+  return s;
+}
+
+void start_proxy(registry_actor::stateful_pointer<registry_state> self,
+                 const stream_hello& hello, host_actor host) {
+  auto& st = self->state;
+  auto& guid = hello.host.machine_guid;
+  if (st.senders.count(guid) > 0)
+    return;
+  auto eff = config::resolve_receiver(*st.ctx.settings, hello.api_key, guid,
+                                      hello.host.update_every);
+  if (!eff.proxy_enabled)
+    return;
+  auto who = "STREAM " + hello.host.hostname + " [send]";
+  auto s = make_sender_settings(*st.ctx.settings, eff.proxy_destination,
+                                eff.proxy_api_key,
+                                eff.proxy_send_charts_matching, *st.ctx.log,
+                                who);
+  if (!s)
+    return;
+  st.senders[guid] = self->spawn(sender_supervisor, host, hello.host.hostname,
+                                 *s, st.ctx);
+}
+
+} // namespace
+
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
          host_info localhost, daemon_context ctx) {
@@ -52,7 +109,19 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   entry.actor = local;
   entry.hostname = localhost.hostname;
   entry.streaming = true;
+  // A child: localhost streams upstream when [stream] enabled = yes.
+  if (auto& stream = ctx.settings->stream; stream.enabled) {
+    auto s = make_sender_settings(*ctx.settings, stream.destination,
+                                  stream.api_key, stream.send_charts_matching,
+                                  *ctx.log, "STREAM " + localhost.hostname);
+    if (s)
+      st.senders[localhost.machine_guid]
+        = self->spawn(sender_supervisor, local, localhost.hostname, *s,
+                      local_ctx);
+  }
   self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [guid, s] : self->state.senders)
+      self->send_exit(s, msg.reason);
     for (auto& [guid, h] : self->state.hosts)
       self->send_exit(h.actor, msg.reason);
     self->quit(msg.reason);
@@ -114,6 +183,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       i->second.streaming = true;
       i->second.last_data_s = now_s;
       i->second.receiver = nullptr;
+      start_proxy(self, hello, i->second.actor);
       return {d, i->second.actor};
     },
     [=](atom::attach, const std::string& guid, caf::actor receiver) {

@@ -22,6 +22,8 @@ struct registry_state {
   daemon_context ctx;
   std::string own_guid;
   std::map<std::string, host_entry> hosts;
+  /// Sender supervisors: localhost (a child) and proxied hosts.
+  std::map<std::string, caf::actor> senders;
   int64_t last_accept_s = 0;
   int64_t accepted = 0;
   int64_t refused = 0;

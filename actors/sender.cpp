@@ -1,0 +1,540 @@
+#include "actors/sender.hpp"
+
+#include "actors/connect.hpp"
+#include "protocol/capabilities.hpp"
+#include "protocol/commands.hpp"
+#include "protocol/handshake.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <unistd.h>
+
+namespace tributary {
+
+// -- the socket ------------------------------------------------------------------
+
+caf::behavior sender_connection(caf::io::broker* self, int fd,
+                                caf::actor sender) {
+  auto h = self->add_scribe(fd);
+  self->configure_read(h, caf::io::receive_policy::at_most(64 * 1024));
+  self->ack_writes(h, true);
+  auto written = std::make_shared<uint64_t>(0);
+  return {
+    [=](const caf::io::new_data_msg& msg) {
+      self->send(sender, atom::data::value,
+                 std::string{msg.buf.begin(), msg.buf.end()});
+    },
+    [=](const caf::io::data_transferred_msg& msg) {
+      // Never close in here (CAF 0.17.6 use-after-free); only report.
+      *written += msg.written;
+      self->send(sender, atom::write::value, *written);
+    },
+    [=](atom::write, const std::string& bytes) {
+      self->write(h, bytes.size(), bytes.data());
+      self->flush(h);
+    },
+    [=](atom::close) {
+      self->close(h);
+      self->quit();
+    },
+    [=](const caf::io::connection_closed_msg&) {
+      self->send(sender, atom::close::value);
+      self->quit();
+    },
+  };
+}
+
+// -- the sender -------------------------------------------------------------------
+
+namespace {
+
+using sender_ptr = caf::stateful_actor<sender_state>*;
+
+int64_t now_s(const daemon_context& ctx) {
+  return static_cast<int64_t>(ctx.now_usec() / 1000000);
+}
+
+void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
+          caf::actor supervisor) {
+  auto& st = self->state;
+  TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
+  self->send(supervisor, atom::detach::value, postpone_s);
+  if (st.conn)
+    self->send(st.conn, atom::close::value);
+  self->quit(caf::make_error(ec::io_error, why));
+}
+
+/// Sends what was queued in `out`, compressed if negotiated; enforces the
+/// `buffer size bytes` bound.
+void flush_out(sender_ptr self, caf::actor supervisor) {
+  auto& st = self->state;
+  if (st.out.empty())
+    return;
+  std::string wire;
+  if (st.lz4) {
+    if (auto err = st.lz4->encode(st.out, wire)) {
+      st.out.clear();
+      return fail(self, "STREAM_COMPRESSION: Compression returned error, "
+                        "disabling it. " + to_string(err),
+                  0, supervisor);
+    }
+  } else {
+    wire.swap(st.out);
+  }
+  st.out.clear();
+  st.bytes_queued += wire.size();
+  self->send(st.conn, atom::write::value, std::move(wire));
+  auto pending = st.bytes_queued - st.bytes_written;
+  if (pending > static_cast<uint64_t>(st.cfg.buffer_size_bytes))
+    fail(self,
+         "too many data pending - buffer is "
+           + std::to_string(st.cfg.buffer_size_bytes) + " bytes long, "
+           + std::to_string(pending) + " unsent - we have sent "
+           + std::to_string(st.bytes_written) + " bytes in total, "
+           + std::to_string(st.bytes_written)
+           + " on this connection. Closing connection to flush the data.",
+         0, supervisor);
+}
+
+bool wanted(const sender_settings& cfg, const chart_def& def) {
+  if (cfg.send_charts_matching.empty())
+    return true;
+  // 1.37.1 ORs the id and the name: a negative match on one does not block
+  // a positive match on the other.
+  auto name = def.name.empty() ? def.id : def.name;
+  if (name.find('.') == std::string::npos) {
+    auto dot = def.id.find('.');
+    if (dot != std::string::npos)
+      name = def.id.substr(0, dot + 1) + name;
+  }
+  return cfg.send_charts_matching.matches(def.id)
+         || cfg.send_charts_matching.matches(name);
+}
+
+void write_definition(sender_state& st, const chart_def& def) {
+  protocol::chart c;
+  c.id = def.id;
+  c.name = def.name;
+  c.title = def.title;
+  c.units = def.units;
+  c.family = def.family;
+  c.context = def.context;
+  c.chart_type = def.chart_type;
+  c.priority = def.priority;
+  c.update_every = def.update_every;
+  c.options = def.options;
+  c.plugin = def.plugin;
+  c.module = def.module;
+  protocol::write_command(c, st.out);
+  if ((st.caps & protocol::cap_clabels) != 0 && !def.labels.empty()) {
+    for (auto& [k, v] : def.labels)
+      protocol::write_command(protocol::clabel{k, v, 1}, st.out);
+    protocol::write_command(protocol::clabel_commit{}, st.out);
+  }
+  for (auto& d : def.dimensions) {
+    protocol::dimension x;
+    x.id = d.id;
+    x.name = d.name;
+    x.algorithm = d.algorithm;
+    x.multiplier = d.multiplier;
+    x.divisor = d.divisor;
+    x.options = d.options;
+    protocol::write_command(x, st.out);
+  }
+  if ((st.caps & protocol::cap_replication) != 0) {
+    protocol::chart_definition_end end;
+    end.child_now = now_s(st.ctx);
+    protocol::write_command(end, st.out);
+  }
+}
+
+
+void answer_replay(sender_state& st, const protocol::replay_chart& r) {
+  auto i = st.charts.find(r.chart_id);
+  if (i == st.charts.end())
+    return; // Netdata drops requests for unknown charts too.
+  // We have nothing to replay yet: say so, and start streaming the chart.
+  protocol::rbegin b;
+  b.chart_id = r.chart_id;
+  protocol::write_command(b, st.out);
+  protocol::rend e;
+  e.update_every = i->second.def.update_every;
+  e.start_streaming = true;
+  e.requested_after = r.after;
+  e.requested_before = r.before;
+  e.child_now = now_s(st.ctx);
+  protocol::write_command(e, st.out);
+  i->second.mode = sender_state::chart_mode::streaming;
+}
+
+void on_parent_line(sender_ptr self, std::string_view line) {
+  auto& st = self->state;
+  auto cmd = protocol::parse_line(line, protocol::direction::to_child);
+  if (!cmd) {
+    if (cmd.err().code == ec::unknown_command)
+      TRIBUTARY_ERROR(*st.ctx.log, st.who,
+                      "received unknown command over connection: ",
+                      cmd.err().message);
+    return;
+  }
+  if (auto* r = std::get_if<protocol::replay_chart>(&*cmd)) {
+    answer_replay(st, *r);
+  } else if (auto* f = std::get_if<protocol::function_call>(&*cmd)) {
+    protocol::function_result res;
+    res.header.transaction = f->transaction;
+    res.header.code = 503;
+    res.header.content_type = "application/json";
+    res.payload = "{\"status\":503,\"error_message\":\"functions are not "
+                  "supported by tributary\"}\n";
+    protocol::write_command(res, st.out);
+  }
+}
+
+void start_streaming(sender_ptr self, int64_t version) {
+  auto& st = self->state;
+  st.caps = protocol::accept_reply(
+    version, protocol::child_capabilities(st.cfg.enable_compression));
+  st.connected = true;
+  if (protocol::uses_compression(st.caps))
+    st.lz4 = std::make_unique<protocol::lz4_encoder>(
+      (st.caps & protocol::cap_binary) != 0);
+  TRIBUTARY_INFO(*st.ctx.log, st.who,
+                 "established link with negotiated capabilities: ",
+                 protocol::to_string_caps(st.caps));
+  if ((st.caps & protocol::cap_hlabels) != 0 && !st.info.labels.empty()) {
+    for (auto& [k, v] : st.info.labels)
+      protocol::write_command(protocol::label{k, 1, v}, st.out);
+    protocol::write_command(protocol::overwrite{}, st.out);
+  }
+  TRIBUTARY_INFO(*st.ctx.log, st.who, "enabling metrics streaming...");
+  self->send(st.host, atom::attach::value, caf::actor{self});
+}
+
+/// True while `reply` may still grow into a reply we know.
+bool may_grow(const std::string& reply) {
+  using protocol::reply_kind;
+  for (auto k : {reply_kind::ok_version, reply_kind::permission_denied,
+                 reply_kind::already_streaming, reply_kind::localhost,
+                 reply_kind::busy, reply_kind::not_allowed}) {
+    auto known = protocol::build_reply(k, 0);
+    if (k == reply_kind::ok_version)
+      known.pop_back(); // the number
+    if (reply.size() < known.size() && known.compare(0, reply.size(), reply) == 0)
+      return true;
+  }
+  return false;
+}
+
+void on_reply(sender_ptr self, caf::actor supervisor) {
+  auto& st = self->state;
+  auto parsed = protocol::parse_reply(st.reply);
+  if (!parsed) {
+    if (may_grow(st.reply))
+      return;
+    return fail(self, "remote node response is not understood, is it Netdata?.",
+                60, supervisor);
+  }
+  using protocol::reply_kind;
+  switch (parsed->kind) {
+    case reply_kind::ok_version:
+    case reply_kind::ok_host_labels:
+    case reply_kind::ok_v1:
+      st.reply.clear();
+      start_streaming(self, parsed->version);
+      flush_out(self, supervisor);
+      return;
+    case reply_kind::permission_denied:
+      return fail(self, "remote server denied access, probably we don't have "
+                        "the right API key?.",
+                  protocol::postpone_seconds(parsed->kind), supervisor);
+    case reply_kind::already_streaming:
+      return fail(self, "remote server rejected this stream, the host we are "
+                        "trying to stream is already streamed to it.",
+                  protocol::postpone_seconds(parsed->kind), supervisor);
+    case reply_kind::localhost:
+      return fail(self, "remote server rejected this stream, the host we are "
+                        "trying to stream is its localhost.",
+                  protocol::postpone_seconds(parsed->kind), supervisor);
+    default:
+      return fail(self, "remote node response is not understood, is it "
+                        "Netdata?.",
+                  protocol::postpone_seconds(parsed->kind), supervisor);
+  }
+}
+
+constexpr auto idle_check_interval = std::chrono::seconds(1);
+
+} // namespace
+
+caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
+                     std::string destination, caf::actor supervisor,
+                     host_actor host, sender_settings cfg,
+                     daemon_context ctx) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.ctx = std::move(ctx);
+  st.host = std::move(host);
+  st.dest = std::move(destination);
+  st.last_activity_s = now_s(st.ctx);
+  st.conn = self->system().middleman().spawn_broker(sender_connection, fd,
+                                                    caf::actor{self});
+  self->link_to(st.conn);
+  self->request(st.host, caf::infinite, atom::get::value, atom::info::value)
+    .then(
+      [=](const host_summary& s) {
+        auto& st = self->state;
+        st.info = s.info;
+        st.who = "STREAM " + st.info.hostname + " [send to " + st.dest + "]";
+        protocol::stream_request req;
+        req.key = st.cfg.api_key;
+        req.hostname = st.info.hostname;
+        req.registry_hostname = st.info.registry_hostname.empty()
+                                  ? st.info.hostname
+                                  : st.info.registry_hostname;
+        req.machine_guid = st.info.machine_guid;
+        req.update_every = st.ctx.settings ? st.info.update_every : 1;
+        req.os = st.info.os;
+        req.timezone = st.info.timezone;
+        req.abbrev_timezone = st.info.abbrev_timezone;
+        req.utc_offset = st.info.utc_offset;
+        req.hops = st.info.hops + 1;
+        req.tags = st.info.tags;
+        req.ver = protocol::child_capabilities(st.cfg.enable_compression);
+        req.system_info = st.info.system_info;
+        req.headers = protocol::default_headers(
+          st.info.program_name.empty() ? "netdata" : st.info.program_name,
+          st.info.program_version.empty() ? "v1.37.1"
+                                          : st.info.program_version);
+        TRIBUTARY_INFO(*st.ctx.log, st.who, "initializing communication...");
+        self->send(st.conn, atom::write::value,
+                   protocol::build_stream_request(req));
+        TRIBUTARY_INFO(*st.ctx.log, st.who,
+                       "waiting response from remote netdata...");
+      },
+      [=](caf::error& err) {
+        fail(self, "cannot read the host: " + self->system().render(err), 0,
+             supervisor);
+      });
+  self->delayed_send(self, idle_check_interval, atom::timeout::value);
+  return {
+    [=](atom::data, const std::string& bytes) {
+      auto& st = self->state;
+      st.last_activity_s = now_s(st.ctx);
+      if (!st.connected) {
+        st.reply += bytes;
+        return on_reply(self, supervisor);
+      }
+      st.lines.feed(bytes);
+      std::string_view line;
+      while (st.lines.next(line))
+        on_parent_line(self, line);
+      flush_out(self, supervisor);
+    },
+    [=](atom::write, uint64_t written) {
+      auto& st = self->state;
+      st.bytes_written = written;
+      st.last_activity_s = now_s(st.ctx);
+    },
+    [=](atom::define, const chart_def& def) {
+      auto& st = self->state;
+      auto& entry = st.charts[def.id];
+      entry.def = def;
+      entry.wanted = wanted(st.cfg, def);
+      if (!entry.wanted)
+        return;
+      entry.mode = (st.caps & protocol::cap_replication) != 0
+                     ? sender_state::chart_mode::replicating
+                     : sender_state::chart_mode::streaming;
+      write_definition(st, def);
+      flush_out(self, supervisor);
+    },
+    [=](const chart_row& row) {
+      auto& st = self->state;
+      auto i = st.charts.find(row.chart_id);
+      if (i == st.charts.end() || !i->second.wanted
+          || i->second.mode != sender_state::chart_mode::streaming)
+        return;
+      auto& dims = i->second.def.dimensions;
+      protocol::begin b;
+      b.chart_id = row.chart_id;
+      if (row.microseconds > 0)
+        b.microseconds = row.microseconds;
+      protocol::write_command(b, st.out);
+      for (size_t d = 0; d < dims.size() && d < row.values.size(); ++d) {
+        protocol::set s;
+        s.dimension_id = dims[d].id;
+        if (d < row.is_set.size() && row.is_set[d])
+          s.value = row.values[d];
+        protocol::write_command(s, st.out);
+      }
+      protocol::write_command(protocol::end{}, st.out);
+      ++st.rows;
+      flush_out(self, supervisor);
+    },
+    [=](atom::timeout) {
+      auto& st = self->state;
+      auto idle = now_s(st.ctx) - st.last_activity_s;
+      if (idle >= st.cfg.timeout_seconds) {
+        if (!st.connected)
+          return fail(self, "remote netdata does not respond.", 30, supervisor);
+        return fail(self,
+                    "could not send metrics for " + std::to_string(idle)
+                      + " seconds - closing connection - we have sent "
+                      + std::to_string(st.bytes_written)
+                      + " bytes on this connection.",
+                    0, supervisor);
+      }
+      self->delayed_send(self, idle_check_interval, atom::timeout::value);
+    },
+    [=](atom::close) {
+      fail(self, "connection closed by far end.", 0, supervisor);
+    },
+    [=](atom::status) {
+      auto& st = self->state;
+      actor_status s;
+      s.name = st.who;
+      s.kind = "sender";
+      s.counters = {{"rows", st.rows},
+                    {"bytes_queued", static_cast<int64_t>(st.bytes_queued)},
+                    {"bytes_written", static_cast<int64_t>(st.bytes_written)}};
+      s.mailbox = static_cast<int64_t>(self->mailbox().size());
+      return s;
+    },
+  };
+}
+
+// -- the supervisor ----------------------------------------------------------------
+
+namespace {
+
+using supervisor_ptr = caf::stateful_actor<sender_supervisor_state>*;
+
+/// Tries the destinations in order on its own thread (connect blocks).
+caf::behavior connector(caf::event_based_actor* self,
+                        std::vector<config::destination> dests,
+                        std::vector<int64_t> postponed_until, int64_t now,
+                        std::string default_port, int64_t timeout_s,
+                        std::string who, daemon_context ctx) {
+  return {
+    [=](atom::get) -> caf::result<int, uint64_t> {
+      for (size_t i = 0; i < dests.size(); ++i) {
+        auto& d = dests[i];
+        if (postponed_until[i] > now) {
+          TRIBUTARY_INFO(*ctx.log, who, "skipping destination '", d.to_string(),
+                         "' (default port: ", default_port,
+                         ") due to last error, will retry it in ",
+                         postponed_until[i] - now, " seconds");
+          continue;
+        }
+        TRIBUTARY_INFO(*ctx.log, who, "attempting to connect to '",
+                       d.to_string(), "' (default port: ", default_port,
+                       ")...");
+        auto fd = connect_destination(d, default_port,
+                                      std::chrono::seconds(timeout_s));
+        if (fd) {
+          self->quit();
+          return {*fd, static_cast<uint64_t>(i)};
+        }
+        TRIBUTARY_ERROR(*ctx.log, who, "Failed to connect to '",
+                        d.to_string(), "': ", fd.err().message);
+      }
+      self->quit();
+      return caf::make_error(ec::io_error,
+                             "could not connect to parent node at this time.");
+    },
+  };
+}
+
+void try_connect(supervisor_ptr self) {
+  auto& st = self->state;
+  if (st.stopping)
+    return;
+  auto who = "STREAM " + st.hostname;
+  auto now = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+  st.connector = self->spawn<caf::detached>(
+    connector, st.cfg.destinations, st.postponed_until, now,
+    st.cfg.default_port, st.cfg.timeout_seconds, who, st.ctx);
+  self->request(st.connector, caf::infinite, atom::get::value)
+    .then(
+      [=](int fd, uint64_t index) {
+        auto& st = self->state;
+        st.connector = nullptr;
+        if (st.stopping) {
+          ::close(fd);
+          return;
+        }
+        st.current_dest = index;
+        auto dest = st.cfg.destinations[index].to_string();
+        st.current = self->spawn<caf::monitored>(sender, fd, dest,
+                                                 caf::actor{self}, st.host,
+                                                 st.cfg, st.ctx);
+      },
+      [=](caf::error&) {
+        auto& st = self->state;
+        st.connector = nullptr;
+        TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.hostname,
+                        "could not connect to parent node at this time.");
+        self->delayed_send(self,
+                           std::chrono::seconds(st.cfg.reconnect_delay_seconds),
+                           atom::attach::value);
+      });
+}
+
+} // namespace
+
+caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
+                                host_actor host, std::string hostname,
+                                sender_settings cfg, daemon_context ctx) {
+  auto& st = self->state;
+  st.host = std::move(host);
+  st.hostname = std::move(hostname);
+  st.cfg = std::move(cfg);
+  st.ctx = std::move(ctx);
+  st.postponed_until.assign(st.cfg.destinations.size(), 0);
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    auto& st = self->state;
+    if (dm.source != st.current.address())
+      return;
+    st.current = nullptr;
+    if (st.stopping) {
+      self->quit();
+      return;
+    }
+    ++st.restarts;
+    // The supervision policy: wait `reconnect delay seconds`, then start
+    // over from the first destination.
+    self->delayed_send(self, std::chrono::seconds(st.cfg.reconnect_delay_seconds),
+                       atom::attach::value);
+  });
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    auto& st = self->state;
+    st.stopping = true;
+    if (st.current)
+      self->send_exit(st.current, msg.reason);
+    if (st.connector)
+      self->send_exit(st.connector, msg.reason);
+    self->quit(msg.reason);
+  });
+  try_connect(self);
+  return {
+    [=](atom::attach) { try_connect(self); },
+    [=](atom::detach, int64_t postpone_s) {
+      auto& st = self->state;
+      if (postpone_s > 0 && st.current_dest < st.postponed_until.size())
+        st.postponed_until[st.current_dest]
+          = static_cast<int64_t>(st.ctx.now_usec() / 1000000) + postpone_s;
+    },
+    [=](atom::status) {
+      auto& st = self->state;
+      actor_status s;
+      s.name = "STREAM " + st.hostname;
+      s.kind = "sender-supervisor";
+      s.restarts = st.restarts;
+      s.mailbox = static_cast<int64_t>(self->mailbox().size());
+      return s;
+    },
+  };
+}
+
+} // namespace tributary

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "actors/context.hpp"
+#include "config/destination.hpp"
+#include "config/simple_pattern.hpp"
+#include "protocol/line_splitter.hpp"
+#include "protocol/lz4_framing.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/io/broker.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tributary {
+
+/// What a sender needs to know, resolved from `[stream]` (a child) or from
+/// the `proxy ...` keys of a received host's sections (a proxy).
+struct sender_settings {
+  std::vector<config::destination> destinations;
+  std::string default_port = "19999";
+  std::string api_key;
+  config::simple_pattern send_charts_matching;
+  int64_t timeout_seconds = 60;
+  int64_t buffer_size_bytes = 10 * 1024 * 1024;
+  int64_t reconnect_delay_seconds = 5;
+  bool enable_compression = true;
+};
+
+/// State of a sender: one upstream connection, from the handshake on.
+struct sender_state {
+  enum class chart_mode { replicating, streaming };
+  struct chart_entry {
+    chart_def def;
+    chart_mode mode = chart_mode::replicating;
+    bool wanted = true;
+  };
+  sender_settings cfg;
+  daemon_context ctx;
+  host_actor host;
+  caf::actor conn;
+  std::string who;
+  std::string dest;
+  host_info info;
+  bool connected = false;
+  uint32_t caps = 0;
+  std::unique_ptr<protocol::lz4_encoder> lz4;
+  std::string reply;
+  protocol::line_splitter lines;
+  std::map<std::string, chart_entry> charts;
+  std::string out;
+  uint64_t bytes_queued = 0;
+  uint64_t bytes_written = 0;
+  int64_t last_activity_s = 0;
+  int64_t rows = 0;
+  static inline const char* name = "sender";
+};
+
+/// One upstream connection on an already connected socket `fd`: sends the
+/// STREAM request as a 1.37.1 child, then definitions and rows of `host`,
+/// answers REPLAY_CHART. Quits with an error on any failure; before that it
+/// sends `(atom::detach, int64_t postpone_s)` to `supervisor`, the seconds to
+/// leave this destination alone.
+caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
+                     std::string destination, caf::actor supervisor,
+                     host_actor host, sender_settings cfg,
+                     daemon_context ctx);
+
+/// The socket of a sender: moves bytes only. Reports reads as
+/// `(atom::data, std::string)`, write progress as `(atom::write, uint64_t)`
+/// (bytes handed to the kernel) and EOF as `(atom::close)`.
+caf::behavior sender_connection(caf::io::broker* self, int fd,
+                                caf::actor sender);
+
+/// State of a sender supervisor.
+struct sender_supervisor_state {
+  sender_settings cfg;
+  daemon_context ctx;
+  host_actor host;
+  std::string hostname;
+  caf::actor current;
+  caf::actor connector;
+  /// Per destination: do not try before this time (seconds).
+  std::vector<int64_t> postponed_until;
+  size_t current_dest = 0;
+  int64_t restarts = 0;
+  bool stopping = false;
+  static inline const char* name = "sender-supervisor";
+};
+
+/// Keeps one sender alive for `host`: connects (off the I/O thread, trying
+/// the destinations in order), spawns a sender on the socket, and after the
+/// sender fails waits `reconnect delay seconds` and starts again from the
+/// first destination.
+caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
+                                host_actor host, std::string hostname,
+                                sender_settings cfg, daemon_context ctx);
+
+} // namespace tributary
