@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "bin/loadgen.hpp" // tributary loadgen: loadgen_options, loadgen()
+
 namespace tributary::cli {
 
 /// Options of `tributary decode`.

@@ -48,6 +48,50 @@ int main(int argc, char** argv) {
   auto* plain_flag = decode->add_flag("--plain", "the capture is plain text");
   lz4_flag->excludes(plain_flag);
 
+
+  cli::loadgen_options lg_opts;
+  auto* lg = app.add_subcommand(
+    "loadgen", "simulated 1.37.1 children streaming to a loopback parent");
+  lg->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+  lg->add_option("--destination", lg_opts.destination,
+                 "parent HOST:PORT (loopback only)")
+    ->capture_default_str();
+  lg->add_option("--api-key", lg_opts.api_key, "API key (a UUID)")->required();
+  lg->add_option("--children", lg_opts.children, "well-behaved children")
+    ->capture_default_str();
+  lg->add_option("--charts", lg_opts.charts, "charts per child")
+    ->capture_default_str();
+  lg->add_option("--dims", lg_opts.dims, "dimensions per chart")
+    ->capture_default_str();
+  lg->add_option("--update-every", lg_opts.update_every,
+                 "seconds between collections")
+    ->capture_default_str();
+  lg->add_option("--duration", lg_opts.duration, "seconds to run")
+    ->capture_default_str();
+  auto* lg_lz4 = lg->add_flag("--lz4", "ask for lz4 compression (default)");
+  auto* lg_nolz4 = lg->add_flag("--no-lz4", "plain text stream");
+  lg_lz4->excludes(lg_nolz4);
+  lg->add_option("--seed", lg_opts.seed, "seed of GUIDs and values (0 = random)");
+  lg->add_option("--guid-prefix", lg_opts.guid_prefix,
+                 "up to 8 hex digits starting every machine GUID");
+  lg->add_option("--hostname-prefix", lg_opts.hostname_prefix,
+                 "children are PREFIX-NNNN")
+    ->capture_default_str();
+  lg->add_option("--misbehave", lg_opts.misbehave,
+                 "KIND[:FRACTION] extra children, KIND cut|unknown|slowloris|badkey");
+  lg->add_option("--reconnect-delay", lg_opts.reconnect_delay,
+                 "seconds before reconnecting")
+    ->capture_default_str();
+  lg->add_option("--ramp", lg_opts.ramp, "seconds over which to spread first connects")
+    ->capture_default_str();
+  lg->add_option("--report-every", lg_opts.report_every,
+                 "seconds between progress lines (0 = final only)")
+    ->capture_default_str();
+  lg->add_option("--max-backlog", lg_opts.max_backlog,
+                 "per-child queued bytes beyond which collections are dropped")
+    ->capture_default_str();
+  lg->add_option("--json", lg_opts.json_out, "write the final report as JSON here");
+
   CLI11_PARSE(app, argc, argv);
 
   if (*run)
@@ -66,6 +110,10 @@ int main(int argc, char** argv) {
     else if (*plain_flag)
       decode_opts.mode = "plain";
     return cli::decode(decode_opts);
+  }
+  if (*lg) {
+    lg_opts.lz4 = !*lg_nolz4;
+    return cli::loadgen(lg_opts);
   }
   return 2;
 }
