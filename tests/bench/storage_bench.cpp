@@ -1,0 +1,316 @@
+// Storage benchmarks: dbengine bytes per sample on disk (real values from a
+// Netdata 1.37.1 stream capture, and a synthetic mix), append rate, and
+// query rate over 1 hour and 30 days. Results: BENCHMARKS.md, "Storage".
+
+#include "protocol/commands.hpp"
+#include "protocol/stream_decoder.hpp"
+#include "storage/dbengine.hpp"
+#include "storage/filesystem.hpp"
+#include "storage/query.hpp"
+#include "storage/value_math.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace tributary;
+using namespace tributary::storage;
+
+namespace {
+
+constexpr int64_t T = 1699999200; // a multiple of 3600
+
+// -- real values ----------------------------------------------------------------
+
+/// Stored values per dimension, as a parent computes them from the capture
+/// (BEGIN/SET/END through chart_row_calculator).
+std::vector<std::vector<sample>> stream_series() {
+  std::ifstream in{TRIBUTARY_TEST_DATA "/netdata-1.37.1/stream-plain.bin",
+                   std::ios::binary};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  struct chart_state {
+    std::unique_ptr<chart_row_calculator> calc;
+    std::map<std::string, size_t> dims;
+    std::vector<size_t> series; // dim index -> series index
+    uint64_t clock_us = uint64_t{T} * 1000000;
+  };
+  std::map<std::string, chart_state> charts;
+  std::vector<std::vector<sample>> out;
+  chart_state* cur = nullptr;
+  chart_state* defining = nullptr;
+  std::vector<row> rows;
+  protocol::decode_stream(
+    ss.str(), protocol::stream_mode::automatic, [&](std::string_view line) {
+      auto cmd = protocol::parse_line(line);
+      if (!cmd)
+        return;
+      if (auto* c = std::get_if<protocol::chart>(&*cmd)) {
+        auto& st = charts[c->id];
+        if (!st.calc) {
+          chart_config cfg;
+          cfg.update_every = c->update_every > 0
+                               ? static_cast<int>(c->update_every)
+                               : 1;
+          st.calc = std::make_unique<chart_row_calculator>(cfg);
+        }
+        defining = &st;
+      } else if (auto* d = std::get_if<protocol::dimension>(&*cmd)) {
+        if (defining == nullptr || defining->dims.count(d->id) != 0)
+          return;
+        dimension_config dc;
+        dc.algo = parse_algorithm(d->algorithm);
+        dc.multiplier = d->multiplier;
+        dc.divisor = d->divisor;
+        defining->dims[d->id] = defining->calc->add_dimension(dc);
+        defining->series.push_back(out.size());
+        out.emplace_back();
+      } else if (auto* b = std::get_if<protocol::begin>(&*cmd)) {
+        auto i = charts.find(b->chart_id);
+        cur = i == charts.end() ? nullptr : &i->second;
+        if (cur == nullptr)
+          return;
+        auto us = b->microseconds.value_or(1000000);
+        cur->clock_us += us;
+        cur->calc->begin(us, cur->clock_us);
+      } else if (auto* s = std::get_if<protocol::set>(&*cmd)) {
+        if (cur == nullptr || !s->value)
+          return;
+        auto i = cur->dims.find(s->dimension_id);
+        if (i != cur->dims.end())
+          cur->calc->set(i->second, *s->value);
+      } else if (std::holds_alternative<protocol::end>(*cmd)) {
+        if (cur == nullptr)
+          return;
+        rows.clear();
+        cur->calc->end(cur->clock_us, rows);
+        for (auto& r : rows)
+          for (size_t k = 0; k < r.values.size() && k < cur->series.size();
+               ++k)
+            out[cur->series[k]].push_back(r.values[k]);
+        cur = nullptr;
+      }
+    });
+  return out;
+}
+
+/// `xs` repeated until it holds `n` points on a 1 s grid.
+std::vector<double> cycled(const std::vector<sample>& xs, size_t n) {
+  std::vector<double> out;
+  if (xs.empty())
+    return out;
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(xs[i % xs.size()].value);
+  return out;
+}
+
+// -- synthetic mix -----------------------------------------------------------------
+
+/// A mix like a Netdata host's: a third idle (0), counters growing in
+/// steps, gauges on a random walk, noisy percentages with 2 decimals.
+std::vector<std::vector<double>> synthetic(size_t dims, size_t n) {
+  std::mt19937 rng{42};
+  std::vector<std::vector<double>> out(dims);
+  for (size_t d = 0; d < dims; ++d) {
+    double x = static_cast<double>(rng() % 1000);
+    for (size_t i = 0; i < n; ++i) {
+      switch (d % 6) {
+        case 0:
+        case 1:
+          out[d].push_back(0);
+          break;
+        case 2: // packets/s: small integers
+          out[d].push_back(static_cast<double>(rng() % 20));
+          break;
+        case 3: // memory: slowly moving gauge, mostly unchanged
+          if (rng() % 10 == 0)
+            x += static_cast<double>(static_cast<int>(rng() % 200) - 100);
+          out[d].push_back(x * 1024);
+          break;
+        case 4: // cpu %: noisy with 2 decimals
+          out[d].push_back(std::round((rng() % 10000) / 100.0 * 100) / 100);
+          break;
+        default: // a constant-ish rate with jitter
+          out[d].push_back(1000 + static_cast<double>(rng() % 7));
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+/// Stores `series` into a fresh dbengine on a memory filesystem; sets
+/// bytes-per-sample counters for tier 0.
+void store_and_count(benchmark::State& state,
+                     const std::vector<std::vector<double>>& series,
+                     page_codec codec) {
+  uint64_t bytes = 0;
+  uint64_t points = 0;
+  for (auto _ : state) {
+    memory_filesystem fs;
+    engine_options opts;
+    opts.directory = "/db";
+    opts.fs = &fs;
+    opts.compression = codec;
+    dbengine db{opts};
+    std::vector<dimension_handle> hs;
+    for (size_t d = 0; d < series.size(); ++d)
+      hs.push_back(db.add_dimension({{"c", std::to_string(d)}, "", "", 1}));
+    size_t n = 0;
+    for (auto& s : series)
+      n = std::max(n, s.size());
+    for (size_t i = 0; i < n; ++i)
+      for (size_t d = 0; d < series.size(); ++d)
+        if (i < series[d].size())
+          db.append(hs[d], sample::of(T + 1 + static_cast<int64_t>(i),
+                                      series[d][i]));
+    db.close();
+    bytes = db.stats().page_bytes[0];
+    points = db.stats().points_written[0];
+  }
+  state.counters["bytes_per_sample"] = static_cast<double>(bytes)
+                                       / static_cast<double>(points);
+  state.counters["samples"] = static_cast<double>(points);
+}
+
+page_codec codec_arg(int64_t x) {
+  return static_cast<page_codec>(x);
+}
+
+void BM_Tier0BytesStream(benchmark::State& state) {
+  // The capture as is: ~10 points per dimension, one page each.
+  std::vector<std::vector<double>> series;
+  for (auto& xs : stream_series())
+    series.push_back(cycled(xs, xs.size()));
+  store_and_count(state, series, codec_arg(state.range(0)));
+}
+BENCHMARK(BM_Tier0BytesStream)->Arg(0)->Arg(1)->Arg(2);
+
+void BM_Tier0BytesStreamCycled(benchmark::State& state) {
+  // The same values repeated to 4 full pages per dimension.
+  std::vector<std::vector<double>> series;
+  for (auto& xs : stream_series())
+    if (!xs.empty())
+      series.push_back(cycled(xs, 4096));
+  store_and_count(state, series, codec_arg(state.range(0)));
+}
+BENCHMARK(BM_Tier0BytesStreamCycled)->Arg(0)->Arg(1)->Arg(2);
+
+void BM_Tier0BytesSynthetic(benchmark::State& state) {
+  store_and_count(state, synthetic(120, 4096), codec_arg(state.range(0)));
+}
+BENCHMARK(BM_Tier0BytesSynthetic)->Arg(0)->Arg(1)->Arg(2);
+
+// -- append and query --------------------------------------------------------------
+
+std::string temp_dir() {
+  char tmpl[] = "/tmp/tributary-bench-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr)
+    std::abort();
+  return tmpl;
+}
+
+void BM_Append(benchmark::State& state) {
+  // 1000 dimensions, rows of one sample each, through the POSIX filesystem.
+  auto dir = temp_dir();
+  auto data = synthetic(1000, 64);
+  engine_options opts;
+  opts.directory = dir;
+  opts.compression = codec_arg(state.range(0));
+  int64_t t = T;
+  {
+    dbengine db{opts};
+    std::vector<dimension_handle> hs;
+    for (size_t d = 0; d < data.size(); ++d)
+      hs.push_back(db.add_dimension({{"c", std::to_string(d)}, "", "", 1}));
+    for (auto _ : state) {
+      ++t;
+      for (size_t d = 0; d < hs.size(); ++d)
+        db.append(hs[d], sample::of(t, data[d][static_cast<size_t>(t) % 64]));
+    }
+    state.SetItemsProcessed(state.iterations()
+                            * static_cast<int64_t>(hs.size()));
+    db.close();
+  }
+  std::system(("rm -rf " + dir).c_str());
+}
+BENCHMARK(BM_Append)->Arg(1)->Arg(2);
+
+/// One dimension with 30 days of 1 s points (2.6M), kept for the queries.
+struct month {
+  std::string dir = temp_dir();
+  std::unique_ptr<dbengine> db;
+  dimension_handle h;
+  int64_t now = T + 30 * 86400 + 1;
+
+  month() {
+    engine_options opts;
+    opts.directory = dir;
+    db = std::make_unique<dbengine>(opts);
+    h = db->add_dimension({{"system.cpu", "user"}, "", "", 1});
+    std::mt19937 rng{3};
+    for (int64_t i = 1; i <= 30 * 86400; ++i)
+      db->append(h, sample::of(T + i, static_cast<double>(rng() % 10000) / 100));
+    db->flush();
+  }
+
+  ~month() {
+    db.reset();
+    std::system(("rm -rf " + dir).c_str());
+  }
+};
+
+month& the_month() {
+  static month m;
+  return m;
+}
+
+void run(benchmark::State& state, int64_t after, size_t points, int tier) {
+  auto& m = the_month();
+  query_request req;
+  req.after = after;
+  req.points = points;
+  req.tier = tier;
+  size_t read = 0;
+  size_t used = 0;
+  for (auto _ : state) {
+    auto res = run_query(*m.db, {m.h}, req, m.now);
+    read = res.db_points_read;
+    used = res.tier;
+    benchmark::DoNotOptimize(res);
+  }
+  state.counters["tier"] = static_cast<double>(used);
+  state.counters["db_points"] = static_cast<double>(read);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(read));
+}
+
+void BM_Query1h(benchmark::State& state) {
+  run(state, -3600, 360, -1); // 10 s per row: tier 0
+}
+BENCHMARK(BM_Query1h)->Unit(benchmark::kMicrosecond);
+
+void BM_Query30d(benchmark::State& state) {
+  run(state, -30 * 86400, 720, -1); // an hour per row: tier 2
+}
+BENCHMARK(BM_Query30d)->Unit(benchmark::kMicrosecond);
+
+void BM_Query30dTier1(benchmark::State& state) {
+  run(state, -30 * 86400, 720, 1);
+}
+BENCHMARK(BM_Query30dTier1)->Unit(benchmark::kMicrosecond);
+
+void BM_Query30dTier0(benchmark::State& state) {
+  run(state, -30 * 86400, 720, 0); // what tiers save us from
+}
+BENCHMARK(BM_Query30dTier0)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();
