@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/bind_address.hpp"
+#include "actors/collector.hpp"
 #include "actors/context.hpp"
 #include "actors/listener.hpp"
 #include "actors/logger.hpp"
@@ -155,6 +156,21 @@ int run_daemon(const daemon_options& opts) {
     ctx.now_usec = system_now_usec;
     auto local = localhost_info(*settings, log);
     ctx.registry = sys.spawn(registry, local, ctx);
+    caf::actor collector;
+    {
+      caf::scoped_actor self{sys};
+      self->request(ctx.registry, std::chrono::seconds(5), atom::get::value,
+                    local.machine_guid)
+        .receive(
+          [&](host_actor& localhost) {
+            collector = sys.spawn(proc_collector_actor, localhost,
+                                  settings->global.update_every, ctx);
+          },
+          [&](caf::error& err) {
+            TRIBUTARY_ERROR(log, "MAIN", "no localhost host: ",
+                            sys.render(err));
+          });
+    }
     std::vector<caf::actor> listeners;
     for (auto& b : *binds) {
       if (!b.unix_path.empty()) {
@@ -186,6 +202,8 @@ int run_daemon(const daemon_options& opts) {
     }
     for (auto& l : listeners)
       caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
+    if (collector)
+      caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
   }
   return rc;

@@ -85,7 +85,9 @@ void flush_out(sender_ptr self, caf::actor supervisor) {
   st.out.clear();
   st.bytes_queued += wire.size();
   self->send(st.conn, atom::write::value, std::move(wire));
-  auto pending = st.bytes_queued - st.bytes_written;
+  auto pending = st.bytes_queued > st.bytes_written
+                   ? st.bytes_queued - st.bytes_written
+                   : uint64_t{0};
   if (pending > static_cast<uint64_t>(st.cfg.buffer_size_bytes))
     fail(self,
          "too many data pending - buffer is "
@@ -307,8 +309,9 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
           st.info.program_version.empty() ? "v1.37.1"
                                           : st.info.program_version);
         TRIBUTARY_INFO(*st.ctx.log, st.who, "initializing communication...");
-        self->send(st.conn, atom::write::value,
-                   protocol::build_stream_request(req));
+        auto request = protocol::build_stream_request(req);
+        st.bytes_queued += request.size();
+        self->send(st.conn, atom::write::value, std::move(request));
         TRIBUTARY_INFO(*st.ctx.log, st.who,
                        "waiting response from remote netdata...");
       },
