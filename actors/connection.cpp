@@ -135,11 +135,18 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
 } // namespace
 
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
-                         caf::io::connection_handle hdl, daemon_context ctx) {
+                         caf::io::connection_handle hdl, daemon_context ctx,
+                         std::string unix_path) {
   auto& st = self->state;
-  st.ip = self->remote_addr(hdl);
-  st.port = self->remote_port(hdl);
-  st.peer = peer_name(st.ip, st.port);
+  if (unix_path.empty()) {
+    st.ip = self->remote_addr(hdl);
+    st.port = self->remote_port(hdl);
+    st.peer = peer_name(st.ip, st.port);
+  } else {
+    // A unix socket peer is on this machine; `allow from` sees "localhost".
+    st.ip = "localhost";
+    st.peer = "[unix:" + unix_path + "]";
+  }
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   // A client that never completes its first request is dropped, as
   // Netdata's `[web] timeout for first request` does.

@@ -30,7 +30,10 @@ struct connection_state {
 /// or runs the STREAM access check and hands the stream to a receiver. Only
 /// moves bytes: decompression and parsing run in the receiver, on the
 /// scheduler's workers (all brokers share one I/O thread).
+/// `unix_path` names the unix socket the connection came in on (empty for
+/// TCP): CAF 0.17 aborts on remote_port() of an AF_UNIX handle.
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
-                         caf::io::connection_handle hdl, daemon_context ctx);
+                         caf::io::connection_handle hdl, daemon_context ctx,
+                         std::string unix_path);
 
 } // namespace tributary

@@ -173,27 +173,26 @@ int run_daemon(const daemon_options& opts) {
     }
     std::vector<caf::actor> listeners;
     for (auto& b : *binds) {
-      if (!b.unix_path.empty()) {
-        TRIBUTARY_WARN(log, "WEB", "unix socket listeners are not supported "
-                                   "yet; ignoring unix:", b.unix_path);
-        continue;
-      }
       auto host = b.host.empty() ? std::string{"0.0.0.0"} : b.host;
-      auto l = sys.middleman().spawn_broker(listener, host, b.port, ctx);
+      auto l = sys.middleman().spawn_broker(listener, b, ctx);
       caf::scoped_actor self{sys};
       uint16_t port = 0;
       self->request(l, std::chrono::seconds(5), atom::get::value, atom::info::value)
         .receive([&](uint16_t p) { port = p; },
                  [&](caf::error&) { rc = 1; });
-      if (port == 0) {
-        rc = 1;
+      if (rc != 0)
         break;
+      listeners.push_back(l);
+      if (!b.unix_path.empty()) {
+        std::cout << "tributary " << local.hostname << " ("
+                  << local.machine_guid << "): listening on unix:"
+                  << b.unix_path << std::endl;
+        continue;
       }
       auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
       std::cout << "tributary " << local.hostname << " (" << local.machine_guid
                 << "): API at http://" << shown << ":" << port
                 << "/api/v1/info" << std::endl;
-      listeners.push_back(l);
     }
     if (rc == 0) {
       int sig = 0;

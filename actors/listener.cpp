@@ -5,22 +5,65 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <set>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace tributary {
 
-caf::behavior listener(caf::io::broker* self, std::string address,
-                       uint16_t port, daemon_context ctx) {
-  auto res = self->add_tcp_doorman(port, address.c_str(), true);
-  if (!res) {
-    TRIBUTARY_ERROR(*ctx.log, "WEB", "cannot listen on [", address, "]:", port,
-                    ": ", self->system().render(res.error()));
-    self->quit(res.error());
-    return {};
+namespace {
+
+/// A listening AF_UNIX socket at `path` (an old socket file is replaced).
+expected<int> listen_unix(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof(addr.sun_path))
+    return error{ec::config_bad_value, "unix socket path too long: " + path};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return error{ec::io_error, std::string{"socket: "} + std::strerror(errno)};
+  ::unlink(path.c_str());
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+      || ::listen(fd, 128) != 0) {
+    auto why = std::string{std::strerror(errno)};
+    ::close(fd);
+    return error{ec::io_error, "cannot listen on unix:" + path + ": " + why};
   }
-  auto bound = res->second;
-  TRIBUTARY_INFO(*ctx.log, "WEB", "listening on [", address, "]:", bound);
+  return fd;
+}
+
+} // namespace
+
+caf::behavior listener(caf::io::broker* self, bind_address address,
+                       daemon_context ctx) {
+  uint16_t bound = 0;
+  auto unix_path = address.unix_path;
+  if (!unix_path.empty()) {
+    auto fd = listen_unix(unix_path);
+    if (!fd) {
+      TRIBUTARY_ERROR(*ctx.log, "WEB", fd.err().message);
+      self->quit(caf::make_error(fd.err().code, fd.err().message));
+      return {};
+    }
+    self->add_doorman(*fd);
+    TRIBUTARY_INFO(*ctx.log, "WEB", "listening on unix:", unix_path);
+  } else {
+    auto host = address.host.empty() ? std::string{"0.0.0.0"} : address.host;
+    auto res = self->add_tcp_doorman(address.port, host.c_str(), true);
+    if (!res) {
+      TRIBUTARY_ERROR(*ctx.log, "WEB", "cannot listen on [", host, "]:",
+                      address.port, ": ", self->system().render(res.error()));
+      self->quit(res.error());
+      return {};
+    }
+    bound = res->second;
+    TRIBUTARY_INFO(*ctx.log, "WEB", "listening on [", host, "]:", bound);
+  }
   // Forked connections are not linked to us: track them, so that a shutdown
   // closes every socket.
   auto live = std::make_shared<std::set<caf::actor>>();
@@ -31,11 +74,13 @@ caf::behavior listener(caf::io::broker* self, std::string address,
     for (auto& c : *live)
       self->send_exit(c, msg.reason);
     live->clear();
+    if (!unix_path.empty())
+      ::unlink(unix_path.c_str());
     self->quit(msg.reason);
   });
   return {
     [=](const caf::io::new_connection_msg& msg) {
-      auto c = self->fork(connection, msg.handle, ctx);
+      auto c = self->fork(connection, msg.handle, ctx, unix_path);
       self->monitor(c);
       live->insert(c);
     },

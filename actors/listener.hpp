@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/bind_address.hpp"
 #include "actors/context.hpp"
 
 #include <caf/fwd.hpp>
@@ -10,9 +11,11 @@
 
 namespace tributary {
 
-/// The listening socket of one `[web] bind to` address. Forks a connection
-/// actor per accepted socket. Answers `(atom::get, atom::info)` with its port.
-caf::behavior listener(caf::io::broker* self, std::string address,
-                       uint16_t port, daemon_context ctx);
+/// The listening socket of one `[web] bind to` address (TCP, or a unix
+/// socket when `address.unix_path` is set). Forks a connection actor per
+/// accepted socket. Answers `(atom::get, atom::info)` with its TCP port (0
+/// for a unix socket).
+caf::behavior listener(caf::io::broker* self, bind_address address,
+                       daemon_context ctx);
 
 } // namespace tributary

@@ -39,8 +39,10 @@ struct parent_fixture : actor_fixture {
     local.hostname = "aut-parent";
     ctx.registry = sys.spawn(registry, local, ctx);
     mpx.provide_acceptor(port, acceptor);
-    aut = sys.middleman().spawn_broker(listener, std::string{"127.0.0.1"}, port,
-                                       ctx);
+    bind_address where;
+    where.host = "127.0.0.1";
+    where.port = port;
+    aut = sys.middleman().spawn_broker(listener, where, ctx);
     run();
   }
 
