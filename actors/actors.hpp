@@ -145,7 +145,9 @@ using registry_actor = caf::typed_actor<
   // Every host, localhost first.
   caf::replies_to<atom::get, atom::hosts>::with<std::vector<host_summary>>,
   // A host by hostname or machine GUID.
-  caf::replies_to<atom::get, std::string>::with<host_actor>>
+  caf::replies_to<atom::get, std::string>::with<host_actor>,
+  // The status of every long-lived actor it knows (the actor console).
+  caf::replies_to<atom::get, atom::status>::with<std::vector<actor_status>>>
   ::extend_with<status_client_actor>;
 
 } // namespace tributary
@@ -167,6 +169,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (tributary::access_decision))
   CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::chart_summary>))
   CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::host_summary>))
+  CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::actor_status>))
 CAF_END_TYPE_ID_BLOCK(tributary)
 
 CAF_ERROR_CODE_ENUM(tributary::ec, "tributary")

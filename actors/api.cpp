@@ -25,7 +25,7 @@ route parse_route(std::string_view path) {
     return r;
   path.remove_prefix(prefix.size());
   if (path == "info" || path == "charts" || path == "chart" || path == "data"
-      || path == "allmetrics")
+      || path == "allmetrics" || path == "actors")
     r.endpoint = std::string{path};
   return r;
 }
@@ -210,6 +210,25 @@ std::string render_charts(const host_summary& host,
   j["hosts_count"] = hosts_count;
   j["hosts"] = ordered_json::array({{{"hostname", host.info.hostname}}});
   return j.dump(1, '\t');
+}
+
+std::string render_actors(const std::vector<actor_status>& actors) {
+  auto all = ordered_json::array();
+  for (auto& a : actors) {
+    ordered_json j;
+    j["name"] = a.name;
+    j["kind"] = a.kind;
+    j["mailbox"] = a.mailbox;
+    j["restarts"] = a.restarts;
+    auto counters = ordered_json::object();
+    for (auto& [k, v] : a.counters)
+      counters[k] = v;
+    j["counters"] = std::move(counters);
+    all.push_back(std::move(j));
+  }
+  ordered_json out;
+  out["actors"] = std::move(all);
+  return out.dump(1, '\t');
 }
 
 std::string render_chart(const chart_summary& chart) {

@@ -15,7 +15,8 @@ namespace tributary::api {
 
 /// Which endpoint a request names, and for which host.
 struct route {
-  /// "info", "charts", "chart", "data", "allmetrics", or "" if unknown.
+  /// "info", "charts", "chart", "data", "allmetrics", "actors", or "" if
+  /// unknown.
   std::string endpoint;
   /// Hostname or GUID from `/host/<h>/api/v1/...`; empty = localhost.
   std::string host;
@@ -39,6 +40,10 @@ std::string render_info(const std::vector<host_summary>& hosts,
 std::string render_charts(const host_summary& host,
                           const std::vector<chart_summary>& charts,
                           size_t hosts_count);
+
+/// /api/v1/actors (tributary's own): every long-lived actor's status, for
+/// the actor console (`tributary top`).
+std::string render_actors(const std::vector<actor_status>& actors);
 
 /// One chart object as /api/v1/chart?chart= returns it.
 std::string render_chart(const chart_summary& chart);

@@ -123,6 +123,18 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
         self->quit();
         return rp;
       }
+      if (r.endpoint == "actors") {
+        self->request(ctx.registry, caf::infinite, atom::get::value,
+                      atom::status::value)
+          .then(
+            [=](const std::vector<actor_status>& all) mutable {
+              reply(self, rp, 200, json_type, api::render_actors(all));
+            },
+            [=](caf::error& err) mutable {
+              reply(self, rp, 500, "text/plain", self->system().render(err));
+            });
+        return rp;
+      }
       self->request(ctx.registry, caf::infinite, atom::get::value,
                     atom::hosts::value)
         .then(

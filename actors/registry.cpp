@@ -237,6 +237,50 @@ registry(registry_actor::stateful_pointer<registry_state> self,
           return h.actor;
       return caf::make_error(ec::not_found, "host " + name);
     },
+    [=](atom::get, atom::status) -> caf::result<std::vector<actor_status>> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<std::vector<actor_status>>();
+      auto out = std::make_shared<std::vector<actor_status>>();
+      actor_status own;
+      own.name = "registry";
+      own.kind = "registry";
+      own.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
+                      {"accepted", st.accepted},
+                      {"refused", st.refused}};
+      own.mailbox = static_cast<int64_t>(self->mailbox().size());
+      out->push_back(std::move(own));
+      std::vector<caf::actor> dynamic;
+      std::vector<host_actor> hosts;
+      for (auto& [guid, h] : st.hosts) {
+        hosts.push_back(h.actor);
+        if (h.receiver)
+          dynamic.push_back(h.receiver);
+      }
+      for (auto& [guid, s] : st.senders)
+        dynamic.push_back(s);
+      auto pending = std::make_shared<size_t>(hosts.size() + dynamic.size());
+      if (*pending == 0) {
+        rp.deliver(std::move(*out));
+        return rp;
+      }
+      auto done = [=](std::optional<actor_status> s) mutable {
+        if (s)
+          out->push_back(std::move(*s));
+        if (--*pending == 0)
+          rp.deliver(std::move(*out));
+      };
+      // A busy actor must not stall the console: answer without it.
+      auto timeout = std::chrono::seconds(2);
+      for (auto& h : hosts)
+        self->request(h, timeout, atom::status::value)
+          .then([=](actor_status& s) mutable { done(std::move(s)); },
+                [=](caf::error&) mutable { done(std::nullopt); });
+      for (auto& a : dynamic)
+        self->request(a, timeout, atom::status::value)
+          .then([=](actor_status& s) mutable { done(std::move(s)); },
+                [=](caf::error&) mutable { done(std::nullopt); });
+      return rp;
+    },
     [=](atom::status) {
       auto& st = self->state;
       actor_status s;

@@ -22,6 +22,19 @@ struct check_config_options {
   std::string yaml_file;
 };
 
+/// Options of `tributary top`.
+struct top_options {
+  /// Where the daemon's API listens (loopback).
+  std::string address = "127.0.0.1:19999";
+  double interval_seconds = 1;
+  /// Print one table and exit (scripts, tests).
+  bool once = false;
+};
+
+/// The actor console: polls /api/v1/actors and shows every long-lived actor
+/// with its kind, mailbox, restarts and counters; returns the exit code.
+int top(const top_options& opts);
+
 /// Prints the command lines of a captured stream; returns the exit code.
 int decode(const decode_options& opts);
 

@@ -92,6 +92,16 @@ int main(int argc, char** argv) {
     ->capture_default_str();
   lg->add_option("--json", lg_opts.json_out, "write the final report as JSON here");
 
+  cli::top_options top_opts;
+  auto* top = app.add_subcommand(
+    "top", "the actor console: every actor, its mailbox and counters");
+  top->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+  top->add_option("--address", top_opts.address,
+                  "the daemon's API (loopback), default 127.0.0.1:19999");
+  top->add_option("--interval", top_opts.interval_seconds, "seconds between updates")
+    ->check(CLI::PositiveNumber);
+  top->add_flag("--once", top_opts.once, "print one table and exit");
+
   CLI11_PARSE(app, argc, argv);
 
   if (*run)
@@ -111,6 +121,8 @@ int main(int argc, char** argv) {
       decode_opts.mode = "plain";
     return cli::decode(decode_opts);
   }
+  if (*top)
+    return cli::top(top_opts);
   if (*lg) {
     lg_opts.lz4 = !*lg_nolz4;
     return cli::loadgen(lg_opts);

@@ -58,4 +58,29 @@ if timeout 10 "$TRIBUTARY_BIN" run --config-dir "$T/typo" > "$T/run.out" 2>&1; t
 fi
 h_assert_contains "$(cat "$T/run.out")" "stream.conf:3:" "run names the typo"
 
+# top: the actor console of a running daemon
+PORT=$(h_free_port)
+mkdir -p "$T/daemon"
+cat > "$T/daemon/netdata.conf" <<CONF
+[global]
+    hostname = cli-node
+[db]
+    mode = ram
+[web]
+    bind to = 127.0.0.1:$PORT
+[directories]
+    log = $T/daemon/log
+    cache = $T/daemon/cache
+    lib = $T/daemon/lib
+CONF
+h_start daemon "$TRIBUTARY_BIN" run --config-dir "$T/daemon"
+h_wait_http "$PORT" /api/v1/info 20
+"$TRIBUTARY_BIN" top --address "127.0.0.1:$PORT" --once > "$T/top.out" || h_fail "top --once failed"
+h_assert_contains "$(cat "$T/top.out")" "registry" "top lists the registry"
+h_assert_contains "$(grep -E '^host ' "$T/top.out")" "cli-node" "top lists the localhost host"
+if "$TRIBUTARY_BIN" top --address "127.0.0.1:1" --once 2> "$T/top.err"; then
+  h_fail "top against a closed port exited 0"
+fi
+h_assert_contains "$(cat "$T/top.err")" "cannot connect" "top says why it failed"
+
 h_pass
