@@ -44,6 +44,12 @@ for role in parent child; do
     || { cat "$T/$role.out"; h_fail "check-config rejects the $role fixture config"; }
 done
 
+# the example deployments under deploy/ are valid configurations
+for d in parent proxy child; do
+  "$TRIBUTARY_BIN" check-config --config-dir "$TRIBUTARY_SOURCE_DIR/deploy/multi-tier/$d" \
+    > "$T/deploy-$d.out" 2>&1 || { cat "$T/deploy-$d.out"; h_fail "deploy/multi-tier/$d does not check clean"; }
+done
+
 # a misspelt key: non-zero exit, file:line of the typo
 mkdir -p "$T/typo"
 printf '[stream]\n    enabled = yes\n    destinaton = 127.0.0.1\n' > "$T/typo/stream.conf"
