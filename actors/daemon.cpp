@@ -3,6 +3,7 @@
 #include "actors/actors.hpp"
 #include "actors/bind_address.hpp"
 #include "actors/collector.hpp"
+#include "actors/plugin_collector.hpp"
 #include "actors/context.hpp"
 #include "actors/listener.hpp"
 #include "actors/logger.hpp"
@@ -83,6 +84,7 @@ host_info localhost_info(const config::settings& cfg, logger& log) {
   info.abbrev_timezone = "UTC";
   info.program_name = "tributary";
   info.program_version = "v0.1.0";
+  info.labels = cfg.global.host_labels;
   struct utsname u;
   if (::uname(&u) == 0) {
     info.system_info = {{"NETDATA_SYSTEM_KERNEL_NAME", u.sysname},
@@ -157,6 +159,7 @@ int run_daemon(const daemon_options& opts) {
     auto local = localhost_info(*settings, log);
     ctx.registry = sys.spawn(registry, local, ctx);
     caf::actor collector;
+    std::vector<caf::actor> plugins;
     {
       caf::scoped_actor self{sys};
       self->request(ctx.registry, std::chrono::seconds(5), atom::get::value,
@@ -165,6 +168,20 @@ int run_daemon(const daemon_options& opts) {
           [&](host_actor& localhost) {
             collector = sys.spawn(proc_collector_actor, localhost,
                                   settings->global.update_every, ctx);
+            for (auto& [name, on] : settings->global.plugins) {
+              if (!on)
+                continue;
+              auto path = settings->global.plugins_dir + "/" + name + ".plugin";
+              if (::access(path.c_str(), X_OK) != 0) {
+                TRIBUTARY_ERROR(log, "PLUGINSD", "[plugins] ", name,
+                                " = yes, but ", path, " is not executable");
+                continue;
+              }
+              // Restarted one update_every after it exits, as Netdata does.
+              plugins.push_back(sys.spawn(plugin_supervisor, localhost, name,
+                                          path, settings->global.update_every,
+                                          settings->global.update_every, ctx));
+            }
           },
           [&](caf::error& err) {
             TRIBUTARY_ERROR(log, "MAIN", "no localhost host: ",
@@ -201,6 +218,8 @@ int run_daemon(const daemon_options& opts) {
     }
     for (auto& l : listeners)
       caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
+    for (auto& p : plugins)
+      caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
     if (collector)
       caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);

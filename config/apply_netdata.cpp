@@ -222,6 +222,19 @@ void apply_netdata(const std::vector<raw_section>& sections, settings& cfg,
     bool ignored_note = false;
     for (const auto& e : s.entries) {
       entry_ctx c{s.name, e, out};
+      if (s.name == "host labels") {
+        g.host_labels.emplace_back(e.key, e.value);
+        continue;
+      }
+      if (s.name == "plugins") {
+        // Netdata's own [plugins] settings, then one `NAME = yes|no` each.
+        if (auto on = parse_bool(e.value);
+            on && e.key.find(' ') == std::string::npos && e.key != "proc")
+          g.plugins[e.key] = *on;
+        else if (!ignored_note)
+          c.note("Netdata setting not used by tributary");
+        continue;
+      }
       if (const auto* k = find_canonical(s.name, e.key)) {
         k->set(c, g);
         continue;

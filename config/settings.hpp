@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config/defaults.hpp"
 #include "config/simple_pattern.hpp"
@@ -126,6 +128,13 @@ struct global_settings {
   std::string web_dir{defaults::web_dir};
   /// [directories] plugins.
   std::string plugins_dir{defaults::plugins_dir};
+  /// [plugins] NAME = yes|no: external plugins (NAME.plugin in plugins_dir)
+  /// tributary runs. Unlike Netdata, a plugin runs only when enabled here:
+  /// many of Debian's plugins probe the network.
+  std::map<std::string, bool> plugins;
+  /// [host labels] NAME = VALUE: labels of localhost, streamed upstream
+  /// (e.g. `_is_ephemeral = true` for ephemeral nodes).
+  std::vector<std::pair<std::string, std::string>> host_labels;
 
   // [registry]
   /// [registry] enabled.
