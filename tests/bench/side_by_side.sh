@@ -8,7 +8,9 @@
 # Sizes default to 20x20x10 100x50x10 200x100x10 (children x charts x dims).
 # Env knobs: WARMUP (s, 20) after every chart streams, MEASURE (s, 40),
 # LZ4 (yes|no, yes), MODE (ram), RETENTION (entries, 3600), PARENTS
-# ("netdata tributary"), BENCH_OUT (markdown table copied there).
+# ("netdata tributary"), STREAM_WAIT (s, 180: bound on the time until every
+# chart of every child streams, i.e. replication done), BENCH_OUT (markdown
+# table copied there, results as JSON lines next to it).
 #
 # Both parents: [db] mode = MODE, retention = RETENTION, update every 1,
 # replication on, stream compression on, no health, no ML, no collectors of
@@ -31,6 +33,7 @@ LZ4=${LZ4:-yes}
 MODE=${MODE:-ram}
 RETENTION=${RETENTION:-3600}
 PARENTS=${PARENTS:-"netdata tributary"}
+STREAM_WAIT=${STREAM_WAIT:-180}
 BENCH=$(cd "$(dirname "$0")" && pwd -P)
 KEY=$(cat /proc/sys/kernel/random/uuid)
 T=$(h_tmpdir)
@@ -101,14 +104,16 @@ run_one() { # PARENT SIZE
   sleep 3
   idle=$(vmrss "$PARENT_PID")
   lgname=lg-$parent-$size
-  # duration: ramp + time to stream every chart (<= 60) + warm-up + window + slack
+  local t_start=$SECONDS
+  # duration: time to stream every chart (<= STREAM_WAIT) + warm-up + window + slack
   h_start "$lgname" "$TRIBUTARY_BIN" loadgen --destination "127.0.0.1:$port" --api-key "$KEY" \
     --children "$n" --charts "$m" --dims "$d" --update-every 1 \
-    --duration $((WARMUP + MEASURE + 75)) --ramp 2 --reconnect-delay 5 $lzflag \
+    --duration $((WARMUP + MEASURE + STREAM_WAIT + 15)) --ramp 2 --reconnect-delay 5 $lzflag \
     --hostname-prefix "sbs-$parent-$n-$m-$d" --seed 42 --json "$T/$lgname.json"
   lgpid=$H_LAST_PID
-  h_wait_for -t 60 -m "$parent $size: all children streaming" all_streaming "$lgname" "$n"
+  h_wait_for -t "$STREAM_WAIT" -m "$parent $size: all children streaming" all_streaming "$lgname" "$n"
   local t_up=$SECONDS
+  h_log "$parent $size: every chart streaming after $((t_up - t_start)) s"
   sleep "$WARMUP"
   meas=$(python3 "$BENCH/procmeter.py" --pid "$PARENT_PID" --loadgen-pid "$lgpid" \
     --loadgen-out "$H_TMP/$lgname.out" --seconds "$MEASURE")
@@ -121,9 +126,9 @@ run_one() { # PARENT SIZE
   h_stop "$lgpid" 10
   # the loadgen writes its JSON at exit (TERM = normal end)
   h_wait_for -t 10 -m "loadgen report" test -s "$T/$lgname.json"
-  python3 - "$parent" "$size" "$idle" "$rows" "$((SECONDS - t_up))" "$T/$lgname.json" "$meas" >> "$RESULTS" <<'PY'
+  python3 - "$parent" "$size" "$idle" "$rows" "$((t_up - t_start))" "$T/$lgname.json" "$meas" >> "$RESULTS" <<'PY'
 import json, statistics, sys
-parent, size, idle, rows, upfor, lgjson, meas = sys.argv[1:8]
+parent, size, idle, rows, stream_s, lgjson, meas = sys.argv[1:8]
 n, m, d = map(int, size.split("x"))
 lg = json.load(open(lgjson))
 me = json.loads(meas)
@@ -143,7 +148,7 @@ r = {
     "refusals": lg["good"]["refusals"], "dropped": lg["good"]["dropped"],
     "disconnects": lg["good"]["disconnects"], "discarded_bytes": lg["good"]["discarded_bytes"],
     "loadgen_cpu_pct": 100 * me["loadgen_cpu_s"] / me["wall_s"],
-    "recent_rows": rows,
+    "recent_rows": rows, "all_streaming_after_s": int(stream_s),
 }
 print(json.dumps(r))
 PY
@@ -164,13 +169,13 @@ import json, sys
 rs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 def f(x, p=2):
     return "—" if x is None else ("%.*f" % (p, x))
-print("| size (C×M×D) | live dims | parent | samples/s | CPU % of a core | CPU s / 1M samples | idle RSS MB | steady RSS B/dim | peak RSS B/dim | refused / dropped / disconnects | loadgen backlog start→end B | loadgen CPU % |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
+print("| size (C×M×D) | live dims | parent | all charts streaming after s | samples/s | CPU % of a core | CPU s / 1M samples | idle RSS MB | steady RSS B/dim | peak RSS B/dim | refused / dropped / disconnects | loadgen backlog start→end B | loadgen CPU % |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
 by = {}
 for r in rs:
     by.setdefault(r["size"], {})[r["parent"]] = r
-    print("| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %d / %d / %d | %d→%d | %s |" % (
-        r["size"], r["dims"], r["parent"], r["rate"], f(r["cpu_pct"], 1), f(r["cpu_per_m"]),
+    print("| %s | %d | %s | %s | %.0f | %s | %s | %s | %s | %s | %d / %d / %d | %d→%d | %s |" % (
+        r["size"], r["dims"], r["parent"], r.get("all_streaming_after_s", "?"), r["rate"], f(r["cpu_pct"], 1), f(r["cpu_per_m"]),
         f(r["idle_mb"], 1), f(r["steady_b_per_dim"], 0), f(r["peak_b_per_dim"], 0),
         r["refusals"], r["dropped"], r["disconnects"], r["backlog0"], r["backlog1"],
         f(r["loadgen_cpu_pct"], 1)))
