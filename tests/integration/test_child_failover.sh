@@ -2,16 +2,16 @@
 # A tributary child with `destination = 127.0.0.1:A 127.0.0.1:B` and
 # `reconnect delay seconds = 1`:
 #   * streams to A (the first destination) and A mirrors it;
-#   * A is stopped: the child is mirrored (reachable, fresh system.uptime) by B
-#     within reconnect delay + 9 s; its log shows "attempting to connect to
+#   * A is stopped: the child's link to B is established within reconnect
+#     delay + 7 s and B mirrors it (reachable, fresh system.uptime); its log shows "attempting to connect to
 #     '127.0.0.1:A'", the established link to A, the failed retry of A, then
 #     "attempting to connect to '127.0.0.1:B'" and the established link to B;
 #     the child is still running (no crash).
 # Other destination kinds, each with its own child:
-#   * unix:$H_TMP/p.sock - tributary cannot listen on a unix socket yet (it
-#     logs "unix socket listeners are not supported yet"), so the parent is a
-#     real Netdata 1.37.1 bound to unix:PATH and 127.0.0.1:PORT; it must
-#     mirror the child and the child must log the established link over unix:;
+#   * unix:PATH - twice: a tributary parent with `bind to = unix:PATH
+#     127.0.0.1:PORT`, and a real Netdata 1.37.1 parent bound the same way;
+#     each must mirror its child, and the child must log the established link
+#     over unix:PATH;
 #   * [::1]:PORT - a tributary parent with `bind to = [::1]:PORT` mirrors it.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
@@ -73,10 +73,11 @@ fi
 h_stop "$PA" 10
 h_log "parent A stopped"
 t0=$(date +%s%N)
-h_wait_for -t 10 -m "parent B mirrors $CHILD within reconnect delay (1 s) + 9 s" mirrors "http://127.0.0.1:$BPORT" "$CHILD"
-h_log "failover to B took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+h_wait_log "$CLOG" "STREAM $CHILD \[send to 127\.0\.0\.1:$BPORT\]: established link with negotiated capabilities" 8
+h_log "link to B established $(( ($(date +%s%N) - t0) / 1000000 )) ms after A exited"
+h_wait_for -t 20 -m "parent B mirrors $CHILD with fresh system.uptime" mirrors "http://127.0.0.1:$BPORT" "$CHILD"
+h_log "B has fresh data $(( ($(date +%s%N) - t0) / 1000000 )) ms after A exited"
 h_wait_log "$CLOG" "STREAM $CHILD: attempting to connect to '127\.0\.0\.1:$BPORT' \(default port: [0-9]+\)\.\.\." 5
-h_wait_log "$CLOG" "STREAM $CHILD \[send to 127\.0\.0\.1:$BPORT\]: established link with negotiated capabilities" 5
 h_wait_log "$CLOG" "STREAM $CHILD \[send to 127\.0\.0\.1:$BPORT\]: enabling metrics streaming\.\.\." 5
 # order: the retry started from A (the first destination), then B
 python3 - "$CLOG" "$APORT" "$BPORT" "$CHILD" <<'PY' || h_fail "child log does not show A established, A retried, then B established (see $CLOG)"
@@ -118,6 +119,25 @@ cat > "$T/uchild/conf/stream.conf" <<CONF
 CONF
 tc_start uchild "$T/uchild"
 
+# unix: a tributary parent
+TSOCK=$T/t.sock
+TUPORT=$(h_free_port)
+mkdir -p "$T/TU/conf"; parent_conf "$T/TU"
+tc_instance "$T/TU" "fo-parent-tunix-$$" "unix:$TSOCK 127.0.0.1:$TUPORT"
+tc_start parentTU "$T/TU"
+h_wait_http "$TUPORT" /api/v1/info 20
+h_wait_for -t 10 -m "tributary listens on unix:$TSOCK" test -S "$TSOCK"
+TUCHILD=fo-tunix-$$
+tc_instance "$T/tuchild" "$TUCHILD" "127.0.0.1:$(h_free_port)"
+cat > "$T/tuchild/conf/stream.conf" <<CONF
+[stream]
+    enabled = yes
+    destination = unix:$TSOCK
+    api key = $KEY
+    reconnect delay seconds = 1
+CONF
+tc_start tuchild "$T/tuchild"
+
 # ------------------------------------------------------------ [::1]:PORT destination
 V6PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0)); print(s.getsockname()[1])')
 mkdir -p "$T/V6/conf"; parent_conf "$T/V6"
@@ -139,11 +159,13 @@ tc_start vchild "$T/vchild"
 h_wait_for -t 30 -m "netdata parent mirrors $UCHILD (over unix:$SOCK)" mirrors "http://127.0.0.1:$UPORT" "$UCHILD"
 h_wait_log "$T/uchild/log/error.log" "STREAM $UCHILD: attempting to connect to 'unix:$SOCK'" 5
 h_wait_log "$T/uchild/log/error.log" "STREAM $UCHILD \[send to unix:$SOCK\]: established link with negotiated capabilities" 5
+h_wait_for -t 30 -m "tributary parent mirrors $TUCHILD (over unix:$TSOCK)" mirrors "http://127.0.0.1:$TUPORT" "$TUCHILD"
+h_wait_log "$T/tuchild/log/error.log" "STREAM $TUCHILD \[send to unix:$TSOCK\]: established link with negotiated capabilities" 5
 # IPv6
 h_wait_for -t 30 -m "tributary parent on [::1] mirrors $VCHILD" mirrors "http://[::1]:$V6PORT" "$VCHILD"
 h_wait_log "$T/vchild/log/error.log" "STREAM $VCHILD \[send to \[::1\]:$V6PORT\]: established link with negotiated capabilities" 5
 
-for n in child uchild vchild parentB parentV6; do
+for n in child uchild tuchild vchild parentB parentTU parentV6; do
   h_alive "$(h_pid $n)" || h_fail "$n died"
 done
 h_pass
