@@ -13,8 +13,9 @@
 #  * for every well-behaved child, the rows stored for lg.c0 (its constant
 #    dimension d2 non-null, via /host/<name>/api/v1/data) have no hole between
 #    the first and the last stored row, and number the BEGIN/END rounds the
-#    loadgen sent for lg.c0 minus at most LOSS_TOLERANCE (2): the edges, where
-#    interpolation to whole seconds needs a collection on both sides;
+#    loadgen sent for lg.c0 minus at most LOSS_TOLERANCE (2): a row at second s
+#    is interpolated from collections on both sides of s, so the last
+#    collection has no row yet (1 expected), plus 1 of slack;
 #  * the parent is still up; its VmRSS, sampled every 10 s, is reported
 #    first vs last (and max); growth above RSS_GROWTH_PCT (10) from the first
 #    sample taken after 60 s of warm-up to the last fails.
