@@ -189,6 +189,10 @@ int run_daemon(const daemon_options& opts) {
           });
     }
     std::vector<caf::actor> listeners;
+    if (settings->global.web_mode == "none") {
+      TRIBUTARY_INFO(log, "WEB", "[web] mode = none: no web server, no API");
+      binds->clear();
+    }
     for (auto& b : *binds) {
       auto host = b.host.empty() ? std::string{"0.0.0.0"} : b.host;
       auto l = sys.middleman().spawn_broker(listener, b, ctx);

@@ -18,7 +18,7 @@ bool hidden(const dimension_def& d) {
 /// Netdata's JSON drops hidden dimensions (system.cpu's idle, ...) unless
 /// asked for them; so do we.
 data_result to_data_result(const chart_def& def,
-                           const storage::query_result& q) {
+                           const storage::query_result& q, bool all) {
   data_result out;
   out.chart_id = def.id;
   out.chart_name = def.name.empty() ? def.id : def.name;
@@ -30,7 +30,7 @@ data_result to_data_result(const chart_def& def,
   std::vector<size_t> keep;
   for (size_t i = 0; i < def.dimensions.size(); ++i) {
     auto& d = def.dimensions[i];
-    if (hidden(d))
+    if (!all && hidden(d))
       continue;
     keep.push_back(i);
     out.dimension_ids.push_back(d.id);
@@ -99,7 +99,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       req.group = storage::parse_grouping(q.group);
       auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
       auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
-      return to_data_result(i->second.def, res);
+      return to_data_result(i->second.def, res, q.all_dimensions);
     },
     [=](atom::close) {
       if (auto err = engine()->close())

@@ -148,12 +148,14 @@ struct data_query {
   int64_t before = 0;
   int64_t points = 0;
   std::string group = "average";
+  /// Include hidden dimensions (replication needs every dimension).
+  bool all_dimensions = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, data_query& x) {
   return f(caf::meta::type_name("data_query"), x.chart, x.after, x.before,
-           x.points, x.group);
+           x.points, x.group, x.all_dimensions);
 }
 
 /// The answer to a `data_query`: rows oldest first; NaN marks a gap.

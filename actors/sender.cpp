@@ -8,6 +8,8 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <cmath>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace tributary {
@@ -17,6 +19,10 @@ namespace tributary {
 caf::behavior sender_connection(caf::io::broker* self, int fd,
                                 caf::actor sender) {
   auto h = self->add_scribe(fd);
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    ::shutdown(fd, SHUT_RDWR);
+    self->quit(msg.reason);
+  });
   self->configure_read(h, caf::io::receive_policy::at_most(64 * 1024));
   self->ack_writes(h, true);
   auto written = std::make_shared<uint64_t>(0);
@@ -35,6 +41,9 @@ caf::behavior sender_connection(caf::io::broker* self, int fd,
       self->flush(h);
     },
     [=](atom::close) {
+      // Netdata closes at once and drops what is unsent: a graceful close
+      // would wait for a parent that does not read.
+      ::shutdown(fd, SHUT_RDWR);
       self->close(h);
       self->quit();
     },
@@ -59,7 +68,7 @@ void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
           caf::actor supervisor) {
   auto& st = self->state;
   TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
-  self->send(supervisor, atom::detach::value, postpone_s);
+  self->send(supervisor, atom::detach::value, postpone_s, st.bytes_written);
   if (st.conn)
     self->send(st.conn, atom::close::value);
   self->quit(caf::make_error(ec::io_error, why));
@@ -93,7 +102,8 @@ void flush_out(sender_ptr self, caf::actor supervisor) {
          "too many data pending - buffer is "
            + std::to_string(st.cfg.buffer_size_bytes) + " bytes long, "
            + std::to_string(pending) + " unsent - we have sent "
-           + std::to_string(st.bytes_written) + " bytes in total, "
+           + std::to_string(st.cfg.bytes_sent_before + st.bytes_written)
+           + " bytes in total, "
            + std::to_string(st.bytes_written)
            + " on this connection. Closing connection to flush the data.",
          0, supervisor);
@@ -114,7 +124,8 @@ bool wanted(const sender_settings& cfg, const chart_def& def) {
          || cfg.send_charts_matching.matches(name);
 }
 
-void write_definition(sender_state& st, const chart_def& def) {
+void write_definition(sender_state& st, const chart_def& def,
+                      int64_t first_entry, int64_t last_entry) {
   protocol::chart c;
   c.id = def.id;
   c.name = def.name;
@@ -146,31 +157,97 @@ void write_definition(sender_state& st, const chart_def& def) {
   }
   if ((st.caps & protocol::cap_replication) != 0) {
     protocol::chart_definition_end end;
+    end.first_entry = first_entry;
+    end.last_entry = last_entry;
     end.child_now = now_s(st.ctx);
     protocol::write_command(end, st.out);
   }
 }
 
 
-void answer_replay(sender_state& st, const protocol::replay_chart& r) {
+/// Writes a replication reply (spec §5.4) with the points of `res` (empty
+/// for an empty request) and switches the chart to streaming when done.
+void write_replay(sender_state& st, const protocol::replay_chart& r,
+                  const data_result* res) {
   auto i = st.charts.find(r.chart_id);
   if (i == st.charts.end())
-    return; // Netdata drops requests for unknown charts too.
-  // We have nothing to replay yet: say so, and start streaming the chart.
+    return;
+  auto now = now_s(st.ctx);
+  auto ue = i->second.def.update_every > 0 ? i->second.def.update_every : 1;
   protocol::rbegin b;
   b.chart_id = r.chart_id;
   protocol::write_command(b, st.out);
+  int64_t last = 0;
+  int64_t first = 0;
+  if (res != nullptr) {
+    first = res->first_entry;
+    last = res->last_entry;
+    auto ndims = res->dimension_ids.size();
+    for (size_t row = 0; row < res->times.size(); ++row) {
+      auto t = res->times[row];
+      if (t <= r.after || t > r.before)
+        continue;
+      protocol::rbegin p;
+      p.has_times = true;
+      p.point_start = t - ue;
+      p.point_end = t;
+      p.child_now = now;
+      protocol::write_command(p, st.out);
+      for (size_t d = 0; d < ndims; ++d) {
+        protocol::rset s;
+        s.dimension_id = res->dimension_ids[d];
+        auto v = res->values[row * ndims + d];
+        s.value = protocol::decimal{v};
+        if (std::isnan(v)) {
+          s.value.text = "NAN";
+          s.flags = "E";
+        }
+        protocol::write_command(s, st.out);
+      }
+    }
+  }
   protocol::rend e;
-  e.update_every = i->second.def.update_every;
-  e.start_streaming = true;
+  e.update_every = ue;
+  e.db_first = first;
+  e.db_last = last;
+  // Done when the parent asked to start streaming or got everything we have.
+  e.start_streaming = r.start_streaming || res == nullptr || r.before >= last;
   e.requested_after = r.after;
   e.requested_before = r.before;
-  e.child_now = now_s(st.ctx);
+  e.child_now = now;
   protocol::write_command(e, st.out);
-  i->second.mode = sender_state::chart_mode::streaming;
+  if (e.start_streaming)
+    i->second.mode = sender_state::chart_mode::streaming;
 }
 
-void on_parent_line(sender_ptr self, std::string_view line) {
+void answer_replay(sender_ptr self, caf::actor supervisor,
+                   const protocol::replay_chart& r) {
+  auto& st = self->state;
+  if (st.charts.count(r.chart_id) == 0)
+    return; // Netdata drops requests for unknown charts too.
+  if (r.after == 0 && r.before == 0)
+    return write_replay(st, r, nullptr);
+  // Answer from the host db: the stored points of the window.
+  data_query q;
+  q.chart = r.chart_id;
+  q.after = r.after;
+  q.before = r.before;
+  q.points = 0;
+  q.all_dimensions = true;
+  self->request(st.host, caf::infinite, atom::query::value, q)
+    .then(
+      [=](const data_result& res) {
+        write_replay(self->state, r, &res);
+        flush_out(self, supervisor);
+      },
+      [=](caf::error&) {
+        write_replay(self->state, r, nullptr);
+        flush_out(self, supervisor);
+      });
+}
+
+void on_parent_line(sender_ptr self, caf::actor supervisor,
+                    std::string_view line) {
   auto& st = self->state;
   auto cmd = protocol::parse_line(line, protocol::direction::to_child);
   if (!cmd) {
@@ -181,7 +258,7 @@ void on_parent_line(sender_ptr self, std::string_view line) {
     return;
   }
   if (auto* r = std::get_if<protocol::replay_chart>(&*cmd)) {
-    answer_replay(st, *r);
+    answer_replay(self, supervisor, *r);
   } else if (auto* f = std::get_if<protocol::function_call>(&*cmd)) {
     protocol::function_result res;
     res.header.transaction = f->transaction;
@@ -331,7 +408,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
       st.lines.feed(bytes);
       std::string_view line;
       while (st.lines.next(line))
-        on_parent_line(self, line);
+        on_parent_line(self, supervisor, line);
       flush_out(self, supervisor);
     },
     [=](atom::write, uint64_t written) {
@@ -346,11 +423,28 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
       entry.wanted = wanted(st.cfg, def);
       if (!entry.wanted)
         return;
-      entry.mode = (st.caps & protocol::cap_replication) != 0
-                     ? sender_state::chart_mode::replicating
-                     : sender_state::chart_mode::streaming;
-      write_definition(st, def);
-      flush_out(self, supervisor);
+      if ((st.caps & protocol::cap_replication) == 0) {
+        entry.mode = sender_state::chart_mode::streaming;
+        write_definition(st, def, 0, 0);
+        return flush_out(self, supervisor);
+      }
+      entry.mode = sender_state::chart_mode::replicating;
+      // CHART_DEFINITION_END carries our retention, so that the parent asks
+      // for what it misses.
+      data_query q;
+      q.chart = def.id;
+      q.after = -1;
+      q.points = 1;
+      self->request(st.host, caf::infinite, atom::query::value, q)
+        .then(
+          [=](const data_result& res) {
+            write_definition(self->state, def, res.first_entry, res.last_entry);
+            flush_out(self, supervisor);
+          },
+          [=](caf::error&) {
+            write_definition(self->state, def, 0, 0);
+            flush_out(self, supervisor);
+          });
     },
     [=](const chart_row& row) {
       auto& st = self->state;
@@ -522,8 +616,9 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
   try_connect(self);
   return {
     [=](atom::attach) { try_connect(self); },
-    [=](atom::detach, int64_t postpone_s) {
+    [=](atom::detach, int64_t postpone_s, uint64_t bytes_written) {
       auto& st = self->state;
+      st.cfg.bytes_sent_before += bytes_written;
       if (postpone_s > 0 && st.current_dest < st.postponed_until.size())
         st.postponed_until[st.current_dest]
           = static_cast<int64_t>(st.ctx.now_usec() / 1000000) + postpone_s;

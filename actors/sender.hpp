@@ -27,6 +27,8 @@ struct sender_settings {
   int64_t buffer_size_bytes = 10 * 1024 * 1024;
   int64_t reconnect_delay_seconds = 5;
   bool enable_compression = true;
+  /// Bytes sent on earlier connections of this host (for the log lines).
+  uint64_t bytes_sent_before = 0;
 };
 
 /// State of a sender: one upstream connection, from the handshake on.

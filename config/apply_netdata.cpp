@@ -61,6 +61,7 @@ const acted_key canonical[] = {
      c.number(g.dbengine_multihost_disk_space_mb, 0);
    }},
   {"web", "bind to", [](entry_ctx& c, global_settings& g) { c.text(g.bind_to); }},
+  {"web", "mode", [](entry_ctx& c, global_settings& g) { c.text(g.web_mode); }},
   {"web", "default port", [](entry_ctx& c, global_settings& g) {
      c.number(g.default_port, 1, max_port);
    }},

@@ -94,6 +94,9 @@ struct global_settings {
   /// [web] bind to: space-separated `[PROTOCOL:]IP[:PORT][=MODES][^SSL=...]`,
   /// verbatim.
   std::string bind_to{defaults::bind_to};
+  /// [web] mode: `none` runs no web server (no API, no listener: a
+  /// collector-only child); anything else serves on `bind to`.
+  std::string web_mode = "static-threaded";
   /// [web] default port.
   int64_t default_port = defaults::default_port;
   /// [web] allow connections from.
