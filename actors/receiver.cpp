@@ -1,5 +1,6 @@
 #include "actors/receiver.hpp"
 
+#include "config/resolve.hpp"
 #include "protocol/capabilities.hpp"
 #include "storage/sample.hpp"
 
@@ -38,6 +39,69 @@ void flush_replay(receiver_ptr self) {
   st.in_replay = false;
   self->send(st.host, std::move(st.replay));
   st.replay = replay_point{};
+}
+
+/// Sends the REPLAY_CHART a 1.37.1 parent sends (spec §5.3): the part of
+/// the child's retention that the host db lacks, at most one step at a
+/// time; an empty request when there is nothing to ask for.
+void send_replay_request(receiver_ptr self, const std::string& chart,
+                         int64_t child_first, int64_t child_last,
+                         int64_t child_now, bool follow_up, int64_t local_last) {
+  auto& st = self->state;
+  auto i = st.charts.find(chart);
+  if (i == st.charts.end())
+    return;
+  auto& entry = i->second;
+  auto now = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+  protocol::replay_chart r;
+  r.chart_id = chart;
+  r.start_streaming = true;
+  auto gap_from = follow_up ? entry.requested_before
+                  : local_last > 0 ? local_last
+                                   : now - st.seconds_to_replicate;
+  auto gap_to = child_now > 0 ? std::max(now, child_now) : now;
+  bool empty = !st.replication || child_last == 0
+               || entry.def.dimensions.empty() || child_first <= 0
+               || child_first > child_last || local_last > child_last;
+  if (!empty) {
+    auto after = std::max(child_first, gap_from);
+    auto before = gap_to - after > st.replication_step
+                    ? after + st.replication_step
+                    : gap_to;
+    before = std::min(before, child_last);
+    if (after > before)
+      after = before;
+    r.after = after;
+    r.before = before;
+    r.start_streaming = now - after <= st.replication_step
+                        || before == child_last;
+    entry.requested_before = before;
+  }
+  self->send(st.conn, atom::write::value, protocol::to_string(r));
+}
+
+void request_replication(receiver_ptr self, const std::string& chart,
+                         int64_t child_first, int64_t child_last,
+                         int64_t child_now, bool follow_up) {
+  auto& st = self->state;
+  if (!st.replication || child_last == 0)
+    return send_replay_request(self, chart, child_first, child_last,
+                               child_now, follow_up, 0);
+  // Where our data for the chart ends decides where the gap starts.
+  data_query q;
+  q.chart = chart;
+  q.after = -1;
+  q.points = 1;
+  self->request(st.host, caf::infinite, atom::query::value, q)
+    .then(
+      [=](const data_result& res) {
+        send_replay_request(self, chart, child_first, child_last, child_now,
+                            follow_up, res.last_entry);
+      },
+      [=](caf::error&) {
+        send_replay_request(self, chart, child_first, child_last, child_now,
+                            follow_up, 0);
+      });
 }
 
 /// Handles one command; the visitor of `protocol::command`.
@@ -105,16 +169,12 @@ struct dispatcher {
     return {};
   }
 
-  outcome operator()(const protocol::chart_definition_end&) {
+  outcome operator()(const protocol::chart_definition_end& x) {
     if (st.current == nullptr)
       return fail("requested CHART_DEFINITION_END without a chart");
     flush_definition(self);
-    // Request nothing yet: an empty REPLAY_CHART lets the child start
-    // streaming this chart at once (spec §5.3 step 2).
-    protocol::replay_chart r;
-    r.chart_id = st.current->def.id;
-    r.start_streaming = true;
-    self->send(st.conn, atom::write::value, protocol::to_string(r));
+    request_replication(self, st.current->def.id, x.first_entry,
+                        x.last_entry, x.child_now, false);
     return {};
   }
 
@@ -266,6 +326,9 @@ struct dispatcher {
     r.start_streaming = x.start_streaming;
     r.update_every = x.update_every;
     flush_replay(self);
+    if (!x.start_streaming)
+      request_replication(self, st.current->def.id, x.db_first, x.db_last,
+                          x.child_now.value_or(0), true);
     return {};
   }
 
@@ -397,6 +460,14 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
            + "]";
   st.decoder.reset(decision.compression ? protocol::stream_mode::lz4
                                         : protocol::stream_mode::plain);
+  auto eff = config::resolve_receiver(*st.ctx.settings, st.hello.api_key,
+                                      st.hello.host.machine_guid,
+                                      st.hello.host.update_every);
+  st.replication = eff.enable_replication;
+  st.seconds_to_replicate = eff.seconds_to_replicate;
+  st.replication_step = eff.seconds_per_replication_step > 0
+                          ? eff.seconds_per_replication_step
+                          : 600;
   TRIBUTARY_INFO(*st.ctx.log, st.who, "client willing to stream metrics for host '",
                  st.hello.host.hostname, "' with machine_guid '",
                  st.hello.host.machine_guid, "': update every = ",

@@ -17,6 +17,8 @@ struct receiver_state {
   struct chart_entry {
     chart_def def;
     std::map<std::string, size_t> dim_index;
+    /// The window of the last REPLAY_CHART we sent (spec §5.3).
+    int64_t requested_before = 0;
   };
   caf::actor conn;
   host_actor host;
@@ -39,6 +41,10 @@ struct receiver_state {
   int64_t lines = 0;
   int64_t updates = 0;
   int64_t bytes = 0;
+  /// Effective replication settings for this host (spec §5.1, §7.1).
+  bool replication = true;
+  int64_t seconds_to_replicate = 86400;
+  int64_t replication_step = 600;
   /// When we last told the registry that data arrived (seconds).
   int64_t reported_s = 0;
   /// When the last bytes arrived (seconds).

@@ -50,6 +50,12 @@ struct parent_fixture : actor_fixture {
     caf::anon_send_exit(aut, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
     run();
+    // Pending timeouts (first-request, idle checks) hold references to their
+    // actors: fire them so that every actor is gone before the system is.
+    for (int i = 0; i < 3; ++i) {
+      sched.trigger_timeouts();
+      run();
+    }
   }
 
   /// Opens a virtual client connection and returns its handle.
