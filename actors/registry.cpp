@@ -24,6 +24,13 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
                 .value_or(storage::memory_mode::ram);
   storage::engine_options opts;
   opts.history = eff.history;
+  // [db] dbengine page cache size MB, and the disk space: per child host
+  // (`dbengine disk space MB`), localhost from the multihost budget.
+  auto mb = [](int64_t x) { return static_cast<uint64_t>(x > 0 ? x : 0) << 20; };
+  opts.page_cache_bytes = mb(cfg.global.dbengine_page_cache_size_mb);
+  opts.disk_space_bytes[0] = mb(info.hops == 0
+                                  ? cfg.global.dbengine_multihost_disk_space_mb
+                                  : cfg.global.dbengine_disk_space_mb);
   opts.update_every = static_cast<int>(info.update_every > 0 ? info.update_every : 1);
   opts.directory = cfg.global.cache_dir + "/" + info.machine_guid;
   opts.host_guid = info.machine_guid;
@@ -67,6 +74,7 @@ make_sender_settings(const config::settings& cfg, const std::string& dests,
   s.buffer_size_bytes = cfg.stream.buffer_size_bytes;
   s.reconnect_delay_seconds = cfg.stream.reconnect_delay_seconds;
   s.enable_compression = cfg.stream.enable_compression;
+  s.initial_clock_resync_iterations = cfg.stream.initial_clock_resync_iterations;
   return s;
 }
 

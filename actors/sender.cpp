@@ -421,6 +421,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
       auto& entry = st.charts[def.id];
       entry.def = def;
       entry.wanted = wanted(st.cfg, def);
+      entry.resync_rows = st.cfg.initial_clock_resync_iterations;
       if (!entry.wanted)
         return;
       if ((st.caps & protocol::cap_replication) == 0) {
@@ -455,7 +456,9 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
       auto& dims = i->second.def.dimensions;
       protocol::begin b;
       b.chart_id = row.chart_id;
-      if (row.microseconds > 0)
+      if (i->second.resync_rows > 0)
+        --i->second.resync_rows;
+      else if (row.microseconds > 0)
         b.microseconds = row.microseconds;
       protocol::write_command(b, st.out);
       for (size_t d = 0; d < dims.size() && d < row.values.size(); ++d) {

@@ -27,6 +27,10 @@ struct sender_settings {
   int64_t buffer_size_bytes = 10 * 1024 * 1024;
   int64_t reconnect_delay_seconds = 5;
   bool enable_compression = true;
+  /// `[stream] initial clock resync iterations`: after a chart definition
+  /// is sent, this many rows go without BEGIN's microseconds, so that the
+  /// parent syncs the chart to its own clock first (as 1.37.1 children do).
+  int64_t initial_clock_resync_iterations = 60;
   /// Bytes sent on earlier connections of this host (for the log lines).
   uint64_t bytes_sent_before = 0;
 };
@@ -38,6 +42,8 @@ struct sender_state {
     chart_def def;
     chart_mode mode = chart_mode::replicating;
     bool wanted = true;
+    /// Rows until BEGIN carries microseconds again.
+    int64_t resync_rows = 0;
   };
   sender_settings cfg;
   daemon_context ctx;
