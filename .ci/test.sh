@@ -21,8 +21,10 @@ ctest --test-dir build --output-on-failure -j"$jobs" -LE integration
 ctest --test-dir build --output-on-failure -L integration
 
 stage "sanitizer build (ASan+UBSan)"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_ENABLE_ASAN=ON \
-  -DTRIBUTARY_ENABLE_UBSAN=ON >/dev/null
+# -g1: line tables are enough for sanitizer reports and halve the compile
+# time of CAF's template-heavy translation units.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
+  -DTRIBUTARY_ENABLE_ASAN=ON -DTRIBUTARY_ENABLE_UBSAN=ON >/dev/null
 cmake --build build-asan -j"$jobs" --target protocol_tests config_tests storage_tests actors_tests
 stage "tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
