@@ -21,8 +21,8 @@ ctest --test-dir build --output-on-failure -j"$jobs" -LE integration
 ctest --test-dir build --output-on-failure -L integration
 
 stage "sanitizer build (ASan+UBSan)"
-# -g1: line tables are enough for sanitizer reports and halve the compile
-# time of CAF's template-heavy translation units.
+# -g1: line tables are enough for sanitizer reports; full debug info of
+# CAF's template-heavy translation units costs build time we do not need.
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
   -DTRIBUTARY_ENABLE_ASAN=ON -DTRIBUTARY_ENABLE_UBSAN=ON >/dev/null
 cmake --build build-asan -j"$jobs" --target protocol_tests config_tests storage_tests actors_tests
