@@ -52,6 +52,15 @@ stream_hello make_hello(const protocol::stream_request& req,
   return h;
 }
 
+/// Netdata's `[web] allow connections from` / `allow streaming from`: an
+/// empty pattern allows everyone; loopback peers also match `localhost`.
+bool allowed(const config::simple_pattern& p, const std::string& ip) {
+  if (p.empty() || p.matches(ip))
+    return true;
+  bool loopback = ip == "localhost" || ip == "::1" || ip.rfind("127.", 0) == 0;
+  return loopback && p.matches("localhost");
+}
+
 void close_after_write(connection_ptr self, caf::io::connection_handle hdl) {
   self->flush(hdl);
   self->close(hdl);
@@ -104,6 +113,14 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
     return;
   }
   st.buf.clear();
+  if (!allowed(ctx.settings->global.allow_streaming_from, st.ip)) {
+    TRIBUTARY_ERROR(*ctx.log, "STREAM [receive from " + st.peer + "]",
+                    "not allowed to stream by [web] allow streaming from");
+    auto reply = protocol::build_reply(protocol::reply_kind::not_allowed);
+    self->write(hdl, reply.size(), reply.data());
+    close_after_write(self, hdl);
+    return;
+  }
   auto hello = make_hello(*req, st.ip, st.port);
   TRIBUTARY_INFO(*ctx.log, "STREAM [receive from " + st.peer + "]",
                  "new client connection.");
@@ -146,6 +163,13 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
     // A unix socket peer is on this machine; `allow from` sees "localhost".
     st.ip = "localhost";
     st.peer = "[unix:" + unix_path + "]";
+  }
+  if (!allowed(ctx.settings->global.allow_connections_from, st.ip)) {
+    TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer,
+                    "connection denied by [web] allow connections from");
+    self->close(hdl);
+    self->quit();
+    return {};
   }
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   // A client that never completes its first request is dropped, as
