@@ -175,9 +175,11 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
   // A client that never completes its first request is dropped, as
   // Netdata's `[web] timeout for first request` does.
   auto first_request_s = ctx.settings->global.timeout_for_first_request;
+  // Anonymous: a pending message that names us as its sender would keep
+  // us alive after a close (a reference cycle LeakSanitizer reports).
   if (first_request_s > 0)
-    self->delayed_send(self, std::chrono::seconds(first_request_s),
-                       atom::timeout::value);
+    self->delayed_anon_send(caf::actor{self}, std::chrono::seconds(first_request_s),
+                            atom::timeout::value);
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     if (self->state.receiver)
       self->send_exit(self->state.receiver, msg.reason);

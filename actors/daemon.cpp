@@ -149,6 +149,13 @@ int run_daemon(const daemon_options& opts) {
   cfg.load<caf::io::middleman>();
   cfg.add_message_types<caf::id_block::tributary>();
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
+  // Metrics arrive in bursts once per second: CAF's default work stealing
+  // polls idle workers for ~25 ms after every burst, which costs more CPU
+  // than the work itself at small loads. Sleep sooner.
+  cfg.set("work-stealing.aggressive-poll-attempts", size_t{10});
+  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+  cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{std::chrono::microseconds(50)});
+  cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(5)});
   int rc = 0;
   {
     caf::actor_system sys{cfg};
