@@ -2,8 +2,8 @@
 #
 #   tc_instance DIR HOSTNAME BIND [DB_MODE]
 #       writes DIR/conf/netdata.conf: [global] hostname, [db] mode (ram),
-#       [web] bind to = BIND (always a loopback address: tributary ignores
-#       [web] mode = none and would listen on 0.0.0.0:19999), and
+#       [web] bind to = BIND (always a loopback address: the default `*`
+#       would listen on every interface), and
 #       [directories] log/cache/lib inside DIR. stream.conf is the caller's
 #       (DIR/conf/stream.conf); tc_instance writes an empty one if missing.
 #   tc_start NAME DIR     h_start NAME tributary run --config-dir DIR/conf

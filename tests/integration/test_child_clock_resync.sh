@@ -5,6 +5,7 @@
 # the previous collection, as a 1.37.1 child does.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 T=$(h_tmpdir)
 PPORT=$(h_free_port)
@@ -39,20 +40,8 @@ with open(out, "w") as f:
 conn.close(); srv.close()
 PY
 h_start parent python3 "$T/parent.py" "$PPORT" "$T/begins.txt"
-mkdir -p "$T/c"
-cat > "$T/c/netdata.conf" <<CONF
-[global]
-    hostname = resync-child
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$CPORT
-[directories]
-    log = $T/c/log
-    cache = $T/c/cache
-    lib = $T/c/lib
-CONF
-cat > "$T/c/stream.conf" <<CONF
+tc_instance "$T/c" resync-child "127.0.0.1:$CPORT"
+cat > "$T/c/conf/stream.conf" <<CONF
 [stream]
     enabled = yes
     destination = 127.0.0.1:$PPORT
@@ -60,7 +49,7 @@ cat > "$T/c/stream.conf" <<CONF
     enable compression = no
     initial clock resync iterations = 3
 CONF
-h_start child "$TRIBUTARY_BIN" run --config-dir "$T/c"
+tc_start child "$T/c"
 h_wait_for -t 40 -m "6 BEGIN lines of system.uptime" \
   bash -c "[ -s '$T/begins.txt' ] && [ \$(wc -l < '$T/begins.txt') -ge 6 ]"
 mapfile -t begins < "$T/begins.txt"

@@ -5,38 +5,16 @@
 # the parent's system.uptime has a value for every second of the outage.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 T=$(h_tmpdir)
 KEY=$(cat /proc/sys/kernel/random/uuid)
 PPORT=$(h_free_port)
 CPORT=$(h_free_port)
-mkdir -p "$T/p" "$T/c"
-cat > "$T/p/netdata.conf" <<CONF
-[global]
-    hostname = repl-parent
-[db]
-    mode = dbengine
-[web]
-    bind to = 127.0.0.1:$PPORT
-[directories]
-    log = $T/p/log
-    cache = $T/p/cache
-    lib = $T/p/lib
-CONF
-printf '[%s]\n    enabled = yes\n    default memory mode = dbengine\n' "$KEY" > "$T/p/stream.conf"
-cat > "$T/c/netdata.conf" <<CONF
-[global]
-    hostname = repl-child
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$CPORT
-[directories]
-    log = $T/c/log
-    cache = $T/c/cache
-    lib = $T/c/lib
-CONF
-cat > "$T/c/stream.conf" <<CONF
+tc_instance "$T/p" repl-parent "127.0.0.1:$PPORT" dbengine
+printf '[%s]\n    enabled = yes\n    default memory mode = dbengine\n' "$KEY" > "$T/p/conf/stream.conf"
+tc_instance "$T/c" repl-child "127.0.0.1:$CPORT"
+cat > "$T/c/conf/stream.conf" <<CONF
 [stream]
     enabled = yes
     destination = 127.0.0.1:$PPORT
@@ -44,9 +22,9 @@ cat > "$T/c/stream.conf" <<CONF
     reconnect delay seconds = 1
 CONF
 
-h_start parent1 "$TRIBUTARY_BIN" run --config-dir "$T/p"
+tc_start parent1 "$T/p"
 h_wait_http "$PPORT" /api/v1/info 20
-h_start child "$TRIBUTARY_BIN" run --config-dir "$T/c"
+tc_start child "$T/c"
 uptime_rows() { # -> number of non-null uptime values on the parent in [after, before]
   h_http_get "http://127.0.0.1:$PPORT/host/repl-child/api/v1/data?chart=system.uptime&after=$1&before=$2&format=json" \
     | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin)["data"] if r[1] is not None))'
@@ -61,7 +39,7 @@ h_wait_for -t 10 -m "the child notices" grep -q "connection closed by far end\|c
 sleep_until=$((down_at + 8))
 h_wait_for -t 20 -m "8 s of outage" bash -c "[ \$(date +%s) -ge $sleep_until ]"
 up_at=$(date +%s)
-h_start parent2 "$TRIBUTARY_BIN" run --config-dir "$T/p"
+tc_start parent2 "$T/p"
 h_wait_http "$PPORT" /api/v1/info 20
 
 # The gap [down_at+1, up_at-1] must be filled by replication.
