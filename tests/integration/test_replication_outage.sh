@@ -48,5 +48,8 @@ gap_filled() {
   [ "$n" -ge $((up_at - down_at - 2)) ]
 }
 h_wait_for -t 30 -m "the outage [$((down_at + 1)), $((up_at - 1))] replicated" gap_filled
+# And the seconds before the outage are there after the restart too.
+before_ok() { [ "$(uptime_rows $((down_at - 6)) $((down_at - 2)) 2>/dev/null || echo 0)" -ge 4 ]; }
+h_wait_for -t 10 -m "pre-outage data on the restarted parent" before_ok
 h_log "outage of $((up_at - down_at)) s: $(uptime_rows $((down_at + 1)) $((up_at - 1))) values replicated"
 h_pass
