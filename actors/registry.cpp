@@ -60,6 +60,14 @@ make_sender_settings(const config::settings& cfg, const std::string& dests,
     TRIBUTARY_ERROR(log, who, parsed.err().message);
     return std::nullopt;
   }
+  for (auto& d : *parsed)
+    if (d.ssl || cfg.stream.force_ssl) {
+      // Never fall back to clear text where the operator asked for TLS.
+      TRIBUTARY_ERROR(log, who, "destination '", d.to_string(),
+                      "' asks for TLS (:SSL), which tributary does not "
+                      "support yet; not streaming");
+      return std::nullopt;
+    }
   if (parsed->empty() || api_key.empty()) {
     TRIBUTARY_ERROR(log, who,
                     "cannot enable sending thread - information is missing.");
