@@ -10,6 +10,7 @@
 # Also: loadgen refuses non-loopback destinations.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 KEY=$(cat /proc/sys/kernel/random/uuid)
 T=$(h_tmpdir)
@@ -105,19 +106,7 @@ PY
 
 # ------------------------------------------------------------ tributary parent
 TPORT=$(h_free_port)
-mkdir -p "$T/trib/conf"
-cat > "$T/trib/conf/netdata.conf" <<CONF
-[global]
-    hostname = lg-trib-parent-$$
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$TPORT
-[directories]
-    log = $T/trib/log
-    cache = $T/trib/cache
-    lib = $T/trib/lib
-CONF
+tc_instance "$T/trib" lg-trib-parent-$$ "127.0.0.1:$TPORT"
 cat > "$T/trib/conf/stream.conf" <<CONF
 [stream]
     enable compression = yes

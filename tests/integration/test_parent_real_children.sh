@@ -8,6 +8,7 @@
 # tributary's error.log must say "receiving metrics..." for each of them.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 KEY=$(cat /proc/sys/kernel/random/uuid)
 TPORT=$(h_free_port)
@@ -19,19 +20,7 @@ GUIDS=()
 for _ in "${CHILDREN[@]}"; do GUIDS+=("$(cat /proc/sys/kernel/random/uuid)"); done
 
 # ------------------------------------------------------------ tributary
-mkdir -p "$T/trib/conf"
-cat > "$T/trib/conf/netdata.conf" <<CONF
-[global]
-    hostname = $PARENT_HOST
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$TPORT
-[directories]
-    log = $T/trib/log
-    cache = $T/trib/cache
-    lib = $T/trib/lib
-CONF
+tc_instance "$T/trib" $PARENT_HOST "127.0.0.1:$TPORT"
 cat > "$T/trib/conf/stream.conf" <<CONF
 [stream]
     enable compression = yes

@@ -12,6 +12,7 @@
 # parent keeps streaming (its last_entry keeps advancing).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 KEY=$(cat /proc/sys/kernel/random/uuid)
 GUID=$(cat /proc/sys/kernel/random/uuid)
@@ -22,19 +23,7 @@ TPORT=$(h_free_port)
 T=$(h_tmpdir)
 BASE=http://127.0.0.1:$TPORT
 
-mkdir -p "$T/trib/conf"
-cat > "$T/trib/conf/netdata.conf" <<CONF
-[global]
-    hostname = recon-parent-$$
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$TPORT
-[directories]
-    log = $T/trib/log
-    cache = $T/trib/cache
-    lib = $T/trib/lib
-CONF
+tc_instance "$T/trib" recon-parent-$$ "127.0.0.1:$TPORT"
 cat > "$T/trib/conf/stream.conf" <<CONF
 [$KEY]
     enabled = yes

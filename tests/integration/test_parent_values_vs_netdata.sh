@@ -6,6 +6,7 @@
 # Then /api/v1/data of every chart over one window must agree.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 KEY=$(cat /proc/sys/kernel/random/uuid)
 CHILD_GUID=$(cat /proc/sys/kernel/random/uuid)
@@ -21,19 +22,7 @@ T=$(h_tmpdir)
 NDPEER_MODE=ram NDPEER_REPLICATION=no NDPEER_HOSTNAME=nd-parent \
   h_ndpeer parent "$NPORT" "$T/nd" "$KEY"
 
-mkdir -p "$T/trib/conf"
-cat > "$T/trib/conf/netdata.conf" <<CONF
-[global]
-    hostname = trib-parent
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$TPORT
-[directories]
-    log = $T/trib/log
-    cache = $T/trib/cache
-    lib = $T/trib/lib
-CONF
+tc_instance "$T/trib" trib-parent "127.0.0.1:$TPORT"
 cat > "$T/trib/conf/stream.conf" <<CONF
 [$KEY]
     enabled = yes
