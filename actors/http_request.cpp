@@ -1,5 +1,7 @@
 #include "actors/http_request.hpp"
 
+#include "protocol/url.hpp"
+
 #include <http_parser.h>
 
 namespace tributary {
@@ -79,36 +81,11 @@ size_t http_request_reader::feed(std::string_view bytes) {
   return used;
 }
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-} // namespace
-
 std::string url_decode_component(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size()
-               && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  // The API is lenient where the STREAM request is strict: a query that
+  // protocol::url_decode rejects (control bytes, bad UTF-8) is kept as sent.
+  auto decoded = protocol::url_decode(text);
+  return decoded ? std::move(*decoded) : std::string{text};
 }
 
 std::map<std::string, std::string> parse_query_string(std::string_view text) {

@@ -60,7 +60,8 @@ private:
   std::string failure_;
 };
 
-/// Decodes `%XX` escapes and `+` (as a space) of a URL component.
+/// Decodes `%XX` escapes and `+` (as a space) of a URL component with
+/// protocol::url_decode; text it rejects is returned unchanged.
 std::string url_decode_component(std::string_view text);
 
 /// Splits "a=1&b=2" into decoded pairs.

@@ -453,7 +453,6 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   st.conn = std::move(conn);
   st.host = std::move(host);
   st.hello = std::move(hello);
-  st.decision = decision;
   st.ctx = std::move(ctx);
   st.who = "STREAM " + st.hello.host.hostname + " [receive from "
            + peer_name(st.hello.peer_ip, static_cast<uint16_t>(st.hello.peer_port))

@@ -23,7 +23,6 @@ struct receiver_state {
   caf::actor conn;
   host_actor host;
   stream_hello hello;
-  access_decision decision;
   daemon_context ctx;
   std::string who;
   protocol::stream_decoder decoder;

@@ -1,6 +1,7 @@
 #include "actors/sender.hpp"
 
 #include "actors/connect.hpp"
+#include "config/settings.hpp"
 #include "protocol/capabilities.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/handshake.hpp"
@@ -372,7 +373,8 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                                   ? st.info.hostname
                                   : st.info.registry_hostname;
         req.machine_guid = st.info.machine_guid;
-        req.update_every = st.ctx.settings ? st.info.update_every : 1;
+        // The sender's own global update every, also for proxied hosts.
+        req.update_every = st.ctx.settings->global.update_every;
         req.os = st.info.os;
         req.timezone = st.info.timezone;
         req.abbrev_timezone = st.info.abbrev_timezone;
