@@ -24,6 +24,7 @@ std::string_view to_string(ec x) noexcept {
     case ec::buffer_overflow: return "buffer_overflow";
     case ec::timeout: return "timeout";
     case ec::internal: return "internal";
+    case ec::tls_error: return "tls_error";
     case ec::ec_count: return "ec_count";
   }
   return "unknown";

@@ -52,6 +52,8 @@ enum class ec : uint8_t {
   timeout,
   /// An invariant of ours failed; a bug.
   internal,
+  /// A TLS handshake, certificate or record failed.
+  tls_error,
   /// Number of codes; not an error.
   ec_count,
 };
