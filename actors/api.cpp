@@ -75,6 +75,20 @@ std::string http_response(int code, std::string_view content_type,
   return out;
 }
 
+std::string https_redirect(std::string_view host, std::string_view url) {
+  std::string location = "https://";
+  location += host;
+  location += url;
+  std::string body = "<!DOCTYPE html><html><body>This server accepts only "
+                     "encrypted connections: <a href=\"" + location + "\">"
+                     + location + "</a></body></html>\r\n";
+  std::string out = "HTTP/1.1 301 Moved Permanently\r\nLocation: " + location
+                    + "\r\nContent-Type: text/html\r\nContent-Length: "
+                    + std::to_string(body.size()) + "\r\nConnection: close"
+                    + "\r\n\r\n";
+  return out + body;
+}
+
 std::string bad_request(std::string_view reason) {
   return "Bad request: " + std::string{reason} + "\n";
 }

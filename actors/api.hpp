@@ -29,6 +29,10 @@ route parse_route(std::string_view path);
 std::string http_response(int code, std::string_view content_type,
                           std::string_view body);
 
+/// The `301` a TLS-enabled web server answers a plain request with, sending
+/// the client to `https://<host><url>`.
+std::string https_redirect(std::string_view host, std::string_view url);
+
 /// The body of a 400 answer naming the reason.
 std::string bad_request(std::string_view reason);
 

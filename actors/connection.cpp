@@ -5,11 +5,17 @@
 #include "actors/receiver.hpp"
 #include "config/settings.hpp"
 #include "protocol/handshake.hpp"
+#include "tls/session.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <strings.h>
+
 namespace tributary {
+
+connection_state::connection_state() = default;
+connection_state::~connection_state() = default;
 
 namespace {
 
@@ -61,7 +67,25 @@ bool allowed(const config::simple_pattern& p, const std::string& ip) {
   return loopback && p.matches("localhost");
 }
 
+/// Writes to the peer, through TLS on an encrypted connection.
+void send_bytes(connection_ptr self, caf::io::connection_handle hdl,
+                std::string_view bytes) {
+  auto& st = self->state;
+  if (st.tls) {
+    // Only fails on a broken session; the peer then sees the close.
+    static_cast<void>(st.tls->write(bytes));
+    st.tls->take_output(self->wr_buf(hdl));
+  } else {
+    self->write(hdl, bytes.size(), bytes.data());
+  }
+  self->flush(hdl);
+}
+
 void close_after_write(connection_ptr self, caf::io::connection_handle hdl) {
+  if (auto& tls = self->state.tls) {
+    tls->close();
+    tls->take_output(self->wr_buf(hdl));
+  }
   self->flush(hdl);
   self->close(hdl);
   if (self->state.receiver)
@@ -74,17 +98,29 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
   auto& st = self->state;
   st.ph = phase::answering;
   auto req = st.http->request();
+  if (!st.tls && ctx.web_tls && st.tcp && st.ssl_mode != "optional") {
+    // A server with TLS sends plain requests to https, except on
+    // `^SSL=optional` ports (as Netdata does).
+    std::string host;
+    for (auto& [k, v] : req.headers)
+      if (k.size() == 4 && ::strncasecmp(k.c_str(), "host", 4) == 0)
+        host = v;
+    auto response = api::https_redirect(host, req.url);
+    send_bytes(self, hdl, response);
+    close_after_write(self, hdl);
+    return;
+  }
   auto handler = self->spawn(api_request, req, ctx);
   self->request(handler, caf::infinite, atom::get::value)
     .then(
       [=](const std::string& response) {
-        self->write(hdl, response.size(), response.data());
+        send_bytes(self, hdl, response);
         close_after_write(self, hdl);
       },
       [=](caf::error& err) {
         auto body = "internal error: " + self->system().render(err) + "\n";
         auto response = api::http_response(500, "text/plain", body);
-        self->write(hdl, response.size(), response.data());
+        send_bytes(self, hdl, response);
         close_after_write(self, hdl);
       });
 }
@@ -100,7 +136,21 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
                     "cannot parse the STREAM request: ", to_string(req.err()));
     auto response = api::http_response(
       400, "text/plain", "URL not valid. I don't understand you...\r\n");
-    self->write(hdl, response.size(), response.data());
+    send_bytes(self, hdl, response);
+    close_after_write(self, hdl);
+    return;
+  }
+  if (!st.tls && st.ssl_mode == "force") {
+    TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
+                    "The server is configured to always use encrypted "
+                    "connections, please enable the SSL on child with "
+                    "hostname '",
+                    req->hostname.empty() ? "not available" : req->hostname
+                                                                .substr(0, 255),
+                    "'.");
+    auto response = api::http_response(400, "text/plain",
+                                       "I don't understand you...\r\n");
+    send_bytes(self, hdl, response);
     close_after_write(self, hdl);
     return;
   }
@@ -108,7 +158,7 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
   if (st.buf.size() > header_end) {
     auto response = api::http_response(400, "text/plain",
                                        "I don't understand you...\r\n");
-    self->write(hdl, response.size(), response.data());
+    send_bytes(self, hdl, response);
     close_after_write(self, hdl);
     return;
   }
@@ -117,7 +167,7 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
     TRIBUTARY_ERROR(*ctx.log, "STREAM [receive from " + st.peer + "]",
                     "not allowed to stream by [web] allow streaming from");
     auto reply = protocol::build_reply(protocol::reply_kind::not_allowed);
-    self->write(hdl, reply.size(), reply.data());
+    send_bytes(self, hdl, reply);
     close_after_write(self, hdl);
     return;
   }
@@ -128,7 +178,7 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
     .then(
       [=](access_decision& d, host_actor& host) {
         auto& st = self->state;
-        self->write(hdl, d.reply.size(), d.reply.data());
+        send_bytes(self, hdl, d.reply);
         if (!d.accepted) {
           close_after_write(self, hdl);
           return;
@@ -149,12 +199,72 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
       });
 }
 
+/// The bytes of the peer in clear text (decrypted if the connection is
+/// encrypted).
+void on_plain(connection_ptr self, caf::io::connection_handle hdl,
+            const daemon_context& ctx, std::string_view bytes) {
+  auto& st = self->state;
+  switch (st.ph) {
+    case phase::streaming:
+      self->send(st.receiver, atom::data::value,
+                 std::string{bytes.begin(), bytes.end()});
+      return;
+    case phase::deciding:
+      st.buf.append(bytes.begin(), bytes.end());
+      return;
+    case phase::answering:
+      return; // one request per connection
+    case phase::request:
+      break;
+  }
+  if (st.http) {
+    st.http->feed(bytes);
+  } else {
+    st.buf.append(bytes.begin(), bytes.end());
+    if (starts_stream(st.buf)) {
+      auto end = st.buf.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        start_stream(self, hdl, ctx, end + 4);
+      } else if (st.buf.size() > max_request_size) {
+        auto response = api::http_response(
+          400, "text/plain", "Received request is too big.\r\n");
+        send_bytes(self, hdl, response);
+        close_after_write(self, hdl);
+      }
+      return;
+    }
+    st.http = std::make_unique<http_request_reader>();
+    st.http->feed(st.buf);
+    st.buf.clear();
+  }
+  using rs = http_request_reader::state;
+  if (st.http->status() == rs::complete) {
+    answer_http(self, hdl, ctx);
+  } else if (st.http->status() == rs::failed) {
+    auto response = api::http_response(
+      400, "text/plain", api::bad_request(st.http->failure()));
+    send_bytes(self, hdl, response);
+    close_after_write(self, hdl);
+  }
+}
+
+/// The peer is gone or broke TLS: no reply, no close_notify.
+void close_now(connection_ptr self, caf::io::connection_handle hdl) {
+  auto& st = self->state;
+  if (st.receiver)
+    self->send(st.receiver, atom::close::value);
+  self->close(hdl);
+  self->quit();
+}
+
 } // namespace
 
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                          caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path) {
+                         std::string unix_path, std::string ssl_mode) {
   auto& st = self->state;
+  st.tcp = unix_path.empty();
+  st.ssl_mode = st.tcp ? std::move(ssl_mode) : std::string{};
   if (unix_path.empty()) {
     st.ip = self->remote_addr(hdl);
     st.port = self->remote_port(hdl);
@@ -196,48 +306,33 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
   return {
     [=](const caf::io::new_data_msg& msg) {
       auto& st = self->state;
-      switch (st.ph) {
-        case phase::streaming:
-          self->send(st.receiver, atom::data::value,
-                     std::string{msg.buf.begin(), msg.buf.end()});
-          return;
-        case phase::deciding:
-          st.buf.append(msg.buf.begin(), msg.buf.end());
-          return;
-        case phase::answering:
-          return; // one request per connection
-        case phase::request:
-          break;
+      std::string_view bytes{msg.buf.data(), msg.buf.size()};
+      if (!st.transport_known && !bytes.empty()) {
+        st.transport_known = true;
+        if (ctx.web_tls && unix_path.empty() && tls::looks_like_tls(bytes[0]))
+          st.tls = std::make_shared<tls::session>(*ctx.web_tls,
+                                                  tls::session::role::server);
       }
-      if (st.http) {
-        st.http->feed(std::string_view{msg.buf.data(), msg.buf.size()});
-      } else {
-        st.buf.append(msg.buf.begin(), msg.buf.end());
-        if (starts_stream(st.buf)) {
-          auto end = st.buf.find("\r\n\r\n");
-          if (end != std::string::npos) {
-            start_stream(self, hdl, ctx, end + 4);
-          } else if (st.buf.size() > max_request_size) {
-            auto response = api::http_response(
-              400, "text/plain", "Received request is too big.\r\n");
-            self->write(hdl, response.size(), response.data());
-            close_after_write(self, hdl);
-          }
-          return;
-        }
-        st.http = std::make_unique<http_request_reader>();
-        st.http->feed(st.buf);
-        st.buf.clear();
+      if (!st.tls)
+        return on_plain(self, hdl, ctx, bytes);
+      std::string plain;
+      auto ev = st.tls->feed(bytes, plain);
+      st.tls->take_output(self->wr_buf(hdl));
+      self->flush(hdl);
+      if (!ev) {
+        if (st.tls_established)
+          TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer, ev.err().message);
+        else
+          TRIBUTARY_INFO(*ctx.log, "WEB_SERVER", "SSL Handshake error (",
+                         ev.err().message, ") on socket ", st.peer);
+        return close_now(self, hdl);
       }
-      using rs = http_request_reader::state;
-      if (st.http->status() == rs::complete) {
-        answer_http(self, hdl, ctx);
-      } else if (st.http->status() == rs::failed) {
-        auto response = api::http_response(
-          400, "text/plain", api::bad_request(st.http->failure()));
-        self->write(hdl, response.size(), response.data());
-        close_after_write(self, hdl);
-      }
+      if (*ev == tls::session::event::established)
+        st.tls_established = true;
+      if (!plain.empty())
+        on_plain(self, hdl, ctx, plain);
+      if (*ev == tls::session::event::closed)
+        close_now(self, hdl);
     },
     [=](atom::timeout) {
       auto& st = self->state;
@@ -249,8 +344,7 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
       close_after_write(self, hdl);
     },
     [=](atom::write, const std::string& bytes) {
-      self->write(hdl, bytes.size(), bytes.data());
-      self->flush(hdl);
+      send_bytes(self, hdl, bytes);
     },
     [=](const caf::io::connection_closed_msg&) {
       auto& st = self->state;

@@ -9,6 +9,10 @@
 #include <memory>
 #include <string>
 
+namespace tributary::tls {
+class session;
+} // namespace tributary::tls
+
 namespace tributary {
 
 /// State of one accepted socket.
@@ -23,6 +27,17 @@ struct connection_state {
   uint16_t port = 0;
   /// "[ip]:port", as log lines name the peer.
   std::string peer;
+  /// False for a unix socket (never TLS).
+  bool tcp = true;
+  /// The listener's `^SSL=` mode: "", "optional" or "force".
+  std::string ssl_mode;
+  /// True once the first bytes told TLS from plain text.
+  bool transport_known = false;
+  /// The TLS session of an encrypted connection; null for plain text.
+  std::shared_ptr<tls::session> tls;
+  bool tls_established = false;
+  connection_state();
+  ~connection_state();
   static inline const char* name = "connection";
 };
 
@@ -31,9 +46,11 @@ struct connection_state {
 /// moves bytes: decompression and parsing run in the receiver, on the
 /// scheduler's workers (all brokers share one I/O thread).
 /// `unix_path` names the unix socket the connection came in on (empty for
-/// TCP): CAF 0.17 aborts on remote_port() of an AF_UNIX handle.
+/// TCP): CAF 0.17 aborts on remote_port() of an AF_UNIX handle. On a TCP
+/// socket of a server with TLS, a first byte that starts a TLS record
+/// makes the connection encrypted; `ssl_mode` is the port's `^SSL=` mode.
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                          caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path);
+                         std::string unix_path, std::string ssl_mode);
 
 } // namespace tributary

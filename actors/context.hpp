@@ -12,6 +12,10 @@ namespace tributary::config {
 struct settings;
 } // namespace tributary::config
 
+namespace tributary::tls {
+class context;
+} // namespace tributary::tls
+
 namespace tributary {
 
 /// What every actor of a running daemon shares: read-only settings, the
@@ -23,6 +27,12 @@ struct daemon_context {
   registry_actor registry;
   /// Wall clock in microseconds since the epoch; tests inject their own.
   std::function<uint64_t()> now_usec;
+  /// The web server's TLS context (`[web] ssl certificate` and `ssl key`);
+  /// null when the server runs without TLS.
+  std::shared_ptr<const tls::context> web_tls;
+  /// The senders' TLS context (`[stream] CAfile`, `CApath`, `ssl skip
+  /// certificate verification`); null until TLS is asked for.
+  std::shared_ptr<const tls::context> stream_tls;
 };
 
 /// The system clock, for `daemon_context::now_usec`.

@@ -10,6 +10,7 @@
 #include "actors/registry.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
+#include "tls/context.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -104,6 +105,54 @@ expected<config::load_result> load_settings(const daemon_options& opts) {
   return res;
 }
 
+/// The web server's TLS context, as Netdata builds it when its web server
+/// starts: without both files, or with a key that does not match, the
+/// server runs without TLS.
+std::shared_ptr<const tls::context> web_tls_context(const config::settings& cfg,
+                                                    logger& log) {
+  auto& g = cfg.global;
+  if (g.web_mode == "none")
+    return nullptr;
+  tls::server_options opts;
+  opts.certificate = g.ssl_certificate;
+  opts.key = g.ssl_key;
+  opts.version = g.tls_version;
+  opts.ciphers = g.tls_ciphers;
+  auto ctx = tls::context::server(opts);
+  if (!ctx) {
+    if (ctx.err().code == ec::not_found)
+      TRIBUTARY_INFO(log, "WEB_SERVER", ctx.err().message);
+    else
+      TRIBUTARY_ERROR(log, "WEB_SERVER", ctx.err().message);
+    return nullptr;
+  }
+  TRIBUTARY_INFO(log, "WEB_SERVER", "TLS enabled with certificate ",
+                 g.ssl_certificate);
+  return std::make_shared<const tls::context>(std::move(*ctx));
+}
+
+/// The senders' TLS context, used by destinations with `:SSL`.
+std::shared_ptr<const tls::context>
+stream_tls_context(const config::settings& cfg, logger& log) {
+  auto& s = cfg.stream;
+  if (s.ssl_skip_certificate_verification)
+    TRIBUTARY_INFO(log, "MAIN",
+                   "Netdata is configured to accept invalid SSL certificate.");
+  tls::client_options opts;
+  opts.ca_file = s.ca_file;
+  opts.ca_path = s.ca_path;
+  opts.skip_verification = s.ssl_skip_certificate_verification;
+  std::vector<std::string> notes;
+  auto ctx = tls::context::client(opts, notes);
+  for (auto& n : notes)
+    TRIBUTARY_INFO(log, "STREAM_SENDER", n);
+  if (!ctx) {
+    TRIBUTARY_ERROR(log, "STREAM_SENDER", ctx.err().message);
+    return nullptr;
+  }
+  return std::make_shared<const tls::context>(std::move(*ctx));
+}
+
 } // namespace
 
 int run_daemon(const daemon_options& opts) {
@@ -163,6 +212,8 @@ int run_daemon(const daemon_options& opts) {
     ctx.log = &log;
     ctx.settings = settings;
     ctx.now_usec = system_now_usec;
+    ctx.web_tls = web_tls_context(*settings, log);
+    ctx.stream_tls = stream_tls_context(*settings, log);
     auto local = localhost_info(*settings, log);
     ctx.registry = sys.spawn(registry, local, ctx);
     caf::actor collector;
@@ -218,8 +269,9 @@ int run_daemon(const daemon_options& opts) {
         continue;
       }
       auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+      auto scheme = ctx.web_tls && b.ssl != "optional" ? "https" : "http";
       std::cout << "tributary " << local.hostname << " (" << local.machine_guid
-                << "): API at http://" << shown << ":" << port
+                << "): API at " << scheme << "://" << shown << ":" << port
                 << "/api/v1/info" << std::endl;
     }
     if (rc == 0) {

@@ -46,6 +46,7 @@ struct http_request_reader::impl {
       auto& r = self(p);
       finish_header(r);
       r.request_.method = http_method_str(static_cast<http_method>(p->method));
+      r.request_.url = r.url_;
       auto q = r.url_.find('?');
       r.request_.path = url_decode_component(r.url_.substr(0, q));
       if (q != std::string::npos)

@@ -11,6 +11,8 @@ namespace tributary {
 /// One parsed HTTP request (what the API needs of it).
 struct http_request {
   std::string method;
+  /// The request target as sent (path and query, not decoded).
+  std::string url;
   /// The path without the query, percent-decoded.
   std::string path;
   /// Query parameters, decoded (`+` is a space); the last one of a name wins.

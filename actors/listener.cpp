@@ -80,7 +80,7 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   });
   return {
     [=](const caf::io::new_connection_msg& msg) {
-      auto c = self->fork(connection, msg.handle, ctx, unix_path);
+      auto c = self->fork(connection, msg.handle, ctx, unix_path, address.ssl);
       self->monitor(c);
       live->insert(c);
     },

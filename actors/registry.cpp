@@ -51,23 +51,30 @@ namespace {
 /// Sender settings from `[stream]`, with the destination, key and chart
 /// pattern given (a proxy takes them from the `proxy ...` keys).
 std::optional<sender_settings>
-make_sender_settings(const config::settings& cfg, const std::string& dests,
+make_sender_settings(const daemon_context& ctx, const std::string& dests,
                      const std::string& api_key,
-                     const config::simple_pattern& charts, logger& log,
+                     const config::simple_pattern& charts,
                      const std::string& who) {
+  auto& cfg = *ctx.settings;
+  auto& log = *ctx.log;
   auto parsed = config::parse_destinations(dests);
   if (!parsed) {
     TRIBUTARY_ERROR(log, who, parsed.err().message);
     return std::nullopt;
   }
-  for (auto& d : *parsed)
-    if (d.ssl || cfg.stream.force_ssl) {
-      // Never fall back to clear text where the operator asked for TLS.
-      TRIBUTARY_ERROR(log, who, "destination '", d.to_string(),
-                      "' asks for TLS (:SSL), which tributary does not "
-                      "support yet; not streaming");
-      return std::nullopt;
-    }
+  // 1.37.1 turns TLS on for every destination once `:SSL` appears in
+  // [stream] destination (config cut the list there).
+  bool any_tls = false;
+  for (auto& d : *parsed) {
+    d.ssl = d.ssl || cfg.stream.force_ssl;
+    any_tls = any_tls || d.ssl;
+  }
+  if (any_tls && !ctx.stream_tls) {
+    // Never fall back to clear text where the operator asked for TLS.
+    TRIBUTARY_ERROR(log, who, "a destination asks for TLS (:SSL) but there is "
+                              "no TLS client context; not streaming");
+    return std::nullopt;
+  }
   if (parsed->empty() || api_key.empty()) {
     TRIBUTARY_ERROR(log, who,
                     "cannot enable sending thread - information is missing.");
@@ -83,6 +90,8 @@ make_sender_settings(const config::settings& cfg, const std::string& dests,
   s.reconnect_delay_seconds = cfg.stream.reconnect_delay_seconds;
   s.enable_compression = cfg.stream.enable_compression;
   s.initial_clock_resync_iterations = cfg.stream.initial_clock_resync_iterations;
+  if (any_tls)
+    s.tls = ctx.stream_tls;
   return s;
 }
 
@@ -97,10 +106,9 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
   if (!eff.proxy_enabled)
     return;
   auto who = "STREAM " + hello.host.hostname + " [send]";
-  auto s = make_sender_settings(*st.ctx.settings, eff.proxy_destination,
+  auto s = make_sender_settings(st.ctx, eff.proxy_destination,
                                 eff.proxy_api_key,
-                                eff.proxy_send_charts_matching, *st.ctx.log,
-                                who);
+                                eff.proxy_send_charts_matching, who);
   if (!s)
     return;
   st.senders[guid] = self->spawn(sender_supervisor, host, hello.host.hostname,
@@ -127,9 +135,9 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   entry.streaming = true;
   // A child: localhost streams upstream when [stream] enabled = yes.
   if (auto& stream = ctx.settings->stream; stream.enabled) {
-    auto s = make_sender_settings(*ctx.settings, stream.destination,
-                                  stream.api_key, stream.send_charts_matching,
-                                  *ctx.log, "STREAM " + localhost.hostname);
+    auto s = make_sender_settings(ctx, stream.destination, stream.api_key,
+                                  stream.send_charts_matching,
+                                  "STREAM " + localhost.hostname);
     if (s)
       st.senders[localhost.machine_guid]
         = self->spawn(sender_supervisor, local, localhost.hostname, *s,

@@ -11,6 +11,10 @@
 
 #include <map>
 #include <memory>
+
+namespace tributary::tls {
+class context;
+} // namespace tributary::tls
 #include <string>
 #include <vector>
 
@@ -33,6 +37,8 @@ struct sender_settings {
   int64_t initial_clock_resync_iterations = 60;
   /// Bytes sent on earlier connections of this host (for the log lines).
   uint64_t bytes_sent_before = 0;
+  /// The TLS client context for destinations with `ssl` set.
+  std::shared_ptr<const tls::context> tls;
 };
 
 /// State of a sender: one upstream connection, from the handshake on.
@@ -66,21 +72,26 @@ struct sender_state {
   static inline const char* name = "sender";
 };
 
-/// One upstream connection on an already connected socket `fd`: sends the
-/// STREAM request as a 1.37.1 child, then definitions and rows of `host`,
+/// One upstream connection on an already connected socket `fd` (`encrypted`:
+/// through TLS with `cfg.tls`): sends the STREAM request as a 1.37.1 child, then definitions and rows of `host`,
 /// answers REPLAY_CHART. Quits with an error on any failure; before that it
 /// sends `(atom::detach, int64_t postpone_s)` to `supervisor`, the seconds to
 /// leave this destination alone.
 caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
-                     std::string destination, caf::actor supervisor,
+                     std::string destination, bool encrypted,
+                     caf::actor supervisor,
                      host_actor host, sender_settings cfg,
                      daemon_context ctx);
 
-/// The socket of a sender: moves bytes only. Reports reads as
-/// `(atom::data, std::string)`, write progress as `(atom::write, uint64_t)`
-/// (bytes handed to the kernel) and EOF as `(atom::close)`.
+/// The socket of a sender: moves bytes, through TLS when `tls` is set (the
+/// parent's certificate is checked before any byte of the sender leaves).
+/// Reports reads as `(atom::data, std::string)`, write progress as
+/// `(atom::write, uint64_t)` (the sender's bytes handed to the kernel), EOF
+/// as `(atom::close)` and a TLS failure as `(atom::close, std::string detail,
+/// std::string reason, int64_t postpone_s)`.
 caf::behavior sender_connection(caf::io::broker* self, int fd,
-                                caf::actor sender);
+                                caf::actor sender,
+                                std::shared_ptr<const tls::context> tls);
 
 /// State of a sender supervisor.
 struct sender_supervisor_state {

@@ -84,6 +84,8 @@ const acted_key canonical[] = {
   {"web", "ssl certificate", [](entry_ctx& c, global_settings& g) {
      c.text(g.ssl_certificate);
    }},
+  {"web", "tls version", [](entry_ctx& c, global_settings& g) { c.text(g.tls_version); }},
+  {"web", "tls ciphers", [](entry_ctx& c, global_settings& g) { c.text(g.tls_ciphers); }},
   {"directories", "config", [](entry_ctx& c, global_settings& g) { c.text(g.config_dir); }},
   {"directories", "stock config", [](entry_ctx& c, global_settings& g) {
      c.text(g.stock_config_dir);

@@ -108,6 +108,10 @@ inline constexpr int64_t buffer_size_bytes = 10485760;
 inline constexpr int64_t reconnect_delay_seconds = 5;
 /// [stream] initial clock resync iterations.
 inline constexpr int64_t initial_clock_resync_iterations = 60;
+/// [web] tls version.
+inline constexpr std::string_view tls_version = "1.3";
+/// [web] tls ciphers.
+inline constexpr std::string_view tls_ciphers = "none";
 /// [stream] ssl skip certificate verification.
 inline constexpr bool ssl_skip_certificate_verification = false;
 

@@ -116,6 +116,8 @@ std::string dump(const settings& x) {
        g.disconnect_idle_clients_after_seconds);
   p.kv("ssl key", g.ssl_key);
   p.kv("ssl certificate", g.ssl_certificate);
+  p.kv("tls version", g.tls_version);
+  p.kv("tls ciphers", g.tls_ciphers);
   p.section("directories");
   p.kv("config", g.config_dir);
   p.kv("stock config", g.stock_config_dir);

@@ -117,8 +117,6 @@ constexpr ignored_key ignored[] = {
   {"web", "custom dashboard_info.js"},
   {"web", "web files owner"},
   {"web", "web files group"},
-  {"web", "tls version"},
-  {"web", "tls ciphers"},
   {"web", "ses max window"},
   {"web", "des max window"},
   // [directories]

@@ -115,6 +115,10 @@ struct global_settings {
   std::string ssl_key;
   /// [web] ssl certificate; default `<config>/ssl/cert.pem`.
   std::string ssl_certificate;
+  /// [web] tls version: the highest TLS version the web server offers.
+  std::string tls_version{defaults::tls_version};
+  /// [web] tls ciphers: `none` keeps OpenSSL's list (TLS <= 1.2 only).
+  std::string tls_ciphers{defaults::tls_ciphers};
 
   // [directories] (legacy `... directory` names in [global] are accepted)
   /// [directories] config.
