@@ -2,6 +2,7 @@
 #include "config/known_keys.hpp"
 
 #include <set>
+#include <unistd.h>
 #include <utility>
 
 namespace tributary::config::detail {
@@ -21,6 +22,13 @@ struct acted_key {
 };
 
 constexpr int64_t max_port = 65535;
+
+/// A TLS file the web server cannot read leaves it in clear text, as in
+/// Netdata: worth saying before the daemon runs.
+void note_unreadable(entry_ctx& c, const std::string& path) {
+  if (::access(path.c_str(), R_OK) != 0)
+    c.note("cannot read " + path + "; the web server will run without TLS");
+}
 
 // Canonical names.
 const acted_key canonical[] = {
@@ -80,11 +88,19 @@ const acted_key canonical[] = {
   {"web", "disconnect idle clients after seconds", [](entry_ctx& c, global_settings& g) {
      c.number(g.disconnect_idle_clients_after_seconds, 0);
    }},
-  {"web", "ssl key", [](entry_ctx& c, global_settings& g) { c.text(g.ssl_key); }},
-  {"web", "ssl certificate", [](entry_ctx& c, global_settings& g) {
-     c.text(g.ssl_certificate);
+  {"web", "ssl key", [](entry_ctx& c, global_settings& g) {
+     if (c.text(g.ssl_key))
+       note_unreadable(c, g.ssl_key);
    }},
-  {"web", "tls version", [](entry_ctx& c, global_settings& g) { c.text(g.tls_version); }},
+  {"web", "ssl certificate", [](entry_ctx& c, global_settings& g) {
+     if (c.text(g.ssl_certificate))
+       note_unreadable(c, g.ssl_certificate);
+   }},
+  {"web", "tls version", [](entry_ctx& c, global_settings& g) {
+     if (c.text(g.tls_version) && g.tls_version != "1.3" && g.tls_version != "1.2"
+         && g.tls_version != "1.1" && g.tls_version != "1.0" && g.tls_version != "1")
+       c.note("not a TLS version (1.0 .. 1.3); Netdata and tributary offer up to 1.3");
+   }},
   {"web", "tls ciphers", [](entry_ctx& c, global_settings& g) { c.text(g.tls_ciphers); }},
   {"directories", "config", [](entry_ctx& c, global_settings& g) { c.text(g.config_dir); }},
   {"directories", "stock config", [](entry_ctx& c, global_settings& g) {

@@ -140,6 +140,24 @@ TEST_CASE("Netdata keys tributary ignores are notes; typos are errors") {
   CHECK(x.count(diagnostic::error) == 3);
 }
 
+TEST_CASE("TLS files the web server cannot read are noted at their line") {
+  auto cert = data_path("tls/server.pem");
+  auto x = load_ini_text("[web]\n"
+                         "    ssl certificate = " + cert + "\n"
+                         "    ssl key = /nonexistent/key.pem\n"
+                         "    tls version = 2.0\n",
+                         "", "netdata.conf", "stream.conf");
+  INFO(all_diagnostics(x));
+  CHECK(x.ok());
+  CHECK(x.cfg.global.ssl_certificate == cert);
+  CHECK(x.cfg.global.tls_version == "2.0");
+  CHECK(find_diagnostic(x, "netdata.conf", 2) == nullptr);
+  auto* key = find_diagnostic(x, "netdata.conf", 3, diagnostic::note);
+  REQUIRE(key != nullptr);
+  CHECK(contains(key->message, "cannot read /nonexistent/key.pem"));
+  CHECK(find_diagnostic(x, "netdata.conf", 4, diagnostic::note) != nullptr);
+}
+
 TEST_CASE("check-config on a directory and on a YAML file") {
   CHECK(check_config_dir(data_path("config/precedence")).exit_code == 0);
   CHECK(check_config_dir(data_path("config/bad")).exit_code == 1);
