@@ -17,6 +17,8 @@
 #   * plain child to D: connected in clear text (the README's row; 1.37.1
 #     cannot reply, see docs/protocol.md);
 #   * child `Q:SSL`: "SSL cannot connect with the server";
+#   * a headless proxy whose `default proxy destination` is `F:SSL` (trust
+#     from its [stream] CAfile) relays a plain child: hops 2 on the parent;
 #   * web: plain GET on F and D -> 301 to https://, HTTPS GET -> 200.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
@@ -77,13 +79,33 @@ child plainforce "127.0.0.1:$PF" ""
 child plaindefault "127.0.0.1:$PD" ""
 child tlstoplain "127.0.0.1:$PQ:SSL" "    ssl skip certificate verification = yes\n"
 
-reachable() { # HOST
+# a headless proxy: plain child in, TLS out
+PX=$(h_free_port)
+tc_instance "$T/px" "tls-proxy-$$" "127.0.0.1:$PX" none
+cat > "$T/px/conf/stream.conf" <<CONF
+[stream]
+    enabled = no
+    CAfile = $CERTS/ca.pem
+[$KEY]
+    enabled = yes
+    default memory mode = none
+    default proxy enabled = yes
+    default proxy destination = 127.0.0.1:$PF:SSL
+    default proxy api key = $KEY
+CONF
+tc_start proxy "$T/px"
+h_wait_http "$PX" /api/v1/info 20
+child proxied "127.0.0.1:$PX" ""
+
+hops_are() { # HOST "REACHABLE HOPS"
   https_get "https://127.0.0.1:$PF/api/v1/info" > "$T/info.json" || return 1
-  [ "$(tc_hops "$T/info.json" "$1")" = "true 1" ]
+  [ "$(tc_hops "$T/info.json" "$1")" = "$2" ]
 }
+reachable() { hops_are "$1" "true 1"; }
 for c in verified skipping plaindefault; do
   h_wait_for -t 30 -m "$c-$$ reachable on the parent" reachable "$c-$$"
 done
+h_wait_for -t 30 -m "proxied-$$ on the parent through the TLS proxy (hops 2)" hops_are "proxied-$$" "true 2"
 has_cpu() { https_get "https://127.0.0.1:$PF/host/verified-$$/api/v1/charts" | grep -q '"system.cpu"'; }
 h_wait_for -t 20 -m "charts of the verified child" has_cpu
 
@@ -116,7 +138,9 @@ h_wait_log "$T/plainforce/log/error.log" "remote node response is not understood
 h_wait_log "$T/tlstoplain/log/error.log" "SSL cannot connect with the server: " 20
 if grep -q "established link" "$T/tlstoplain/log/error.log"; then h_fail "TLS child connected to a plain parent"; fi
 
-for p in parent plainparent verified untrusted skipping plainforce plaindefault tlstoplain; do
+grep -q "STREAM proxied-$$ \[send to 127\.0\.0\.1:$PF:SSL\]: established link" "$T/px/log/error.log" \
+  || h_fail "the proxy did not log its TLS link upstream"
+for p in parent plainparent verified untrusted skipping plainforce plaindefault tlstoplain proxy proxied; do
   h_alive "$(h_pid "$p")" || h_fail "$p died"
 done
 h_pass
