@@ -1,4 +1,5 @@
 #include "health/alert_state.hpp"
+#include "health/alert_instance.hpp"
 #include "health/health_log.hpp"
 
 #include <doctest/doctest.h>
@@ -153,6 +154,51 @@ TEST_CASE("the in-memory log keeps the newest two thirds when full") {
   for (int i = 0; i < 10; ++i)
     tiny.add(transition(tiny, "e", status::clear, status::warning, i));
   CHECK(tiny.entries().size() == 10);
+}
+
+} // TEST_SUITE
+
+TEST_SUITE("alert instance") {
+
+TEST_CASE("settle: a change is logged with values, durations and its delay") {
+  health_log log{1000, 1};
+  alert_instance a;
+  a.name = "cpu_usage";
+  a.chart_id = "system.cpu";
+  a.units = "%";
+  a.update_every = 10;
+  a.alarm_id = log.alarm_id(a.chart_id, a.name);
+  delay_settings d;
+  d.down = 300;
+  d.max = 300;
+  a.value = 50;
+  CHECK(settle(a, d, 0.0, 0.0, 1000, log));
+  CHECK(a.current == status::clear);
+  CHECK(a.next_update == 1010);
+  a.old_value = 50;
+  a.value = 95;
+  CHECK(settle(a, d, 1.0, 0.0, 1010, log));
+  CHECK(a.current == status::warning);
+  CHECK(a.old_status == status::clear);
+  a.old_value = 95;
+  a.value = 96;
+  CHECK_FALSE(settle(a, d, 1.0, 0.0, 1020, log));
+  CHECK(a.last_updated == 1020);
+  a.old_value = 96;
+  a.value = 10;
+  CHECK(settle(a, d, 0.0, 0.0, 1030, log));
+  auto& es = log.entries();
+  REQUIRE(es.size() == 3);
+  CHECK(es[0].old_status == status::warning);
+  CHECK(es[0].new_status == status::clear);
+  CHECK(es[0].duration == 20);
+  CHECK(es[0].delay == 300); // down
+  CHECK(es[0].delay_up_to_timestamp == 1330);
+  CHECK(es[0].old_value == 96);
+  CHECK(es[0].new_value == 10);
+  CHECK(es[0].units == "%");
+  CHECK(es[1].delay == 0); // up
+  CHECK(es[2].old_status == status::uninitialized);
 }
 
 } // TEST_SUITE
