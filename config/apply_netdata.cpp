@@ -122,6 +122,24 @@ const acted_key canonical[] = {
   {"health", "enabled", [](entry_ctx& c, global_settings& g) {
      c.boolean(g.health_enabled);
    }},
+  {"health", "enable stock health configuration", [](entry_ctx& c, global_settings& g) {
+     c.boolean(g.health_enable_stock_config);
+   }},
+  {"health", "run at least every seconds", [](entry_ctx& c, global_settings& g) {
+     c.number(g.health_run_at_least_every_seconds, 1);
+   }},
+  {"health", "in memory max health log entries", [](entry_ctx& c, global_settings& g) {
+     c.number(g.health_max_log_entries, 10);
+   }},
+  {"health", "script to execute on alarm", [](entry_ctx& c, global_settings& g) {
+     c.text(g.health_script_on_alarm);
+   }},
+  {"directories", "health config", [](entry_ctx& c, global_settings& g) {
+     c.text(g.health_config_dir);
+   }},
+  {"directories", "stock health config", [](entry_ctx& c, global_settings& g) {
+     c.text(g.stock_health_config_dir);
+   }},
   {"ml", "enabled", [](entry_ctx& c, global_settings& g) { c.boolean(g.ml_enabled); }},
   {"ml", "stream anomaly detection charts", [](entry_ctx& c, global_settings& g) {
      c.boolean(g.ml_stream_anomaly_detection_charts);
@@ -170,6 +188,9 @@ constexpr legacy_key legacy[] = {
    "cleanup obsolete charts after secs"},
   {"global", "cleanup orphan hosts after seconds", "db",
    "cleanup orphan hosts after secs"},
+  {"health", "health configuration directory", "directories", "health config"},
+  {"health", "stock health configuration directory", "directories",
+   "stock health config"},
 };
 
 const legacy_key* find_legacy(std::string_view section, std::string_view key) {
@@ -281,6 +302,10 @@ void apply_netdata(const std::vector<raw_section>& sections, settings& cfg,
     g.ssl_key = g.config_dir + "/ssl/key.pem";
   if (g.ssl_certificate.empty())
     g.ssl_certificate = g.config_dir + "/ssl/cert.pem";
+  if (g.health_config_dir.empty())
+    g.health_config_dir = g.config_dir + "/health.d";
+  if (g.stock_health_config_dir.empty())
+    g.stock_health_config_dir = g.stock_config_dir + "/health.d";
   if (g.netdata_unique_id_file.empty())
     g.netdata_unique_id_file = g.lib_dir
                                + "/registry/netdata.public.unique.id";

@@ -14,6 +14,14 @@ void append_ini(std::vector<raw_section>& out, const ini_file& in) {
 load_result build_settings(const raw_config& raw) {
   load_result result;
   result.cfg = netdata_defaults();
+  // Paths under [directories] follow the directories the files set: left
+  // empty here, apply_netdata derives them once everything is read.
+  auto& g = result.cfg.global;
+  g.ssl_key.clear();
+  g.ssl_certificate.clear();
+  g.health_config_dir.clear();
+  g.stock_health_config_dir.clear();
+  g.netdata_unique_id_file.clear();
   auto& out = result.diagnostics;
   out = raw.diagnostics;
   apply_netdata(raw.netdata, result.cfg, out);

@@ -126,11 +126,17 @@ std::string dump(const settings& x) {
   p.kv("lib", g.lib_dir);
   p.kv("web", g.web_dir);
   p.kv("plugins", g.plugins_dir);
+  p.kv("health config", g.health_config_dir);
+  p.kv("stock health config", g.stock_health_config_dir);
   p.section("registry");
   p.kv("enabled", g.registry_enabled);
   p.kv("netdata unique id file", g.netdata_unique_id_file);
   p.section("health");
   p.kv("enabled", g.health_enabled);
+  p.kv("enable stock health configuration", g.health_enable_stock_config);
+  p.kv("run at least every seconds", g.health_run_at_least_every_seconds);
+  p.kv("in memory max health log entries", g.health_max_log_entries);
+  p.kv("script to execute on alarm", g.health_script_on_alarm);
   p.section("ml");
   p.kv("enabled", g.ml_enabled);
   p.kv("stream anomaly detection charts", g.ml_stream_anomaly_detection_charts);

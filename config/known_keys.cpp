@@ -122,7 +122,6 @@ constexpr ignored_key ignored[] = {
   // [directories]
   {"directories", "home"},
   {"directories", "lock"},
-  {"directories", "health config"},
   {"directories", "stock health config"},
   {"directories", "registry"},
   // [logs]
@@ -135,10 +134,6 @@ constexpr ignored_key ignored[] = {
   {"logs", "errors flood protection period"},
   {"logs", "errors to trigger flood protection"},
   // [health]
-  {"health", "in memory max health log entries"},
-  {"health", "script to execute on alarm"},
-  {"health", "enable stock health configuration"},
-  {"health", "run at least every seconds"},
   {"health", "postpone alarms during hibernation for seconds"},
   {"health", "rotate log every lines"},
   {"health", "enabled alarms"},
@@ -146,8 +141,6 @@ constexpr ignored_key ignored[] = {
   {"health", "default repeat critical"},
   {"health", "health log history"},
   {"health", "silencers file"},
-  {"health", "health configuration directory"},
-  {"health", "stock health configuration directory"},
   // [registry]
   {"registry", "registry db directory"},
   {"registry", "registry db file"},

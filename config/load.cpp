@@ -58,6 +58,8 @@ settings netdata_defaults() {
   g.ssl_key = g.config_dir + "/ssl/key.pem";
   g.ssl_certificate = g.config_dir + "/ssl/cert.pem";
   g.netdata_unique_id_file = g.lib_dir + "/registry/netdata.public.unique.id";
+  g.health_config_dir = g.config_dir + "/health.d";
+  g.stock_health_config_dir = g.stock_config_dir + "/health.d";
   return result;
 }
 

@@ -153,6 +153,20 @@ struct global_settings {
   // [health]
   /// [health] enabled: the default for received hosts.
   bool health_enabled = defaults::health_enabled;
+  /// [health] enable stock health configuration.
+  bool health_enable_stock_config = true;
+  /// [health] run at least every seconds (min 1).
+  int64_t health_run_at_least_every_seconds = 10;
+  /// [health] in memory max health log entries (min 10).
+  int64_t health_max_log_entries = 1000;
+  /// [health] script to execute on alarm. Empty: notifications are only
+  /// logged (Netdata runs its alarm-notify.sh, which sends mail and calls
+  /// web hooks; tributary runs a script only when it is named).
+  std::string health_script_on_alarm;
+  /// [directories] health config; default `<config>/health.d`.
+  std::string health_config_dir;
+  /// [directories] stock health config; default `<stock config>/health.d`.
+  std::string stock_health_config_dir;
 
   // [ml]
   /// [ml] enabled.

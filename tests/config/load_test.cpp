@@ -47,6 +47,22 @@ TEST_CASE("defaults are Netdata 1.37.1's code defaults") {
   CHECK(dump(c) == dump(netdata_defaults()));
 }
 
+TEST_CASE("paths under [directories] follow the directories the file sets") {
+  auto x = load_ini_text("[directories]\n    config = /srv/nd\n"
+                         "    stock config = /opt/nd/conf.d\n    lib = /var/nd\n",
+                         "", "netdata.conf", "stream.conf");
+  auto& g = x.cfg.global;
+  // A cert.pem/key.pem dropped into <config>/ssl/ enables TLS (as in Netdata).
+  CHECK(g.ssl_certificate == "/srv/nd/ssl/cert.pem");
+  CHECK(g.ssl_key == "/srv/nd/ssl/key.pem");
+  CHECK(g.health_config_dir == "/srv/nd/health.d");
+  CHECK(g.stock_health_config_dir == "/opt/nd/conf.d/health.d");
+  CHECK(g.netdata_unique_id_file == "/var/nd/registry/netdata.public.unique.id");
+  auto legacy = load_ini_text("[health]\n    health configuration directory = /h\n",
+                              "", "netdata.conf", "stream.conf");
+  CHECK(legacy.cfg.global.health_config_dir == "/h");
+}
+
 TEST_CASE("the embedded default is a parent on 127.0.0.1:19999") {
   auto c = default_settings();
   CHECK(c.global.bind_to == "127.0.0.1");
