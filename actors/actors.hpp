@@ -28,9 +28,12 @@ using data = caf::atom_constant<caf::atom("data")>;
 using define = caf::atom_constant<caf::atom("define")>;
 using detach = caf::atom_constant<caf::atom("detach")>;
 using get = caf::atom_constant<caf::atom("get")>;
+using health = caf::atom_constant<caf::atom("health")>;
 using hosts = caf::atom_constant<caf::atom("hosts")>;
 using info = caf::atom_constant<caf::atom("info")>;
+using postpone = caf::atom_constant<caf::atom("postpone")>;
 using query = caf::atom_constant<caf::atom("query")>;
+using resume = caf::atom_constant<caf::atom("resume")>;
 using status = caf::atom_constant<caf::atom("status")>;
 using store = caf::atom_constant<caf::atom("store")>;
 using timeout = caf::atom_constant<caf::atom("timeout")>;
@@ -126,7 +129,13 @@ using host_actor = caf::typed_actor<
   // Every chart of the host for /api/v1/charts.
   caf::replies_to<atom::get, atom::charts>::with<std::vector<chart_summary>>,
   // Stored data of one chart.
-  caf::replies_to<atom::query, data_query>::with<data_result>>
+  caf::replies_to<atom::query, data_query>::with<data_result>,
+  // A health endpoint (alarms, alarm_log, alarm_count, alarms_values) with
+  // the query's name=value pairs: the JSON body, or not_found without
+  // health.
+  caf::replies_to<atom::health, std::string, std::vector<std::string>>::with<std::string>,
+  // The host's health monitor and postpone timer, if running (the console).
+  caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>>
   ::extend_with<status_client_actor>;
 
 /// The host registry: machine GUID -> host, access checks for STREAM.

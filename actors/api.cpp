@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 namespace tributary::api {
 
@@ -25,7 +26,8 @@ route parse_route(std::string_view path) {
     return r;
   path.remove_prefix(prefix.size());
   if (path == "info" || path == "charts" || path == "chart" || path == "data"
-      || path == "allmetrics" || path == "actors")
+      || path == "allmetrics" || path == "actors" || path == "alarms"
+      || path == "alarm_log" || path == "alarm_count" || path == "alarms_values")
     r.endpoint = std::string{path};
   return r;
 }
@@ -87,6 +89,19 @@ std::string https_redirect(std::string_view host, std::string_view url) {
                     + std::to_string(body.size()) + "\r\nConnection: close"
                     + "\r\n\r\n";
   return out + body;
+}
+
+std::string render_health_disabled(const std::string& hostname,
+                                   const std::string& endpoint) {
+  ordered_json j;
+  j["hostname"] = hostname;
+  if (endpoint == "alarms") {
+    j["latest_alarm_log_unique_id"] = 0;
+    j["status"] = false;
+    j["now"] = std::time(nullptr);
+  }
+  j["alarms"] = ordered_json::object();
+  return j.dump(1, '\t');
 }
 
 std::string bad_request(std::string_view reason) {

@@ -33,6 +33,10 @@ std::string http_response(int code, std::string_view content_type,
 /// the client to `https://<host><url>`.
 std::string https_redirect(std::string_view host, std::string_view url);
 
+/// /api/v1/alarms or alarms_values of a host without health.
+std::string render_health_disabled(const std::string& hostname,
+                                   const std::string& endpoint);
+
 /// The body of a 400 answer naming the reason.
 std::string bad_request(std::string_view reason);
 

@@ -37,6 +37,34 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
     reply(self, rp, 500, "text/plain",
           "internal error: " + self->system().render(err) + "\n");
   };
+  if (r.endpoint.rfind("alarm", 0) == 0) {
+    std::vector<std::string> args;
+    for (auto& [k, v] : req.query)
+      args.push_back(k + "=" + v);
+    auto endpoint = r.endpoint;
+    self->request(host, caf::infinite, atom::health::value, endpoint, args)
+      .then(
+        [=](const std::string& body) mutable {
+          reply(self, rp, 200, json_type, body);
+        },
+        [=](caf::error& err) mutable {
+          if (err != ec::not_found)
+            return fail(err);
+          // Health is off for this host: Netdata's empty answers.
+          if (endpoint == "alarm_log")
+            return reply(self, rp, 200, json_type, "[]");
+          if (endpoint == "alarm_count")
+            return reply(self, rp, 200, json_type, "[0]");
+          self->request(host, caf::infinite, atom::get::value, atom::info::value)
+            .then(
+              [=](const host_summary& h) mutable {
+                reply(self, rp, 200, json_type,
+                      api::render_health_disabled(h.info.hostname, endpoint));
+              },
+              fail);
+        });
+    return;
+  }
   if (r.endpoint == "data") {
     data_query q;
     std::string why;

@@ -16,6 +16,10 @@ namespace tributary::tls {
 class context;
 } // namespace tributary::tls
 
+namespace tributary::health {
+struct load_result;
+} // namespace tributary::health
+
 namespace tributary {
 
 /// What every actor of a running daemon shares: read-only settings, the
@@ -33,6 +37,8 @@ struct daemon_context {
   /// The senders' TLS context (`[stream] CAfile`, `CApath`, `ssl skip
   /// certificate verification`); null until TLS is asked for.
   std::shared_ptr<const tls::context> stream_tls;
+  /// The health.d definitions, loaded once at start; null without health.
+  std::shared_ptr<const health::load_result> health_definitions;
 };
 
 /// The system clock, for `daemon_context::now_usec`.

@@ -10,6 +10,8 @@
 #include "actors/registry.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
+#include "health/definitions.hpp"
+#include "health/expression.hpp"
 #include "tls/context.hpp"
 
 #include <caf/all.hpp>
@@ -131,6 +133,28 @@ std::shared_ptr<const tls::context> web_tls_context(const config::settings& cfg,
   return std::make_shared<const tls::context>(std::move(*ctx));
 }
 
+/// The health.d definitions (user directory over stock), loaded once.
+std::shared_ptr<const health::load_result> load_health(const config::settings& cfg,
+                                                       logger& log) {
+  auto& g = cfg.global;
+  health::load_options opts;
+  opts.default_exec = g.health_script_on_alarm;
+  opts.check_expression = [](std::string_view text) {
+    auto e = health::expression::parse(text);
+    return e ? std::string{} : e.err().message;
+  };
+  auto res = std::make_shared<health::load_result>(health::load_health_dirs(
+    g.health_config_dir, g.stock_health_config_dir,
+    g.health_enable_stock_config, opts));
+  for (auto& d : res->diagnostics)
+    if (d.level == config::diagnostic::error)
+      TRIBUTARY_ERROR(log, "HEALTH", config::to_string(d));
+  TRIBUTARY_INFO(log, "HEALTH", "loaded ", res->definitions.size(),
+                 " alerts from ", res->files.size(), " files (",
+                 g.health_config_dir, ", ", g.stock_health_config_dir, ")");
+  return res;
+}
+
 /// The senders' TLS context, used by destinations with `:SSL`.
 std::shared_ptr<const tls::context>
 stream_tls_context(const config::settings& cfg, logger& log) {
@@ -214,6 +238,7 @@ int run_daemon(const daemon_options& opts) {
     ctx.now_usec = system_now_usec;
     ctx.web_tls = web_tls_context(*settings, log);
     ctx.stream_tls = stream_tls_context(*settings, log);
+    ctx.health_definitions = load_health(*settings, log);
     auto local = localhost_info(*settings, log);
     ctx.registry = sys.spawn(registry, local, ctx);
     caf::actor collector;

@@ -1,6 +1,8 @@
 #include "actors/host.hpp"
 
 #include "actors/chart.hpp"
+#include "actors/health.hpp"
+#include "config/settings.hpp"
 
 #include <caf/all.hpp>
 
@@ -38,6 +40,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
                                host_info info, host_db_actor db,
                                std::string memory_mode,
                                storage::chart_config chart_cfg,
+                               host_health_settings health,
                                daemon_context ctx) {
   auto& st = self->state;
   st.info = std::move(info);
@@ -46,7 +49,20 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
   st.chart_cfg = chart_cfg;
   st.ctx = std::move(ctx);
   self->link_to(st.db);
+  if (health.enabled && st.ctx.health_definitions) {
+    auto& g = st.ctx.settings->global;
+    health_options opts;
+    opts.run_at_least_every_seconds = g.health_run_at_least_every_seconds;
+    opts.max_log_entries = g.health_max_log_entries;
+    opts.script = g.health_script_on_alarm;
+    st.health = self->spawn(health_monitor, host_actor{self},
+                                         st.info, st.ctx.health_definitions,
+                                         opts, st.ctx);
+    st.postpone_on_connect_s = health.postpone_on_connect_s;
+  }
   self->set_down_handler([=](const caf::down_msg& dm) {
+    if (dm.source == self->state.postpone_timer.address())
+      self->state.postpone_timer = nullptr;
     auto& subs = self->state.subscribers;
     subs.erase(std::remove_if(subs.begin(), subs.end(),
                               [&](const caf::actor& a) {
@@ -57,6 +73,10 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
   self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [id, c] : self->state.charts)
       self->send_exit(c.actor, msg.reason);
+    if (self->state.health)
+      self->send_exit(self->state.health, msg.reason);
+    if (self->state.postpone_timer)
+      self->send_exit(self->state.postpone_timer, msg.reason);
     self->send(self->state.db, atom::close::value);
     self->quit(msg.reason);
   });
@@ -103,8 +123,38 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       st.subscribers.push_back(std::move(subscriber));
     },
     [=](atom::stream, bool connected, bool compression) {
-      self->state.reachable = connected;
-      self->state.compression = connected && compression;
+      auto& st = self->state;
+      st.reachable = connected;
+      st.compression = connected && compression;
+      // Netdata's `postpone alarms on connect seconds`, at every connect.
+      if (connected && st.health && st.postpone_on_connect_s > 0) {
+        if (st.postpone_timer)
+          self->send_exit(st.postpone_timer, caf::exit_reason::user_shutdown);
+        st.postpone_timer = self->spawn<caf::monitored>(
+          health_postpone_timer, st.health, st.postpone_on_connect_s,
+          st.info.hostname, st.ctx);
+      }
+    },
+    [=](atom::health, const std::string& endpoint,
+        const std::vector<std::string>& args) -> caf::result<std::string> {
+      auto& st = self->state;
+      if (!st.health)
+        return caf::make_error(ec::not_found, "health is disabled for "
+                                                + st.info.hostname);
+      auto rp = self->make_response_promise<std::string>();
+      self->request(st.health, caf::infinite, atom::health::value, endpoint, args)
+        .then([=](std::string& body) mutable { rp.deliver(std::move(body)); },
+              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atom::get, atom::health) {
+      auto& st = self->state;
+      std::vector<caf::actor> out;
+      if (st.health)
+        out.push_back(st.health);
+      if (st.postpone_timer)
+        out.push_back(st.postpone_timer);
+      return out;
     },
     [=](atom::get, atom::info) {
       auto& st = self->state;

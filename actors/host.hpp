@@ -26,17 +26,30 @@ struct host_state {
   std::vector<caf::actor> subscribers;
   bool reachable = false;
   bool compression = false;
+  /// The host's health monitor (null when health is off for it).
+  caf::actor health;
+  /// `postpone alarms on connect seconds`.
+  int64_t postpone_on_connect_s = 0;
+  /// The running postpone timer, if any.
+  caf::actor postpone_timer;
   int64_t rows = 0;
   int64_t dropped_rows = 0;
   daemon_context ctx;
   static inline const char* name = "host";
 };
 
-/// A node. Owns its charts and its host database.
+/// Health of a host, resolved from [health] and its stream.conf sections.
+struct host_health_settings {
+  bool enabled = false;
+  int64_t postpone_on_connect_s = 0;
+};
+
+/// A node. Owns its charts, its host database and its health monitor.
 host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
                                host_info info, host_db_actor db,
                                std::string memory_mode,
                                storage::chart_config chart_cfg,
+                               host_health_settings health,
                                daemon_context ctx);
 
 } // namespace tributary

@@ -43,7 +43,18 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
   auto db_actor = self->spawn(host_db, db, ctx);
-  return self->spawn(host, info, db_actor, mode_name, chart_cfg, ctx);
+  // Health per spec §4.2: [health] enabled, then the key's and the GUID's
+  // `health enabled`; never without a database. localhost (no API key)
+  // follows [health] enabled and is not postponed.
+  host_health_settings health;
+  health.enabled = eff.health_enabled != config::health_mode::no
+                   && mode != storage::memory_mode::none;
+  if (api_key.empty())
+    health.enabled = cfg.global.health_enabled
+                     && mode != storage::memory_mode::none;
+  else
+    health.postpone_on_connect_s = eff.postpone_alarms_on_connect_seconds;
+  return self->spawn(host, info, db_actor, mode_name, chart_cfg, health, ctx);
 }
 
 namespace {
@@ -282,7 +293,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       }
       for (auto& [guid, s] : st.senders)
         dynamic.push_back(s);
-      auto pending = std::make_shared<size_t>(hosts.size() + dynamic.size());
+      // Per host: its own status and the list of its health helpers.
+      auto pending = std::make_shared<size_t>(2 * hosts.size() + dynamic.size());
       if (*pending == 0) {
         rp.deliver(std::move(*out));
         return rp;
@@ -295,10 +307,22 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       };
       // A busy actor must not stall the console: answer without it.
       auto timeout = std::chrono::seconds(2);
-      for (auto& h : hosts)
+      for (auto& h : hosts) {
         self->request(h, timeout, atom::status::value)
           .then([=](actor_status& s) mutable { done(std::move(s)); },
                 [=](caf::error&) mutable { done(std::nullopt); });
+        self->request(h, timeout, atom::get::value, atom::health::value)
+          .then(
+            [=](const std::vector<caf::actor>& helpers) mutable {
+              *pending += helpers.size();
+              for (auto& a : helpers)
+                self->request(a, timeout, atom::status::value)
+                  .then([=](actor_status& s) mutable { done(std::move(s)); },
+                        [=](caf::error&) mutable { done(std::nullopt); });
+              done(std::nullopt);
+            },
+            [=](caf::error&) mutable { done(std::nullopt); });
+      }
       for (auto& a : dynamic)
         self->request(a, timeout, atom::status::value)
           .then([=](actor_status& s) mutable { done(std::move(s)); },

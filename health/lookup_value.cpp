@@ -9,12 +9,9 @@ namespace tributary::health {
 namespace {
 
 bool selected(const lookup_row& row, size_t i, const lookup_fold& fold) {
-  if (fold.dimensions.empty())
+  if (!fold.selects)
     return true;
-  bool by_id = fold.match_ids || !fold.match_names;
-  bool by_name = fold.match_names || !fold.match_ids;
-  return (by_id && fold.dimensions.matches(row.ids[i]))
-         || (by_name && i < row.names.size() && fold.dimensions.matches(row.names[i]));
+  return fold.selects(row.ids[i], i < row.names.size() ? row.names[i] : row.ids[i]);
 }
 
 } // namespace

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "config/simple_pattern.hpp"
-
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tributary::health {
@@ -17,11 +17,8 @@ struct lookup_row {
 
 /// How a lookup folds the dimensions of its row into the alert's value.
 struct lookup_fold {
-  /// `of DIMS`; empty = every dimension.
-  config::simple_pattern dimensions;
-  /// `match-ids` / `match-names`: test only that; neither = both.
-  bool match_ids = false;
-  bool match_names = false;
+  /// `of DIMS`: true for a dimension (id, name) to fold; empty = all.
+  std::function<bool(std::string_view, std::string_view)> selects;
   /// `absolute`: negative values count positive.
   bool absolute = false;
   /// `percentage`: each selected dimension as % of the total of all.

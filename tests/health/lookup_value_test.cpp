@@ -1,5 +1,9 @@
 #include "health/lookup_value.hpp"
 
+#include "config/simple_pattern.hpp"
+
+#include <functional>
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -17,10 +21,14 @@ lookup_row cpu_row() {
   return r;
 }
 
-simple_pattern pattern(const char* text) {
+/// `of DIMS` the way a lookup selects: by id or name, or only one of them.
+std::function<bool(std::string_view, std::string_view)>
+pattern(const char* text, bool ids = true, bool names = true) {
   auto p = simple_pattern::compile(text);
   REQUIRE(p.has_value());
-  return *p;
+  return [p = *p, ids, names](std::string_view id, std::string_view name) {
+    return (ids && p.matches(id)) || (names && p.matches(name));
+  };
 }
 
 } // namespace
@@ -42,16 +50,13 @@ TEST_CASE("of DIMS selects by id or name; match-ids and match-names narrow it") 
   r.names = {"received", "sent"};
   r.values = {100, -40};
   lookup_fold f;
-  f.dimensions = pattern("received");
+  f.selects = pattern("received");
   CHECK(fold_lookup(r, f) == 100);
-  f.match_ids = true;
+  f.selects = pattern("received", true, false);
   CHECK(std::isnan(fold_lookup(r, f)));
-  f.match_ids = false;
-  f.match_names = true;
-  f.dimensions = pattern("in");
+  f.selects = pattern("in", false, true);
   CHECK(std::isnan(fold_lookup(r, f)));
-  f.match_names = false;
-  f.dimensions = pattern("in out");
+  f.selects = pattern("in out");
   CHECK(fold_lookup(r, f) == 60);
   f.absolute = true;
   CHECK(fold_lookup(r, f) == 140);
@@ -66,9 +71,9 @@ TEST_CASE("percentage: the selected share of the total of all dimensions") {
   r.values = {300, 600, 100};
   lookup_fold f;
   f.percentage = true;
-  f.dimensions = pattern("used");
+  f.selects = pattern("used");
   CHECK(fold_lookup(r, f) == doctest::Approx(30.0));
-  f.dimensions = pattern("used cached");
+  f.selects = pattern("used cached");
   CHECK(fold_lookup(r, f) == doctest::Approx(40.0));
 }
 

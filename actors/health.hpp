@@ -1,0 +1,77 @@
+#pragma once
+
+#include "actors/context.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <memory>
+#include <string>
+
+namespace tributary::health {
+struct load_result;
+class host_health;
+} // namespace tributary::health
+
+namespace tributary {
+
+/// What the health of one host runs with (netdata.conf [health]).
+struct health_options {
+  int64_t run_at_least_every_seconds = 10;
+  int64_t max_log_entries = 1000;
+  /// `[health] script to execute on alarm`; empty: notifications are only
+  /// logged.
+  std::string script;
+};
+
+/// State of a host's health monitor.
+struct health_monitor_state {
+  host_actor host;
+  host_info info;
+  std::shared_ptr<const health::load_result> definitions;
+  std::unique_ptr<health::host_health> engine;
+  health_options opts;
+  daemon_context ctx;
+  /// Evaluation holds until this time (seconds); 0 = not postponed.
+  int64_t postponed_until = 0;
+  /// A round of queries is in flight.
+  bool busy = false;
+  int64_t rounds = 0;
+  int64_t notifications = 0;
+  health_monitor_state();
+  ~health_monitor_state();
+  static inline const char* name = "health";
+};
+
+/// The alerts of one host (Netdata's per-host health loop): links the
+/// health.d definitions to the host's charts, evaluates due alerts from its
+/// database, keeps the health log, notifies. Messages:
+///   (atom::postpone, int64_t until_s)    hold evaluation until then
+///   (atom::resume)                       evaluate again
+///   (atom::health, std::string endpoint, std::vector<std::string> args)
+///       -> std::string JSON of /api/v1/alarms, alarm_log, alarm_count,
+///          alarms_values (args: name=value pairs of the query)
+///   (atom::status) -> actor_status
+caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
+                             host_actor host, host_info info,
+                             std::shared_ptr<const health::load_result> definitions,
+                             health_options opts, daemon_context ctx);
+
+/// Netdata's `postpone alarms on connect seconds`: spawned when a stream
+/// connects, holds `health` for `seconds`, then resumes it and quits.
+caf::behavior health_postpone_timer(caf::event_based_actor* self,
+                                    caf::actor health, int64_t seconds,
+                                    std::string hostname, daemon_context ctx);
+
+/// The JSON bodies of the health endpoints.
+std::string render_alarms(const health::host_health& h, const host_info& info,
+                          bool enabled, bool all, int64_t now);
+std::string render_alarm_log(const health::host_health& h, const host_info& info,
+                             uint32_t after, const std::string& chart);
+std::string render_alarm_count(const health::host_health& h,
+                               const std::string& status,
+                               const std::vector<std::string>& contexts);
+std::string render_alarms_values(const health::host_health& h,
+                                 const host_info& info, bool all);
+
+} // namespace tributary

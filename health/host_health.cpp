@@ -1,0 +1,297 @@
+#include "health/host_health.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tributary::health {
+
+namespace {
+
+/// The storage layer reduces these methods; the others give NaN for now.
+std::optional<std::string> storage_group(lookup_method m) {
+  switch (m) {
+    case lookup_method::average: return "average";
+    case lookup_method::min: return "min";
+    case lookup_method::max: return "max";
+    case lookup_method::sum: return "sum";
+    case lookup_method::incremental_sum: return "incremental_sum";
+    default: return std::nullopt;
+  }
+}
+
+std::optional<double> status_constant(std::string_view name) {
+  if (name == "REMOVED")
+    return -2;
+  if (name == "UNDEFINED")
+    return -1;
+  if (name == "UNINITIALIZED")
+    return 0;
+  if (name == "CLEAR")
+    return 1;
+  if (name == "WARNING")
+    return 3;
+  if (name == "CRITICAL")
+    return 4;
+  return std::nullopt;
+}
+
+std::optional<double> dimension_value(const lookup_row& row, std::string_view name) {
+  for (size_t i = 0; i < row.ids.size() && i < row.values.size(); ++i)
+    if (row.ids[i] == name)
+      return row.values[i];
+  for (size_t i = 0; i < row.names.size() && i < row.values.size(); ++i)
+    if (row.names[i] == name)
+      return row.values[i];
+  return std::nullopt;
+}
+
+std::string replace_family(std::string info, const std::string& family) {
+  constexpr std::string_view token = "$family";
+  for (auto at = info.find(token); at != std::string::npos;
+       at = info.find(token, at + family.size()))
+    info.replace(at, token.size(), family);
+  return info;
+}
+
+std::optional<double> result_of(const std::optional<expression>& e,
+                                const expression::resolver& r) {
+  if (!e)
+    return std::nullopt;
+  auto v = e->evaluate(r);
+  if (!v)
+    return std::nullopt;
+  return *v;
+}
+
+} // namespace
+
+host_health::host_health(const load_result& defs, const host_facts& host,
+                         size_t max_log_entries, uint32_t first_unique_id)
+  : selection_(select_for_host(defs, host)),
+    log_(max_log_entries, first_unique_id) {
+  // nop
+}
+
+void host_health::add_alert(const alert_definition& d, const chart_snapshot& c,
+                            const std::string& name,
+                            const std::string& foreach_dim, int64_t now) {
+  host_alert a;
+  a.def = &d;
+  auto& s = a.state;
+  s.name = name;
+  s.chart_id = c.facts.id;
+  s.chart_name = c.facts.name;
+  s.context = c.facts.context;
+  s.family = c.facts.family;
+  s.units = d.units.empty() ? c.units : d.units;
+  s.info = replace_family(d.info, c.facts.family);
+  s.classification = d.classification.empty() ? "Unknown" : d.classification;
+  s.component = d.component.empty() ? "Unknown" : d.component;
+  s.type = d.type.empty() ? "Unknown" : d.type;
+  s.exec = d.exec;
+  s.recipient = d.to;
+  s.source = d.source();
+  s.alarm_id = log_.alarm_id(c.facts.id, name);
+  s.update_every = std::max(d.every, c.update_every);
+  s.no_clear_notification = d.no_clear_notification;
+  s.last_status_change = now;
+  auto compile = [&](const std::string& text, size_t line, const char* what,
+                     std::optional<expression>& out) {
+    if (text.empty())
+      return;
+    auto e = expression::parse(text);
+    if (e)
+      out = std::move(*e);
+    else
+      problems_.push_back(d.file + ":" + std::to_string(line) + ": " + what
+                          + ": " + e.err().message);
+  };
+  compile(d.calc, d.calc_line, "calc", a.calc);
+  compile(d.warn, d.warn_line, "warn", a.warn);
+  compile(d.crit, d.crit_line, "crit", a.crit);
+  a.lookup = d.lookup;
+  if (a.lookup && !foreach_dim.empty()) {
+    // A foreach instance looks at its own dimension only.
+    auto only = simple_pattern::compile(foreach_dim);
+    a.lookup->dimension_filter = only ? std::optional<simple_pattern>{*only}
+                                      : std::nullopt;
+    a.lookup->match_ids = false;
+    a.lookup->match_names = true;
+  }
+  a.api_chart = d.is_template ? c.facts.id : d.on;
+  a.linked = true;
+  log_.add(make_transition(s, status::uninitialized, now));
+  alerts_.emplace(instance_key(c.facts.id, name), std::move(a));
+}
+
+void host_health::link(const std::vector<chart_snapshot>& charts, int64_t now) {
+  charts_.clear();
+  for (auto& c : charts)
+    charts_[c.facts.id] = c;
+  for (auto& [key, a] : alerts_)
+    a.linked = charts_.count(a.state.chart_id) > 0;
+  // Alarms first: an alarm of a name takes precedence over a template's.
+  for (auto* d : selection_.alarms)
+    for (auto& c : charts)
+      if (applies_to(*d, c.facts)) {
+        if (alerts_.count(instance_key(c.facts.id, d->name)) == 0)
+          add_alert(*d, c, d->name, {}, now);
+        break; // the first chart whose id or name is `on`
+      }
+  for (auto* d : selection_.templates)
+    for (auto& c : charts) {
+      if (!applies_to(*d, c.facts))
+        continue;
+      bool foreach = d->lookup && d->lookup->foreach_filter.has_value();
+      for (auto& name : template_instance_names(*d, c.facts)) {
+        if (alerts_.count(instance_key(c.facts.id, name)) > 0)
+          continue;
+        auto dim = foreach ? name.substr(std::min(name.size(), d->name.size() + 1))
+                           : std::string{};
+        add_alert(*d, c, name, dim, now);
+      }
+    }
+}
+
+std::vector<std::string> host_health::due(int64_t now) const {
+  std::vector<std::string> out;
+  for (auto& [key, a] : alerts_) {
+    if (!a.linked || a.state.next_update > now || a.state.update_every <= 0)
+      continue;
+    auto& c = charts_.at(a.state.chart_id);
+    // Collected at least twice.
+    if (c.last_entry <= 0 || c.last_entry - c.first_entry < c.update_every)
+      continue;
+    if (a.def->has_lookup()) {
+      // Enough history for the window.
+      auto start = now + a.lookup->before + a.lookup->after;
+      if (start < c.first_entry - c.update_every)
+        continue;
+    }
+    out.push_back(key);
+  }
+  return out;
+}
+
+std::optional<lookup_query> host_health::query_for(const std::string& key,
+                                                   int64_t) const {
+  auto i = alerts_.find(key);
+  if (i == alerts_.end() || !i->second.def->has_lookup())
+    return std::nullopt;
+  auto& a = i->second;
+  auto group = storage_group(a.lookup->method);
+  if (!group)
+    return std::nullopt;
+  lookup_query q;
+  q.key = key;
+  q.chart_id = a.state.chart_id;
+  q.group = *group;
+  q.after = a.lookup->after;
+  q.before = a.lookup->before;
+  return q;
+}
+
+std::optional<double> host_health::resolve(const host_alert& a,
+                                           std::string_view name,
+                                           const lookup_row& last_values,
+                                           int64_t now) const {
+  auto& s = a.state;
+  auto edge = [](int64_t t) { return t == 0 ? NAN : static_cast<double>(t); };
+  // Built-ins.
+  if (name == "this")
+    return s.value;
+  if (name == "after")
+    return edge(a.db_after);
+  if (name == "before")
+    return edge(a.db_before);
+  if (name == "now")
+    return static_cast<double>(now);
+  if (name == "status")
+    return static_cast<double>(static_cast<int>(s.current));
+  if (auto k = status_constant(name))
+    return k;
+  // The chart's own variables.
+  auto c = charts_.find(s.chart_id);
+  if (c != charts_.end()) {
+    if (name == "update_every")
+      return static_cast<double>(c->second.update_every);
+    if (name == "last_collected_t")
+      return static_cast<double>(c->second.last_entry);
+  }
+  if (name == "green")
+    return a.def->green;
+  if (name == "red")
+    return a.def->red;
+  if (auto v = dimension_value(last_values, name))
+    return v;
+  for (auto& [key, other] : alerts_)
+    if (other.state.chart_id == s.chart_id && other.state.name == name)
+      return other.state.value;
+  // The family's alerts.
+  for (auto& [key, other] : alerts_)
+    if (other.state.family == s.family && other.state.name == name)
+      return other.state.value;
+  // Host: `<chart>.<alert>` and `<chart>.<dimension>` of this chart.
+  for (auto& [key, other] : alerts_) {
+    auto& o = other.state;
+    if (name.size() > o.name.size() + 1
+        && name.substr(name.size() - o.name.size()) == o.name
+        && name[name.size() - o.name.size() - 1] == '.') {
+      auto chart = name.substr(0, name.size() - o.name.size() - 1);
+      if (chart == o.chart_id || chart == o.chart_name)
+        return o.value;
+    }
+  }
+  for (auto& prefix : {s.chart_id, s.chart_name})
+    if (!prefix.empty() && name.size() > prefix.size() + 1
+        && name.substr(0, prefix.size()) == prefix && name[prefix.size()] == '.')
+      if (auto v = dimension_value(last_values, name.substr(prefix.size() + 1)))
+        return v;
+  return std::nullopt;
+}
+
+void host_health::evaluate(const std::string& key,
+                           const std::optional<lookup_row>& looked_up,
+                           const lookup_row& last_values, int64_t now) {
+  auto i = alerts_.find(key);
+  if (i == alerts_.end())
+    return;
+  auto& a = i->second;
+  auto& s = a.state;
+  s.old_value = s.value;
+  if (a.def->has_lookup()) {
+    auto c = charts_.find(s.chart_id);
+    auto end = a.lookup->before == 0 && c != charts_.end() ? c->second.last_entry
+                                                           : now + a.lookup->before;
+    a.db_before = end;
+    a.db_after = end + a.lookup->after;
+    s.value = NAN;
+    if (looked_up) {
+      lookup_fold fold;
+      auto& l = *a.lookup;
+      fold.selects = [&l](std::string_view id, std::string_view name) {
+        return l.selects(id, name);
+      };
+      fold.absolute = l.absolute;
+      fold.percentage = l.percentage;
+      fold.min2max = l.min2max;
+      s.value = fold_lookup(*looked_up, fold);
+    }
+  }
+  auto r = [&](std::string_view name) { return resolve(a, name, last_values, now); };
+  if (a.calc) {
+    auto v = result_of(a.calc, r);
+    s.value = v ? *v : NAN;
+  }
+  auto warn = result_of(a.warn, r);
+  auto crit = result_of(a.crit, r);
+  settle(s, a.def->delay, warn, crit, now, log_);
+}
+
+std::vector<std::string> host_health::take_problems() {
+  std::vector<std::string> out;
+  out.swap(problems_);
+  return out;
+}
+
+} // namespace tributary::health

@@ -1,0 +1,118 @@
+#pragma once
+
+#include "health/alert_instance.hpp"
+#include "health/definitions.hpp"
+#include "health/expression.hpp"
+#include "health/health_log.hpp"
+#include "health/lookup_value.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tributary::health {
+
+/// What a host knows of one chart when health looks at it.
+struct chart_snapshot {
+  chart_facts facts;
+  std::string units;
+  int64_t update_every = 1;
+  /// Oldest and newest stored point (0 = nothing stored yet).
+  int64_t first_entry = 0;
+  int64_t last_entry = 0;
+};
+
+/// One alert of a host: its definition, compiled expressions and state.
+struct host_alert {
+  const alert_definition* def = nullptr;
+  alert_instance state;
+  std::optional<expression> calc;
+  std::optional<expression> warn;
+  std::optional<expression> crit;
+  /// The lookup with this instance's dimension filter (`foreach`).
+  std::optional<lookup_spec> lookup;
+  /// The `<chart>` of the alert's API key: `on` for an alarm, the chart id
+  /// for a template instance.
+  std::string api_chart;
+  /// The last lookup window used (`$after`, `$before`; 0 = none).
+  int64_t db_after = 0;
+  int64_t db_before = 0;
+  /// Linked to a chart that exists now.
+  bool linked = false;
+};
+
+/// The query a due alert needs before it can be evaluated.
+struct lookup_query {
+  std::string key;
+  std::string chart_id;
+  /// Netdata's group method for the storage query ("average", ...).
+  std::string group;
+  int64_t after = 0;
+  int64_t before = 0;
+};
+
+/// The health of one host as Netdata's health loop runs it (spec §1.7, §2.5,
+/// §3.2): links definitions to charts, says which alerts are due, and
+/// evaluates them from the values the caller queried. No I/O.
+class host_health {
+public:
+  /// `defs` must outlive this object.
+  host_health(const load_result& defs, const host_facts& host,
+              size_t max_log_entries, uint32_t first_unique_id);
+
+  /// Attaches alarms and template instances to the charts (new ones get a
+  /// `→ UNINITIALIZED` entry); alerts of charts gone are unlinked.
+  void link(const std::vector<chart_snapshot>& charts, int64_t now);
+
+  /// The alerts to evaluate now (runnable and due), by key.
+  std::vector<std::string> due(int64_t now) const;
+
+  /// The storage query of a due alert with a lookup; nullopt without one,
+  /// or for a method the storage layer does not reduce (value NaN then).
+  std::optional<lookup_query> query_for(const std::string& key,
+                                        int64_t now) const;
+
+  /// Passes 1 and 2 for one alert: `looked_up` is the lookup's row (nullopt:
+  /// none or failed), `last_values` the chart's latest values per
+  /// dimension (for `$dimension` variables).
+  void evaluate(const std::string& key, const std::optional<lookup_row>& looked_up,
+                const lookup_row& last_values, int64_t now);
+
+  /// Log entries whose notification is due.
+  std::vector<log_entry> take_notifications(int64_t now) {
+    return log_.take_notifications(now);
+  }
+
+  const std::map<std::string, host_alert>& alerts() const {
+    return alerts_;
+  }
+
+  const health_log& log() const {
+    return log_;
+  }
+
+  health_log& log() {
+    return log_;
+  }
+
+  /// Expression problems met while linking, once per definition line.
+  std::vector<std::string> take_problems();
+
+private:
+  void add_alert(const alert_definition& d, const chart_snapshot& c,
+                 const std::string& name, const std::string& foreach_dim,
+                 int64_t now);
+  std::optional<double> resolve(const host_alert& a, std::string_view name,
+                                const lookup_row& last_values,
+                                int64_t now) const;
+
+  host_selection selection_;
+  std::map<std::string, host_alert> alerts_;
+  std::map<std::string, chart_snapshot> charts_;
+  health_log log_;
+  std::vector<std::string> problems_;
+};
+
+} // namespace tributary::health
