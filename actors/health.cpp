@@ -1,11 +1,18 @@
 #include "actors/health.hpp"
 
 #include "health/host_health.hpp"
+#include "health/notification.hpp"
+#include "config/settings.hpp"
 
 #include <caf/all.hpp>
 
+#include <cerrno>
 #include <cmath>
+#include <csignal>
+#include <fcntl.h>
 #include <map>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace tributary {
 
@@ -64,17 +71,72 @@ health::lookup_row last_row(const data_result& r) {
   return row;
 }
 
-/// Netdata's notification line when no script is configured.
+/// Runs a notification script to its end, off the scheduler's threads.
+caf::behavior notify_runner(caf::event_based_actor* self,
+                            std::vector<std::string> argv) {
+  return {
+    [=](atom::get) -> int {
+      self->quit();
+      std::vector<char*> args;
+      for (auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      auto pid = ::fork();
+      if (pid < 0)
+        return -1;
+      if (pid == 0) {
+        int null = ::open("/dev/null", O_RDWR);
+        if (null >= 0) {
+          ::dup2(null, STDIN_FILENO);
+          ::dup2(null, STDOUT_FILENO);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+      }
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    },
+  };
+}
+
+/// A due notification: logged, and handed to the alert's `exec` script
+/// (Netdata's alarm-notify.sh arguments) when there is one.
 void notify(monitor_ptr self, const health::log_entry& e) {
   auto& st = self->state;
   ++st.notifications;
-  auto value = std::isnan(e.new_value) ? std::string{"nan"}
-                                       : std::to_string(e.new_value);
   TRIBUTARY_INFO(*st.ctx.log, who(st), "alarm '", e.chart, ".", e.name,
                  "' is ", health::to_string(e.new_status), " (was ",
-                 health::to_string(e.old_status), "), value ", value, " ",
-                 e.units);
-  st.engine->log().mark_exec(e.unique_id, now_s(st.ctx), 0);
+                 health::to_string(e.old_status), "), value ",
+                 health::value_string(e.new_value, e.units));
+  auto id = e.unique_id;
+  if (e.exec.empty()) {
+    st.engine->log().mark_exec(id, now_s(st.ctx), 0);
+    return;
+  }
+  health::notification_context c;
+  c.hostname = st.info.registry_hostname.empty() ? st.info.hostname
+                                                 : st.info.registry_hostname;
+  if (st.info.hops > 0)
+    c.machine_guid = st.info.machine_guid;
+  c.config_dir = st.ctx.settings->global.config_dir;
+  auto argv = health::notification_arguments(*st.engine, e, c);
+  argv.insert(argv.begin(), e.exec);
+  auto runner = self->spawn<caf::detached>(notify_runner, std::move(argv));
+  self->request(runner, caf::infinite, atom::get::value)
+    .then(
+      [=](int code) {
+        auto& st = self->state;
+        st.engine->log().mark_exec(id, now_s(st.ctx), code);
+        if (code != 0)
+          TRIBUTARY_ERROR(*st.ctx.log, who(st), "notification script '",
+                          e.exec, "' exited with code ", code);
+      },
+      [=](caf::error&) {});
 }
 
 /// After every query of a round came back: evaluate, log, notify.

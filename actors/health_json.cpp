@@ -1,6 +1,7 @@
 #include "actors/health.hpp"
 
 #include "health/host_health.hpp"
+#include "health/notification.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,18 +17,6 @@ using health::status;
 
 ordered_json number_or_null(double v) {
   return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr);
-}
-
-/// Netdata's value_string: the value with its units ("-" when unset).
-std::string value_string(double v, const std::string& units) {
-  if (!std::isfinite(v))
-    return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%0.2f", v);
-  std::string s = buf;
-  if (!units.empty())
-    s += (units == "%" ? "" : " ") + units;
-  return s;
 }
 
 std::string lookup_options(const health::lookup_spec& l) {
@@ -92,7 +81,7 @@ ordered_json alarm_json(const health::host_alert& a) {
   j["delay_up_to_timestamp"] = s.delay.up_to;
   j["warn_repeat_every"] = std::to_string(d.repeat.warning);
   j["crit_repeat_every"] = std::to_string(d.repeat.critical);
-  j["value_string"] = value_string(s.value, s.units);
+  j["value_string"] = health::value_string(s.value, s.units);
   j["last_repeat"] = "0";
   j["times_repeat"] = 0;
   if (s.no_clear_notification)
@@ -205,8 +194,8 @@ std::string render_alarm_log(const health::host_health& h, const host_info& info
     j["delay_up_to_timestamp"] = e.delay_up_to_timestamp;
     j["updated_by_id"] = e.updated_by_id;
     j["updates_id"] = e.updates_id;
-    j["value_string"] = value_string(e.new_value, e.units);
-    j["old_value_string"] = value_string(e.old_value, e.units);
+    j["value_string"] = health::value_string(e.new_value, e.units);
+    j["old_value_string"] = health::value_string(e.old_value, e.units);
     j["last_repeat"] = "0";
     j["silenced"] = (e.flags & silenced) != 0 ? "true" : "false";
     j["info"] = e.info.empty() ? ordered_json(nullptr) : ordered_json(e.info);

@@ -13,7 +13,8 @@
 #     1005 and 1015 (its value within the range the child sent), and
 #     alarm_log shows UNINITIALIZED -> ... -> CRITICAL transitions;
 #     alarm_count counts it; alarms (without all) lists only raised ones;
-#   * a host without health answers alarms with "status": false.
+#   * the alarm's `exec` script gets Netdata's 29 notification arguments for
+#     the WARNING and the CRITICAL transitions (not for the first CLEAR).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
 . "$H_HARNESS/tribconf.sh"
@@ -39,21 +40,27 @@ cat > "$T/p/conf/stream.conf" <<CONF
     default memory mode = ram
     default postpone alarms on connect seconds = 6
 CONF
-cat > "$T/p/conf/health.d/fake.conf" <<'CONF'
+cat > "$T/notify.sh" <<SCRIPT
+#!/bin/sh
+printf '%s\n' "\$#" "\$@" > "$T/notify.\$3.args"
+SCRIPT
+chmod +x "$T/notify.sh"
+cat > "$T/p/conf/health.d/fake.conf" <<CONF
  alarm: fake_level
+  exec: $T/notify.sh
     on: fake.c1
 lookup: average -2s unaligned of d0
  every: 1s
  units: things
-  warn: $this > 1005
-  crit: $this > 1015
+  warn: \$this > 1005
+  crit: \$this > 1015
   info: level of the first fake dimension
 
 template: fake_dim
       on: fake.c2
   lookup: max -2s unaligned foreach d0,d2
    every: 1s
-    warn: $this > 100000
+    warn: \$this > 100000
 CONF
 tc_start parent "$T/p"
 h_wait_http "$PORT" /api/v1/info 20
@@ -127,6 +134,21 @@ ids = [e["unique_id"] for e in log]
 assert ids == sorted(ids, reverse=True), ids
 PY
 h_assert_contains "$(cat "$PLOG")" "alarm 'fake.c1.fake_level' is CRITICAL" "the notification line"
+notified() { [ "$(ls "$T"/notify.*.args 2>/dev/null | wc -l)" -ge 2 ]; }
+h_wait_for -t 10 -m "the exec script ran for WARNING and CRITICAL" notified
+python3 - "$T" "$CHILD" <<'PY' || h_fail "notification arguments"
+import glob, sys
+runs = [open(f).read().split("\n") for f in sorted(glob.glob(sys.argv[1] + "/notify.*.args"))]
+assert len(runs) == 2, runs
+for r in runs:
+    assert r[0] == "29", r
+    args = r[1:30]
+    assert args[1] == sys.argv[2] and args[6] == "fake_level" and args[7] == "fake.c1", args
+    assert args[8] == "fake" and args[16] == "things", args
+assert [(r[10], r[11]) for r in runs] == [("WARNING", "CLEAR"), ("CRITICAL", "WARNING")], [(r[10], r[11]) for r in runs]
+assert runs[1][21] == "$this > 1015", runs[1][21]
+assert len(runs[1][29]) == 36, runs[1][29]   # the child's machine GUID
+PY
 
 # localhost of a parent with health: stock files off, nothing listed, enabled.
 h_assert_contains "$(h_http_get "$BASE/api/v1/alarms")" '"status": true' "localhost health"
