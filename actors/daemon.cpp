@@ -10,8 +10,7 @@
 #include "actors/registry.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
-#include "health/definitions.hpp"
-#include "health/expression.hpp"
+#include "health/load_config.hpp"
 #include "tls/context.hpp"
 
 #include <caf/all.hpp>
@@ -137,15 +136,7 @@ std::shared_ptr<const tls::context> web_tls_context(const config::settings& cfg,
 std::shared_ptr<const health::load_result> load_health(const config::settings& cfg,
                                                        logger& log) {
   auto& g = cfg.global;
-  health::load_options opts;
-  opts.default_exec = g.health_script_on_alarm;
-  opts.check_expression = [](std::string_view text) {
-    auto e = health::expression::parse(text);
-    return e ? std::string{} : e.err().message;
-  };
-  auto res = std::make_shared<health::load_result>(health::load_health_dirs(
-    g.health_config_dir, g.stock_health_config_dir,
-    g.health_enable_stock_config, opts));
+  auto res = std::make_shared<health::load_result>(health::load_health_config(cfg));
   for (auto& d : res->diagnostics)
     if (d.level == config::diagnostic::error)
       TRIBUTARY_ERROR(log, "HEALTH", config::to_string(d));

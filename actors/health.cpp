@@ -10,6 +10,7 @@
 #include <cmath>
 #include <csignal>
 #include <fcntl.h>
+#include <limits>
 #include <map>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -165,6 +166,66 @@ void finish_round(monitor_ptr self, const std::shared_ptr<round>& r) {
   st.busy = false;
 }
 
+/// Queries what the due alerts need, then evaluates them.
+void evaluate_due(monitor_ptr self) {
+  auto& st = self->state;
+  auto now = now_s(st.ctx);
+  auto r = std::make_shared<round>();
+  r->due = st.engine->due(now);
+  if (r->due.empty()) {
+    st.busy = false;
+    return;
+  }
+  std::vector<std::pair<std::string, data_query>> queries;
+  for (auto& key : r->due) {
+    auto& chart = st.engine->alerts().at(key).state.chart_id;
+    if (r->last_values.emplace(chart, health::lookup_row{}).second) {
+      data_query q;
+      q.chart = chart;
+      q.after = -1;
+      q.points = 0;
+      queries.emplace_back("", q);
+    }
+    if (auto lq = st.engine->query_for(key, now)) {
+      data_query q;
+      q.chart = lq->chart_id;
+      q.after = lq->after;
+      q.before = lq->before;
+      q.points = 1;
+      q.group = lq->group;
+      queries.emplace_back(key, q);
+    }
+  }
+  r->pending = queries.size();
+  if (queries.empty())
+    return finish_round(self, r);
+  for (auto& [key, q] : queries) {
+    auto done = [=] {
+      if (--r->pending == 0)
+        finish_round(self, r);
+    };
+    auto k = key;
+    auto chart = q.chart;
+    self->request(st.host, caf::infinite, atom::query::value, q)
+      .then(
+        [=](const data_result& res) {
+          if (k.empty())
+            r->last_values[chart] = last_row(res);
+          else
+            r->lookups[k] = last_row(res);
+          done();
+        },
+        [=](caf::error&) {
+          if (!k.empty())
+            r->lookups[k] = std::nullopt;
+          done();
+        });
+  }
+}
+
+/// One pass of the health loop: every `run at least every seconds` the
+/// alerts are linked to the charts as they are now; every second the due
+/// ones are evaluated.
 void run_round(monitor_ptr self) {
   auto& st = self->state;
   auto now = now_s(st.ctx);
@@ -172,68 +233,25 @@ void run_round(monitor_ptr self) {
     return;
   if (st.postponed_until != 0) {
     st.postponed_until = 0;
+    st.next_link = 0;
     TRIBUTARY_INFO(*st.ctx.log, who(st), "resuming health checks");
   }
   st.busy = true;
+  if (now < st.next_link)
+    return evaluate_due(self);
+  st.next_link = now + st.opts.run_at_least_every_seconds;
   self->request(st.host, caf::infinite, atom::get::value, atom::charts::value)
     .then(
       [=](const std::vector<chart_summary>& charts) {
         auto& st = self->state;
-        auto now = now_s(st.ctx);
         std::vector<health::chart_snapshot> snaps;
         snaps.reserve(charts.size());
         for (auto& c : charts)
           snaps.push_back(snapshot(c));
-        st.engine->link(snaps, now);
+        st.engine->link(snaps, now_s(st.ctx));
         for (auto& p : st.engine->take_problems())
           TRIBUTARY_ERROR(*st.ctx.log, who(st), p);
-        auto r = std::make_shared<round>();
-        r->due = st.engine->due(now);
-        std::vector<std::pair<std::string, data_query>> queries;
-        for (auto& key : r->due) {
-          auto& chart = st.engine->alerts().at(key).state.chart_id;
-          if (r->last_values.emplace(chart, health::lookup_row{}).second) {
-            data_query q;
-            q.chart = chart;
-            q.after = -1;
-            q.points = 0;
-            queries.emplace_back("", q);
-          }
-          if (auto lq = st.engine->query_for(key, now)) {
-            data_query q;
-            q.chart = lq->chart_id;
-            q.after = lq->after;
-            q.before = lq->before;
-            q.points = 1;
-            q.group = lq->group;
-            queries.emplace_back(key, q);
-          }
-        }
-        r->pending = queries.size();
-        if (queries.empty())
-          return finish_round(self, r);
-        for (auto& [key, q] : queries) {
-          auto done = [=] {
-            if (--r->pending == 0)
-              finish_round(self, r);
-          };
-          auto k = key;
-          auto chart = q.chart;
-          self->request(st.host, caf::infinite, atom::query::value, q)
-            .then(
-              [=](const data_result& res) {
-                if (k.empty())
-                  r->last_values[chart] = last_row(res);
-                else
-                  r->lookups[k] = last_row(res);
-                done();
-              },
-              [=](caf::error&) {
-                if (!k.empty())
-                  r->lookups[k] = std::nullopt;
-                done();
-              });
-        }
+        evaluate_due(self);
       },
       [=](caf::error& err) {
         auto& st = self->state;
@@ -290,8 +308,12 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
     [=](atom::postpone, int64_t until) {
       auto& st = self->state;
       st.postponed_until = until;
-      TRIBUTARY_INFO(*st.ctx.log, who(st), "postponing health checks for ",
-                     until - now_s(st.ctx), " seconds");
+      if (until == std::numeric_limits<int64_t>::max())
+        TRIBUTARY_INFO(*st.ctx.log, who(st),
+                       "the host disconnected: health checks paused");
+      else
+        TRIBUTARY_INFO(*st.ctx.log, who(st), "postponing health checks for ",
+                       until - now_s(st.ctx), " seconds");
     },
     [=](atom::resume) {
       auto& st = self->state;
@@ -304,8 +326,12 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
       auto& h = *st.engine;
       bool all = false;
       arg(args, "all", &all);
-      if (endpoint == "alarms")
-        return render_alarms(h, st.info, true, all, now_s(st.ctx));
+      if (endpoint == "alarms") {
+        // Netdata's `status`: false while a disconnected `auto` child's
+        // alerts are frozen.
+        bool running = st.postponed_until != std::numeric_limits<int64_t>::max();
+        return render_alarms(h, st.info, running, all, now_s(st.ctx));
+      }
       if (endpoint == "alarms_values")
         return render_alarms_values(h, st.info, all);
       if (endpoint == "alarm_log") {

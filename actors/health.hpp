@@ -36,6 +36,8 @@ struct health_monitor_state {
   int64_t postponed_until = 0;
   /// A round of queries is in flight.
   bool busy = false;
+  /// When the alerts are linked to the charts again (seconds).
+  int64_t next_link = 0;
   int64_t rounds = 0;
   int64_t notifications = 0;
   health_monitor_state();

@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include <limits>
 #include <memory>
 
 namespace tributary {
@@ -59,6 +60,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
                                          st.info, st.ctx.health_definitions,
                                          opts, st.ctx);
     st.postpone_on_connect_s = health.postpone_on_connect_s;
+    st.pause_health_while_disconnected = health.pause_while_disconnected;
   }
   self->set_down_handler([=](const caf::down_msg& dm) {
     if (dm.source == self->state.postpone_timer.address())
@@ -126,14 +128,25 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       auto& st = self->state;
       st.reachable = connected;
       st.compression = connected && compression;
+      if (!st.health)
+        return;
+      if (!connected) {
+        // `auto`: frozen at the last status until the child is back.
+        if (st.pause_health_while_disconnected)
+          caf::anon_send(st.health, atom::postpone::value,
+                         std::numeric_limits<int64_t>::max());
+        return;
+      }
       // Netdata's `postpone alarms on connect seconds`, at every connect.
-      if (connected && st.health && st.postpone_on_connect_s > 0) {
-        if (st.postpone_timer)
-          self->send_exit(st.postpone_timer, caf::exit_reason::user_shutdown);
+      if (st.postpone_timer)
+        self->send_exit(st.postpone_timer, caf::exit_reason::user_shutdown);
+      st.postpone_timer = nullptr;
+      if (st.postpone_on_connect_s > 0)
         st.postpone_timer = self->spawn<caf::monitored>(
           health_postpone_timer, st.health, st.postpone_on_connect_s,
           st.info.hostname, st.ctx);
-      }
+      else
+        caf::anon_send(st.health, atom::resume::value);
     },
     [=](atom::health, const std::string& endpoint,
         const std::vector<std::string>& args) -> caf::result<std::string> {

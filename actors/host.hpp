@@ -30,6 +30,7 @@ struct host_state {
   caf::actor health;
   /// `postpone alarms on connect seconds`.
   int64_t postpone_on_connect_s = 0;
+  bool pause_health_while_disconnected = false;
   /// The running postpone timer, if any.
   caf::actor postpone_timer;
   int64_t rows = 0;
@@ -42,6 +43,8 @@ struct host_state {
 struct host_health_settings {
   bool enabled = false;
   int64_t postpone_on_connect_s = 0;
+  /// `auto`: alerts are frozen while the child is away.
+  bool pause_while_disconnected = false;
 };
 
 /// A node. Owns its charts, its host database and its health monitor.

@@ -52,8 +52,10 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   if (api_key.empty())
     health.enabled = cfg.global.health_enabled
                      && mode != storage::memory_mode::none;
-  else
+  else {
     health.postpone_on_connect_s = eff.postpone_alarms_on_connect_seconds;
+    health.pause_while_disconnected = eff.health_enabled == config::health_mode::automatic;
+  }
   return self->spawn(host, info, db_actor, mode_name, chart_cfg, health, ctx);
 }
 

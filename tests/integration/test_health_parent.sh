@@ -10,9 +10,11 @@
 #     log's own clock);
 #   * then /host/<child>/api/v1/alarms?all lists the alarm and the template
 #     instances, the alarm goes WARNING then CRITICAL as the value crosses
-#     1005 and 1015 (its value within the range the child sent), and
+#     1015 and 1025 (its value within the range the child sent), and
 #     alarm_log shows UNINITIALIZED -> ... -> CRITICAL transitions;
 #     alarm_count counts it; alarms (without all) lists only raised ones;
+#   * `health enabled by default = auto`: when the child goes away its alerts
+#     freeze at their last status and alarms says "status": false;
 #   * the alarm's `exec` script gets Netdata's 29 notification arguments for
 #     the WARNING and the CRITICAL transitions (not for the first CLEAR).
 set -euo pipefail
@@ -39,6 +41,7 @@ cat > "$T/p/conf/stream.conf" <<CONF
     enabled = yes
     default memory mode = ram
     default postpone alarms on connect seconds = 6
+    health enabled by default = auto
 CONF
 cat > "$T/notify.sh" <<SCRIPT
 #!/bin/sh
@@ -52,8 +55,8 @@ cat > "$T/p/conf/health.d/fake.conf" <<CONF
 lookup: average -2s unaligned of d0
  every: 1s
  units: things
-  warn: \$this > 1005
-  crit: \$this > 1015
+  warn: \$this > 1015
+  crit: \$this > 1025
   info: level of the first fake dimension
 
 template: fake_dim
@@ -112,8 +115,8 @@ assert j["status"] is True, j["status"]
 lvl = a["fake.c1.fake_level"]
 assert lvl["units"] == "things" and lvl["lookup_method"] == "average", lvl
 assert lvl["lookup_after"] == -2 and "unaligned" in lvl["lookup_options"], lvl
-assert 1015 < lvl["value"] < 1100, lvl["value"]
-assert lvl["warn"] == "$this > 1005" and lvl["crit"] == "$this > 1015", lvl
+assert 1025 < lvl["value"] < 1100, lvl["value"]
+assert lvl["warn"] == "$this > 1015" and lvl["crit"] == "$this > 1025", lvl
 assert set(k for k in a if k.startswith("fake.c2.")) == {"fake.c2.fake_dim_d0", "fake.c2.fake_dim_d2"}, list(a)
 assert a["fake.c2.fake_dim_d2"]["status"] == "CLEAR", a["fake.c2.fake_dim_d2"]
 PY
@@ -146,9 +149,16 @@ for r in runs:
     assert args[1] == sys.argv[2] and args[6] == "fake_level" and args[7] == "fake.c1", args
     assert args[8] == "fake" and args[16] == "things", args
 assert [(r[10], r[11]) for r in runs] == [("WARNING", "CLEAR"), ("CRITICAL", "WARNING")], [(r[10], r[11]) for r in runs]
-assert runs[1][21] == "$this > 1015", runs[1][21]
+assert runs[1][21] == "$this > 1025", runs[1][21]
 assert len(runs[1][29]) == 36, runs[1][29]   # the child's machine GUID
 PY
+
+# auto: the child leaves, its alerts freeze
+h_stop "$(h_pid child)"
+h_wait_log "$PLOG" "HEALTH $CHILD: the host disconnected: health checks paused" 20
+frozen=$(h_http_get "$BASE/host/$CHILD/api/v1/alarms?all")
+h_assert_contains "$frozen" '"status": false' "alarms of a disconnected auto child"
+h_assert_eq CRITICAL "$(status_of fake.c1.fake_level)" "frozen status"
 
 # localhost of a parent with health: stock files off, nothing listed, enabled.
 h_assert_contains "$(h_http_get "$BASE/api/v1/alarms")" '"status": true' "localhost health"
