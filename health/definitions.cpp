@@ -497,9 +497,11 @@ load_result load_health_dirs(const std::string& user_dir,
     result.diagnostics.push_back(
       {user_dir, 0, diagnostic::note,
        "user health configuration directory not found"});
+  // Without Netdata's package there are no stock files: worth a note, not
+  // an error that would fail check-config on every such machine.
   if (enable_stock && !fs::is_directory(stock_dir, ec))
     result.diagnostics.push_back(
-      {stock_dir, 0, diagnostic::error,
+      {stock_dir, 0, diagnostic::note,
        "stock health configuration directory not found"});
   load_pair(result, user_dir, stock_dir, enable_stock, 0, opts);
   return result;
