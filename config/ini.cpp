@@ -1,23 +1,8 @@
 #include "config/ini.hpp"
 
+#include "config/text.hpp"
+
 namespace tributary::config {
-
-namespace {
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-         || c == '\v';
-}
-
-std::string_view trim(std::string_view x) {
-  while (!x.empty() && is_space(x.front()))
-    x.remove_prefix(1);
-  while (!x.empty() && is_space(x.back()))
-    x.remove_suffix(1);
-  return x;
-}
-
-} // namespace
 
 ini_file parse_ini_lenient(std::string_view text, std::string file_name,
                            std::vector<ini_problem>& problems) {

@@ -2,6 +2,8 @@
 
 #include "health/definitions.hpp"
 
+#include "config/text.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -12,23 +14,13 @@ namespace tributary::health {
 
 namespace {
 
+using config::is_space;
+using config::trim;
+
 namespace fs = std::filesystem;
 
 /// fgets() with a 4096-byte buffer: at most 4095 bytes, newline included.
 constexpr size_t max_chunk = 4095;
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-         || c == '\v';
-}
-
-std::string_view trim(std::string_view x) {
-  while (!x.empty() && is_space(x.front()))
-    x.remove_prefix(1);
-  while (!x.empty() && is_space(x.back()))
-    x.remove_suffix(1);
-  return x;
-}
 
 /// Trims and collapses whitespace runs into one space.
 std::string collapse(std::string_view x) {

@@ -3,6 +3,8 @@
 
 #include "health/definitions.hpp"
 
+#include "config/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -11,10 +13,8 @@ namespace tributary::health {
 
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-         || c == '\v';
-}
+using config::is_space;
+using config::trim;
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -44,14 +44,6 @@ std::string_view next_word(std::string_view& rest) {
   auto result = rest.substr(i, j - i);
   rest.remove_prefix(j);
   return result;
-}
-
-std::string_view trim(std::string_view x) {
-  while (!x.empty() && is_space(x.front()))
-    x.remove_prefix(1);
-  while (!x.empty() && is_space(x.back()))
-    x.remove_suffix(1);
-  return x;
 }
 
 std::string ticked(std::string_view x) {
