@@ -55,5 +55,6 @@ echo
 echo "tributary parent: http://127.0.0.1:19999/api/v1/info"
 echo "its local child:  http://127.0.0.1:19999/host/tributary-child/api/v1/charts"
 echo "                  http://127.0.0.1:19999/host/tributary-child/api/v1/data?chart=system.cpu&after=-60"
+echo "                  http://127.0.0.1:19999/host/tributary-child/api/v1/alarms?all  (Netdata's stock alerts, after the 60 s postponement)"
 echo "configs and logs under $run (Ctrl-C stops both)"
 wait $parent
