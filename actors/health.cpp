@@ -162,6 +162,10 @@ void finish_round(monitor_ptr self, const std::shared_ptr<round>& r) {
   }
   for (auto& e : engine.take_notifications(now))
     notify(self, e);
+  // Repeat notifications: their entries are not in the log, so `notify`'s
+  // mark_exec on their unique ids finds nothing and changes nothing.
+  for (auto& e : engine.take_repeats(now))
+    notify(self, e);
   ++st.rounds;
   st.busy = false;
 }

@@ -82,8 +82,8 @@ ordered_json alarm_json(const health::host_alert& a) {
   j["warn_repeat_every"] = std::to_string(d.repeat.warning);
   j["crit_repeat_every"] = std::to_string(d.repeat.critical);
   j["value_string"] = health::value_string(s.value, s.units);
-  j["last_repeat"] = "0";
-  j["times_repeat"] = 0;
+  j["last_repeat"] = std::to_string(s.last_repeat);
+  j["times_repeat"] = s.times_repeat;
   if (s.no_clear_notification)
     j["no_clear_notification"] = true;
   if (d.has_lookup()) {

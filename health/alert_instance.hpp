@@ -38,6 +38,20 @@ struct alert_instance {
   int64_t last_updated = 0;
   int64_t next_update = 0;
   delay_state delay;
+
+  /// `repeat: warning D critical D` in seconds (0 = never, spec §3.6).
+  int64_t warn_repeat_every = 0;
+  int64_t crit_repeat_every = 0;
+  /// When the last repeat notification was built, and how many were.
+  int64_t last_repeat = 0;
+  uint32_t times_repeat = 0;
+  /// Netdata's RRDCALC_FLAG_RUN_ONCE: set by every repeat, cleared while
+  /// WARNING/CRITICAL; guards the single CLEAR repeat.
+  bool repeat_run_once = false;
+
+  bool repeating() const noexcept {
+    return warn_repeat_every > 0 || crit_repeat_every > 0;
+  }
 };
 
 /// Pass 2 of Netdata's health loop for one alert evaluated at `now`: the

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,8 @@ struct log_entry {
   int64_t delay_up_to_timestamp = 0;
   int64_t exec_run_timestamp = 0;
   int exec_code = 0;
+  /// Repeat notifications: when the alert last repeated (0 otherwise).
+  int64_t last_repeat = 0;
   status old_status = status::uninitialized;
   status new_status = status::uninitialized;
   double old_value = NAN;
@@ -81,6 +84,19 @@ public:
   /// same alert that is not superseded yet. Returns the unique id.
   uint32_t add(log_entry e);
 
+  /// Whether the alert `alarm_id` repeats its notifications (spec §3.6):
+  /// the transitions added for it from now on carry
+  /// `entry_flag::is_repeating`, so `take_notifications` skips them.
+  void set_repeating(uint32_t alarm_id, bool repeating);
+
+  /// A repeat notification (spec §3.6): `e` numbered as `add` would number
+  /// it (the host's next unique id, the alert's next event id, its own
+  /// non-clear duration) but not stored; marked processed, and also
+  /// exec_run when it notifies (the §3.7 rules with no older entry: a CLEAR
+  /// only with RUN_ONCE after WARNING/CRITICAL). Returns whether it
+  /// notifies.
+  bool take_temporary(log_entry& e);
+
   /// The entries whose notification is due at `now`, oldest first; every
   /// candidate is marked processed, whether it notifies or not.
   std::vector<log_entry> take_notifications(int64_t now);
@@ -96,11 +112,15 @@ public:
 private:
   log_entry* find(uint32_t unique_id);
   bool notifies(const log_entry& e, size_t index) const;
+  uint32_t next_event_id(uint32_t alarm_id);
 
   size_t max_;
   uint32_t next_unique_id_;
   uint32_t next_alarm_id_ = 1;
   std::map<std::pair<std::string, std::string>, uint32_t> alarm_ids_;
+  /// Per alert: the next event id (repeats use ids the log does not hold).
+  std::map<uint32_t, uint32_t> next_event_ids_;
+  std::set<uint32_t> repeating_;
   std::deque<log_entry> entries_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace tributary::health {
 
@@ -94,6 +95,8 @@ void host_health::add_alert(const alert_definition& d, const chart_snapshot& c,
   s.alarm_id = log_.alarm_id(c.facts.id, name);
   s.update_every = std::max(d.every, c.update_every);
   s.no_clear_notification = d.no_clear_notification;
+  s.warn_repeat_every = std::max<int64_t>(d.repeat.warning, 0);
+  s.crit_repeat_every = std::max<int64_t>(d.repeat.critical, 0);
   s.last_status_change = now;
   auto compile = [&](const std::string& text, size_t line, const char* what,
                      std::optional<expression>& out) {
@@ -120,6 +123,8 @@ void host_health::add_alert(const alert_definition& d, const chart_snapshot& c,
   }
   a.api_chart = d.is_template ? c.facts.id : d.on;
   a.linked = true;
+  // Every transition of a repeating alert carries IS_REPEATING.
+  log_.set_repeating(s.alarm_id, s.repeating());
   log_.add(make_transition(s, status::uninitialized, now));
   alerts_.emplace(instance_key(c.facts.id, name), std::move(a));
 }
@@ -286,6 +291,41 @@ void host_health::evaluate(const std::string& key,
   auto warn = result_of(a.warn, r);
   auto crit = result_of(a.crit, r);
   settle(s, a.def->delay, warn, crit, now, log_);
+}
+
+std::vector<log_entry> host_health::take_repeats(int64_t now) {
+  std::vector<log_entry> out;
+  for (auto& [key, a] : alerts_) {
+    auto& s = a.state;
+    if (!a.linked || !s.repeating() || s.delay.up_to > now)
+      continue;
+    int64_t every = 0;
+    if (s.current == status::warning) {
+      s.repeat_run_once = false;
+      every = s.warn_repeat_every;
+    } else if (s.current == status::critical) {
+      s.repeat_run_once = false;
+      every = s.crit_repeat_every;
+    } else if (s.current == status::clear && !s.repeat_run_once
+               && (s.old_status == status::warning
+                   || s.old_status == status::critical)) {
+      every = 1;
+    }
+    if (every <= 0 || s.last_repeat + every > now)
+      continue;
+    s.last_repeat = now;
+    if (s.times_repeat < UINT32_MAX)
+      ++s.times_repeat;
+    auto e = make_transition(s, s.current, now);
+    e.old_status = s.old_status;
+    e.last_repeat = now;
+    if (!s.repeat_run_once && s.current == status::clear)
+      e.flags |= entry_flag::run_once;
+    s.repeat_run_once = true;
+    if (log_.take_temporary(e))
+      out.push_back(std::move(e));
+  }
+  return out;
 }
 
 std::vector<std::string> host_health::take_problems() {

@@ -143,6 +143,81 @@ TEST_CASE("silenced and no-clear-notification entries do not notify") {
   CHECK(log.take_notifications(30).empty());
 }
 
+TEST_CASE("a repeating alert's transitions are skipped by the notifications") {
+  health_log log{1000, 1};
+  log.set_repeating(log.alarm_id("system.cpu", "r"), true);
+  log.add(transition(log, "r", status::uninitialized, status::clear, 10));
+  log.add(transition(log, "r", status::clear, status::warning, 20));
+  log.add(transition(log, "n", status::clear, status::warning, 20));
+  for (auto& e : log.entries())
+    CHECK(((e.flags & entry_flag::is_repeating) != 0) == (e.name == "r"));
+  auto due = log.take_notifications(20);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].name == "n");
+  // Skipped, not processed: they never notify.
+  CHECK((log.entries()[1].flags & entry_flag::processed) == 0);
+  CHECK(log.take_notifications(1000).empty());
+  log.set_repeating(log.alarm_id("system.cpu", "r"), false);
+  log.add(transition(log, "r", status::warning, status::critical, 30));
+  CHECK((log.entries().front().flags & entry_flag::is_repeating) == 0);
+  CHECK(log.take_notifications(30).size() == 1);
+}
+
+TEST_CASE("repeat entries: numbered, not stored, CLEAR only with RUN_ONCE after raised") {
+  health_log log{1000, 50};
+  log.add(transition(log, "r", status::uninitialized, status::warning, 10));
+  // No duplicate check for a repeat: WARNING again notifies.
+  auto w = transition(log, "r", status::uninitialized, status::warning, 20);
+  w.duration = 10;
+  CHECK(log.take_temporary(w));
+  CHECK(w.unique_id == 51);
+  CHECK(w.alarm_event_id == 2);
+  CHECK(w.non_clear_duration == 0);
+  CHECK((w.flags & entry_flag::processed) != 0);
+  CHECK((w.flags & entry_flag::exec_run) != 0);
+  CHECK(log.entries().size() == 1);
+  CHECK((log.entries().front().flags & entry_flag::updated) == 0);
+  auto w2 = transition(log, "r", status::clear, status::warning, 30);
+  w2.duration = 20;
+  CHECK(log.take_temporary(w2));
+  CHECK(w2.unique_id == 52);
+  CHECK(w2.alarm_event_id == 3);
+  CHECK(w2.non_clear_duration == 0);
+  // The next stored transition numbers after the repeats.
+  auto id = log.add(transition(log, "r", status::warning, status::critical, 40));
+  CHECK(id == 53);
+  CHECK(log.entries().front().alarm_event_id == 4);
+  // CLEAR: needs RUN_ONCE and an old WARNING/CRITICAL.
+  auto c = transition(log, "r", status::critical, status::clear, 50);
+  c.duration = 10;
+  CHECK_FALSE(log.take_temporary(c));
+  CHECK(c.non_clear_duration == 10);
+  CHECK((c.flags & entry_flag::exec_run) == 0);
+  c = transition(log, "r", status::critical, status::clear, 50);
+  c.flags |= entry_flag::run_once;
+  CHECK(log.take_temporary(c));
+  c = transition(log, "r", status::warning, status::clear, 50);
+  c.flags |= entry_flag::run_once;
+  CHECK(log.take_temporary(c));
+  c = transition(log, "r", status::undefined, status::clear, 50);
+  c.flags |= entry_flag::run_once;
+  CHECK_FALSE(log.take_temporary(c));
+  c = transition(log, "r", status::critical, status::clear, 50);
+  c.flags |= entry_flag::run_once | entry_flag::no_clear_notification;
+  CHECK_FALSE(log.take_temporary(c));
+  auto s = transition(log, "r", status::warning, status::critical, 50);
+  s.flags |= entry_flag::silenced;
+  CHECK_FALSE(log.take_temporary(s));
+  auto u = transition(log, "r", status::critical, status::undefined, 50);
+  CHECK_FALSE(log.take_temporary(u));
+  // mark_exec of an id not in the log changes nothing.
+  auto before = log.entries().front();
+  log.mark_exec(c.unique_id, 60, 1);
+  CHECK(log.entries().size() == 2);
+  CHECK(log.entries().front().flags == before.flags);
+  CHECK(log.entries().front().exec_code == 0);
+}
+
 TEST_CASE("the in-memory log keeps the newest two thirds when full") {
   health_log log{30, 1};
   for (int i = 0; i < 31; ++i)
