@@ -176,10 +176,6 @@ void evaluate_due(monitor_ptr self) {
   auto now = now_s(st.ctx);
   auto r = std::make_shared<round>();
   r->due = st.engine->due(now);
-  if (r->due.empty()) {
-    st.busy = false;
-    return;
-  }
   std::vector<std::pair<std::string, data_query>> queries;
   for (auto& key : r->due) {
     auto& chart = st.engine->alerts().at(key).state.chart_id;

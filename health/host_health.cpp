@@ -135,25 +135,43 @@ void host_health::link(const std::vector<chart_snapshot>& charts, int64_t now) {
     charts_[c.facts.id] = c;
   for (auto& [key, a] : alerts_)
     a.linked = charts_.count(a.state.chart_id) > 0;
+  for (auto i = linked_dims_.begin(); i != linked_dims_.end();)
+    i = charts_.count(i->first) > 0 ? std::next(i) : linked_dims_.erase(i);
+  // Only charts that are new, or have new dimensions (foreach), are tried:
+  // a parent with many children relinks every few seconds.
+  std::vector<const chart_snapshot*> fresh;
+  for (auto& c : charts) {
+    auto [i, added] = linked_dims_.emplace(c.facts.id, c.facts.dimensions.size());
+    if (added || i->second != c.facts.dimensions.size()) {
+      i->second = c.facts.dimensions.size();
+      fresh.push_back(&c);
+    }
+  }
+  if (fresh.empty())
+    return;
   // Alarms first: an alarm of a name takes precedence over a template's.
-  for (auto* d : selection_.alarms)
-    for (auto& c : charts)
-      if (applies_to(*d, c.facts)) {
-        if (alerts_.count(instance_key(c.facts.id, d->name)) == 0)
-          add_alert(*d, c, d->name, {}, now);
-        break; // the first chart whose id or name is `on`
+  for (auto* d : selection_.alarms) {
+    if (placed_alarms_.count(d) > 0)
+      continue;
+    for (auto* c : fresh)
+      if (applies_to(*d, c->facts)) {
+        if (alerts_.count(instance_key(c->facts.id, d->name)) == 0)
+          add_alert(*d, *c, d->name, {}, now);
+        placed_alarms_.insert(d); // the first chart whose id or name is `on`
+        break;
       }
+  }
   for (auto* d : selection_.templates)
-    for (auto& c : charts) {
-      if (!applies_to(*d, c.facts))
+    for (auto* c : fresh) {
+      if (!applies_to(*d, c->facts))
         continue;
       bool foreach = d->lookup && d->lookup->foreach_filter.has_value();
-      for (auto& name : template_instance_names(*d, c.facts)) {
-        if (alerts_.count(instance_key(c.facts.id, name)) > 0)
+      for (auto& name : template_instance_names(*d, c->facts)) {
+        if (alerts_.count(instance_key(c->facts.id, name)) > 0)
           continue;
         auto dim = foreach ? name.substr(std::min(name.size(), d->name.size() + 1))
                            : std::string{};
-        add_alert(*d, c, name, dim, now);
+        add_alert(*d, *c, name, dim, now);
       }
     }
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -120,6 +121,10 @@ private:
   host_selection selection_;
   std::map<std::string, host_alert> alerts_;
   std::map<std::string, chart_snapshot> charts_;
+  /// Charts already tried, with their dimension count then.
+  std::map<std::string, size_t> linked_dims_;
+  /// Alarms attached to their chart (an alarm takes the first match).
+  std::set<const alert_definition*> placed_alarms_;
   health_log log_;
   std::vector<std::string> problems_;
 };

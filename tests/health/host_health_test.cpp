@@ -98,6 +98,22 @@ TEST_CASE_FIXTURE(fixture, "alarms and templates link to their charts, logging U
   CHECK(h.log().entries().size() == 4);
 }
 
+TEST_CASE_FIXTURE(fixture, "a dimension added later gets its foreach alert at the next link") {
+  auto c2 = chart(2, 1000, 1010);
+  c2.facts.dimensions.pop_back(); // no d2 yet
+  h.link({c2}, 1010);
+  CHECK(h.alerts().count("fake.c2/fake_dim_d0") == 1);
+  CHECK(h.alerts().count("fake.c2/fake_dim_d2") == 0);
+  h.link({chart(2, 1000, 1020)}, 1020);
+  CHECK(h.alerts().count("fake.c2/fake_dim_d2") == 1);
+  // A chart that went away and came back keeps its alerts, linked again.
+  h.link({chart(1, 1000, 1030)}, 1030);
+  CHECK_FALSE(h.alerts().at("fake.c2/fake_dim_d0").linked);
+  h.link({chart(1, 1000, 1040), chart(2, 1000, 1040)}, 1040);
+  CHECK(h.alerts().at("fake.c2/fake_dim_d0").linked);
+  CHECK(h.alerts().count("fake.c1/fake_level") == 1);
+}
+
 TEST_CASE_FIXTURE(fixture, "due: collected twice, enough history for the lookup window") {
   h.link({chart(1, 1000, 1000), chart(2, 1000, 1001)}, 1001);
   // fake.c1 has one point only: nothing on it is due.
