@@ -109,7 +109,7 @@ std::string bad_request(std::string_view reason) {
 }
 
 std::string render_info(const std::vector<host_summary>& hosts,
-                        bool lz4_build) {
+                        bool lz4_build, bool https) {
   ordered_json j;
   j["version"] = "v1.37.1";
   j["uid"] = hosts.empty() ? "" : hosts.front().info.machine_guid;
@@ -133,12 +133,38 @@ std::string render_info(const std::vector<host_summary>& hosts,
   auto sys = [&](const char* key) {
     return self ? value_of(self->info.system_info, key) : std::string{};
   };
-  j["os_name"] = sys("NETDATA_HOST_OS_NAME");
-  j["os_id"] = sys("NETDATA_HOST_OS_ID");
-  j["os_version"] = sys("NETDATA_HOST_OS_VERSION");
+  // A parent renames a child's NETDATA_SYSTEM_OS_* to NETDATA_HOST_OS_*.
+  auto os = [&](const std::string& what) {
+    auto v = sys(("NETDATA_HOST_OS_" + what).c_str());
+    return v.empty() ? sys(("NETDATA_SYSTEM_OS_" + what).c_str()) : v;
+  };
+  j["os_name"] = os("NAME");
+  j["os_id"] = os("ID");
+  j["os_id_like"] = os("ID_LIKE");
+  j["os_version"] = os("VERSION");
+  j["os_version_id"] = os("VERSION_ID");
+  j["os_detection"] = os("DETECTION");
+  j["cores_total"] = sys("NETDATA_SYSTEM_CPU_LOGICAL_CPU_COUNT");
+  j["total_disk_space"] = sys("NETDATA_SYSTEM_TOTAL_DISK_SIZE");
+  j["cpu_freq"] = sys("NETDATA_SYSTEM_CPU_FREQ");
+  j["ram_total"] = sys("NETDATA_SYSTEM_TOTAL_RAM");
+  auto box = sys("NETDATA_SYSTEM_CONTAINER");
+  if (!box.empty() && box != "none") {
+    j["container_os_name"] = sys("NETDATA_CONTAINER_OS_NAME");
+    j["container_os_id"] = sys("NETDATA_CONTAINER_OS_ID");
+    j["container_os_id_like"] = sys("NETDATA_CONTAINER_OS_ID_LIKE");
+    j["container_os_version"] = sys("NETDATA_CONTAINER_OS_VERSION");
+    j["container_os_version_id"] = sys("NETDATA_CONTAINER_OS_VERSION_ID");
+    j["container_os_detection"] = sys("NETDATA_CONTAINER_OS_DETECTION");
+    j["is_k8s_node"] = sys("NETDATA_HOST_IS_K8S_NODE");
+  }
   j["kernel_name"] = sys("NETDATA_SYSTEM_KERNEL_NAME");
   j["kernel_version"] = sys("NETDATA_SYSTEM_KERNEL_VERSION");
   j["architecture"] = sys("NETDATA_SYSTEM_ARCHITECTURE");
+  j["virtualization"] = sys("NETDATA_SYSTEM_VIRTUALIZATION");
+  j["virt_detection"] = sys("NETDATA_SYSTEM_VIRT_DETECTION");
+  j["container"] = box;
+  j["container_detection"] = sys("NETDATA_SYSTEM_CONTAINER_DETECTION");
   auto labels = ordered_json::object();
   if (self)
     for (auto& [k, v] : self->info.labels)
@@ -150,7 +176,7 @@ std::string render_info(const std::vector<host_summary>& hosts,
   j["stream-enabled"] = false;
   j["stream-compression"] = nullptr;
   j["hosts-available"] = hosts.size();
-  j["https-enabled"] = false;
+  j["https-enabled"] = https;
   std::string build = "dbengine";
   if (lz4_build)
     build += "|Stream Compression";

@@ -40,9 +40,10 @@ std::string render_health_disabled(const std::string& hostname,
 /// The body of a 400 answer naming the reason.
 std::string bad_request(std::string_view reason);
 
-/// /api/v1/info: `hosts` with the answering node first.
+/// /api/v1/info: `hosts` with the answering node first; `https`: the web
+/// server has TLS.
 std::string render_info(const std::vector<host_summary>& hosts,
-                        bool lz4_build);
+                        bool lz4_build, bool https);
 
 /// /api/v1/charts for one host.
 std::string render_charts(const host_summary& host,

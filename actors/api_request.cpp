@@ -169,7 +169,7 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
           [=](const std::vector<host_summary>& hosts) mutable {
             if (r.endpoint == "info" && r.host.empty())
               return reply(self, rp, 200, json_type,
-                           api::render_info(hosts, true));
+                           api::render_info(hosts, true, ctx.web_tls != nullptr));
             auto name = r.host;
             if (name.empty() && !hosts.empty())
               name = hosts.front().info.machine_guid;
@@ -181,7 +181,7 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                                   atom::info::value)
                       .then([=](const host_summary& h) mutable {
                               reply(self, rp, 200, json_type,
-                                    api::render_info({h}, true));
+                                    api::render_info({h}, true, ctx.web_tls != nullptr));
                             },
                             [=](caf::error& err) mutable {
                               reply(self, rp, 500, "text/plain",

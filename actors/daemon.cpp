@@ -8,6 +8,7 @@
 #include "actors/listener.hpp"
 #include "actors/logger.hpp"
 #include "actors/registry.hpp"
+#include "actors/system_info.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
 #include "health/load_config.hpp"
@@ -23,7 +24,6 @@
 #include <iostream>
 #include <random>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace tributary {
@@ -82,17 +82,14 @@ host_info localhost_info(const config::settings& cfg, logger& log) {
   info.registry_hostname = info.hostname;
   info.update_every = cfg.global.update_every;
   info.os = "linux";
-  info.timezone = "UTC";
-  info.abbrev_timezone = "UTC";
+  auto zone = read_local_zone("");
+  info.timezone = zone.name;
+  info.abbrev_timezone = zone.abbreviation;
+  info.utc_offset = zone.utc_offset;
   info.program_name = "tributary";
   info.program_version = "v0.1.0";
   info.labels = cfg.global.host_labels;
-  struct utsname u;
-  if (::uname(&u) == 0) {
-    info.system_info = {{"NETDATA_SYSTEM_KERNEL_NAME", u.sysname},
-                        {"NETDATA_SYSTEM_KERNEL_VERSION", u.release},
-                        {"NETDATA_SYSTEM_ARCHITECTURE", u.machine}};
-  }
+  info.system_info = read_system_info("");
   return info;
 }
 

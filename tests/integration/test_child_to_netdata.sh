@@ -9,6 +9,8 @@
 #   * values are sane: the child's system.uptime on the parent is within 5 s of
 #     /proc/uptime read at the same time; system.ram free+used+cached+buffers
 #     is within 5% of MemTotal (MiB);
+#   * the parent shows the child's OS name, CPU count, kernel and RAM (the
+#     NETDATA_SYSTEM_* facts of the STREAM request) in /host/<child>/api/v1/info;
 #   * the parent's error.log shows "established link with negotiated
 #     capabilities" with COMPRESSION for the lz4 child and without it for the
 #     plain one; each child logs its own established link and "enabling
@@ -120,6 +122,28 @@ for h in "${CHILDREN[@]}"; do
   h_wait_for -t 20 -m "system.ram of $h sums to MemTotal within 5%" ram_close "$h"
   h_log "$h: $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["charts"]))' "$T/charts-$h.json") charts on the parent"
 done
+
+# ------------------------------------------------------------ system info
+# The parent shows the child's OS and hardware from the STREAM request.
+info_matches() { # HOST
+  h_http_get "$PBASE/host/$1/api/v1/info" > "$T/hostinfo-$1.json" || return 1
+  python3 - "$T/hostinfo-$1.json" <<'PY'
+import json, os, sys
+i = json.load(open(sys.argv[1]))
+name = ""
+if os.path.exists("/etc/os-release"):
+    for line in open("/etc/os-release"):
+        if line.startswith("NAME="):
+            name = line.split("=", 1)[1].strip().strip('"')
+cpus = sum(1 for l in open("/proc/cpuinfo") if l.startswith("processor"))
+ok = i.get("os_name") == name and i.get("cores_total") == str(cpus) \
+     and i.get("kernel_name") == os.uname().sysname and int(i.get("ram_total") or 0) > 0
+if not ok:
+    print("child info on the parent: %r" % {k: i.get(k) for k in ("os_name", "cores_total", "kernel_name", "ram_total")}, file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+}
+h_wait_for -t 20 -m "the parent shows ${CHILDREN[0]}'s OS and hardware" info_matches "${CHILDREN[0]}"
 
 # ------------------------------------------------------------ negotiated capabilities
 for i in 0 1; do
