@@ -109,7 +109,8 @@ std::string bad_request(std::string_view reason) {
 }
 
 std::string render_info(const std::vector<host_summary>& hosts,
-                        bool lz4_build, bool https) {
+                        bool lz4_build, bool https,
+                        const std::string& alarm_totals) {
   ordered_json j;
   j["version"] = "v1.37.1";
   j["uid"] = hosts.empty() ? "" : hosts.front().info.machine_guid;
@@ -129,6 +130,8 @@ std::string render_info(const std::vector<host_summary>& hosts,
   j["mirrored_hosts"] = std::move(names);
   j["mirrored_hosts_status"] = std::move(statuses);
   j["alarms"] = {{"normal", 0}, {"warning", 0}, {"critical", 0}};
+  if (!alarm_totals.empty())
+    j["alarms"] = ordered_json::parse(alarm_totals, nullptr, false);
   const auto* self = hosts.empty() ? nullptr : &hosts.front();
   auto sys = [&](const char* key) {
     return self ? value_of(self->info.system_info, key) : std::string{};

@@ -41,9 +41,11 @@ std::string render_health_disabled(const std::string& hostname,
 std::string bad_request(std::string_view reason);
 
 /// /api/v1/info: `hosts` with the answering node first; `https`: the web
-/// server has TLS.
+/// server has TLS; `alarm_totals`: its health's {"normal","warning",
+/// "critical"} object ("" = zeros).
 std::string render_info(const std::vector<host_summary>& hosts,
-                        bool lz4_build, bool https);
+                        bool lz4_build, bool https,
+                        const std::string& alarm_totals);
 
 /// /api/v1/charts for one host.
 std::string render_charts(const host_summary& host,

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace tributary {
 
@@ -137,6 +138,33 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
       fail);
 }
 
+/// /api/v1/info, with the host's alert counts.
+void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
+                 std::optional<std::vector<host_summary>> all,
+                 const daemon_context& ctx) {
+  bool https = ctx.web_tls != nullptr;
+  auto render = [=](std::vector<host_summary> hosts) mutable {
+    std::vector<std::string> none;
+    self->request(host, caf::infinite, atom::health::value,
+                  std::string{"alarm_totals"}, none)
+      .then(
+        [=](const std::string& totals) mutable {
+          reply(self, rp, 200, json_type,
+                api::render_info(hosts, true, https, totals));
+        },
+        [=](caf::error&) mutable {
+          reply(self, rp, 200, json_type, api::render_info(hosts, true, https, ""));
+        });
+  };
+  if (all)
+    return render(std::move(*all));
+  self->request(host, caf::infinite, atom::get::value, atom::info::value)
+    .then([=](const host_summary& h) mutable { render({h}); },
+          [=](caf::error& err) mutable {
+            reply(self, rp, 500, "text/plain", self->system().render(err));
+          });
+}
+
 } // namespace
 
 caf::behavior api_request(caf::event_based_actor* self, http_request req,
@@ -167,9 +195,6 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                     atom::hosts::value)
         .then(
           [=](const std::vector<host_summary>& hosts) mutable {
-            if (r.endpoint == "info" && r.host.empty())
-              return reply(self, rp, 200, json_type,
-                           api::render_info(hosts, true, ctx.web_tls != nullptr));
             auto name = r.host;
             if (name.empty() && !hosts.empty())
               name = hosts.front().info.machine_guid;
@@ -177,16 +202,11 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
               .then(
                 [=](host_actor& host) mutable {
                   if (r.endpoint == "info") {
-                    self->request(host, caf::infinite, atom::get::value,
-                                  atom::info::value)
-                      .then([=](const host_summary& h) mutable {
-                              reply(self, rp, 200, json_type,
-                                    api::render_info({h}, true, ctx.web_tls != nullptr));
-                            },
-                            [=](caf::error& err) mutable {
-                              reply(self, rp, 500, "text/plain",
-                                    self->system().render(err));
-                            });
+                    // localhost's info lists every host; /host/X/ only X.
+                    std::optional<std::vector<host_summary>> all;
+                    if (r.host.empty())
+                      all = hosts;
+                    answer_info(self, rp, host, all, ctx);
                     return;
                   }
                   on_host(self, rp, req, r, host, hosts.size());

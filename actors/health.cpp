@@ -332,6 +332,8 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
         bool running = st.postponed_until != std::numeric_limits<int64_t>::max();
         return render_alarms(h, st.info, running, all, now_s(st.ctx));
       }
+      if (endpoint == "alarm_totals")
+        return render_alarm_totals(h);
       if (endpoint == "alarms_values")
         return render_alarms_values(h, st.info, all);
       if (endpoint == "alarm_log") {

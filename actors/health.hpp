@@ -75,5 +75,7 @@ std::string render_alarm_count(const health::host_health& h,
                                const std::vector<std::string>& contexts);
 std::string render_alarms_values(const health::host_health& h,
                                  const host_info& info, bool all);
+/// The `alarms` object of /api/v1/info: linked alerts by status.
+std::string render_alarm_totals(const health::host_health& h);
 
 } // namespace tributary

@@ -208,6 +208,25 @@ std::string render_alarm_log(const health::host_health& h, const host_info& info
   return out.dump(1, '\t');
 }
 
+std::string render_alarm_totals(const health::host_health& h) {
+  int64_t normal = 0;
+  int64_t warning = 0;
+  int64_t critical = 0;
+  for (auto& [key, a] : h.alerts()) {
+    if (!a.linked)
+      continue;
+    auto s = a.state.current;
+    normal += s == status::clear ? 1 : 0;
+    warning += s == status::warning ? 1 : 0;
+    critical += s == status::critical ? 1 : 0;
+  }
+  ordered_json j;
+  j["normal"] = normal;
+  j["warning"] = warning;
+  j["critical"] = critical;
+  return j.dump();
+}
+
 std::string render_alarm_count(const health::host_health& h,
                                const std::string& status_name,
                                const std::vector<std::string>& contexts) {

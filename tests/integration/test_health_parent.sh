@@ -125,6 +125,9 @@ raised=$(h_http_get "$BASE/host/$CHILD/api/v1/alarms")
 h_assert_contains "$raised" "fake.c1.fake_level" "raised alarms"
 case "$raised" in *fake_dim*) h_fail "a CLEAR alert in /api/v1/alarms without all" ;; esac
 h_assert_eq "[1]" "$(h_http_get "$BASE/host/$CHILD/api/v1/alarm_count?status=CRITICAL")" "alarm_count CRITICAL"
+h_http_get "$BASE/host/$CHILD/api/v1/info" > "$T/info.json"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["alarms"]; sys.exit(0 if a["critical"] == 1 and a["normal"] >= 2 else 1)' "$T/info.json" \
+  || h_fail "alarm counts in /host/$CHILD/api/v1/info: $(head -c 300 "$T/info.json")"
 
 h_http_get "$BASE/host/$CHILD/api/v1/alarm_log" > "$T/log.json"
 python3 - "$T/log.json" <<'PY' || h_fail "alarm_log transitions"
