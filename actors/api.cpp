@@ -341,6 +341,8 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
     }
     out.group = g;
   }
+  if (auto i = q.find("options"); i != q.end())
+    out.aligned = i->second.find("unaligned") == std::string::npos;
   return true;
 }
 

@@ -193,6 +193,7 @@ void evaluate_due(monitor_ptr self) {
       q.before = lq->before;
       q.points = 1;
       q.group = lq->group;
+      q.aligned = lq->aligned;
       queries.emplace_back(key, q);
     }
   }

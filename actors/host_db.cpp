@@ -97,6 +97,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       req.before = q.before;
       req.points = static_cast<size_t>(q.points);
       req.group = storage::parse_grouping(q.group);
+      req.aligned = q.aligned;
       auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
       auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
       return to_data_result(i->second.def, res, q.all_dimensions);

@@ -150,12 +150,15 @@ struct data_query {
   std::string group = "average";
   /// Include hidden dimensions (replication needs every dimension).
   bool all_dimensions = false;
+  /// False for `options=unaligned` (and `unaligned` health lookups): rows
+  /// end at the newest point instead of a multiple of their duration.
+  bool aligned = true;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, data_query& x) {
   return f(caf::meta::type_name("data_query"), x.chart, x.after, x.before,
-           x.points, x.group, x.all_dimensions);
+           x.points, x.group, x.all_dimensions, x.aligned);
 }
 
 /// The answer to a `data_query`: rows oldest first; NaN marks a gap.

@@ -211,6 +211,7 @@ std::optional<lookup_query> host_health::query_for(const std::string& key,
   q.group = *group;
   q.after = a.lookup->after;
   q.before = a.lookup->before;
+  q.aligned = !a.lookup->unaligned;
   return q;
 }
 

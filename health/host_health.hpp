@@ -52,6 +52,8 @@ struct lookup_query {
   std::string group;
   int64_t after = 0;
   int64_t before = 0;
+  /// False for an `unaligned` lookup.
+  bool aligned = true;
 };
 
 /// The health of one host as Netdata's health loop runs it (spec §1.7, §2.5,

@@ -135,6 +135,7 @@ TEST_CASE_FIXTURE(fixture, "due: collected twice, enough history for the lookup 
   CHECK(q->group == "average");
   CHECK(q->after == -3);
   CHECK(q->before == 0);
+  CHECK_FALSE(q->aligned); // `unaligned`
   CHECK_FALSE(h.query_for("fake.c1/fake_ratio", 1004).has_value());
 }
 
