@@ -116,7 +116,8 @@ lvl = a["fake.c1.fake_level"]
 assert lvl["units"] == "things" and lvl["lookup_method"] == "average", lvl
 assert lvl["lookup_after"] == -2 and "unaligned" in lvl["lookup_options"], lvl
 assert 1025 < lvl["value"] < 1100, lvl["value"]
-assert lvl["warn"] == "$this > 1015" and lvl["crit"] == "$this > 1025", lvl
+# Netdata prints expressions HTML-escaped here.
+assert lvl["warn"] == "$this &gt; 1015" and lvl["crit"] == "$this &gt; 1025", lvl
 assert set(k for k in a if k.startswith("fake.c2.")) == {"fake.c2.fake_dim_d0", "fake.c2.fake_dim_d2"}, list(a)
 assert a["fake.c2.fake_dim_d2"]["status"] == "CLEAR", a["fake.c2.fake_dim_d2"]
 PY
