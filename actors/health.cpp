@@ -262,7 +262,7 @@ void run_round(monitor_ptr self) {
       });
 }
 
-/// `name=value` pairs into a lookup function.
+/// The value of `name` among the query's `name=value` pairs.
 std::string arg(const std::vector<std::string>& args, std::string_view name,
                 bool* present = nullptr) {
   for (auto& a : args) {

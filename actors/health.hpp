@@ -19,9 +19,6 @@ namespace tributary {
 struct health_options {
   int64_t run_at_least_every_seconds = 10;
   int64_t max_log_entries = 1000;
-  /// `[health] script to execute on alarm`; empty: notifications are only
-  /// logged.
-  std::string script;
 };
 
 /// State of a host's health monitor.

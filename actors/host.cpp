@@ -55,7 +55,6 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     health_options opts;
     opts.run_at_least_every_seconds = g.health_run_at_least_every_seconds;
     opts.max_log_entries = g.health_max_log_entries;
-    opts.script = g.health_script_on_alarm;
     st.health = self->spawn(health_monitor, host_actor{self},
                                          st.info, st.ctx.health_definitions,
                                          opts, st.ctx);

@@ -32,7 +32,6 @@ struct sender_tls {
   std::string held;
   uint64_t plain_total = 0;
   uint64_t cipher_total = 0;
-  uint64_t cipher_written = 0;
   uint64_t plain_written = 0;
   std::deque<std::pair<uint64_t, uint64_t>> marks;
 };
@@ -134,8 +133,7 @@ caf::behavior sender_connection(caf::io::broker* self, int fd,
       auto progress = *written;
       if (tls->session) {
         auto& t = *tls;
-        t.cipher_written = *written;
-        while (!t.marks.empty() && t.marks.front().first <= t.cipher_written) {
+        while (!t.marks.empty() && t.marks.front().first <= *written) {
           t.plain_written = t.marks.front().second;
           t.marks.pop_front();
         }
