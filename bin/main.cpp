@@ -5,10 +5,30 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <sys/stat.h>
 
 #ifndef TRIBUTARY_VERSION
 #  define TRIBUTARY_VERSION "0.0.0"
 #endif
+#ifndef TRIBUTARY_DEFAULT_CONFIG_DIR
+#  define TRIBUTARY_DEFAULT_CONFIG_DIR "/etc/tributary"
+#endif
+
+namespace {
+
+/// Without --config-dir or --config, `run` and `check-config` read the
+/// package's directory; `run` keeps its embedded defaults if there is none.
+void default_config_dir(std::string& config_dir, const std::string& yaml_file,
+                        bool only_if_present) {
+  struct stat st {};
+  if (!config_dir.empty() || !yaml_file.empty())
+    return;
+  if (!only_if_present
+      || (::stat(TRIBUTARY_DEFAULT_CONFIG_DIR, &st) == 0 && S_ISDIR(st.st_mode)))
+    config_dir = TRIBUTARY_DEFAULT_CONFIG_DIR;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   using namespace tributary;
@@ -104,12 +124,15 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  if (*run)
+  if (*run) {
+    default_config_dir(run_opts.config_dir, run_opts.yaml_file, true);
     return run_daemon(run_opts);
+  }
   if (*check) {
+    default_config_dir(check_opts.config_dir, check_opts.yaml_file, false);
     if (check_opts.config_dir.empty() == check_opts.yaml_file.empty()) {
-      std::cerr << "check-config: give exactly one of --config-dir DIR or "
-                   "--config FILE.yaml\n";
+      std::cerr << "check-config: give one of --config-dir DIR or "
+                   "--config FILE.yaml, not both\n";
       return 2;
     }
     return cli::check_config(check_opts);
