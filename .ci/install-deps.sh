@@ -7,6 +7,7 @@ packages=(
   libcaf-dev libssl-dev liblz4-dev libyaml-cpp-dev nlohmann-json3-dev
   doctest-dev libcli11-dev libhttp-parser-dev libsqlite3-dev libzstd-dev
   libbenchmark-dev clang
+  file dpkg-dev adduser systemd logrotate groff-base man-db
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -5,6 +5,10 @@
 # the daemon to them.
 include(GNUInstallDirs)
 
+# `cpack` and `cmake --install` take what is built instead of building every
+# test first: build the executable (or the `deb` target below) before them.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
+
 set(_deploy "${PROJECT_SOURCE_DIR}/deploy")
 
 # The configuration, the unit and the logrotate file live at fixed places:
@@ -36,15 +40,15 @@ set(CPACK_PACKAGE_VENDOR "tributary")
 set(CPACK_PACKAGE_CONTACT "tributary maintainers <root@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "metrics stream broker, wire-compatible with Netdata streaming")
+# CPack puts the summary first and indents these lines.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "metrics stream broker, wire-compatible with Netdata streaming
- tributary receives, stores and forwards metrics streams in the dialect of
- Netdata 1.37.1: Netdata agents stream into a tributary parent or proxy, and a
- tributary child streams into a Netdata parent. It reads Netdata's own
- netdata.conf and stream.conf (here in /etc/tributary).
- .
- The package runs it as a hardened systemd service under its own user, on
- loopback only until the configuration binds another address.")
+    "tributary receives, stores and forwards metrics streams in the dialect of
+Netdata 1.37.1: Netdata agents stream into a tributary parent or proxy, and a
+tributary child streams into a Netdata parent. It reads Netdata's own
+netdata.conf and stream.conf (here in /etc/tributary).
+
+The package runs it as a hardened systemd service under its own user, on
+loopback only until the configuration binds another address.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES TRUE)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -59,3 +63,11 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${_deploy}/debian/postinst;${_deploy}/debian/prerm;${_deploy}/debian/postrm;${_deploy}/debian/conffiles")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 include(CPack)
+
+# `cmake --build build --target deb`: the executable, then the package.
+add_custom_target(deb
+  COMMAND "${CMAKE_CPACK_COMMAND}" -G DEB --config "${PROJECT_BINARY_DIR}/CPackConfig.cmake"
+  WORKING_DIRECTORY "${PROJECT_BINARY_DIR}"
+  DEPENDS tributary
+  COMMENT "Packaging tributary_${PROJECT_VERSION} as a .deb"
+  VERBATIM)
