@@ -95,7 +95,11 @@ using host_db_actor = caf::typed_actor<
   // Answers a query for a chart.
   caf::replies_to<atom::query, data_query, chart_def>::with<data_result>,
   // Flushes to disk and quits (orderly shutdown).
-  caf::reacts_to<atom::close>>::extend_with<status_client_actor>;
+  caf::reacts_to<atom::close>,
+  // Closes and, if true, deletes the host's files; answers once done, then
+  // quits (an orphan host cleaned up).
+  caf::replies_to<atom::close, bool>::with<bool>>
+  ::extend_with<status_client_actor>;
 
 /// One chart of a host: definition, collection state, value math.
 using chart_actor = caf::typed_actor<
@@ -135,7 +139,10 @@ using host_actor = caf::typed_actor<
   // health.
   caf::replies_to<atom::health, std::string, std::vector<std::string>>::with<std::string>,
   // The host's health monitor and postpone timer, if running (the console).
-  caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>>
+  caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>,
+  // Removes the host: stops its charts and health, closes its database and,
+  // if true, deletes its files; answers once done, then quits.
+  caf::replies_to<atom::close, bool>::with<bool>>
   ::extend_with<status_client_actor>;
 
 /// The host registry: machine GUID -> host, access checks for STREAM.
@@ -156,7 +163,10 @@ using registry_actor = caf::typed_actor<
   // A host by hostname or machine GUID.
   caf::replies_to<atom::get, std::string>::with<host_actor>,
   // The status of every long-lived actor it knows (the actor console).
-  caf::replies_to<atom::get, atom::status>::with<std::vector<actor_status>>>
+  caf::replies_to<atom::get, atom::status>::with<std::vector<actor_status>>,
+  // Removes hosts orphaned longer than `cleanup orphan hosts after secs`
+  // (sent to itself every second).
+  caf::reacts_to<atom::timeout>>
   ::extend_with<status_client_actor>;
 
 } // namespace tributary

@@ -25,6 +25,13 @@ caf::behavior proc_collector_actor(caf::stateful_actor<proc_collector_state>* se
   st.update_every = update_every > 0 ? update_every : 1;
   proc_collector_config cfg;
   cfg.update_every = st.update_every;
+  // [global] host access prefix: a container monitoring its node reads the
+  // node's /proc and /sys where they are mounted, as Netdata does.
+  if (st.ctx.settings) {
+    auto& prefix = st.ctx.settings->global.host_access_prefix;
+    cfg.proc_root = prefix + "/proc";
+    cfg.sys_root = prefix + "/sys";
+  }
   st.proc = std::make_unique<proc_collector>(cfg);
   self->delayed_send(self, until_next_tick(st.ctx.now_usec(), st.update_every),
                      atom::timeout::value);

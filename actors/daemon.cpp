@@ -89,7 +89,7 @@ host_info localhost_info(const config::settings& cfg, logger& log) {
   info.program_name = "tributary";
   info.program_version = "v0.1.0";
   info.labels = cfg.global.host_labels;
-  info.system_info = read_system_info("");
+  info.system_info = read_system_info(cfg.global.host_access_prefix, "");
   return info;
 }
 
@@ -189,11 +189,21 @@ int run_daemon(const daemon_options& opts) {
   }
   auto settings = std::make_shared<const config::settings>(loaded->cfg);
   auto& g = settings->global;
+  if (opts.log_level.empty() && !g.log_level.empty()) {
+    log_level lvl;
+    if (parse_log_level(g.log_level, lvl))
+      log.level(lvl);
+  }
   ::mkdir(g.log_dir.c_str(), 0755);
   auto log_file = g.log_dir + "/error.log";
   if (!log.open_file(log_file))
     TRIBUTARY_WARN(log, "MAIN", "cannot open ", log_file,
                    "; logging to stderr only");
+  // Keys of other Netdata versions (or typos) do not stop a parent: Netdata
+  // ignores them too. Said once at start, with their place.
+  for (auto& d : loaded->diagnostics)
+    if (d.level == config::diagnostic::warning)
+      TRIBUTARY_WARN(log, "CONFIG", config::to_string(d));
   auto binds = parse_bind_to(g.bind_to, static_cast<uint16_t>(g.default_port));
   if (!binds) {
     std::cerr << "tributary: [web] bind to: " << binds.err().message << '\n';

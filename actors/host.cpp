@@ -159,6 +159,34 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
               [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
+    [=](atom::close, bool delete_files) -> caf::result<bool> {
+      // An orphan host removed: its children first, then its database,
+      // which answers once its files are closed (and deleted).
+      auto& st = self->state;
+      for (auto& [id, c] : st.charts) {
+        // Linked: unlink first, or their exit would end this host early.
+        self->unlink_from(c.actor);
+        self->send_exit(c.actor, caf::exit_reason::user_shutdown);
+      }
+      st.charts.clear();
+      if (st.health)
+        self->send_exit(st.health, caf::exit_reason::user_shutdown);
+      if (st.postpone_timer)
+        self->send_exit(st.postpone_timer, caf::exit_reason::user_shutdown);
+      self->unlink_from(st.db);
+      auto rp = self->make_response_promise<bool>();
+      self->request(st.db, caf::infinite, atom::close::value, delete_files)
+        .then(
+          [=](bool ok) mutable {
+            rp.deliver(ok);
+            self->quit();
+          },
+          [=](caf::error&) mutable {
+            rp.deliver(false);
+            self->quit();
+          });
+      return rp;
+    },
     [=](atom::get, atom::health) {
       auto& st = self->state;
       std::vector<caf::actor> out;

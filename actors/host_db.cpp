@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 namespace tributary {
@@ -50,10 +51,12 @@ data_result to_data_result(const chart_def& def,
 
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
-        std::shared_ptr<storage::engine> db, daemon_context ctx) {
+        std::shared_ptr<storage::engine> db, daemon_context ctx,
+        std::string files_dir) {
   // The engine is used by this actor alone from here on.
   self->state.db = std::move(db);
   self->state.ctx = ctx;
+  self->state.files_dir = std::move(files_dir);
   auto engine = [self] { return self->state.db.get(); };
   return {
     [=](atom::define, const chart_def& def) {
@@ -107,6 +110,24 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         TRIBUTARY_ERROR(*self->state.ctx.log, "host-db",
                         "closing the database failed: ", to_string(err));
       self->quit();
+    },
+    [=](atom::close, bool delete_files) {
+      auto& st = self->state;
+      if (auto err = engine()->close())
+        TRIBUTARY_ERROR(*st.ctx.log, "host-db",
+                        "closing the database failed: ", to_string(err));
+      bool ok = true;
+      if (delete_files && !st.files_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(st.files_dir, ec);
+        if (ec) {
+          ok = false;
+          TRIBUTARY_ERROR(*st.ctx.log, "host-db", "cannot delete ",
+                          st.files_dir, ": ", ec.message());
+        }
+      }
+      self->quit();
+      return ok;
     },
     [=](atom::status) {
       actor_status st;

@@ -20,12 +20,16 @@ struct host_db_state {
   std::map<std::string, chart_entry> charts;
   int64_t points_stored = 0;
   daemon_context ctx;
+  /// The directory holding the host's files (removed with the host).
+  std::string files_dir;
   static inline const char* name = "host-db";
 };
 
-/// Wraps `db` (already opened for the host's memory mode).
+/// Wraps `db` (already opened for the host's memory mode), whose files are
+/// in `files_dir`.
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
-        std::shared_ptr<storage::engine> db, daemon_context ctx);
+        std::shared_ptr<storage::engine> db, daemon_context ctx,
+        std::string files_dir);
 
 } // namespace tributary

@@ -42,7 +42,7 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   chart_cfg.mode = mode;
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
-  auto db_actor = self->spawn(host_db, db, ctx);
+  auto db_actor = self->spawn(host_db, db, ctx, opts.directory);
   // Health per spec §4.2: [health] enabled, then the key's and the GUID's
   // `health enabled`; never without a database. localhost (no API key)
   // follows [health] enabled and is not postponed.
@@ -128,6 +128,39 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
                                  *s, st.ctx);
 }
 
+/// Netdata's rrdhost_should_be_removed(): a streamed host (never localhost)
+/// whose child has been gone longer than `cleanup orphan hosts after secs`.
+/// Removed from the registry (so from the API) at once; its host actor
+/// closes its database and deletes its files (`delete orphan hosts files`).
+void remove_orphans(registry_actor::stateful_pointer<registry_state> self) {
+  auto& st = self->state;
+  auto& g = st.ctx.settings->global;
+  auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+  std::vector<std::string> orphans;
+  for (auto& [guid, h] : st.hosts)
+    if (guid != st.own_guid && !h.streaming && h.disconnected_s > 0
+        && h.disconnected_s + g.cleanup_orphan_hosts_after_secs < now_s)
+      orphans.push_back(guid);
+  for (auto& guid : orphans) {
+    auto i = st.hosts.find(guid);
+    auto entry = std::move(i->second);
+    st.hosts.erase(i);
+    TRIBUTARY_INFO(*st.ctx.log, "SERVICE", "Host '", entry.hostname,
+                   "' with machine guid '", guid,
+                   "' is obsolete - cleaning up.");
+    if (auto s = st.senders.find(guid); s != st.senders.end()) {
+      self->send_exit(s->second, caf::exit_reason::user_shutdown);
+      st.senders.erase(s);
+    }
+    ++st.removed_orphans;
+    st.removing.insert(guid);
+    self->request(entry.actor, caf::infinite, atom::close::value,
+                  g.delete_orphan_hosts_files)
+      .then([=](bool) { self->state.removing.erase(guid); },
+            [=](caf::error&) { self->state.removing.erase(guid); });
+  }
+}
+
 } // namespace
 
 registry_actor::behavior_type
@@ -163,7 +196,12 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       self->send_exit(h.actor, msg.reason);
     self->quit(msg.reason);
   });
+  self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
   return {
+    [=](atom::timeout) {
+      remove_orphans(self);
+      self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
+    },
     [=](atom::stream, stream_hello& hello)
       -> caf::result<access_decision, host_actor> {
       auto& st = self->state;
@@ -183,6 +221,14 @@ registry(registry_actor::stateful_pointer<registry_state> self,
                  + peer_name(hello.peer_ip,
                              static_cast<uint16_t>(hello.peer_port))
                  + "]";
+      if (out.accepted && st.removing.count(hello.host.machine_guid) > 0) {
+        // Its old files are still being deleted: the child retries later.
+        out.accepted = false;
+        out.kind = protocol::reply_kind::busy;
+        out.access_status = {};
+        out.log_line = "host '" + hello.host.hostname + "' (" + hello.host.machine_guid
+                       + ") is being cleaned up as an orphan; try later.";
+      }
       if (!out.log_line.empty()) {
         if (out.accepted)
           TRIBUTARY_INFO(*st.ctx.log, who, out.log_line);
@@ -219,6 +265,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       i->second.hostname = hello.host.hostname;
       i->second.streaming = true;
       i->second.last_data_s = now_s;
+      i->second.disconnected_s = 0;
       i->second.receiver = nullptr;
       start_proxy(self, hello, i->second.actor);
       return {d, i->second.actor};
@@ -240,6 +287,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
           && (!i->second.receiver || i->second.receiver == receiver)) {
         i->second.streaming = false;
         i->second.receiver = nullptr;
+        i->second.disconnected_s
+          = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
       }
     },
     [=](atom::get, atom::hosts) -> caf::result<std::vector<host_summary>> {
@@ -283,7 +332,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       own.kind = "registry";
       own.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
                       {"accepted", st.accepted},
-                      {"refused", st.refused}};
+                      {"refused", st.refused},
+                      {"removed_orphans", st.removed_orphans}};
       own.mailbox = static_cast<int64_t>(self->mailbox().size());
       out->push_back(std::move(own));
       std::vector<caf::actor> dynamic;
@@ -338,7 +388,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       s.kind = "registry";
       s.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
                     {"accepted", st.accepted},
-                    {"refused", st.refused}};
+                    {"refused", st.refused},
+                    {"removed_orphans", st.removed_orphans}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
     },

@@ -3,6 +3,7 @@
 #include "actors/context.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace tributary {
@@ -18,12 +19,19 @@ struct registry_state {
     int64_t last_data_s = 0;
     /// The attached receiver (to stop it when a new one replaces it).
     caf::actor receiver;
+    /// When its receiver went away (seconds since the epoch); 0 while
+    /// streaming or never streamed. Orphan cleanup counts from here.
+    int64_t disconnected_s = 0;
   };
   daemon_context ctx;
   std::string own_guid;
   std::map<std::string, host_entry> hosts;
   /// Sender supervisors: localhost (a child) and proxied hosts.
   std::map<std::string, caf::actor> senders;
+  /// Orphan hosts being removed (their files not yet closed): a child with
+  /// such a GUID is told to come back later.
+  std::set<std::string> removing;
+  int64_t removed_orphans = 0;
   int64_t last_accept_s = 0;
   int64_t accepted = 0;
   int64_t refused = 0;

@@ -109,7 +109,13 @@ std::pair<std::string, std::string> container(const std::string& root) {
 
 std::vector<std::pair<std::string, std::string>>
 read_system_info(const std::string& root) {
+  return read_system_info(root, root);
+}
+
+std::vector<std::pair<std::string, std::string>>
+read_system_info(const std::string& root, const std::string& own_root) {
   auto os = read_all(root + "/etc/os-release");
+  auto own_os = own_root == root ? os : read_all(own_root + "/etc/os-release");
   auto cpuinfo = read_all(root + "/proc/cpuinfo");
   auto meminfo = read_all(root + "/proc/meminfo");
   std::string kernel;
@@ -123,9 +129,13 @@ read_system_info(const std::string& root) {
   }
   bool hypervisor = (" " + cpuinfo_field(cpuinfo, "flags") + " ").find(" hypervisor ")
                     != std::string::npos;
-  auto [box, box_detection] = container(root);
+  auto [box, box_detection] = container(own_root);
   const char* k8s = std::getenv("KUBERNETES_SERVICE_HOST");
-  auto detection = os.empty() ? std::string{"unknown"} : std::string{"/etc/os-release"};
+  auto detection = os.empty() ? std::string{"unknown"}
+                   : own_root == root ? std::string{"/etc/os-release"}
+                                      : root + "/etc/os-release";
+  auto own_detection = own_os.empty() ? std::string{"unknown"}
+                                      : std::string{"/etc/os-release"};
   return {
     {"NETDATA_INSTANCE_CLOUD_TYPE", "unknown"},
     {"NETDATA_INSTANCE_CLOUD_INSTANCE_TYPE", "unknown"},
@@ -144,12 +154,12 @@ read_system_info(const std::string& root) {
     {"NETDATA_SYSTEM_VIRT_DETECTION", hypervisor ? "/proc/cpuinfo" : "none"},
     {"NETDATA_SYSTEM_CONTAINER", box},
     {"NETDATA_SYSTEM_CONTAINER_DETECTION", box_detection},
-    {"NETDATA_CONTAINER_OS_NAME", box == "none" ? "none" : os_release(os, "NAME")},
-    {"NETDATA_CONTAINER_OS_ID", box == "none" ? "none" : os_release(os, "ID")},
-    {"NETDATA_CONTAINER_OS_ID_LIKE", box == "none" ? "none" : os_release(os, "ID_LIKE")},
-    {"NETDATA_CONTAINER_OS_VERSION", box == "none" ? "none" : os_release(os, "VERSION")},
-    {"NETDATA_CONTAINER_OS_VERSION_ID", box == "none" ? "none" : os_release(os, "VERSION_ID")},
-    {"NETDATA_CONTAINER_OS_DETECTION", box == "none" ? "none" : detection},
+    {"NETDATA_CONTAINER_OS_NAME", box == "none" ? "none" : os_release(own_os, "NAME")},
+    {"NETDATA_CONTAINER_OS_ID", box == "none" ? "none" : os_release(own_os, "ID")},
+    {"NETDATA_CONTAINER_OS_ID_LIKE", box == "none" ? "none" : os_release(own_os, "ID_LIKE")},
+    {"NETDATA_CONTAINER_OS_VERSION", box == "none" ? "none" : os_release(own_os, "VERSION")},
+    {"NETDATA_CONTAINER_OS_VERSION_ID", box == "none" ? "none" : os_release(own_os, "VERSION_ID")},
+    {"NETDATA_CONTAINER_OS_DETECTION", box == "none" ? "none" : own_detection},
     {"NETDATA_SYSTEM_CPU_LOGICAL_CPU_COUNT", std::to_string(count_processors(cpuinfo))},
     {"NETDATA_SYSTEM_CPU_FREQ", cpu_freq_hz(root, cpuinfo)},
     {"NETDATA_SYSTEM_TOTAL_RAM", total_ram(meminfo)},

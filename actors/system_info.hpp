@@ -14,6 +14,14 @@ namespace tributary {
 std::vector<std::pair<std::string, std::string>>
 read_system_info(const std::string& root);
 
+/// The same for a node monitored from a container: the node's files
+/// (`/etc/os-release`, `/proc`, `/sys`) are read below `host_root` (`[global]
+/// host access prefix`), the container's own (its detection and OS) below
+/// `own_root`, as Netdata's system-info.sh reads `/host/etc/os-release` for
+/// the host and `/etc/os-release` for the container.
+std::vector<std::pair<std::string, std::string>>
+read_system_info(const std::string& host_root, const std::string& own_root);
+
 /// The local time zone as the STREAM request names it.
 struct local_zone {
   std::string name = "UTC";

@@ -11,9 +11,11 @@
 namespace tributary::cli {
 
 int check_config(const check_config_options& opts) {
+  config::check_options how;
+  how.strict = opts.strict;
   auto outcome = opts.yaml_file.empty()
-                   ? config::check_config_dir(opts.config_dir)
-                   : config::check_yaml_file(opts.yaml_file);
+                   ? config::check_config_dir(opts.config_dir, how)
+                   : config::check_yaml_file(opts.yaml_file, how);
   (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.report;
   auto loaded = opts.yaml_file.empty() ? config::load_config_dir(opts.config_dir)
                                        : config::load_yaml_file(opts.yaml_file);

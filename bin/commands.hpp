@@ -20,6 +20,8 @@ struct check_config_options {
   std::string config_dir;
   /// A YAML file holding the same settings.
   std::string yaml_file;
+  /// Warnings (unknown keys and sections) fail the check too.
+  bool strict = false;
 };
 
 /// Options of `tributary top`.
@@ -39,7 +41,8 @@ int top(const top_options& opts);
 int decode(const decode_options& opts);
 
 /// Validates a configuration and prints `file:line: message` for each
-/// problem; returns 0 for a clean configuration, 1 otherwise.
+/// problem; returns 1 for errors (and, with `strict`, for warnings), 0
+/// otherwise.
 int check_config(const check_config_options& opts);
 
 } // namespace tributary::cli

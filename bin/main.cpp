@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
                     "directory with netdata.conf and stream.conf");
   check->add_option("--config", check_opts.yaml_file,
                     "YAML file with the same settings");
+  check->add_flag("--strict", check_opts.strict,
+                  "fail on warnings (unknown keys and sections) too");
 
   cli::decode_options decode_opts;
   auto* decode = app.add_subcommand(

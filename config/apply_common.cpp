@@ -17,6 +17,10 @@ void entry_ctx::error(const std::string& msg) {
   report(out_, entry_.file, entry_.line, diagnostic::error, where() + msg);
 }
 
+void entry_ctx::warning(const std::string& msg) {
+  report(out_, entry_.file, entry_.line, diagnostic::warning, where() + msg);
+}
+
 void entry_ctx::note(const std::string& msg) {
   report(out_, entry_.file, entry_.line, diagnostic::note, where() + msg);
 }
@@ -58,6 +62,57 @@ bool entry_ctx::number(int64_t& dst, int64_t min, int64_t max) {
     note("`" + s + "` has a leading zero: Netdata reads it as octal ("
          + std::to_string(*v) + ")");
   dst = *v;
+  return true;
+}
+
+bool entry_ctx::duration(int64_t& dst, int64_t min) {
+  if (auto plain = parse_number(entry_.value)) {
+    if (*plain < min) {
+      error("`" + entry_.value + "` is out of range (must be at least "
+            + std::to_string(min) + ")");
+      return false;
+    }
+    dst = *plain;
+    return true;
+  }
+  // Netdata's duration_parse(): components like 1d2h30m, units of seconds.
+  struct unit {
+    std::string_view name;
+    double seconds;
+  };
+  static constexpr unit units[] = {
+    {"ms", 0.001}, {"mo", 30 * 86400.0}, {"s", 1},         {"m", 60},
+    {"h", 3600},   {"d", 86400},         {"w", 7 * 86400.0}, {"y", 365 * 86400.0},
+  };
+  std::string_view v = entry_.value;
+  double total = 0;
+  bool any = false;
+  while (!v.empty()) {
+    size_t n = 0;
+    while (n < v.size() && ((v[n] >= '0' && v[n] <= '9') || v[n] == '.'))
+      ++n;
+    size_t u = n;
+    while (u < v.size() && v[u] >= 'a' && v[u] <= 'z')
+      ++u;
+    const unit* found = nullptr;
+    for (const auto& x : units)
+      if (x.name == v.substr(n, u - n))
+        found = &x;
+    if (n == 0 || found == nullptr || n > 15) {
+      error("`" + entry_.value
+            + "` is not a duration (seconds, or e.g. 90s, 5m, 1h30m, 2d)");
+      return false;
+    }
+    total += std::stod(std::string{v.substr(0, n)}) * found->seconds;
+    any = true;
+    v.remove_prefix(u);
+  }
+  if (!any || total < static_cast<double>(min) || total > 1e15) {
+    error("`" + entry_.value + "` is not a duration of at least "
+          + std::to_string(min) + " s");
+    return false;
+  }
+  dst = static_cast<int64_t>(total);
   return true;
 }
 

@@ -35,6 +35,9 @@ public:
   /// Reports an error at the entry: "[section] key: msg".
   void error(const std::string& msg);
 
+  /// Reports a warning at the entry: "[section] key: msg".
+  void warning(const std::string& msg);
+
   /// Reports a note at the entry: "[section] key: msg".
   void note(const std::string& msg);
 
@@ -42,6 +45,9 @@ public:
   bool boolean(bool& dst);
   bool number(int64_t& dst, int64_t min = std::numeric_limits<int64_t>::min(),
               int64_t max = std::numeric_limits<int64_t>::max());
+  /// A Netdata v2 duration: a number of seconds, or numbers with units
+  /// (`ms s m h d w mo y`, e.g. `1h30m`), in seconds.
+  bool duration(int64_t& dst, int64_t min = 0);
   bool pattern(simple_pattern& dst);
   bool mode(memory_mode& dst);
   bool health(health_mode& dst);

@@ -30,10 +30,39 @@ void note_unreadable(entry_ctx& c, const std::string& path) {
     c.note("cannot read " + path + "; the web server will run without TLS");
 }
 
+/// [logs] level (Netdata v1.44+: syslog priorities) as tributary's levels.
+void log_level(entry_ctx& c, global_settings& g) {
+  static constexpr std::pair<std::string_view, std::string_view> levels[] = {
+    {"emergency", "error"}, {"emerg", "error"}, {"alert", "error"},
+    {"critical", "error"},  {"crit", "error"},  {"error", "error"},
+    {"err", "error"},       {"warning", "warning"}, {"warn", "warning"},
+    {"notice", "info"},     {"info", "info"},   {"debug", "debug"},
+  };
+  for (auto& [name, ours] : levels)
+    if (c.entry().value == name) {
+      g.log_level = std::string{ours};
+      return;
+    }
+  c.error("`" + c.entry().value
+          + "` is not a log level (emergency, alert, critical, error, "
+            "warning, notice, info, debug)");
+}
+
 // Canonical names.
 const acted_key canonical[] = {
   {"global", "hostname", [](entry_ctx& c, global_settings& g) { c.text(g.hostname); }},
   {"global", "run as user", [](entry_ctx& c, global_settings& g) { c.text(g.run_as_user); }},
+  {"global", "host access prefix", [](entry_ctx& c, global_settings& g) {
+     c.text(g.host_access_prefix);
+     while (g.host_access_prefix.size() > 1 && g.host_access_prefix.back() == '/')
+       g.host_access_prefix.pop_back();
+   }},
+  {"logs", "level", [](entry_ctx& c, global_settings& g) { log_level(c, g); }},
+  // v1.43's name (info or error); v1.44's `level` wins when both are set.
+  {"logs", "severity level", [](entry_ctx& c, global_settings& g) {
+     if (g.log_level.empty())
+       log_level(c, g);
+   }},
   {"db", "mode", [](entry_ctx& c, global_settings& g) { c.mode(g.mode); }},
   {"db", "retention", [](entry_ctx& c, global_settings& g) {
      c.number(g.history, defaults::min_history);
@@ -55,6 +84,12 @@ const acted_key canonical[] = {
    }},
   {"db", "cleanup orphan hosts after secs", [](entry_ctx& c, global_settings& g) {
      c.number(g.cleanup_orphan_hosts_after_secs, 0);
+   }},
+  {"db", "cleanup orphan hosts after", [](entry_ctx& c, global_settings& g) {
+     c.duration(g.cleanup_orphan_hosts_after_secs);
+   }},
+  {"db", "delete orphan hosts files", [](entry_ctx& c, global_settings& g) {
+     c.boolean(g.delete_orphan_hosts_files);
    }},
   {"db", "cleanup obsolete charts after secs", [](entry_ctx& c, global_settings& g) {
      c.number(g.cleanup_obsolete_charts_after_secs, 0);
@@ -188,6 +223,7 @@ constexpr legacy_key legacy[] = {
    "cleanup obsolete charts after secs"},
   {"global", "cleanup orphan hosts after seconds", "db",
    "cleanup orphan hosts after secs"},
+  {"global", "delete orphan hosts files", "db", "delete orphan hosts files"},
   {"health", "health configuration directory", "directories", "health config"},
   {"health", "stock health configuration directory", "directories",
    "stock health config"},
@@ -249,7 +285,7 @@ void apply_netdata(const std::vector<raw_section>& sections, settings& cfg,
     if (policy == section_policy::unknown) {
       auto hint = did_you_mean(s.name, netdata_section_names());
       if (!hint.empty() && hint != s.name)
-        report(out, s.file, s.line, diagnostic::error,
+        report(out, s.file, s.line, diagnostic::warning,
                "unknown section [" + s.name + "]; did you mean [" + hint
                  + "]?");
       else
@@ -288,13 +324,13 @@ void apply_netdata(const std::vector<raw_section>& sections, settings& cfg,
         ignored_note = true;
         continue;
       }
-      if (is_ignored_netdata_key(s.name, e.key)) {
-        c.note("Netdata setting not used by tributary");
+      if (auto since = ignored_netdata_key(s.name, e.key)) {
+        c.note(not_used_note(*since));
         continue;
       }
       auto hint = did_you_mean(e.key, closed_keys(s.name));
-      c.error(hint.empty() ? "unknown key"
-                           : "unknown key; did you mean `" + hint + "`?");
+      c.warning(hint.empty() ? "unknown key; ignored"
+                             : "unknown key; did you mean `" + hint + "`?");
     }
   }
   // Defaults that depend on other settings.

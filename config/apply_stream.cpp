@@ -199,12 +199,16 @@ void apply_stream_section(const merged_section& s, settings& cfg,
     if (found)
       continue;
     if (find_receiver_key(e.key) != nullptr) {
-      c.error("only read in [API_KEY] and [MACHINE_GUID] sections");
+      c.warning("only read in [API_KEY] and [MACHINE_GUID] sections; ignored");
+      continue;
+    }
+    if (auto since = ignored_stream_key("stream", e.key)) {
+      c.note(not_used_note(*since));
       continue;
     }
     auto hint = did_you_mean(e.key, all_stream_keys());
-    c.error(hint.empty() ? "unknown key"
-                         : "unknown key; did you mean `" + hint + "`?");
+    c.warning(hint.empty() ? "unknown key; ignored"
+                           : "unknown key; did you mean `" + hint + "`?");
   }
   // 1.37.1 (rrdpush_init) cuts the destination at the first `:SSL` and then
   // forces TLS for all streaming (spec §1.1).
@@ -249,13 +253,17 @@ void apply_receiver(const merged_section& s, settings& cfg, unsigned roles,
     const auto* k = find_receiver_key(e.key);
     if (k == nullptr) {
       if (e.key == "replication_step") {
-        c.error("not read by Netdata (a typo of the stock stream.conf "
-                "comment); use `seconds per replication step`");
+        c.warning("not read by Netdata (a typo of the stock stream.conf "
+                  "comment); use `seconds per replication step`");
+        continue;
+      }
+      if (auto since = ignored_stream_key("receiver", e.key)) {
+        c.note(not_used_note(*since));
         continue;
       }
       auto hint = did_you_mean(e.key, all_receiver_keys());
-      c.error(hint.empty() ? "unknown key"
-                           : "unknown key; did you mean `" + hint + "`?");
+      c.warning(hint.empty() ? "unknown key; ignored"
+                             : "unknown key; did you mean `" + hint + "`?");
       continue;
     }
     if ((k->roles & applied_as) == 0) {
@@ -267,7 +275,7 @@ void apply_receiver(const merged_section& s, settings& cfg, unsigned roles,
                             : "only read in an API key section (type = api)";
         if (!k->other_name.empty())
           msg += "; here use `" + std::string{k->other_name} + "`";
-        c.error(msg);
+        c.warning(msg);
       }
       continue;
     }
@@ -306,7 +314,7 @@ void apply_stream(const std::vector<raw_section>& sections, settings& cfg,
     if (!is_uuid(s.name)) {
       auto hint = did_you_mean(s.name, {"stream"});
       if (!hint.empty())
-        report(out, s.file, s.line, diagnostic::error,
+        report(out, s.file, s.line, diagnostic::warning,
                "unknown section [" + s.name + "]; did you mean [stream]?");
       else
         report(out, s.file, s.line, diagnostic::note,

@@ -33,8 +33,11 @@ inline constexpr int64_t seconds_to_replicate = 86400;
 inline constexpr int64_t seconds_per_replication_step = 600;
 /// [db] replication threads (1..20).
 inline constexpr int64_t replication_threads = 1;
-/// [db] cleanup orphan hosts after secs.
+/// [db] cleanup orphan hosts after secs (legacy [global] cleanup orphan hosts
+/// after seconds; Netdata v2 names it [db] cleanup orphan hosts after).
 inline constexpr int64_t cleanup_orphan_hosts_after_secs = 3600;
+/// [db] delete orphan hosts files (legacy [global] delete orphan hosts files).
+inline constexpr bool delete_orphan_hosts_files = true;
 /// [db] cleanup obsolete charts after secs.
 inline constexpr int64_t cleanup_obsolete_charts_after_secs = 3600;
 /// [db] dbengine page cache size MB.

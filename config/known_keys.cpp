@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
 
 namespace tributary::config::detail {
 
@@ -14,11 +15,12 @@ namespace {
 struct ignored_key {
   std::string_view section;
   std::string_view key;
+  /// The first Netdata version that reads the key; empty for 1.37.1.
+  std::string_view since = {};
 };
 
 constexpr ignored_key ignored[] = {
   // [global]
-  {"global", "host access prefix"},
   {"global", "OOM score"},
   {"global", "process scheduling policy"},
   {"global", "process nice level"},
@@ -44,7 +46,6 @@ constexpr ignored_key ignored[] = {
   {"global", "dbengine extent pages"},
   {"global", "gap when lost iterations above"},
   {"global", "delete obsolete charts files"},
-  {"global", "delete orphan hosts files"},
   {"global", "enable zero metrics"},
   {"global", "respect web browser do not track policy"},
   {"global", "web x-frame-options header"},
@@ -71,7 +72,6 @@ constexpr ignored_key ignored[] = {
   {"db", "memory deduplication (ksm)"},
   {"db", "gap when lost iterations above"},
   {"db", "delete obsolete charts files"},
-  {"db", "delete orphan hosts files"},
   {"db", "enable zero metrics"},
   {"db", "dbengine pages per extent"},
   {"db", "storage tiers"},
@@ -157,6 +157,72 @@ constexpr ignored_key ignored[] = {
   {"registry", "netdata management api key file"},
   {"registry", "allow from"},
   {"registry", "allow by dns"},
+  // Keys of newer Netdata versions (found in their sources' config_get
+  // calls, v1.38 .. v2.x), ignored by tributary.
+  {"global", "has unstable connection", "v1.44"},
+  {"global", "crash reports", "v2.5"},
+  {"global", "profile", "v2.2"},
+  {"global", "wmi startup timeout", "v2.11"},
+  {"db", "dbengine enable journal integrity check", "v1.38"},
+  {"db", "dbengine parallel initialization", "v1.38"},
+  {"db", "dbengine use direct io", "v1.38"},
+  {"db", "dbengine extent cache size MB", "v1.39"},
+  {"db", "dbengine page type", "v1.44"},
+  {"db", "cleanup ephemeral hosts after secs", "v1.44"},
+  {"db", "dbengine tier 0 disk space MB", "v1.46"},
+  {"db", "dbengine tier 1 disk space MB", "v1.46"},
+  {"db", "dbengine tier 2 disk space MB", "v1.46"},
+  {"db", "dbengine tier 3 disk space MB", "v1.46"},
+  {"db", "dbengine tier 4 disk space MB", "v1.46"},
+  {"db", "dbengine tier 0 retention days", "v1.46"},
+  {"db", "dbengine tier 1 retention days", "v1.46"},
+  {"db", "dbengine tier 2 retention days", "v1.46"},
+  {"db", "dbengine tier 3 retention days", "v1.46"},
+  {"db", "dbengine tier 4 retention days", "v1.46"},
+  {"db", "dbengine tier backfill", "v1.46"},
+  {"db", "db", "v2.0"},
+  {"db", "dbengine page cache size", "v2.0"},
+  {"db", "dbengine extent cache size", "v2.0"},
+  {"db", "dbengine tier 0 retention size", "v2.0"},
+  {"db", "dbengine tier 1 retention size", "v2.0"},
+  {"db", "dbengine tier 2 retention size", "v2.0"},
+  {"db", "dbengine tier 3 retention size", "v2.0"},
+  {"db", "dbengine tier 4 retention size", "v2.0"},
+  {"db", "dbengine tier 0 retention time", "v2.0"},
+  {"db", "dbengine tier 1 retention time", "v2.0"},
+  {"db", "dbengine tier 2 retention time", "v2.0"},
+  {"db", "dbengine tier 3 retention time", "v2.0"},
+  {"db", "dbengine tier 4 retention time", "v2.0"},
+  {"db", "cleanup ephemeral hosts after", "v2.0"},
+  {"db", "cleanup obsolete charts after", "v2.0"},
+  {"db", "replication period", "v2.0"},
+  {"db", "replication step", "v2.0"},
+  {"db", "dbengine out of memory protection", "v2.2"},
+  {"db", "dbengine use all ram for caches", "v2.2"},
+  {"db", "dbengine journal v2 unmount time", "v2.5"},
+  {"db", "replication prefetch", "v2.5"},
+  {"db", "extreme cardinality protection", "v2.5"},
+  {"db", "extreme cardinality keep instances", "v2.5"},
+  {"db", "extreme cardinality min ephemerality", "v2.5"},
+  {"web", "ses max tg_des_window", "v1.39"},
+  {"web", "des max tg_des_window", "v1.39"},
+  {"web", "ssl skip certificate verification", "v1.40"},
+  {"web", "accept a streaming request every", "v2.0"},
+  {"web", "disconnect idle clients after", "v2.0"},
+  {"web", "bearer token protection", "v2.0"},
+  {"web", "allow mcp from", "v2.11"},
+  {"directories", "stock data", "v2.11"},
+  {"logs", "collector", "v1.38"},
+  {"logs", "daemon", "v1.44"},
+  {"logs", "logs flood protection period", "v1.44"},
+  {"logs", "logs to trigger flood protection", "v1.44"},
+  {"health", "use summary for notifications", "v1.43"},
+  {"health", "health log retention", "v2.0"},
+  {"health", "postpone alarms during hibernation for", "v2.0"},
+  {"health", "run at least every", "v2.0"},
+  {"health", "notification execution timeout", "v2.11"},
+  {"registry", "use mmap", "v1.41"},
+  {"registry", "registry expire idle persons", "v2.0"},
 };
 
 constexpr std::string_view closed_sections[] = {
@@ -169,6 +235,32 @@ constexpr std::string_view open_sections[] = {
   "ml",         "cloud",       "statsd",           "sqlite",
   "plugins",    "host labels", "environment variables",
   "backend",    "global statistics", "aclk",
+  // Sections of newer Netdata versions.
+  "exporting:global", "prometheus:exporter", "webrtc", "telemetry",
+  "pulse",
+};
+
+// stream.conf keys of newer Netdata versions that tributary ignores: in
+// [stream], and in the API key / machine GUID sections.
+constexpr ignored_key ignored_stream[] = {
+  {"stream", "brotli compression level", "v1.44"},
+  {"stream", "gzip compression level", "v1.44"},
+  {"stream", "lz4 compression acceleration", "v1.44"},
+  {"stream", "zstd compression level", "v1.44"},
+  {"stream", "parent using h2o", "v1.44"},
+  {"stream", "buffer size", "v2.2"},
+  {"stream", "reconnect delay", "v2.0"},
+  {"stream", "timeout", "v2.0"},
+  {"receiver", "compression algorithms order", "v1.44"},
+  {"receiver", "default health log history", "v1.41"},
+  {"receiver", "health log history", "v1.41"},
+  {"receiver", "is ephemeral node", "v1.44"},
+  {"receiver", "db", "v2.0"},
+  {"receiver", "retention", "v2.0"},
+  {"receiver", "health log retention", "v2.0"},
+  {"receiver", "postpone alerts on connect", "v2.0"},
+  {"receiver", "replication period", "v2.0"},
+  {"receiver", "replication step", "v2.0"},
 };
 
 char lower(char c) {
@@ -205,11 +297,27 @@ section_policy netdata_section_policy(std::string_view name) {
   return section_policy::unknown;
 }
 
-bool is_ignored_netdata_key(std::string_view section, std::string_view key) {
+std::optional<std::string_view> ignored_netdata_key(std::string_view section,
+                                                    std::string_view key) {
   for (const auto& x : ignored)
     if (x.section == section && x.key == key)
-      return true;
-  return false;
+      return x.since;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> ignored_stream_key(std::string_view section,
+                                                   std::string_view key) {
+  for (const auto& x : ignored_stream)
+    if (x.section == section && x.key == key)
+      return x.since;
+  return std::nullopt;
+}
+
+std::string not_used_note(std::string_view since) {
+  if (since.empty())
+    return "Netdata setting not used by tributary";
+  return "setting of Netdata " + std::string{since}
+         + " and later, not used by tributary";
 }
 
 std::vector<std::string_view> ignored_netdata_keys(std::string_view section) {

@@ -34,7 +34,9 @@ std::string to_string(const diagnostic& x) {
   if (x.line > 0)
     result += ":" + std::to_string(x.line);
   result += ": ";
-  if (x.level == diagnostic::note)
+  if (x.level == diagnostic::warning)
+    result += "warning: ";
+  else if (x.level == diagnostic::note)
     result += "note: ";
   result += x.message;
   return result;

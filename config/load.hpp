@@ -14,11 +14,18 @@ namespace tributary::config {
 struct diagnostic {
   /// How bad a finding is.
   enum severity {
-    /// The configuration is wrong: unknown key, bad value, bad pattern,
-    /// syntax error. `check-config` fails.
+    /// A value tributary cannot use for a key it knows (bad number,
+    /// boolean, memory mode, pattern), or a syntax error. `run` refuses to
+    /// start and `check-config` fails.
     error,
-    /// Worth knowing but harmless: a Netdata key tributary ignores, a legacy
-    /// name, a value Netdata would adjust.
+    /// Not known here: a key or section neither tributary nor Netdata 1.37.1
+    /// knows (a typo, or a setting of another Netdata version), a key in a
+    /// section that does not read it. Netdata ignores these; `run` logs them
+    /// and starts, `check-config --strict` fails.
+    warning,
+    /// Worth knowing but harmless: a Netdata key tributary ignores (of
+    /// 1.37.1 or a newer version), a legacy name, a value Netdata would
+    /// adjust.
     note,
   };
 
@@ -26,13 +33,14 @@ struct diagnostic {
   std::string file;
   /// 1-based line; 0 if the finding is about the file as a whole.
   size_t line = 0;
-  /// error or note.
+  /// error, warning or note.
   severity level = error;
   /// What is wrong, without the position.
   std::string message;
 };
 
-/// Renders `x` as `file:line: message` (errors) or `file:line: note: message`.
+/// Renders `x` as `file:line: message` (errors), `file:line: warning:
+/// message` or `file:line: note: message`.
 std::string to_string(const diagnostic& x);
 
 /// The outcome of loading a configuration: the typed settings (defaults
@@ -40,7 +48,7 @@ std::string to_string(const diagnostic& x);
 struct load_result {
   /// The settings.
   settings cfg;
-  /// Errors and notes, in input order.
+  /// Errors, warnings and notes, in input order.
   std::vector<diagnostic> diagnostics;
 
   /// True if no diagnostic is an error.

@@ -60,6 +60,15 @@ struct global_settings {
   std::string hostname;
   /// [global] run as user.
   std::string run_as_user{defaults::run_as_user};
+  /// [global] host access prefix: where the monitored node's /proc, /sys and
+  /// /etc/os-release are (a container monitoring its node mounts them under
+  /// e.g. /host); empty = this system's own.
+  std::string host_access_prefix;
+
+  // [logs] (Netdata v1.44 and later)
+  /// [logs] level as tributary's log level (error, warning, info, debug);
+  /// empty when not set.
+  std::string log_level;
 
   // [db] (legacy names in [global] are accepted)
   /// [db] mode.
@@ -79,6 +88,9 @@ struct global_settings {
   /// [db] cleanup orphan hosts after secs.
   int64_t cleanup_orphan_hosts_after_secs
     = defaults::cleanup_orphan_hosts_after_secs;
+  /// [db] delete orphan hosts files: a cleaned-up orphan host's database
+  /// files are deleted (yes) or kept (no).
+  bool delete_orphan_hosts_files = defaults::delete_orphan_hosts_files;
   /// [db] cleanup obsolete charts after secs.
   int64_t cleanup_obsolete_charts_after_secs
     = defaults::cleanup_obsolete_charts_after_secs;

@@ -71,7 +71,7 @@ TEST_CASE("a misspelt key, bad values and a bad pattern, each at its line") {
   INFO(all_diagnostics(*x));
   CHECK_FALSE(x->ok());
   // stream.conf
-  auto* typo = find_diagnostic(*x, "stream.conf", 4);
+  auto* typo = find_diagnostic(*x, "stream.conf", 4, diagnostic::warning);
   REQUIRE(typo != nullptr);
   CHECK(contains(typo->message, "unknown key"));
   CHECK(contains(typo->message, "did you mean `destination`?"));
@@ -87,23 +87,31 @@ TEST_CASE("a misspelt key, bad values and a bad pattern, each at its line") {
   auto* health = find_diagnostic(*x, "stream.conf", 12);
   REQUIRE(health != nullptr);
   CHECK(contains(health->message, "not yes, no or auto"));
-  auto* level = find_diagnostic(*x, "stream.conf", 13);
+  auto* level = find_diagnostic(*x, "stream.conf", 13, diagnostic::warning);
   REQUIRE(level != nullptr);
   CHECK(contains(level->message, "`default history`"));
   // netdata.conf
-  auto* db_typo = find_diagnostic(*x, "netdata.conf", 9);
+  auto* db_typo = find_diagnostic(*x, "netdata.conf", 9, diagnostic::warning);
   REQUIRE(db_typo != nullptr);
   CHECK(contains(db_typo->message, "did you mean `update every`?"));
   auto* port = find_diagnostic(*x, "netdata.conf", 13);
   REQUIRE(port != nullptr);
   CHECK(contains(port->message, "out of range"));
-  CHECK(x->count(diagnostic::error) == 8);
+  // Values tributary cannot use are errors; keys it does not know (or reads
+  // elsewhere) are warnings: Netdata ignores them, so does `run`.
+  CHECK(typo->level == diagnostic::warning);
+  CHECK(db_typo->level == diagnostic::warning);
+  CHECK(level->level == diagnostic::warning);
+  CHECK(number->level == diagnostic::error);
+  CHECK(port->level == diagnostic::error);
+  CHECK(x->count(diagnostic::error) == 5);
+  CHECK(x->count(diagnostic::warning) == 3);
   // The report: one `file:line: message` line each, exit code 1.
   auto out = check(*x);
   CHECK(out.exit_code == 1);
   CHECK(contains(out.report, data_path("config/bad/stream.conf") + ":4: "
-                               "[stream] destinaton: unknown key"));
-  CHECK(contains(out.report, "8 errors"));
+                               "warning: [stream] destinaton: unknown key"));
+  CHECK(contains(out.report, "5 errors, 3 warnings, "));
 }
 
 TEST_CASE("an unterminated section is reported with its line") {
@@ -117,7 +125,7 @@ TEST_CASE("an unterminated section is reported with its line") {
   CHECK(x.cfg.global.bind_to == "*"); // the broken section's keys are dropped
 }
 
-TEST_CASE("Netdata keys tributary ignores are notes; typos are errors") {
+TEST_CASE("Netdata keys tributary ignores are notes; typos are warnings") {
   auto x = load_ini_text("[plugin:proc]\n  /proc/stat = yes\n"
                          "[global]\n  OOM score = keep\n"
                          "[web]\n  web files owner = root\n"
@@ -130,14 +138,120 @@ TEST_CASE("Netdata keys tributary ignores are notes; typos are errors") {
   CHECK(find_diagnostic(x, "netdata.conf", 1, diagnostic::note) != nullptr);
   CHECK(find_diagnostic(x, "netdata.conf", 4, diagnostic::note) != nullptr);
   CHECK(find_diagnostic(x, "netdata.conf", 6, diagnostic::note) != nullptr);
-  REQUIRE(find_diagnostic(x, "netdata.conf", 7) != nullptr);
-  CHECK(contains(find_diagnostic(x, "netdata.conf", 7)->message, "[global]"));
+  REQUIRE(find_diagnostic(x, "netdata.conf", 7, diagnostic::warning) != nullptr);
+  CHECK(contains(find_diagnostic(x, "netdata.conf", 7, diagnostic::warning)->message,
+                 "[global]"));
   CHECK(find_diagnostic(x, "netdata.conf", 9, diagnostic::note) != nullptr);
-  CHECK(find_diagnostic(x, "stream.conf", 3) != nullptr);
-  REQUIRE(find_diagnostic(x, "stream.conf", 7) != nullptr);
-  CHECK(contains(find_diagnostic(x, "stream.conf", 7)->message,
+  CHECK(find_diagnostic(x, "stream.conf", 3, diagnostic::warning) != nullptr);
+  REQUIRE(find_diagnostic(x, "stream.conf", 7, diagnostic::warning) != nullptr);
+  CHECK(contains(find_diagnostic(x, "stream.conf", 7, diagnostic::warning)->message,
                  "seconds per replication step"));
-  CHECK(x.count(diagnostic::error) == 3);
+  CHECK(x.count(diagnostic::error) == 0);
+  CHECK(x.count(diagnostic::warning) == 3);
+  CHECK(check(x).exit_code == 0);
+  check_options strict;
+  strict.strict = true;
+  CHECK(check(x, strict).exit_code == 1);
+}
+
+TEST_CASE("keys of newer Netdata versions: known ones are notes, the rest "
+          "warnings with a did-you-mean; values of known keys are checked") {
+  auto x = load_ini_text("[db]
+"
+                         "  dbengine tier 0 retention size = 1GiB
+"   // 2
+                         "  cleanup orphan hosts after = 1h30m
+"      // 3
+                         "  dbengine page type = gorilla
+"            // 4
+                         "  updte every = 1
+"                         // 5
+                         "[logs]
+"
+                         "  level = warning
+"                         // 7
+                         "  severity level = info
+"                   // 8
+                         "  brand new key = 1
+"                       // 9
+                         "[ml]
+  enabled = yes
+"
+                         "[cloud]
+  proxy = env
+"
+                         "[global]
+  host access prefix = /host/
+",  // 15
+                         "[stream]
+"
+                         "  zstd compression level = 3
+"              // 2
+                         "[11111111-2222-3333-4444-555555555555]
+"
+                         "  type = api
+"
+                         "  is ephemeral node = yes
+"                 // 5
+                         "  compression algorithms order = zstd lz4
+" // 6
+                         "  brand new key = 1
+");                     // 7
+  INFO(all_diagnostics(x));
+  CHECK(x.ok());
+  for (size_t line : {2, 4})
+    CHECK(find_diagnostic(x, "netdata.conf", line, diagnostic::note) != nullptr);
+  auto* note = find_diagnostic(x, "netdata.conf", 2, diagnostic::note);
+  REQUIRE(note != nullptr);
+  CHECK(contains(note->message, "Netdata v2.0 and later"));
+  CHECK(find_diagnostic(x, "netdata.conf", 3) == nullptr);
+  CHECK(x.cfg.global.cleanup_orphan_hosts_after_secs == 5400);
+  auto* typo = find_diagnostic(x, "netdata.conf", 5, diagnostic::warning);
+  REQUIRE(typo != nullptr);
+  CHECK(contains(typo->message, "did you mean `update every`?"));
+  CHECK(x.cfg.global.log_level == "warning");
+  CHECK(find_diagnostic(x, "netdata.conf", 9, diagnostic::warning) != nullptr);
+  CHECK(x.cfg.global.host_access_prefix == "/host");
+  CHECK(find_diagnostic(x, "stream.conf", 2, diagnostic::note) != nullptr);
+  CHECK(find_diagnostic(x, "stream.conf", 5, diagnostic::note) != nullptr);
+  CHECK(find_diagnostic(x, "stream.conf", 6, diagnostic::note) != nullptr);
+  CHECK(find_diagnostic(x, "stream.conf", 7, diagnostic::warning) != nullptr);
+  CHECK(x.count(diagnostic::warning) == 3);
+
+  // A value tributary cannot use for a key it knows stays an error.
+  auto bad = load_ini_text("[logs]
+  level = loud
+"
+                           "[db]
+  cleanup orphan hosts after = soon
+"
+                           "  delete orphan hosts files = perhaps
+", "");
+  INFO(all_diagnostics(bad));
+  CHECK(find_diagnostic(bad, "netdata.conf", 2, diagnostic::error) != nullptr);
+  CHECK(find_diagnostic(bad, "netdata.conf", 4, diagnostic::error) != nullptr);
+  CHECK(find_diagnostic(bad, "netdata.conf", 5, diagnostic::error) != nullptr);
+  CHECK(bad.cfg.global.cleanup_orphan_hosts_after_secs == 3600);
+}
+
+TEST_CASE("orphan cleanup keys: 1.37.1's legacy [global] names and defaults") {
+  auto d = load_ini_text("", "");
+  CHECK(d.cfg.global.cleanup_orphan_hosts_after_secs == 3600);
+  CHECK(d.cfg.global.delete_orphan_hosts_files);
+  auto x = load_ini_text("[global]
+"
+                         "  cleanup orphan hosts after seconds = 5
+"
+                         "  delete orphan hosts files = no
+", "");
+  INFO(all_diagnostics(x));
+  CHECK(x.ok());
+  CHECK(x.cfg.global.cleanup_orphan_hosts_after_secs == 5);
+  CHECK_FALSE(x.cfg.global.delete_orphan_hosts_files);
+  auto y = load_ini_text("[db]
+  cleanup orphan hosts after secs = 7
+", "");
+  CHECK(y.cfg.global.cleanup_orphan_hosts_after_secs == 7);
 }
 
 TEST_CASE("TLS files the web server cannot read are noted at their line") {
@@ -164,7 +278,9 @@ TEST_CASE("check-config on a directory and on a YAML file") {
   CHECK(check_config_dir(data_path("config/no-such-dir")).exit_code == 1);
   CHECK(check_yaml_file(data_path("config/parent.yaml")).exit_code == 0);
   CHECK(check_yaml_file(data_path("config/no-such.yaml")).exit_code == 1);
-  auto quiet = check_config_dir(data_path("config/bad"), false);
+  check_options no_notes;
+  no_notes.with_notes = false;
+  auto quiet = check_config_dir(data_path("config/bad"), no_notes);
   CHECK_FALSE(contains(quiet.report, "note:"));
 }
 
