@@ -1,5 +1,7 @@
 #include "actors/collector.hpp"
 
+#include "config/settings.hpp"
+
 #include <caf/all.hpp>
 
 namespace tributary {

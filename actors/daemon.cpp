@@ -179,10 +179,11 @@ int run_daemon(const daemon_options& opts) {
     std::cerr << "tributary: " << to_string(loaded.err()) << '\n';
     return 1;
   }
-  for (auto& d : loaded->diagnostics)
-    if (d.level == config::diagnostic::error)
-      std::cerr << config::to_string(d) << '\n';
   if (!loaded->ok()) {
+    // The warnings too: a misspelt key is often why a value is missing.
+    for (auto& d : loaded->diagnostics)
+      if (d.level != config::diagnostic::note)
+        std::cerr << config::to_string(d) << '\n';
     std::cerr << "tributary: the configuration has errors (see above); "
                  "`tributary check-config` lists them all\n";
     return 1;

@@ -98,7 +98,9 @@ bool entry_ctx::duration(int64_t& dst, int64_t min) {
     for (const auto& x : units)
       if (x.name == v.substr(n, u - n))
         found = &x;
-    if (n == 0 || found == nullptr || n > 15) {
+    auto digits = v.substr(0, n);
+    if (n == 0 || found == nullptr || n > 15 || digits == "."
+        || digits.find('.') != digits.rfind('.')) {
       error("`" + entry_.value
             + "` is not a duration (seconds, or e.g. 90s, 5m, 1h30m, 2d)");
       return false;

@@ -24,10 +24,11 @@ constexpr auto api_key = "22222222-2222-4222-8222-222222222222";
 /// A parent whose stream.conf enables the fixtures' API key, listening on a
 /// virtual port of the test multiplexer.
 struct parent_fixture : actor_fixture {
-  parent_fixture() {
+  explicit parent_fixture(const std::string& more_netdata_conf = "") {
     log.quiet(true);
     auto loaded = config::load_ini_text(
-      "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n",
+      "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n"
+        + more_netdata_conf,
       std::string{"["} + api_key + "]\n  enabled = yes\n");
     REQUIRE(loaded.ok());
     ctx.log = &log;
@@ -242,6 +243,77 @@ TEST_CASE_FIXTURE(parent_fixture, "an unfinished first request is dropped after 
   // The connection is closed: finishing the request now gets no answer.
   peer_sends(hdl, "\r\n");
   CHECK(take_output(hdl).empty());
+}
+
+} // namespace tributary::test
+
+namespace tributary::test {
+namespace {
+
+/// A parent that cleans up hosts orphaned for 5 s.
+struct orphan_fixture : parent_fixture {
+  orphan_fixture()
+    : parent_fixture("[db]\n  cleanup orphan hosts after secs = 5\n") {
+    // nop
+  }
+
+  /// A 1.37.1 child connects and is dropped (an unknown command).
+  void child_comes_and_goes() {
+    auto hdl = connect();
+    peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+    take_output(hdl);
+    peer_sends(hdl, "BOGUS 1 2 3\n");
+  }
+
+  /// Lets `secs` seconds pass, on our clock and CAF's.
+  void wait(int secs) {
+    for (int i = 0; i < secs; ++i) {
+      now_usec += 1000000;
+      advance(std::chrono::seconds(1));
+    }
+  }
+
+  size_t hosts() {
+    return nlohmann::json::parse(get("/api/v1/info"))["mirrored_hosts"].size();
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(orphan_fixture, "a host orphaned longer than the cleanup period is removed") {
+  child_comes_and_goes();
+  CHECK_EQ(hosts(), 2u);
+  wait(5); // 5 s gone: not longer than the period yet
+  CHECK_EQ(hosts(), 2u);
+  wait(2);
+  CHECK_EQ(hosts(), 1u);
+  get("/host/ndpeer-child/api/v1/info");
+  CHECK_EQ(last_status, "HTTP/1.1 404 Not Found");
+  // The GUID may stream again: a new host.
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  CHECK_EQ(hosts(), 2u);
+}
+
+TEST_CASE_FIXTURE(orphan_fixture, "a child back before the cleanup period keeps its host") {
+  child_comes_and_goes();
+  wait(3);
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  wait(20);
+  CHECK_EQ(hosts(), 2u);
+  auto info = nlohmann::json::parse(get("/api/v1/info"));
+  CHECK_EQ(info["mirrored_hosts_status"][1]["reachable"], true);
+}
+
+TEST_CASE_FIXTURE(orphan_fixture, "a connected child is not an orphan, however long") {
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(hdl);
+  wait(20);
+  CHECK_EQ(hosts(), 2u);
 }
 
 } // namespace tributary::test

@@ -3,7 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
+
+#include <unistd.h>
 
 #include "tests/test_data.hpp"
 
@@ -47,6 +51,29 @@ TEST_CASE("the NETDATA_* facts of a 1.37.1 child, in its order, read from a host
   REQUIRE(back.has_value());
   REQUIRE(back->info("NETDATA_SYSTEM_OS_VERSION") != nullptr);
   CHECK(*back->info("NETDATA_SYSTEM_OS_VERSION") == "12 (bookworm)");
+}
+
+TEST_CASE("host access prefix: the node's facts from the prefix, the container's from its own root") {
+  namespace fs = std::filesystem;
+  auto tmp = fs::temp_directory_path() / ("trib-sysinfo-" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  auto own = tmp / "own";
+  fs::create_directories(own / "etc");
+  fs::create_directories(own / "run");
+  std::ofstream{own / "etc/os-release"} << "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.19\n";
+  std::ofstream{own / ".dockerenv"} << "";
+  auto node = test::data_path("sysinfo");
+  auto info = read_system_info(node, own.string());
+  std::map<std::string, std::string> m(info.begin(), info.end());
+  CHECK(m["NETDATA_SYSTEM_OS_NAME"] == "Debian GNU/Linux");
+  CHECK(m["NETDATA_SYSTEM_OS_DETECTION"] == node + "/etc/os-release");
+  CHECK(m["NETDATA_SYSTEM_CPU_FREQ"] == "3000000000");
+  CHECK(m["NETDATA_SYSTEM_TOTAL_RAM"] == std::to_string(4028460ull * 1024));
+  CHECK(m["NETDATA_SYSTEM_CONTAINER"] == "docker");
+  CHECK(m["NETDATA_CONTAINER_OS_NAME"] == "Alpine Linux");
+  CHECK(m["NETDATA_CONTAINER_OS_ID"] == "alpine");
+  CHECK(m["NETDATA_CONTAINER_OS_DETECTION"] == "/etc/os-release");
+  fs::remove_all(tmp);
 }
 
 TEST_CASE("an empty tree gives empty facts, never a crash") {

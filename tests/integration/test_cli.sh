@@ -50,7 +50,19 @@ for d in parent proxy child; do
     > "$T/deploy-$d.out" 2>&1 || { cat "$T/deploy-$d.out"; h_fail "deploy/multi-tier/$d does not check clean"; }
 done
 
-# a misspelt key: non-zero exit, file:line of the typo
+# a misspelt key alone is a warning at its line: exit 0, but 1 with --strict
+mkdir -p "$T/typo-only"
+printf '[stream]\n    enabled = no\n    destinaton = 127.0.0.1\n' > "$T/typo-only/stream.conf"
+"$TRIBUTARY_BIN" check-config --config-dir "$T/typo-only" > "$T/typo-only.out" 2>&1 \
+  || { cat "$T/typo-only.out"; h_fail "check-config failed on a warning without --strict"; }
+h_assert_contains "$(cat "$T/typo-only.out")" \
+  "stream.conf:3: warning: [stream] destinaton: unknown key; did you mean \`destination\`?" \
+  "the typo is a warning at its line"
+if "$TRIBUTARY_BIN" check-config --strict --config-dir "$T/typo-only" > /dev/null 2>&1; then
+  h_fail "check-config --strict accepted a misspelt key"
+fi
+
+# a misspelt key that leaves a needed value missing: an error, exit 1
 mkdir -p "$T/typo"
 printf '[stream]\n    enabled = yes\n    destinaton = 127.0.0.1\n' > "$T/typo/stream.conf"
 if "$TRIBUTARY_BIN" check-config --config-dir "$T/typo" > "$T/typo.out" 2>&1; then
