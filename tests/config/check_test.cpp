@@ -156,47 +156,25 @@ TEST_CASE("Netdata keys tributary ignores are notes; typos are warnings") {
 
 TEST_CASE("keys of newer Netdata versions: known ones are notes, the rest "
           "warnings with a did-you-mean; values of known keys are checked") {
-  auto x = load_ini_text("[db]
-"
-                         "  dbengine tier 0 retention size = 1GiB
-"   // 2
-                         "  cleanup orphan hosts after = 1h30m
-"      // 3
-                         "  dbengine page type = gorilla
-"            // 4
-                         "  updte every = 1
-"                         // 5
-                         "[logs]
-"
-                         "  level = warning
-"                         // 7
-                         "  severity level = info
-"                   // 8
-                         "  brand new key = 1
-"                       // 9
-                         "[ml]
-  enabled = yes
-"
-                         "[cloud]
-  proxy = env
-"
-                         "[global]
-  host access prefix = /host/
-",  // 15
-                         "[stream]
-"
-                         "  zstd compression level = 3
-"              // 2
-                         "[11111111-2222-3333-4444-555555555555]
-"
-                         "  type = api
-"
-                         "  is ephemeral node = yes
-"                 // 5
-                         "  compression algorithms order = zstd lz4
-" // 6
-                         "  brand new key = 1
-");                     // 7
+  auto x = load_ini_text("[db]\n"
+                         "  dbengine tier 0 retention size = 1GiB\n"   // 2
+                         "  cleanup orphan hosts after = 1h30m\n"      // 3
+                         "  dbengine page type = gorilla\n"            // 4
+                         "  updte every = 1\n"                         // 5
+                         "[logs]\n"
+                         "  level = warning\n"                         // 7
+                         "  severity level = info\n"                   // 8
+                         "  brand new key = 1\n"                       // 9
+                         "[ml]\n  enabled = yes\n"
+                         "[cloud]\n  proxy = env\n"
+                         "[global]\n  host access prefix = /host/\n",  // 15
+                         "[stream]\n"
+                         "  zstd compression level = 3\n"              // 2
+                         "[11111111-2222-3333-4444-555555555555]\n"
+                         "  type = api\n"
+                         "  is ephemeral node = yes\n"                 // 5
+                         "  compression algorithms order = zstd lz4\n" // 6
+                         "  brand new key = 1\n");                     // 7
   INFO(all_diagnostics(x));
   CHECK(x.ok());
   for (size_t line : {2, 4})
@@ -219,14 +197,9 @@ TEST_CASE("keys of newer Netdata versions: known ones are notes, the rest "
   CHECK(x.count(diagnostic::warning) == 3);
 
   // A value tributary cannot use for a key it knows stays an error.
-  auto bad = load_ini_text("[logs]
-  level = loud
-"
-                           "[db]
-  cleanup orphan hosts after = soon
-"
-                           "  delete orphan hosts files = perhaps
-", "");
+  auto bad = load_ini_text("[logs]\n  level = loud\n"
+                           "[db]\n  cleanup orphan hosts after = soon\n"
+                           "  delete orphan hosts files = perhaps\n", "");
   INFO(all_diagnostics(bad));
   CHECK(find_diagnostic(bad, "netdata.conf", 2, diagnostic::error) != nullptr);
   CHECK(find_diagnostic(bad, "netdata.conf", 4, diagnostic::error) != nullptr);
@@ -238,19 +211,14 @@ TEST_CASE("orphan cleanup keys: 1.37.1's legacy [global] names and defaults") {
   auto d = load_ini_text("", "");
   CHECK(d.cfg.global.cleanup_orphan_hosts_after_secs == 3600);
   CHECK(d.cfg.global.delete_orphan_hosts_files);
-  auto x = load_ini_text("[global]
-"
-                         "  cleanup orphan hosts after seconds = 5
-"
-                         "  delete orphan hosts files = no
-", "");
+  auto x = load_ini_text("[global]\n"
+                         "  cleanup orphan hosts after seconds = 5\n"
+                         "  delete orphan hosts files = no\n", "");
   INFO(all_diagnostics(x));
   CHECK(x.ok());
   CHECK(x.cfg.global.cleanup_orphan_hosts_after_secs == 5);
   CHECK_FALSE(x.cfg.global.delete_orphan_hosts_files);
-  auto y = load_ini_text("[db]
-  cleanup orphan hosts after secs = 7
-", "");
+  auto y = load_ini_text("[db]\n  cleanup orphan hosts after secs = 7\n", "");
   CHECK(y.cfg.global.cleanup_orphan_hosts_after_secs == 7);
 }
 
