@@ -59,8 +59,10 @@ j = json.load(sys.stdin)
 print(j["os_name"], j["os_id"], j["os_version_id"], j["ram_total"], j["cpu_freq"],
       j["total_disk_space"], j["cores_total"])' 2>/dev/null
 }
-want="Fakeix fakeix 7 $((ram_kb * 1024)) 3000000000 $(((41943040 + 2000000) * 512)) 2"
-got_facts() { [ "$(facts)" = "$want" ]; }
+disk=$(for f in "$N"/sys/block/*/size; do case $f in */loop*) ;; *) cat "$f" ;; esac; done \
+  | awk '{ s += $1 } END { printf "%.0f", s * 512 }')
+want="Fakeix fakeix 7 $((ram_kb * 1024)) 3000000000 $disk 2"
+got_facts() { local f; f=$(facts); [ "$f" = "$want" ] || { echo "$f" > "$T/facts.last"; return 1; }; }
 h_wait_for -t 30 -m "the child's system facts from $N on the parent: '$want'" got_facts
 h_log "system facts: $(facts)"
 
