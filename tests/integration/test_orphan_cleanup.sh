@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# `cleanup orphan hosts after secs` (here 1.37.1's legacy [global] name, 5 s):
+# `cleanup orphan hosts after secs` (here 1.37.1's legacy [global] name, 15 s):
 #   * two tributary children stream into a tributary parent (memory mode map,
 #     so each has files under the parent's cache directory); both stop;
 #   * child B comes back before the period: it is kept, with its files;
-#   * child A does not: no sooner than 5 s after it left, the parent logs
+#   * child A does not: no sooner than 15 s after it left, the parent logs
 #     Netdata's "Host '...' with machine guid '...' is obsolete - cleaning
 #     up.", A is gone from /api/v1/info, /host/A/... answers 404 and its
 #     directory of map files is deleted;
@@ -23,10 +23,11 @@ B=orphan-b-$$
 PPORT=$(h_free_port)
 T=$(h_tmpdir)
 PBASE=http://127.0.0.1:$PPORT
-CLEANUP=5
+CLEANUP=15
 
 tc_instance "$T/parent" orphan-parent-$$ "127.0.0.1:$PPORT"
-printf '[global]\n    cleanup orphan hosts after seconds = %s\n' "$CLEANUP" >> "$T/parent/conf/netdata.conf"
+printf '[global]\n    cleanup orphan hosts after seconds = %s\n[health]\n    enabled = no\n' "$CLEANUP" \
+  >> "$T/parent/conf/netdata.conf"
 cat > "$T/parent/conf/stream.conf" <<CONF
 [$KEY]
     enabled = yes
@@ -47,6 +48,7 @@ PLOG=$T/parent/log/error.log
 child() { # NAME GUID : a tributary child streaming to the parent
   local dir=$T/$1
   tc_instance "$dir" "$1" "127.0.0.1:$(h_free_port)"
+  printf '[health]\n    enabled = no\n' >> "$dir/conf/netdata.conf"
   mkdir -p "$dir/lib/registry"
   echo "$2" > "$dir/lib/registry/netdata.public.unique.id"
   printf '[stream]\n    enabled = yes\n    destination = 127.0.0.1:%s\n    api key = %s\n' \
