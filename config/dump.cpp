@@ -90,6 +90,7 @@ std::string dump(const settings& x) {
   p.section("global");
   p.kv("hostname", g.hostname);
   p.kv("run as user", g.run_as_user);
+  p.kv("host access prefix", g.host_access_prefix);
   p.section("db");
   p.kv("mode", to_string(g.mode));
   p.kv("retention", g.history);
@@ -99,6 +100,7 @@ std::string dump(const settings& x) {
   p.kv("seconds per replication step", g.seconds_per_replication_step);
   p.kv("replication threads", g.replication_threads);
   p.kv("cleanup orphan hosts after secs", g.cleanup_orphan_hosts_after_secs);
+  p.kv("delete orphan hosts files", g.delete_orphan_hosts_files);
   p.kv("cleanup obsolete charts after secs",
        g.cleanup_obsolete_charts_after_secs);
   p.kv("dbengine page cache size MB", g.dbengine_page_cache_size_mb);
@@ -137,6 +139,8 @@ std::string dump(const settings& x) {
   p.kv("run at least every seconds", g.health_run_at_least_every_seconds);
   p.kv("in memory max health log entries", g.health_max_log_entries);
   p.kv("script to execute on alarm", g.health_script_on_alarm);
+  p.section("logs");
+  p.kv("level", g.log_level);
   p.section("ml");
   p.kv("enabled", g.ml_enabled);
   p.kv("stream anomaly detection charts", g.ml_stream_anomaly_detection_charts);
