@@ -7,7 +7,7 @@
 #     (with a did-you-mean for the typo), the newer keys as notes, and exits
 #     0; --strict exits 1;
 #   * `run` starts, logs the same warnings with file:line, and a child
-#     streams into it;
+#     streams into it; `[logs] level = warning` keeps INFO lines out;
 #   * a value it cannot use for a key it knows ([logs] level = loud) still
 #     stops `run` with file:line.
 set -euo pipefail
@@ -24,8 +24,10 @@ SRC=$TRIBUTARY_TEST_DATA/config/netdata-1.44
 
 P=$T/parent
 mkdir -p "$P/conf" "$P/log" "$P/cache" "$P/lib"
+# [logs] level = warning (v1.44's key): no INFO line may reach the log.
 sed -e "s|@HOSTNAME@|$PARENT|g" -e "s|@BIND@|127.0.0.1:$PPORT|g" -e "s|@DIR@|$P|g" \
-  "$SRC/netdata.conf" > "$P/conf/netdata.conf"
+  -e 's/^\tlevel = info$/\tlevel = warning/' "$SRC/netdata.conf" > "$P/conf/netdata.conf"
+grep -q "^.level = warning$" "$P/conf/netdata.conf" || h_fail "no [logs] level line to change"
 sed -e "s|@KEY@|$KEY|g" "$SRC/stream.conf" > "$P/conf/stream.conf"
 line_of() { grep -nF -- "$2" "$1" | head -1 | cut -d: -f1; }
 L_FLOOD=$(line_of "$P/conf/netdata.conf" "flood protection sample")
@@ -75,13 +77,17 @@ after() { [ "$(last_entry)" -gt "$1" ]; }
 h_wait_for -t 30 -m "system.uptime of $CHILD on the parent" after 0
 first=$(last_entry)
 h_wait_for -t 10 -m "$CHILD's data advancing" after "$((first + 1))"
+if grep -q " INFO : " "$PLOG"; then
+  grep " INFO : " "$PLOG" | head -3
+  h_fail "INFO lines logged with [logs] level = warning"
+fi
 labels=$(h_http_get "$PBASE/api/v1/info" | python3 -c 'import json,sys; print(json.load(sys.stdin)["host_labels"].get("tier",""))')
 h_assert_eq parent "$labels" "[host labels] of the newer netdata.conf"
 
 # ------------------------------------------------ a bad value still stops run
 B=$T/bad
 mkdir -p "$B/conf"
-sed -e 's/^\tlevel = info$/\tlevel = loud/' "$P/conf/netdata.conf" > "$B/conf/netdata.conf"
+sed -e 's/^\tlevel = warning$/\tlevel = loud/' "$P/conf/netdata.conf" > "$B/conf/netdata.conf"
 cp "$P/conf/stream.conf" "$B/conf/stream.conf"
 L_LEVEL=$(line_of "$B/conf/netdata.conf" "level = loud")
 rc=0
