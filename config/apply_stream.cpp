@@ -47,6 +47,13 @@ const stream_key stream_keys[] = {
    }},
   {"CApath", [](entry_ctx& c, stream_settings& s) { c.text(s.ca_path); }},
   {"CAfile", [](entry_ctx& c, stream_settings& s) { c.text(s.ca_file); }},
+  {"destination order", [](entry_ctx& c, stream_settings& s) {
+     const auto& v = c.entry().value;
+     if (v == "listed" || v == "rendezvous")
+       s.destination_order_rendezvous = v == "rendezvous";
+     else
+       c.error("`" + v + "` is not a destination order (listed, rendezvous)");
+   }},
 };
 
 // -- [API_KEY] / [MACHINE_GUID] -------------------------------------------------------

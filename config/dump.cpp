@@ -161,6 +161,8 @@ std::string dump(const settings& x) {
        s.ssl_skip_certificate_verification);
   p.kv("CApath", s.ca_path);
   p.kv("CAfile", s.ca_file);
+  p.kv("destination order",
+       std::string{s.destination_order_rendezvous ? "rendezvous" : "listed"});
   for (const auto& [name, r] : x.api_keys) {
     p.section("api key " + name);
     print(p, r);

@@ -227,6 +227,12 @@ struct stream_settings {
   std::string ca_path;
   /// CAfile; empty = none.
   std::string ca_file;
+  /// destination order (tributary's own key): `listed` (Netdata's order, the
+  /// default) or `rendezvous`: each host tries the destinations in the order
+  /// of their rendezvous hash with its hostname (localhost's `[global]
+  /// hostname`, a proxied child's own name for `proxy destination`), so
+  /// children spread over parents and fail over to the next one.
+  bool destination_order_rendezvous = false;
 
   stream_settings();
 };
