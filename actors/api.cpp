@@ -13,6 +13,11 @@ using nlohmann::ordered_json;
 
 route parse_route(std::string_view path) {
   route r;
+  // Probes for orchestrators (Kubernetes, Docker HEALTHCHECK): tributary's own.
+  if (path == "/alive" || path == "/ready") {
+    r.endpoint = std::string{path.substr(1)};
+    return r;
+  }
   if (path.rfind("/host/", 0) == 0) {
     path.remove_prefix(6);
     auto slash = path.find('/');

@@ -15,8 +15,8 @@ namespace tributary::api {
 
 /// Which endpoint a request names, and for which host.
 struct route {
-  /// "info", "charts", "chart", "data", "allmetrics", "actors", or "" if
-  /// unknown.
+  /// "info", "charts", "chart", "data", "allmetrics", "actors", the probes
+  /// "alive" and "ready" (paths `/alive`, `/ready`), or "" if unknown.
   std::string endpoint;
   /// Hostname or GUID from `/host/<h>/api/v1/...`; empty = localhost.
   std::string host;

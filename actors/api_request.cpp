@@ -165,6 +165,29 @@ void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
           });
 }
 
+/// /alive: 200 when the registry answers (the actor system schedules and
+/// the I/O thread moved this request), else 503. /ready: alive, and the
+/// daemon has bound every listener and opened localhost's storage.
+void answer_probe(caf::event_based_actor* self, promise rp,
+                  const std::string& probe, const daemon_context& ctx) {
+  bool started = ctx.ready && ctx.ready->load();
+  self->request(ctx.registry, std::chrono::seconds(5), atom::get::value,
+                atom::hosts::value)
+    .then(
+      [=](const std::vector<host_summary>&) mutable {
+        if (probe == "ready" && !started)
+          reply(self, rp, 503, "text/plain",
+                "not ready: listeners or storage not open yet\n");
+        else
+          reply(self, rp, 200, "text/plain", probe + "\n");
+      },
+      [=](caf::error& err) mutable {
+        reply(self, rp, 503, "text/plain",
+              "not " + probe + ": the host registry does not answer: "
+                + self->system().render(err) + "\n");
+      });
+}
+
 } // namespace
 
 caf::behavior api_request(caf::event_based_actor* self, http_request req,
@@ -177,6 +200,10 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
         rp.deliver(api::http_response(404, "text/plain",
                                       "not found: " + req.path + "\n"));
         self->quit();
+        return rp;
+      }
+      if (r.endpoint == "alive" || r.endpoint == "ready") {
+        answer_probe(self, rp, r.endpoint, ctx);
         return rp;
       }
       if (r.endpoint == "actors") {

@@ -3,6 +3,7 @@
 #include "actors/actors.hpp"
 #include "actors/logger.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,6 +40,9 @@ struct daemon_context {
   std::shared_ptr<const tls::context> stream_tls;
   /// The health.d definitions, loaded once at start; null without health.
   std::shared_ptr<const health::load_result> health_definitions;
+  /// Set by `run_daemon` once every listener is bound and localhost's
+  /// storage is open; `/ready` answers 503 until then. Null in tests.
+  std::shared_ptr<std::atomic<bool>> ready;
 };
 
 /// The system clock, for `daemon_context::now_usec`.

@@ -239,6 +239,7 @@ int run_daemon(const daemon_options& opts) {
     ctx.stream_tls = stream_tls_context(*settings, log);
     ctx.health_definitions = load_health(*settings, log);
     auto local = localhost_info(*settings, log);
+    ctx.ready = std::make_shared<std::atomic<bool>>(false);
     ctx.registry = sys.spawn(registry, local, ctx);
     caf::actor collector;
     std::vector<caf::actor> plugins;
@@ -298,6 +299,8 @@ int run_daemon(const daemon_options& opts) {
                 << "): API at " << scheme << "://" << shown << ":" << port
                 << "/api/v1/info" << std::endl;
     }
+    if (rc == 0)
+      ctx.ready->store(true);
     if (rc == 0) {
       int sig = 0;
       sigwait(&signals, &sig);

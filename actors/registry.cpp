@@ -4,6 +4,7 @@
 #include "actors/host.hpp"
 #include "actors/host_db.hpp"
 #include "actors/sender.hpp"
+#include "config/rendezvous.hpp"
 #include "config/resolve.hpp"
 #include "protocol/handshake.hpp"
 #include "storage/memory_mode.hpp"
@@ -62,12 +63,13 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
 namespace {
 
 /// Sender settings from `[stream]`, with the destination, key and chart
-/// pattern given (a proxy takes them from the `proxy ...` keys).
+/// pattern given (a proxy takes them from the `proxy ...` keys), for the host
+/// `hostname` (the key of `destination order = rendezvous`).
 std::optional<sender_settings>
 make_sender_settings(const daemon_context& ctx, const std::string& dests,
                      const std::string& api_key,
                      const config::simple_pattern& charts,
-                     const std::string& who) {
+                     const std::string& hostname, const std::string& who) {
   auto& cfg = *ctx.settings;
   auto& log = *ctx.log;
   auto parsed = config::parse_destinations(dests);
@@ -93,6 +95,8 @@ make_sender_settings(const daemon_context& ctx, const std::string& dests,
                     "cannot enable sending thread - information is missing.");
     return std::nullopt;
   }
+  if (cfg.stream.destination_order_rendezvous)
+    config::order_by_rendezvous(*parsed, hostname);
   sender_settings s;
   s.destinations = std::move(*parsed);
   s.default_port = std::to_string(cfg.stream.default_port);
@@ -121,7 +125,8 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
   auto who = "STREAM " + hello.host.hostname + " [send]";
   auto s = make_sender_settings(st.ctx, eff.proxy_destination,
                                 eff.proxy_api_key,
-                                eff.proxy_send_charts_matching, who);
+                                eff.proxy_send_charts_matching,
+                                hello.host.hostname, who);
   if (!s)
     return;
   st.senders[guid] = self->spawn(sender_supervisor, host, hello.host.hostname,
@@ -183,6 +188,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   if (auto& stream = ctx.settings->stream; stream.enabled) {
     auto s = make_sender_settings(ctx, stream.destination, stream.api_key,
                                   stream.send_charts_matching,
+                                  localhost.hostname,
                                   "STREAM " + localhost.hostname);
     if (s)
       st.senders[localhost.machine_guid]
@@ -285,8 +291,17 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       // A replaced receiver's late detach must not detach its successor.
       if (i != self->state.hosts.end() && guid != self->state.own_guid
           && (!i->second.receiver || i->second.receiver == receiver)) {
+        bool attached = i->second.receiver == receiver;
         i->second.streaming = false;
         i->second.receiver = nullptr;
+        // A proxy stops streaming a child upstream when the child leaves, as
+        // Netdata stops a host's sender when its receiver goes: the parent
+        // sees it go, and a child that comes back gets a fresh sender.
+        auto s = self->state.senders.find(guid);
+        if (attached && s != self->state.senders.end()) {
+          self->send_exit(s->second, caf::exit_reason::user_shutdown);
+          self->state.senders.erase(s);
+        }
         i->second.disconnected_s
           = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
       }
