@@ -97,6 +97,14 @@ expected<int> connect_destination(const config::destination& d,
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    // `timeout seconds` also bounds how long sent metrics may stay
+    // unacknowledged: across a network cut the kernel ends the connection
+    // instead of retransmitting for ~15 minutes, the sender reconnects and
+    // the parent asks for the gap (replication) instead of receiving a late
+    // burst it can only place at "now".
+    unsigned int user_timeout_ms = static_cast<unsigned int>(timeout.count());
+    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms,
+                 sizeof(user_timeout_ms));
     if (::connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
       int err = errno == EINPROGRESS ? finish_connect(fd, timeout) : errno;
       if (err != 0) {
