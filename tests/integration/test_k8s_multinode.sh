@@ -266,7 +266,9 @@ if grep -qs "REPLAY\|replicat" "$T"/parent-*/log/error.log; then
 fi
 
 # ------------------------------------------------------------------ 3. a node goes for good
-# Needs `[db] cleanup orphan hosts after secs` (issue 11, the config part).
+# NOTE: the removal below needs `[db] cleanup orphan hosts after secs`
+# implemented (issue 11, branch h-config); without it this part fails at
+# "node-d removed from parent-N". Passed with h-config merged (2026-12-02).
 gone_parent=${HOME_OF[node-d]}
 h_stop "$(h_pid node-d)"
 gone_at=$(date +%s)
