@@ -266,9 +266,8 @@ if grep -qs "REPLAY\|replicat" "$T"/parent-*/log/error.log; then
 fi
 
 # ------------------------------------------------------------------ 3. a node goes for good
-# NOTE: the removal below needs `[db] cleanup orphan hosts after secs`
-# implemented (issue 11, branch h-config); without it this part fails at
-# "node-d removed from parent-N". Passed with h-config merged (2026-12-02).
+# `[db] cleanup orphan hosts after secs` (registry.cpp remove_orphans) through
+# the proxy tier: the proxy stops streaming node-d upstream when it leaves.
 gone_parent=${HOME_OF[node-d]}
 h_stop "$(h_pid node-d)"
 gone_at=$(date +%s)
