@@ -1,5 +1,6 @@
 #include "storage/dbengine.hpp"
 
+#include "storage/byte_io.hpp"
 #include "storage/crc32c.hpp"
 #include "storage/storage_number.hpp"
 
@@ -12,6 +13,10 @@ namespace tributary::storage {
 namespace {
 
 constexpr size_t max_tiers = 3;
+
+// The dimension id of the state event that marks a journal written by a
+// clean close.
+constexpr uint32_t clean_mark = 0xffffffffu;
 
 storage_point point_of(const sample& x) {
   storage_point p;
@@ -67,7 +72,8 @@ dbengine::dbengine(const engine_options& opts)
     codec_(opts.compression),
     disk_limit_(opts.disk_space_bytes),
     datafile_bytes_(opts.datafile_bytes),
-    cache_limit_(opts.page_cache_bytes) {
+    cache_limit_(opts.page_cache_bytes),
+    journal_on_(opts.journal) {
   load();
 }
 
@@ -90,34 +96,56 @@ std::string dbengine::metadata_path() const {
 
 // -- opening ------------------------------------------------------------------------
 
+std::string dbengine::journal_path() const {
+  return directory_ + "/dbengine-journal.tdj";
+}
+
 void dbengine::load() {
   if (auto err = fs_->make_directories(directory_))
     diagnostics_.push_back(err);
-  auto meta_path = metadata_path();
-  auto bytes = fs_->read(meta_path);
-  if (bytes) {
-    auto meta = decode_metadata(*bytes, meta_path);
+  // The dimensions: the metadata file, else its previous generation, then
+  // the dimension records of the datafiles for whatever both miss.
+  std::map<uint32_t, dbengine_dimension> defs;
+  bool have_meta = false;
+  bool foreign = false;
+  auto try_meta = [&](const std::string& path) {
+    auto bytes = fs_->read(path);
+    if (!bytes) {
+      if (bytes.err().code != ec::not_found)
+        diagnostics_.push_back(bytes.err());
+      return false;
+    }
+    auto meta = decode_metadata(*bytes, path);
     if (!meta) {
       diagnostics_.push_back(meta.err());
-    } else if (meta->host_guid != host_guid_) {
+      return false;
+    }
+    if (meta->host_guid != host_guid_) {
       diagnostics_.emplace_back(ec::corruption,
-                                meta_path + ": belongs to host '"
-                                  + meta->host_guid + "', not '" + host_guid_
+                                path + ": belongs to host '" + meta->host_guid
+                                  + "', not '" + host_guid_
                                   + "'; its pages are ignored",
                                 metadata_magic.size());
-    } else {
-      for (auto& d : meta->dimensions) {
-        bool is_new = false;
-        registry_.add(d.info, default_ue_, is_new);
-        dim_state st;
-        st.valid_after_s = d.valid_after_s;
-        st.ue = d.info.update_every;
-        dims_.push_back(std::move(st));
-      }
+      foreign = true;
+      return false;
     }
-  } else if (bytes.err().code != ec::not_found) {
-    diagnostics_.push_back(bytes.err());
+    for (uint32_t i = 0; i < meta->dimensions.size(); ++i)
+      defs[i] = std::move(meta->dimensions[i]);
+    return true;
+  };
+  have_meta = try_meta(metadata_path());
+  meta_good_ = have_meta;
+  if (!have_meta && !foreign) {
+    have_meta = try_meta(metadata_path() + ".1");
+    if (have_meta)
+      diagnostics_.emplace_back(ec::corruption,
+                                metadata_path()
+                                  + ": using the previous generation ("
+                                  + metadata_path() + ".1)",
+                                0);
   }
+  if (foreign)
+    return;
   auto names = fs_->list(directory_);
   if (!names) {
     diagnostics_.push_back(names.err());
@@ -131,13 +159,95 @@ void dbengine::load() {
       found.emplace_back(tier, seq);
   }
   std::sort(found.begin(), found.end());
+  std::map<uint32_t, dbengine_dimension> file_defs;
+  std::vector<scanned_page> pages;
   for (auto [tier, seq] : found) {
-    load_datafile(tier, seq);
+    scan_datafile(tier, seq, file_defs, pages);
     next_seq_[tier] = std::max(next_seq_[tier], seq + 1);
   }
+  size_t rebuilt = 0;
+  for (auto& [id, d] : file_defs) {
+    auto i = defs.find(id);
+    if (i == defs.end()) {
+      defs[id] = d;
+      ++rebuilt;
+    } else if (!(i->second.info.key == d.info.key)) {
+      diagnostics_.emplace_back(ec::corruption,
+                                metadata_path() + ": dimension "
+                                  + std::to_string(id) + " is '"
+                                  + i->second.info.key.chart_id + "."
+                                  + i->second.info.key.dim_id
+                                  + "' but the datafiles say '"
+                                  + d.info.key.chart_id + "."
+                                  + d.info.key.dim_id
+                                  + "'; the datafiles win",
+                                0);
+      i->second = d;
+    } else if (d.valid_after_s > i->second.valid_after_s) {
+      i->second.valid_after_s = d.valid_after_s;
+      i->second.info.update_every = d.info.update_every;
+    }
+  }
+  if (rebuilt > 0 && have_meta)
+    diagnostics_.emplace_back(ec::corruption,
+                              metadata_path() + ": " + std::to_string(rebuilt)
+                                + " dimensions missing, taken from the "
+                                  "datafiles' dimension records",
+                              0);
+  else if (rebuilt > 0)
+    recovery_ = "dimensions rebuilt from the datafiles: "
+                + std::to_string(rebuilt);
+  for (auto& [id, d] : defs)
+    define(id, d);
+  // A damaged or missing metadata file is rewritten by the next maintain().
+  if (!defs.empty() && (!have_meta || rebuilt > 0 || !diagnostics_.empty()))
+    meta_dirty_ = true;
+  // Index the pages, in file order.
+  std::map<std::pair<size_t, uint64_t>, size_t> unknown;
+  for (auto& p : pages) {
+    auto& h = p.h;
+    if (h.dim_id >= dims_.size() || registry_.info({h.dim_id})->key.chart_id.empty()) {
+      ++unknown[{p.tier, p.seq}];
+      continue;
+    }
+    auto& d = dims_[h.dim_id];
+    if (h.last_s <= d.valid_after_s
+        || h.update_every
+             != static_cast<uint32_t>(bucket_seconds(d, p.tier)))
+      continue; // data of an earlier update_every
+    auto& refs = d.t[p.tier].pages;
+    // Equal ends on tiers 1+: a bucket continued after an old clean close.
+    if (!refs.empty()
+        && (p.tier == 0 ? h.first_s <= refs.back().last_s
+                        : h.first_s < refs.back().last_s)) {
+      diagnostics_.emplace_back(ec::corruption,
+                                datafile_path(p.tier, p.seq)
+                                  + ": page overlaps an earlier page, skipped"
+                                    " at offset "
+                                  + std::to_string(p.offset),
+                                static_cast<size_t>(p.offset));
+      continue;
+    }
+    refs.push_back(page_ref{p.seq, p.offset, p.size, h.first_s, h.last_s});
+    if (p.tier == 0)
+      d.last_s = std::max(d.last_s, h.last_s);
+  }
+  for (auto& [file, n] : unknown)
+    diagnostics_.emplace_back(ec::corruption,
+                              datafile_path(file.first, file.second) + ": "
+                                + std::to_string(n)
+                                + " pages of an unknown dimension skipped",
+                              0);
+  if (!journal_on_)
+    return;
+  replay_journal();
+  // A new journal generation: the replayed state, without a torn tail.
+  rotate_journal();
 }
 
-void dbengine::load_datafile(size_t tier, uint64_t seq) {
+void dbengine::scan_datafile(size_t tier, uint64_t seq,
+                             std::map<uint32_t, dbengine_dimension>& defs,
+                             std::vector<scanned_page>& out) {
   auto path = datafile_path(tier, seq);
   auto bytes = fs_->read(path);
   if (!bytes) {
@@ -163,6 +273,15 @@ void dbengine::load_datafile(size_t tier, uint64_t seq) {
   }
   size_t pos = datafile_header_size;
   while (pos < all.size()) {
+    uint32_t def_id = 0;
+    dbengine_dimension def;
+    if (auto n = parse_dimension_record(all.substr(pos), def_id, def)) {
+      auto i = defs.find(def_id);
+      if (i == defs.end() || def.valid_after_s >= i->second.valid_after_s)
+        defs[def_id] = std::move(def);
+      pos += n;
+      continue;
+    }
     page_header h;
     if (all.size() - pos < page_header_size) {
       report(ec::truncated, pos, "truncated page header");
@@ -170,15 +289,21 @@ void dbengine::load_datafile(size_t tier, uint64_t seq) {
     }
     if (!parse_page_header(all.substr(pos), h)) {
       report(ec::corruption, pos, "bad page header");
-      // Resynchronize on the next intact page header.
+      // Resynchronize on the next intact page header or dimension record.
       auto next = pos + 1;
       char magic[4];
+      char dmagic[4];
       std::memcpy(magic, &page_magic, 4); // little-endian hosts only
+      std::memcpy(dmagic, &dimension_record_magic, 4);
       for (;; ++next) {
-        next = all.find(std::string_view{magic, 4}, next);
+        auto a = all.find(std::string_view{magic, 4}, next);
+        auto b = all.find(std::string_view{dmagic, 4}, next);
+        next = std::min(a, b);
         if (next == std::string_view::npos)
           return;
-        if (parse_page_header(all.substr(next), h))
+        if (next == b && parse_dimension_record(all.substr(next), def_id, def))
+          break;
+        if (next == a && parse_page_header(all.substr(next), h))
           break;
       }
       pos = next;
@@ -196,24 +321,272 @@ void dbengine::load_datafile(size_t tier, uint64_t seq) {
       report(ec::corruption, at, "page checksum mismatch, page skipped");
       continue;
     }
-    if (h.tier != tier || h.dim_id >= dims_.size()) {
-      report(ec::corruption, at, "page of an unknown dimension skipped");
+    if (h.tier != tier) {
+      report(ec::corruption, at, "page of another tier skipped");
       continue;
     }
-    auto& d = dims_[h.dim_id];
-    if (h.last_s <= d.valid_after_s || h.update_every
-                                           != static_cast<uint32_t>(
-                                             bucket_seconds(d, tier)))
-      continue; // data of an earlier update_every
-    auto& pages = d.t[tier].pages;
-    if (!pages.empty() && h.first_s < pages.back().last_s) {
-      report(ec::corruption, at, "page overlaps an earlier page, skipped");
+    out.push_back(scanned_page{tier, seq, at, static_cast<uint32_t>(record), h});
+  }
+}
+
+void dbengine::define(uint32_t id, const dbengine_dimension& d) {
+  auto info = d.info;
+  if (info.update_every < 1)
+    info.update_every = default_ue_;
+  auto other = registry_.find(info.key);
+  if (other.valid() && other.id != id) {
+    // The same key under two ids is damage; the first one keeps it.
+    info.key = {"", "#" + std::to_string(id)};
+  }
+  while (dims_.size() <= id) {
+    // Ids are dense: a gap is a placeholder until something names it.
+    dimension_info ph;
+    ph.key = {"", "#" + std::to_string(dims_.size())};
+    ph.update_every = default_ue_;
+    bool is_new = false;
+    registry_.add(ph, default_ue_, is_new);
+    dim_state st;
+    st.ue = default_ue_;
+    dims_.push_back(std::move(st));
+  }
+  registry_.replace(id, info);
+  auto& st = dims_[id];
+  st.ue = info.update_every;
+  st.valid_after_s = std::max(st.valid_after_s, d.valid_after_s);
+  if (journaled_.size() < dims_.size())
+    journaled_.resize(dims_.size(), false);
+}
+
+dbengine_dimension dbengine::describe(uint32_t id) const {
+  dbengine_dimension d;
+  d.info = *registry_.info({id});
+  d.info.update_every = dims_[id].ue;
+  d.valid_after_s = dims_[id].valid_after_s;
+  return d;
+}
+
+namespace {
+
+void put_point(std::string& out, const storage_point& p) {
+  put_u64(out, static_cast<uint64_t>(p.start_s));
+  put_u64(out, static_cast<uint64_t>(p.end_s));
+  for (double v : {p.min, p.max, p.sum}) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, 8);
+    put_u64(out, bits);
+  }
+  put_u32(out, p.count);
+  put_u32(out, p.anomaly_count);
+  put_u8(out, p.flags);
+}
+
+bool get_point(byte_reader& r, storage_point& p) {
+  uint64_t bits[3] = {0, 0, 0};
+  if (!r.i64(p.start_s) || !r.i64(p.end_s) || !r.uint(bits[0])
+      || !r.uint(bits[1]) || !r.uint(bits[2]) || !r.uint(p.count)
+      || !r.uint(p.anomaly_count) || !r.uint(p.flags))
+    return false;
+  std::memcpy(&p.min, &bits[0], 8);
+  std::memcpy(&p.max, &bits[1], 8);
+  std::memcpy(&p.sum, &bits[2], 8);
+  return true;
+}
+
+} // namespace
+
+// The open pages and buckets of a dimension, for a journal generation.
+std::string dbengine::encode_state(uint32_t id) const {
+  auto& d = dims_[id];
+  std::string out;
+  put_u64(out, static_cast<uint64_t>(d.last_s));
+  put_u32(out, static_cast<uint32_t>(d.ue));
+  put_u8(out, static_cast<uint8_t>(tiers_));
+  auto& t0 = d.t[0];
+  put_u32(out, static_cast<uint32_t>(t0.times.size()));
+  for (size_t i = 0; i < t0.times.size(); ++i) {
+    put_u64(out, static_cast<uint64_t>(t0.times[i]));
+    put_u32(out, t0.values[i]);
+  }
+  for (size_t tier = 1; tier < tiers_; ++tier) {
+    auto& t = d.t[tier];
+    put_u32(out, static_cast<uint32_t>(t.points.size()));
+    for (auto& p : t.points)
+      put_point(out, p);
+    put_u8(out, t.acc_open ? 1 : 0);
+    put_point(out, t.acc);
+  }
+  return out;
+}
+
+void dbengine::restore_state(uint32_t id, std::string_view blob) {
+  auto& d = dims_[id];
+  byte_reader r{blob};
+  int64_t last = 0;
+  uint32_t ue = 0;
+  uint8_t ntiers = 0;
+  uint32_t n = 0;
+  if (!r.i64(last) || !r.uint(ue) || !r.uint(ntiers) || !r.uint(n)
+      || static_cast<int>(ue) != d.ue)
+    return;
+  dim_state st;
+  st.ue = d.ue;
+  st.valid_after_s = d.valid_after_s;
+  st.last_s = last;
+  for (uint32_t i = 0; i < n; ++i) {
+    int64_t t = 0;
+    uint32_t v = 0;
+    if (!r.i64(t) || !r.uint(v))
+      return;
+    st.t[0].times.push_back(t);
+    st.t[0].values.push_back(v);
+  }
+  for (size_t tier = 1; tier < ntiers; ++tier) {
+    storage_point p;
+    uint8_t open = 0;
+    if (!r.uint(n))
+      return;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!get_point(r, p))
+        return;
+      if (tier < tiers_)
+        st.t[tier].points.push_back(p);
+    }
+    if (!r.uint(open) || !get_point(r, p))
+      return;
+    if (tier < tiers_) {
+      st.t[tier].acc = p;
+      st.t[tier].acc_open = open != 0;
+    }
+  }
+  for (size_t tier = 0; tier < max_tiers; ++tier)
+    st.t[tier].pages = std::move(d.t[tier].pages);
+  open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
+  open_points_ += st.t[0].times.size();
+  d = std::move(st);
+}
+
+void dbengine::replay_journal() {
+  auto path = journal_path();
+  auto bytes = fs_->read(path);
+  if (!bytes) {
+    if (bytes.err().code != ec::not_found)
+      diagnostics_.push_back(bytes.err());
+    return;
+  }
+  auto j = read_journal(*bytes, path);
+  std::vector<bool> seen;
+  uint64_t points = 0;
+  uint64_t skipped = 0;
+  size_t touched = 0;
+  bool clean = false;
+  replaying_ = true;
+  for (auto& e : j.events) {
+    if (e.kind == journal_event::state && e.dim == clean_mark) {
+      clean = true;
       continue;
     }
-    pages.push_back(page_ref{seq, at, static_cast<uint32_t>(record),
-                             h.first_s, h.last_s});
-    if (tier == 0)
-      d.last_s = std::max(d.last_s, h.last_s);
+    clean = false;
+    if (e.kind == journal_event::dimension) {
+      dbengine_dimension def{e.info, e.valid_after_s};
+      bool known = e.dim < dims_.size()
+                   && registry_.info({e.dim})->key == e.info.key;
+      if (!known)
+        define(e.dim, def);
+      if (!(registry_.info({e.dim})->key == e.info.key))
+        continue; // a conflict define() refused
+      if (seen.size() <= e.dim)
+        seen.resize(e.dim + 1, false);
+      auto& d = dims_[e.dim];
+      if (!seen[e.dim]) {
+        // Appends of this generation start from the state at its start:
+        // its state event (if the dimension existed then) or nothing.
+        seen[e.dim] = true;
+        ++touched;
+        open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
+        for (auto& t : d.t) {
+          t.times.clear();
+          t.values.clear();
+          t.points.clear();
+          t.acc_open = false;
+        }
+        d.last_s = 0;
+      }
+      if (d.ue != e.info.update_every) {
+        d.ue = e.info.update_every;
+        d.valid_after_s = e.valid_after_s;
+        d.last_s = e.valid_after_s;
+        open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
+        for (auto& t : d.t) {
+          t.times.clear();
+          t.values.clear();
+          t.points.clear();
+          t.acc_open = false;
+          auto keep = std::find_if(t.pages.begin(), t.pages.end(),
+                                   [&](const page_ref& p) {
+                                     return p.last_s > e.valid_after_s;
+                                   });
+          t.pages.erase(t.pages.begin(), keep);
+        }
+      }
+      auto info = e.info;
+      registry_.replace(e.dim, info);
+    } else if (e.dim < seen.size() && seen[e.dim]) {
+      if (e.kind == journal_event::state)
+        restore_state(e.dim, e.blob);
+      else if (append({e.dim}, e.x))
+        ++points;
+      else
+        ++skipped;
+    }
+  }
+  replaying_ = false;
+  // What the datafiles already hold leaves the open pages.
+  for (uint32_t id = 0; id < seen.size(); ++id) {
+    if (!seen[id])
+      continue;
+    trim_written(id, true);
+    auto& d = dims_[id];
+    if (!d.t[0].pages.empty())
+      d.last_s = std::max(d.last_s, d.t[0].pages.back().last_s);
+  }
+  if (clean && j.dropped_bytes == 0)
+    return; // a clean close's buckets: nothing to report
+  recovery_ += (recovery_.empty() ? "" : "; ");
+  recovery_ += "journal replayed: " + std::to_string(points) + " points of "
+               + std::to_string(touched) + " dimensions from "
+               + std::to_string(j.records) + " records ("
+               + std::to_string(skipped) + " already stored)";
+  if (j.dropped_bytes > 0) {
+    recovery_ += ", dropped " + std::to_string(j.dropped_bytes)
+                 + " bytes at offset " + std::to_string(j.good_bytes) + " ("
+                 + j.problem.message + ")";
+  }
+}
+
+void dbengine::trim_written(uint32_t id, bool tiers) {
+  auto& d = dims_[id];
+  for (size_t tier = 0; tier < (tiers ? tiers_ : 1); ++tier) {
+    auto& t = d.t[tier];
+    if (t.pages.empty())
+      continue;
+    auto last = t.pages.back().last_s;
+    if (tier == 0) {
+      auto i = std::upper_bound(t.times.begin(), t.times.end(), last);
+      auto k = static_cast<size_t>(i - t.times.begin());
+      if (k == 0)
+        continue;
+      t.times.erase(t.times.begin(), i);
+      t.values.erase(t.values.begin(), t.values.begin() + static_cast<std::ptrdiff_t>(k));
+      open_points_ -= std::min<uint64_t>(open_points_, k);
+    } else {
+      // Buckets end strictly later than the last written one: a clean close
+      // leaves unfinished buckets in the journal, not in a page.
+      auto i = std::find_if(t.points.begin(), t.points.end(),
+                            [&](const storage_point& p) {
+                              return p.end_s > last;
+                            });
+      t.points.erase(t.points.begin(), i);
+    }
   }
 }
 
@@ -237,20 +610,30 @@ dimension_handle dbengine::add_dimension(const dimension_info& info) {
     dim_state st;
     st.ue = now.update_every;
     dims_.push_back(std::move(st));
+    journaled_.resize(dims_.size(), false);
     meta_dirty_ = true;
     return h;
   }
-  if (before.chart_name != now.chart_name || before.dim_name != now.dim_name)
-    meta_dirty_ = true;
+  bool changed = before.chart_name != now.chart_name
+                 || before.dim_name != now.dim_name;
   auto& d = dims_[h.id];
   if (d.ue != now.update_every) {
     // Like the ring modes, a new update_every starts the dimension over.
     auto last = d.last_s;
+    open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
     d = dim_state{};
     d.ue = now.update_every;
     d.last_s = last;
     d.valid_after_s = last;
+    changed = true;
+  }
+  if (changed) {
     meta_dirty_ = true;
+    for (auto& desc : described_)
+      if (h.id < desc.size())
+        desc[h.id] = false;
+    if (h.id < journaled_.size() && journaled_[h.id] && !journal_broken_)
+      batch_.dimension(h.id, now, d.valid_after_s);
   }
   return h;
 }
@@ -289,15 +672,41 @@ bool dbengine::append(dimension_handle h, const sample& x) {
   auto& d = dims_[h.id];
   if (x.time_s <= d.last_s)
     return false;
+  if (degraded_)
+    make_room(h.id);
   auto& t0 = d.t[0];
   t0.times.push_back(x.time_s);
   t0.values.push_back(pack(x.value, x.flags));
+  ++open_points_;
   d.last_s = x.time_s;
+  if (!replaying_ && !journal_broken_) {
+    if (!journaled_[h.id]) {
+      journaled_[h.id] = true;
+      batch_.dimension(h.id, *registry_.info(h), d.valid_after_s);
+    }
+    batch_.point(h.id, x);
+  }
   if (tiers_ > 1)
     aggregate(h.id, 1, point_of(x));
   if (t0.times.size() >= page_points_)
     write_page(h.id, 0);
   return true;
+}
+
+void dbengine::make_room(uint32_t id) {
+  // While the disk fails, waiting points may grow by the page cache budget;
+  // beyond it the oldest points of the dimension being appended go.
+  auto budget = std::max<uint64_t>(cache_limit_ / 12, page_points_);
+  if (open_points_ <= degraded_base_points_ + budget)
+    return;
+  auto& t0 = dims_[id].t[0];
+  if (t0.times.empty())
+    return;
+  auto k = std::max<size_t>(t0.times.size() / 8, 1);
+  t0.times.erase(t0.times.begin(), t0.times.begin() + static_cast<std::ptrdiff_t>(k));
+  t0.values.erase(t0.values.begin(), t0.values.begin() + static_cast<std::ptrdiff_t>(k));
+  open_points_ -= std::min<uint64_t>(open_points_, k);
+  dropped_points_ += k;
 }
 
 void dbengine::aggregate(uint32_t id, size_t tier, const storage_point& p) {
@@ -341,34 +750,55 @@ uint64_t dbengine::datafile_target(size_t tier) const noexcept {
                               uint64_t{256} << 20);
 }
 
+void dbengine::note_failure(const error& err) {
+  ++failed_writes_;
+  last_error_ = err.message;
+  if (io_errors_.size() < 100)
+    io_errors_.push_back(err);
+  if (!degraded_) {
+    degraded_ = true;
+    degraded_base_points_ = open_points_;
+  }
+}
+
 error dbengine::write_metadata() {
   dbengine_metadata meta;
   meta.host_guid = host_guid_;
-  for (auto h : registry_.handles()) {
-    dbengine_dimension d;
-    d.info = *registry_.info(h);
-    d.info.update_every = dims_[h.id].ue;
-    d.valid_after_s = dims_[h.id].valid_after_s;
-    meta.dimensions.push_back(std::move(d));
+  for (auto h : registry_.handles())
+    meta.dimensions.push_back(describe(h.id));
+  // The previous generation stays as `.tdm.1`: a failed or damaged write
+  // never leaves the host without a mapping.
+  // A damaged file is not kept as the previous generation.
+  auto path = metadata_path();
+  if (meta_good_) {
+    if (auto err = fs_->rename(path, path + ".1");
+        err && err.code != ec::not_found) {
+      note_failure(err);
+      return err;
+    }
+    meta_good_ = false;
   }
-  if (auto err = fs_->write_atomic(metadata_path(), encode_metadata(meta))) {
-    io_errors_.push_back(err);
+  if (auto err = fs_->write_atomic(path, encode_metadata(meta))) {
+    note_failure(err);
     return err;
   }
+  meta_good_ = true;
   meta_dirty_ = false;
   return {};
 }
 
-error dbengine::write_page(uint32_t id, size_t tier) {
+error dbengine::write_page(uint32_t id, size_t tier, bool retry) {
   auto& d = dims_[id];
   auto& t = d.t[tier];
+  // Points a datafile already holds (a replayed journal) are not written
+  // twice.
+  if (!t.pages.empty())
+    trim_written(id, replaying_);
   size_t n = tier == 0 ? t.times.size() : t.points.size();
   if (n == 0)
     return {};
-  // A page may only name dimensions the metadata file knows.
-  if (meta_dirty_)
-    if (auto err = write_metadata())
-      return err;
+  if (degraded_ && !retry)
+    return {}; // maintain() retries
   auto ue = static_cast<uint32_t>(bucket_seconds(d, tier));
   auto record = tier == 0
                   ? encode_page(id, ue, t.times.data(), t.values.data(), n,
@@ -378,44 +808,57 @@ error dbengine::write_page(uint32_t id, size_t tier) {
   page_ref ref;
   ref.first_s = tier == 0 ? t.times.front() : t.points.front().end_s;
   ref.last_s = tier == 0 ? t.times.back() : t.points.back().end_s;
-  t.times.clear();
-  t.values.clear();
-  t.points.clear();
   auto& files = files_[tier];
-  if (!writable_[tier]) {
-    auto seq = next_seq_[tier]++;
-    auto header = encode_datafile_header(static_cast<uint32_t>(tier), seq);
-    if (auto err = fs_->append(datafile_path(tier, seq), header)) {
-      io_errors_.push_back(err);
-      return err;
-    }
-    files.push_back(datafile{seq, header.size()});
-    disk_bytes_[tier] += header.size();
-    writable_[tier] = true;
-  }
-  auto& f = files.back();
-  auto path = datafile_path(tier, f.seq);
-  if (auto err = fs_->append(path, record)) {
-    // The points are lost; the datafile may end in a torn page, so the
-    // next page goes to a new file.
-    err.position = f.size;
-    io_errors_.push_back(err);
+  bool fresh = !writable_[tier];
+  auto seq = fresh ? next_seq_[tier] : files.back().seq;
+  uint64_t base = fresh ? 0 : files.back().size;
+  std::string bytes;
+  if (fresh)
+    bytes = encode_datafile_header(static_cast<uint32_t>(tier), seq);
+  auto& desc = described_[tier];
+  if (fresh)
+    desc.assign(dims_.size(), false);
+  else if (desc.size() < dims_.size())
+    desc.resize(dims_.size(), false);
+  // The first page of a dimension in a datafile follows its identity.
+  if (!desc[id])
+    bytes += encode_dimension_record(id, describe(id));
+  auto offset = base + bytes.size();
+  bytes += record;
+  auto path = datafile_path(tier, seq);
+  // One append: a new datafile never exists without its first page, and a
+  // failed append leaves the file as it was (filesystem::append).
+  if (auto err = fs_->append(path, bytes)) {
+    err.position = base;
+    note_failure(err);
     writable_[tier] = false;
     return err;
   }
-  ref.file_seq = f.seq;
-  ref.offset = f.size;
+  if (fresh) {
+    ++next_seq_[tier];
+    files.push_back(datafile{seq, 0});
+    writable_[tier] = true;
+  }
+  desc[id] = true;
+  if (tier == 0)
+    open_points_ -= std::min<uint64_t>(open_points_, n);
+  t.times.clear();
+  t.values.clear();
+  t.points.clear();
+  ref.file_seq = seq;
+  ref.offset = offset;
   ref.size = static_cast<uint32_t>(record.size());
   t.pages.push_back(ref);
-  f.size += record.size();
-  disk_bytes_[tier] += record.size();
+  auto& f = files.back();
+  f.size += bytes.size();
+  disk_bytes_[tier] += bytes.size();
   unsynced_[tier] = true;
   ++stats_.pages_written;
   stats_.page_bytes[tier] += record.size();
   stats_.points_written[tier] += n;
   if (f.size >= datafile_target(tier)) {
     if (auto err = fs_->sync(path))
-      io_errors_.push_back(err);
+      note_failure(err);
     unsynced_[tier] = false;
     writable_[tier] = false;
   }
@@ -429,7 +872,7 @@ void dbengine::enforce_retention(size_t tier) {
   while (limit != 0 && disk_bytes_[tier] > limit && files.size() > 1) {
     auto victim = files.front();
     if (auto err = fs_->remove(datafile_path(tier, victim.seq))) {
-      io_errors_.push_back(err);
+      note_failure(err);
       return;
     }
     files.erase(files.begin());
@@ -445,6 +888,103 @@ void dbengine::enforce_retention(size_t tier) {
   }
 }
 
+// -- the journal ------------------------------------------------------------------
+
+bool dbengine::rotate_journal(bool clean) {
+  // A generation starts with every dimension's identity and open state, in
+  // records of a few MB, replacing the old file atomically. After a clean
+  // close it carries only the unfinished buckets, and a mark.
+  journal_batch b;
+  std::string out;
+  for (uint32_t id = 0; id < dims_.size(); ++id) {
+    auto d = describe(id);
+    if (d.info.key.chart_id.empty())
+      continue; // a placeholder
+    b.dimension(id, d.info, d.valid_after_s);
+    b.state(id, encode_state(id));
+    if (b.size() >= (4u << 20))
+      out += b.finish(true);
+  }
+  if (clean)
+    b.state(clean_mark, "clean");
+  if (b.events() > 0)
+    out += b.finish(true);
+  if (auto err = fs_->write_atomic(journal_path(), out)) {
+    note_failure(err);
+    journal_broken_ = true;
+    batch_.clear();
+    return false;
+  }
+  journaled_.assign(dims_.size(), true);
+  batch_.clear();
+  journal_broken_ = false;
+  journal_bytes_ = snapshot_bytes_ = out.size();
+  stats_.journal_bytes += out.size();
+  return true;
+}
+
+void dbengine::maintain() {
+  if (closed_)
+    return;
+  bool ok = true;
+  if (degraded_) {
+    // Retry the pages that waited, oldest dimension first; stop at the
+    // first failure (one failing write per call).
+    for (uint32_t id = 0; ok && id < dims_.size(); ++id)
+      for (size_t tier = 0; ok && tier < tiers_; ++tier) {
+        auto& t = dims_[id].t[tier];
+        auto n = tier == 0 ? t.times.size() : t.points.size();
+        auto full = tier == 0 ? page_points_
+                              : std::max<size_t>(page_points_ / 4, 1);
+        if (n >= full && write_page(id, tier, true))
+          ok = false;
+      }
+  }
+  if (ok && meta_dirty_ && write_metadata())
+    ok = false;
+  auto limit = std::max<uint64_t>(2 * snapshot_bytes_, uint64_t{1} << 20);
+  if (!journal_on_) {
+    // nop
+  } else if (journal_broken_ || journal_bytes_ > limit) {
+    if (rotate_wait_ > 0) {
+      --rotate_wait_;
+      ok = false;
+    } else if (rotate_journal()) {
+      rotate_backoff_ = 1;
+    } else {
+      ok = false;
+      rotate_wait_ = rotate_backoff_;
+      rotate_backoff_ = std::min(rotate_backoff_ * 2, 8u);
+    }
+  } else if (batch_.events() > 0) {
+    auto record = batch_.finish(false);
+    if (auto err = fs_->append(journal_path(), record)) {
+      note_failure(err);
+      journal_broken_ = true;
+      ok = false;
+    } else {
+      journal_bytes_ += record.size();
+      stats_.journal_bytes += record.size();
+    }
+  }
+  if (ok && degraded_ && (!journal_on_ || !journal_broken_))
+    degraded_ = false;
+}
+
+storage_health dbengine::health() const {
+  storage_health h;
+  h.degraded = degraded_;
+  h.last_error = last_error_;
+  h.failed_writes = failed_writes_;
+  h.dropped_points = dropped_points_;
+  h.pending_points = open_points_;
+  for (auto b : disk_bytes_)
+    h.disk_bytes += b;
+  h.journal_bytes = journal_bytes_;
+  h.disk_bytes += journal_bytes_;
+  return h;
+}
+
 error dbengine::flush() {
   if (closed_)
     return {};
@@ -457,7 +997,7 @@ error dbengine::flush() {
     keep(write_metadata());
   for (uint32_t id = 0; id < dims_.size(); ++id)
     for (size_t tier = 0; tier < tiers_; ++tier)
-      keep(write_page(id, tier));
+      keep(write_page(id, tier, true));
   for (size_t tier = 0; tier < tiers_; ++tier) {
     if (!unsynced_[tier] || files_[tier].empty())
       continue;
@@ -470,12 +1010,59 @@ error dbengine::flush() {
 error dbengine::close() {
   if (closed_)
     return {};
-  for (uint32_t id = 0; id < dims_.size(); ++id)
-    for (size_t tier = 1; tier < tiers_; ++tier)
-      close_bucket(id, tier);
-  auto err = flush();
+  // The journal first: if the pages cannot be written, a restart replays.
+  maintain();
+  error meta_err;
+  if (meta_dirty_)
+    meta_err = write_metadata();
+  auto write_all = [&] {
+    error first;
+    for (uint32_t id = 0; id < dims_.size(); ++id)
+      for (size_t tier = 0; tier < tiers_; ++tier)
+        if (auto err = write_page(id, tier, true); err && !first)
+          first = std::move(err);
+    for (size_t tier = 0; tier < tiers_; ++tier) {
+      if (!unsynced_[tier] || files_[tier].empty())
+        continue;
+      if (auto err = fs_->sync(datafile_path(tier, files_[tier].back().seq));
+          err && !first)
+        first = std::move(err);
+      unsynced_[tier] = false;
+    }
+    return first;
+  };
+  auto page_err = write_all();
+  error result;
+  if (page_err) {
+    // The journal keeps what the datafiles could not take.
+    uint64_t waiting = open_points_;
+    if (journal_on_ && rotate_journal())
+      result = error{ec::io_error,
+                     std::to_string(waiting) + " points not written ("
+                       + page_err.message + "); kept in the journal "
+                       + journal_path() + " for the next start"};
+    else
+      result = error{ec::io_error,
+                     std::to_string(waiting) + " points lost: "
+                       + page_err.message};
+  } else if (!journal_on_ || !rotate_journal(true)) {
+    // Without a journal generation to carry them, the unfinished buckets
+    // are written as they are (a bucket continued later is then stored
+    // twice, and merged by queries).
+    for (uint32_t id = 0; id < dims_.size(); ++id)
+      for (size_t tier = 1; tier < tiers_; ++tier)
+        close_bucket(id, tier);
+    if (auto err = write_all())
+      result = error{ec::io_error, "unfinished buckets lost: " + err.message};
+  }
+  if (!result && meta_err)
+    result = error{ec::io_error,
+                   "metadata not written (" + meta_err.message
+                     + "); nothing lost: the previous generation and the "
+                       "datafiles' dimension records describe every "
+                       "dimension"};
   closed_ = true;
-  return err;
+  return result;
 }
 
 uint64_t dbengine::disk_bytes(size_t tier) const noexcept {

@@ -4,6 +4,7 @@
 #include "storage/dimension_registry.hpp"
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
+#include "storage/journal.hpp"
 
 #include <array>
 #include <list>
@@ -23,8 +24,12 @@ namespace tributary::storage {
 /// tier k >= 1 keeps one aggregate (sum, min, max, count, anomaly count) per
 /// `update_every × 60^k` seconds. A page is written when it holds
 /// `page_points` points (`page_points / 4` for tiers 1+), or at `flush()`.
-/// A process killed at any time loses at most the points of pages not yet
-/// written; aggregates of unfinished buckets are written by `close()` only.
+/// Every append also goes to a crash journal (`dbengine-journal.tdj`),
+/// written by `maintain()`: a process killed at any time loses only the
+/// points appended since the last `maintain()`; opening replays the journal.
+/// When writes fail (disk full), pages wait in memory, `maintain()` retries
+/// them, and beyond `page_cache_bytes` of waiting points the oldest are
+/// dropped and counted (`health()`).
 ///
 /// Unlike the ring modes, a sample at or before the newest stored time of
 /// its dimension is dropped (pages are immutable).
@@ -59,9 +64,17 @@ public:
   /// datafiles written since the last flush.
   error flush() override;
 
-  /// Also writes the aggregates of unfinished buckets; later appends are
-  /// dropped.
+  /// Writes every page; the unfinished buckets stay in a last journal
+  /// generation (continued at the next open). Later appends are dropped. A
+  /// failed metadata write is not an error here (datafiles describe their
+  /// dimensions); unwritten points are.
   error close() override;
+
+  /// Writes the journal batch (or a new journal generation), retries failed
+  /// page writes, rewrites changed metadata.
+  void maintain() override;
+
+  storage_health health() const override;
 
   // -- introspection (tests, benchmarks) ---------------------------------------
 
@@ -75,6 +88,8 @@ public:
     uint64_t cache_hits = 0;
     uint64_t cache_misses = 0;
     uint64_t files_deleted = 0;
+    /// Bytes written to the journal (batches and generations).
+    uint64_t journal_bytes = 0;
   };
 
   /// The counters.
@@ -101,6 +116,9 @@ public:
 
   /// `<directory>/dbengine-meta.tdm`.
   std::string metadata_path() const;
+
+  /// `<directory>/dbengine-journal.tdj`.
+  std::string journal_path() const;
 
 private:
   // -- member types -----------------------------------------------------------
@@ -143,12 +161,31 @@ private:
 
   // -- helpers ------------------------------------------------------------------
 
+  struct scanned_page {
+    size_t tier = 0;
+    uint64_t seq = 0;
+    uint64_t offset = 0;
+    uint32_t size = 0;
+    page_header h;
+  };
+
   void load();
-  void load_datafile(size_t tier, uint64_t seq);
+  void scan_datafile(size_t tier, uint64_t seq,
+                     std::map<uint32_t, dbengine_dimension>& defs,
+                     std::vector<scanned_page>& pages);
+  void define(uint32_t id, const dbengine_dimension& d);
+  void replay_journal();
+  void restore_state(uint32_t id, std::string_view blob);
+  std::string encode_state(uint32_t id) const;
+  dbengine_dimension describe(uint32_t id) const;
+  bool rotate_journal(bool clean = false);
+  void note_failure(const error& err);
+  void make_room(uint32_t id);
+  void trim_written(uint32_t id, bool tiers);
   int64_t bucket_seconds(const dim_state& d, size_t tier) const noexcept;
   void aggregate(uint32_t id, size_t tier, const storage_point& p);
   void close_bucket(uint32_t id, size_t tier);
-  error write_page(uint32_t id, size_t tier);
+  error write_page(uint32_t id, size_t tier, bool retry = false);
   error write_metadata();
   void enforce_retention(size_t tier);
   uint64_t datafile_target(size_t tier) const noexcept;
@@ -170,6 +207,28 @@ private:
   uint64_t cache_limit_;
   bool closed_ = false;
   bool meta_dirty_ = false;
+  /// The metadata file on disk was read or written whole (it may become
+  /// the previous generation).
+  bool meta_good_ = false;
+  // Crash journal.
+  bool journal_on_;
+  journal_batch batch_;
+  std::vector<bool> journaled_;
+  bool journal_broken_ = true;
+  bool replaying_ = false;
+  uint64_t journal_bytes_ = 0;
+  uint64_t snapshot_bytes_ = 0;
+  unsigned rotate_wait_ = 0;
+  unsigned rotate_backoff_ = 1;
+  // Dimension records written to the open datafile of each tier.
+  std::array<std::vector<bool>, 3> described_;
+  // Failed writes.
+  bool degraded_ = false;
+  std::string last_error_;
+  uint64_t failed_writes_ = 0;
+  uint64_t dropped_points_ = 0;
+  uint64_t open_points_ = 0;
+  uint64_t degraded_base_points_ = 0;
   dimension_registry registry_;
   std::vector<dim_state> dims_;
   /// Datafiles per tier, oldest first; the last one is appended to when

@@ -280,6 +280,59 @@ bool parse_datafile_header(std::string_view bytes, uint32_t& tier,
 
 // -- metadata -----------------------------------------------------------------
 
+namespace {
+
+void put_dimension_body(std::string& p, const dbengine_dimension& d) {
+  put_str16(p, d.info.key.chart_id);
+  put_str16(p, d.info.key.dim_id);
+  put_str16(p, d.info.chart_name);
+  put_str16(p, d.info.dim_name);
+  put_u32(p, static_cast<uint32_t>(d.info.update_every));
+  put_u64(p, static_cast<uint64_t>(d.valid_after_s));
+}
+
+bool get_dimension_body(byte_reader& r, dbengine_dimension& d) {
+  uint32_t ue = 0;
+  if (!r.str16(d.info.key.chart_id) || !r.str16(d.info.key.dim_id)
+      || !r.str16(d.info.chart_name) || !r.str16(d.info.dim_name)
+      || !r.uint(ue) || !r.i64(d.valid_after_s) || !r.done() || ue == 0
+      || ue > 86400)
+    return false;
+  d.info.update_every = static_cast<int>(ue);
+  return true;
+}
+
+} // namespace
+
+std::string encode_dimension_record(uint32_t id, const dbengine_dimension& d) {
+  std::string body;
+  put_u32(body, id);
+  put_dimension_body(body, d);
+  std::string out;
+  put_u32(out, dimension_record_magic);
+  put_u32(out, static_cast<uint32_t>(body.size()));
+  put_u32(out, crc32c(body.data(), body.size()));
+  out += body;
+  return out;
+}
+
+size_t parse_dimension_record(std::string_view bytes, uint32_t& id,
+                              dbengine_dimension& d) {
+  byte_reader r{bytes};
+  uint32_t magic = 0;
+  uint32_t size = 0;
+  uint32_t crc = 0;
+  std::string_view body;
+  if (!r.uint(magic) || magic != dimension_record_magic || !r.uint(size)
+      || size > 65536 * 4 + 64 || !r.uint(crc) || !r.bytes(size, body)
+      || crc != crc32c(body.data(), body.size()))
+    return 0;
+  byte_reader b{body};
+  if (!b.uint(id) || !get_dimension_body(b, d))
+    return 0;
+  return 12 + size;
+}
+
 std::string encode_metadata(const dbengine_metadata& x) {
   std::string out{metadata_magic};
   put_u32(out, format_version);

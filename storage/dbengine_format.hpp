@@ -112,6 +112,20 @@ struct dbengine_metadata {
 /// First 8 bytes of the metadata file.
 constexpr std::string_view metadata_magic = "TRIBDBM1";
 
+/// First 4 bytes of a dimension record in a datafile ("TDD1"
+/// little-endian): the identity of the dimension whose pages follow, so a
+/// datafile describes itself when the metadata file is lost.
+constexpr uint32_t dimension_record_magic = 0x31444454u;
+
+/// A dimension record: magic, u32 body size, u32 crc32c(body), body (u32
+/// id, the four names as str16, u32 update_every, i64 valid_after_s).
+std::string encode_dimension_record(uint32_t id, const dbengine_dimension& d);
+
+/// Parses a dimension record at the front of `bytes`; returns its size, or
+/// 0 if there is none (wrong magic, short, checksum or body mismatch).
+size_t parse_dimension_record(std::string_view bytes, uint32_t& id,
+                              dbengine_dimension& d);
+
 /// Encodes the metadata file.
 std::string encode_metadata(const dbengine_metadata& x);
 

@@ -20,6 +20,14 @@ dimension_handle dimension_registry::add(const dimension_info& info,
   return dimension_handle{id};
 }
 
+void dimension_registry::replace(uint32_t id, const dimension_info& info) {
+  auto old = index_.find(infos_[id].key);
+  if (old != index_.end() && old->second == id)
+    index_.erase(old);
+  infos_[id] = info;
+  index_[info.key] = id;
+}
+
 dimension_handle dimension_registry::find(const dimension_key& key) const {
   auto i = index_.find(key);
   if (i == index_.end())

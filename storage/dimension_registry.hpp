@@ -15,6 +15,10 @@ public:
   dimension_handle add(const dimension_info& info, int default_ue,
                        bool& is_new);
 
+  /// Registers `info` under handle `id`, which must be below `size()`
+  /// (replaces a placeholder after a metadata rebuild).
+  void replace(uint32_t id, const dimension_info& info);
+
   /// The handle of `key`, or an invalid one.
   dimension_handle find(const dimension_key& key) const;
 

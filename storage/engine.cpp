@@ -45,6 +45,14 @@ std::vector<storage_point> engine::query_tier(dimension_handle h, size_t tier,
   return out;
 }
 
+void engine::maintain() {
+  // nop
+}
+
+storage_health engine::health() const {
+  return {};
+}
+
 size_t engine::tiers() const noexcept {
   return 1;
 }

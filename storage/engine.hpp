@@ -132,6 +132,29 @@ struct engine_options {
   uint64_t datafile_bytes = 0;
   /// dbengine: compression after the Gorilla coding.
   page_codec compression = page_codec::zstd;
+  /// dbengine: keep the crash journal (off only to measure what it costs).
+  bool journal = true;
+};
+
+// -- health ---------------------------------------------------------------------
+
+/// How an engine's disk is doing, for /api/v1/info and the actor console.
+struct storage_health {
+  /// True while writes fail (disk full, I/O errors); data waits in memory.
+  bool degraded = false;
+  /// The newest write error, naming the file; empty if none happened.
+  std::string last_error;
+  /// Writes that failed since opening.
+  uint64_t failed_writes = 0;
+  /// Points dropped because the disk stayed failed longer than the memory
+  /// budget allows (oldest first).
+  uint64_t dropped_points = 0;
+  /// Points held in memory that are not yet in a datafile or save file.
+  uint64_t pending_points = 0;
+  /// Bytes of the engine's files (datafiles, save file, journal).
+  uint64_t disk_bytes = 0;
+  /// Bytes of the crash journal.
+  uint64_t journal_bytes = 0;
 };
 
 // -- the engine interface --------------------------------------------------------
@@ -212,6 +235,19 @@ public:
   /// Flushes and releases resources; later appends are dropped.
   virtual error close() = 0;
 
+  /// Periodic work, called by the owner about once a second: commits the
+  /// crash journal and retries writes that failed. Nothing by default.
+  virtual void maintain();
+
+  /// The disk's state (ok for engines without files).
+  virtual storage_health health() const;
+
+  /// What opening recovered from a crash (journal replayed, torn tail
+  /// dropped), one line; empty after a clean stop or without a journal.
+  const std::string& recovery() const noexcept {
+    return recovery_;
+  }
+
   /// Problems met while opening (a corrupt save file, a fallback to ram),
   /// each naming the file and byte offset; the engine works regardless.
   const std::vector<error>& diagnostics() const noexcept {
@@ -224,6 +260,9 @@ protected:
 
   /// Filled by constructors and `make_engine`.
   std::vector<error> diagnostics_;
+
+  /// Filled by constructors that replay a journal.
+  std::string recovery_;
 };
 
 /// Creates the engine for `mode`. `alloc` is `ram`. `save`, `map` and

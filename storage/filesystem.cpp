@@ -184,10 +184,18 @@ public:
   }
 
   error append(const std::string& path, const std::string& data) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                    0644);
+    bool created = false;
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND
+                                  | O_CLOEXEC,
+                  0644);
+      created = fd >= 0;
+    }
     if (fd < 0)
       return {ec::io_error, errno_text("cannot open", path)};
+    struct stat st;
+    off_t old_size = ::fstat(fd, &st) == 0 ? st.st_size : -1;
     size_t done = 0;
     while (done < data.size()) {
       auto n = ::write(fd, data.data() + done, data.size() - done);
@@ -195,6 +203,11 @@ public:
         if (errno == EINTR)
           continue;
         error err{ec::io_error, errno_text("cannot write", path), done};
+        // Leave no torn record and no empty file behind (disk full).
+        if (created)
+          ::unlink(path.c_str());
+        else if (old_size >= 0 && ::ftruncate(fd, old_size) != 0)
+          err.message += " (and cannot cut it back)";
         ::close(fd);
         return err;
       }
@@ -253,6 +266,15 @@ public:
     return {};
   }
 
+  error rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      if (errno == ENOENT)
+        return {ec::not_found, "no such file '" + from + "'"};
+      return {ec::io_error, errno_text("cannot rename to", to)};
+    }
+    return {};
+  }
+
   expected<std::unique_ptr<mapping>> map(const std::string& path,
                                          size_t size) override {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -264,6 +286,16 @@ public:
             && ::ftruncate(fd, static_cast<off_t>(size)) != 0)) {
       auto err = error{ec::io_error, errno_text("cannot resize", path)};
       ::close(fd);
+      return err;
+    }
+    // Reserve the blocks now: a store into a hole of a full disk is SIGBUS.
+    if (auto rc = ::posix_fallocate(fd, 0, static_cast<off_t>(size));
+        rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
+      errno = rc;
+      auto err = error{ec::io_error, errno_text("cannot reserve space for", path)};
+      ::close(fd);
+      if (static_cast<size_t>(st.st_size) == 0)
+        ::unlink(path.c_str());
       return err;
     }
     void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -291,8 +323,10 @@ expected<std::string> memory_filesystem::read(const std::string& path) {
 
 error memory_filesystem::write_atomic(const std::string& path,
                                       const std::string& data) {
-  if (fail_writes)
+  if (fail_writes) {
+    ++failed_writes;
     return {ec::io_error, "cannot write '" + path + ".tmp': No space left"};
+  }
   files[path] = data;
   return {};
 }
@@ -350,8 +384,10 @@ expected<std::string> memory_filesystem::read_range(const std::string& path,
 
 error memory_filesystem::append(const std::string& path,
                                 const std::string& data) {
-  if (fail_writes)
+  if (fail_writes) {
+    ++failed_writes;
     return {ec::io_error, "cannot write '" + path + "': No space left"};
+  }
   files[path] += data;
   return {};
 }
@@ -389,8 +425,26 @@ error memory_filesystem::remove(const std::string& path) {
   return {};
 }
 
+error memory_filesystem::rename(const std::string& from,
+                                const std::string& to) {
+  auto i = files.find(from);
+  if (i == files.end())
+    return {ec::not_found, "no such file '" + from + "'"};
+  auto bytes = std::move(i->second);
+  files.erase(i);
+  files[to] = std::move(bytes);
+  return {};
+}
+
 expected<std::unique_ptr<filesystem::mapping>>
 memory_filesystem::map(const std::string& path, size_t size) {
+  if (fail_writes && files[path].size() < size) {
+    ++failed_writes;
+    if (files[path].empty())
+      files.erase(path);
+    return error{ec::io_error, "cannot reserve space for '" + path
+                                 + "': No space left"};
+  }
   auto& bytes = files[path];
   if (bytes.size() < size)
     bytes.resize(size, '\0');

@@ -38,7 +38,9 @@ public:
 
   /// Appends `data` to `path`, creating it if missing. One call is one
   /// `write`: a process killed afterwards leaves all of it in the file (a
-  /// power cut needs `sync`).
+  /// power cut needs `sync`). A failed append (disk full) leaves the file
+  /// as it was: cut back to its old size, or removed if this call created
+  /// it.
   virtual error append(const std::string& path, const std::string& data) = 0;
 
   /// Makes the content of `path` durable (fsync).
@@ -54,6 +56,9 @@ public:
   /// Deletes `path`; a missing file is not an error.
   virtual error remove(const std::string& path) = 0;
 
+  /// Renames `from` over `to`; `ec::not_found` if `from` does not exist.
+  virtual error rename(const std::string& from, const std::string& to) = 0;
+
   /// A file mapped into memory (shared: stores reach the file without
   /// further calls). Valid until destroyed.
   class mapping {
@@ -68,7 +73,8 @@ public:
   };
 
   /// Maps the first `size` bytes of `path`, creating the file or extending
-  /// it with zero bytes if it is shorter.
+  /// it with zero bytes if it is shorter. The space is reserved on disk, so
+  /// a full disk fails here and not later with SIGBUS.
   virtual expected<std::unique_ptr<mapping>> map(const std::string& path,
                                                  size_t size) = 0;
 };
@@ -90,6 +96,7 @@ public:
   expected<uint64_t> file_size(const std::string& path) override;
   expected<std::vector<std::string>> list(const std::string& dir) override;
   error remove(const std::string& path) override;
+  error rename(const std::string& from, const std::string& to) override;
   expected<std::unique_ptr<mapping>> map(const std::string& path,
                                          size_t size) override;
 
@@ -97,9 +104,12 @@ public:
   /// truncate, leave temp files behind).
   std::map<std::string, std::string> files;
 
-  /// When set, `write_atomic` and `append` fail with `ec::io_error` (disk
-  /// full). Mapped files stay writable (as with a real mmap).
+  /// When set, `write_atomic`, `append` and `map` fail with `ec::io_error`
+  /// (disk full) and leave no file behind.
   bool fail_writes = false;
+
+  /// Number of failed writes so far.
+  size_t failed_writes = 0;
 
   /// Number of `sync` calls so far.
   size_t syncs = 0;

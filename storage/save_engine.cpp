@@ -2,6 +2,8 @@
 
 #include "storage/save_file.hpp"
 
+#include <algorithm>
+
 namespace tributary::storage {
 
 std::string save_file_path(const engine_options& opts) {
@@ -18,6 +20,7 @@ save_engine::save_engine(const engine_options& opts)
     path_(save_file_path(opts)),
     host_guid_(opts.host_guid) {
   load();
+  replay();
 }
 
 save_engine::~save_engine() {
@@ -46,11 +49,150 @@ void save_engine::load() {
                               save_file_magic.size() + 16);
     return;
   }
+  file_bytes_ = bytes->size();
   for (auto& d : snap->dimensions) {
-    auto h = add_dimension(d.info);
+    auto h = ram_engine::add_dimension(d.info);
     if (auto* r = ring(h))
       r->restore(d.slots, d.last_time_s);
   }
+}
+
+void save_engine::replay() {
+  auto path = journal_path();
+  auto bytes = fs_->read(path);
+  if (!bytes) {
+    if (bytes.err().code != ec::not_found)
+      diagnostics_.push_back(bytes.err());
+    return;
+  }
+  auto j = read_journal(*bytes, path);
+  std::vector<dimension_handle> ids;
+  uint64_t points = 0;
+  uint64_t skipped = 0;
+  size_t dims = 0;
+  replaying_ = true;
+  for (auto& e : j.events) {
+    if (e.kind == journal_event::dimension) {
+      if (ids.size() <= e.dim)
+        ids.resize(e.dim + 1);
+      if (!ids[e.dim].valid())
+        ++dims;
+      ids[e.dim] = ram_engine::add_dimension(e.info);
+    } else if (e.kind == journal_event::point && e.dim < ids.size()
+               && ids[e.dim].valid()) {
+      // Points the file already holds are overwritten with themselves.
+      if (ram_engine::append(ids[e.dim], e.x))
+        ++points;
+      else
+        ++skipped;
+    }
+  }
+  replaying_ = false;
+  recovery_ = "journal replayed: " + std::to_string(points) + " points of "
+              + std::to_string(dims) + " dimensions from "
+              + std::to_string(j.records) + " records ("
+              + std::to_string(skipped) + " too old)";
+  if (j.dropped_bytes > 0)
+    recovery_ += ", dropped " + std::to_string(j.dropped_bytes)
+                 + " bytes at offset " + std::to_string(j.good_bytes) + " ("
+                 + j.problem.message + ")";
+  journal_bytes_ = bytes->size();
+  // Fold it into the file, which also cuts a torn tail.
+  journal_broken_ = true;
+  if (rotate())
+    journal_broken_ = false;
+}
+
+dimension_handle save_engine::add_dimension(const dimension_info& info) {
+  auto h = ram_engine::add_dimension(info);
+  if (journaled_.size() <= h.id)
+    journaled_.resize(h.id + 1, false);
+  // A changed update_every restarts the ring: the journal must say so.
+  if (journaled_[h.id] && !journal_broken_)
+    batch_.dimension(h.id, *this->info(h), 0);
+  return h;
+}
+
+bool save_engine::append(dimension_handle h, const sample& x) {
+  if (!ram_engine::append(h, x))
+    return false;
+  ++unsaved_points_;
+  if (!replaying_ && !journal_broken_) {
+    if (journaled_.size() <= h.id)
+      journaled_.resize(h.id + 1, false);
+    if (!journaled_[h.id]) {
+      journaled_[h.id] = true;
+      auto copy = *info(h);
+      copy.update_every = update_every(h);
+      batch_.dimension(h.id, copy, 0);
+    }
+    batch_.point(h.id, x);
+  }
+  return true;
+}
+
+void save_engine::note_failure(const error& err) {
+  ++failed_writes_;
+  last_error_ = err.message;
+  degraded_ = true;
+}
+
+bool save_engine::rotate() {
+  if (flush())
+    return false;
+  if (auto err = fs_->remove(journal_path())) {
+    note_failure(err);
+    return false;
+  }
+  journaled_.assign(journaled_.size(), false);
+  batch_.clear();
+  journal_bytes_ = 0;
+  return true;
+}
+
+void save_engine::maintain() {
+  if (closed_)
+    return;
+  bool ok = true;
+  auto limit = std::max<uint64_t>(file_bytes_, uint64_t{1} << 20);
+  if (journal_broken_ || journal_bytes_ > limit) {
+    if (rotate_wait_ > 0) {
+      --rotate_wait_;
+      ok = false;
+    } else if (rotate()) {
+      journal_broken_ = false;
+      rotate_backoff_ = 1;
+    } else {
+      ok = false;
+      journal_broken_ = true;
+      batch_.clear();
+      rotate_wait_ = rotate_backoff_;
+      rotate_backoff_ = std::min(rotate_backoff_ * 2, 8u);
+    }
+  } else if (batch_.events() > 0) {
+    auto record = batch_.finish(false);
+    if (auto err = fs_->append(journal_path(), record)) {
+      // The next generation (a saved file) covers what this batch had.
+      note_failure(err);
+      journal_broken_ = true;
+      ok = false;
+    } else {
+      journal_bytes_ += record.size();
+    }
+  }
+  if (ok)
+    degraded_ = false;
+}
+
+storage_health save_engine::health() const {
+  storage_health h;
+  h.degraded = degraded_;
+  h.last_error = last_error_;
+  h.failed_writes = failed_writes_;
+  h.pending_points = unsaved_points_;
+  h.journal_bytes = journal_bytes_;
+  h.disk_bytes = file_bytes_ + journal_bytes_;
+  return h;
 }
 
 error save_engine::flush() {
@@ -68,15 +210,29 @@ error save_engine::flush() {
     d.slots = r->raw();
     snap.dimensions.push_back(std::move(d));
   }
-  if (auto err = fs_->make_directories(directory_))
+  if (auto err = fs_->make_directories(directory_)) {
+    note_failure(err);
     return err;
-  return fs_->write_atomic(path_, encode_save_file(snap));
+  }
+  auto bytes = encode_save_file(snap);
+  if (auto err = fs_->write_atomic(path_, bytes)) {
+    note_failure(err);
+    return err;
+  }
+  file_bytes_ = bytes.size();
+  unsaved_points_ = 0;
+  return {};
 }
 
 error save_engine::close() {
   if (closed_)
     return {};
+  // The journal first: if the file cannot be saved, a restart replays it.
+  if (!journal_broken_ && batch_.events() > 0)
+    maintain();
   auto err = flush();
+  if (!err)
+    fs_->remove(journal_path());
   closed_ = true;
   return err;
 }
