@@ -98,7 +98,11 @@ using host_db_actor = caf::typed_actor<
   caf::reacts_to<atom::close>,
   // Closes and, if true, deletes the host's files; answers once done, then
   // quits (an orphan host cleaned up).
-  caf::replies_to<atom::close, bool>::with<bool>>
+  caf::replies_to<atom::close, bool>::with<bool>,
+  // Once a second: commit the crash journal, retry failed writes.
+  caf::reacts_to<atom::timeout>,
+  // The storage health for /api/v1/info.
+  caf::replies_to<atom::get, atom::store>::with<storage_status>>
   ::extend_with<status_client_actor>;
 
 /// One chart of a host: definition, collection state, value math.
@@ -183,6 +187,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (tributary::data_result))
   CAF_ADD_TYPE_ID(tributary, (tributary::chart_summary))
   CAF_ADD_TYPE_ID(tributary, (tributary::host_summary))
+  CAF_ADD_TYPE_ID(tributary, (tributary::storage_status))
   CAF_ADD_TYPE_ID(tributary, (tributary::actor_status))
   CAF_ADD_TYPE_ID(tributary, (tributary::stream_hello))
   CAF_ADD_TYPE_ID(tributary, (tributary::access_decision))

@@ -113,6 +113,21 @@ std::string bad_request(std::string_view reason) {
   return "Bad request: " + std::string{reason} + "\n";
 }
 
+namespace {
+
+/// The host's storage health (tributary's own key; Netdata has none).
+ordered_json storage_json(const storage_status& x) {
+  if (x.status.empty())
+    return nullptr;
+  return {{"status", x.status},         {"last_error", x.last_error},
+          {"failed_writes", x.failed_writes},
+          {"dropped_points", x.dropped_points},
+          {"pending_points", x.pending_points},
+          {"disk_bytes", x.disk_bytes}, {"journal_bytes", x.journal_bytes}};
+}
+
+} // namespace
+
 std::string render_info(const std::vector<host_summary>& hosts,
                         bool lz4_build, bool https,
                         const std::string& alarm_totals) {
@@ -130,6 +145,7 @@ std::string render_info(const std::vector<host_summary>& hosts,
     s["hops"] = h.info.hops;
     s["claim_id"] = nullptr;
     s["node_id"] = nullptr;
+    s["storage"] = storage_json(h.storage);
     statuses.push_back(std::move(s));
   }
   j["mirrored_hosts"] = std::move(names);
@@ -181,6 +197,7 @@ std::string render_info(const std::vector<host_summary>& hosts,
   j["functions"] = ordered_json::object();
   j["collectors"] = ordered_json::array();
   j["memory-mode"] = self ? self->memory_mode : "";
+  j["storage"] = self ? storage_json(self->storage) : ordered_json(nullptr);
   j["stream-enabled"] = false;
   j["stream-compression"] = nullptr;
   j["hosts-available"] = hosts.size();

@@ -196,7 +196,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         out.push_back(st.postpone_timer);
       return out;
     },
-    [=](atom::get, atom::info) {
+    [=](atom::get, atom::info) -> caf::result<host_summary> {
       auto& st = self->state;
       host_summary s;
       s.info = st.info;
@@ -206,7 +206,17 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       for (auto& [id, c] : st.charts)
         s.dimensions += static_cast<int64_t>(c.def.dimensions.size());
       s.memory_mode = st.memory_mode;
-      return s;
+      // The storage health comes from the host's database actor.
+      auto rp = self->make_response_promise<host_summary>();
+      self->request(st.db, std::chrono::seconds(5), atom::get::value,
+                    atom::store::value)
+        .then([=](storage_status& x) mutable {
+                auto out = s;
+                out.storage = std::move(x);
+                rp.deliver(std::move(out));
+              },
+              [=](caf::error&) mutable { rp.deliver(s); });
+      return rp;
     },
     [=](atom::get, atom::charts) -> caf::result<std::vector<chart_summary>> {
       auto& st = self->state;

@@ -47,18 +47,72 @@ data_result to_data_result(const chart_def& def,
   return out;
 }
 
+storage_status to_status(const storage::storage_health& h) {
+  storage_status s;
+  s.status = h.degraded ? "degraded" : "ok";
+  s.last_error = h.last_error;
+  s.failed_writes = static_cast<int64_t>(h.failed_writes);
+  s.dropped_points = static_cast<int64_t>(h.dropped_points);
+  s.pending_points = static_cast<int64_t>(h.pending_points);
+  s.disk_bytes = static_cast<int64_t>(h.disk_bytes);
+  s.journal_bytes = static_cast<int64_t>(h.journal_bytes);
+  return s;
+}
+
+/// Runs the engine's periodic work and logs changes of its health.
+void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
+  auto& st = self->state;
+  auto& db = *st.db;
+  db.maintain();
+  auto h = db.health();
+  auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+  auto& who = st.who;
+  if (h.degraded && !st.degraded) {
+    st.degraded = true;
+    st.degraded_since_s = now_s;
+    st.last_report_s = now_s;
+    st.dropped_logged = h.dropped_points;
+    TRIBUTARY_ERROR(*st.ctx.log, who, "storage write failed: ", h.last_error,
+                    "; keeping ", h.pending_points,
+                    " points in memory and retrying every second");
+  } else if (h.degraded && now_s - st.last_report_s >= 60) {
+    st.last_report_s = now_s;
+    TRIBUTARY_ERROR(*st.ctx.log, who, "storage still failing for ",
+                    now_s - st.degraded_since_s, " s: ", h.last_error, "; ",
+                    h.pending_points, " points waiting, ",
+                    h.dropped_points - st.dropped_logged,
+                    " oldest points dropped since the last report (",
+                    h.dropped_points, " in all)");
+    st.dropped_logged = h.dropped_points;
+  } else if (!h.degraded && st.degraded) {
+    st.degraded = false;
+    TRIBUTARY_INFO(*st.ctx.log, who, "storage writes work again after ",
+                   now_s - st.degraded_since_s, " s: pending data written, ",
+                   h.dropped_points, " points dropped while failing");
+  }
+}
+
 } // namespace
 
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
         std::shared_ptr<storage::engine> db, daemon_context ctx,
-        std::string files_dir) {
+        std::string files_dir, std::string hostname) {
   // The engine is used by this actor alone from here on.
   self->state.db = std::move(db);
   self->state.ctx = ctx;
   self->state.files_dir = std::move(files_dir);
+  self->state.who = "host-db " + hostname;
   auto engine = [self] { return self->state.db.get(); };
+  self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
   return {
+    [=](atom::timeout) {
+      maintain(self);
+      self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
+    },
+    [=](atom::get, atom::store) {
+      return to_status(engine()->health());
+    },
     [=](atom::define, const chart_def& def) {
       auto& entry = self->state.charts[def.id];
       entry.def = def;
@@ -106,9 +160,16 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       return to_data_result(i->second.def, res, q.all_dimensions);
     },
     [=](atom::close) {
-      if (auto err = engine()->close())
-        TRIBUTARY_ERROR(*self->state.ctx.log, "host-db",
-                        "closing the database failed: ", to_string(err));
+      if (auto err = engine()->close()) {
+        // Only waiting points mean a loss; a metadata write that failed is
+        // covered by its previous generation and the datafiles.
+        if (engine()->health().pending_points > 0)
+          TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
+                          "closing the database failed: ", to_string(err));
+        else
+          TRIBUTARY_WARN(*self->state.ctx.log, self->state.who,
+                         "closing the database: ", to_string(err));
+      }
       self->quit();
     },
     [=](atom::close, bool delete_files) {
@@ -133,8 +194,15 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       actor_status st;
       st.name = self->name();
       st.kind = "host-db";
+      auto h = to_status(engine()->health());
       st.counters = {{"charts", static_cast<int64_t>(self->state.charts.size())},
-                     {"rows_stored", self->state.points_stored}};
+                     {"rows_stored", self->state.points_stored},
+                     {"storage_degraded", h.status == "degraded" ? 1 : 0},
+                     {"storage_failed_writes", h.failed_writes},
+                     {"storage_dropped_points", h.dropped_points},
+                     {"storage_pending_points", h.pending_points},
+                     {"storage_disk_bytes", h.disk_bytes},
+                     {"storage_journal_bytes", h.journal_bytes}};
       st.mailbox = static_cast<int64_t>(self->mailbox().size());
       return st;
     },

@@ -22,6 +22,14 @@ struct host_db_state {
   daemon_context ctx;
   /// The directory holding the host's files (removed with the host).
   std::string files_dir;
+  /// "host-db <hostname>", for log lines.
+  std::string who;
+  /// Storage health as last logged: a failure is logged once, then at most
+  /// once a minute while it lasts, and the recovery once.
+  bool degraded = false;
+  int64_t degraded_since_s = 0;
+  int64_t last_report_s = 0;
+  uint64_t dropped_logged = 0;
   static inline const char* name = "host-db";
 };
 
@@ -30,6 +38,6 @@ struct host_db_state {
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
         std::shared_ptr<storage::engine> db, daemon_context ctx,
-        std::string files_dir);
+        std::string files_dir, std::string hostname);
 
 } // namespace tributary

@@ -197,6 +197,25 @@ typename Inspector::result_type inspect(Inspector& f, chart_summary& x) {
            x.last_entry);
 }
 
+/// A host's storage health (storage::storage_health) for /api/v1/info.
+struct storage_status {
+  /// "ok" or "degraded" (writes failing); empty when unknown.
+  std::string status;
+  std::string last_error;
+  int64_t failed_writes = 0;
+  int64_t dropped_points = 0;
+  int64_t pending_points = 0;
+  int64_t disk_bytes = 0;
+  int64_t journal_bytes = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, storage_status& x) {
+  return f(caf::meta::type_name("storage_status"), x.status, x.last_error,
+           x.failed_writes, x.dropped_points, x.pending_points, x.disk_bytes,
+           x.journal_bytes);
+}
+
 /// A summary of a host for /api/v1/info and the registry.
 struct host_summary {
   host_info info;
@@ -205,12 +224,14 @@ struct host_summary {
   int64_t charts = 0;
   int64_t dimensions = 0;
   std::string memory_mode;
+  storage_status storage;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_summary& x) {
   return f(caf::meta::type_name("host_summary"), x.info, x.reachable,
-           x.stream_compression, x.charts, x.dimensions, x.memory_mode);
+           x.stream_compression, x.charts, x.dimensions, x.memory_mode,
+           x.storage);
 }
 
 /// An actor's answer to a status request (the console and API walk these).

@@ -39,11 +39,15 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   std::shared_ptr<storage::engine> db = storage::make_engine(mode, opts);
   for (auto& d : db->diagnostics())
     TRIBUTARY_WARN(*ctx.log, "host-db " + info.hostname, to_string(d));
+  if (!db->recovery().empty())
+    TRIBUTARY_INFO(*ctx.log, "host-db " + info.hostname,
+                   "recovery: ", db->recovery());
   storage::chart_config chart_cfg;
   chart_cfg.mode = mode;
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
-  auto db_actor = self->spawn(host_db, db, ctx, opts.directory);
+  auto db_actor = self->spawn(host_db, db, ctx, opts.directory,
+                              info.hostname);
   // Health per spec §4.2: [health] enabled, then the key's and the GUID's
   // `health enabled`; never without a database. localhost (no API key)
   // follows [health] enabled and is not postponed.
