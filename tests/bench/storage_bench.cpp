@@ -218,12 +218,15 @@ std::string temp_dir() {
 }
 
 void BM_Append(benchmark::State& state) {
-  // 1000 dimensions, rows of one sample each, through the POSIX filesystem.
+  // 1000 dimensions, rows of one sample each, through the POSIX filesystem;
+  // maintain() after each row, as the host db does every second. Second
+  // argument: the crash journal on (1) or off (0).
   auto dir = temp_dir();
   auto data = synthetic(1000, 64);
   engine_options opts;
   opts.directory = dir;
   opts.compression = codec_arg(state.range(0));
+  opts.journal = state.range(1) != 0;
   int64_t t = T;
   {
     dbengine db{opts};
@@ -234,14 +237,20 @@ void BM_Append(benchmark::State& state) {
       ++t;
       for (size_t d = 0; d < hs.size(); ++d)
         db.append(hs[d], sample::of(t, data[d][static_cast<size_t>(t) % 64]));
+      db.maintain();
     }
     state.SetItemsProcessed(state.iterations()
                             * static_cast<int64_t>(hs.size()));
+    auto points = static_cast<double>(state.iterations()) * 1000;
+    state.counters["journal_bytes_per_sample"]
+      = static_cast<double>(db.stats().journal_bytes) / points;
+    state.counters["page_bytes_per_sample"]
+      = static_cast<double>(db.stats().page_bytes[0]) / points;
     db.close();
   }
   std::system(("rm -rf " + dir).c_str());
 }
-BENCHMARK(BM_Append)->Arg(1)->Arg(2);
+BENCHMARK(BM_Append)->Args({1, 0})->Args({1, 1})->Args({2, 0})->Args({2, 1});
 
 /// One dimension with 30 days of 1 s points (2.6M), kept for the queries.
 struct month {
