@@ -4,8 +4,8 @@
 #
 # A real `tributary run` parent fed by `tributary loadgen` (1 child, 3 charts
 # x 4 dims, every second) is killed with SIGKILL at random moments and
-# restarted on the same directories: 15 times in dbengine mode, 3 in save and
-# 3 in map. Before each kill, every stored row of the child is read through
+# restarted on the same directories: 9 times in dbengine mode, 3 in save and
+# 2 in map (14 kills; each cycle takes ~15 s on a loaded 2-core machine). Before each kill, every stored row of the child is read through
 # /api/v1/data; after the restart, every value older than 5 s before the kill
 # must still be there, unchanged, and the restart logs one recovery line per
 # host ("recovery: journal replayed: N points ..."). The
@@ -66,8 +66,8 @@ CONF
       [ "$lost" -le 5 ] || h_fail "$mode: $lost points of one dimension lost (> 5)"
       [ "$lost" -gt "$MAXLOST" ] && MAXLOST=$lost
     fi
-    # Run 2..7 s, read everything stored, then kill within the next second.
-    sleep "$((RANDOM % 6 + 2)).$((RANDOM % 10))"
+    # Run 1..4 s, read everything stored, then kill within the next second.
+    sleep "$((RANDOM % 3 + 1)).$((RANDOM % 10))"
     q=$(date +%s)
     $CHECK snap "$BASE" "$HOST" "$START" "$q" "$T/pre.json" $CHARTS
     sleep "0.$((RANDOM % 10))"
@@ -91,8 +91,8 @@ CONF
   fi
 }
 
-run_mode dbengine 15
+run_mode dbengine 9
 run_mode save 3
-run_mode map 3
+run_mode map 2
 h_log "max points lost per dimension at a kill -9: $MAXLOST"
 h_pass
