@@ -398,6 +398,8 @@ bool get_point(byte_reader& r, storage_point& p) {
 std::string dbengine::encode_state(uint32_t id) const {
   auto& d = dims_[id];
   std::string out;
+  out.reserve(32 + d.t[0].times.size() * 12
+              + (d.t[1].points.size() + d.t[2].points.size() + 2) * 49);
   put_u64(out, static_cast<uint64_t>(d.last_s));
   put_u32(out, static_cast<uint32_t>(d.ue));
   put_u8(out, static_cast<uint8_t>(tiers_));
@@ -896,17 +898,21 @@ bool dbengine::rotate_journal(bool clean) {
   // close it carries only the unfinished buckets, and a mark.
   journal_batch b;
   std::string out;
+  uint64_t raw = 0;
   for (uint32_t id = 0; id < dims_.size(); ++id) {
     auto d = describe(id);
     if (d.info.key.chart_id.empty())
       continue; // a placeholder
     b.dimension(id, d.info, d.valid_after_s);
     b.state(id, encode_state(id));
-    if (b.size() >= (4u << 20))
+    if (b.size() >= (4u << 20)) {
+      raw += b.size();
       out += b.finish(true);
+    }
   }
   if (clean)
     b.state(clean_mark, "clean");
+  raw += b.size();
   if (b.events() > 0)
     out += b.finish(true);
   if (auto err = fs_->write_atomic(journal_path(), out)) {
@@ -918,7 +924,11 @@ bool dbengine::rotate_journal(bool clean) {
   journaled_.assign(dims_.size(), true);
   batch_.clear();
   journal_broken_ = false;
-  journal_bytes_ = snapshot_bytes_ = out.size();
+  journal_bytes_ = out.size();
+  // The next generation comes when the batches outgrow twice the state
+  // encoded here: encoding and compressing it then costs about half of
+  // what the batches cost.
+  snapshot_bytes_ = raw;
   stats_.journal_bytes += out.size();
   return true;
 }
@@ -942,7 +952,8 @@ void dbengine::maintain() {
   }
   if (ok && meta_dirty_ && write_metadata())
     ok = false;
-  auto limit = std::max<uint64_t>(2 * snapshot_bytes_, uint64_t{1} << 20);
+  auto limit = std::max<uint64_t>(2 * snapshot_bytes_, uint64_t{1} << 20)
+               + snapshot_bytes_;
   if (!journal_on_) {
     // nop
   } else if (journal_broken_ || journal_bytes_ > limit) {

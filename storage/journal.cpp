@@ -160,16 +160,16 @@ std::string journal_batch::finish(bool compress) {
       body.clear();
     }
   }
-  if (raw_size == 0)
-    body.swap(payload_);
+  // Uncompressed, the payload is copied once and keeps its capacity.
+  const std::string& bytes = raw_size == 0 ? payload_ : body;
   std::string out;
-  out.reserve(journal_record_header_size + body.size());
+  out.reserve(journal_record_header_size + bytes.size());
   put_u32(out, journal_magic);
-  put_u32(out, static_cast<uint32_t>(body.size()));
+  put_u32(out, static_cast<uint32_t>(bytes.size()));
   put_u32(out, raw_size);
-  put_u32(out, crc32c(body.data(), body.size()));
+  put_u32(out, crc32c(bytes.data(), bytes.size()));
   put_u32(out, crc32c(out.data(), out.size()));
-  out += body;
+  out += bytes;
   clear();
   return out;
 }

@@ -5,6 +5,8 @@
   storage_check.py snap BASE HOST AFTER BEFORE OUT CHART...
       every row of each CHART between AFTER and BEFORE (absolute seconds) into
       OUT (JSON {chart: {time: [values]}}); null values are left out.
+  storage_check.py check BASE HOST AFTER BEFORE PRE CUTOFF CHART...
+      snap into PRE.post, then compare PRE with it (one process).
   storage_check.py compare PRE POST CUTOFF
       every value of PRE at time <= CUTOFF must be in POST, equal; prints
       "lost=<max values missing per dimension among times > CUTOFF>
@@ -63,6 +65,10 @@ def compare(pre_f, post_f, cutoff):
 if __name__ == "__main__":
     if sys.argv[1] == "snap":
         snap(*sys.argv[2:7], sys.argv[7:])
+    elif sys.argv[1] == "check":
+        base, host, after, before, pre, cutoff = sys.argv[2:8]
+        snap(base, host, after, before, pre + ".post", sys.argv[8:])
+        compare(pre, pre + ".post", int(cutoff))
     elif sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:

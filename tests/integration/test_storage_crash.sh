@@ -4,8 +4,8 @@
 #
 # A real `tributary run` parent fed by `tributary loadgen` (1 child, 3 charts
 # x 4 dims, every second) is killed with SIGKILL at random moments and
-# restarted on the same directories: 9 times in dbengine mode, 3 in save and
-# 2 in map (14 kills; each cycle takes ~15 s on a loaded 2-core machine). Before each kill, every stored row of the child is read through
+# restarted on the same directories: 8 times in dbengine mode, 2 in save and
+# 2 in map (12 kills; a cycle takes 10-20 s on the loaded 2-core build VM). Before each kill, every stored row of the child is read through
 # /api/v1/data; after the restart, every value older than 5 s before the kill
 # must still be there, unchanged, and the restart logs one recovery line per
 # host ("recovery: journal replayed: N points ..."). The
@@ -27,9 +27,9 @@ h_start loadgen "$TRIBUTARY_BIN" loadgen --destination "127.0.0.1:$PORT" --api-k
   --children 1 --charts 3 --dims 4 --update-every 1 --duration 100000 \
   --hostname-prefix "crash-$$" --seed 3 --no-lz4 --reconnect-delay 1
 
-has_rows() { # -> true once the child's lg.c2 has values in the last 4 s
+has_rows() { # -> true once the child's lg.c2 has a row with a value in the last 4 s
   h_http_get "$BASE/host/$HOST/api/v1/data?chart=lg.c2&after=-4&format=json" 2>/dev/null \
-    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(v is not None for r in d["data"] for v in r[1:]) else 1)' 2>/dev/null
+    | grep -qE '\[[0-9]{10}, *-?[0-9]'
 }
 
 MAXLOST=0
@@ -58,8 +58,8 @@ CONF
         after_lines=$(grep -c "host-db $HOST.*recovery: journal replayed" "$LOG" || true)
         h_assert_eq "$((k - 1))" "$after_lines" "$mode: one recovery line per restart of $HOST"
       fi
-      $CHECK snap "$BASE" "$HOST" "$START" "$((kill_at + 5))" "$T/post.json" $CHARTS
-      lost=$($CHECK compare "$T/pre.json" "$T/post.json" "$((kill_at - 5))") \
+      lost=$($CHECK check "$BASE" "$HOST" "$START" "$((kill_at + 5))" "$T/pre.json" \
+               "$((kill_at - 5))" $CHARTS) \
         || h_fail "$mode: restart $k lost a point older than 5 s before the kill"
       h_log "$mode kill $((k - 1)): $lost"
       lost=${lost#lost=}; lost=${lost%% *}
@@ -80,8 +80,8 @@ CONF
   pid=$H_LAST_PID
   h_wait_http "$PORT" /api/v1/info 20
   h_wait_for -t 30 -m "$mode: rows after the last start" has_rows
-  $CHECK snap "$BASE" "$HOST" "$START" "$((kill_at + 5))" "$T/post.json" $CHARTS
-  lost=$($CHECK compare "$T/pre.json" "$T/post.json" "$((kill_at - 5))") \
+  lost=$($CHECK check "$BASE" "$HOST" "$START" "$((kill_at + 5))" "$T/pre.json" \
+           "$((kill_at - 5))" $CHARTS) \
     || h_fail "$mode: the last restart lost a point older than 5 s before the kill"
   h_log "$mode kill $kills: $lost"
   h_stop "$pid"
@@ -91,8 +91,8 @@ CONF
   fi
 }
 
-run_mode dbengine 9
-run_mode save 3
+run_mode dbengine 8
+run_mode save 2
 run_mode map 2
 h_log "max points lost per dimension at a kill -9: $MAXLOST"
 h_pass
