@@ -968,7 +968,7 @@ void dbengine::maintain() {
       rotate_backoff_ = std::min(rotate_backoff_ * 2, 8u);
     }
   } else if (batch_.events() > 0) {
-    auto record = batch_.finish(false);
+    auto record = batch_.finish(true);
     if (auto err = fs_->append(journal_path(), record)) {
       note_failure(err);
       journal_broken_ = true;

@@ -176,6 +176,8 @@ map_engine::dim map_engine::open_dimension(const dimension_info& info) {
   fs_->remove(path);
   auto mapped = fs_->map(path, file_size_for(slots_));
   if (!mapped) {
+    ++failed_writes_;
+    last_error_ = mapped.err().message;
     diagnostics_.emplace_back(mapped.err().code,
                               mapped.err().message
                                 + "; keeping the dimension in memory");
@@ -315,6 +317,21 @@ error map_engine::flush() {
       first = std::move(err);
   }
   return first;
+}
+
+storage_health map_engine::health() const {
+  storage_health h;
+  h.last_error = last_error_;
+  h.failed_writes = failed_writes_;
+  for (auto& d : dims_) {
+    if (d.file == nullptr) {
+      h.degraded = true;
+      h.pending_points += d.ring.size();
+    } else {
+      h.disk_bytes += d.file->size();
+    }
+  }
+  return h;
 }
 
 error map_engine::close() {

@@ -43,6 +43,10 @@ public:
   error flush() override;
   error close() override;
 
+  /// Degraded while some dimension lives in memory only (its file could
+  /// not be created: disk full); those points die with the process.
+  storage_health health() const override;
+
   /// The file of `key`: `<directory>/<chart>.<dim>-<crc32c>.tmap` with
   /// characters outside [A-Za-z0-9_-] replaced by '_'.
   std::string path_of(const dimension_key& key) const;
@@ -67,6 +71,8 @@ private:
   int default_ue_;
   size_t slots_;
   bool closed_ = false;
+  std::string last_error_;
+  uint64_t failed_writes_ = 0;
   dimension_registry registry_;
   std::vector<dim> dims_;
 };

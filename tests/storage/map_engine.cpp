@@ -182,3 +182,22 @@ TEST_CASE("map: SIGKILL while writing loses nothing") {
   }
   std::system(("rm -rf " + dir).c_str());
 }
+
+TEST_CASE("map: a full disk keeps a new dimension in memory, degraded, and "
+          "leaves no file") {
+  fixture f;
+  auto db = f.open();
+  auto c = db->add_dimension({{"a.b", "c"}, "", "", 1});
+  CHECK_FALSE(db->health().degraded);
+  f.fs.fail_writes = true;
+  auto d = db->add_dimension({{"a.b", "d"}, "", "", 1});
+  CHECK(db->append(c, sample::of(T + 1, 1)));
+  CHECK(db->append(d, sample::of(T + 1, 2)));
+  CHECK(db->query(d, 0, T + 10).size() == 1);
+  auto h = db->health();
+  CHECK(h.degraded);
+  CHECK(h.failed_writes == 1);
+  CHECK(h.pending_points == 1);
+  CHECK(h.last_error.find("No space left") != std::string::npos);
+  CHECK(f.fs.files.count(db->path_of({"a.b", "d"})) == 0);
+}
