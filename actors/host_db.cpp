@@ -70,12 +70,18 @@ void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
   if (h.degraded && !st.degraded) {
     st.degraded = true;
     st.degraded_since_s = now_s;
-    st.last_report_s = now_s;
-    st.dropped_logged = h.dropped_points;
-    TRIBUTARY_ERROR(*st.ctx.log, who, "storage write failed: ", h.last_error,
-                    "; keeping ", h.pending_points,
-                    " points in memory and retrying every second");
+    // A disk that fails and recovers again and again gets one line a
+    // minute, not one per episode.
+    st.episode_logged = now_s - st.last_report_s >= 60 || st.last_report_s == 0;
+    if (st.episode_logged) {
+      st.last_report_s = now_s;
+      st.dropped_logged = h.dropped_points;
+      TRIBUTARY_ERROR(*st.ctx.log, who, "storage write failed: ", h.last_error,
+                      "; keeping ", h.pending_points,
+                      " points in memory and retrying every second");
+    }
   } else if (h.degraded && now_s - st.last_report_s >= 60) {
+    st.episode_logged = true;
     st.last_report_s = now_s;
     TRIBUTARY_ERROR(*st.ctx.log, who, "storage still failing for ",
                     now_s - st.degraded_since_s, " s: ", h.last_error, "; ",
@@ -86,9 +92,11 @@ void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
     st.dropped_logged = h.dropped_points;
   } else if (!h.degraded && st.degraded) {
     st.degraded = false;
-    TRIBUTARY_INFO(*st.ctx.log, who, "storage writes work again after ",
-                   now_s - st.degraded_since_s, " s: pending data written, ",
-                   h.dropped_points, " points dropped while failing");
+    if (st.episode_logged)
+      TRIBUTARY_INFO(*st.ctx.log, who, "storage writes work again after ",
+                     now_s - st.degraded_since_s,
+                     " s: pending data written, ", h.dropped_points,
+                     " points dropped while failing");
   }
 }
 

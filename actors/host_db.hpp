@@ -30,6 +30,7 @@ struct host_db_state {
   int64_t degraded_since_s = 0;
   int64_t last_report_s = 0;
   uint64_t dropped_logged = 0;
+  bool episode_logged = false;
   static inline const char* name = "host-db";
 };
 
