@@ -14,6 +14,10 @@ namespace {
 
 constexpr size_t max_tiers = 3;
 
+// A journal batch larger than this (maintain() not called for a long time)
+// is dropped in favour of a new generation.
+constexpr size_t max_batch_bytes = size_t{64} << 20;
+
 // The dimension id of the state event that marks a journal written by a
 // clean close.
 constexpr uint32_t clean_mark = 0xffffffffu;
@@ -687,6 +691,11 @@ bool dbengine::append(dimension_handle h, const sample& x) {
       batch_.dimension(h.id, *registry_.info(h), d.valid_after_s);
     }
     batch_.point(h.id, x);
+    if (batch_.size() > max_batch_bytes) {
+      // maintain() is late: the next generation carries these points.
+      batch_.clear();
+      journal_broken_ = true;
+    }
   }
   if (tiers_ > 1)
     aggregate(h.id, 1, point_of(x));
