@@ -11,9 +11,20 @@
 #include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <caf/allowed_unsafe_message_type.hpp>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace tributary::config {
+struct settings;
+} // namespace tributary::config
+
+namespace tributary::health {
+struct load_result;
+} // namespace tributary::health
 
 namespace tributary {
 
@@ -33,6 +44,7 @@ using hosts = caf::atom_constant<caf::atom("hosts")>;
 using info = caf::atom_constant<caf::atom("info")>;
 using postpone = caf::atom_constant<caf::atom("postpone")>;
 using query = caf::atom_constant<caf::atom("query")>;
+using reload = caf::atom_constant<caf::atom("reload")>;
 using resume = caf::atom_constant<caf::atom("resume")>;
 using status = caf::atom_constant<caf::atom("status")>;
 using store = caf::atom_constant<caf::atom("store")>;
@@ -78,6 +90,15 @@ typename Inspector::result_type inspect(Inspector& f, access_decision& x) {
   return f(caf::meta::type_name("access_decision"), x.accepted, x.reply,
            x.capabilities, x.compression);
 }
+
+/// A configuration reloaded on SIGHUP, for the actors that make new
+/// decisions from it (the registry, the listeners, the hosts' health).
+/// Local only: it carries shared pointers to immutable data.
+struct reload_request {
+  std::shared_ptr<const config::settings> settings;
+  /// New health.d definitions; null when they did not change.
+  std::shared_ptr<const health::load_result> health;
+};
 
 // -- actor interfaces ------------------------------------------------------------
 
@@ -146,7 +167,9 @@ using host_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>,
   // Removes the host: stops its charts and health, closes its database and,
   // if true, deletes its files; answers once done, then quits.
-  caf::replies_to<atom::close, bool>::with<bool>>
+  caf::replies_to<atom::close, bool>::with<bool>,
+  // Reloaded health.d definitions (SIGHUP) for the health monitor.
+  caf::reacts_to<atom::reload, reload_request>>
   ::extend_with<status_client_actor>;
 
 /// The host registry: machine GUID -> host, access checks for STREAM.
@@ -170,7 +193,10 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::status>::with<std::vector<actor_status>>,
   // Removes hosts orphaned longer than `cleanup orphan hosts after secs`
   // (sent to itself every second).
-  caf::reacts_to<atom::timeout>>
+  caf::reacts_to<atom::timeout>,
+  // A reloaded configuration (SIGHUP): new decisions follow it, established
+  // streams stay.
+  caf::reacts_to<atom::reload, reload_request>>
   ::extend_with<status_client_actor>;
 
 } // namespace tributary
@@ -197,3 +223,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
 CAF_END_TYPE_ID_BLOCK(tributary)
 
 CAF_ERROR_CODE_ENUM(tributary::ec, "tributary")
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tributary::reload_request)

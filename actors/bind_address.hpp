@@ -18,6 +18,9 @@ struct bind_address {
   std::string unix_path;
   /// The `^SSL=optional|force` suffix, if any.
   std::string ssl;
+  /// A socket already listening on this address (the daemon binds before
+  /// it drops privileges); -1: the listener binds itself.
+  int fd = -1;
 };
 
 /// Parses Netdata's `bind to` list: entries separated by spaces or commas,

@@ -8,10 +8,11 @@
 #include "actors/listener.hpp"
 #include "actors/logger.hpp"
 #include "actors/registry.hpp"
+#include "actors/reload.hpp"
+#include "actors/service.hpp"
 #include "actors/system_info.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
-#include "health/load_config.hpp"
 #include "tls/context.hpp"
 
 #include <caf/all.hpp>
@@ -93,16 +94,6 @@ host_info localhost_info(const config::settings& cfg, logger& log) {
   return info;
 }
 
-expected<config::load_result> load_settings(const daemon_options& opts) {
-  if (!opts.yaml_file.empty())
-    return config::load_yaml_file(opts.yaml_file);
-  if (!opts.config_dir.empty())
-    return config::load_config_dir(opts.config_dir);
-  config::load_result res;
-  res.cfg = config::default_settings();
-  return res;
-}
-
 /// The web server's TLS context, as Netdata builds it when its web server
 /// starts: without both files, or with a key that does not match, the
 /// server runs without TLS.
@@ -129,20 +120,6 @@ std::shared_ptr<const tls::context> web_tls_context(const config::settings& cfg,
   return std::make_shared<const tls::context>(std::move(*ctx));
 }
 
-/// The health.d definitions (user directory over stock), loaded once.
-std::shared_ptr<const health::load_result> load_health(const config::settings& cfg,
-                                                       logger& log) {
-  auto& g = cfg.global;
-  auto res = std::make_shared<health::load_result>(health::load_health_config(cfg));
-  for (auto& d : res->diagnostics)
-    if (d.level == config::diagnostic::error)
-      TRIBUTARY_ERROR(log, "HEALTH", config::to_string(d));
-  TRIBUTARY_INFO(log, "HEALTH", "loaded ", res->definitions.size(),
-                 " alerts from ", res->files.size(), " files (",
-                 g.health_config_dir, ", ", g.stock_health_config_dir, ")");
-  return res;
-}
-
 /// The senders' TLS context, used by destinations with `:SSL`.
 std::shared_ptr<const tls::context>
 stream_tls_context(const config::settings& cfg, logger& log) {
@@ -165,6 +142,24 @@ stream_tls_context(const config::settings& cfg, logger& log) {
   return std::make_shared<const tls::context>(std::move(*ctx));
 }
 
+/// Binds every `[web] bind to` address before the privileges go, as Netdata
+/// does. Returns false (logged) if one cannot be bound.
+bool bind_listeners(std::vector<bind_address>& binds, logger& log) {
+  for (auto& b : binds) {
+    auto fd = listen_socket(b);
+    if (!fd) {
+      TRIBUTARY_ERROR(log, "WEB", fd.err().message);
+      std::cerr << "tributary: " << fd.err().message << '\n';
+      for (auto& done : binds)
+        if (done.fd >= 0)
+          ::close(done.fd);
+      return false;
+    }
+    b.fd = *fd;
+  }
+  return true;
+}
+
 } // namespace
 
 int run_daemon(const daemon_options& opts) {
@@ -174,7 +169,7 @@ int run_daemon(const daemon_options& opts) {
     if (parse_log_level(opts.log_level, lvl))
       log.level(lvl);
   }
-  auto loaded = load_settings(opts);
+  auto loaded = load_daemon_settings(opts);
   if (!loaded) {
     std::cerr << "tributary: " << to_string(loaded.err()) << '\n';
     return 1;
@@ -195,11 +190,25 @@ int run_daemon(const daemon_options& opts) {
     if (parse_log_level(g.log_level, lvl))
       log.level(lvl);
   }
-  ::mkdir(g.log_dir.c_str(), 0755);
+  std::string user_problem;
+  auto user = find_service_user(g.run_as_user, user_problem);
+  if (!user_problem.empty()) {
+    std::cerr << "tributary: " << user_problem << '\n';
+    return 1;
+  }
+  // What is made here as root goes to the service user with the switch.
+  std::vector<std::string> made_as_root;
+  struct stat st {};
+  if (::stat(g.log_dir.c_str(), &st) != 0 && ::mkdir(g.log_dir.c_str(), 0755) == 0)
+    made_as_root.push_back(g.log_dir);
   auto log_file = g.log_dir + "/error.log";
+  bool log_existed = ::stat(log_file.c_str(), &st) == 0;
   if (!log.open_file(log_file))
     TRIBUTARY_WARN(log, "MAIN", "cannot open ", log_file,
                    "; logging to stderr only");
+  else if (!log_existed)
+    made_as_root.push_back(log_file);
+  raise_open_files_limit(log);
   // Keys of other Netdata versions (or typos) do not stop a parent: Netdata
   // ignores them too. Said once at start, with their place.
   for (auto& d : loaded->diagnostics)
@@ -210,12 +219,33 @@ int run_daemon(const daemon_options& opts) {
     std::cerr << "tributary: [web] bind to: " << binds.err().message << '\n';
     return 1;
   }
+  if (g.web_mode == "none") {
+    TRIBUTARY_INFO(log, "WEB", "[web] mode = none: no web server, no API");
+    binds->clear();
+  }
+  if (!bind_listeners(*binds, log))
+    return 1;
+  if (user) {
+    if (auto why = drop_privileges(*user, made_as_root); !why.empty()) {
+      TRIBUTARY_ERROR(log, "MAIN", "cannot run as user '", user->name, "': ", why);
+      std::cerr << "tributary: cannot run as user '" << user->name << "': " << why
+                << '\n';
+      return 1;
+    }
+    TRIBUTARY_INFO(log, "MAIN", "running as user '", user->name, "' (uid ",
+                   user->uid, ", gid ", user->gid, ")");
+    check_writable_directories({{"[directories] log", g.log_dir},
+                                {"[directories] cache", g.cache_dir},
+                                {"[directories] lib", g.lib_dir}},
+                               user->name, log);
+  }
   // Block the signals before CAF starts threads: they inherit the mask and
   // sigwait() below is the only place that sees them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
@@ -237,7 +267,11 @@ int run_daemon(const daemon_options& opts) {
     ctx.now_usec = system_now_usec;
     ctx.web_tls = web_tls_context(*settings, log);
     ctx.stream_tls = stream_tls_context(*settings, log);
-    ctx.health_definitions = load_health(*settings, log);
+    ctx.health_definitions = load_health_definitions(*settings, log);
+    running_config running;
+    running.settings = settings;
+    running.health = ctx.health_definitions;
+    running.health_fingerprint = health_fingerprint(*settings, *running.health);
     auto local = localhost_info(*settings, log);
     ctx.ready = std::make_shared<std::atomic<bool>>(false);
     ctx.registry = sys.spawn(registry, local, ctx);
@@ -272,10 +306,6 @@ int run_daemon(const daemon_options& opts) {
           });
     }
     std::vector<caf::actor> listeners;
-    if (settings->global.web_mode == "none") {
-      TRIBUTARY_INFO(log, "WEB", "[web] mode = none: no web server, no API");
-      binds->clear();
-    }
     for (auto& b : *binds) {
       auto host = b.host.empty() ? std::string{"0.0.0.0"} : b.host;
       auto l = sys.middleman().spawn_broker(listener, b, ctx);
@@ -301,10 +331,18 @@ int run_daemon(const daemon_options& opts) {
     }
     if (rc == 0)
       ctx.ready->store(true);
-    if (rc == 0) {
+    while (rc == 0) {
       int sig = 0;
-      sigwait(&signals, &sig);
-      TRIBUTARY_INFO(log, "MAIN", "received signal ", sig, ", shutting down");
+      if (sigwait(&signals, &sig) != 0)
+        continue;
+      if (sig == SIGHUP) {
+        reload_daemon(opts, running, log, ctx.registry, listeners);
+        continue;
+      }
+      TRIBUTARY_INFO(log, "MAIN", "received signal ", sig, " (",
+                     sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                     "), shutting down: flushing the databases");
+      break;
     }
     for (auto& l : listeners)
       caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
@@ -314,6 +352,9 @@ int run_daemon(const daemon_options& opts) {
       caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
   }
+  // ~actor_system waited for every actor: the host databases are closed.
+  if (rc == 0)
+    TRIBUTARY_INFO(log, "MAIN", "databases flushed, exiting");
   return rc;
 }
 

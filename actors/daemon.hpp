@@ -15,8 +15,9 @@ struct daemon_options {
   std::string log_level;
 };
 
-/// Starts the actor system, runs until SIGINT/SIGTERM, stops in order and
-/// returns the process exit code. Keeps CAF out of this header so that `bin/`
+/// Starts the actor system, runs until SIGINT/SIGTERM (then stops in order,
+/// flushing the databases, and returns 0), reloading the configuration and
+/// reopening the log file on SIGHUP. Returns the process exit code. Keeps CAF out of this header so that `bin/`
 /// compiles quickly.
 int run_daemon(const daemon_options& opts);
 

@@ -148,6 +148,33 @@ struct round {
   size_t pending = 0;
 };
 
+/// The alerts of `definitions` for this host; a reload keeps the health log
+/// (so alert ids, unique ids and the history stay), as Netdata's health
+/// reload does.
+void build_engine(health_monitor_state& st) {
+  health::host_facts facts;
+  facts.os = st.info.os.empty() ? "linux" : st.info.os;
+  facts.hostname = st.info.hostname;
+  auto old = std::move(st.engine);
+  // Netdata starts the unique ids of an empty log at the current time.
+  st.engine = std::make_unique<health::host_health>(
+    *st.definitions, facts, static_cast<size_t>(st.opts.max_log_entries),
+    static_cast<uint32_t>(now_s(st.ctx)));
+  if (old)
+    st.engine->log() = std::move(old->log());
+  st.next_link = 0;
+}
+
+/// Between rounds only: a round in flight holds keys of the running alerts.
+void apply_pending_definitions(health_monitor_state& st) {
+  if (!st.pending_definitions || st.busy)
+    return;
+  st.definitions = std::move(st.pending_definitions);
+  build_engine(st);
+  TRIBUTARY_INFO(*st.ctx.log, who(st), "health configuration reloaded: ",
+                 st.definitions->definitions.size(), " alerts");
+}
+
 void finish_round(monitor_ptr self, const std::shared_ptr<round>& r) {
   auto& st = self->state;
   auto now = now_s(st.ctx);
@@ -168,6 +195,7 @@ void finish_round(monitor_ptr self, const std::shared_ptr<round>& r) {
     notify(self, e);
   ++st.rounds;
   st.busy = false;
+  apply_pending_definitions(st);
 }
 
 /// Queries what the due alerts need, then evaluates them.
@@ -259,6 +287,7 @@ void run_round(monitor_ptr self) {
         st.busy = false;
         TRIBUTARY_ERROR(*st.ctx.log, who(st), "cannot list the charts: ",
                         self->system().render(err));
+        apply_pending_definitions(st);
       });
 }
 
@@ -293,15 +322,16 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
   st.definitions = std::move(definitions);
   st.opts = std::move(opts);
   st.ctx = std::move(ctx);
-  health::host_facts facts;
-  facts.os = st.info.os.empty() ? "linux" : st.info.os;
-  facts.hostname = st.info.hostname;
-  // Netdata starts the unique ids of an empty log at the current time.
-  st.engine = std::make_unique<health::host_health>(
-    *st.definitions, facts, static_cast<size_t>(st.opts.max_log_entries),
-    static_cast<uint32_t>(now_s(st.ctx)));
+  build_engine(st);
   self->delayed_send(self, tick, atom::timeout::value);
   return {
+    [=](atom::reload, const reload_request& r) {
+      auto& st = self->state;
+      if (!r.health)
+        return;
+      st.pending_definitions = r.health;
+      apply_pending_definitions(st);
+    },
     [=](atom::timeout) {
       run_round(self);
       self->delayed_send(self, tick, atom::timeout::value);

@@ -26,6 +26,8 @@ struct health_monitor_state {
   host_actor host;
   host_info info;
   std::shared_ptr<const health::load_result> definitions;
+  /// Reloaded definitions waiting for the round in flight to end.
+  std::shared_ptr<const health::load_result> pending_definitions;
   std::unique_ptr<health::host_health> engine;
   health_options opts;
   daemon_context ctx;
@@ -47,6 +49,8 @@ struct health_monitor_state {
 /// database, keeps the health log, notifies. Messages:
 ///   (atom::postpone, int64_t until_s)    hold evaluation until then
 ///   (atom::resume)                       evaluate again
+///   (atom::reload, reload_request)       new health.d definitions (kept
+///                                        log, alerts linked again)
 ///   (atom::health, std::string endpoint, std::vector<std::string> args)
 ///       -> std::string JSON of /api/v1/alarms, alarm_log, alarm_count,
 ///          alarms_values (args: name=value pairs of the query)

@@ -187,6 +187,15 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
           });
       return rp;
     },
+    [=](atom::reload, const reload_request& r) {
+      auto& st = self->state;
+      st.ctx.settings = r.settings;
+      if (!r.health)
+        return;
+      st.ctx.health_definitions = r.health;
+      if (st.health)
+        caf::anon_send(st.health, atom::reload::value, r);
+    },
     [=](atom::get, atom::health) {
       auto& st = self->state;
       std::vector<caf::actor> out;

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <set>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -37,13 +39,81 @@ expected<int> listen_unix(const std::string& path) {
   return fd;
 }
 
+/// The port a bound TCP socket listens on.
+uint16_t local_port(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return 0;
+  if (addr.ss_family == AF_INET)
+    return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  if (addr.ss_family == AF_INET6)
+    return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return 0;
+}
+
+/// A listening TCP socket on `host`:`port` (the first address that binds).
+expected<int> listen_tcp(const std::string& host, uint16_t port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  auto service = std::to_string(port);
+  if (int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res);
+      rc != 0)
+    return error{ec::io_error, "cannot listen on [" + host + "]:" + service
+                                 + ": " + ::gai_strerror(rc)};
+  std::string why = "no address";
+  int fd = -1;
+  for (auto* ai = res; ai != nullptr && fd < 0; ai = ai->ai_next) {
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                  ai->ai_protocol);
+    if (fd < 0) {
+      why = std::strerror(errno);
+      continue;
+    }
+    int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0
+        || ::listen(fd, SOMAXCONN) != 0) {
+      why = std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ::freeaddrinfo(res);
+  if (fd < 0)
+    return error{ec::io_error,
+                 "cannot listen on [" + host + "]:" + service + ": " + why};
+  return fd;
+}
+
 } // namespace
+
+expected<int> listen_socket(const bind_address& address) {
+  if (!address.unix_path.empty())
+    return listen_unix(address.unix_path);
+  return listen_tcp(address.host.empty() ? std::string{"0.0.0.0"}
+                                         : address.host,
+                    address.port);
+}
 
 caf::behavior listener(caf::io::broker* self, bind_address address,
                        daemon_context ctx) {
   uint16_t bound = 0;
   auto unix_path = address.unix_path;
-  if (!unix_path.empty()) {
+  // The daemon binds before it drops privileges and hands the socket over.
+  if (address.fd >= 0) {
+    self->add_doorman(address.fd);
+    bound = local_port(address.fd);
+    if (unix_path.empty())
+      TRIBUTARY_INFO(*ctx.log, "WEB", "listening on [",
+                     address.host.empty() ? "0.0.0.0" : address.host, "]:",
+                     bound);
+    else
+      TRIBUTARY_INFO(*ctx.log, "WEB", "listening on unix:", unix_path);
+  } else if (!unix_path.empty()) {
     auto fd = listen_unix(unix_path);
     if (!fd) {
       TRIBUTARY_ERROR(*ctx.log, "WEB", fd.err().message);
@@ -78,11 +148,17 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
       ::unlink(unix_path.c_str());
     self->quit(msg.reason);
   });
+  // What new connections are checked against; a reload replaces it.
+  auto current = std::make_shared<daemon_context>(std::move(ctx));
   return {
     [=](const caf::io::new_connection_msg& msg) {
-      auto c = self->fork(connection, msg.handle, ctx, unix_path, address.ssl);
+      auto c = self->fork(connection, msg.handle, *current, unix_path,
+                          address.ssl);
       self->monitor(c);
       live->insert(c);
+    },
+    [=](atom::reload, const reload_request& r) {
+      current->settings = r.settings;
     },
     [=](atom::get, atom::info) { return bound; },
   };

@@ -15,7 +15,14 @@ namespace tributary {
 /// socket when `address.unix_path` is set). Forks a connection actor per
 /// accepted socket. Answers `(atom::get, atom::info)` with its TCP port (0
 /// for a unix socket).
+/// Answers `(atom::reload, reload_request)`: connections accepted from then
+/// on are checked against the reloaded settings. Uses `address.fd` when it
+/// is a socket already listening (see `listen_socket`).
 caf::behavior listener(caf::io::broker* self, bind_address address,
                        daemon_context ctx);
+
+/// Binds and listens on `address` (TCP, or a unix socket that replaces an
+/// old socket file), for a listener to take over through `address.fd`.
+expected<int> listen_socket(const bind_address& address);
 
 } // namespace tributary

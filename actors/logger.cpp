@@ -32,7 +32,20 @@ bool logger::open_file(const std::string& path) {
   if (file_ != nullptr)
     std::fclose(file_);
   file_ = f;
+  path_ = path;
   return true;
+}
+
+bool logger::reopen() {
+  auto path = file_path();
+  if (path.empty())
+    return false;
+  return open_file(path);
+}
+
+std::string logger::file_path() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return path_;
 }
 
 namespace {

@@ -28,6 +28,14 @@ public:
   /// only if the file cannot be opened.
   bool open_file(const std::string& path);
 
+  /// Opens the file of `open_file` again (logrotate moved it away): new
+  /// lines go to a new file at that path. Returns false and keeps the old
+  /// file if it cannot be opened.
+  bool reopen();
+
+  /// The file given to `open_file`; empty if none.
+  std::string file_path();
+
   /// Lines above this level are dropped.
   void level(log_level x) {
     level_ = x;
@@ -53,6 +61,7 @@ public:
 private:
   std::mutex mtx_;
   std::FILE* file_ = nullptr;
+  std::string path_;
   log_level level_ = log_level::info;
   bool quiet_ = false;
 };

@@ -170,6 +170,45 @@ void remove_orphans(registry_actor::stateful_pointer<registry_state> self) {
   }
 }
 
+/// SIGHUP: new connections follow the reloaded settings; established
+/// streams stay, and the ones the new rules would refuse are named.
+void on_reload(registry_actor::stateful_pointer<registry_state> self,
+               const reload_request& r) {
+  auto& st = self->state;
+  st.ctx.settings = r.settings;
+  if (r.health)
+    st.ctx.health_definitions = r.health;
+  auto& cfg = *r.settings;
+  for (auto& [guid, h] : st.hosts)
+    self->send(h.actor, atom::reload::value, r);
+  for (auto& [guid, s] : st.senders) {
+    if (guid == st.own_guid) {
+      caf::anon_send(s, atom::reload::value,
+                     cfg.stream.send_charts_matching.source());
+      continue;
+    }
+    auto h = st.hosts.find(guid);
+    if (h == st.hosts.end())
+      continue;
+    auto eff = config::resolve_receiver(cfg, h->second.api_key, guid);
+    caf::anon_send(s, atom::reload::value,
+                   eff.proxy_send_charts_matching.source());
+  }
+  for (auto& [guid, h] : st.hosts) {
+    if (!h.streaming || guid == st.own_guid)
+      continue;
+    auto v = config::check_access(cfg, h.api_key, guid, h.peer_ip);
+    if (v == config::access_verdict::allowed)
+      continue;
+    TRIBUTARY_WARN(*st.ctx.log,
+                   "STREAM " + h.hostname + " [receive from " + h.peer + "]",
+                   "the reloaded configuration refuses this child (",
+                   config::to_string(v),
+                   "); its established stream stays connected, a new "
+                   "connection will be refused");
+  }
+}
+
 } // namespace
 
 registry_actor::behavior_type
@@ -273,12 +312,19 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       if (out.replace_existing && i->second.receiver)
         self->send_exit(i->second.receiver, caf::exit_reason::user_shutdown);
       i->second.hostname = hello.host.hostname;
+      i->second.api_key = hello.api_key;
+      i->second.peer = peer_name(hello.peer_ip,
+                                 static_cast<uint16_t>(hello.peer_port));
+      i->second.peer_ip = hello.peer_ip;
       i->second.streaming = true;
       i->second.last_data_s = now_s;
       i->second.disconnected_s = 0;
       i->second.receiver = nullptr;
       start_proxy(self, hello, i->second.actor);
       return {d, i->second.actor};
+    },
+    [=](atom::reload, const reload_request& r) {
+      on_reload(self, r);
     },
     [=](atom::attach, const std::string& guid, caf::actor receiver) {
       auto i = self->state.hosts.find(guid);

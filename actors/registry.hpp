@@ -22,6 +22,11 @@ struct registry_state {
     /// When its receiver went away (seconds since the epoch); 0 while
     /// streaming or never streamed. Orphan cleanup counts from here.
     int64_t disconnected_s = 0;
+    /// The API key and peer of the accepted stream (a reload checks them
+    /// against the new rules; a proxy resolves its chart filter with them).
+    std::string api_key;
+    std::string peer;
+    std::string peer_ip;
   };
   daemon_context ctx;
   std::string own_guid;

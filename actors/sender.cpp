@@ -458,6 +458,36 @@ void on_reply(sender_ptr self, caf::actor supervisor) {
   }
 }
 
+/// Sends a chart the parent is to get: its definition (with our retention
+/// when replicating, so that the parent asks for what it misses), then its
+/// rows once the parent says it has the past.
+void start_chart(sender_ptr self, const caf::actor& supervisor,
+                 const chart_def& def) {
+  auto& st = self->state;
+  auto& entry = st.charts[def.id];
+  entry.resync_rows = st.cfg.initial_clock_resync_iterations;
+  if ((st.caps & protocol::cap_replication) == 0) {
+    entry.mode = sender_state::chart_mode::streaming;
+    write_definition(st, def, 0, 0);
+    return flush_out(self, supervisor);
+  }
+  entry.mode = sender_state::chart_mode::replicating;
+  data_query q;
+  q.chart = def.id;
+  q.after = -1;
+  q.points = 1;
+  self->request(st.host, caf::infinite, atom::query::value, q)
+    .then(
+      [=](const data_result& res) {
+        write_definition(self->state, def, res.first_entry, res.last_entry);
+        flush_out(self, supervisor);
+      },
+      [=](caf::error&) {
+        write_definition(self->state, def, 0, 0);
+        flush_out(self, supervisor);
+      });
+}
+
 constexpr auto idle_check_interval = std::chrono::seconds(1);
 
 } // namespace
@@ -540,31 +570,35 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
       auto& entry = st.charts[def.id];
       entry.def = def;
       entry.wanted = wanted(st.cfg, def);
-      entry.resync_rows = st.cfg.initial_clock_resync_iterations;
-      if (!entry.wanted)
+      if (entry.wanted)
+        start_chart(self, supervisor, def);
+    },
+    [=](atom::reload, const std::string& pattern) {
+      // `send charts matching` reloaded: charts it now selects are defined
+      // (and replicated) as if they had just appeared; charts it no longer
+      // selects stop getting rows.
+      auto& st = self->state;
+      auto compiled = config::simple_pattern::compile(pattern);
+      if (!compiled)
         return;
-      if ((st.caps & protocol::cap_replication) == 0) {
-        entry.mode = sender_state::chart_mode::streaming;
-        write_definition(st, def, 0, 0);
-        return flush_out(self, supervisor);
+      st.cfg.send_charts_matching = std::move(*compiled);
+      int64_t added = 0;
+      int64_t dropped = 0;
+      for (auto& [id, entry] : st.charts) {
+        auto now_wanted = wanted(st.cfg, entry.def);
+        if (now_wanted == entry.wanted)
+          continue;
+        entry.wanted = now_wanted;
+        if (now_wanted) {
+          ++added;
+          start_chart(self, supervisor, entry.def);
+        } else {
+          ++dropped;
+        }
       }
-      entry.mode = sender_state::chart_mode::replicating;
-      // CHART_DEFINITION_END carries our retention, so that the parent asks
-      // for what it misses.
-      data_query q;
-      q.chart = def.id;
-      q.after = -1;
-      q.points = 1;
-      self->request(st.host, caf::infinite, atom::query::value, q)
-        .then(
-          [=](const data_result& res) {
-            write_definition(self->state, def, res.first_entry, res.last_entry);
-            flush_out(self, supervisor);
-          },
-          [=](caf::error&) {
-            write_definition(self->state, def, 0, 0);
-            flush_out(self, supervisor);
-          });
+      TRIBUTARY_INFO(*st.ctx.log, st.who, "send charts matching is now '",
+                     pattern, "': ", added, " charts added, ", dropped,
+                     " charts no longer sent");
     },
     [=](const chart_row& row) {
       auto& st = self->state;
@@ -746,6 +780,21 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
   try_connect(self);
   return {
     [=](atom::attach) { try_connect(self); },
+    [=](atom::reload, const std::string& pattern) {
+      auto& st = self->state;
+      if (pattern == st.cfg.send_charts_matching.source())
+        return;
+      auto compiled = config::simple_pattern::compile(pattern);
+      if (!compiled)
+        return;
+      st.cfg.send_charts_matching = std::move(*compiled);
+      // The running sender filters from now on; the next one starts with it.
+      if (st.current)
+        self->send(st.current, atom::reload::value, pattern);
+      else
+        TRIBUTARY_INFO(*st.ctx.log, "STREAM " + st.hostname,
+                       "send charts matching is now '", pattern, "'");
+    },
     [=](atom::detach, int64_t postpone_s, uint64_t bytes_written) {
       auto& st = self->state;
       st.cfg.bytes_sent_before += bytes_written;
