@@ -25,7 +25,11 @@ namespace tributary {
 
 /// What every actor of a running daemon shares: read-only settings, the
 /// logger and the registry. Spawned actors copy it; the logger outlives the
-/// actor system (owned by `run_daemon`).
+/// actor system (owned by `run_daemon`). A reload (SIGHUP) sends new
+/// settings to the registry, the listeners and the hosts; a connection takes
+/// its listener's current copy. Any other copy may be older, which is safe
+/// because the settings a reload may change are read only where decisions
+/// are made (config/reload.hpp): keep it that way.
 struct daemon_context {
   logger* log = nullptr;
   std::shared_ptr<const config::settings> settings;

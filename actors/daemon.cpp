@@ -191,7 +191,8 @@ int run_daemon(const daemon_options& opts) {
       log.level(lvl);
   }
   std::string user_problem;
-  auto user = find_service_user(g.run_as_user, user_problem);
+  auto user = find_service_user(g.run_as_user_set ? g.run_as_user : "",
+                                user_problem);
   if (!user_problem.empty()) {
     std::cerr << "tributary: " << user_problem << '\n';
     return 1;
@@ -225,6 +226,9 @@ int run_daemon(const daemon_options& opts) {
   }
   if (!bind_listeners(*binds, log))
     return 1;
+  // Key files are often root's only: read them before leaving root.
+  auto web_tls = web_tls_context(*settings, log);
+  auto stream_tls = stream_tls_context(*settings, log);
   if (user) {
     if (auto why = drop_privileges(*user, made_as_root); !why.empty()) {
       TRIBUTARY_ERROR(log, "MAIN", "cannot run as user '", user->name, "': ", why);
@@ -265,8 +269,8 @@ int run_daemon(const daemon_options& opts) {
     ctx.log = &log;
     ctx.settings = settings;
     ctx.now_usec = system_now_usec;
-    ctx.web_tls = web_tls_context(*settings, log);
-    ctx.stream_tls = stream_tls_context(*settings, log);
+    ctx.web_tls = web_tls;
+    ctx.stream_tls = stream_tls;
     ctx.health_definitions = load_health_definitions(*settings, log);
     running_config running;
     running.settings = settings;

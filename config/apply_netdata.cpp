@@ -51,7 +51,9 @@ void log_level(entry_ctx& c, global_settings& g) {
 // Canonical names.
 const acted_key canonical[] = {
   {"global", "hostname", [](entry_ctx& c, global_settings& g) { c.text(g.hostname); }},
-  {"global", "run as user", [](entry_ctx& c, global_settings& g) { c.text(g.run_as_user); }},
+  {"global", "run as user", [](entry_ctx& c, global_settings& g) {
+     g.run_as_user_set = c.text(g.run_as_user);
+   }},
   {"global", "host access prefix", [](entry_ctx& c, global_settings& g) {
      c.text(g.host_access_prefix);
      while (g.host_access_prefix.size() > 1 && g.host_access_prefix.back() == '/')

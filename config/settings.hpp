@@ -60,6 +60,10 @@ struct global_settings {
   std::string hostname;
   /// [global] run as user.
   std::string run_as_user{defaults::run_as_user};
+  /// True if the configuration sets `run as user`: only then does a daemon
+  /// started as root switch to it (Debian's netdata.conf sets it; the
+  /// embedded default and a file without it keep the starting user).
+  bool run_as_user_set = false;
   /// [global] host access prefix: where the monitored node's /proc, /sys and
   /// /etc/os-release are (a container monitoring its node mounts them under
   /// e.g. /host); empty = this system's own.

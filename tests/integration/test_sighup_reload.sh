@@ -76,7 +76,9 @@ tc_start child "$T/c"
 CHILD=$H_LAST_PID
 CLOG=$T/c/log/error.log
 
-receiving() { grep -cE "STREAM $1 \[receive from .*\] ?: receiving metrics\.\.\." "$TLOG" || true; }
+# The parent's whole log: the logrotate step below moves the first part away.
+plog() { cat "$TLOG.1" "$TLOG" 2>/dev/null; }
+receiving() { plog | grep -cE "STREAM $1 \[receive from .*\] ?: receiving metrics\.\.\." || true; }
 has_chart() { h_http_get "$BASE/host/$1/api/v1/chart?chart=$2" > /dev/null 2>&1; }
 last_entry() {
   h_http_get "$BASE/host/$1/api/v1/chart?chart=system.uptime" \
