@@ -52,7 +52,7 @@ chmod -R a+rX "$D/conf"
 chown "$SVC:$SVC" "$D/lib"
 rmdir "$D/log"            # made by the daemon as root, then handed over
 chmod 755 "$D/cache"      # stays root's: reported
-h_start parent bash -c "ulimit -Hn 4096 && ulimit -Sn 1024 && exec \"\$0\" run --config-dir \"\$1\"" \
+h_start parent bash -c "ulimit -Sn 1024 && ulimit -Hn 4096 && exec \"\$0\" run --config-dir \"\$1\"" \
   "$TRIBUTARY_BIN" "$D/conf"
 PARENT=$H_LAST_PID
 h_wait_http "$PORT" /api/v1/info 20
