@@ -89,6 +89,9 @@ bool reload_daemon(const daemon_options& opts, running_config& running,
     failed(log);
     return false;
   }
+  for (auto& d : loaded->diagnostics)
+    if (d.level == config::diagnostic::warning)
+      TRIBUTARY_WARN(log, "CONFIG", config::to_string(d));
   auto plan = config::plan_reload(*running.settings, loaded->cfg);
   auto next = std::make_shared<const config::settings>(std::move(plan.next));
   // health.d: read again; applied only when the files changed (a daily
@@ -127,6 +130,14 @@ bool reload_daemon(const daemon_options& opts, running_config& running,
     else
       TRIBUTARY_INFO(log, "CONFIG", c.key, " changed from ", c.running, " to ",
                      c.wanted);
+  }
+  // `--log-level` on the command line wins over [logs] level, as at start.
+  if (opts.log_level.empty()
+      && next->global.log_level != running.settings->global.log_level) {
+    log_level lvl = log_level::info;
+    if (next->global.log_level.empty()
+        || parse_log_level(next->global.log_level, lvl))
+      log.level(lvl);
   }
   reload_request r{next, new_health};
   caf::anon_send(registry, atom::reload::value, r);

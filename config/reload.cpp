@@ -162,6 +162,8 @@ reload_plan plan_reload(const settings& running, const settings& fresh) {
   auto global = g("global");
   global.restart("hostname", &G::hostname);
   global.restart("run as user", &G::run_as_user);
+  global.restart("host access prefix", &G::host_access_prefix);
+  g("logs").live("level", &G::log_level);
   auto db = g("db");
   db.restart("mode", &G::mode);
   db.restart("retention", &G::history);
@@ -170,8 +172,9 @@ reload_plan plan_reload(const settings& running, const settings& fresh) {
   db.live("seconds to replicate", &G::seconds_to_replicate);
   db.live("seconds per replication step", &G::seconds_per_replication_step);
   db.restart("replication threads", &G::replication_threads);
-  db.restart("cleanup orphan hosts after secs",
-             &G::cleanup_orphan_hosts_after_secs);
+  db.live("cleanup orphan hosts after secs",
+          &G::cleanup_orphan_hosts_after_secs);
+  db.live("delete orphan hosts files", &G::delete_orphan_hosts_files);
   db.restart("cleanup obsolete charts after secs",
              &G::cleanup_obsolete_charts_after_secs);
   db.restart("dbengine page cache size MB", &G::dbengine_page_cache_size_mb);
