@@ -38,6 +38,7 @@ using status = caf::atom_constant<caf::atom("status")>;
 using store = caf::atom_constant<caf::atom("store")>;
 using timeout = caf::atom_constant<caf::atom("timeout")>;
 using stream = caf::atom_constant<caf::atom("stream")>;
+using sync = caf::atom_constant<caf::atom("sync")>;
 using write = caf::atom_constant<caf::atom("write")>;
 
 } // namespace atom
@@ -95,7 +96,9 @@ using host_db_actor = caf::typed_actor<
   // Answers a query for a chart.
   caf::replies_to<atom::query, data_query, chart_def>::with<data_result>,
   // Flushes to disk and quits (orderly shutdown).
-  caf::reacts_to<atom::close>>::extend_with<status_client_actor>;
+  caf::reacts_to<atom::close>,
+  // Answers once every message received before it is handled (a fence).
+  caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
 
 /// One chart of a host: definition, collection state, value math.
 using chart_actor = caf::typed_actor<
@@ -106,7 +109,10 @@ using chart_actor = caf::typed_actor<
   // One replicated point.
   caf::reacts_to<replay_point>,
   // The chart's summary for /api/v1/charts.
-  caf::replies_to<atom::get, atom::charts>::with<chart_summary>>
+  caf::replies_to<atom::get, atom::charts>::with<chart_summary>,
+  // Answers once the rows received before it are stored (a fence through
+  // the host db).
+  caf::replies_to<atom::sync>::with<bool>>
   ::extend_with<status_client_actor>;
 
 /// A node: localhost or a streamed child, keyed by machine GUID.
@@ -135,7 +141,10 @@ using host_actor = caf::typed_actor<
   // health.
   caf::replies_to<atom::health, std::string, std::vector<std::string>>::with<std::string>,
   // The host's health monitor and postpone timer, if running (the console).
-  caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>>
+  caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>,
+  // Answers once every row and replicated point received before it is
+  // stored: the receiver's read backpressure.
+  caf::replies_to<atom::sync>::with<bool>>
   ::extend_with<status_client_actor>;
 
 /// The host registry: machine GUID -> host, access checks for STREAM.

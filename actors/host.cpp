@@ -13,6 +13,14 @@ namespace tributary {
 
 namespace {
 
+void touch(host_state& st, const std::string& id,
+           host_state::chart_entry& c) {
+  if (c.touched)
+    return;
+  c.touched = true;
+  st.touched.push_back(id);
+}
+
 const chart_def* find_chart(const host_state& st, const std::string& key) {
   auto i = st.charts.find(key);
   if (i != st.charts.end())
@@ -106,12 +114,46 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       ++st.rows;
       for (auto& s : st.subscribers)
         caf::anon_send(s, row);
+      touch(st, i->first, i->second);
       self->send(i->second.actor, std::move(row));
     },
     [=](replay_point& p) {
-      auto i = self->state.charts.find(p.chart_id);
-      if (i != self->state.charts.end())
+      auto& st = self->state;
+      auto i = st.charts.find(p.chart_id);
+      if (i != st.charts.end()) {
+        touch(st, i->first, i->second);
         self->send(i->second.actor, std::move(p));
+      }
+    },
+    [=](atom::sync) -> caf::result<bool> {
+      // A fence through every chart that got data since the last one, and
+      // through the host db behind it: the answer means all of it is stored.
+      auto& st = self->state;
+      std::vector<chart_actor> charts;
+      for (auto& id : st.touched) {
+        auto i = st.charts.find(id);
+        if (i == st.charts.end())
+          continue;
+        i->second.touched = false;
+        charts.push_back(i->second.actor);
+      }
+      st.touched.clear();
+      if (charts.empty())
+        return true;
+      auto rp = self->make_response_promise<bool>();
+      auto pending = std::make_shared<size_t>(charts.size());
+      for (auto& c : charts)
+        self->request(c, caf::infinite, atom::sync::value)
+          .then(
+            [=](bool) mutable {
+              if (--*pending == 0)
+                rp.deliver(true);
+            },
+            [=](caf::error&) mutable {
+              if (--*pending == 0)
+                rp.deliver(true);
+            });
+      return rp;
     },
     [=](atom::info, host_info& info) {
       self->state.info = std::move(info);

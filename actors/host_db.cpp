@@ -102,6 +102,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
       return to_data_result(i->second.def, res, q.all_dimensions);
     },
+    [=](atom::sync) { return true; },
     [=](atom::close) {
       if (auto err = engine()->close())
         TRIBUTARY_ERROR(*self->state.ctx.log, "host-db",

@@ -444,6 +444,27 @@ void consume(receiver_ptr self, const std::string& bytes) {
   flush_definition(self);
 }
 
+/// Read backpressure: once the rows of the bytes parsed so far are stored
+/// (a fence through the host, its charts and the host db), the connection
+/// may read that many bytes more. One fence at a time; bytes parsed while it
+/// runs wait for the next one.
+void fence(receiver_ptr self) {
+  auto& st = self->state;
+  if (st.fencing || st.unacked == 0 || st.closed)
+    return;
+  auto n = st.unacked;
+  st.unacked = 0;
+  st.fencing = true;
+  auto done = [=] {
+    auto& st = self->state;
+    st.fencing = false;
+    self->send(st.conn, atom::sync::value, n);
+    fence(self);
+  };
+  self->request(st.host, caf::infinite, atom::sync::value)
+    .then([=](bool) { done(); }, [=](caf::error&) { done(); });
+}
+
 } // namespace
 
 caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
@@ -480,8 +501,11 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   self->delayed_send(self, idle_check_interval, atom::timeout::value);
   return {
     [=](atom::data, const std::string& bytes) {
-      if (!self->state.closed)
-        consume(self, bytes);
+      if (self->state.closed)
+        return;
+      consume(self, bytes);
+      self->state.unacked += static_cast<int64_t>(bytes.size());
+      fence(self);
     },
     [=](atom::timeout) {
       auto& st = self->state;

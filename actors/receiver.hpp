@@ -49,12 +49,19 @@ struct receiver_state {
   /// When the last bytes arrived (seconds).
   int64_t last_data_s = 0;
   bool closed = false;
+  /// Bytes parsed whose rows are not yet known to be stored; a fence
+  /// (atom::sync through the host) is in flight for earlier ones.
+  int64_t unacked = 0;
+  bool fencing = false;
   static inline const char* name = "receiver";
 };
 
 /// Parses the stream of one accepted child and feeds its host. Receives
 /// `(atom::data, std::string)` chunks from its connection, answers
-/// replication with `(atom::write, std::string)`, quits on a protocol error
+/// replication with `(atom::write, std::string)`, acknowledges with
+/// `(atom::sync, int64_t bytes)` the chunks whose rows are stored (the
+/// connection stops reading while too many bytes are unacknowledged),
+/// quits on a protocol error
 /// (the connection then closes) or on `(atom::close)` from the connection.
 caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
                        caf::actor conn, host_actor host, stream_hello hello,
