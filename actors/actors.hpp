@@ -134,6 +134,14 @@ using host_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::info>::with<host_summary>,
   // Every chart of the host for /api/v1/charts.
   caf::replies_to<atom::get, atom::charts>::with<std::vector<chart_summary>>,
+  // These charts only (unknown ids are left out).
+  caf::replies_to<atom::get, atom::charts, std::vector<std::string>>
+    ::with<std::vector<chart_summary>>,
+  // Every chart's definition as the host has it, without asking the chart
+  // actors (no stored range: first and last entry are 0). The health
+  // monitor asks after the host told it `(atom::charts)`: a chart is new or
+  // redefined.
+  caf::replies_to<atom::get, atom::define>::with<std::vector<chart_summary>>,
   // Stored data of one chart.
   caf::replies_to<atom::query, data_query>::with<data_result>,
   // A health endpoint (alarms, alarm_log, alarm_count, alarms_values) with

@@ -35,6 +35,8 @@ struct health_monitor_state {
   bool busy = false;
   /// When the alerts are linked to the charts again (seconds).
   int64_t next_link = 0;
+  /// The host told us that a chart is new or redefined since the last link.
+  bool charts_changed = true;
   int64_t rounds = 0;
   int64_t notifications = 0;
   health_monitor_state();
@@ -47,6 +49,7 @@ struct health_monitor_state {
 /// database, keeps the health log, notifies. Messages:
 ///   (atom::postpone, int64_t until_s)    hold evaluation until then
 ///   (atom::resume)                       evaluate again
+///   (atom::charts)                       the host has new or redefined charts
 ///   (atom::health, std::string endpoint, std::vector<std::string> args)
 ///       -> std::string JSON of /api/v1/alarms, alarm_log, alarm_count,
 ///          alarms_values (args: name=value pairs of the query)

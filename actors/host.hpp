@@ -33,6 +33,9 @@ struct host_state {
   /// `postpone alarms on connect seconds`.
   int64_t postpone_on_connect_s = 0;
   bool pause_health_while_disconnected = false;
+  /// The health monitor was told that charts changed and has not asked for
+  /// them since.
+  bool health_stale = false;
   /// The running postpone timer, if any.
   caf::actor postpone_timer;
   /// Charts with rows since the last fence, in first-touch order.

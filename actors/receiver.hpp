@@ -53,6 +53,19 @@ struct receiver_state {
   /// (atom::sync through the host) is in flight for earlier ones.
   int64_t unacked = 0;
   bool fencing = false;
+  /// `[db] max charts per host` / `max dimensions per host` (0 = none).
+  int64_t max_charts = 0;
+  int64_t max_dimensions = 0;
+  int64_t dimensions = 0;
+  /// Charts and dimensions refused by the limits (not kept: their ids are
+  /// not stored, so refusing costs no memory).
+  int64_t refused_charts = 0;
+  int64_t refused_dimensions = 0;
+  /// The refusals the last summary line counted.
+  int64_t refused_logged = 0;
+  /// The current chart was refused: its commands are ignored until the
+  /// next CHART, BEGIN or RBEGIN.
+  bool ignoring = false;
   static inline const char* name = "receiver";
 };
 

@@ -99,6 +99,8 @@ std::string dump(const settings& x) {
   p.kv("seconds per replication step", g.seconds_per_replication_step);
   p.kv("replication threads", g.replication_threads);
   p.kv("cleanup orphan hosts after secs", g.cleanup_orphan_hosts_after_secs);
+  p.kv("max charts per host", g.max_charts_per_host);
+  p.kv("max dimensions per host", g.max_dimensions_per_host);
   p.kv("cleanup obsolete charts after secs",
        g.cleanup_obsolete_charts_after_secs);
   p.kv("dbengine page cache size MB", g.dbengine_page_cache_size_mb);

@@ -79,6 +79,10 @@ struct global_settings {
   /// [db] cleanup orphan hosts after secs.
   int64_t cleanup_orphan_hosts_after_secs
     = defaults::cleanup_orphan_hosts_after_secs;
+  /// [db] max charts per host / max dimensions per host (0 = no limit):
+  /// a streamed host's charts beyond them are refused.
+  int64_t max_charts_per_host = defaults::max_charts_per_host;
+  int64_t max_dimensions_per_host = defaults::max_dimensions_per_host;
   /// [db] cleanup obsolete charts after secs.
   int64_t cleanup_obsolete_charts_after_secs
     = defaults::cleanup_obsolete_charts_after_secs;
