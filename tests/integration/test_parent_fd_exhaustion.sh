@@ -44,7 +44,7 @@ h_wait_for -t 20 -m "data of $GOOD" good_rows
 
 # The idle sockets: connect, send nothing, hold until $T/release exists.
 t_start=$(date +%s)
-h_start idle python3 - "$TPORT" "$IDLE" "$T/release" <<'PY'
+cat > "$T/idle.py" <<'PY'
 import resource, socket, sys, time, os
 port, n, release = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -67,6 +67,7 @@ for s in socks:
     s.close()
 print("closed", flush=True)
 PY
+h_start idle python3 "$T/idle.py" "$TPORT" "$IDLE" "$T/release"
 IDLEPID=$H_LAST_PID
 ACCEPT_FAILED="POLLFD: LISTENER: accept\(\) on .* failed: Too many open files"
 h_wait_log "$TLOG" "$ACCEPT_FAILED" 30
