@@ -50,6 +50,7 @@ using status = caf::atom_constant<caf::atom("status")>;
 using store = caf::atom_constant<caf::atom("store")>;
 using timeout = caf::atom_constant<caf::atom("timeout")>;
 using stream = caf::atom_constant<caf::atom("stream")>;
+using sync = caf::atom_constant<caf::atom("sync")>;
 using write = caf::atom_constant<caf::atom("write")>;
 
 } // namespace atom
@@ -123,7 +124,9 @@ using host_db_actor = caf::typed_actor<
   // Once a second: commit the crash journal, retry failed writes.
   caf::reacts_to<atom::timeout>,
   // The storage health for /api/v1/info.
-  caf::replies_to<atom::get, atom::store>::with<storage_status>>
+  caf::replies_to<atom::get, atom::store>::with<storage_status>,
+  // Answers once every message received before it is handled (a fence).
+  caf::replies_to<atom::sync>::with<bool>>
   ::extend_with<status_client_actor>;
 
 /// One chart of a host: definition, collection state, value math.
@@ -135,7 +138,10 @@ using chart_actor = caf::typed_actor<
   // One replicated point.
   caf::reacts_to<replay_point>,
   // The chart's summary for /api/v1/charts.
-  caf::replies_to<atom::get, atom::charts>::with<chart_summary>>
+  caf::replies_to<atom::get, atom::charts>::with<chart_summary>,
+  // Answers once the rows received before it are stored (a fence through
+  // the host db).
+  caf::replies_to<atom::sync>::with<bool>>
   ::extend_with<status_client_actor>;
 
 /// A node: localhost or a streamed child, keyed by machine GUID.
@@ -157,6 +163,14 @@ using host_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::info>::with<host_summary>,
   // Every chart of the host for /api/v1/charts.
   caf::replies_to<atom::get, atom::charts>::with<std::vector<chart_summary>>,
+  // These charts only (unknown ids are left out).
+  caf::replies_to<atom::get, atom::charts, std::vector<std::string>>
+    ::with<std::vector<chart_summary>>,
+  // Every chart's definition as the host has it, without asking the chart
+  // actors (no stored range: first and last entry are 0). The health
+  // monitor asks after the host told it `(atom::charts)`: a chart is new or
+  // redefined.
+  caf::replies_to<atom::get, atom::define>::with<std::vector<chart_summary>>,
   // Stored data of one chart.
   caf::replies_to<atom::query, data_query>::with<data_result>,
   // A health endpoint (alarms, alarm_log, alarm_count, alarms_values) with
@@ -169,7 +183,10 @@ using host_actor = caf::typed_actor<
   // if true, deletes its files; answers once done, then quits.
   caf::replies_to<atom::close, bool>::with<bool>,
   // Reloaded health.d definitions (SIGHUP) for the health monitor.
-  caf::reacts_to<atom::reload, reload_request>>
+  caf::reacts_to<atom::reload, reload_request>,
+  // Answers once every row and replicated point received before it is
+  // stored: the receiver's read backpressure.
+  caf::replies_to<atom::sync>::with<bool>>
   ::extend_with<status_client_actor>;
 
 /// The host registry: machine GUID -> host, access checks for STREAM.

@@ -132,6 +132,10 @@ chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
       s.last_entry = self->state.last_entry;
       return s;
     },
+    [=](atom::sync) -> caf::result<bool> {
+      // Our stores are ahead of this in the db's mailbox.
+      return self->delegate(self->state.db, atom::sync::value);
+    },
     [=](atom::status) {
       actor_status s;
       s.name = self->state.def.id;

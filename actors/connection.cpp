@@ -22,6 +22,12 @@ namespace {
 /// Netdata's limit for a whole first request (NETDATA_WEB_REQUEST_MAX_SIZE).
 constexpr size_t max_request_size = 16384;
 
+/// Read backpressure: above this many stream bytes not yet stored, the
+/// connection stops reading (the child's send() blocks, as against a slow
+/// Netdata parent); it reads again once they are down to `resume_below`.
+constexpr int64_t halt_above = 4 << 20;
+constexpr int64_t resume_below = 1 << 20;
+
 using phase = connection_state::phase;
 using connection_ptr = caf::io::stateful_broker<connection_state>*;
 
@@ -125,6 +131,20 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
       });
 }
 
+/// Hands stream bytes to the receiver, and stops reading while too many
+/// are in flight.
+void to_receiver(connection_ptr self, caf::io::connection_handle hdl,
+                 std::string bytes) {
+  auto& st = self->state;
+  st.in_flight += static_cast<int64_t>(bytes.size());
+  self->send(st.receiver, atom::data::value, std::move(bytes));
+  if (!st.halted && st.in_flight > halt_above) {
+    st.halted = true;
+    ++st.halts;
+    self->halt(hdl);
+  }
+}
+
 void start_stream(connection_ptr self, caf::io::connection_handle hdl,
                   const daemon_context& ctx, size_t header_end) {
   auto& st = self->state;
@@ -188,7 +208,7 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
         st.receiver = self->spawn<caf::monitored>(
           receiver, caf::actor{self}, host, hello, d, ctx);
         if (!st.buf.empty()) {
-          self->send(st.receiver, atom::data::value, std::move(st.buf));
+          to_receiver(self, hdl, std::move(st.buf));
           st.buf.clear();
         }
       },
@@ -206,8 +226,7 @@ void on_plain(connection_ptr self, caf::io::connection_handle hdl,
   auto& st = self->state;
   switch (st.ph) {
     case phase::streaming:
-      self->send(st.receiver, atom::data::value,
-                 std::string{bytes.begin(), bytes.end()});
+      to_receiver(self, hdl, std::string{bytes.begin(), bytes.end()});
       return;
     case phase::deciding:
       st.buf.append(bytes.begin(), bytes.end());
@@ -345,6 +364,14 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
     },
     [=](atom::write, const std::string& bytes) {
       send_bytes(self, hdl, bytes);
+    },
+    [=](atom::sync, int64_t stored) {
+      auto& st = self->state;
+      st.in_flight -= stored;
+      if (st.halted && st.in_flight <= resume_below) {
+        st.halted = false;
+        self->trigger(hdl);
+      }
     },
     [=](const caf::io::connection_closed_msg&) {
       auto& st = self->state;

@@ -36,6 +36,11 @@ struct connection_state {
   /// The TLS session of an encrypted connection; null for plain text.
   std::shared_ptr<tls::session> tls;
   bool tls_established = false;
+  /// Stream bytes handed to the receiver whose rows are not yet stored.
+  int64_t in_flight = 0;
+  /// Reading is stopped until the receiver catches up.
+  bool halted = false;
+  int64_t halts = 0;
   connection_state();
   ~connection_state();
   static inline const char* name = "connection";

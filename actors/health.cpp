@@ -252,9 +252,35 @@ void evaluate_due(monitor_ptr self) {
   }
 }
 
+/// Refreshes the stored range of the charts with alerts (only those: a host
+/// with 100,000 charts and a few alerts asks for a few charts), then
+/// evaluates.
+void refresh_ranges(monitor_ptr self) {
+  auto& st = self->state;
+  auto ids = st.engine->linked_charts();
+  if (ids.empty())
+    return evaluate_due(self);
+  self->request(st.host, caf::infinite, atom::get::value, atom::charts::value,
+                std::move(ids))
+    .then(
+      [=](const std::vector<chart_summary>& charts) {
+        auto& st = self->state;
+        for (auto& c : charts)
+          st.engine->update_range(c.def.id, c.first_entry, c.last_entry);
+        evaluate_due(self);
+      },
+      [=](caf::error& err) {
+        auto& st = self->state;
+        st.busy = false;
+        TRIBUTARY_ERROR(*st.ctx.log, who(st), "cannot read the charts' ranges: ",
+                        self->system().render(err));
+      });
+}
+
 /// One pass of the health loop: every `run at least every seconds` the
-/// alerts are linked to the charts as they are now; every second the due
-/// ones are evaluated.
+/// alerts are linked to the charts (listed again only when the host said
+/// that some are new or redefined) and their charts' ranges refreshed;
+/// every second the due ones are evaluated.
 void run_round(monitor_ptr self) {
   auto& st = self->state;
   auto now = now_s(st.ctx);
@@ -269,7 +295,10 @@ void run_round(monitor_ptr self) {
   if (now < st.next_link)
     return evaluate_due(self);
   st.next_link = now + st.opts.run_at_least_every_seconds;
-  self->request(st.host, caf::infinite, atom::get::value, atom::charts::value)
+  if (!st.charts_changed)
+    return refresh_ranges(self);
+  st.charts_changed = false;
+  self->request(st.host, caf::infinite, atom::get::value, atom::define::value)
     .then(
       [=](const std::vector<chart_summary>& charts) {
         auto& st = self->state;
@@ -280,11 +309,12 @@ void run_round(monitor_ptr self) {
         st.engine->link(snaps, now_s(st.ctx));
         for (auto& p : st.engine->take_problems())
           TRIBUTARY_ERROR(*st.ctx.log, who(st), p);
-        evaluate_due(self);
+        refresh_ranges(self);
       },
       [=](caf::error& err) {
         auto& st = self->state;
         st.busy = false;
+        st.charts_changed = true;
         TRIBUTARY_ERROR(*st.ctx.log, who(st), "cannot list the charts: ",
                         self->system().render(err));
         apply_pending_definitions(st);
@@ -346,6 +376,7 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
         TRIBUTARY_INFO(*st.ctx.log, who(st), "postponing health checks for ",
                        until - now_s(st.ctx), " seconds");
     },
+    [=](atom::charts) { self->state.charts_changed = true; },
     [=](atom::resume) {
       auto& st = self->state;
       st.postponed_until = std::min<int64_t>(st.postponed_until, now_s(st.ctx));

@@ -37,6 +37,8 @@ struct health_monitor_state {
   bool busy = false;
   /// When the alerts are linked to the charts again (seconds).
   int64_t next_link = 0;
+  /// The host told us that a chart is new or redefined since the last link.
+  bool charts_changed = true;
   int64_t rounds = 0;
   int64_t notifications = 0;
   health_monitor_state();
@@ -51,6 +53,7 @@ struct health_monitor_state {
 ///   (atom::resume)                       evaluate again
 ///   (atom::reload, reload_request)       new health.d definitions (kept
 ///                                        log, alerts linked again)
+///   (atom::charts)                       the host has new or redefined charts
 ///   (atom::health, std::string endpoint, std::vector<std::string> args)
 ///       -> std::string JSON of /api/v1/alarms, alarm_log, alarm_count,
 ///          alarms_values (args: name=value pairs of the query)

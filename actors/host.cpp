@@ -13,6 +13,14 @@ namespace tributary {
 
 namespace {
 
+void touch(host_state& st, const std::string& id,
+           host_state::chart_entry& c) {
+  if (c.touched)
+    return;
+  c.touched = true;
+  st.touched.push_back(id);
+}
+
 const chart_def* find_chart(const host_state& st, const std::string& key) {
   auto i = st.charts.find(key);
   if (i != st.charts.end())
@@ -24,6 +32,33 @@ const chart_def* find_chart(const host_state& st, const std::string& key) {
       return &j->second.def;
   }
   return nullptr;
+}
+
+using host_ptr = host_actor::stateful_pointer<host_state>;
+
+/// The summaries of `charts` (each asked from its chart actor).
+caf::result<std::vector<chart_summary>>
+summaries(host_ptr self, const std::vector<chart_actor>& charts) {
+  auto rp = self->make_response_promise<std::vector<chart_summary>>();
+  auto out = std::make_shared<std::vector<chart_summary>>();
+  auto pending = std::make_shared<size_t>(charts.size());
+  if (*pending == 0) {
+    rp.deliver(*out);
+    return rp;
+  }
+  for (auto& c : charts) {
+    auto done = [=]() mutable {
+      if (--*pending == 0)
+        rp.deliver(std::move(*out));
+    };
+    self->request(c, caf::infinite, atom::get::value, atom::charts::value)
+      .then([=](const chart_summary& s) mutable {
+              out->push_back(s);
+              done();
+            },
+            [=](caf::error&) mutable { done(); });
+  }
+  return rp;
 }
 
 std::string full_name(const chart_def& def) {
@@ -95,6 +130,10 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       st.names[full_name(def)] = def.id;
       for (auto& s : st.subscribers)
         caf::anon_send(s, atom::define::value, def);
+      if (st.health && !st.health_stale) {
+        st.health_stale = true;
+        caf::anon_send(st.health, atom::charts::value);
+      }
     },
     [=](chart_row& row) {
       auto& st = self->state;
@@ -106,12 +145,46 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       ++st.rows;
       for (auto& s : st.subscribers)
         caf::anon_send(s, row);
+      touch(st, i->first, i->second);
       self->send(i->second.actor, std::move(row));
     },
     [=](replay_point& p) {
-      auto i = self->state.charts.find(p.chart_id);
-      if (i != self->state.charts.end())
+      auto& st = self->state;
+      auto i = st.charts.find(p.chart_id);
+      if (i != st.charts.end()) {
+        touch(st, i->first, i->second);
         self->send(i->second.actor, std::move(p));
+      }
+    },
+    [=](atom::sync) -> caf::result<bool> {
+      // A fence through every chart that got data since the last one, and
+      // through the host db behind it: the answer means all of it is stored.
+      auto& st = self->state;
+      std::vector<chart_actor> charts;
+      for (auto& id : st.touched) {
+        auto i = st.charts.find(id);
+        if (i == st.charts.end())
+          continue;
+        i->second.touched = false;
+        charts.push_back(i->second.actor);
+      }
+      st.touched.clear();
+      if (charts.empty())
+        return true;
+      auto rp = self->make_response_promise<bool>();
+      auto pending = std::make_shared<size_t>(charts.size());
+      for (auto& c : charts)
+        self->request(c, caf::infinite, atom::sync::value)
+          .then(
+            [=](bool) mutable {
+              if (--*pending == 0)
+                rp.deliver(true);
+            },
+            [=](caf::error&) mutable {
+              if (--*pending == 0)
+                rp.deliver(true);
+            });
+      return rp;
     },
     [=](atom::info, host_info& info) {
       self->state.info = std::move(info);
@@ -228,28 +301,31 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       return rp;
     },
     [=](atom::get, atom::charts) -> caf::result<std::vector<chart_summary>> {
+      std::vector<chart_actor> all;
+      all.reserve(self->state.charts.size());
+      for (auto& [id, c] : self->state.charts)
+        all.push_back(c.actor);
+      return summaries(self, all);
+    },
+    [=](atom::get, atom::charts, const std::vector<std::string>& ids)
+      -> caf::result<std::vector<chart_summary>> {
+      std::vector<chart_actor> some;
+      for (auto& id : ids)
+        if (auto i = self->state.charts.find(id); i != self->state.charts.end())
+          some.push_back(i->second.actor);
+      return summaries(self, some);
+    },
+    [=](atom::get, atom::define) {
       auto& st = self->state;
-      auto rp = self->make_response_promise<std::vector<chart_summary>>();
-      auto out = std::make_shared<std::vector<chart_summary>>();
-      auto pending = std::make_shared<size_t>(st.charts.size());
-      if (*pending == 0) {
-        rp.deliver(*out);
-        return rp;
-      }
+      st.health_stale = false;
+      std::vector<chart_summary> out;
+      out.reserve(st.charts.size());
       for (auto& [id, c] : st.charts) {
-        auto done = [=]() mutable {
-          if (--*pending == 0)
-            rp.deliver(std::move(*out));
-        };
-        self->request(c.actor, caf::infinite, atom::get::value,
-                      atom::charts::value)
-          .then([=](const chart_summary& s) mutable {
-                  out->push_back(s);
-                  done();
-                },
-                [=](caf::error&) mutable { done(); });
+        chart_summary s;
+        s.def = c.def;
+        out.push_back(std::move(s));
       }
-      return rp;
+      return out;
     },
     [=](atom::query, const data_query& q) -> caf::result<data_result> {
       auto* def = find_chart(self->state, q.chart);

@@ -14,6 +14,8 @@ struct host_state {
   struct chart_entry {
     chart_actor actor;
     chart_def def;
+    /// Got a row or point since the last fence (atom::sync).
+    bool touched = false;
   };
   host_info info;
   host_db_actor db;
@@ -31,8 +33,13 @@ struct host_state {
   /// `postpone alarms on connect seconds`.
   int64_t postpone_on_connect_s = 0;
   bool pause_health_while_disconnected = false;
+  /// The health monitor was told that charts changed and has not asked for
+  /// them since.
+  bool health_stale = false;
   /// The running postpone timer, if any.
   caf::actor postpone_timer;
+  /// Charts with rows since the last fence, in first-touch order.
+  std::vector<std::string> touched;
   int64_t rows = 0;
   int64_t dropped_rows = 0;
   daemon_context ctx;

@@ -167,6 +167,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
       return to_data_result(i->second.def, res, q.all_dimensions);
     },
+    [=](atom::sync) { return true; },
     [=](atom::close) {
       if (auto err = engine()->close()) {
         // Only waiting points mean a loss; a metadata write that failed is

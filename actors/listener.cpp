@@ -1,5 +1,6 @@
 #include "actors/listener.hpp"
 
+#include "actors/acceptor.hpp"
 #include "actors/connection.hpp"
 
 #include <caf/all.hpp>
@@ -7,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <memory>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -103,37 +105,33 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
                        daemon_context ctx) {
   uint16_t bound = 0;
   auto unix_path = address.unix_path;
-  // The daemon binds before it drops privileges and hands the socket over.
-  if (address.fd >= 0) {
-    self->add_doorman(address.fd);
-    bound = local_port(address.fd);
-    if (unix_path.empty())
-      TRIBUTARY_INFO(*ctx.log, "WEB", "listening on [",
-                     address.host.empty() ? "0.0.0.0" : address.host, "]:",
-                     bound);
-    else
-      TRIBUTARY_INFO(*ctx.log, "WEB", "listening on unix:", unix_path);
-  } else if (!unix_path.empty()) {
-    auto fd = listen_unix(unix_path);
+  int listen_fd = address.fd;
+  std::string where;
+  // The daemon binds before it drops privileges and hands the socket over;
+  // a listener spawned without one (tests) binds here.
+  if (listen_fd < 0) {
+    auto fd = listen_socket(address);
     if (!fd) {
       TRIBUTARY_ERROR(*ctx.log, "WEB", fd.err().message);
       self->quit(caf::make_error(fd.err().code, fd.err().message));
       return {};
     }
-    self->add_doorman(*fd);
-    TRIBUTARY_INFO(*ctx.log, "WEB", "listening on unix:", unix_path);
-  } else {
-    auto host = address.host.empty() ? std::string{"0.0.0.0"} : address.host;
-    auto res = self->add_tcp_doorman(address.port, host.c_str(), true);
-    if (!res) {
-      TRIBUTARY_ERROR(*ctx.log, "WEB", "cannot listen on [", host, "]:",
-                      address.port, ": ", self->system().render(res.error()));
-      self->quit(res.error());
-      return {};
-    }
-    bound = res->second;
-    TRIBUTARY_INFO(*ctx.log, "WEB", "listening on [", host, "]:", bound);
+    listen_fd = *fd;
   }
+  // The acceptor polls before it accepts; a connection that vanished in
+  // between must not block it.
+  ::fcntl(listen_fd, F_SETFL, ::fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+  if (unix_path.empty()) {
+    bound = local_port(listen_fd);
+    where = "[" + (address.host.empty() ? std::string{"0.0.0.0"} : address.host)
+            + "]:" + std::to_string(bound);
+  } else {
+    where = "unix:" + unix_path;
+  }
+  TRIBUTARY_INFO(*ctx.log, "WEB", "listening on ", where);
+  // Our own acceptor, not CAF's doorman: see acceptor.hpp (EMFILE).
+  auto acc = self->spawn<caf::detached>(acceptor, listen_fd, caf::actor{self},
+                                        where, ctx);
   // Forked connections are not linked to us: track them, so that a shutdown
   // closes every socket.
   auto live = std::make_shared<std::set<caf::actor>>();
@@ -141,6 +139,7 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
     live->erase(caf::actor_cast<caf::actor>(dm.source));
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
+    self->send_exit(acc, msg.reason);
     for (auto& c : *live)
       self->send_exit(c, msg.reason);
     live->clear();
@@ -151,9 +150,9 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   // What new connections are checked against; a reload replaces it.
   auto current = std::make_shared<daemon_context>(std::move(ctx));
   return {
-    [=](const caf::io::new_connection_msg& msg) {
-      auto c = self->fork(connection, msg.handle, *current, unix_path,
-                          address.ssl);
+    [=](atom::attach, int fd) {
+      auto hdl = self->add_scribe(fd);
+      auto c = self->fork(connection, hdl, *current, unix_path, address.ssl);
       self->monitor(c);
       live->insert(c);
     },

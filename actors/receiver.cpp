@@ -104,6 +104,22 @@ void request_replication(receiver_ptr self, const std::string& chart,
       });
 }
 
+/// Logs the refusals by the limits since the last summary (at most once a
+/// minute and at disconnect).
+void log_refusals(receiver_ptr self) {
+  auto& st = self->state;
+  auto total = st.refused_charts + st.refused_dimensions;
+  if (total == st.refused_logged)
+    return;
+  st.refused_logged = total;
+  TRIBUTARY_ERROR(*st.ctx.log, st.who, "host '", st.hello.host.hostname,
+                  "': ", st.refused_charts, " charts and ",
+                  st.refused_dimensions,
+                  " dimensions refused so far by [db] max charts per host = ",
+                  st.max_charts, " / max dimensions per host = ",
+                  st.max_dimensions, "; their data are ignored");
+}
+
 /// Handles one command; the visitor of `protocol::command`.
 struct dispatcher {
   receiver_ptr self;
@@ -113,6 +129,9 @@ struct dispatcher {
     flush_definition(self);
     if (c.id.empty() || c.id.find('.') == std::string::npos)
       return fail("requested a CHART without type.id");
+    st.ignoring = false;
+    if (st.charts.count(c.id) == 0 && !room_for_chart(c.id))
+      return {};
     auto& entry = st.charts[c.id];
     auto& d = entry.def;
     d.id = c.id;
@@ -133,7 +152,32 @@ struct dispatcher {
     return {};
   }
 
+  /// Whether a new chart fits the host's limits; if not, it is refused
+  /// (logged with its name the first time) and its commands are ignored.
+  bool room_for_chart(const std::string& id) {
+    bool charts_full = st.max_charts > 0
+                       && static_cast<int64_t>(st.charts.size()) >= st.max_charts;
+    bool dims_full = st.max_dimensions > 0 && st.dimensions >= st.max_dimensions;
+    if (!charts_full && !dims_full)
+      return true;
+    if (st.refused_charts++ == 0)
+      TRIBUTARY_ERROR(*st.ctx.log, st.who, "chart '", id, "' of host '",
+                      st.hello.host.hostname, "' refused: the host has ",
+                      charts_full ? st.charts.size()
+                                  : static_cast<size_t>(st.dimensions),
+                      charts_full ? " charts, the limit of [db] max charts per host"
+                                  : " dimensions, the limit of [db] max dimensions per host",
+                      " (", charts_full ? st.max_charts : st.max_dimensions,
+                      "); its data are ignored");
+    st.current = nullptr;
+    st.in_row = false;
+    st.ignoring = true;
+    return false;
+  }
+
   outcome operator()(const protocol::dimension& x) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr)
       return fail("requested a DIMENSION without a chart");
     auto& e = *st.current;
@@ -145,7 +189,18 @@ struct dispatcher {
     d.divisor = x.divisor;
     d.options = x.options;
     auto i = e.dim_index.find(x.id);
+    if (i == e.dim_index.end()
+        && st.max_dimensions > 0 && st.dimensions >= st.max_dimensions) {
+      if (st.refused_dimensions++ == 0)
+        TRIBUTARY_ERROR(*st.ctx.log, st.who, "dimension '", x.id, "' of chart '",
+                        e.def.id, "' of host '", st.hello.host.hostname,
+                        "' refused: the host has ", st.dimensions,
+                        " dimensions, the limit of [db] max dimensions per "
+                        "host (", st.max_dimensions, "); its data are ignored");
+      return {};
+    }
     if (i == e.dim_index.end()) {
+      ++st.dimensions;
       e.dim_index.emplace(x.id, e.def.dimensions.size());
       e.def.dimensions.push_back(std::move(d));
     } else {
@@ -156,6 +211,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::clabel& x) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr)
       return fail("requested a CLABEL without a chart");
     st.current->def.labels.emplace_back(x.name, x.value);
@@ -163,6 +220,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::clabel_commit&) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr)
       return fail("requested CLABEL_COMMIT without a chart");
     st.dirty = st.current;
@@ -170,6 +229,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::chart_definition_end& x) {
+    if (st.ignoring)
+      return {}; // no REPLAY_CHART: the child holds the chart's data back
     if (st.current == nullptr)
       return fail("requested CHART_DEFINITION_END without a chart");
     flush_definition(self);
@@ -181,7 +242,15 @@ struct dispatcher {
   outcome operator()(const protocol::begin& b) {
     flush_definition(self);
     flush_replay(self);
+    st.ignoring = false;
     auto i = st.charts.find(b.chart_id);
+    if (i == st.charts.end() && st.refused_charts > 0) {
+      // Most likely a refused chart (their ids are not kept).
+      st.current = nullptr;
+      st.in_row = false;
+      st.ignoring = true;
+      return {};
+    }
     if (i == st.charts.end())
       return fail("requested a BEGIN on chart '" + b.chart_id
                   + "', which does not exist");
@@ -196,10 +265,14 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::set& x) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr || !st.in_row)
       return fail("requested a SET on dimension '" + x.dimension_id
                   + "' without a chart");
     auto i = st.current->dim_index.find(x.dimension_id);
+    if (i == st.current->dim_index.end() && st.refused_dimensions > 0)
+      return {};
     if (i == st.current->dim_index.end())
       return fail("requested a SET on chart '" + st.current->def.id
                   + "' of host '" + st.hello.host.hostname
@@ -212,6 +285,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::end&) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr || !st.in_row)
       return fail("requested an END without a chart");
     st.in_row = false;
@@ -226,13 +301,21 @@ struct dispatcher {
     flush_definition(self);
     flush_replay(self);
     if (!x.has_times) {
+      st.ignoring = false;
       auto i = st.charts.find(x.chart_id);
+      if (i == st.charts.end() && st.refused_charts > 0) {
+        st.current = nullptr;
+        st.ignoring = true;
+        return {};
+      }
       if (i == st.charts.end())
         return fail("requested a RBEGIN on chart '" + x.chart_id
                     + "', which does not exist");
       st.current = &i->second;
       return {};
     }
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr)
       return fail("requested a RBEGIN without a chart");
     auto n = st.current->def.dimensions.size();
@@ -250,9 +333,13 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::rset& x) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr)
       return fail("requested a RSET without a chart");
     auto i = st.current->dim_index.find(x.dimension_id);
+    if (i == st.current->dim_index.end() && st.refused_dimensions > 0)
+      return {};
     if (i == st.current->dim_index.end())
       return fail("requested a RSET on chart '" + st.current->def.id
                   + "', without a dimension '" + x.dimension_id + "'");
@@ -292,6 +379,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::rdstate& x) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr)
       return fail("requested a RDSTATE without a chart");
     auto i = st.current->dim_index.find(x.dimension_id);
@@ -307,6 +396,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::rsstate& x) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr)
       return fail("requested a RSSTATE without a chart");
     auto& r = replay_state();
@@ -317,6 +408,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::rend& x) {
+    if (st.ignoring)
+      return {};
     if (st.current == nullptr) {
       flush_replay(self);
       return fail("requested a REND without a chart");
@@ -348,6 +441,7 @@ struct dispatcher {
 
   outcome operator()(const protocol::flush&) {
     flush_definition(self);
+    st.ignoring = false;
     st.current = nullptr;
     st.in_row = false;
     return {};
@@ -378,6 +472,7 @@ void stop(receiver_ptr self, const std::string& why) {
   if (st.closed)
     return;
   st.closed = true;
+  log_refusals(self);
   if (!why.empty())
     TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
   TRIBUTARY_INFO(*st.ctx.log, st.who, "disconnected (completed ", st.updates,
@@ -444,6 +539,27 @@ void consume(receiver_ptr self, const std::string& bytes) {
   flush_definition(self);
 }
 
+/// Read backpressure: once the rows of the bytes parsed so far are stored
+/// (a fence through the host, its charts and the host db), the connection
+/// may read that many bytes more. One fence at a time; bytes parsed while it
+/// runs wait for the next one.
+void fence(receiver_ptr self) {
+  auto& st = self->state;
+  if (st.fencing || st.unacked == 0 || st.closed)
+    return;
+  auto n = st.unacked;
+  st.unacked = 0;
+  st.fencing = true;
+  auto done = [=] {
+    auto& st = self->state;
+    st.fencing = false;
+    self->send(st.conn, atom::sync::value, n);
+    fence(self);
+  };
+  self->request(st.host, caf::infinite, atom::sync::value)
+    .then([=](bool) { done(); }, [=](caf::error&) { done(); });
+}
+
 } // namespace
 
 caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
@@ -462,6 +578,8 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   auto eff = config::resolve_receiver(*st.ctx.settings, st.hello.api_key,
                                       st.hello.host.machine_guid,
                                       st.hello.host.update_every);
+  st.max_charts = st.ctx.settings->global.max_charts_per_host;
+  st.max_dimensions = st.ctx.settings->global.max_dimensions_per_host;
   st.replication = eff.enable_replication;
   st.seconds_to_replicate = eff.seconds_to_replicate;
   st.replication_step = eff.seconds_per_replication_step > 0
@@ -480,8 +598,11 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   self->delayed_send(self, idle_check_interval, atom::timeout::value);
   return {
     [=](atom::data, const std::string& bytes) {
-      if (!self->state.closed)
-        consume(self, bytes);
+      if (self->state.closed)
+        return;
+      consume(self, bytes);
+      self->state.unacked += static_cast<int64_t>(bytes.size());
+      fence(self);
     },
     [=](atom::timeout) {
       auto& st = self->state;
@@ -490,6 +611,7 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
         return stop(self, "read failed: timeout, no data for "
                             + std::to_string(now_s - st.last_data_s)
                             + " seconds");
+      log_refusals(self);
       self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
     [=](atom::close) {
@@ -503,7 +625,9 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
       s.name = st.who;
       s.kind = "receiver";
       s.counters = {{"bytes", st.bytes}, {"lines", st.lines},
-                    {"updates", st.updates}};
+                    {"updates", st.updates},
+                    {"refused_charts", st.refused_charts},
+                    {"refused_dimensions", st.refused_dimensions}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
     },

@@ -49,12 +49,32 @@ struct receiver_state {
   /// When the last bytes arrived (seconds).
   int64_t last_data_s = 0;
   bool closed = false;
+  /// Bytes parsed whose rows are not yet known to be stored; a fence
+  /// (atom::sync through the host) is in flight for earlier ones.
+  int64_t unacked = 0;
+  bool fencing = false;
+  /// `[db] max charts per host` / `max dimensions per host` (0 = none).
+  int64_t max_charts = 0;
+  int64_t max_dimensions = 0;
+  int64_t dimensions = 0;
+  /// Charts and dimensions refused by the limits (not kept: their ids are
+  /// not stored, so refusing costs no memory).
+  int64_t refused_charts = 0;
+  int64_t refused_dimensions = 0;
+  /// The refusals the last summary line counted.
+  int64_t refused_logged = 0;
+  /// The current chart was refused: its commands are ignored until the
+  /// next CHART, BEGIN or RBEGIN.
+  bool ignoring = false;
   static inline const char* name = "receiver";
 };
 
 /// Parses the stream of one accepted child and feeds its host. Receives
 /// `(atom::data, std::string)` chunks from its connection, answers
-/// replication with `(atom::write, std::string)`, quits on a protocol error
+/// replication with `(atom::write, std::string)`, acknowledges with
+/// `(atom::sync, int64_t bytes)` the chunks whose rows are stored (the
+/// connection stops reading while too many bytes are unacknowledged),
+/// quits on a protocol error
 /// (the connection then closes) or on `(atom::close)` from the connection.
 caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
                        caf::actor conn, host_actor host, stream_hello hello,

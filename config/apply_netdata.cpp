@@ -93,6 +93,12 @@ const acted_key canonical[] = {
   {"db", "delete orphan hosts files", [](entry_ctx& c, global_settings& g) {
      c.boolean(g.delete_orphan_hosts_files);
    }},
+  {"db", "max charts per host", [](entry_ctx& c, global_settings& g) {
+     c.number(g.max_charts_per_host, 0);
+   }},
+  {"db", "max dimensions per host", [](entry_ctx& c, global_settings& g) {
+     c.number(g.max_dimensions_per_host, 0);
+   }},
   {"db", "cleanup obsolete charts after secs", [](entry_ctx& c, global_settings& g) {
      c.number(g.cleanup_obsolete_charts_after_secs, 0);
    }},

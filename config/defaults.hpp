@@ -38,6 +38,12 @@ inline constexpr int64_t replication_threads = 1;
 inline constexpr int64_t cleanup_orphan_hosts_after_secs = 3600;
 /// [db] delete orphan hosts files (legacy [global] delete orphan hosts files).
 inline constexpr bool delete_orphan_hosts_files = true;
+/// [db] max charts per host: far above a real 1.37.1 child with every plugin
+/// (a few thousand charts), low enough that one child cannot take the
+/// parent's memory (~20 KB a chart in ram mode).
+inline constexpr int64_t max_charts_per_host = 50000;
+/// [db] max dimensions per host (10 per chart on average).
+inline constexpr int64_t max_dimensions_per_host = 500000;
 /// [db] cleanup obsolete charts after secs.
 inline constexpr int64_t cleanup_obsolete_charts_after_secs = 3600;
 /// [db] dbengine page cache size MB.

@@ -101,6 +101,8 @@ std::string dump(const settings& x) {
   p.kv("replication threads", g.replication_threads);
   p.kv("cleanup orphan hosts after secs", g.cleanup_orphan_hosts_after_secs);
   p.kv("delete orphan hosts files", g.delete_orphan_hosts_files);
+  p.kv("max charts per host", g.max_charts_per_host);
+  p.kv("max dimensions per host", g.max_dimensions_per_host);
   p.kv("cleanup obsolete charts after secs",
        g.cleanup_obsolete_charts_after_secs);
   p.kv("dbengine page cache size MB", g.dbengine_page_cache_size_mb);

@@ -175,6 +175,8 @@ reload_plan plan_reload(const settings& running, const settings& fresh) {
   db.live("cleanup orphan hosts after secs",
           &G::cleanup_orphan_hosts_after_secs);
   db.live("delete orphan hosts files", &G::delete_orphan_hosts_files);
+  db.live("max charts per host", &G::max_charts_per_host);
+  db.live("max dimensions per host", &G::max_dimensions_per_host);
   db.restart("cleanup obsolete charts after secs",
              &G::cleanup_obsolete_charts_after_secs);
   db.restart("dbengine page cache size MB", &G::dbengine_page_cache_size_mb);
@@ -232,6 +234,7 @@ reload_plan plan_reload(const settings& running, const settings& fresh) {
                    "stream"};
   stream.restart("enabled", &S::enabled);
   stream.restart("destination", &S::destination);
+  stream.restart("destination order", &S::destination_order_rendezvous);
   stream.restart("api key", &S::api_key);
   stream.restart("timeout seconds", &S::timeout_seconds);
   stream.restart("default port", &S::default_port);

@@ -95,6 +95,10 @@ struct global_settings {
   /// [db] delete orphan hosts files: a cleaned-up orphan host's database
   /// files are deleted (yes) or kept (no).
   bool delete_orphan_hosts_files = defaults::delete_orphan_hosts_files;
+  /// [db] max charts per host / max dimensions per host (0 = no limit):
+  /// a streamed host's charts beyond them are refused.
+  int64_t max_charts_per_host = defaults::max_charts_per_host;
+  int64_t max_dimensions_per_host = defaults::max_dimensions_per_host;
   /// [db] cleanup obsolete charts after secs.
   int64_t cleanup_obsolete_charts_after_secs
     = defaults::cleanup_obsolete_charts_after_secs;

@@ -176,6 +176,23 @@ void host_health::link(const std::vector<chart_snapshot>& charts, int64_t now) {
     }
 }
 
+std::vector<std::string> host_health::linked_charts() const {
+  std::set<std::string> ids;
+  for (auto& [key, a] : alerts_)
+    if (a.linked)
+      ids.insert(a.state.chart_id);
+  return {ids.begin(), ids.end()};
+}
+
+void host_health::update_range(const std::string& chart_id,
+                               int64_t first_entry, int64_t last_entry) {
+  auto i = charts_.find(chart_id);
+  if (i == charts_.end())
+    return;
+  i->second.first_entry = first_entry;
+  i->second.last_entry = last_entry;
+}
+
 std::vector<std::string> host_health::due(int64_t now) const {
   std::vector<std::string> out;
   for (auto& [key, a] : alerts_) {

@@ -69,6 +69,14 @@ public:
   /// `→ UNINITIALIZED` entry); alerts of charts gone are unlinked.
   void link(const std::vector<chart_snapshot>& charts, int64_t now);
 
+  /// The ids of the charts that alerts are linked to.
+  std::vector<std::string> linked_charts() const;
+
+  /// Updates the stored range of a known chart (between links, so that a
+  /// host with many charts and few alerts refreshes only those charts).
+  void update_range(const std::string& chart_id, int64_t first_entry,
+                    int64_t last_entry);
+
   /// The alerts to evaluate now (runnable and due), by key.
   std::vector<std::string> due(int64_t now) const;
 

@@ -1,0 +1,162 @@
+#include "actors/acceptor.hpp"
+
+#include <caf/all.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace tributary {
+
+acceptor_state::~acceptor_state() {
+  if (fd >= 0)
+    ::close(fd);
+  if (spare >= 0)
+    ::close(spare);
+}
+
+namespace {
+
+using acceptor_ptr = caf::stateful_actor<acceptor_state>*;
+
+constexpr int poll_ms = 500;
+constexpr auto pause_after_exhaustion = std::chrono::seconds(1);
+constexpr int64_t relog_every_s = 60;
+/// Accepts per wake-up before polling again (and seeing an exit).
+constexpr int accepts_per_round = 64;
+
+int64_t steady_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+/// Descriptors open in this process (for the log line only).
+int64_t open_descriptors() {
+  int64_t n = 0;
+  if (DIR* d = ::opendir("/proc/self/fd")) {
+    while (auto* e = ::readdir(d))
+      if (e->d_name[0] != '.')
+        ++n;
+    ::closedir(d);
+    --n; // the directory itself
+  }
+  return n;
+}
+
+void open_spare(acceptor_state& st) {
+  if (st.spare < 0)
+    st.spare = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+bool out_of_descriptors(int err) {
+  return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+/// No descriptor for the pending connection: close it at once through the
+/// spare descriptor, log, and pause.
+void exhausted(acceptor_ptr self, int err) {
+  auto& st = self->state;
+  if (st.spare >= 0) {
+    ::close(st.spare);
+    st.spare = -1;
+  }
+  int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC);
+  if (c >= 0)
+    ::close(c);
+  open_spare(st);
+  ++st.refused;
+  auto now = steady_s();
+  if (!st.exhausted || now - st.logged_at >= relog_every_s) {
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+    auto closed = st.refused - st.refused_logged;
+    st.refused_logged = st.refused;
+    st.logged_at = now;
+    TRIBUTARY_ERROR(*st.ctx.log, "WEB", "POLLFD: LISTENER: accept() on ",
+                    st.where, " failed: ", std::strerror(err), " (",
+                    open_descriptors(), " descriptors open, limit ",
+                    static_cast<int64_t>(lim.rlim_cur), "); ", closed,
+                    closed == 1 ? " new connection" : " new connections",
+                    " closed at once, accepting pauses for 1 second at a time "
+                    "until descriptors are free");
+  }
+  st.exhausted = true;
+}
+
+void accept_round(acceptor_ptr self) {
+  auto& st = self->state;
+  pollfd p{st.fd, POLLIN, 0};
+  int n = ::poll(&p, 1, poll_ms);
+  if (n <= 0) {
+    self->send(self, atom::resume::value);
+    return;
+  }
+  for (int i = 0; i < accepts_per_round; ++i) {
+    int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (c >= 0) {
+      if (st.exhausted) {
+        st.exhausted = false;
+        TRIBUTARY_INFO(*st.ctx.log, "WEB", "POLLFD: LISTENER: accepting on ",
+                       st.where, " again (", st.refused,
+                       " connections closed for want of descriptors so far)");
+      }
+      ++st.accepted;
+      self->send(st.listener, atom::attach::value, c);
+      continue;
+    }
+    int err = errno;
+    if (err == EINTR || err == ECONNABORTED || err == EPROTO || err == EPERM)
+      continue;
+    if (out_of_descriptors(err)) {
+      exhausted(self, err);
+      self->delayed_send(self, pause_after_exhaustion, atom::resume::value);
+      return;
+    }
+    if (err != EAGAIN && err != EWOULDBLOCK) {
+      TRIBUTARY_ERROR(*st.ctx.log, "WEB", "POLLFD: LISTENER: accept() on ",
+                      st.where, " failed: ", std::strerror(err));
+      self->delayed_send(self, pause_after_exhaustion, atom::resume::value);
+      return;
+    }
+    break;
+  }
+  self->send(self, atom::resume::value);
+}
+
+} // namespace
+
+caf::behavior acceptor(caf::stateful_actor<acceptor_state>* self, int fd,
+                       caf::actor listener, std::string where,
+                       daemon_context ctx) {
+  auto& st = self->state;
+  st.fd = fd;
+  st.listener = std::move(listener);
+  st.where = std::move(where);
+  st.ctx = std::move(ctx);
+  open_spare(st);
+  // The listener gone (it failed): nobody takes our sockets any more.
+  self->monitor(st.listener);
+  self->set_down_handler([=](const caf::down_msg&) { self->quit(); });
+  self->send(self, atom::resume::value);
+  return {
+    [=](atom::resume) { accept_round(self); },
+    [=](atom::status) {
+      auto& st = self->state;
+      actor_status s;
+      s.name = "acceptor " + st.where;
+      s.kind = "acceptor";
+      s.counters = {{"accepted", st.accepted}, {"refused", st.refused}};
+      s.mailbox = static_cast<int64_t>(self->mailbox().size());
+      return s;
+    },
+  };
+}
+
+} // namespace tributary
