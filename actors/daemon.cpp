@@ -195,6 +195,8 @@ int run_daemon(const daemon_options& opts) {
     if (parse_log_level(g.log_level, lvl))
       log.level(lvl);
   }
+  log.flood({g.errors_flood_protection_period,
+             g.errors_to_trigger_flood_protection});
   ::mkdir(g.log_dir.c_str(), 0755);
   auto log_file = g.log_dir + "/error.log";
   if (!log.open_file(log_file))

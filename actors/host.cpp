@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 
@@ -24,6 +25,22 @@ const chart_def* find_chart(const host_state& st, const std::string& key) {
       return &j->second.def;
   }
   return nullptr;
+}
+
+/// A definition received again updates the known dimensions and appends new
+/// ones, as the chart actor applies it.
+void merge_definition(chart_def& into, const chart_def& def) {
+  auto dims = std::move(into.dimensions);
+  into = def;
+  into.dimensions = std::move(dims);
+  for (auto& d : def.dimensions) {
+    auto i = std::find_if(into.dimensions.begin(), into.dimensions.end(),
+                          [&](const dimension_def& x) { return x.id == d.id; });
+    if (i == into.dimensions.end())
+      into.dimensions.push_back(d);
+    else
+      *i = d;
+  }
 }
 
 std::string full_name(const chart_def& def) {
@@ -86,10 +103,16 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       auto& st = self->state;
       auto i = st.charts.find(def.id);
       if (i == st.charts.end()) {
-        auto actor = self->spawn<caf::linked>(chart, def, st.db, st.chart_cfg);
-        st.charts.emplace(def.id, host_state::chart_entry{actor, def});
+        auto extent = std::make_shared<chart_extent>();
+        auto actor = self->spawn<caf::linked>(chart, def, st.db, st.chart_cfg,
+                                              extent);
+        chart_def merged;
+        merge_definition(merged, def);
+        st.charts.emplace(def.id, host_state::chart_entry{actor,
+                                                          std::move(merged),
+                                                          std::move(extent)});
       } else {
-        i->second.def = def;
+        merge_definition(i->second.def, def);
         self->send(i->second.actor, atom::define::value, def);
       }
       st.names[full_name(def)] = def.id;
@@ -208,29 +231,20 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       s.memory_mode = st.memory_mode;
       return s;
     },
-    [=](atom::get, atom::charts) -> caf::result<std::vector<chart_summary>> {
+    [=](atom::get, atom::charts) {
+      // From the host's own copy of every definition: one pass, no message
+      // per chart, so a host of 100,000 charts stays responsive.
       auto& st = self->state;
-      auto rp = self->make_response_promise<std::vector<chart_summary>>();
-      auto out = std::make_shared<std::vector<chart_summary>>();
-      auto pending = std::make_shared<size_t>(st.charts.size());
-      if (*pending == 0) {
-        rp.deliver(*out);
-        return rp;
-      }
+      std::vector<chart_summary> out;
+      out.reserve(st.charts.size());
       for (auto& [id, c] : st.charts) {
-        auto done = [=]() mutable {
-          if (--*pending == 0)
-            rp.deliver(std::move(*out));
-        };
-        self->request(c.actor, caf::infinite, atom::get::value,
-                      atom::charts::value)
-          .then([=](const chart_summary& s) mutable {
-                  out->push_back(s);
-                  done();
-                },
-                [=](caf::error&) mutable { done(); });
+        chart_summary s;
+        s.def = c.def;
+        s.first_entry = c.extent->first_entry.load(std::memory_order_relaxed);
+        s.last_entry = c.extent->last_entry.load(std::memory_order_relaxed);
+        out.push_back(std::move(s));
       }
-      return rp;
+      return out;
     },
     [=](atom::query, const data_query& q) -> caf::result<data_result> {
       auto* def = find_chart(self->state, q.chart);

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "actors/chart.hpp"
 #include "actors/context.hpp"
 #include "storage/value_math.hpp"
 
 #include <map>
+#include <memory>
 #include <vector>
 #include <string>
 
@@ -13,7 +15,10 @@ namespace tributary {
 struct host_state {
   struct chart_entry {
     chart_actor actor;
+    /// Every definition merged as the chart actor merges them (dimensions
+    /// are added or updated, never dropped).
     chart_def def;
+    std::shared_ptr<chart_extent> extent;
   };
   host_info info;
   host_db_actor db;
