@@ -112,7 +112,9 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
   }
   // Detached: a big answer (100,000 charts) is built on its own thread,
   // not on a scheduler thread that carries streams.
-  auto handler = self->spawn<caf::detached>(api_request, req, ctx);
+  auto handler = ctx.api_on_own_thread
+                   ? self->spawn<caf::detached>(api_request, req, ctx)
+                   : self->spawn(api_request, req, ctx);
   self->request(handler, std::chrono::seconds(api_answer_deadline_s),
                 atom::get::value)
     .then(

@@ -39,6 +39,10 @@ struct daemon_context {
   std::shared_ptr<const tls::context> stream_tls;
   /// The health.d definitions, loaded once at start; null without health.
   std::shared_ptr<const health::load_result> health_definitions;
+  /// API requests run as detached actors (their own thread), so a big
+  /// answer never holds a scheduler thread; tests on CAF's deterministic
+  /// test scheduler turn it off.
+  bool api_on_own_thread = true;
 };
 
 /// The system clock, for `daemon_context::now_usec`.

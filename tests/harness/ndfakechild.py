@@ -203,6 +203,8 @@ def main():
         sock.close()
         return 2
 
+    # read_reply left a short timeout on the socket: big sends need the full bound
+    sock.settimeout(a.timeout)
     after = open(a.replay_out, "wb") if a.replay_out else None
     lines = Lines(sock)
     status = 0
