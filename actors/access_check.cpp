@@ -1,5 +1,6 @@
 #include "actors/access_check.hpp"
 
+#include "actors/logger.hpp"
 #include "config/resolve.hpp"
 #include "protocol/capabilities.hpp"
 
@@ -17,8 +18,8 @@ access_outcome deny(std::string log_line, std::string status) {
 
 access_outcome verdict_outcome(config::access_verdict v, const stream_hello& h) {
   using config::access_verdict;
-  auto key = "API key '" + h.api_key + "'";
-  auto guid = "machine GUID '" + h.host.machine_guid + "'";
+  auto key = "API key '" + log_text(h.api_key) + "'";
+  auto guid = "machine GUID '" + log_text(h.host.machine_guid) + "'";
   switch (v) {
     case access_verdict::allowed:
       break;
@@ -45,7 +46,7 @@ access_outcome verdict_outcome(config::access_verdict v, const stream_hello& h) 
       return deny(guid + " is not allowed. Forbidding access.",
                   "ACCESS DENIED - MACHINE GUID NOT ENABLED");
     case access_verdict::machine_guid_ip_denied:
-      return deny("Machine GUID '" + h.host.machine_guid
+      return deny("Machine GUID '" + log_text(h.host.machine_guid)
                     + "' is not permitted from this IP. Forbidding access.",
                   "ACCESS DENIED - MACHINE GUID NOT ALLOWED FROM THIS IP");
   }

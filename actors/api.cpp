@@ -1,15 +1,17 @@
 #include "actors/api.hpp"
 
-#include <nlohmann/json.hpp>
+#include "api/json_writer.hpp"
+#include "api/prometheus_text.hpp"
+#include "api/text_fix.hpp"
 
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <unordered_map>
 
 namespace tributary::api {
 
-using nlohmann::ordered_json;
 
 route parse_route(std::string_view path) {
   route r;
@@ -59,12 +61,35 @@ std::string value_of(const std::vector<std::pair<std::string, std::string>>& kv,
 }
 
 /// Netdata prints stored values with 7 decimals at most.
-ordered_json number_or_null(double x) {
-  if (std::isnan(x))
-    return nullptr;
+double seven_decimals(double x) {
   if (std::fabs(x) < 1e11)
     x = std::round(x * 1e7) / 1e7;
   return x;
+}
+
+/// A JSON object keeps one member per key: the last value, at the place of
+/// the first (as nlohmann::ordered_json kept it). Returns, in order, each
+/// key's (first index, last index).
+template <class V>
+std::vector<std::pair<size_t, size_t>>
+unique_keys(const std::vector<std::pair<std::string, V>>& pairs) {
+  std::vector<std::pair<size_t, size_t>> out;
+  out.reserve(pairs.size());
+  std::unordered_map<std::string_view, size_t> seen;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    auto [it, fresh] = seen.emplace(pairs[i].first, out.size());
+    if (fresh)
+      out.emplace_back(i, i);
+    else
+      out[it->second].second = i;
+  }
+  return out;
+}
+
+void write_unique_members(
+  json_writer& w, const std::vector<std::pair<std::string, std::string>>& kv) {
+  for (auto [first, last] : unique_keys(kv))
+    w.member(kv[first].first, kv[last].second);
 }
 
 } // namespace
@@ -98,32 +123,41 @@ std::string https_redirect(std::string_view host, std::string_view url) {
 
 std::string render_health_disabled(const std::string& hostname,
                                    const std::string& endpoint) {
-  ordered_json j;
-  j["hostname"] = hostname;
+  std::string out;
+  json_writer w{out};
+  w.begin_object();
+  w.member("hostname", hostname);
   if (endpoint == "alarms") {
-    j["latest_alarm_log_unique_id"] = 0;
-    j["status"] = false;
-    j["now"] = std::time(nullptr);
+    w.member("latest_alarm_log_unique_id", 0);
+    w.member("status", false);
+    w.member("now", static_cast<int64_t>(std::time(nullptr)));
   }
-  j["alarms"] = ordered_json::object();
-  return j.dump(1, '\t');
+  w.key("alarms").begin_object().end_object();
+  w.end_object();
+  return out;
 }
 
 std::string bad_request(std::string_view reason) {
-  return "Bad request: " + std::string{reason} + "\n";
+  return "Bad request: " + fix_utf8(reason) + "\n";
 }
 
 namespace {
 
 /// The host's storage health (tributary's own key; Netdata has none).
-ordered_json storage_json(const storage_status& x) {
-  if (x.status.empty())
-    return nullptr;
-  return {{"status", x.status},         {"last_error", x.last_error},
-          {"failed_writes", x.failed_writes},
-          {"dropped_points", x.dropped_points},
-          {"pending_points", x.pending_points},
-          {"disk_bytes", x.disk_bytes}, {"journal_bytes", x.journal_bytes}};
+void write_storage(json_writer& w, const storage_status& x) {
+  if (x.status.empty()) {
+    w.null();
+    return;
+  }
+  w.begin_object()
+    .member("status", x.status)
+    .member("last_error", x.last_error)
+    .member("failed_writes", x.failed_writes)
+    .member("dropped_points", x.dropped_points)
+    .member("pending_points", x.pending_points)
+    .member("disk_bytes", x.disk_bytes)
+    .member("journal_bytes", x.journal_bytes)
+    .end_object();
 }
 
 } // namespace
@@ -131,28 +165,38 @@ ordered_json storage_json(const storage_status& x) {
 std::string render_info(const std::vector<host_summary>& hosts,
                         bool lz4_build, bool https,
                         const std::string& alarm_totals) {
-  ordered_json j;
-  j["version"] = "v1.37.1";
-  j["uid"] = hosts.empty() ? "" : hosts.front().info.machine_guid;
-  auto names = ordered_json::array();
-  auto statuses = ordered_json::array();
+  std::string out;
+  json_writer w{out};
+  w.begin_object();
+  w.member("version", "v1.37.1");
+  w.member("uid", hosts.empty() ? std::string{} : hosts.front().info.machine_guid);
+  w.key("mirrored_hosts").begin_array();
+  for (auto& h : hosts)
+    w.value(h.info.hostname);
+  w.end_array();
+  w.key("mirrored_hosts_status").begin_array();
   for (auto& h : hosts) {
-    names.push_back(h.info.hostname);
-    ordered_json s;
-    s["guid"] = h.info.machine_guid;
-    s["hostname"] = h.info.hostname;
-    s["reachable"] = h.reachable;
-    s["hops"] = h.info.hops;
-    s["claim_id"] = nullptr;
-    s["node_id"] = nullptr;
-    s["storage"] = storage_json(h.storage);
-    statuses.push_back(std::move(s));
+    w.begin_object();
+    w.member("guid", h.info.machine_guid);
+    w.member("hostname", h.info.hostname);
+    w.member("reachable", h.reachable);
+    w.member("hops", h.info.hops);
+    w.key("claim_id").null();
+    w.key("node_id").null();
+    w.key("storage");
+    write_storage(w, h.storage);
+    w.end_object();
   }
-  j["mirrored_hosts"] = std::move(names);
-  j["mirrored_hosts_status"] = std::move(statuses);
-  j["alarms"] = {{"normal", 0}, {"warning", 0}, {"critical", 0}};
-  if (!alarm_totals.empty())
-    j["alarms"] = ordered_json::parse(alarm_totals, nullptr, false);
+  w.end_array();
+  w.key("alarms");
+  if (alarm_totals.empty())
+    w.begin_object()
+      .member("normal", 0)
+      .member("warning", 0)
+      .member("critical", 0)
+      .end_object();
+  else
+    w.raw(alarm_totals); // rendered by the health actor's own writer
   const auto* self = hosts.empty() ? nullptr : &hosts.front();
   auto sys = [&](const char* key) {
     return self ? value_of(self->info.system_info, key) : std::string{};
@@ -162,103 +206,115 @@ std::string render_info(const std::vector<host_summary>& hosts,
     auto v = sys(("NETDATA_HOST_OS_" + what).c_str());
     return v.empty() ? sys(("NETDATA_SYSTEM_OS_" + what).c_str()) : v;
   };
-  j["os_name"] = os("NAME");
-  j["os_id"] = os("ID");
-  j["os_id_like"] = os("ID_LIKE");
-  j["os_version"] = os("VERSION");
-  j["os_version_id"] = os("VERSION_ID");
-  j["os_detection"] = os("DETECTION");
-  j["cores_total"] = sys("NETDATA_SYSTEM_CPU_LOGICAL_CPU_COUNT");
-  j["total_disk_space"] = sys("NETDATA_SYSTEM_TOTAL_DISK_SIZE");
-  j["cpu_freq"] = sys("NETDATA_SYSTEM_CPU_FREQ");
-  j["ram_total"] = sys("NETDATA_SYSTEM_TOTAL_RAM");
+  w.member("os_name", os("NAME"));
+  w.member("os_id", os("ID"));
+  w.member("os_id_like", os("ID_LIKE"));
+  w.member("os_version", os("VERSION"));
+  w.member("os_version_id", os("VERSION_ID"));
+  w.member("os_detection", os("DETECTION"));
+  w.member("cores_total", sys("NETDATA_SYSTEM_CPU_LOGICAL_CPU_COUNT"));
+  w.member("total_disk_space", sys("NETDATA_SYSTEM_TOTAL_DISK_SIZE"));
+  w.member("cpu_freq", sys("NETDATA_SYSTEM_CPU_FREQ"));
+  w.member("ram_total", sys("NETDATA_SYSTEM_TOTAL_RAM"));
   auto box = sys("NETDATA_SYSTEM_CONTAINER");
   if (!box.empty() && box != "none") {
-    j["container_os_name"] = sys("NETDATA_CONTAINER_OS_NAME");
-    j["container_os_id"] = sys("NETDATA_CONTAINER_OS_ID");
-    j["container_os_id_like"] = sys("NETDATA_CONTAINER_OS_ID_LIKE");
-    j["container_os_version"] = sys("NETDATA_CONTAINER_OS_VERSION");
-    j["container_os_version_id"] = sys("NETDATA_CONTAINER_OS_VERSION_ID");
-    j["container_os_detection"] = sys("NETDATA_CONTAINER_OS_DETECTION");
-    j["is_k8s_node"] = sys("NETDATA_HOST_IS_K8S_NODE");
+    w.member("container_os_name", sys("NETDATA_CONTAINER_OS_NAME"));
+    w.member("container_os_id", sys("NETDATA_CONTAINER_OS_ID"));
+    w.member("container_os_id_like", sys("NETDATA_CONTAINER_OS_ID_LIKE"));
+    w.member("container_os_version", sys("NETDATA_CONTAINER_OS_VERSION"));
+    w.member("container_os_version_id", sys("NETDATA_CONTAINER_OS_VERSION_ID"));
+    w.member("container_os_detection", sys("NETDATA_CONTAINER_OS_DETECTION"));
+    w.member("is_k8s_node", sys("NETDATA_HOST_IS_K8S_NODE"));
   }
-  j["kernel_name"] = sys("NETDATA_SYSTEM_KERNEL_NAME");
-  j["kernel_version"] = sys("NETDATA_SYSTEM_KERNEL_VERSION");
-  j["architecture"] = sys("NETDATA_SYSTEM_ARCHITECTURE");
-  j["virtualization"] = sys("NETDATA_SYSTEM_VIRTUALIZATION");
-  j["virt_detection"] = sys("NETDATA_SYSTEM_VIRT_DETECTION");
-  j["container"] = box;
-  j["container_detection"] = sys("NETDATA_SYSTEM_CONTAINER_DETECTION");
-  auto labels = ordered_json::object();
+  w.member("kernel_name", sys("NETDATA_SYSTEM_KERNEL_NAME"));
+  w.member("kernel_version", sys("NETDATA_SYSTEM_KERNEL_VERSION"));
+  w.member("architecture", sys("NETDATA_SYSTEM_ARCHITECTURE"));
+  w.member("virtualization", sys("NETDATA_SYSTEM_VIRTUALIZATION"));
+  w.member("virt_detection", sys("NETDATA_SYSTEM_VIRT_DETECTION"));
+  w.member("container", box);
+  w.member("container_detection", sys("NETDATA_SYSTEM_CONTAINER_DETECTION"));
+  w.key("host_labels").begin_object();
   if (self)
-    for (auto& [k, v] : self->info.labels)
-      labels[k] = v;
-  j["host_labels"] = std::move(labels);
-  j["functions"] = ordered_json::object();
-  j["collectors"] = ordered_json::array();
-  j["memory-mode"] = self ? self->memory_mode : "";
-  j["storage"] = self ? storage_json(self->storage) : ordered_json(nullptr);
-  j["stream-enabled"] = false;
-  j["stream-compression"] = nullptr;
-  j["hosts-available"] = hosts.size();
-  j["https-enabled"] = https;
+    write_unique_members(w, self->info.labels);
+  w.end_object();
+  w.key("functions").begin_object().end_object();
+  w.key("collectors").begin_array().end_array();
+  w.member("memory-mode", self ? self->memory_mode : std::string{});
+  w.key("storage");
+  if (self)
+    write_storage(w, self->storage);
+  else
+    w.null();
+  w.member("stream-enabled", false);
+  w.key("stream-compression").null();
+  w.member("hosts-available", static_cast<int64_t>(hosts.size()));
+  w.member("https-enabled", https);
   std::string build = "dbengine";
   if (lz4_build)
     build += "|Stream Compression";
   build += "|tributary";
-  j["buildinfo"] = build;
-  j["web-enabled"] = true;
+  w.member("buildinfo", build);
+  w.member("web-enabled", true);
   int64_t charts = 0;
   int64_t dims = 0;
   for (auto& h : hosts) {
     charts += h.charts;
     dims += h.dimensions;
   }
-  j["charts-count"] = charts;
-  j["metrics-count"] = dims;
-  return j.dump(1, '\t');
+  w.member("charts-count", charts);
+  w.member("metrics-count", dims);
+  w.end_object();
+  return out;
 }
 
 namespace {
 
-ordered_json chart_json(const chart_summary& c) {
+void write_chart(json_writer& w, const chart_summary& c) {
   auto& d = c.def;
-  ordered_json j;
-  j["id"] = d.id;
-  j["name"] = d.name.empty() ? d.id : d.name;
-  auto dot = d.id.find('.');
-  j["type"] = d.id.substr(0, dot);
-  j["family"] = d.family;
-  j["context"] = d.context;
-  j["title"] = d.title + " (" + (d.name.empty() ? d.id : d.name) + ")";
-  j["priority"] = d.priority;
-  j["plugin"] = d.plugin;
-  j["module"] = d.module;
-  j["units"] = d.units;
-  j["data_url"] = "/api/v1/data?chart=" + (d.name.empty() ? d.id : d.name);
-  j["chart_type"] = d.chart_type;
-  j["duration"] = c.last_entry > 0 ? c.last_entry - c.first_entry + d.update_every : 0;
-  j["first_entry"] = c.first_entry;
-  j["last_entry"] = c.last_entry;
-  j["update_every"] = d.update_every;
-  auto dims = ordered_json::object();
+  const auto& name = d.name.empty() ? d.id : d.name;
+  w.begin_object();
+  w.member("id", d.id);
+  w.member("name", name);
+  w.member("type", std::string_view{d.id}.substr(0, d.id.find('.')));
+  w.member("family", d.family);
+  w.member("context", d.context);
+  w.member("title", d.title + " (" + name + ")");
+  w.member("priority", d.priority);
+  w.member("plugin", d.plugin);
+  w.member("module", d.module);
+  w.member("units", d.units);
+  w.member("data_url", "/api/v1/data?chart=" + name);
+  w.member("chart_type", d.chart_type);
+  w.member("duration", c.last_entry > 0
+                         ? c.last_entry - c.first_entry + d.update_every
+                         : int64_t{0});
+  w.member("first_entry", c.first_entry);
+  w.member("last_entry", c.last_entry);
+  w.member("update_every", d.update_every);
+  std::vector<std::pair<std::string, std::string>> dims;
+  dims.reserve(d.dimensions.size());
   for (auto& dim : d.dimensions) {
     if (dim.options.find("hidden") != std::string::npos
         || dim.options.find("obsolete") != std::string::npos)
       continue;
-    dims[dim.id] = {{"name", dim.name.empty() ? dim.id : dim.name}};
+    dims.emplace_back(dim.id, dim.name.empty() ? dim.id : dim.name);
   }
-  j["dimensions"] = std::move(dims);
-  j["chart_variables"] = ordered_json::object();
-  j["green"] = nullptr;
-  j["red"] = nullptr;
-  j["alarms"] = ordered_json::object();
-  auto labels = ordered_json::object();
-  for (auto& [k, v] : d.labels)
-    labels[k] = v;
-  j["chart_labels"] = std::move(labels);
-  j["functions"] = ordered_json::object();
-  return j;
+  w.key("dimensions").begin_object();
+  for (auto [first, last] : unique_keys(dims)) {
+    w.key(dims[first].first).begin_object();
+    w.member("name", dims[last].second);
+    w.end_object();
+  }
+  w.end_object();
+  w.key("chart_variables").begin_object().end_object();
+  w.key("green").null();
+  w.key("red").null();
+  w.key("alarms").begin_object().end_object();
+  w.key("chart_labels").begin_object();
+  write_unique_members(w, d.labels);
+  w.end_object();
+  w.key("functions").begin_object().end_object();
+  w.end_object();
 }
 
 } // namespace
@@ -266,53 +322,67 @@ ordered_json chart_json(const chart_summary& c) {
 std::string render_charts(const host_summary& host,
                           const std::vector<chart_summary>& charts,
                           size_t hosts_count) {
-  ordered_json j;
-  j["hostname"] = host.info.hostname;
-  j["version"] = host.info.program_version;
-  j["release_channel"] = "stable";
-  j["os"] = host.info.os;
-  j["timezone"] = host.info.timezone;
-  j["update_every"] = host.info.update_every;
-  j["history"] = 3600;
-  j["memory_mode"] = host.memory_mode;
-  j["custom_info"] = "";
-  auto all = ordered_json::object();
+  std::string out;
+  out.reserve(1024 + charts.size() * 1024);
+  json_writer w{out};
+  w.begin_object();
+  w.member("hostname", host.info.hostname);
+  w.member("version", host.info.program_version);
+  w.member("release_channel", "stable");
+  w.member("os", host.info.os);
+  w.member("timezone", host.info.timezone);
+  w.member("update_every", host.info.update_every);
+  w.member("history", 3600);
+  w.member("memory_mode", host.memory_mode);
+  w.member("custom_info", "");
+  w.key("charts").begin_object();
   size_t dims = 0;
+  // Chart ids are unique per host (the host's map), so no duplicate keys.
   for (auto& c : charts) {
-    all[c.def.id] = chart_json(c);
+    w.key(c.def.id);
+    write_chart(w, c);
     dims += c.def.dimensions.size();
   }
-  j["charts"] = std::move(all);
-  j["charts_count"] = charts.size();
-  j["dimensions_count"] = dims;
-  j["alarms_count"] = 0;
-  j["rrd_memory_bytes"] = 0;
-  j["hosts_count"] = hosts_count;
-  j["hosts"] = ordered_json::array({{{"hostname", host.info.hostname}}});
-  return j.dump(1, '\t');
+  w.end_object();
+  w.member("charts_count", static_cast<int64_t>(charts.size()));
+  w.member("dimensions_count", static_cast<int64_t>(dims));
+  w.member("alarms_count", 0);
+  w.member("rrd_memory_bytes", 0);
+  w.member("hosts_count", static_cast<int64_t>(hosts_count));
+  w.key("hosts").begin_array();
+  w.begin_object().member("hostname", host.info.hostname).end_object();
+  w.end_array();
+  w.end_object();
+  return out;
 }
 
 std::string render_actors(const std::vector<actor_status>& actors) {
-  auto all = ordered_json::array();
+  std::string out;
+  json_writer w{out};
+  w.begin_object();
+  w.key("actors").begin_array();
   for (auto& a : actors) {
-    ordered_json j;
-    j["name"] = a.name;
-    j["kind"] = a.kind;
-    j["mailbox"] = a.mailbox;
-    j["restarts"] = a.restarts;
-    auto counters = ordered_json::object();
-    for (auto& [k, v] : a.counters)
-      counters[k] = v;
-    j["counters"] = std::move(counters);
-    all.push_back(std::move(j));
+    w.begin_object();
+    w.member("name", a.name);
+    w.member("kind", a.kind);
+    w.member("mailbox", a.mailbox);
+    w.member("restarts", a.restarts);
+    w.key("counters").begin_object();
+    for (auto [first, last] : unique_keys(a.counters))
+      w.member(a.counters[first].first, a.counters[last].second);
+    w.end_object();
+    w.end_object();
   }
-  ordered_json out;
-  out["actors"] = std::move(all);
-  return out.dump(1, '\t');
+  w.end_array();
+  w.end_object();
+  return out;
 }
 
 std::string render_chart(const chart_summary& chart) {
-  return chart_json(chart).dump(1, '\t');
+  std::string out;
+  json_writer w{out};
+  write_chart(w, chart);
+  return out;
 }
 
 namespace {
@@ -372,25 +442,31 @@ std::string render_data(const data_result& res, std::string_view format) {
   auto ndims = res.dimension_names.size();
   auto rows = res.times.size();
   if (format == "json") {
-    ordered_json j;
-    auto labels = ordered_json::array({"time"});
+    std::string out;
+    out.reserve(64 + rows * (16 + ndims * 24));
+    json_writer w{out};
+    w.begin_object();
+    w.key("labels").begin_array();
+    w.value("time");
     for (auto& n : res.dimension_names)
-      labels.push_back(n);
-    j["labels"] = std::move(labels);
-    auto data = ordered_json::array();
+      w.value(n);
+    w.end_array();
+    w.key("data").begin_array();
     for (size_t r = rows; r-- > 0;) { // newest first, as Netdata
-      auto row = ordered_json::array({res.times[r]});
+      w.begin_array();
+      w.value(res.times[r]);
       for (size_t d = 0; d < ndims; ++d)
-        row.push_back(number_or_null(res.values[r * ndims + d]));
-      data.push_back(std::move(row));
+        w.value(seven_decimals(res.values[r * ndims + d]));
+      w.end_array();
     }
-    j["data"] = std::move(data);
-    return j.dump(1, '\t');
+    w.end_array();
+    w.end_object();
+    return out;
   }
   if (format == "csv") {
     std::string out = "time";
     for (auto& n : res.dimension_names)
-      out += "," + n;
+      out += "," + fix_utf8(n);
     out += "\r\n";
     char buf[64];
     for (size_t r = rows; r-- > 0;) {
@@ -412,14 +488,6 @@ std::string render_data(const data_result& res, std::string_view format) {
 
 namespace {
 
-std::string sanitize_metric(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (auto c : text)
-    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
-}
-
 std::string units_suffix(std::string_view units) {
   if (units == "%" || units == "percentage" || units == "percent")
     return "_percent";
@@ -427,7 +495,7 @@ std::string units_suffix(std::string_view units) {
   bool persec = u.size() > 2 && u.compare(u.size() - 2, 2, "/s") == 0;
   if (persec)
     u.resize(u.size() - 2);
-  auto out = "_" + sanitize_metric(u);
+  auto out = "_" + api::prometheus_name(u);
   if (persec)
     out += "_persec";
   return out;
@@ -438,27 +506,40 @@ std::string units_suffix(std::string_view units) {
 std::string render_prometheus(const host_summary& host,
                               const std::vector<chart_summary>& charts,
                               const std::vector<data_result>& latest) {
-  std::string out = "netdata_info{instance=\"" + host.info.hostname
-                    + "\",application=\"" + host.info.program_name
-                    + "\",version=\"" + host.info.program_version + "\"} 1\n";
+  std::string out = "netdata_info{instance=\"";
+  api::append_prometheus_label_value(out, host.info.hostname);
+  out += "\",application=\"";
+  api::append_prometheus_label_value(out, host.info.program_name);
+  out += "\",version=\"";
+  api::append_prometheus_label_value(out, host.info.program_version);
+  out += "\"} 1\n";
   char buf[64];
   for (size_t i = 0; i < charts.size() && i < latest.size(); ++i) {
     auto& def = charts[i].def;
     auto& res = latest[i];
     if (res.times.empty())
       continue;
-    auto base = "netdata_" + sanitize_metric(def.context)
+    auto base = "netdata_" + api::prometheus_name(def.context)
                 + units_suffix(def.units) + "_average";
     auto ndims = res.dimension_ids.size();
     auto row = res.times.size() - 1;
-    for (size_t d = 0; d < ndims; ++d) {
+    for (size_t d = 0; d < ndims && d < res.dimension_names.size(); ++d) {
       auto v = res.values[row * ndims + d];
       if (std::isnan(v))
         continue;
       std::snprintf(buf, sizeof(buf), "%0.7f", v);
-      out += base + "{chart=\"" + def.id + "\",family=\"" + def.family
-             + "\",dimension=\"" + res.dimension_names[d] + "\"} " + buf + " "
-             + std::to_string(res.times[row] * 1000) + "\n";
+      out += base;
+      out += "{chart=\"";
+      api::append_prometheus_label_value(out, def.id);
+      out += "\",family=\"";
+      api::append_prometheus_label_value(out, def.family);
+      out += "\",dimension=\"";
+      api::append_prometheus_label_value(out, res.dimension_names[d]);
+      out += "\"} ";
+      out += buf;
+      out += ' ';
+      out += std::to_string(res.times[row] * 1000);
+      out += '\n';
     }
   }
   return out;

@@ -15,10 +15,29 @@ using promise = caf::typed_response_promise<std::string>;
 
 constexpr const char* json_type = "application/json; charset=utf-8";
 
+/// How long one step (the registry, a host, its health) may take before the
+/// request answers 504 instead of waiting forever.
+constexpr auto step_deadline = std::chrono::seconds(api_step_deadline_s);
+
 void reply(caf::event_based_actor* self, promise rp, int code,
            std::string_view type, const std::string& body) {
   rp.deliver(api::http_response(code, type, body));
   self->quit();
+}
+
+/// A failed step: 504 when an actor did not answer in time, 500 otherwise;
+/// both logged with the request.
+void reply_error(caf::event_based_actor* self, promise rp,
+                 const daemon_context& ctx, const http_request& req,
+                 const caf::error& err) {
+  bool late = err == caf::sec::request_timeout;
+  auto what = late ? "no answer within " + std::to_string(api_step_deadline_s)
+                       + " seconds"
+                   : self->system().render(err);
+  TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
+                  "request '", log_text(req.url), "' failed: ", log_text(what));
+  reply(self, rp, late ? 504 : 500, "text/plain",
+        (late ? "timeout: " : "internal error: ") + what + "\n");
 }
 
 void reply_400(caf::event_based_actor* self, promise rp,
@@ -33,17 +52,17 @@ std::string param(const http_request& req, const std::string& name,
 }
 
 void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
-             const api::route& r, host_actor host, size_t hosts_count) {
+             const api::route& r, host_actor host, size_t hosts_count,
+             const daemon_context& ctx) {
   auto fail = [=](caf::error& err) mutable {
-    reply(self, rp, 500, "text/plain",
-          "internal error: " + self->system().render(err) + "\n");
+    reply_error(self, rp, ctx, req, err);
   };
   if (r.endpoint.rfind("alarm", 0) == 0) {
     std::vector<std::string> args;
     for (auto& [k, v] : req.query)
       args.push_back(k + "=" + v);
     auto endpoint = r.endpoint;
-    self->request(host, caf::infinite, atom::health::value, endpoint, args)
+    self->request(host, step_deadline, atom::health::value, endpoint, args)
       .then(
         [=](const std::string& body) mutable {
           reply(self, rp, 200, json_type, body);
@@ -56,7 +75,7 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
             return reply(self, rp, 200, json_type, "[]");
           if (endpoint == "alarm_count")
             return reply(self, rp, 200, json_type, "[0]");
-          self->request(host, caf::infinite, atom::get::value, atom::info::value)
+          self->request(host, step_deadline, atom::get::value, atom::info::value)
             .then(
               [=](const host_summary& h) mutable {
                 reply(self, rp, 200, json_type,
@@ -74,7 +93,7 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
     auto format = param(req, "format", "json");
     if (format != "json" && format != "csv")
       return reply_400(self, rp, "unknown format '" + format + "' (json, csv)");
-    self->request(host, caf::infinite, atom::query::value, q)
+    self->request(host, step_deadline, atom::query::value, q)
       .then(
         [=](const data_result& res) mutable {
           auto type = format == "csv" ? "text/plain; charset=utf-8" : json_type;
@@ -87,10 +106,10 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
         });
     return;
   }
-  self->request(host, caf::infinite, atom::get::value, atom::info::value)
+  self->request(host, step_deadline, atom::get::value, atom::info::value)
     .then(
       [=](const host_summary& summary) mutable {
-        self->request(host, caf::infinite, atom::get::value, atom::charts::value)
+        self->request(host, step_deadline, atom::get::value, atom::charts::value)
           .then(
             [=](const std::vector<chart_summary>& charts) mutable {
               if (r.endpoint == "charts")
@@ -100,8 +119,13 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                 auto id = param(req, "chart");
                 if (id.empty())
                   return reply_400(self, rp, "missing parameter 'chart'");
+                // by id, by name, or by "type.name" as /data finds it
+                auto dot = id.find('.');
                 for (auto& c : charts)
-                  if (c.def.id == id || c.def.name == id)
+                  if (c.def.id == id || c.def.name == id
+                      || (dot != std::string::npos && !c.def.name.empty()
+                          && c.def.id.compare(0, dot + 1, id, 0, dot + 1) == 0
+                          && c.def.name == id.substr(dot + 1)))
                     return reply(self, rp, 200, json_type, api::render_chart(c));
                 return reply_400(self, rp, "chart '" + id + "' is not found");
               }
@@ -125,7 +149,7 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                     reply(self, rp, 200, "text/plain; version=0.0.4",
                           api::render_prometheus(summary, charts, *latest));
                 };
-                self->request(host, caf::infinite, atom::query::value, q)
+                self->request(host, step_deadline, atom::query::value, q)
                   .then([=](const data_result& res) mutable {
                           (*latest)[i] = res;
                           done();
@@ -141,11 +165,11 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
 /// /api/v1/info, with the host's alert counts.
 void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
                  std::optional<std::vector<host_summary>> all,
-                 const daemon_context& ctx) {
+                 const daemon_context& ctx, const http_request& req) {
   bool https = ctx.web_tls != nullptr;
   auto render = [=](std::vector<host_summary> hosts) mutable {
     std::vector<std::string> none;
-    self->request(host, caf::infinite, atom::health::value,
+    self->request(host, step_deadline, atom::health::value,
                   std::string{"alarm_totals"}, none)
       .then(
         [=](const std::string& totals) mutable {
@@ -158,10 +182,10 @@ void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
   };
   if (all)
     return render(std::move(*all));
-  self->request(host, caf::infinite, atom::get::value, atom::info::value)
+  self->request(host, step_deadline, atom::get::value, atom::info::value)
     .then([=](const host_summary& h) mutable { render({h}); },
           [=](caf::error& err) mutable {
-            reply(self, rp, 500, "text/plain", self->system().render(err));
+            reply_error(self, rp, ctx, req, err);
           });
 }
 
@@ -195,6 +219,25 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
   return {
     [=](atom::get) -> caf::result<std::string> {
       promise rp = self->make_response_promise<std::string>();
+      // An exception in any handler of this request (a writer, a bad_alloc)
+      // ends the actor: answer 500 first, or the client would wait forever.
+      self->set_exception_handler(
+        [=](caf::scheduled_actor*, std::exception_ptr& eptr) mutable
+        -> caf::error {
+          std::string what = "unknown exception";
+          try {
+            std::rethrow_exception(eptr);
+          } catch (const std::exception& e) {
+            what = e.what();
+          } catch (...) {
+            // keep "unknown exception"
+          }
+          TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
+                          log_text(req.url), "' failed: ", log_text(what));
+          rp.deliver(api::http_response(500, "text/plain",
+                                        "internal error: " + what + "\n"));
+          return caf::exit_reason::normal;
+        });
       auto r = api::parse_route(req.path);
       if (r.endpoint.empty()) {
         rp.deliver(api::http_response(404, "text/plain",
@@ -207,25 +250,25 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
         return rp;
       }
       if (r.endpoint == "actors") {
-        self->request(ctx.registry, caf::infinite, atom::get::value,
+        self->request(ctx.registry, step_deadline, atom::get::value,
                       atom::status::value)
           .then(
             [=](const std::vector<actor_status>& all) mutable {
               reply(self, rp, 200, json_type, api::render_actors(all));
             },
             [=](caf::error& err) mutable {
-              reply(self, rp, 500, "text/plain", self->system().render(err));
+              reply_error(self, rp, ctx, req, err);
             });
         return rp;
       }
-      self->request(ctx.registry, caf::infinite, atom::get::value,
+      self->request(ctx.registry, step_deadline, atom::get::value,
                     atom::hosts::value)
         .then(
           [=](const std::vector<host_summary>& hosts) mutable {
             auto name = r.host;
             if (name.empty() && !hosts.empty())
               name = hosts.front().info.machine_guid;
-            self->request(ctx.registry, caf::infinite, atom::get::value, name)
+            self->request(ctx.registry, step_deadline, atom::get::value, name)
               .then(
                 [=](host_actor& host) mutable {
                   if (r.endpoint == "info") {
@@ -233,10 +276,10 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                     std::optional<std::vector<host_summary>> all;
                     if (r.host.empty())
                       all = hosts;
-                    answer_info(self, rp, host, all, ctx);
+                    answer_info(self, rp, host, all, ctx, req);
                     return;
                   }
-                  on_host(self, rp, req, r, host, hosts.size());
+                  on_host(self, rp, req, r, host, hosts.size(), ctx);
                 },
                 [=](caf::error&) mutable {
                   reply(self, rp, 404, "text/plain",
@@ -244,7 +287,7 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                 });
           },
           [=](caf::error& err) mutable {
-            reply(self, rp, 500, "text/plain", self->system().render(err));
+            reply_error(self, rp, ctx, req, err);
           });
       return rp;
     },

@@ -41,6 +41,11 @@ void apply_definition(chart_state& st, const chart_def& def) {
   st.calc->sync_clock();
 }
 
+void publish_extent(const chart_state& st) {
+  st.extent->first_entry.store(st.first_entry, std::memory_order_relaxed);
+  st.extent->last_entry.store(st.last_entry, std::memory_order_relaxed);
+}
+
 void store_rows(chart_actor::stateful_pointer<chart_state> self) {
   auto& st = self->state;
   for (auto& r : st.out) {
@@ -59,6 +64,8 @@ void store_rows(chart_actor::stateful_pointer<chart_state> self) {
     self->send(st.db, atom::store::value, st.def.id, r.time_s,
                std::move(values), std::move(flags));
   }
+  if (!st.out.empty())
+    publish_extent(st);
   st.out.clear();
 }
 
@@ -66,9 +73,11 @@ void store_rows(chart_actor::stateful_pointer<chart_state> self) {
 
 chart_actor::behavior_type
 chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
-      host_db_actor db, storage::chart_config cfg) {
+      host_db_actor db, storage::chart_config cfg,
+      std::shared_ptr<chart_extent> extent) {
   auto& st = self->state;
   st.db = std::move(db);
+  st.extent = std::move(extent);
   cfg.update_every = static_cast<int>(def.update_every > 0 ? def.update_every : 1);
   st.calc = std::make_unique<storage::chart_row_calculator>(cfg);
   apply_definition(st, def);
@@ -122,6 +131,7 @@ chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
         st.first_entry = p.end_s;
       if (p.end_s > st.last_entry)
         st.last_entry = p.end_s;
+      publish_extent(st);
       self->send(st.db, atom::store::value, st.def.id, p.end_s, p.values,
                  p.flags);
     },

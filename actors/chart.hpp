@@ -3,11 +3,20 @@
 #include "actors/context.hpp"
 #include "storage/value_math.hpp"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace tributary {
+
+/// A chart's first and last stored times (seconds), written by its chart
+/// actor and read by its host, so that /api/v1/charts needs no message per
+/// chart (100,000 of them kept a host busy for minutes).
+struct chart_extent {
+  std::atomic<int64_t> first_entry{0};
+  std::atomic<int64_t> last_entry{0};
+};
 
 /// State of a chart actor: its definition and Netdata's collection math.
 struct chart_state {
@@ -17,6 +26,8 @@ struct chart_state {
   std::vector<storage::row> out;
   int64_t first_entry = 0;
   int64_t last_entry = 0;
+  /// first_entry and last_entry, shared with the host.
+  std::shared_ptr<chart_extent> extent;
   int64_t rows = 0;
   int64_t points = 0;
   static inline const char* name = "chart";
@@ -25,6 +36,7 @@ struct chart_state {
 /// Spawned by its host on the first definition of a chart.
 chart_actor::behavior_type
 chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
-      host_db_actor db, storage::chart_config cfg);
+      host_db_actor db, storage::chart_config cfg,
+      std::shared_ptr<chart_extent> extent);
 
 } // namespace tributary

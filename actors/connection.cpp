@@ -116,16 +116,31 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
     close_after_write(self, hdl);
     return;
   }
-  auto handler = self->spawn(api_request, req, ctx);
-  self->request(handler, caf::infinite, atom::get::value)
+  // Detached: a big answer (100,000 charts) is built on its own thread,
+  // not on a scheduler thread that carries streams.
+  auto handler = ctx.api_on_own_thread
+                   ? self->spawn<caf::detached>(api_request, req, ctx)
+                   : self->spawn(api_request, req, ctx);
+  self->request(handler, std::chrono::seconds(api_answer_deadline_s),
+                atom::get::value)
     .then(
       [=](const std::string& response) {
         send_bytes(self, hdl, response);
         close_after_write(self, hdl);
       },
       [=](caf::error& err) {
-        auto body = "internal error: " + self->system().render(err) + "\n";
-        auto response = api::http_response(500, "text/plain", body);
+        bool late = err == caf::sec::request_timeout;
+        auto what = late ? "no answer within "
+                             + std::to_string(api_answer_deadline_s)
+                             + " seconds"
+                         : self->system().render(err);
+        TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
+                        log_text(req.url), "' failed: ", what);
+        if (late)
+          self->send_exit(handler, caf::exit_reason::user_shutdown);
+        auto body = (late ? "timeout: " : "internal error: ") + what + "\n";
+        auto response = api::http_response(late ? 503 : 500, "text/plain",
+                                           body);
         send_bytes(self, hdl, response);
         close_after_write(self, hdl);
       });

@@ -47,6 +47,10 @@ struct daemon_context {
   /// Set by `run_daemon` once every listener is bound and localhost's
   /// storage is open; `/ready` answers 503 until then. Null in tests.
   std::shared_ptr<std::atomic<bool>> ready;
+  /// API requests run as detached actors (their own thread), so a big
+  /// answer never holds a scheduler thread; tests on CAF's deterministic
+  /// test scheduler turn it off.
+  bool api_on_own_thread = true;
 };
 
 /// The system clock, for `daemon_context::now_usec`.

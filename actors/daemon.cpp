@@ -190,6 +190,8 @@ int run_daemon(const daemon_options& opts) {
     if (parse_log_level(g.log_level, lvl))
       log.level(lvl);
   }
+  log.flood({g.errors_flood_protection_period,
+             g.errors_to_trigger_flood_protection});
   std::string user_problem;
   auto user = find_service_user(g.run_as_user_set ? g.run_as_user : "",
                                 user_problem);

@@ -29,7 +29,7 @@ int64_t now_s(const daemon_context& ctx) {
 }
 
 std::string who(const health_monitor_state& st) {
-  return "HEALTH " + st.info.hostname;
+  return "HEALTH " + log_text(st.info.hostname);
 }
 
 health::chart_snapshot snapshot(const chart_summary& c) {

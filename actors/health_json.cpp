@@ -1,5 +1,6 @@
 #include "actors/health.hpp"
 
+#include "api/text_fix.hpp"
 #include "health/host_health.hpp"
 #include "health/notification.hpp"
 
@@ -14,6 +15,40 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 using health::status;
+
+/// A child's chart ids, names and hostnames may hold invalid UTF-8, on
+/// which nlohmann::json's dump throws: fix every string and key first.
+void fix_strings(ordered_json& j) {
+  if (j.is_string()) {
+    auto& s = j.get_ref<std::string&>();
+    if (!api::is_valid_utf8(s))
+      s = api::fix_utf8(s);
+    return;
+  }
+  if (j.is_array()) {
+    for (auto& x : j)
+      fix_strings(x);
+    return;
+  }
+  if (!j.is_object())
+    return;
+  bool keys_ok = true;
+  for (auto& [k, v] : j.items()) {
+    fix_strings(v);
+    keys_ok = keys_ok && api::is_valid_utf8(k);
+  }
+  if (keys_ok)
+    return;
+  auto fixed = ordered_json::object();
+  for (auto& [k, v] : j.items())
+    fixed[api::fix_utf8(k)] = std::move(v);
+  j = std::move(fixed);
+}
+
+std::string dump_fixed(ordered_json& j, int indent = 1) {
+  fix_strings(j);
+  return indent > 0 ? j.dump(indent, '\t') : j.dump();
+}
 
 ordered_json number_or_null(double v) {
   return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr);
@@ -149,7 +184,7 @@ std::string render_alarms(const health::host_health& h, const host_info& info,
     if (listed(a, all))
       alarms[a.api_chart + "." + a.state.name] = alarm_json(a);
   j["alarms"] = std::move(alarms);
-  return j.dump(1, '\t');
+  return dump_fixed(j);
 }
 
 std::string render_alarms_values(const health::host_health& h,
@@ -168,7 +203,7 @@ std::string render_alarms_values(const health::host_health& h,
     alarms[a.api_chart + "." + a.state.name] = std::move(v);
   }
   j["alarms"] = std::move(alarms);
-  return j.dump(1, '\t');
+  return dump_fixed(j);
 }
 
 std::string render_alarm_log(const health::host_health& h, const host_info& info,
@@ -223,7 +258,7 @@ std::string render_alarm_log(const health::host_health& h, const host_info& info
     j["old_value"] = number_or_null(e.old_value);
     out.push_back(std::move(j));
   }
-  return out.dump(1, '\t');
+  return dump_fixed(out);
 }
 
 std::string render_alarm_totals(const health::host_health& h) {
@@ -242,7 +277,7 @@ std::string render_alarm_totals(const health::host_health& h) {
   j["normal"] = normal;
   j["warning"] = warning;
   j["critical"] = critical;
-  return j.dump();
+  return dump_fixed(j, 0);
 }
 
 std::string render_alarm_count(const health::host_health& h,

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "actors/chart.hpp"
 #include "actors/context.hpp"
 #include "storage/value_math.hpp"
 
 #include <map>
+#include <memory>
 #include <vector>
 #include <string>
 
@@ -13,7 +15,11 @@ namespace tributary {
 struct host_state {
   struct chart_entry {
     chart_actor actor;
+    /// Every definition merged as the chart actor merges them (dimensions
+    /// are added or updated, never dropped).
     chart_def def;
+    /// The stored range, published by the chart actor.
+    std::shared_ptr<chart_extent> extent;
     /// Got a row or point since the last fence (atom::sync).
     bool touched = false;
   };

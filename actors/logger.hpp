@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <cstdio>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -12,6 +14,21 @@ enum class log_level { error, warning, info, debug };
 
 /// Parses "error", "warning", "info" or "debug"; returns false otherwise.
 bool parse_log_level(std::string_view text, log_level& out);
+
+/// Peer-controlled text (a hostname, a chart id, the bytes of a bad command)
+/// made fit for a log line: bytes that are not printable ASCII nor part of
+/// valid UTF-8 become `\xNN`, and text longer than `max` bytes is cut there
+/// with a "...[N more bytes]" marker.
+std::string log_text(std::string_view text, size_t max = 200);
+
+/// Netdata's `errors flood protection period` and `errors to trigger flood
+/// protection` (1.37.1 defaults: 1200 s, 200).
+struct flood_protection {
+  /// 0 = never throttle.
+  int64_t period_s = 1200;
+  /// Lines allowed per period; 0 = none at all.
+  int64_t threshold = 200;
+};
 
 /// Writes log lines to stderr and, once `open_file` succeeded, to a file
 /// (Netdata's `error.log` in the log directory). Debian's CAF is built with
@@ -54,16 +71,32 @@ public:
     quiet_ = x;
   }
 
+  /// Error and warning lines beyond `threshold` within `period_s` are
+  /// dropped (one line says so); the first line after the period says how
+  /// many were dropped.
+  void flood(flood_protection x);
+
   /// Writes one line: "2026-11-25 20:00:00: tributary LEVEL : WHO: TEXT".
   /// `who` names the peer or actor, as Netdata puts the thread/peer first.
+  /// `who` and `text` are escaped as log_text does (`who` cut at 300 bytes,
+  /// `text` at 4096) whatever the caller passed.
   void write(log_level lvl, std::string_view who, std::string_view text);
 
 private:
+  /// Netdata's error_log_limit: true if this line must be dropped; may
+  /// write the flood protection's own lines first. REQUIRES: mtx_ held.
+  bool flooded(const std::string& stamp);
+  void emit(const std::string& line);
+
   std::mutex mtx_;
   std::FILE* file_ = nullptr;
   std::string path_;
   log_level level_ = log_level::info;
   bool quiet_ = false;
+  flood_protection flood_;
+  int64_t flood_start_s_ = 0;
+  int64_t flood_count_ = 0;
+  int64_t flood_prevented_ = 0;
 };
 
 namespace detail {

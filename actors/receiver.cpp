@@ -516,9 +516,10 @@ void consume(receiver_ptr self, const std::string& bytes) {
       case protocol::command_reader::status::failed:
         if (err.code == ec::unknown_command) {
           auto keyword = line.substr(0, line.find_first_of(" \t\r"));
-          return stop(self, "sent command '" + std::string{keyword}
+          return stop(self, "sent command '" + log_text(keyword)
                               + "' which is not known by netdata, for host '"
-                              + st.hello.host.hostname + "'. Disabling it.");
+                              + log_text(st.hello.host.hostname)
+                              + "'. Disabling it.");
         }
         return stop(self, "cannot parse line " + std::to_string(st.lines)
                             + ": " + to_string(err) + ". Disabling it.");
@@ -570,7 +571,7 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   st.host = std::move(host);
   st.hello = std::move(hello);
   st.ctx = std::move(ctx);
-  st.who = "STREAM " + st.hello.host.hostname + " [receive from "
+  st.who = "STREAM " + log_text(st.hello.host.hostname) + " [receive from "
            + peer_name(st.hello.peer_ip, static_cast<uint16_t>(st.hello.peer_port))
            + "]";
   st.decoder.reset(decision.compression ? protocol::stream_mode::lz4
@@ -586,8 +587,8 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
                           ? eff.seconds_per_replication_step
                           : 600;
   TRIBUTARY_INFO(*st.ctx.log, st.who, "client willing to stream metrics for host '",
-                 st.hello.host.hostname, "' with machine_guid '",
-                 st.hello.host.machine_guid, "': update every = ",
+                 log_text(st.hello.host.hostname), "' with machine_guid '",
+                 log_text(st.hello.host.machine_guid), "': update every = ",
                  st.hello.host.update_every, ", capabilities = ",
                  protocol::to_string_caps(decision.capabilities));
   self->send(st.host, atom::stream::value, true, decision.compression);

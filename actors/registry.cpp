@@ -38,9 +38,9 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   opts.host_name = info.hostname;
   std::shared_ptr<storage::engine> db = storage::make_engine(mode, opts);
   for (auto& d : db->diagnostics())
-    TRIBUTARY_WARN(*ctx.log, "host-db " + info.hostname, to_string(d));
+    TRIBUTARY_WARN(*ctx.log, "host-db " + log_text(info.hostname), to_string(d));
   if (!db->recovery().empty())
-    TRIBUTARY_INFO(*ctx.log, "host-db " + info.hostname,
+    TRIBUTARY_INFO(*ctx.log, "host-db " + log_text(info.hostname),
                    "recovery: ", db->recovery());
   storage::chart_config chart_cfg;
   chart_cfg.mode = mode;
@@ -126,7 +126,7 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
                                       hello.host.update_every);
   if (!eff.proxy_enabled)
     return;
-  auto who = "STREAM " + hello.host.hostname + " [send]";
+  auto who = "STREAM " + log_text(hello.host.hostname) + " [send]";
   auto s = make_sender_settings(st.ctx, eff.proxy_destination,
                                 eff.proxy_api_key,
                                 eff.proxy_send_charts_matching,
@@ -287,9 +287,10 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       if (!out.access_status.empty())
         TRIBUTARY_INFO(*st.ctx.log, "STREAM",
                        "'" + hello.peer_ip + "' '" + out.access_status
-                         + "' host '" + hello.host.hostname + "' api key '"
-                         + hello.api_key + "' machine guid '"
-                         + hello.host.machine_guid + "'");
+                         + "' host '" + log_text(hello.host.hostname)
+                         + "' api key '" + log_text(hello.api_key)
+                         + "' machine guid '"
+                         + log_text(hello.host.machine_guid) + "'");
       access_decision d;
       d.accepted = out.accepted;
       d.capabilities = out.capabilities;

@@ -512,7 +512,8 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
       [=](const host_summary& s) {
         auto& st = self->state;
         st.info = s.info;
-        st.who = "STREAM " + st.info.hostname + " [send to " + st.dest + "]";
+        st.who = "STREAM " + log_text(st.info.hostname) + " [send to " + st.dest
+                 + "]";
         protocol::stream_request req;
         req.key = st.cfg.api_key;
         req.hostname = st.info.hostname;
@@ -710,7 +711,7 @@ void try_connect(supervisor_ptr self) {
   auto& st = self->state;
   if (st.stopping)
     return;
-  auto who = "STREAM " + st.hostname;
+  auto who = "STREAM " + log_text(st.hostname);
   auto now = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
   st.connector = self->spawn<caf::detached>(
     connector, st.cfg.destinations, st.postponed_until, now,

@@ -145,6 +145,12 @@ const acted_key canonical[] = {
        c.note("not a TLS version (1.0 .. 1.3); Netdata and tributary offer up to 1.3");
    }},
   {"web", "tls ciphers", [](entry_ctx& c, global_settings& g) { c.text(g.tls_ciphers); }},
+  {"logs", "errors flood protection period", [](entry_ctx& c, global_settings& g) {
+     c.number(g.errors_flood_protection_period, 0);
+   }},
+  {"logs", "errors to trigger flood protection", [](entry_ctx& c, global_settings& g) {
+     c.number(g.errors_to_trigger_flood_protection, 0);
+   }},
   {"directories", "config", [](entry_ctx& c, global_settings& g) { c.text(g.config_dir); }},
   {"directories", "stock config", [](entry_ctx& c, global_settings& g) {
      c.text(g.stock_config_dir);
@@ -232,6 +238,10 @@ constexpr legacy_key legacy[] = {
   {"global", "cleanup orphan hosts after seconds", "db",
    "cleanup orphan hosts after secs"},
   {"global", "delete orphan hosts files", "db", "delete orphan hosts files"},
+  {"global", "errors flood protection period", "logs",
+   "errors flood protection period"},
+  {"global", "errors to trigger flood protection", "logs",
+   "errors to trigger flood protection"},
   {"health", "health configuration directory", "directories", "health config"},
   {"health", "stock health configuration directory", "directories",
    "stock health config"},

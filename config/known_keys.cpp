@@ -61,8 +61,6 @@ constexpr ignored_key ignored[] = {
   {"global", "error log"},
   {"global", "access log"},
   {"global", "facility log"},
-  {"global", "errors flood protection period"},
-  {"global", "errors to trigger flood protection"},
   {"global", "debug flags"},
   {"global", "TZ environment variable"},
   // [db]
@@ -131,8 +129,6 @@ constexpr ignored_key ignored[] = {
   {"logs", "access"},
   {"logs", "health"},
   {"logs", "facility"},
-  {"logs", "errors flood protection period"},
-  {"logs", "errors to trigger flood protection"},
   // [health]
   {"health", "postpone alarms during hibernation for seconds"},
   {"health", "rotate log every lines"},

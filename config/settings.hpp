@@ -147,6 +147,10 @@ struct global_settings {
   std::string stock_config_dir{defaults::stock_config_dir};
   /// [directories] log.
   std::string log_dir{defaults::log_dir};
+  /// [logs] errors flood protection period (legacy: [global]); 0 = off.
+  int64_t errors_flood_protection_period = 1200;
+  /// [logs] errors to trigger flood protection (legacy: [global]).
+  int64_t errors_to_trigger_flood_protection = 200;
   /// [directories] cache.
   std::string cache_dir{defaults::cache_dir};
   /// [directories] lib.

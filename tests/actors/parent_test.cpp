@@ -35,6 +35,7 @@ struct parent_fixture : actor_fixture {
     ctx.settings = std::make_shared<const config::settings>(loaded.cfg);
     // The captures were made at ~1795635000 s; keep our clock there.
     ctx.now_usec = [this] { return now_usec; };
+    ctx.api_on_own_thread = false;
     host_info local;
     local.machine_guid = "11111111-1111-4111-8111-111111111111";
     local.hostname = "aut-parent";

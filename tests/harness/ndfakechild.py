@@ -7,7 +7,7 @@ answers REPLAY_CHART with an empty replay and sends some BEGIN/SET/END rounds.
 
   ndfakechild.py --dest 127.0.0.1:PORT --key KEY [--guid G] [--hostname H] [--ver N]
                  [--reply-out FILE] [--charts N --dims D --iterations N --interval S]
-                 [--replay-out FILE] [--hold S] [--timeout S]
+                 [--replay-out FILE] [--raw-after FILE] [--raw-rounds FILE] [--hold S] [--timeout S]
 
 Standard output, one item per line:
   reply: <python repr of every byte the parent sent before it closed or went quiet>
@@ -143,9 +143,9 @@ def chart_definitions(a, caps, now):
 def empty_replay(line, now):
     """Answer 'REPLAY_CHART "id" "true|false" after before' with no history."""
     words = line.replace(b"'", b'"').split()
-    chart = words[1].strip(b'"').decode()
+    chart = words[1].strip(b'"')  # bytes: a chart id need not be UTF-8
     after, before = int(words[3].strip(b'"')), int(words[4].strip(b'"'))
-    return ('RBEGIN "%s"\nREND 1 %d %d true %d %d %d\n' % (chart, now, now, after, before, now)).encode()
+    return b'RBEGIN "%s"\nREND 1 %d %d true %d %d %d\n' % (chart, now, now, after, before, now)
 
 
 def main():
@@ -167,6 +167,8 @@ def main():
     ap.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
     ap.add_argument("--no-replay-answer", action="store_true", help="read REPLAY_CHART, do not answer")
     ap.add_argument("--replay-out", help="write every byte the parent sent after its reply here")
+    ap.add_argument("--raw-after", help="send this file's bytes verbatim after the chart definitions")
+    ap.add_argument("--raw-rounds", help="with --iterations: also send this file's bytes verbatim every round")
     ap.add_argument("--hold", type=float, default=0.0, help="seconds to stay connected at the end")
     ap.add_argument("--timeout", type=float, default=10.0, help="bound for each wait")
     a = ap.parse_args()
@@ -201,6 +203,8 @@ def main():
         sock.close()
         return 2
 
+    # read_reply left a short timeout on the socket: big sends need the full bound
+    sock.settimeout(a.timeout)
     after = open(a.replay_out, "wb") if a.replay_out else None
     lines = Lines(sock)
     status = 0
@@ -229,9 +233,16 @@ def main():
             if seen[0] < a.charts:
                 out("error", "%d of %d charts got REPLAY_CHART" % (seen[0], a.charts))
                 status = 3
+    if a.raw_after:
+        try:
+            sock.sendall(open(a.raw_after, "rb").read())
+            out("sent", "raw %s" % a.raw_after)
+        except OSError as e:
+            out("error", "send: %s" % e)
     done = 0
     next_round = time.monotonic()
-    for i in range(a.iterations if a.charts else 0):
+    raw_round = open(a.raw_rounds, "rb").read() if a.raw_rounds else b""
+    for i in range(a.iterations if a.charts or raw_round else 0):
         while time.monotonic() < next_round:
             handle(lines.poll(next_round - time.monotonic()), not a.no_replay_answer)
         next_round += a.interval
@@ -242,12 +253,12 @@ def main():
                 body.append('SET "d%d" = %d\n' % (d, 1000 * c + 10 * d + i))
             body.append("END\n")
         try:
-            sock.sendall("".join(body).encode())
+            sock.sendall("".join(body).encode() + raw_round)
         except OSError as e:
             out("error", "send: %s" % e)
             break
         done += 1
-    if a.iterations and a.charts:
+    if a.iterations and (a.charts or raw_round):
         out("iterations", done)
     hold_end = time.monotonic() + a.hold
     while time.monotonic() < hold_end and not lines.closed:
