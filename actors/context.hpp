@@ -51,6 +51,9 @@ struct daemon_context {
   /// answer never holds a scheduler thread; tests on CAF's deterministic
   /// test scheduler turn it off.
   bool api_on_own_thread = true;
+  /// Listeners accept with our own acceptor (see acceptor.hpp); tests on
+  /// CAF's test multiplexer turn it off to use its virtual doorman.
+  bool own_acceptor = true;
 };
 
 /// The system clock, for `daemon_context::now_usec`.

@@ -107,31 +107,44 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   auto unix_path = address.unix_path;
   int listen_fd = address.fd;
   std::string where;
-  // The daemon binds before it drops privileges and hands the socket over;
-  // a listener spawned without one (tests) binds here.
-  if (listen_fd < 0) {
-    auto fd = listen_socket(address);
-    if (!fd) {
-      TRIBUTARY_ERROR(*ctx.log, "WEB", fd.err().message);
-      self->quit(caf::make_error(fd.err().code, fd.err().message));
+  caf::actor acc;
+  if (!ctx.own_acceptor) {
+    // CAF's test multiplexer: a virtual doorman, connections arrive as
+    // new_connection_msg.
+    auto host = address.host.empty() ? std::string{"0.0.0.0"} : address.host;
+    auto res = self->add_tcp_doorman(address.port, host.c_str(), true);
+    if (!res) {
+      self->quit(res.error());
       return {};
     }
-    listen_fd = *fd;
-  }
-  // The acceptor polls before it accepts; a connection that vanished in
-  // between must not block it.
-  ::fcntl(listen_fd, F_SETFL, ::fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
-  if (unix_path.empty()) {
-    bound = local_port(listen_fd);
-    where = "[" + (address.host.empty() ? std::string{"0.0.0.0"} : address.host)
-            + "]:" + std::to_string(bound);
+    bound = res->second;
   } else {
-    where = "unix:" + unix_path;
+    // The daemon binds before it drops privileges and hands the socket
+    // over; a listener spawned without one binds here.
+    if (listen_fd < 0) {
+      auto fd = listen_socket(address);
+      if (!fd) {
+        TRIBUTARY_ERROR(*ctx.log, "WEB", fd.err().message);
+        self->quit(caf::make_error(fd.err().code, fd.err().message));
+        return {};
+      }
+      listen_fd = *fd;
+    }
+    // The acceptor polls before it accepts; a connection that vanished in
+    // between must not block it.
+    ::fcntl(listen_fd, F_SETFL, ::fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+    if (unix_path.empty()) {
+      bound = local_port(listen_fd);
+      where = "[" + (address.host.empty() ? std::string{"0.0.0.0"} : address.host)
+              + "]:" + std::to_string(bound);
+    } else {
+      where = "unix:" + unix_path;
+    }
+    TRIBUTARY_INFO(*ctx.log, "WEB", "listening on ", where);
+    // Our own acceptor, not CAF's doorman: see acceptor.hpp (EMFILE).
+    acc = self->spawn<caf::detached>(acceptor, listen_fd, caf::actor{self},
+                                     where, ctx);
   }
-  TRIBUTARY_INFO(*ctx.log, "WEB", "listening on ", where);
-  // Our own acceptor, not CAF's doorman: see acceptor.hpp (EMFILE).
-  auto acc = self->spawn<caf::detached>(acceptor, listen_fd, caf::actor{self},
-                                        where, ctx);
   // Forked connections are not linked to us: track them, so that a shutdown
   // closes every socket.
   auto live = std::make_shared<std::set<caf::actor>>();
@@ -139,7 +152,8 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
     live->erase(caf::actor_cast<caf::actor>(dm.source));
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
-    self->send_exit(acc, msg.reason);
+    if (acc)
+      self->send_exit(acc, msg.reason);
     for (auto& c : *live)
       self->send_exit(c, msg.reason);
     live->clear();
@@ -149,13 +163,17 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   });
   // What new connections are checked against; a reload replaces it.
   auto current = std::make_shared<daemon_context>(std::move(ctx));
+  auto start = [=](caf::io::connection_handle hdl) {
+    auto c = self->fork(connection, hdl, *current, unix_path, address.ssl);
+    self->monitor(c);
+    live->insert(c);
+  };
   return {
     [=](atom::attach, int fd) {
       auto hdl = self->add_scribe(fd);
-      auto c = self->fork(connection, hdl, *current, unix_path, address.ssl);
-      self->monitor(c);
-      live->insert(c);
+      start(hdl);
     },
+    [=](const caf::io::new_connection_msg& msg) { start(msg.handle); },
     [=](atom::reload, const reload_request& r) {
       current->settings = r.settings;
     },

@@ -36,6 +36,7 @@ struct parent_fixture : actor_fixture {
     // The captures were made at ~1795635000 s; keep our clock there.
     ctx.now_usec = [this] { return now_usec; };
     ctx.api_on_own_thread = false;
+    ctx.own_acceptor = false;
     host_info local;
     local.machine_guid = "11111111-1111-4111-8111-111111111111";
     local.hostname = "aut-parent";
