@@ -24,6 +24,10 @@ struct host_state {
   std::map<std::string, std::string> names;
   /// Senders that get every definition and row (a child, a proxy).
   std::vector<caf::actor> subscribers;
+  /// Charts being replicated from the child (id -> generation): held back
+  /// from the subscribers until the replication finished.
+  std::map<std::string, uint64_t> replicating;
+  uint64_t replication_generation = 0;
   bool reachable = false;
   bool compression = false;
   /// The host's health monitor (null when health is off for it).

@@ -172,6 +172,9 @@ struct dispatcher {
   outcome operator()(const protocol::chart_definition_end& x) {
     if (st.current == nullptr)
       return fail("requested CHART_DEFINITION_END without a chart");
+    // Before the definition: the host holds the chart back from its senders
+    // until the REND that ends this replication.
+    self->send(st.host, atom::replay::value, st.current->def.id);
     flush_definition(self);
     request_replication(self, st.current->def.id, x.first_entry,
                         x.last_entry, x.child_now, false);
