@@ -1,6 +1,7 @@
 #include "actors/listener.hpp"
 
 #include "actors/connection.hpp"
+#include "config/settings.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -36,6 +37,9 @@ expected<int> listen_unix(const std::string& path) {
   }
   return fd;
 }
+
+/// How often the receivers check for an idle stream.
+constexpr auto receiver_idle_check = std::chrono::seconds(60);
 
 } // namespace
 
@@ -78,11 +82,32 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
       ::unlink(unix_path.c_str());
     self->quit(msg.reason);
   });
+  self->delayed_send(self, receiver_idle_check, atom::timeout::value,
+                     atom::stream::value);
   return {
     [=](const caf::io::new_connection_msg& msg) {
       auto c = self->fork(connection, msg.handle, ctx, unix_path, address.ssl);
       self->monitor(c);
       live->insert(c);
+      // `[web] timeout for first request`, timed here: CAF 0.17.6 never
+      // frees an actor that a delayed message reaches after its end, and
+      // most connections end long before this timeout.
+      if (auto s = ctx.settings->global.timeout_for_first_request; s > 0)
+        self->delayed_send(self, std::chrono::seconds(s), atom::timeout::value,
+                           c.address());
+    },
+    [=](atom::timeout, atom::stream) {
+      // The receivers' idle check (Netdata's 600 s SO_RCVTIMEO), timed here
+      // for the same reason.
+      for (auto& c : *live)
+        self->send(c, atom::timeout::value, atom::stream::value);
+      self->delayed_send(self, receiver_idle_check, atom::timeout::value,
+                         atom::stream::value);
+    },
+    [=](atom::timeout, const caf::actor_addr& conn) {
+      auto c = caf::actor_cast<caf::actor>(conn);
+      if (c && live->count(c) > 0)
+        self->send(c, atom::timeout::value);
     },
     [=](atom::get, atom::info) { return bound; },
   };

@@ -398,7 +398,6 @@ constexpr int64_t report_every_s = 5;
 
 /// A 1.37.1 parent sets SO_RCVTIMEO to 600 s on a stream socket.
 constexpr int64_t idle_timeout_s = 600;
-constexpr auto idle_check_interval = std::chrono::seconds(60);
 
 void consume(receiver_ptr self, const std::string& bytes) {
   auto& st = self->state;
@@ -480,20 +479,14 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
              caf::actor{self});
   TRIBUTARY_INFO(*st.ctx.log, st.who, "receiving metrics...");
   st.last_data_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-  self->delayed_send(self, idle_check_interval, atom::timeout::value);
+  // The idle check comes from the listener through the connection (every
+  // 60 s), not as a delayed message to ourselves: CAF 0.17.6 never frees an
+  // actor that a delayed message reaches after its end (it was one receiver
+  // per reconnect).
   return {
     [=](atom::data, const std::string& bytes) {
       if (!self->state.closed)
         consume(self, bytes);
-    },
-    [=](atom::timeout) {
-      auto& st = self->state;
-      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-      if (now_s - st.last_data_s >= idle_timeout_s)
-        return stop(self, "read failed: timeout, no data for "
-                            + std::to_string(now_s - st.last_data_s)
-                            + " seconds");
-      self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
     [=](atom::close) {
       TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
@@ -509,6 +502,13 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
                     {"updates", st.updates}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
+    },
+    [=](atom::timeout) {
+      auto& st = self->state;
+      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+      if (now_s - st.last_data_s >= idle_timeout_s)
+        stop(self, "read failed: timeout, no data for "
+                     + std::to_string(now_s - st.last_data_s) + " seconds");
     },
   };
 }
