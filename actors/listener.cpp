@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <set>
+#include <map>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -70,12 +70,14 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   }
   // Forked connections are not linked to us: track them, so that a shutdown
   // closes every socket.
-  auto live = std::make_shared<std::set<caf::actor>>();
+  // Keyed by actor id: the timers below name a connection by its id only,
+  // so that no pending timer keeps a closed connection's memory.
+  auto live = std::make_shared<std::map<caf::actor_id, caf::actor>>();
   self->set_down_handler([=](const caf::down_msg& dm) {
-    live->erase(caf::actor_cast<caf::actor>(dm.source));
+    live->erase(dm.source.id());
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
-    for (auto& c : *live)
+    for (auto& [id, c] : *live)
       self->send_exit(c, msg.reason);
     live->clear();
     if (!unix_path.empty())
@@ -88,26 +90,25 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
     [=](const caf::io::new_connection_msg& msg) {
       auto c = self->fork(connection, msg.handle, ctx, unix_path, address.ssl);
       self->monitor(c);
-      live->insert(c);
+      live->emplace(c->id(), c);
       // `[web] timeout for first request`, timed here: CAF 0.17.6 never
       // frees an actor that a delayed message reaches after its end, and
       // most connections end long before this timeout.
       if (auto s = ctx.settings->global.timeout_for_first_request; s > 0)
         self->delayed_send(self, std::chrono::seconds(s), atom::timeout::value,
-                           c.address());
+                           c->id());
     },
     [=](atom::timeout, atom::stream) {
       // The receivers' idle check (Netdata's 600 s SO_RCVTIMEO), timed here
       // for the same reason.
-      for (auto& c : *live)
+      for (auto& [id, c] : *live)
         self->send(c, atom::timeout::value, atom::stream::value);
       self->delayed_send(self, receiver_idle_check, atom::timeout::value,
                          atom::stream::value);
     },
-    [=](atom::timeout, const caf::actor_addr& conn) {
-      auto c = caf::actor_cast<caf::actor>(conn);
-      if (c && live->count(c) > 0)
-        self->send(c, atom::timeout::value);
+    [=](atom::timeout, caf::actor_id id) {
+      if (auto i = live->find(id); i != live->end())
+        self->send(i->second, atom::timeout::value);
     },
     [=](atom::get, atom::info) { return bound; },
   };
