@@ -127,9 +127,8 @@ using host_actor = caf::typed_actor<
   // definition only once this replication finished, so that a proxy offers
   // its parent what it got from the child (spec §5.5).
   caf::reacts_to<atom::replay, std::string>,
-  // (The host's own) the bounded wait for that replication (chart id,
-  // generation) ended.
-  caf::reacts_to<atom::replay, std::string, uint64_t>,
+  // (The host's own) time to end the holds that waited too long.
+  caf::reacts_to<atom::replay, atom::timeout>,
   // Host labels replaced (OVERWRITE labels).
   caf::reacts_to<atom::info, host_info>,
   // A receiver attached (true, with compression) or went away (false).

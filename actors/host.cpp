@@ -38,7 +38,14 @@ std::string full_name(const chart_def& def) {
 /// How long a chart is held back from the senders while the child
 /// replicates it: a child that never ends a replication must not stop the
 /// chart from streaming upstream for good.
-constexpr auto replication_wait_bound = std::chrono::seconds(180);
+constexpr int64_t replication_wait_bound_s = 180;
+/// How often held charts are checked against that bound (one pending
+/// message per host, not one per chart).
+constexpr auto hold_check_interval = std::chrono::seconds(10);
+
+int64_t now_s(const host_state& st) {
+  return static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+}
 
 using host_ptr = host_actor::stateful_pointer<host_state>;
 
@@ -47,7 +54,7 @@ using host_ptr = host_actor::stateful_pointer<host_state>;
 void release_chart(host_ptr self, const std::string& id, uint64_t generation) {
   auto& st = self->state;
   auto r = st.replicating.find(id);
-  if (r == st.replicating.end() || r->second != generation)
+  if (r == st.replicating.end() || r->second.generation != generation)
     return;
   st.replicating.erase(r);
   auto i = st.charts.find(id);
@@ -65,7 +72,7 @@ void release_after_chart(host_ptr self, const std::string& id) {
   auto r = st.replicating.find(id);
   if (r == st.replicating.end())
     return;
-  auto generation = r->second;
+  auto generation = r->second.generation;
   auto i = st.charts.find(id);
   if (i == st.charts.end())
     return release_chart(self, id, generation);
@@ -163,21 +170,32 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     },
     [=](atom::replay, const std::string& id) {
       auto& st = self->state;
-      auto generation = ++st.replication_generation;
-      st.replicating[id] = generation;
-      self->delayed_send(self, replication_wait_bound, atom::replay::value, id,
-                         generation);
+      st.replicating[id] = {++st.replication_generation, now_s(st)};
+      if (!st.hold_check_pending) {
+        st.hold_check_pending = true;
+        self->delayed_send(self, hold_check_interval, atom::replay::value,
+                           atom::timeout::value);
+      }
     },
-    [=](atom::replay, const std::string& id, uint64_t generation) {
+    [=](atom::replay, atom::timeout) {
       auto& st = self->state;
-      auto r = st.replicating.find(id);
-      if (r == st.replicating.end() || r->second != generation)
-        return;
-      TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.info.hostname,
-                      "replication of chart '", id, "' did not finish in ",
-                      replication_wait_bound.count(),
-                      " seconds; streaming it upstream without waiting");
-      release_chart(self, id, generation);
+      st.hold_check_pending = false;
+      std::vector<std::pair<std::string, uint64_t>> late;
+      for (auto& [id, h] : st.replicating)
+        if (now_s(st) - h.since_s >= replication_wait_bound_s)
+          late.emplace_back(id, h.generation);
+      for (auto& [id, generation] : late) {
+        TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.info.hostname,
+                        "replication of chart '", id, "' did not finish in ",
+                        replication_wait_bound_s,
+                        " seconds; streaming it upstream without waiting");
+        release_chart(self, id, generation);
+      }
+      if (!st.replicating.empty()) {
+        st.hold_check_pending = true;
+        self->delayed_send(self, hold_check_interval, atom::replay::value,
+                           atom::timeout::value);
+      }
     },
     [=](atom::info, host_info& info) {
       self->state.info = std::move(info);
@@ -197,7 +215,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       if (!connected) {
         // What the child did not replicate will not come: offer what is here.
         std::vector<std::string> held;
-        for (auto& [id, generation] : st.replicating)
+        for (auto& [id, hold] : st.replicating)
           held.push_back(id);
         for (auto& id : held)
           release_after_chart(self, id);

@@ -475,8 +475,6 @@ void on_reply(sender_ptr self, caf::actor supervisor) {
   }
 }
 
-constexpr auto idle_check_interval = std::chrono::seconds(1);
-
 } // namespace
 
 caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
@@ -532,7 +530,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
         fail(self, "cannot read the host: " + self->system().render(err), 0,
              supervisor);
       });
-  self->delayed_send(self, idle_check_interval, atom::timeout::value);
+  // The idle check ticks come from the supervisor (see there).
   return {
     [=](atom::data, const std::string& bytes) {
       auto& st = self->state;
@@ -624,7 +622,6 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                       + " bytes on this connection.",
                     0, supervisor);
       }
-      self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
     [=](atom::close) {
       fail(self, "connection closed by far end.", 0, supervisor);
@@ -655,6 +652,12 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
 namespace {
 
 using supervisor_ptr = caf::stateful_actor<sender_supervisor_state>*;
+
+/// How often the current sender checks for `timeout seconds` of silence.
+/// The supervisor ticks it: a delayed message that reaches an actor after
+/// its end keeps that actor's memory for good in CAF 0.17.6, and a sender
+/// ends with every lost connection.
+constexpr auto idle_check_interval = std::chrono::seconds(1);
 
 /// Tries the destinations in order on its own thread (connect blocks).
 caf::behavior connector(caf::event_based_actor* self,
@@ -764,8 +767,14 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
     self->quit(msg.reason);
   });
   try_connect(self);
+  self->delayed_send(self, idle_check_interval, atom::timeout::value);
   return {
     [=](atom::attach) { try_connect(self); },
+    [=](atom::timeout) {
+      if (self->state.current)
+        self->send(self->state.current, atom::timeout::value);
+      self->delayed_send(self, idle_check_interval, atom::timeout::value);
+    },
     [=](atom::detach, int64_t postpone_s, uint64_t bytes_written) {
       auto& st = self->state;
       st.cfg.bytes_sent_before += bytes_written;
