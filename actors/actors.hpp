@@ -45,6 +45,7 @@ using info = caf::atom_constant<caf::atom("info")>;
 using postpone = caf::atom_constant<caf::atom("postpone")>;
 using query = caf::atom_constant<caf::atom("query")>;
 using reload = caf::atom_constant<caf::atom("reload")>;
+using replay = caf::atom_constant<caf::atom("replay")>;
 using resume = caf::atom_constant<caf::atom("resume")>;
 using status = caf::atom_constant<caf::atom("status")>;
 using store = caf::atom_constant<caf::atom("store")>;
@@ -152,6 +153,13 @@ using host_actor = caf::typed_actor<
   caf::reacts_to<chart_row>,
   // One replicated point, routed to its chart.
   caf::reacts_to<replay_point>,
+  // The receiver asked the child to replicate this chart (its
+  // CHART_DEFINITION_END): senders get the chart, its rows and its
+  // definition only once this replication finished, so that a proxy offers
+  // its parent what it got from the child (spec §5.5).
+  caf::reacts_to<atom::replay, std::string>,
+  // (The host's own) time to end the holds that waited too long.
+  caf::reacts_to<atom::replay, atom::timeout>,
   // Host labels replaced (OVERWRITE labels).
   caf::reacts_to<atom::info, host_info>,
   // A receiver attached (true, with compression) or went away (false).

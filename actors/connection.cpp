@@ -317,13 +317,10 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
   }
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   // A client that never completes its first request is dropped, as
-  // Netdata's `[web] timeout for first request` does.
+  // Netdata's `[web] timeout for first request` does: the listener sends
+  // the timeout (a delayed message to a connection that has closed by then
+  // kept the connection's memory for good in CAF 0.17.6).
   auto first_request_s = ctx.settings->global.timeout_for_first_request;
-  // Anonymous: a pending message that names us as its sender would keep
-  // us alive after a close (a reference cycle LeakSanitizer reports).
-  if (first_request_s > 0)
-    self->delayed_anon_send(caf::actor{self}, std::chrono::seconds(first_request_s),
-                            atom::timeout::value);
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     if (self->state.receiver)
       self->send_exit(self->state.receiver, msg.reason);
@@ -376,6 +373,11 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                       "no complete request within ", first_request_s,
                       " seconds; closing the connection");
       close_after_write(self, hdl);
+    },
+    [=](atom::timeout, atom::stream) {
+      // The listener's periodic idle check, for the receiver.
+      if (self->state.receiver)
+        self->send(self->state.receiver, atom::timeout::value);
     },
     [=](atom::write, const std::string& bytes) {
       send_bytes(self, hdl, bytes);

@@ -70,6 +70,53 @@ std::string full_name(const chart_def& def) {
   return def.id.substr(0, dot + 1) + def.name;
 }
 
+/// How long a chart is held back from the senders while the child
+/// replicates it: a child that never ends a replication must not stop the
+/// chart from streaming upstream for good.
+constexpr int64_t replication_wait_bound_s = 180;
+/// How often held charts are checked against that bound (one pending
+/// message per host, not one per chart).
+constexpr auto hold_check_interval = std::chrono::seconds(10);
+
+int64_t now_s(const host_state& st) {
+  return static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+}
+
+using host_ptr = host_actor::stateful_pointer<host_state>;
+
+/// Ends the hold on chart `id` (if still at `generation`): the subscribers
+/// get its definition now, so a proxy offers its parent all it received.
+void release_chart(host_ptr self, const std::string& id, uint64_t generation) {
+  auto& st = self->state;
+  auto r = st.replicating.find(id);
+  if (r == st.replicating.end() || r->second.generation != generation)
+    return;
+  st.replicating.erase(r);
+  auto i = st.charts.find(id);
+  if (i == st.charts.end())
+    return;
+  for (auto& s : st.subscribers)
+    caf::anon_send(s, atom::define::value, i->second.def);
+}
+
+/// Releases chart `id` once its chart actor has handled every replicated
+/// point sent before (so they are on their way to the host db, ahead of
+/// any query a sender makes next).
+void release_after_chart(host_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto r = st.replicating.find(id);
+  if (r == st.replicating.end())
+    return;
+  auto generation = r->second.generation;
+  auto i = st.charts.find(id);
+  if (i == st.charts.end())
+    return release_chart(self, id, generation);
+  self->request(i->second.actor, caf::infinite, atom::get::value,
+                atom::charts::value)
+    .then([=](const chart_summary&) { release_chart(self, id, generation); },
+          [=](caf::error&) { release_chart(self, id, generation); });
+}
+
 } // namespace
 
 host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
@@ -134,6 +181,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         self->send(i->second.actor, atom::define::value, def);
       }
       st.names[full_name(def)] = def.id;
+      if (st.replicating.count(def.id) > 0)
+        return;
       for (auto& s : st.subscribers)
         caf::anon_send(s, atom::define::value, def);
       if (st.health && !st.health_stale) {
@@ -149,18 +198,23 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         return;
       }
       ++st.rows;
-      for (auto& s : st.subscribers)
-        caf::anon_send(s, row);
+      if (st.replicating.count(row.chart_id) == 0)
+        for (auto& s : st.subscribers)
+          caf::anon_send(s, row);
       touch(st, i->first, i->second);
       self->send(i->second.actor, std::move(row));
     },
     [=](replay_point& p) {
       auto& st = self->state;
       auto i = st.charts.find(p.chart_id);
-      if (i != st.charts.end()) {
-        touch(st, i->first, i->second);
-        self->send(i->second.actor, std::move(p));
-      }
+      if (i == st.charts.end())
+        return;
+      touch(st, i->first, i->second);
+      bool finished = p.end && p.start_streaming;
+      auto id = p.chart_id;
+      self->send(i->second.actor, std::move(p));
+      if (finished)
+        release_after_chart(self, id);
     },
     [=](atom::sync) -> caf::result<bool> {
       // A fence through every chart that got data since the last one, and
@@ -192,6 +246,35 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
             });
       return rp;
     },
+    [=](atom::replay, const std::string& id) {
+      auto& st = self->state;
+      st.replicating[id] = {++st.replication_generation, now_s(st)};
+      if (!st.hold_check_pending) {
+        st.hold_check_pending = true;
+        self->delayed_send(self, hold_check_interval, atom::replay::value,
+                           atom::timeout::value);
+      }
+    },
+    [=](atom::replay, atom::timeout) {
+      auto& st = self->state;
+      st.hold_check_pending = false;
+      std::vector<std::pair<std::string, uint64_t>> late;
+      for (auto& [id, h] : st.replicating)
+        if (now_s(st) - h.since_s >= replication_wait_bound_s)
+          late.emplace_back(id, h.generation);
+      for (auto& [id, generation] : late) {
+        TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.info.hostname,
+                        "replication of chart '", id, "' did not finish in ",
+                        replication_wait_bound_s,
+                        " seconds; streaming it upstream without waiting");
+        release_chart(self, id, generation);
+      }
+      if (!st.replicating.empty()) {
+        st.hold_check_pending = true;
+        self->delayed_send(self, hold_check_interval, atom::replay::value,
+                           atom::timeout::value);
+      }
+    },
     [=](atom::info, host_info& info) {
       self->state.info = std::move(info);
     },
@@ -199,13 +282,22 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       auto& st = self->state;
       self->monitor(subscriber);
       for (auto& [id, c] : st.charts)
-        caf::anon_send(subscriber, atom::define::value, c.def);
+        if (st.replicating.count(id) == 0)
+          caf::anon_send(subscriber, atom::define::value, c.def);
       st.subscribers.push_back(std::move(subscriber));
     },
     [=](atom::stream, bool connected, bool compression) {
       auto& st = self->state;
       st.reachable = connected;
       st.compression = connected && compression;
+      if (!connected) {
+        // What the child did not replicate will not come: offer what is here.
+        std::vector<std::string> held;
+        for (auto& [id, hold] : st.replicating)
+          held.push_back(id);
+        for (auto& id : held)
+          release_after_chart(self, id);
+      }
       if (!st.health)
         return;
       if (!connected) {

@@ -32,6 +32,17 @@ struct host_state {
   std::map<std::string, std::string> names;
   /// Senders that get every definition and row (a child, a proxy).
   std::vector<caf::actor> subscribers;
+  /// A chart being replicated from the child: held back from the
+  /// subscribers until the replication finished.
+  struct held_chart {
+    uint64_t generation = 0;
+    /// When the hold began (s, the daemon clock).
+    int64_t since_s = 0;
+  };
+  std::map<std::string, held_chart> replicating;
+  uint64_t replication_generation = 0;
+  /// A check for holds that waited too long is scheduled.
+  bool hold_check_pending = false;
   bool reachable = false;
   bool compression = false;
   /// The host's health monitor (null when health is off for it).

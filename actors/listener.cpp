@@ -2,6 +2,7 @@
 
 #include "actors/acceptor.hpp"
 #include "actors/connection.hpp"
+#include "config/settings.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -13,6 +14,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <set>
+#include <map>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -91,6 +93,9 @@ expected<int> listen_tcp(const std::string& host, uint16_t port) {
   return fd;
 }
 
+/// How often the receivers check for an idle stream.
+constexpr auto receiver_idle_check = std::chrono::seconds(60);
+
 } // namespace
 
 expected<int> listen_socket(const bind_address& address) {
@@ -147,14 +152,16 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   }
   // Forked connections are not linked to us: track them, so that a shutdown
   // closes every socket.
-  auto live = std::make_shared<std::set<caf::actor>>();
+  // Keyed by actor id: the timers below name a connection by its id only,
+  // so that no pending timer keeps a closed connection's memory.
+  auto live = std::make_shared<std::map<caf::actor_id, caf::actor>>();
   self->set_down_handler([=](const caf::down_msg& dm) {
-    live->erase(caf::actor_cast<caf::actor>(dm.source));
+    live->erase(dm.source.id());
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     if (acc)
       self->send_exit(acc, msg.reason);
-    for (auto& c : *live)
+    for (auto& [id, c] : *live)
       self->send_exit(c, msg.reason);
     live->clear();
     if (!unix_path.empty())
@@ -166,8 +173,16 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   auto start = [=](caf::io::connection_handle hdl) {
     auto c = self->fork(connection, hdl, *current, unix_path, address.ssl);
     self->monitor(c);
-    live->insert(c);
+    live->emplace(c->id(), c);
+    // `[web] timeout for first request`, timed here: CAF 0.17.6 never
+    // frees an actor that a delayed message reaches after its end, and
+    // most connections end long before this timeout.
+    if (auto s = current->settings->global.timeout_for_first_request; s > 0)
+      self->delayed_send(self, std::chrono::seconds(s), atom::timeout::value,
+                         c->id());
   };
+  self->delayed_send(self, receiver_idle_check, atom::timeout::value,
+                     atom::stream::value);
   return {
     [=](atom::attach, int fd) {
       auto hdl = self->add_scribe(fd);
@@ -176,6 +191,18 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
     [=](const caf::io::new_connection_msg& msg) { start(msg.handle); },
     [=](atom::reload, const reload_request& r) {
       current->settings = r.settings;
+    },
+    [=](atom::timeout, atom::stream) {
+      // The receivers' idle check (Netdata's 600 s SO_RCVTIMEO), timed here
+      // for the same reason.
+      for (auto& [id, c] : *live)
+        self->send(c, atom::timeout::value, atom::stream::value);
+      self->delayed_send(self, receiver_idle_check, atom::timeout::value,
+                         atom::stream::value);
+    },
+    [=](atom::timeout, caf::actor_id id) {
+      if (auto i = live->find(id); i != live->end())
+        self->send(i->second, atom::timeout::value);
     },
     [=](atom::get, atom::info) { return bound; },
   };

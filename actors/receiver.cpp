@@ -233,6 +233,9 @@ struct dispatcher {
       return {}; // no REPLAY_CHART: the child holds the chart's data back
     if (st.current == nullptr)
       return fail("requested CHART_DEFINITION_END without a chart");
+    // Before the definition: the host holds the chart back from its senders
+    // until the REND that ends this replication.
+    self->send(st.host, atom::replay::value, st.current->def.id);
     flush_definition(self);
     request_replication(self, st.current->def.id, x.first_entry,
                         x.last_entry, x.child_now, false);
@@ -490,7 +493,6 @@ constexpr int64_t report_every_s = 5;
 
 /// A 1.37.1 parent sets SO_RCVTIMEO to 600 s on a stream socket.
 constexpr int64_t idle_timeout_s = 600;
-constexpr auto idle_check_interval = std::chrono::seconds(60);
 
 void consume(receiver_ptr self, const std::string& bytes) {
   auto& st = self->state;
@@ -596,7 +598,10 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
              caf::actor{self});
   TRIBUTARY_INFO(*st.ctx.log, st.who, "receiving metrics...");
   st.last_data_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-  self->delayed_send(self, idle_check_interval, atom::timeout::value);
+  // The idle check comes from the listener through the connection (every
+  // 60 s), not as a delayed message to ourselves: CAF 0.17.6 never frees an
+  // actor that a delayed message reaches after its end (it was one receiver
+  // per reconnect).
   return {
     [=](atom::data, const std::string& bytes) {
       if (self->state.closed)
@@ -604,16 +609,6 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
       consume(self, bytes);
       self->state.unacked += static_cast<int64_t>(bytes.size());
       fence(self);
-    },
-    [=](atom::timeout) {
-      auto& st = self->state;
-      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-      if (now_s - st.last_data_s >= idle_timeout_s)
-        return stop(self, "read failed: timeout, no data for "
-                            + std::to_string(now_s - st.last_data_s)
-                            + " seconds");
-      log_refusals(self);
-      self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
     [=](atom::close) {
       TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
@@ -631,6 +626,15 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
                     {"refused_dimensions", st.refused_dimensions}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
+    },
+    [=](atom::timeout) {
+      auto& st = self->state;
+      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+      if (now_s - st.last_data_s >= idle_timeout_s)
+        return stop(self, "read failed: timeout, no data for "
+                            + std::to_string(now_s - st.last_data_s)
+                            + " seconds");
+      log_refusals(self);
     },
   };
 }

@@ -281,10 +281,15 @@ void write_definition(sender_state& st, const chart_def& def,
 }
 
 
+/// A row dropped this long before the query of a replication answer started
+/// may still have been on its way to the host db (µs).
+constexpr uint64_t row_in_flight_usec = 200000;
+
 /// Writes a replication reply (spec §5.4) with the points of `res` (empty
 /// for an empty request) and switches the chart to streaming when done.
+/// `query_usec` is when the query for `res` was sent.
 void write_replay(sender_state& st, const protocol::replay_chart& r,
-                  const data_result* res) {
+                  const data_result* res, uint64_t query_usec) {
   auto i = st.charts.find(r.chart_id);
   if (i == st.charts.end())
     return;
@@ -295,13 +300,18 @@ void write_replay(sender_state& st, const protocol::replay_chart& r,
   protocol::write_command(b, st.out);
   int64_t last = 0;
   int64_t first = 0;
+  // 1.37.1: a parent that asks to start streaming gets everything up to the
+  // last stored point (the query ran with before = 0, the db's end).
+  auto before = r.before;
   if (res != nullptr) {
     first = res->first_entry;
     last = res->last_entry;
+    if (r.start_streaming && last > before)
+      before = last;
     auto ndims = res->dimension_ids.size();
     for (size_t row = 0; row < res->times.size(); ++row) {
       auto t = res->times[row];
-      if (t <= r.after || t > r.before)
+      if (t <= r.after || t > before)
         continue;
       protocol::rbegin p;
       p.has_times = true;
@@ -328,8 +338,14 @@ void write_replay(sender_state& st, const protocol::replay_chart& r,
   e.db_last = last;
   // Done when the parent asked to start streaming or got everything we have.
   e.start_streaming = r.start_streaming || res == nullptr || r.before >= last;
+  // ... unless a row was dropped while the answer was built: it may be
+  // missing from it, so the parent asks again (1.37.1 does the same when a
+  // second passed during the query).
+  if (res != nullptr && e.start_streaming
+      && i->second.dropped_row_usec + row_in_flight_usec >= query_usec)
+    e.start_streaming = false;
   e.requested_after = r.after;
-  e.requested_before = r.before;
+  e.requested_before = before;
   e.child_now = now;
   protocol::write_command(e, st.out);
   if (e.start_streaming)
@@ -342,22 +358,23 @@ void answer_replay(sender_ptr self, caf::actor supervisor,
   if (st.charts.count(r.chart_id) == 0)
     return; // Netdata drops requests for unknown charts too.
   if (r.after == 0 && r.before == 0)
-    return write_replay(st, r, nullptr);
+    return write_replay(st, r, nullptr, 0);
   // Answer from the host db: the stored points of the window.
   data_query q;
   q.chart = r.chart_id;
   q.after = r.after;
-  q.before = r.before;
+  q.before = r.start_streaming ? 0 : r.before;
   q.points = 0;
   q.all_dimensions = true;
+  auto query_usec = st.ctx.now_usec();
   self->request(st.host, caf::infinite, atom::query::value, q)
     .then(
       [=](const data_result& res) {
-        write_replay(self->state, r, &res);
+        write_replay(self->state, r, &res, query_usec);
         flush_out(self, supervisor);
       },
       [=](caf::error&) {
-        write_replay(self->state, r, nullptr);
+        write_replay(self->state, r, nullptr, 0);
         flush_out(self, supervisor);
       });
 }
@@ -488,8 +505,6 @@ void start_chart(sender_ptr self, const caf::actor& supervisor,
       });
 }
 
-constexpr auto idle_check_interval = std::chrono::seconds(1);
-
 } // namespace
 
 caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
@@ -546,7 +561,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
         fail(self, "cannot read the host: " + self->system().render(err), 0,
              supervisor);
       });
-  self->delayed_send(self, idle_check_interval, atom::timeout::value);
+  // The idle check ticks come from the supervisor (see there).
   return {
     [=](atom::data, const std::string& bytes) {
       auto& st = self->state;
@@ -604,9 +619,12 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
     [=](const chart_row& row) {
       auto& st = self->state;
       auto i = st.charts.find(row.chart_id);
-      if (i == st.charts.end() || !i->second.wanted
-          || i->second.mode != sender_state::chart_mode::streaming)
+      if (i == st.charts.end() || !i->second.wanted)
         return;
+      if (i->second.mode != sender_state::chart_mode::streaming) {
+        i->second.dropped_row_usec = st.ctx.now_usec();
+        return;
+      }
       auto& dims = i->second.def.dimensions;
       protocol::begin b;
       b.chart_id = row.chart_id;
@@ -639,7 +657,6 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                       + " bytes on this connection.",
                     0, supervisor);
       }
-      self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
     [=](atom::close) {
       fail(self, "connection closed by far end.", 0, supervisor);
@@ -670,6 +687,12 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
 namespace {
 
 using supervisor_ptr = caf::stateful_actor<sender_supervisor_state>*;
+
+/// How often the current sender checks for `timeout seconds` of silence.
+/// The supervisor ticks it: a delayed message that reaches an actor after
+/// its end keeps that actor's memory for good in CAF 0.17.6, and a sender
+/// ends with every lost connection.
+constexpr auto idle_check_interval = std::chrono::seconds(1);
 
 /// Tries the destinations in order on its own thread (connect blocks).
 caf::behavior connector(caf::event_based_actor* self,
@@ -779,6 +802,7 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
     self->quit(msg.reason);
   });
   try_connect(self);
+  self->delayed_send(self, idle_check_interval, atom::timeout::value);
   return {
     [=](atom::attach) { try_connect(self); },
     [=](atom::reload, const std::string& pattern) {
@@ -795,6 +819,11 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
       else
         TRIBUTARY_INFO(*st.ctx.log, "STREAM " + st.hostname,
                        "send charts matching is now '", pattern, "'");
+    },
+    [=](atom::timeout) {
+      if (self->state.current)
+        self->send(self->state.current, atom::timeout::value);
+      self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
     [=](atom::detach, int64_t postpone_s, uint64_t bytes_written) {
       auto& st = self->state;

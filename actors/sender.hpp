@@ -50,6 +50,10 @@ struct sender_state {
     bool wanted = true;
     /// Rows until BEGIN carries microseconds again.
     int64_t resync_rows = 0;
+    /// When a row of the chart was last dropped because it was not
+    /// streaming yet (µs): a replication answer that may lack it must not
+    /// end the replication.
+    uint64_t dropped_row_usec = 0;
   };
   sender_settings cfg;
   daemon_context ctx;
