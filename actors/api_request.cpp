@@ -15,9 +15,11 @@ using promise = caf::typed_response_promise<std::string>;
 
 constexpr const char* json_type = "application/json; charset=utf-8";
 
-/// How long one step (the registry, a host, its health) may take before the
-/// request answers 504 instead of waiting forever.
-constexpr auto step_deadline = std::chrono::seconds(api_step_deadline_s);
+/// No finite timeout on our requests: in CAF 0.17.6 a pending request
+/// timeout keeps its actor alive after the actor is done, and a detached
+/// actor's thread waits for that, so SIGTERM never finished. A request that
+/// fails (an actor gone) still answers 500/504 through the error handlers.
+constexpr auto step_deadline = caf::infinite;
 
 void reply(caf::event_based_actor* self, promise rp, int code,
            std::string_view type, const std::string& body) {
@@ -195,7 +197,7 @@ void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
 void answer_probe(caf::event_based_actor* self, promise rp,
                   const std::string& probe, const daemon_context& ctx) {
   bool started = ctx.ready && ctx.ready->load();
-  self->request(ctx.registry, std::chrono::seconds(5), atom::get::value,
+  self->request(ctx.registry, caf::infinite, atom::get::value,
                 atom::hosts::value)
     .then(
       [=](const std::vector<host_summary>&) mutable {

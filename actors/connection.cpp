@@ -121,8 +121,9 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
   auto handler = ctx.api_on_own_thread
                    ? self->spawn<caf::detached>(api_request, req, ctx)
                    : self->spawn(api_request, req, ctx);
-  self->request(handler, std::chrono::seconds(api_answer_deadline_s),
-                atom::get::value)
+  // caf::infinite: a finite request timeout keeps this actor (and the
+  // detached handler) alive after they are done in CAF 0.17.6.
+  self->request(handler, caf::infinite, atom::get::value)
     .then(
       [=](const std::string& response) {
         send_bytes(self, hdl, response);
