@@ -16,9 +16,8 @@ using promise = caf::typed_response_promise<std::string>;
 constexpr const char* json_type = "application/json; charset=utf-8";
 
 /// No finite timeout on our requests: in CAF 0.17.6 a pending request
-/// timeout keeps its actor alive after the actor is done, and a detached
-/// actor's thread waits for that, so SIGTERM never finished. A request that
-/// fails (an actor gone) still answers 500/504 through the error handlers.
+/// timeout keeps its actor alive after the actor is done. A request that
+/// fails (an actor gone) still answers 500 through the error handlers.
 constexpr auto step_deadline = caf::infinite;
 
 void reply(caf::event_based_actor* self, promise rp, int code,
@@ -223,9 +222,15 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
       promise rp = self->make_response_promise<std::string>();
       // An exception in any handler of this request (a writer, a bad_alloc)
       // ends the actor: answer 500 first, or the client would wait forever.
+      // The handler reaches the promise through `held`, emptied when the
+      // actor ends: a promise holds its actor, and a handler stored in the
+      // actor holding it directly made a cycle that was never freed (one
+      // leaked actor per request, and a detached one blocked the exit).
+      auto held = std::make_shared<std::optional<promise>>(rp);
+      self->attach_functor([held] { held->reset(); });
       self->set_exception_handler(
-        [=](caf::scheduled_actor*, std::exception_ptr& eptr) mutable
-        -> caf::error {
+        [held, ctx, url = req.url](caf::scheduled_actor*,
+                                   std::exception_ptr& eptr) -> caf::error {
           std::string what = "unknown exception";
           try {
             std::rethrow_exception(eptr);
@@ -235,9 +240,10 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
             // keep "unknown exception"
           }
           TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
-                          log_text(req.url), "' failed: ", log_text(what));
-          rp.deliver(api::http_response(500, "text/plain",
-                                        "internal error: " + what + "\n"));
+                          log_text(url), "' failed: ", log_text(what));
+          if (*held)
+            (*held)->deliver(api::http_response(
+              500, "text/plain", "internal error: " + what + "\n"));
           return caf::exit_reason::normal;
         });
       auto r = api::parse_route(req.path);

@@ -47,13 +47,10 @@ struct daemon_context {
   /// Set by `run_daemon` once every listener is bound and localhost's
   /// storage is open; `/ready` answers 503 until then. Null in tests.
   std::shared_ptr<std::atomic<bool>> ready;
-  /// API requests as detached actors (their own thread), so that a big
-  /// answer never holds a scheduler thread. Off: a finished detached
-  /// request actor was never destroyed on CAF 0.17.6 here, and the actor
-  /// system waits for every detached thread at exit, so SIGTERM after any
-  /// API request hung (test_child_backpressure.sh). To be found and turned
-  /// back on.
-  bool api_on_own_thread = false;
+  /// API requests run as detached actors (their own thread), so a big
+  /// answer never holds a scheduler thread; tests on CAF's deterministic
+  /// test scheduler turn it off.
+  bool api_on_own_thread = true;
   /// Listeners accept with our own acceptor (see acceptor.hpp); tests on
   /// CAF's test multiplexer turn it off to use its virtual doorman.
   bool own_acceptor = true;
