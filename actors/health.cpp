@@ -171,6 +171,10 @@ void apply_pending_definitions(health_monitor_state& st) {
     return;
   st.definitions = std::move(st.pending_definitions);
   build_engine(st);
+  // A new engine has no links: list every chart again at the next round
+  // (the host only says when charts are new or redefined).
+  st.charts_changed = true;
+  st.next_link = 0;
   TRIBUTARY_INFO(*st.ctx.log, who(st), "health configuration reloaded: ",
                  st.definitions->definitions.size(), " alerts");
 }

@@ -94,7 +94,12 @@ peer_of() { grep -oE "STREAM $1 \[receive from \[[^]]*\]:[0-9]+\]" "$TLOG" | hea
 ND_PEER=$(peer_of "$ND_HOST")
 TC_PEER=$(peer_of "$TC_HOST")
 if has_chart "$TC_HOST" system.load; then h_fail "system.load of $TC_HOST streamed before the filter allowed it"; fi
-t0=$(date +%s)
+# The first live point after a connect is a gap by design (the dimensions
+# need one live collection): start the every-second window once both hosts
+# have data past it.
+t0=$(( $(date +%s) + 2 ))
+h_wait_for -t 20 -m "$ND_HOST data before the reload" after "$ND_HOST" "$t0"
+h_wait_for -t 20 -m "$TC_HOST data before the reload" after "$TC_HOST" "$t0"
 
 # ------------------------------------------------------------ reload: key disabled, new key, bind to
 write_stream_conf no "[$KEY2]
