@@ -26,19 +26,15 @@ void reply(caf::event_based_actor* self, promise rp, int code,
   self->quit();
 }
 
-/// A failed step: 504 when an actor did not answer in time, 500 otherwise;
-/// both logged with the request.
+/// A failed step (an actor gone, an error answer): 500, logged with the
+/// request.
 void reply_error(caf::event_based_actor* self, promise rp,
                  const daemon_context& ctx, const http_request& req,
                  const caf::error& err) {
-  bool late = err == caf::sec::request_timeout;
-  auto what = late ? "no answer within " + std::to_string(api_step_deadline_s)
-                       + " seconds"
-                   : self->system().render(err);
+  auto what = self->system().render(err);
   TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
                   "request '", log_text(req.url), "' failed: ", log_text(what));
-  reply(self, rp, late ? 504 : 500, "text/plain",
-        (late ? "timeout: " : "internal error: ") + what + "\n");
+  reply(self, rp, 500, "text/plain", "internal error: " + what + "\n");
 }
 
 void reply_400(caf::event_based_actor* self, promise rp,

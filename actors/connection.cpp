@@ -130,19 +130,12 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
         close_after_write(self, hdl);
       },
       [=](caf::error& err) {
-        bool late = err == caf::sec::request_timeout;
-        auto what = late ? "no answer within "
-                             + std::to_string(api_answer_deadline_s)
-                             + " seconds"
-                         : self->system().render(err);
+        auto what = self->system().render(err);
         TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
-                        log_text(req.url), "' failed: ", what);
-        if (late)
-          self->send_exit(handler, caf::exit_reason::user_shutdown);
-        auto body = (late ? "timeout: " : "internal error: ") + what + "\n";
-        auto response = api::http_response(late ? 503 : 500, "text/plain",
-                                           body);
-        send_bytes(self, hdl, response);
+                        log_text(req.url), "' failed: ", log_text(what));
+        send_bytes(self, hdl,
+                   api::http_response(500, "text/plain",
+                                      "internal error: " + what + "\n"));
         close_after_write(self, hdl);
       });
 }
