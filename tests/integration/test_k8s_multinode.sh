@@ -222,9 +222,11 @@ missing = [t for t in range(int(sys.argv[2]), int(sys.argv[3]) + 1) if t not in 
 print(" ".join(map(str, missing)) if len(missing) < 20 else "%d seconds, %s ... %s" % (len(missing), missing[0], missing[-1]))
 PY
 }
+# The window checked after the cut starts 10 s before it: wait until those
+# seconds exist (a child's first point comes ~3 s after it starts).
 has_recent() { # PARENT CHILD
   local now; now=$(date +%s)
-  [ -z "$(uptime_missing "$1" "$2" $((now - 8)) $((now - 3)))" ]
+  [ -z "$(uptime_missing "$1" "$2" $((now - 13)) $((now - 3)))" ]
 }
 for c in node-a node-d; do
   h_wait_for -t 30 -m "$c: a steady flow on ${HOME_OF[$c]}" has_recent "${HOME_OF[$c]}" "$c"
