@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ca-certificates openssl python3 procps curl
   libcaf-dev libssl-dev liblz4-dev libyaml-cpp-dev nlohmann-json3-dev
-  doctest-dev libcli11-dev libhttp-parser-dev libsqlite3-dev libzstd-dev
+  doctest-dev libcli11-dev libhttp-parser-dev libzstd-dev
   libbenchmark-dev clang
   file dpkg-dev adduser systemd logrotate groff-base man-db
 )
