@@ -3,6 +3,8 @@
 // Payloads that travel between actors. Plain structs with CAF 0.17 inspect
 // overloads; the inspect templates only need caf/meta/type_name.hpp.
 
+#include "protocol/commands.hpp"
+
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
@@ -21,6 +23,20 @@ struct dimension_def {
   int64_t divisor = 1;
   std::string options;
 };
+
+/// The one conversion of a DIMENSION command (from a child or a plugin):
+/// an empty name is the id, an empty algorithm is `absolute` (the parser
+/// already made a 0 multiplier or divisor 1).
+inline dimension_def dimension_def_from(const protocol::dimension& x) {
+  dimension_def d;
+  d.id = x.id;
+  d.name = x.name.empty() ? x.id : x.name;
+  d.algorithm = x.algorithm.empty() ? "absolute" : x.algorithm;
+  d.multiplier = x.multiplier;
+  d.divisor = x.divisor;
+  d.options = x.options;
+  return d;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dimension_def& x) {

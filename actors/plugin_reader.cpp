@@ -112,13 +112,7 @@ void plugin_reader::handle(const protocol::command& cmd, uint64_t now_usec,
           return;
         }
         auto& e = *current_;
-        dimension_def d;
-        d.id = x.id;
-        d.name = x.name.empty() ? x.id : x.name;
-        d.algorithm = x.algorithm.empty() ? "absolute" : x.algorithm;
-        d.multiplier = x.multiplier == 0 ? 1 : x.multiplier;
-        d.divisor = x.divisor == 0 ? 1 : x.divisor;
-        d.options = x.options;
+        auto d = dimension_def_from(x);
         auto i = e.dim_index.find(x.id);
         if (i == e.dim_index.end()) {
           e.dim_index.emplace(x.id, e.def.dimensions.size());

@@ -181,13 +181,7 @@ struct dispatcher {
     if (st.current == nullptr)
       return fail("requested a DIMENSION without a chart");
     auto& e = *st.current;
-    dimension_def d;
-    d.id = x.id;
-    d.name = x.name.empty() ? x.id : x.name;
-    d.algorithm = x.algorithm.empty() ? "absolute" : x.algorithm;
-    d.multiplier = x.multiplier;
-    d.divisor = x.divisor;
-    d.options = x.options;
+    auto d = dimension_def_from(x);
     auto i = e.dim_index.find(x.id);
     if (i == e.dim_index.end()
         && st.max_dimensions > 0 && st.dimensions >= st.max_dimensions) {

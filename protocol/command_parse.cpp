@@ -147,6 +147,13 @@ expected<command> parse_dimension(const words& ws) {
   x.algorithm = std::string{ws[3]};
   TRY(opt_num(ws, 4, x.multiplier, int64_t{1}, to_i64_any_base, "multiplier"));
   TRY(opt_num(ws, 5, x.divisor, int64_t{1}, to_i64_any_base, "divisor"));
+  // Netdata's DIMENSION parser (plugins.d and streaming alike) turns a
+  // multiplier or divisor of 0 into 1: no value is ever multiplied or
+  // divided by zero, and a relayed definition says 1.
+  if (x.multiplier == 0)
+    x.multiplier = 1;
+  if (x.divisor == 0)
+    x.divisor = 1;
   x.options = std::string{ws[6]};
   return command{std::move(x)};
 }

@@ -114,6 +114,9 @@ TEST_CASE("commands: typed fields of definitions") {
   CHECK(d.multiplier == -1);
   CHECK(d.divisor == 16);
   CHECK(d.hidden());
+  auto zero = parse_as<dimension>("DIMENSION \"z\" \"\" \"incremental\" 0 0");
+  CHECK(zero.multiplier == 1); // Netdata's rule: never 0
+  CHECK(zero.divisor == 1);
   auto l = parse_as<label>("LABEL \"_os_name\" = 1 Debian GNU/Linux");
   CHECK(l.value == "Debian GNU/Linux");
   CHECK(l.source == 1);
