@@ -116,6 +116,35 @@ make_sender_settings(const daemon_context& ctx, const std::string& dests,
   return s;
 }
 
+/// One sender supervisor of `host` per destination group: `dests` first,
+/// then every group of `parallel` (each its own stream, buffer and
+/// replication; a group that cannot stream is logged and left out).
+std::vector<caf::actor>
+spawn_senders(registry_actor::stateful_pointer<registry_state> self,
+              const daemon_context& ctx, host_actor host,
+              const std::string& dests, const std::string& parallel,
+              const std::string& api_key, const config::simple_pattern& charts,
+              const std::string& hostname, const std::string& who) {
+  std::vector<std::string> groups{dests};
+  for (auto& g : config::split_destination_groups(parallel))
+    groups.push_back(std::move(g));
+  std::vector<caf::actor> out;
+  for (auto& g : groups)
+    if (auto s = make_sender_settings(ctx, g, api_key, charts, hostname, who))
+      out.push_back(self->spawn(sender_supervisor, host, hostname, *s, ctx));
+  return out;
+}
+
+void stop_senders(registry_actor::stateful_pointer<registry_state> self,
+                  const std::string& guid) {
+  auto s = self->state.senders.find(guid);
+  if (s == self->state.senders.end())
+    return;
+  for (auto& a : s->second)
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+  self->state.senders.erase(s);
+}
+
 void start_proxy(registry_actor::stateful_pointer<registry_state> self,
                  const stream_hello& hello, host_actor host) {
   auto& st = self->state;
@@ -127,14 +156,13 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
   if (!eff.proxy_enabled)
     return;
   auto who = "STREAM " + log_text(hello.host.hostname) + " [send]";
-  auto s = make_sender_settings(st.ctx, eff.proxy_destination,
-                                eff.proxy_api_key,
-                                eff.proxy_send_charts_matching,
-                                hello.host.hostname, who);
-  if (!s)
-    return;
-  st.senders[guid] = self->spawn(sender_supervisor, host, hello.host.hostname,
-                                 *s, st.ctx);
+  auto senders = spawn_senders(self, st.ctx, host, eff.proxy_destination,
+                               eff.proxy_parallel_destinations,
+                               eff.proxy_api_key,
+                               eff.proxy_send_charts_matching,
+                               hello.host.hostname, who);
+  if (!senders.empty())
+    st.senders[guid] = std::move(senders);
 }
 
 /// Netdata's rrdhost_should_be_removed(): a streamed host (never localhost)
@@ -157,10 +185,7 @@ void remove_orphans(registry_actor::stateful_pointer<registry_state> self) {
     TRIBUTARY_INFO(*st.ctx.log, "SERVICE", "Host '", entry.hostname,
                    "' with machine guid '", guid,
                    "' is obsolete - cleaning up.");
-    if (auto s = st.senders.find(guid); s != st.senders.end()) {
-      self->send_exit(s->second, caf::exit_reason::user_shutdown);
-      st.senders.erase(s);
-    }
+    stop_senders(self, guid);
     ++st.removed_orphans;
     st.removing.insert(guid);
     self->request(entry.actor, caf::infinite, atom::close::value,
@@ -181,18 +206,19 @@ void on_reload(registry_actor::stateful_pointer<registry_state> self,
   auto& cfg = *r.settings;
   for (auto& [guid, h] : st.hosts)
     self->send(h.actor, atom::reload::value, r);
-  for (auto& [guid, s] : st.senders) {
+  for (auto& [guid, group] : st.senders) {
+    std::string pattern;
     if (guid == st.own_guid) {
-      caf::anon_send(s, atom::reload::value,
-                     cfg.stream.send_charts_matching.source());
-      continue;
+      pattern = cfg.stream.send_charts_matching.source();
+    } else {
+      auto h = st.hosts.find(guid);
+      if (h == st.hosts.end())
+        continue;
+      auto eff = config::resolve_receiver(cfg, h->second.api_key, guid);
+      pattern = eff.proxy_send_charts_matching.source();
     }
-    auto h = st.hosts.find(guid);
-    if (h == st.hosts.end())
-      continue;
-    auto eff = config::resolve_receiver(cfg, h->second.api_key, guid);
-    caf::anon_send(s, atom::reload::value,
-                   eff.proxy_send_charts_matching.source());
+    for (auto& s : group)
+      caf::anon_send(s, atom::reload::value, pattern);
   }
   for (auto& [guid, h] : st.hosts) {
     if (!h.streaming || guid == st.own_guid)
@@ -229,18 +255,18 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   entry.streaming = true;
   // A child: localhost streams upstream when [stream] enabled = yes.
   if (auto& stream = ctx.settings->stream; stream.enabled) {
-    auto s = make_sender_settings(ctx, stream.destination, stream.api_key,
-                                  stream.send_charts_matching,
-                                  localhost.hostname,
-                                  "STREAM " + localhost.hostname);
-    if (s)
-      st.senders[localhost.machine_guid]
-        = self->spawn(sender_supervisor, local, localhost.hostname, *s,
-                      local_ctx);
+    auto senders = spawn_senders(self, local_ctx, local, stream.destination,
+                                 stream.parallel_destinations, stream.api_key,
+                                 stream.send_charts_matching,
+                                 localhost.hostname,
+                                 "STREAM " + localhost.hostname);
+    if (!senders.empty())
+      st.senders[localhost.machine_guid] = std::move(senders);
   }
   self->set_exit_handler([=](caf::exit_msg& msg) {
-    for (auto& [guid, s] : self->state.senders)
-      self->send_exit(s, msg.reason);
+    for (auto& [guid, group] : self->state.senders)
+      for (auto& s : group)
+        self->send_exit(s, msg.reason);
     for (auto& [guid, h] : self->state.hosts)
       self->send_exit(h.actor, msg.reason);
     self->quit(msg.reason);
@@ -348,11 +374,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         // A proxy stops streaming a child upstream when the child leaves, as
         // Netdata stops a host's sender when its receiver goes: the parent
         // sees it go, and a child that comes back gets a fresh sender.
-        auto s = self->state.senders.find(guid);
-        if (attached && s != self->state.senders.end()) {
-          self->send_exit(s->second, caf::exit_reason::user_shutdown);
-          self->state.senders.erase(s);
-        }
+        if (attached)
+          stop_senders(self, guid);
         i->second.disconnected_s
           = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
       }
@@ -409,8 +432,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         if (h.receiver)
           dynamic.push_back(h.receiver);
       }
-      for (auto& [guid, s] : st.senders)
-        dynamic.push_back(s);
+      for (auto& [guid, group] : st.senders)
+        dynamic.insert(dynamic.end(), group.begin(), group.end());
       // Per host: its own status and the list of its health helpers.
       auto pending = std::make_shared<size_t>(2 * hosts.size() + dynamic.size());
       if (*pending == 0) {

@@ -32,7 +32,9 @@ struct registry_state {
   std::string own_guid;
   std::map<std::string, host_entry> hosts;
   /// Sender supervisors: localhost (a child) and proxied hosts.
-  std::map<std::string, caf::actor> senders;
+  /// Per host GUID: one sender supervisor per destination group (the
+  /// destination list, then each group of `parallel destinations`).
+  std::map<std::string, std::vector<caf::actor>> senders;
   /// Orphan hosts being removed (their files not yet closed): a child with
   /// such a GUID is told to come back later.
   std::set<std::string> removing;

@@ -54,6 +54,9 @@ const stream_key stream_keys[] = {
      else
        c.error("`" + v + "` is not a destination order (listed, rendezvous)");
    }},
+  {"parallel destinations", [](entry_ctx& c, stream_settings& s) {
+     c.text(s.parallel_destinations);
+   }},
 };
 
 // -- [API_KEY] / [MACHINE_GUID] -------------------------------------------------------
@@ -117,6 +120,12 @@ const receiver_key receiver_keys[] = {
   {"default proxy destination", as_api, receiver_field::proxy_destination,
    [](entry_ctx& c, receiver_settings& r) { return c.text(r.proxy_destination); },
    "proxy destination"},
+  {"default proxy parallel destinations", as_api,
+   receiver_field::proxy_parallel_destinations,
+   [](entry_ctx& c, receiver_settings& r) {
+     return c.text(r.proxy_parallel_destinations);
+   },
+   "proxy parallel destinations"},
   {"default proxy api key", as_api, receiver_field::proxy_api_key,
    [](entry_ctx& c, receiver_settings& r) { return c.text(r.proxy_api_key); },
    "proxy api key"},
@@ -156,6 +165,12 @@ const receiver_key receiver_keys[] = {
   {"proxy destination", as_machine, receiver_field::proxy_destination,
    [](entry_ctx& c, receiver_settings& r) { return c.text(r.proxy_destination); },
    "default proxy destination"},
+  {"proxy parallel destinations", as_machine,
+   receiver_field::proxy_parallel_destinations,
+   [](entry_ctx& c, receiver_settings& r) {
+     return c.text(r.proxy_parallel_destinations);
+   },
+   "default proxy parallel destinations"},
   {"proxy api key", as_machine, receiver_field::proxy_api_key,
    [](entry_ctx& c, receiver_settings& r) { return c.text(r.proxy_api_key); },
    "default proxy api key"},

@@ -112,4 +112,18 @@ expected<std::vector<destination>> parse_destinations(std::string_view text) {
   return out;
 }
 
+std::vector<std::string> split_destination_groups(std::string_view text) {
+  std::vector<std::string> groups;
+  while (!text.empty()) {
+    auto bar = text.find('|');
+    auto group = text.substr(0, bar);
+    if (group.find_first_not_of(" \t,") != std::string_view::npos)
+      groups.emplace_back(group);
+    if (bar == std::string_view::npos)
+      break;
+    text.remove_prefix(bar + 1);
+  }
+  return groups;
+}
+
 } // namespace tributary::config

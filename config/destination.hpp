@@ -33,4 +33,8 @@ struct destination {
 /// never streams over UDP. Errors name the entry.
 expected<std::vector<destination>> parse_destinations(std::string_view text);
 
+/// Splits `parallel destinations` into its groups (separated by `|`), each a
+/// destination list for parse_destinations; blank groups are dropped.
+std::vector<std::string> split_destination_groups(std::string_view text);
+
 } // namespace tributary::config

@@ -64,6 +64,8 @@ void print(printer& p, const receiver_settings& r) {
        s(f::postpone_alarms_on_connect_seconds));
   p.kv("proxy enabled", r.proxy_enabled, s(f::proxy_enabled));
   p.kv("proxy destination", r.proxy_destination, s(f::proxy_destination));
+  p.kv("proxy parallel destinations", r.proxy_parallel_destinations,
+       s(f::proxy_parallel_destinations));
   p.kv("proxy api key", r.proxy_api_key, s(f::proxy_api_key));
   p.kv("proxy send charts matching", r.proxy_send_charts_matching,
        s(f::proxy_send_charts_matching));
@@ -165,6 +167,7 @@ std::string dump(const settings& x) {
   p.kv("CAfile", s.ca_file);
   p.kv("destination order",
        std::string{s.destination_order_rendezvous ? "rendezvous" : "listed"});
+  p.kv("parallel destinations", s.parallel_destinations);
   for (const auto& [name, r] : x.api_keys) {
     p.section("api key " + name);
     print(p, r);

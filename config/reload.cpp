@@ -79,7 +79,8 @@ bool same_section(const receiver_settings& x, const receiver_settings& y) {
     return std::tie(r.type, r.enabled, r.allow_from, r.update_every, r.history,
                     r.memory_mode, r.health_enabled,
                     r.postpone_alarms_on_connect_seconds, r.proxy_enabled,
-                    r.proxy_destination, r.proxy_api_key,
+                    r.proxy_destination, r.proxy_parallel_destinations,
+                    r.proxy_api_key,
                     r.proxy_send_charts_matching, r.enable_compression,
                     r.enable_replication, r.seconds_to_replicate,
                     r.seconds_per_replication_step, r.host_tags, r.set_mask);
@@ -135,6 +136,8 @@ void inherit(receiver_settings& r, const receiver_settings& d) {
   take(f::health_enabled, &receiver_settings::health_enabled);
   take(f::proxy_enabled, &receiver_settings::proxy_enabled);
   take(f::proxy_destination, &receiver_settings::proxy_destination);
+  take(f::proxy_parallel_destinations,
+       &receiver_settings::proxy_parallel_destinations);
   take(f::proxy_api_key, &receiver_settings::proxy_api_key);
   take(f::proxy_send_charts_matching,
        &receiver_settings::proxy_send_charts_matching);
@@ -235,6 +238,7 @@ reload_plan plan_reload(const settings& running, const settings& fresh) {
   stream.restart("enabled", &S::enabled);
   stream.restart("destination", &S::destination);
   stream.restart("destination order", &S::destination_order_rendezvous);
+  stream.restart("parallel destinations", &S::parallel_destinations);
   stream.restart("api key", &S::api_key);
   stream.restart("timeout seconds", &S::timeout_seconds);
   stream.restart("default port", &S::default_port);

@@ -22,6 +22,8 @@ void overlay(receiver_settings& dst, const receiver_settings& src) {
     dst.proxy_enabled = src.proxy_enabled;
   if (src.is_set(f::proxy_destination))
     dst.proxy_destination = src.proxy_destination;
+  if (src.is_set(f::proxy_parallel_destinations))
+    dst.proxy_parallel_destinations = src.proxy_parallel_destinations;
   if (src.is_set(f::proxy_api_key))
     dst.proxy_api_key = src.proxy_api_key;
   if (src.is_set(f::proxy_send_charts_matching))

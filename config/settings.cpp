@@ -131,6 +131,7 @@ receiver_settings receiver_defaults(const settings& cfg) {
     = defaults::postpone_alarms_on_connect_seconds;
   r.proxy_enabled = cfg.stream.enabled;
   r.proxy_destination = cfg.stream.destination;
+  r.proxy_parallel_destinations = cfg.stream.parallel_destinations;
   r.proxy_api_key = cfg.stream.api_key;
   r.proxy_send_charts_matching = cfg.stream.send_charts_matching;
   r.enable_compression = cfg.stream.enable_compression;

@@ -245,6 +245,11 @@ struct stream_settings {
   /// hostname`, a proxied child's own name for `proxy destination`), so
   /// children spread over parents and fail over to the next one.
   bool destination_order_rendezvous = false;
+  /// parallel destinations (tributary's own key): more groups of
+  /// destinations, separated by `|`, each streamed at the same time as
+  /// `destination` (every group fails over in its own order, with its own
+  /// sender, buffer and replication). Empty = Netdata's single stream.
+  std::string parallel_destinations;
 
   stream_settings();
 };
@@ -270,6 +275,7 @@ enum class receiver_field : uint8_t {
   seconds_to_replicate,
   seconds_per_replication_step,
   host_tags,
+  proxy_parallel_destinations,
 };
 
 /// The settings of one stream.conf `[API_KEY]` or `[MACHINE_GUID]` section,
@@ -305,6 +311,9 @@ struct receiver_settings {
   bool proxy_enabled = defaults::stream_enabled;
   /// default proxy destination / proxy destination.
   std::string proxy_destination;
+  /// default proxy parallel destinations / proxy parallel destinations
+  /// (default [stream] parallel destinations).
+  std::string proxy_parallel_destinations;
   /// default proxy api key / proxy api key.
   std::string proxy_api_key;
   /// default proxy send charts matching / proxy send charts matching.

@@ -44,3 +44,17 @@ TEST_CASE("destinations: bad entries are errors naming the entry") {
   REQUIRE(empty);
   CHECK(empty->empty());
 }
+
+TEST_CASE("destinations: parallel destination groups split at |") {
+  using tributary::config::split_destination_groups;
+  auto g = split_destination_groups("a:1 b:2 | c:3|  | ,d:4 ");
+  REQUIRE_EQ(g.size(), 3u);
+  CHECK_EQ(g[0], "a:1 b:2 ");
+  CHECK_EQ(g[1], " c:3");
+  CHECK_EQ(g[2], " ,d:4 ");
+  CHECK(split_destination_groups("").empty());
+  CHECK(split_destination_groups(" | ").empty());
+  auto one = split_destination_groups("unix:/run/x.sock");
+  REQUIRE_EQ(one.size(), 1u);
+  CHECK(parse_destinations(one[0]));
+}

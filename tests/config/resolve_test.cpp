@@ -148,3 +148,21 @@ TEST_CASE("UUIDs") {
 }
 
 } // TEST_SUITE
+
+TEST_CASE("resolve: parallel destinations for the child and per key / GUID for a proxy") {
+  auto x = load_ini_text(
+    "", "[stream]\n  enabled = yes\n  destination = a:1\n  api key = k\n"
+        "  parallel destinations = b:1 b:2 | c:1\n"
+        "[aaaaaaaa-0000-4000-8000-000000000001]\n  type = api\n  enabled = yes\n"
+        "  default proxy parallel destinations = p:1\n"
+        "[11111111-0000-4000-8000-00000000000a]\n  type = machine\n"
+        "  proxy parallel destinations = q:1 | r:1\n");
+  REQUIRE_MESSAGE(x.ok(), test::all_diagnostics(x));
+  CHECK_EQ(x.cfg.stream.parallel_destinations, "b:1 b:2 | c:1");
+  auto by_key = resolve_receiver(x.cfg, key_a, guid_2);
+  CHECK_EQ(by_key.proxy_parallel_destinations, "p:1");
+  auto by_guid = resolve_receiver(x.cfg, key_a, guid_1);
+  CHECK_EQ(by_guid.proxy_parallel_destinations, "q:1 | r:1");
+  auto other = resolve_receiver(x.cfg, key_unknown, guid_none);
+  CHECK_EQ(other.proxy_parallel_destinations, "b:1 b:2 | c:1");
+}
