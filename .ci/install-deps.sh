@@ -8,6 +8,7 @@ packages=(
   doctest-dev libcli11-dev libhttp-parser-dev libzstd-dev
   libbenchmark-dev clang
   file dpkg-dev adduser systemd logrotate groff-base man-db
+  chromium  # the web console's browser test (test_console_browser.sh)
 )
 # Node.js and npm for tests/deploy/check_helm.sh (helm and the Kubernetes
 # schemas come from npm, pinned by tests/deploy/package-lock.json). A

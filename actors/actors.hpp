@@ -208,8 +208,8 @@ using registry_actor = caf::typed_actor<
   // The receiver for this GUID received data at this time (seconds; sent at
   // most every few seconds).
   caf::reacts_to<atom::data, std::string, int64_t>,
-  // The receiver for this GUID is gone.
-  caf::reacts_to<atom::detach, std::string, caf::actor>,
+  // The receiver for this GUID is gone, and why ("" = the child closed).
+  caf::reacts_to<atom::detach, std::string, caf::actor, std::string>,
   // Every host, localhost first.
   caf::replies_to<atom::get, atom::hosts>::with<std::vector<host_summary>>,
   // A host by hostname or machine GUID.

@@ -20,6 +20,11 @@ route parse_route(std::string_view path) {
     r.endpoint = std::string{path.substr(1)};
     return r;
   }
+  // The web console: its page and assets, and `/` sent to it.
+  if (path == "/" || path == "/console" || path.rfind("/console/", 0) == 0) {
+    r.endpoint = path == "/" ? "root" : "console-page";
+    return r;
+  }
   if (path.rfind("/host/", 0) == 0) {
     path.remove_prefix(6);
     auto slash = path.find('/');
@@ -34,7 +39,9 @@ route parse_route(std::string_view path) {
   path.remove_prefix(prefix.size());
   if (path == "info" || path == "charts" || path == "chart" || path == "data"
       || path == "allmetrics" || path == "actors" || path == "alarms"
-      || path == "alarm_log" || path == "alarm_count" || path == "alarms_values")
+      || path == "alarm_log" || path == "alarm_count" || path == "alarms_values"
+      || path == "console/actors" || path == "console/streams"
+      || path == "console/series")
     r.endpoint = std::string{path};
   return r;
 }
@@ -44,6 +51,7 @@ namespace {
 const char* reason_phrase(int code) {
   switch (code) {
     case 200: return "OK";
+    case 302: return "Found";
     case 400: return "Bad Request";
     case 404: return "Not Found";
     case 500: return "Internal Server Error";
@@ -105,6 +113,20 @@ std::string http_response(int code, std::string_view content_type,
          "\r\nConnection: close\r\nServer: tributary\r\n\r\n";
   out += body;
   return out;
+}
+
+std::string redirect(std::string_view location) {
+  std::string body = "<!DOCTYPE html><html><body><a href=\"";
+  body += location;
+  body += "\">";
+  body += location;
+  body += "</a></body></html>\r\n";
+  std::string out = "HTTP/1.1 302 Found\r\nLocation: ";
+  out += location;
+  out += "\r\nContent-Type: text/html\r\nContent-Length: "
+         + std::to_string(body.size())
+         + "\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
+  return out + body;
 }
 
 std::string https_redirect(std::string_view host, std::string_view url) {

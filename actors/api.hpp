@@ -16,7 +16,10 @@ namespace tributary::api {
 /// Which endpoint a request names, and for which host.
 struct route {
   /// "info", "charts", "chart", "data", "allmetrics", "actors", the probes
-  /// "alive" and "ready" (paths `/alive`, `/ready`), or "" if unknown.
+  /// "alive" and "ready" (paths `/alive`, `/ready`), "console/actors",
+  /// "console/streams", "console/series", the console's page and assets
+  /// "console-page" (`/console`, `/console/...`), "root" (`/`), or "" if
+  /// unknown.
   std::string endpoint;
   /// Hostname or GUID from `/host/<h>/api/v1/...`; empty = localhost.
   std::string host;
@@ -28,6 +31,9 @@ route parse_route(std::string_view path);
 /// A complete HTTP/1.1 response with Content-Length and `Connection: close`.
 std::string http_response(int code, std::string_view content_type,
                           std::string_view body);
+
+/// A `302 Found` to `location` (a path of this server).
+std::string redirect(std::string_view location);
 
 /// The `301` a TLS-enabled web server answers a plain request with, sending
 /// the client to `https://<host><url>`.

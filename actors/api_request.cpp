@@ -1,9 +1,11 @@
 #include "actors/api_request.hpp"
 
 #include "actors/api.hpp"
+#include "actors/console_assets.hpp"
 
 #include <caf/all.hpp>
 
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -251,6 +253,44 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
       }
       if (r.endpoint == "alive" || r.endpoint == "ready") {
         answer_probe(self, rp, r.endpoint, ctx);
+        return rp;
+      }
+      if (r.endpoint.rfind("console/", 0) == 0) {
+        if (!ctx.console) {
+          reply(self, rp, 503, "text/plain", "the console is not running\n");
+          return rp;
+        }
+        int64_t after = 0;
+        auto a = param(req, "after", "0");
+        char* end = nullptr;
+        after = std::strtoll(a.c_str(), &end, 10);
+        if (a.empty() || *end != '\0') {
+          reply_400(self, rp, "'after' is not a number: " + a);
+          return rp;
+        }
+        self->request(ctx.console, step_deadline, atom::get::value,
+                      r.endpoint.substr(8), after)
+          .then(
+            [=](const std::string& body) mutable {
+              reply(self, rp, 200, json_type, body);
+            },
+            [=](caf::error& err) mutable {
+              reply_error(self, rp, ctx, req, err);
+            });
+        return rp;
+      }
+      if (r.endpoint == "root") {
+        rp.deliver(api::redirect("/console"));
+        self->quit();
+        return rp;
+      }
+      if (r.endpoint == "console-page") {
+        auto* asset = find_console_asset(req.path);
+        if (asset == nullptr)
+          reply(self, rp, 404, "text/plain", "not found: " + req.path + "\n");
+        else
+          reply(self, rp, 200, asset->content_type,
+                std::string{asset->body});
         return rp;
       }
       if (r.endpoint == "actors") {

@@ -1,5 +1,7 @@
 #include "actors/daemon.hpp"
 
+#include "actors/console.hpp"
+
 #include "actors/actors.hpp"
 #include "actors/bind_address.hpp"
 #include "actors/collector.hpp"
@@ -281,6 +283,7 @@ int run_daemon(const daemon_options& opts) {
     auto local = localhost_info(*settings, log);
     ctx.ready = std::make_shared<std::atomic<bool>>(false);
     ctx.registry = sys.spawn(registry, local, ctx);
+    ctx.console = sys.spawn(console_sampler, ctx);
     caf::actor collector;
     std::vector<caf::actor> plugins;
     {
@@ -356,6 +359,7 @@ int run_daemon(const daemon_options& opts) {
       caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
     if (collector)
       caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ctx.console, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
   }
   // ~actor_system waited for every actor: the host databases are closed.

@@ -198,6 +198,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         return;
       }
       ++st.rows;
+      st.samples += static_cast<int64_t>(row.values.size());
       if (st.replicating.count(row.chart_id) == 0)
         for (auto& s : st.subscribers)
           caf::anon_send(s, row);
@@ -370,6 +371,10 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     [=](atom::get, atom::health) {
       auto& st = self->state;
       std::vector<caf::actor> out;
+      // The host's helpers for the actor directory: its db, health monitor
+      // and postpone timer.
+      if (st.db)
+        out.push_back(caf::actor_cast<caf::actor>(st.db));
       if (st.health)
         out.push_back(st.health);
       if (st.postpone_timer)
@@ -439,7 +444,11 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       s.kind = "host";
       s.counters = {{"charts", static_cast<int64_t>(st.charts.size())},
                     {"rows", st.rows},
-                    {"dropped_rows", st.dropped_rows}};
+                    {"samples", st.samples},
+                    {"dropped_rows", st.dropped_rows},
+                    {"hops", st.info.hops}};
+      s.labels = {{"guid", st.info.machine_guid},
+                  {"hostname", st.info.hostname}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
     },

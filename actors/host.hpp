@@ -58,6 +58,8 @@ struct host_state {
   /// Charts with rows since the last fence, in first-touch order.
   std::vector<std::string> touched;
   int64_t rows = 0;
+  /// Values of those rows (the console's samples/s).
+  int64_t samples = 0;
   int64_t dropped_rows = 0;
   daemon_context ctx;
   static inline const char* name = "host";

@@ -257,12 +257,18 @@ struct actor_status {
   std::vector<std::pair<std::string, int64_t>> counters;
   int64_t mailbox = 0;
   int64_t restarts = 0;
+  /// Text facts (peer, GUID, state, last disconnect reason).
+  std::vector<std::pair<std::string, std::string>> labels;
+  /// The actor's id and its supervisor's (0 = none), set by the registry's
+  /// walk (`get, status`): the console's tree.
+  uint64_t id = 0;
+  uint64_t parent = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_status& x) {
   return f(caf::meta::type_name("actor_status"), x.name, x.kind, x.counters,
-           x.mailbox, x.restarts);
+           x.mailbox, x.restarts, x.labels, x.id, x.parent);
 }
 
 } // namespace tributary

@@ -76,6 +76,7 @@ void send_replay_request(receiver_ptr self, const std::string& chart,
     r.start_streaming = now - after <= st.replication_step
                         || before == child_last;
     entry.requested_before = before;
+    entry.replicating = true;
   }
   self->send(st.conn, atom::write::value, protocol::to_string(r));
 }
@@ -414,6 +415,8 @@ struct dispatcher {
     auto& r = replay_state();
     r.end = true;
     r.start_streaming = x.start_streaming;
+    if (x.start_streaming)
+      st.current->replicating = false;
     r.update_every = x.update_every;
     flush_replay(self);
     if (!x.start_streaming)
@@ -476,7 +479,7 @@ void stop(receiver_ptr self, const std::string& why) {
                  " updates).");
   self->send(st.host, atom::stream::value, false, false);
   self->send(st.ctx.registry, atom::detach::value, st.hello.host.machine_guid,
-             caf::actor{self});
+             caf::actor{self}, why);
   self->quit(why.empty() ? caf::exit_reason::normal
                          : caf::exit_reason::user_shutdown);
 }
@@ -504,6 +507,7 @@ void consume(receiver_ptr self, const std::string& bytes) {
   dispatcher visit{self, st};
   while (st.decoder.next(line)) {
     ++st.lines;
+    st.text_bytes += static_cast<int64_t>(line.size()) + 1;
     protocol::command cmd;
     error err;
     switch (st.reader.consume(line, cmd, err)) {
@@ -570,6 +574,7 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   st.who = "STREAM " + log_text(st.hello.host.hostname) + " [receive from "
            + peer_name(st.hello.peer_ip, static_cast<uint16_t>(st.hello.peer_port))
            + "]";
+  st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
   st.decoder.reset(decision.compression ? protocol::stream_mode::lz4
                                         : protocol::stream_mode::plain);
   auto eff = config::resolve_receiver(*st.ctx.settings, st.hello.api_key,
@@ -614,10 +619,32 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
       actor_status s;
       s.name = st.who;
       s.kind = "receiver";
+      int64_t replicating = 0;
+      int64_t oldest = 0;
+      for (auto& [id, c] : st.charts)
+        if (c.replicating) {
+          ++replicating;
+          if (oldest == 0 || c.requested_before < oldest)
+            oldest = c.requested_before;
+        }
+      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
       s.counters = {{"bytes", st.bytes}, {"lines", st.lines},
                     {"updates", st.updates},
+                    {"text_bytes", st.text_bytes},
+                    {"connected_since", st.connected_s},
+                    {"charts", static_cast<int64_t>(st.charts.size())},
+                    {"replicating_charts", replicating},
+                    {"replication_behind_s",
+                     oldest > 0 && now_s > oldest ? now_s - oldest : 0},
                     {"refused_charts", st.refused_charts},
                     {"refused_dimensions", st.refused_dimensions}};
+      s.labels = {{"guid", st.hello.host.machine_guid},
+                  {"hostname", st.hello.host.hostname},
+                  {"peer", peer_name(st.hello.peer_ip,
+                                     static_cast<uint16_t>(st.hello.peer_port))},
+                  {"compression",
+                   st.decoder.mode() == protocol::stream_mode::lz4 ? "lz4"
+                                                                   : "none"}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
     },

@@ -19,6 +19,8 @@ struct receiver_state {
     std::map<std::string, size_t> dim_index;
     /// The window of the last REPLAY_CHART we sent (spec §5.3).
     int64_t requested_before = 0;
+    /// A REPLAY_CHART went out and no REND with start-streaming came back.
+    bool replicating = false;
   };
   caf::actor conn;
   host_actor host;
@@ -40,6 +42,11 @@ struct receiver_state {
   int64_t lines = 0;
   int64_t updates = 0;
   int64_t bytes = 0;
+  /// Bytes of decoded lines (with their `\n`): over `bytes`, the
+  /// compression ratio the console shows.
+  int64_t text_bytes = 0;
+  /// When the stream was accepted (seconds since the epoch).
+  int64_t connected_s = 0;
   /// Effective replication settings for this host (spec §5.1, §7.1).
   bool replication = true;
   int64_t seconds_to_replicate = 86400;

@@ -253,6 +253,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   entry.actor = local;
   entry.hostname = localhost.hostname;
   entry.streaming = true;
+  entry.connected_s = static_cast<int64_t>(ctx.now_usec() / 1000000);
   // A child: localhost streams upstream when [stream] enabled = yes.
   if (auto& stream = ctx.settings->stream; stream.enabled) {
     auto senders = spawn_senders(self, local_ctx, local, stream.destination,
@@ -345,6 +346,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       i->second.peer_ip = hello.peer_ip;
       i->second.streaming = true;
       i->second.last_data_s = now_s;
+      i->second.connected_s = now_s;
       i->second.disconnected_s = 0;
       i->second.receiver = nullptr;
       start_proxy(self, hello, i->second.actor);
@@ -363,7 +365,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       if (i != self->state.hosts.end())
         i->second.last_data_s = now_s;
     },
-    [=](atom::detach, const std::string& guid, const caf::actor& receiver) {
+    [=](atom::detach, const std::string& guid, const caf::actor& receiver,
+        const std::string& why) {
       auto i = self->state.hosts.find(guid);
       // A replaced receiver's late detach must not detach its successor.
       if (i != self->state.hosts.end() && guid != self->state.own_guid
@@ -378,6 +381,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
           stop_senders(self, guid);
         i->second.disconnected_s
           = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
+        i->second.last_disconnect = why.empty() ? "closed by the child" : why;
       }
     },
     [=](atom::get, atom::hosts) -> caf::result<std::vector<host_summary>> {
@@ -424,16 +428,34 @@ registry(registry_actor::stateful_pointer<registry_state> self,
                       {"refused", st.refused},
                       {"removed_orphans", st.removed_orphans}};
       own.mailbox = static_cast<int64_t>(self->mailbox().size());
+      own.id = self->id();
       out->push_back(std::move(own));
-      std::vector<caf::actor> dynamic;
-      std::vector<host_actor> hosts;
+      auto registry_id = self->id();
+      // Each actor with its supervisor's id (the console's tree).
+      std::vector<std::pair<caf::actor, uint64_t>> dynamic;
+      std::vector<std::pair<host_actor, actor_status>> hosts;
+      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
       for (auto& [guid, h] : st.hosts) {
-        hosts.push_back(h.actor);
+        actor_status facts;
+        facts.labels = {{"peer", h.peer},
+                        {"last_disconnect", h.last_disconnect},
+                        {"direction", guid == st.own_guid ? "local"
+                                      : h.streaming       ? "inbound"
+                                                          : "disconnected"}};
+        facts.counters = {{"connected_since", h.streaming ? h.connected_s : 0},
+                          {"disconnected_since", h.disconnected_s},
+                          {"last_data_age_s",
+                           h.last_data_s > 0 ? now_s - h.last_data_s : -1}};
+        hosts.emplace_back(h.actor, std::move(facts));
         if (h.receiver)
-          dynamic.push_back(h.receiver);
+          dynamic.emplace_back(h.receiver, h.actor->id());
       }
-      for (auto& [guid, group] : st.senders)
-        dynamic.insert(dynamic.end(), group.begin(), group.end());
+      for (auto& [guid, group] : st.senders) {
+        auto h = st.hosts.find(guid);
+        for (auto& s : group)
+          dynamic.emplace_back(s, h != st.hosts.end() ? h->second.actor->id()
+                                                      : registry_id);
+      }
       // Per host: its own status and the list of its health helpers.
       auto pending = std::make_shared<size_t>(2 * hosts.size() + dynamic.size());
       if (*pending == 0) {
@@ -448,26 +470,51 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       };
       // A busy actor must not stall the console: answer without it.
       auto timeout = std::chrono::seconds(2);
-      for (auto& h : hosts) {
+      for (auto& [h, facts] : hosts) {
+        auto host_id = h->id();
         self->request(h, timeout, atom::status::value)
-          .then([=](actor_status& s) mutable { done(std::move(s)); },
-                [=](caf::error&) mutable { done(std::nullopt); });
+          .then(
+            [=, facts = facts](actor_status& s) mutable {
+              s.id = host_id;
+              s.parent = registry_id;
+              for (auto& l : facts.labels)
+                s.labels.push_back(l);
+              for (auto& c : facts.counters)
+                s.counters.push_back(c);
+              done(std::move(s));
+            },
+            [=](caf::error&) mutable { done(std::nullopt); });
         self->request(h, timeout, atom::get::value, atom::health::value)
           .then(
             [=](const std::vector<caf::actor>& helpers) mutable {
               *pending += helpers.size();
-              for (auto& a : helpers)
+              for (auto& a : helpers) {
+                auto id = a->id();
                 self->request(a, timeout, atom::status::value)
-                  .then([=](actor_status& s) mutable { done(std::move(s)); },
-                        [=](caf::error&) mutable { done(std::nullopt); });
+                  .then(
+                    [=](actor_status& s) mutable {
+                      s.id = id;
+                      s.parent = host_id;
+                      done(std::move(s));
+                    },
+                    [=](caf::error&) mutable { done(std::nullopt); });
+              }
               done(std::nullopt);
             },
             [=](caf::error&) mutable { done(std::nullopt); });
       }
-      for (auto& a : dynamic)
+      for (auto& [a, parent] : dynamic) {
+        auto id = a->id();
+        auto parent_id = parent;
         self->request(a, timeout, atom::status::value)
-          .then([=](actor_status& s) mutable { done(std::move(s)); },
-                [=](caf::error&) mutable { done(std::nullopt); });
+          .then(
+            [=](actor_status& s) mutable {
+              s.id = id;
+              s.parent = parent_id;
+              done(std::move(s));
+            },
+            [=](caf::error&) mutable { done(std::nullopt); });
+      }
       return rp;
     },
     [=](atom::status) {

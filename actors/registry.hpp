@@ -22,6 +22,10 @@ struct registry_state {
     /// When its receiver went away (seconds since the epoch); 0 while
     /// streaming or never streamed. Orphan cleanup counts from here.
     int64_t disconnected_s = 0;
+    /// Why its last receiver went away ("" = the child closed, or never).
+    std::string last_disconnect;
+    /// When its receiver attached (seconds since the epoch).
+    int64_t connected_s = 0;
     /// The API key and peer of the accepted stream (a reload checks them
     /// against the new rules; a proxy resolves its chart filter with them).
     std::string api_key;

@@ -184,7 +184,8 @@ void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
           caf::actor supervisor) {
   auto& st = self->state;
   TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
-  self->send(supervisor, atom::detach::value, postpone_s, st.bytes_written);
+  self->send(supervisor, atom::detach::value, postpone_s, st.bytes_written,
+             why);
   if (st.conn)
     self->send(st.conn, atom::close::value);
   self->quit(caf::make_error(ec::io_error, why));
@@ -673,9 +674,21 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
       actor_status s;
       s.name = st.who;
       s.kind = "sender";
+      int64_t replicating = 0;
+      for (auto& [id, c] : st.charts)
+        if (c.mode == sender_state::chart_mode::replicating && c.wanted)
+          ++replicating;
       s.counters = {{"rows", st.rows},
                     {"bytes_queued", static_cast<int64_t>(st.bytes_queued)},
-                    {"bytes_written", static_cast<int64_t>(st.bytes_written)}};
+                    {"bytes_written", static_cast<int64_t>(st.bytes_written)},
+                    {"buffer_used",
+                     static_cast<int64_t>(st.bytes_queued - st.bytes_written)},
+                    {"buffer_size", st.cfg.buffer_size_bytes},
+                    {"charts", static_cast<int64_t>(st.charts.size())},
+                    {"replicating_charts", replicating}};
+      s.labels = {{"destination", st.dest},
+                  {"state", st.connected ? "connected" : "handshake"},
+                  {"compression", st.lz4 ? "lz4" : "none"}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
     },
@@ -749,6 +762,7 @@ void try_connect(supervisor_ptr self) {
           return;
         }
         st.current_dest = index;
+        st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
         auto& d = st.cfg.destinations[index];
         st.current = self->spawn<caf::monitored>(sender, fd, d.to_string(),
                                                  d.ssl,
@@ -758,6 +772,7 @@ void try_connect(supervisor_ptr self) {
       [=](caf::error&) {
         auto& st = self->state;
         st.connector = nullptr;
+        st.last_reason = "could not connect to parent node at this time.";
         TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.hostname,
                         "could not connect to parent node at this time.");
         self->delayed_send(self,
@@ -825,21 +840,55 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
         self->send(self->state.current, atom::timeout::value);
       self->delayed_send(self, idle_check_interval, atom::timeout::value);
     },
-    [=](atom::detach, int64_t postpone_s, uint64_t bytes_written) {
+    [=](atom::detach, int64_t postpone_s, uint64_t bytes_written,
+        const std::string& why) {
       auto& st = self->state;
+      st.last_reason = why;
       st.cfg.bytes_sent_before += bytes_written;
       if (postpone_s > 0 && st.current_dest < st.postponed_until.size())
         st.postponed_until[st.current_dest]
           = static_cast<int64_t>(st.ctx.now_usec() / 1000000) + postpone_s;
     },
-    [=](atom::status) {
+    [=](atom::status) -> caf::result<actor_status> {
       auto& st = self->state;
       actor_status s;
       s.name = "STREAM " + st.hostname;
       s.kind = "sender-supervisor";
       s.restarts = st.restarts;
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
+      std::string dests;
+      for (auto& d : st.cfg.destinations)
+        dests += (dests.empty() ? "" : " ") + d.to_string();
+      s.labels = {{"hostname", st.hostname},
+                  {"destinations", dests},
+                  {"state", st.current     ? "connected"
+                            : st.connector ? "connecting"
+                                           : "waiting"},
+                  {"last_reason", st.last_reason}};
+      s.counters = {{"reconnects", st.restarts},
+                    {"buffer_size", st.cfg.buffer_size_bytes},
+                    {"bytes_sent_before",
+                     static_cast<int64_t>(st.cfg.bytes_sent_before)}};
+      if (!st.current)
+        return s;
+      // The current sender's facts join the supervisor's row.
+      s.counters.emplace_back("connected_since", st.connected_s);
+      auto rp = self->make_response_promise<actor_status>();
+      self->request(st.current, std::chrono::seconds(1), atom::status::value)
+        .then(
+          [=](actor_status& sender) mutable {
+            for (auto& l : sender.labels)
+              if (l.first == "destination")
+                s.labels.emplace_back("current", l.second);
+              else if (l.first != "state")
+                s.labels.push_back(l);
+            for (auto& c : sender.counters)
+              s.counters.push_back(c);
+            s.mailbox += sender.mailbox;
+            rp.deliver(std::move(s));
+          },
+          [=](caf::error&) mutable { rp.deliver(std::move(s)); });
+      return rp;
     },
   };
 }

@@ -109,6 +109,10 @@ struct sender_supervisor_state {
   std::vector<int64_t> postponed_until;
   size_t current_dest = 0;
   int64_t restarts = 0;
+  /// Why the last sender ended or the last connect failed ("" = never).
+  std::string last_reason;
+  /// When the current sender was spawned (seconds since the epoch).
+  int64_t connected_s = 0;
   bool stopping = false;
   static inline const char* name = "sender-supervisor";
 };

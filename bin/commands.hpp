@@ -31,6 +31,10 @@ struct top_options {
   double interval_seconds = 1;
   /// Print one table and exit (scripts, tests).
   bool once = false;
+  /// Column to sort by: mailbox, rate, restarts, uptime, kind, name, host.
+  std::string sort = "mailbox";
+  /// Only this host's actors (hostname or GUID); empty = all.
+  std::string host;
 };
 
 /// The actor console: polls /api/v1/actors and shows every long-lived actor

@@ -119,7 +119,14 @@ int main(int argc, char** argv) {
     "top", "the actor console: every actor, its mailbox and counters");
   top->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
   top->add_option("--address", top_opts.address,
-                  "the daemon's API (loopback), default 127.0.0.1:19999");
+                  "the daemon's API: HOST:PORT, a name or [IPv6]:PORT "
+                  "(default 127.0.0.1:19999)");
+  top->add_option("--sort", top_opts.sort, "sort by this column")
+    ->check(CLI::IsMember({"mailbox", "rate", "restarts", "uptime", "kind",
+                           "name", "host"}))
+    ->capture_default_str();
+  top->add_option("--host", top_opts.host,
+                  "only this host's actors (hostname or GUID)");
   top->add_option("--interval", top_opts.interval_seconds, "seconds between updates")
     ->check(CLI::PositiveNumber);
   top->add_flag("--once", top_opts.once, "print one table and exit");

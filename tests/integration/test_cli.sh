@@ -99,6 +99,19 @@ h_assert_contains "$(grep -E '^host ' "$T/top.out")" "cli-node" "top lists the l
 if "$TRIBUTARY_BIN" top --address "127.0.0.1:1" --once 2> "$T/top.err"; then
   h_fail "top against a closed port exited 0"
 fi
-h_assert_contains "$(cat "$T/top.err")" "cannot connect" "top says why it failed"
+h_assert_contains "$(cat "$T/top.err")" "cannot reach the daemon at 127.0.0.1:1" "top says why it failed"
+# a host name (localhost resolves to ::1 and 127.0.0.1: the one that answers)
+"$TRIBUTARY_BIN" top --address "localhost:$PORT" --once --sort rate > "$T/top-name.out" \
+  || h_fail "top --address localhost:PORT failed"
+h_assert_contains "$(cat "$T/top-name.out")" "HANDLED/S" "top shows rates"
+h_assert_contains "$(cat "$T/top-name.out")" "UPTIME" "top shows uptime"
+"$TRIBUTARY_BIN" top --address "127.0.0.1:$PORT" --once --host cli-node > "$T/top-host.out" \
+  || h_fail "top --host failed"
+h_assert_contains "$(grep -E '^host-db ' "$T/top-host.out")" "cli-node" "one host's actors carry its name"
+if grep -qE '^registry ' "$T/top-host.out"; then h_fail "top --host lists the registry"; fi
+if "$TRIBUTARY_BIN" top --address "no-such-host.invalid:$PORT" --once 2> "$T/top-dns.err"; then
+  h_fail "top against an unknown host name exited 0"
+fi
+h_assert_contains "$(cat "$T/top-dns.err")" "cannot resolve 'no-such-host.invalid'" "top names the unknown host"
 
 h_pass

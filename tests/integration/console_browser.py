@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Loads tributary's web console in headless Chromium and checks it as a user
+would see it. Talks the DevTools protocol over --remote-debugging-pipe (file
+descriptors 3 and 4, NUL-separated JSON), so nothing beyond Debian's chromium
+package and Python is needed.
+
+usage: console_browser.py URL CHILD_HOSTNAME PROFILE_DIR
+Exits 0 when every check passed, 1 with a message otherwise.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+url, child, profile = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+class Browser:
+    def __init__(self):
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+        # Chromium reads commands on fd 3 and writes answers on fd 4.
+        # (the preexec runs before subprocess closes the fds not kept)
+        def fds():
+            r, w = os.dup(to_chrome_r), os.dup(from_chrome_w)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
+        self.proc = subprocess.Popen(
+            ["chromium", "--headless=new", "--remote-debugging-pipe",
+             "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-extensions", "--disable-background-networking",
+             "--user-data-dir=" + profile, "about:blank"],
+            preexec_fn=fds, pass_fds=(3, 4),
+            stdout=subprocess.DEVNULL, stderr=open(profile + ".log", "w"))
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+
+    def _read_message(self):
+        while b"\0" not in self.buf:
+            chunk = os.read(self.from_chrome, 65536)
+            if not chunk:
+                raise RuntimeError("chromium closed its pipe")
+            self.buf += chunk
+        raw, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method, params=None, session=None):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self.to_chrome, json.dumps(msg).encode() + b"\0")
+        while True:
+            m = self._read_message()
+            if m.get("id") == self.next_id:
+                if "error" in m:
+                    raise RuntimeError("%s: %s" % (method, m["error"]))
+                return m.get("result", {})
+            self.events.append(m)
+
+    def close(self):
+        try:
+            self.call("Browser.close")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def fail(why):
+    print("console_browser: FAIL: " + why, file=sys.stderr)
+    sys.exit(1)
+
+
+b = Browser()
+try:
+    target = b.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    s = b.call("Target.attachToTarget",
+               {"targetId": target, "flatten": True})["sessionId"]
+    b.call("Runtime.enable", session=s)
+    b.call("Log.enable", session=s)
+    b.call("Page.enable", session=s)
+    b.call("Page.navigate", {"url": url}, session=s)
+
+    def js(expr):
+        r = b.call("Runtime.evaluate",
+                   {"expression": expr, "returnByValue": True}, session=s)
+        if "exceptionDetails" in r:
+            raise RuntimeError("page script failed: %s" % r["exceptionDetails"])
+        return r["result"].get("value")
+
+    def wait_for(what, expr, seconds=30):
+        deadline = time.monotonic() + seconds
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                last = js(expr)
+                if last:
+                    return last
+            except RuntimeError as e:
+                last = str(e)
+            time.sleep(0.25)
+        fail("%s (after %d s; last: %r)" % (what, seconds, last))
+
+    child_q = json.dumps(child)
+    # The tree: registry -> host <child> -> receiver.
+    wait_for("the tree shows the child under the registry with its receiver", """
+      (() => {
+        const reg = document.querySelector('#tree > li[data-kind=registry]');
+        if (!reg) return false;
+        for (const h of reg.querySelectorAll(':scope > ul > li[data-kind=host]'))
+          if (h.textContent.includes(%s)
+              && h.querySelector(':scope > ul > li[data-kind=receiver]'))
+            return true;
+        return false;
+      })()""" % child_q)
+    # The stream table: the child's row with samples/s above zero.
+    samples = wait_for("the child's host row shows samples/s above zero", """
+      (() => {
+        for (const tr of document.querySelectorAll('#hosts tbody tr'))
+          if (tr.cells[0].textContent === %s) {
+            const v = parseFloat(tr.querySelector('.samples').textContent.replace(/,/g, ''));
+            return v > 0 ? v : false;
+          }
+        return false;
+      })()""" % child_q)
+    print("console_browser: child samples/s %s" % samples)
+    # A plot gets new points.
+    first = wait_for("the total samples/s plot has points", """
+      (() => { const s = document.querySelector('#plot-samples_per_s-total svg');
+               return s && +s.dataset.points > 0 ? +s.dataset.last : false; })()""")
+    wait_for("the total samples/s plot gets a newer point", """
+      (() => { const s = document.querySelector('#plot-samples_per_s-total svg');
+               return s && +s.dataset.last > %d; })()""" % first, 15)
+    wait_for("the child has its own plot", """
+      [...document.querySelectorAll('.plot h4')].some(h => h.textContent.includes(%s))"""
+             % child_q)
+    # Sorting: by kind, ascending, then descending.
+    order = js("""
+      (() => { document.querySelector('#actors th[data-key=kind]').click();
+               return [...document.querySelectorAll('#actors tbody tr')]
+                        .map(r => r.cells[1].textContent); })()""")
+    if order != sorted(order):
+        fail("sorting by kind gives %r" % order)
+    order = js("""
+      (() => { document.querySelector('#actors th[data-key=kind]').click();
+               return [...document.querySelectorAll('#actors tbody tr')]
+                        .map(r => r.cells[1].textContent); })()""")
+    if order != sorted(order, reverse=True):
+        fail("sorting by kind again gives %r" % order)
+    # Drill-down: click the child's receiver row.
+    js("""[...document.querySelectorAll('#actors tbody tr')]
+            .find(r => r.cells[1].textContent === 'receiver').click()""")
+    wait_for("the drill-down shows the receiver's counters",
+             "!document.getElementById('detail').hidden && "
+             "document.getElementById('detail-body').textContent.includes('text_bytes')",
+             5)
+    errors = [e for e in b.events
+              if e.get("method") == "Runtime.exceptionThrown"
+              or (e.get("method") == "Runtime.consoleAPICalled"
+                  and e["params"].get("type") == "error")
+              or (e.get("method") == "Log.entryAdded"
+                  and e["params"]["entry"].get("level") == "error")]
+    if errors:
+        fail("errors in the page: %s" % json.dumps(errors)[:2000])
+    print("console_browser: ok")
+finally:
+    b.close()
