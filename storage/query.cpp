@@ -65,8 +65,13 @@ bool calculate_window(const query_request& req, int64_t first, int64_t last,
   int64_t before_wanted = req.before;
   bool automatic_natural_points = points_wanted == 0;
   bool before_is_aligned_to_db_end = false;
-  // Only natural points exist for tier 0 queries (virtual points need an
-  // explicit option we do not offer).
+  // Rows step by the database's update_every (natural points) only when all
+  // points are wanted or the window is relative (0 counts as relative);
+  // an absolute window with `points` steps by the second (virtual points),
+  // so a chart collected every 5 s answers one row per second, interpolated.
+  bool natural_points = automatic_natural_points
+                        || abs64(after_wanted) <= api_relative_time_max
+                        || abs64(before_wanted) <= api_relative_time_max;
   if (after_wanted == 0 || before_wanted == 0) {
     if (first == 0 || last == 0)
       return false;
@@ -82,7 +87,7 @@ bool calculate_window(const query_request& req, int64_t first, int64_t last,
   if (points_wanted == 0)
     points_wanted = 600;
   relative_window_to_absolute(after_wanted, before_wanted, now_s);
-  int64_t granularity = update_every > 0 ? update_every : 1;
+  int64_t granularity = natural_points && update_every > 0 ? update_every : 1;
   before_wanted -= before_wanted % granularity;
   after_wanted -= after_wanted % granularity;
   if (automatic_natural_points) {
@@ -240,6 +245,67 @@ void interpolate(point& p, const point& last, int64_t now) {
   }
 }
 
+point to_point(const sample& x, int64_t ue) {
+  point p;
+  p.start = x.time_s - ue;
+  p.end = x.time_s;
+  p.value = x.empty() ? std::nan("") : x.value;
+  p.flags = x.empty() ? 0 : x.flags;
+  return p;
+}
+
+} // namespace
+
+int64_t ring_slot_at(int64_t first_s, int64_t last_s, int64_t update_every,
+                     int64_t t) noexcept {
+  if (t >= last_s)
+    return last_s;
+  if (t <= first_s)
+    return first_s;
+  return last_s - (last_s - t) / update_every * update_every;
+}
+
+namespace {
+
+// Netdata's ring (ram, save, map) walks the window from `after` in steps of
+// update_every and hands out its slots in order, each labelled with the
+// step's time, not its own: a window that does not start on a slot time
+// sees an empty first step and every value up to update_every − 1 s late.
+// `slots` start at the slot `ring_slot_at(after)`, one per update_every.
+std::vector<point> walk_ring(const std::vector<sample>& slots, int64_t ue,
+                             int64_t after, int64_t before) {
+  std::vector<point> out;
+  if (after > before)
+    return out;
+  int64_t slot_time = slots.empty() ? before + 1 : slots.front().time_s;
+  size_t next = 0;
+  for (int64_t t = after; t <= before; t += ue) {
+    point p;
+    if (t >= slot_time && next < slots.size()) {
+      p = to_point(slots[next++], ue);
+      slot_time += ue;
+    }
+    p.start = t - ue;
+    p.end = t;
+    out.push_back(p);
+  }
+  return out;
+}
+
+// Netdata's dbengine starts at the stored point at or before `after` and
+// stops after the first one at or after `before`, each at its own time.
+// `slots` cover [after − ue + 1, before + ue − 1].
+std::vector<point> walk_pages(const std::vector<sample>& slots, int64_t ue,
+                              int64_t before) {
+  std::vector<point> out;
+  for (auto& x : slots) {
+    out.push_back(to_point(x, ue));
+    if (x.time_s >= before)
+      break;
+  }
+  return out;
+}
+
 // The points of `h` on `tier` within the window, as the query reads them.
 std::vector<point> fetch(const engine& db, dimension_handle h, size_t tier,
                          const window& w, grouping method) {
@@ -252,15 +318,13 @@ std::vector<point> fetch(const engine& db, dimension_handle h, size_t tier,
   auto before = std::min(last, w.before);
   if (tier == 0) {
     auto ue = static_cast<int64_t>(db.update_every(h));
-    for (auto& x : db.query(h, after, before)) {
-      point p;
-      p.start = x.time_s - ue;
-      p.end = x.time_s;
-      p.value = x.empty() ? std::nan("") : x.value;
-      p.flags = x.empty() ? 0 : x.flags;
-      out.push_back(p);
-    }
-    return out;
+    if (ue <= 0)
+      ue = 1;
+    if (db.mode() == memory_mode::dbengine)
+      return walk_pages(db.query(h, after - ue + 1, before + ue - 1), ue,
+                        before);
+    return walk_ring(db.query(h, ring_slot_at(first, last, ue, after), before),
+                     ue, after, before);
   }
   for (auto& x : db.query_tier(h, tier, after, before)) {
     point p;

@@ -112,6 +112,12 @@ query_result run_query(const engine& db,
                        const std::vector<dimension_handle>& dims,
                        const query_request& req, int64_t now_s);
 
+/// The time of the ring slot a Netdata ring (ram, save, map) query starting
+/// at `t` reads first: the oldest slot at or after `t`, clamped to the stored
+/// range [`first_s`, `last_s`].
+int64_t ring_slot_at(int64_t first_s, int64_t last_s, int64_t update_every,
+                     int64_t t) noexcept;
+
 /// Netdata's `rrdr_relative_window_to_absolute`: turns a relative
 /// `after`/`before` pair into Unix seconds against `now_s − 1`, swaps a
 /// flipped pair and clamps to [now − 10 years, now + 1 year].

@@ -2,9 +2,13 @@
 // (docs/storage.md, "Queries"); each case says how.
 
 #include "storage/engine.hpp"
+#include "storage/filesystem.hpp"
 #include "storage/query.hpp"
 
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
 
 using namespace tributary::storage;
 
@@ -43,6 +47,29 @@ std::vector<double> column(const query_result& r, size_t d = 0) {
 }
 
 } // namespace
+
+namespace {
+
+/// Interpolated values are equal up to rounding.
+std::vector<double> rounded(std::vector<double> xs) {
+  for (auto& x : xs)
+    x = std::round(x * 1e6) / 1e6;
+  return xs;
+}
+
+} // namespace
+
+namespace doctest {
+template <>
+struct StringMaker<std::vector<double>> {
+  static String convert(const std::vector<double>& xs) {
+    std::string out = "{";
+    for (auto x : xs)
+      out += std::to_string(x) + " ";
+    return String{(out + "}").c_str()};
+  }
+};
+} // namespace doctest
 
 TEST_CASE("query: relative after with before=0 gives every natural point") {
   fixture f;
@@ -154,6 +181,103 @@ TEST_CASE("query: no data gives no rows") {
   auto none = make_engine(memory_mode::none, {});
   auto n = none->add_dimension({{"c.x", "a"}, "", "", 1});
   CHECK(run_query(*none, {n}, req, T + 1000).rows() == 0);
+}
+
+namespace {
+
+/// One dimension collected every 5 s: value t − T at t = T+5, T+10, …, T+50,
+/// in `mode` (the ring of ram or the pages of dbengine).
+struct every5 {
+  memory_filesystem fs;
+  std::unique_ptr<engine> db;
+  dimension_handle h;
+
+  explicit every5(memory_mode mode) {
+    engine_options opts;
+    opts.directory = "/db/host";
+    opts.host_guid = "11111111-2222-3333-4444-555555555555";
+    opts.fs = &fs;
+    db = make_engine(mode, opts);
+    h = db->add_dimension({{"system.load", "load1"}, "", "", 5});
+    for (int64_t t = T + 5; t <= T + 50; t += 5)
+      db->append(h, sample::of(t, static_cast<double>(t - T)));
+  }
+
+  query_result run(int64_t after, int64_t before, size_t points) {
+    query_request req;
+    req.after = after;
+    req.before = before;
+    req.points = points;
+    return run_query(*db, {h}, req, T + 1000);
+  }
+};
+
+} // namespace
+
+TEST_CASE("query: an absolute window with points steps by the second (virtual points)") {
+  every5 f{memory_mode::ram};
+  // Absolute after/before and points > 0: granularity 1, not the chart's 5.
+  // (T+30) − (T+11) + 1 = 20 seconds, points 20 → group 1, 20 rows ending
+  // at T+11 … T+30, one per second.
+  auto r = f.run(T + 11, T + 30, 20);
+  REQUIRE(r.rows() == 20);
+  CHECK(r.view_update_every == 1);
+  CHECK(r.update_every == 5);
+  CHECK(r.times.front() == T + 11);
+  CHECK(r.times.back() == T + 30);
+  CHECK(r.after == T + 11);
+  CHECK(r.before == T + 30);
+  // points 10 → group 2; before T+30 is even; rows end at T+12 … T+30.
+  auto g = f.run(T + 11, T + 30, 10);
+  REQUIRE(g.rows() == 10);
+  CHECK(g.view_update_every == 2);
+  CHECK(g.times.front() == T + 12);
+  CHECK(g.after == T + 11);
+  // points 40 (above the 20 seconds) is cut to 20.
+  CHECK(f.run(T + 11, T + 30, 40).rows() == 20);
+  // A relative window (or points 0) keeps the natural step of 5 s.
+  auto n = f.run(T + 11, T + 30, 0);
+  CHECK(n.view_update_every == 5);
+  CHECK(n.rows() == 4);
+}
+
+TEST_CASE("query: the ring labels its slots with the walk's times") {
+  // Netdata's ram walk starts at after = T+11: the first slot at or after it
+  // is T+15; step T+11 is empty, step T+16 carries T+15's 15, T+21 → 20,
+  // T+26 → 25, and the walk ends at T+26 ≤ before. Each second between two
+  // adjacent points is interpolated; nothing follows T+26, so T+27 … T+30
+  // are null; nothing precedes 15, so T+12 … T+16 are 15.
+  every5 f{memory_mode::ram};
+  CHECK(ring_slot_at(T + 5, T + 50, 5, T + 11) == T + 15);
+  CHECK(ring_slot_at(T + 5, T + 50, 5, T + 15) == T + 15);
+  CHECK(ring_slot_at(T + 5, T + 50, 5, T + 1) == T + 5);
+  CHECK(ring_slot_at(T + 5, T + 50, 5, T + 99) == T + 50);
+  auto r = f.run(T + 11, T + 30, 20);
+  CHECK(rounded(column(r))
+        == std::vector<double>{-1, 15, 15, 15, 15, 15, 16, 17, 18, 19, 20,
+                               21, 22, 23, 24, 25, -1, -1, -1, -1});
+  // Starting on a slot time (T+15) nothing is shifted: 15 at T+15, then
+  // interpolated up to 30 at T+30.
+  auto a = f.run(T + 15, T + 30, 16);
+  CHECK(rounded(column(a))
+        == std::vector<double>{15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                               26, 27, 28, 29, 30});
+}
+
+TEST_CASE("query: dbengine reads the point before after and the one at or after before") {
+  // The walk starts at the stored point at or before T+11 (T+10) and ends at
+  // the first at or after T+30. Row T+11 averages T+10's 10 (it ends inside
+  // the row's second [T+10, T+11)) with 11 interpolated at T+11.
+  every5 f{memory_mode::dbengine};
+  auto r = f.run(T + 11, T + 30, 20);
+  REQUIRE(r.rows() == 20);
+  std::vector<double> want{10.5};
+  for (int v = 12; v <= 30; ++v)
+    want.push_back(v);
+  CHECK(rounded(column(r)) == want);
+  // before T+28 is not a slot time: T+30 is read to interpolate up to it.
+  auto b = f.run(T + 21, T + 28, 8);
+  CHECK(rounded(column(b)) == std::vector<double>{20.5, 22, 23, 24, 25, 26, 27, 28});
 }
 
 TEST_CASE("relative_window_to_absolute") {
