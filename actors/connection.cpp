@@ -1,5 +1,6 @@
 #include "actors/connection.hpp"
 
+#include "actors/acceptor.hpp"
 #include "actors/api.hpp"
 #include "actors/api_request.hpp"
 #include "actors/receiver.hpp"
@@ -291,6 +292,7 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                          caf::io::connection_handle hdl, daemon_context ctx,
                          std::string unix_path, std::string ssl_mode) {
   auto& st = self->state;
+  st.accepted_at = std::chrono::steady_clock::now();
   st.tcp = unix_path.empty();
   st.ssl_mode = st.tcp ? std::move(ssl_mode) : std::string{};
   if (unix_path.empty()) {
@@ -367,6 +369,16 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                       "no complete request within ", first_request_s,
                       " seconds; closing the connection");
       close_after_write(self, hdl);
+    },
+    [=](atom::close, atom::timeout) {
+      // The daemon is out of descriptors: one that has waited this long
+      // for its first request gives its own back (no log line: there may
+      // be thousands; the acceptor logs the exhaustion).
+      auto& st = self->state;
+      if (st.ph == phase::request
+          && std::chrono::steady_clock::now() - st.accepted_at
+               >= std::chrono::seconds(shed_after_s))
+        close_now(self, hdl);
     },
     [=](atom::timeout, atom::stream) {
       // The listener's periodic idle check, for the receiver.

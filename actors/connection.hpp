@@ -6,6 +6,7 @@
 #include <caf/actor.hpp>
 #include <caf/io/broker.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,8 @@ struct connection_state {
   /// Reading is stopped until the receiver catches up.
   bool halted = false;
   int64_t halts = 0;
+  /// When the socket was accepted (steady clock).
+  std::chrono::steady_clock::time_point accepted_at;
   connection_state();
   ~connection_state();
   static inline const char* name = "connection";

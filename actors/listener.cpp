@@ -200,6 +200,12 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
       self->delayed_send(self, receiver_idle_check, atom::timeout::value,
                          atom::stream::value);
     },
+    [=](atom::close, atom::timeout) {
+      // The acceptor is out of descriptors: connections that still have not
+      // sent a complete first request make room (see acceptor.hpp).
+      for (auto& [id, c] : *live)
+        self->send(c, atom::close::value, atom::timeout::value);
+    },
     [=](atom::timeout, caf::actor_id id) {
       if (auto i = live->find(id); i != live->end())
         self->send(i->second, atom::timeout::value);
