@@ -108,6 +108,13 @@ void accept_round(acceptor_ptr self) {
   // The spare was given to a connection: take a descriptor back first, or
   // the next exhaustion could not make room.
   open_spare(st);
+  if (st.exhausted && st.spare >= 0
+      && steady_s() - st.last_exhausted_at >= calm_after_s) {
+    st.exhausted = false;
+    TRIBUTARY_INFO(*st.ctx.log, "WEB", "POLLFD: LISTENER: accepting on ",
+                   st.where, " again (out of descriptors ", st.exhaustions,
+                   " times so far)");
+  }
   pollfd p{st.fd, POLLIN, 0};
   int n = ::poll(&p, 1, poll_ms);
   if (n <= 0) {
@@ -117,12 +124,6 @@ void accept_round(acceptor_ptr self) {
   for (int i = 0; i < accepts_per_round; ++i) {
     int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c >= 0) {
-      if (st.exhausted && steady_s() - st.last_exhausted_at >= calm_after_s) {
-        st.exhausted = false;
-        TRIBUTARY_INFO(*st.ctx.log, "WEB", "POLLFD: LISTENER: accepting on ",
-                       st.where, " again (out of descriptors ",
-                       st.exhaustions, " times so far)");
-      }
       ++st.accepted;
       self->send(st.listener, atom::attach::value, c);
       continue;
