@@ -14,7 +14,9 @@
 # accepted it: until health's postponement moved onto the long-lived health
 # monitor, every connect spawned a timer actor that the next connect ended
 # before its delayed message came, so each stayed in memory for good. The
-# growth over the reconnects (after warm-up) must stay below LIMIT_KB too.
+# growth over the reconnects (after warm-up) must stay below RECONNECT_LIMIT_KB
+# (measured: +984 kB over 2,279 accepted reconnects with the timer actor,
+# +100 kB over 2,719 without).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
 . "$H_HARNESS/tribconf.sh"
@@ -115,6 +117,7 @@ print(accepted)
 PY
 }
 RECONNECTS=${RECONNECTS:-3000}
+RECONNECT_LIMIT_KB=${RECONNECT_LIMIT_KB:-400}
 n=$(reconnect 500)
 h_log "warm-up: $n of 500 connects accepted"
 h_wait_log "$T/p/log/error.log" "HEALTH churn-child: postponing health checks for 2 seconds" 10
@@ -126,6 +129,6 @@ sleep 3
 h_wait_log "$T/p/log/error.log" "HEALTH churn-child: resuming health checks" 10
 after=$(rss_kb)
 h_log "VmRSS before $RECONNECTS reconnects with health on: $before kB; after ($n accepted): $after kB (+$((after - before)) kB)"
-[ $((after - before)) -lt "$LIMIT_KB" ] \
-  || h_fail "VmRSS grew by $((after - before)) kB over $n accepted reconnects with health on (limit $LIMIT_KB kB)"
+[ $((after - before)) -lt "$RECONNECT_LIMIT_KB" ] \
+  || h_fail "VmRSS grew by $((after - before)) kB over $n accepted reconnects with health on (limit $RECONNECT_LIMIT_KB kB)"
 h_pass
