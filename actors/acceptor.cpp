@@ -71,9 +71,16 @@ bool out_of_descriptors(int err) {
 /// away and none has come free yet) nothing can be accepted: pause.
 void exhausted(acceptor_ptr self, int err) {
   auto& st = self->state;
+  auto now = steady_s();
+  bool log_now = st.logged_at == 0 || now - st.logged_at >= relog_every_s;
+  // Counted while the spare's slot is free: listing /proc/self/fd takes a
+  // descriptor too.
+  int64_t open_now = -1;
   if (st.spare >= 0) {
     ::close(st.spare);
     st.spare = -1;
+    if (log_now)
+      open_now = open_descriptors() + 1;
     int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c >= 0) {
       ++st.served_on_spare;
@@ -83,17 +90,16 @@ void exhausted(acceptor_ptr self, int err) {
   }
   ++st.exhaustions;
   self->send(st.listener, atom::close::value, atom::timeout::value);
-  auto now = steady_s();
   st.last_exhausted_at = now;
-  if (st.logged_at == 0 || now - st.logged_at >= relog_every_s) {
+  if (log_now) {
     rlimit lim{};
     ::getrlimit(RLIMIT_NOFILE, &lim);
     st.logged_at = now;
     TRIBUTARY_ERROR(*st.ctx.log, "WEB", "POLLFD: LISTENER: accept() on ",
                     st.where, " failed: ", std::strerror(err), " (",
-                    open_descriptors(), " descriptors open, limit ",
-                    static_cast<int64_t>(lim.rlim_cur),
-                    ", ", st.exhaustions,
+                    open_now >= 0 ? std::to_string(open_now) : "all",
+                    " descriptors open, limit ",
+                    static_cast<int64_t>(lim.rlim_cur), ", ", st.exhaustions,
                     st.exhaustions == 1 ? " time" : " times",
                     " so far); connections without a complete request for ",
                     shed_after_s,

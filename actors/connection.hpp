@@ -42,6 +42,10 @@ struct connection_state {
   /// Reading is stopped until the receiver catches up.
   bool halted = false;
   int64_t halts = 0;
+  /// The listener, which times API requests for us.
+  caf::actor listener;
+  /// The actor building the answer to the API request, while it runs.
+  caf::actor api;
   /// When the socket was accepted (steady clock).
   std::chrono::steady_clock::time_point accepted_at;
   connection_state();
@@ -57,8 +61,12 @@ struct connection_state {
 /// TCP): CAF 0.17 aborts on remote_port() of an AF_UNIX handle. On a TCP
 /// socket of a server with TLS, a first byte that starts a TLS record
 /// makes the connection encrypted; `ssl_mode` is the port's `^SSL=` mode.
+/// An API request is timed by `listener` (`(atom::query, atom::timeout,
+/// actor_id)`; it answers `(atom::timeout, atom::query)` after
+/// `api_answer_deadline_s`), and answered 503 if it has not finished by then.
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                          caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path, std::string ssl_mode);
+                         std::string unix_path, std::string ssl_mode,
+                         caf::actor listener);
 
 } // namespace tributary

@@ -1,6 +1,7 @@
 #include "actors/listener.hpp"
 
 #include "actors/acceptor.hpp"
+#include "actors/api_request.hpp"
 #include "actors/connection.hpp"
 #include "config/settings.hpp"
 
@@ -171,7 +172,8 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   // What new connections are checked against; a reload replaces it.
   auto current = std::make_shared<daemon_context>(std::move(ctx));
   auto start = [=](caf::io::connection_handle hdl) {
-    auto c = self->fork(connection, hdl, *current, unix_path, address.ssl);
+    auto c = self->fork(connection, hdl, *current, unix_path, address.ssl,
+                        caf::actor{self});
     self->monitor(c);
     live->emplace(c->id(), c);
     // `[web] timeout for first request`, timed here: CAF 0.17.6 never
@@ -205,6 +207,15 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
       // sent a complete first request make room (see acceptor.hpp).
       for (auto& [id, c] : *live)
         self->send(c, atom::close::value, atom::timeout::value);
+    },
+    [=](atom::query, atom::timeout, caf::actor_id id) {
+      // A connection's API request started: its deadline, timed here.
+      self->delayed_send(self, std::chrono::seconds(api_answer_deadline_s),
+                         atom::timeout::value, atom::query::value, id);
+    },
+    [=](atom::timeout, atom::query, caf::actor_id id) {
+      if (auto i = live->find(id); i != live->end())
+        self->send(i->second, atom::timeout::value, atom::query::value);
     },
     [=](atom::timeout, caf::actor_id id) {
       if (auto i = live->find(id); i != live->end())
