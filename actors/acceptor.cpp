@@ -28,6 +28,9 @@ using acceptor_ptr = caf::stateful_actor<acceptor_state>*;
 constexpr int poll_ms = 500;
 constexpr auto pause_after_exhaustion = std::chrono::seconds(1);
 constexpr int64_t relog_every_s = 60;
+/// Exhaustion counts as over once accepts work for this long again (a
+/// hostile client refilling its sockets makes it come and go every second).
+constexpr int64_t calm_after_s = 5;
 /// Accepts per wake-up before polling again (and seeing an exit).
 constexpr int accepts_per_round = 64;
 
@@ -59,39 +62,65 @@ bool out_of_descriptors(int err) {
   return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
 }
 
-/// No descriptor for the pending connection: close it at once through the
-/// spare descriptor, log, and pause.
+/// No descriptor for the pending connection. The spare descriptor makes
+/// room for it, and it is served like any other (it may be an API request
+/// or a child); the listener is asked to close the connections that have
+/// not sent a complete first request for a while, oldest waiting first in
+/// effect (nginx drains its "reusable" connections the same way), so that
+/// descriptors come free for the next ones. Without a spare (it was given
+/// away and none has come free yet) nothing can be accepted: pause.
 void exhausted(acceptor_ptr self, int err) {
   auto& st = self->state;
+  auto now = steady_s();
+  bool log_now = st.logged_at == 0 || now - st.logged_at >= relog_every_s;
+  // Counted while the spare's slot is free: listing /proc/self/fd takes a
+  // descriptor too.
+  int64_t open_now = -1;
   if (st.spare >= 0) {
     ::close(st.spare);
     st.spare = -1;
+    if (log_now)
+      open_now = open_descriptors() + 1;
+    int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (c >= 0) {
+      ++st.served_on_spare;
+      self->send(st.listener, atom::attach::value, c);
+    }
+    open_spare(st);
   }
-  int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC);
-  if (c >= 0)
-    ::close(c);
-  open_spare(st);
-  ++st.refused;
-  auto now = steady_s();
-  if (!st.exhausted || now - st.logged_at >= relog_every_s) {
+  ++st.exhaustions;
+  self->send(st.listener, atom::close::value, atom::timeout::value);
+  st.last_exhausted_at = now;
+  if (log_now) {
     rlimit lim{};
     ::getrlimit(RLIMIT_NOFILE, &lim);
-    auto closed = st.refused - st.refused_logged;
-    st.refused_logged = st.refused;
     st.logged_at = now;
     TRIBUTARY_ERROR(*st.ctx.log, "WEB", "POLLFD: LISTENER: accept() on ",
                     st.where, " failed: ", std::strerror(err), " (",
-                    open_descriptors(), " descriptors open, limit ",
-                    static_cast<int64_t>(lim.rlim_cur), "); ", closed,
-                    closed == 1 ? " new connection" : " new connections",
-                    " closed at once, accepting pauses for 1 second at a time "
-                    "until descriptors are free");
+                    open_now >= 0 ? std::to_string(open_now) : "all",
+                    " descriptors open, limit ",
+                    static_cast<int64_t>(lim.rlim_cur), ", ", st.exhaustions,
+                    st.exhaustions == 1 ? " time" : " times",
+                    " so far); connections without a complete request for ",
+                    shed_after_s,
+                    " second(s) are closed to make room, accepting pauses "
+                    "for 1 second at a time until descriptors are free");
   }
   st.exhausted = true;
 }
 
 void accept_round(acceptor_ptr self) {
   auto& st = self->state;
+  // The spare was given to a connection: take a descriptor back first, or
+  // the next exhaustion could not make room.
+  open_spare(st);
+  if (st.exhausted && st.spare >= 0
+      && steady_s() - st.last_exhausted_at >= calm_after_s) {
+    st.exhausted = false;
+    TRIBUTARY_INFO(*st.ctx.log, "WEB", "POLLFD: LISTENER: accepting on ",
+                   st.where, " again (out of descriptors ", st.exhaustions,
+                   " times so far)");
+  }
   pollfd p{st.fd, POLLIN, 0};
   int n = ::poll(&p, 1, poll_ms);
   if (n <= 0) {
@@ -101,12 +130,6 @@ void accept_round(acceptor_ptr self) {
   for (int i = 0; i < accepts_per_round; ++i) {
     int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c >= 0) {
-      if (st.exhausted) {
-        st.exhausted = false;
-        TRIBUTARY_INFO(*st.ctx.log, "WEB", "POLLFD: LISTENER: accepting on ",
-                       st.where, " again (", st.refused,
-                       " connections closed for want of descriptors so far)");
-      }
       ++st.accepted;
       self->send(st.listener, atom::attach::value, c);
       continue;
@@ -152,7 +175,9 @@ caf::behavior acceptor(caf::stateful_actor<acceptor_state>* self, int fd,
       actor_status s;
       s.name = "acceptor " + st.where;
       s.kind = "acceptor";
-      s.counters = {{"accepted", st.accepted}, {"refused", st.refused}};
+      s.counters = {{"accepted", st.accepted},
+                    {"exhausted", st.exhaustions},
+                    {"served_on_spare", st.served_on_spare}};
       s.mailbox = static_cast<int64_t>(self->mailbox().size());
       return s;
     },

@@ -10,22 +10,28 @@
 
 namespace tributary {
 
+/// A connection out of descriptors closes when it has waited this long
+/// without a complete first request.
+constexpr int64_t shed_after_s = 1;
+
 /// State of an acceptor: a listening socket it accepts on itself.
 struct acceptor_state {
   int fd = -1;
   /// A descriptor kept open (/dev/null) to give back when the process runs
-  /// out of them, so that the pending connection can be accepted and closed.
+  /// out of them, so that the pending connection can be accepted and served.
   int spare = -1;
   caf::actor listener;
   daemon_context ctx;
   /// The address, as log lines name it.
   std::string where;
-  /// Connections closed at once for want of descriptors.
-  int64_t refused = 0;
-  /// `refused` when it was last logged.
-  int64_t refused_logged = 0;
+  /// accept() failures for want of descriptors.
+  int64_t exhaustions = 0;
+  /// Connections accepted on the spare descriptor.
+  int64_t served_on_spare = 0;
   /// When the last "accept() failed" line was written (steady seconds).
   int64_t logged_at = 0;
+  /// When accept() last failed for want of descriptors (steady seconds).
+  int64_t last_exhausted_at = 0;
   bool exhausted = false;
   int64_t accepted = 0;
   acceptor_state() = default;
@@ -44,10 +50,12 @@ struct acceptor_state {
 /// false on any error other than EAGAIN and the acceptor drops that result,
 /// so with no descriptor left (EMFILE, ENFILE) the listening socket stays
 /// readable and the multiplexer spins on it, silently. Here such an error is
-/// logged (once, then at most once a minute with a count), the pending
-/// connection is accepted on the spare descriptor and closed at once (it
-/// would otherwise keep the socket readable), and accepting pauses for a
-/// second: existing connections keep their descriptors and keep working.
+/// logged (once per episode, at most once a minute), the pending connection
+/// is accepted on the spare descriptor and served, the listener is asked to
+/// close connections that have not sent a complete first request for
+/// `shed_after_s` (`(atom::close, atom::timeout)`), and accepting pauses for
+/// a second: existing streams keep their descriptors and keep working, and
+/// an API request gets through while idle sockets hold every descriptor.
 caf::behavior acceptor(caf::stateful_actor<acceptor_state>* self, int fd,
                        caf::actor listener, std::string where,
                        daemon_context ctx);

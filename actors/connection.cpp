@@ -1,5 +1,6 @@
 #include "actors/connection.hpp"
 
+#include "actors/acceptor.hpp"
 #include "actors/api.hpp"
 #include "actors/api_request.hpp"
 #include "actors/receiver.hpp"
@@ -121,15 +122,24 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
   auto handler = ctx.api_on_own_thread
                    ? self->spawn<caf::detached>(api_request, req, ctx)
                    : self->spawn(api_request, req, ctx);
+  st.api = handler;
   // caf::infinite: a finite request timeout keeps this actor (and the
-  // detached handler) alive after they are done in CAF 0.17.6.
+  // detached handler) alive after they are done in CAF 0.17.6. The
+  // deadline comes from the listener instead.
+  if (st.listener)
+    self->send(st.listener, atom::query::value, atom::timeout::value,
+               self->id());
   self->request(handler, caf::infinite, atom::get::value)
     .then(
       [=](const std::string& response) {
+        self->state.api = nullptr;
         send_bytes(self, hdl, response);
         close_after_write(self, hdl);
       },
       [=](caf::error& err) {
+        if (!self->state.api)
+          return; // answered at the deadline
+        self->state.api = nullptr;
         auto what = self->system().render(err);
         TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
                         log_text(req.url), "' failed: ", log_text(what));
@@ -289,8 +299,11 @@ void close_now(connection_ptr self, caf::io::connection_handle hdl) {
 
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                          caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path, std::string ssl_mode) {
+                         std::string unix_path, std::string ssl_mode,
+                         caf::actor listener) {
   auto& st = self->state;
+  st.listener = std::move(listener);
+  st.accepted_at = std::chrono::steady_clock::now();
   st.tcp = unix_path.empty();
   st.ssl_mode = st.tcp ? std::move(ssl_mode) : std::string{};
   if (unix_path.empty()) {
@@ -366,6 +379,32 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
       TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer,
                       "no complete request within ", first_request_s,
                       " seconds; closing the connection");
+      close_after_write(self, hdl);
+    },
+    [=](atom::close, atom::timeout) {
+      // The daemon is out of descriptors: one that has waited this long
+      // for its first request gives its own back (no log line: there may
+      // be thousands; the acceptor logs the exhaustion).
+      auto& st = self->state;
+      if (st.ph == phase::request
+          && std::chrono::steady_clock::now() - st.accepted_at
+               >= std::chrono::seconds(shed_after_s))
+        close_now(self, hdl);
+    },
+    [=](atom::timeout, atom::query) {
+      // The API request's deadline (timed by the listener).
+      auto& st = self->state;
+      if (!st.api)
+        return;
+      auto what = "no answer within " + std::to_string(api_answer_deadline_s)
+                  + " seconds";
+      TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
+                      log_text(st.http->request().url), "' failed: ", what);
+      self->send_exit(st.api, caf::exit_reason::user_shutdown);
+      st.api = nullptr;
+      send_bytes(self, hdl,
+                 api::http_response(503, "text/plain",
+                                    "timeout: " + what + "\n"));
       close_after_write(self, hdl);
     },
     [=](atom::timeout, atom::stream) {

@@ -6,6 +6,7 @@
 #include <caf/actor.hpp>
 #include <caf/io/broker.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,12 @@ struct connection_state {
   /// Reading is stopped until the receiver catches up.
   bool halted = false;
   int64_t halts = 0;
+  /// The listener, which times API requests for us.
+  caf::actor listener;
+  /// The actor building the answer to the API request, while it runs.
+  caf::actor api;
+  /// When the socket was accepted (steady clock).
+  std::chrono::steady_clock::time_point accepted_at;
   connection_state();
   ~connection_state();
   static inline const char* name = "connection";
@@ -54,8 +61,12 @@ struct connection_state {
 /// TCP): CAF 0.17 aborts on remote_port() of an AF_UNIX handle. On a TCP
 /// socket of a server with TLS, a first byte that starts a TLS record
 /// makes the connection encrypted; `ssl_mode` is the port's `^SSL=` mode.
+/// An API request is timed by `listener` (`(atom::query, atom::timeout,
+/// actor_id)`; it answers `(atom::timeout, atom::query)` after
+/// `api_answer_deadline_s`), and answered 503 if it has not finished by then.
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                          caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path, std::string ssl_mode);
+                         std::string unix_path, std::string ssl_mode,
+                         caf::actor listener);
 
 } // namespace tributary

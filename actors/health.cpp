@@ -432,26 +432,4 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
   };
 }
 
-caf::behavior health_postpone_timer(caf::event_based_actor* self,
-                                    caf::actor health, int64_t seconds,
-                                    std::string hostname, daemon_context ctx) {
-  auto until = now_s(ctx) + seconds;
-  self->send(health, atom::postpone::value, until);
-  self->delayed_send(self, std::chrono::seconds(seconds), atom::resume::value);
-  return {
-    [=](atom::resume) {
-      self->send(health, atom::resume::value);
-      self->quit();
-    },
-    [=](atom::status) {
-      actor_status s;
-      s.name = "HEALTH " + hostname + " postpone";
-      s.kind = "health-postpone";
-      s.counters = {{"seconds_left", std::max<int64_t>(0, until - now_s(ctx))}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
-  };
-}
-
 } // namespace tributary

@@ -49,7 +49,11 @@ struct health_monitor_state {
 /// The alerts of one host (Netdata's per-host health loop): links the
 /// health.d definitions to the host's charts, evaluates due alerts from its
 /// database, keeps the health log, notifies. Messages:
-///   (atom::postpone, int64_t until_s)    hold evaluation until then
+///   (atom::postpone, int64_t until_s)    hold evaluation until then (the
+///                                        monitor's own 1 s tick resumes it:
+///                                        no timer actor per connect, whose
+///                                        delayed message would keep it in
+///                                        memory after a reconnect ended it)
 ///   (atom::resume)                       evaluate again
 ///   (atom::reload, reload_request)       new health.d definitions (kept
 ///                                        log, alerts linked again)
@@ -62,12 +66,6 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
                              host_actor host, host_info info,
                              std::shared_ptr<const health::load_result> definitions,
                              health_options opts, daemon_context ctx);
-
-/// Netdata's `postpone alarms on connect seconds`: spawned when a stream
-/// connects, holds `health` for `seconds`, then resumes it and quits.
-caf::behavior health_postpone_timer(caf::event_based_actor* self,
-                                    caf::actor health, int64_t seconds,
-                                    std::string hostname, daemon_context ctx);
 
 /// The JSON bodies of the health endpoints.
 std::string render_alarms(const health::host_health& h, const host_info& info,

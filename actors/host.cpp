@@ -144,8 +144,6 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     st.pause_health_while_disconnected = health.pause_while_disconnected;
   }
   self->set_down_handler([=](const caf::down_msg& dm) {
-    if (dm.source == self->state.postpone_timer.address())
-      self->state.postpone_timer = nullptr;
     auto& subs = self->state.subscribers;
     subs.erase(std::remove_if(subs.begin(), subs.end(),
                               [&](const caf::actor& a) {
@@ -158,8 +156,6 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       self->send_exit(c.actor, msg.reason);
     if (self->state.health)
       self->send_exit(self->state.health, msg.reason);
-    if (self->state.postpone_timer)
-      self->send_exit(self->state.postpone_timer, msg.reason);
     self->send(self->state.db, atom::close::value);
     self->quit(msg.reason);
   });
@@ -308,14 +304,12 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
                          std::numeric_limits<int64_t>::max());
         return;
       }
-      // Netdata's `postpone alarms on connect seconds`, at every connect.
-      if (st.postpone_timer)
-        self->send_exit(st.postpone_timer, caf::exit_reason::user_shutdown);
-      st.postpone_timer = nullptr;
+      // Netdata's `postpone alarms on connect seconds`, at every connect
+      // (a reconnect moves the end); the monitor's tick resumes.
       if (st.postpone_on_connect_s > 0)
-        st.postpone_timer = self->spawn<caf::monitored>(
-          health_postpone_timer, st.health, st.postpone_on_connect_s,
-          st.info.hostname, st.ctx);
+        caf::anon_send(st.health, atom::postpone::value,
+                       static_cast<int64_t>(st.ctx.now_usec() / 1000000)
+                         + st.postpone_on_connect_s);
       else
         caf::anon_send(st.health, atom::resume::value);
     },
@@ -343,8 +337,6 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       st.charts.clear();
       if (st.health)
         self->send_exit(st.health, caf::exit_reason::user_shutdown);
-      if (st.postpone_timer)
-        self->send_exit(st.postpone_timer, caf::exit_reason::user_shutdown);
       self->unlink_from(st.db);
       auto rp = self->make_response_promise<bool>();
       self->request(st.db, caf::infinite, atom::close::value, delete_files)
@@ -377,8 +369,6 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         out.push_back(caf::actor_cast<caf::actor>(st.db));
       if (st.health)
         out.push_back(st.health);
-      if (st.postpone_timer)
-        out.push_back(st.postpone_timer);
       return out;
     },
     [=](atom::get, atom::info) -> caf::result<host_summary> {

@@ -53,8 +53,6 @@ struct host_state {
   /// The health monitor was told that charts changed and has not asked for
   /// them since.
   bool health_stale = false;
-  /// The running postpone timer, if any.
-  caf::actor postpone_timer;
   /// Charts with rows since the last fence, in first-touch order.
   std::vector<std::string> touched;
   int64_t rows = 0;

@@ -1,6 +1,7 @@
 #include "actors/listener.hpp"
 
 #include "actors/acceptor.hpp"
+#include "actors/api_request.hpp"
 #include "actors/connection.hpp"
 #include "config/settings.hpp"
 
@@ -155,8 +156,15 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   // Keyed by actor id: the timers below name a connection by its id only,
   // so that no pending timer keeps a closed connection's memory.
   auto live = std::make_shared<std::map<caf::actor_id, caf::actor>>();
+  // Connections answering an API request, and when their deadline passes.
+  // Checked by a 1 s tick while there are any: one delayed message per
+  // request would stay queued here for the whole deadline.
+  auto api_deadlines = std::make_shared<
+    std::map<caf::actor_id, caf::actor_clock::time_point>>();
+  auto api_ticking = std::make_shared<bool>(false);
   self->set_down_handler([=](const caf::down_msg& dm) {
     live->erase(dm.source.id());
+    api_deadlines->erase(dm.source.id());
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     if (acc)
@@ -171,7 +179,8 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
   // What new connections are checked against; a reload replaces it.
   auto current = std::make_shared<daemon_context>(std::move(ctx));
   auto start = [=](caf::io::connection_handle hdl) {
-    auto c = self->fork(connection, hdl, *current, unix_path, address.ssl);
+    auto c = self->fork(connection, hdl, *current, unix_path, address.ssl,
+                        caf::actor{self});
     self->monitor(c);
     live->emplace(c->id(), c);
     // `[web] timeout for first request`, timed here: CAF 0.17.6 never
@@ -199,6 +208,38 @@ caf::behavior listener(caf::io::broker* self, bind_address address,
         self->send(c, atom::timeout::value, atom::stream::value);
       self->delayed_send(self, receiver_idle_check, atom::timeout::value,
                          atom::stream::value);
+    },
+    [=](atom::close, atom::timeout) {
+      // The acceptor is out of descriptors: connections that still have not
+      // sent a complete first request make room (see acceptor.hpp).
+      for (auto& [id, c] : *live)
+        self->send(c, atom::close::value, atom::timeout::value);
+    },
+    [=](atom::query, atom::timeout, caf::actor_id id) {
+      // A connection's API request started: its deadline, timed here.
+      (*api_deadlines)[id] = self->clock().now()
+                             + std::chrono::seconds(api_answer_deadline_s);
+      if (!*api_ticking) {
+        *api_ticking = true;
+        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value,
+                           atom::query::value);
+      }
+    },
+    [=](atom::timeout, atom::query) {
+      auto now = self->clock().now();
+      for (auto i = api_deadlines->begin(); i != api_deadlines->end();) {
+        if (i->second > now) {
+          ++i;
+          continue;
+        }
+        if (auto c = live->find(i->first); c != live->end())
+          self->send(c->second, atom::timeout::value, atom::query::value);
+        i = api_deadlines->erase(i);
+      }
+      *api_ticking = !api_deadlines->empty();
+      if (*api_ticking)
+        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value,
+                           atom::query::value);
     },
     [=](atom::timeout, caf::actor_id id) {
       if (auto i = live->find(id); i != live->end())

@@ -5,6 +5,7 @@
 #include "tests/actors/fixture.hpp"
 #include "tests/test_data.hpp"
 
+#include "actors/api_request.hpp"
 #include "actors/listener.hpp"
 #include "actors/registry.hpp"
 #include "config/load.hpp"
@@ -316,6 +317,74 @@ TEST_CASE_FIXTURE(orphan_fixture, "a connected child is not an orphan, however l
   take_output(hdl);
   wait(20);
   CHECK_EQ(hosts(), 2u);
+}
+
+} // namespace tributary::test
+
+namespace tributary::test {
+namespace {
+
+/// Answers nothing: every request to it stays pending for good.
+caf::behavior never_answers(caf::event_based_actor* self) {
+  self->set_default_handler(caf::skip);
+  return {[](atom::close) {}};
+}
+
+/// A parent whose registry never answers (a stuck step of every API
+/// request).
+struct stuck_registry_fixture : actor_fixture {
+  stuck_registry_fixture() {
+    log.quiet(true);
+    auto loaded = config::load_ini_text(
+      "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n", "");
+    REQUIRE(loaded.ok());
+    ctx.log = &log;
+    ctx.settings = std::make_shared<const config::settings>(loaded.cfg);
+    ctx.api_on_own_thread = false;
+    ctx.own_acceptor = false;
+    ctx.registry = caf::actor_cast<registry_actor>(sys.spawn(never_answers));
+    mpx.provide_acceptor(port, acceptor);
+    bind_address where;
+    where.host = "127.0.0.1";
+    where.port = port;
+    aut = sys.middleman().spawn_broker(listener, where, ctx);
+    run();
+  }
+
+  ~stuck_registry_fixture() {
+    caf::anon_send_exit(aut, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
+    run();
+    for (int i = 0; i < 3 && sched.clock().has_pending_timeout(); ++i) {
+      sched.clock().trigger_timeouts();
+      run();
+    }
+  }
+
+  logger log;
+  daemon_context ctx;
+  caf::io::accept_handle acceptor = caf::io::accept_handle::from_int(1);
+  caf::actor aut;
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(stuck_registry_fixture, "an API request whose step never answers gets a 503 at the deadline") {
+  auto hdl = caf::io::connection_handle::from_int(101);
+  mpx.add_pending_connect(acceptor, hdl);
+  mpx.accept_connection(acceptor);
+  run();
+  peer_sends(hdl, "GET /api/v1/info HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(take_output(hdl).empty());
+  advance(std::chrono::seconds(api_answer_deadline_s - 1));
+  CHECK(take_output(hdl).empty());
+  advance(std::chrono::seconds(2));
+  auto out = take_output(hdl);
+  CHECK_EQ(out.substr(0, out.find("\r\n")), "HTTP/1.1 503 Service Unavailable");
+  CHECK_NE(out.find("timeout: no answer within 30 seconds"), std::string::npos);
+  // Answered once: nothing more when the first-request timeout passes.
+  advance(std::chrono::seconds(60));
+  CHECK(take_output(hdl).empty());
 }
 
 } // namespace tributary::test

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Hardening, finding 6 (descriptor exhaustion): the parent runs with a limit
-# of 256 descriptors and 400 idle sockets are opened to it. Before, CAF's
-# doorman spun on the readable listening socket (85-100 % CPU, no log line,
-# the API unreachable). Now:
+# of 256 descriptors and a client holds 400 idle sockets to it, opening a new
+# one for every one the parent closes (so the parent stays at its limit).
+# Before, CAF's doorman spun on the readable listening socket (85-100 % CPU,
+# no log line, the API unreachable). Now:
 #   * one "POLLFD: LISTENER: accept() ... failed: Too many open files" line;
 #   * the parent's CPU over 10 s (utime+stime, /proc/PID/stat) below 20 % of
 #     a core;
+#   * while the idle sockets hold it at its limit, /api/v1/info answers (the
+#     parent makes room by closing connections that sent no request; before,
+#     a request waited behind every idle socket in the accept queue);
 #   * a child that was streaming before keeps a value for every second;
 #   * once the idle sockets are closed, the API answers again and the
 #     listener logs that it accepts again.
@@ -45,27 +49,44 @@ h_wait_for -t 20 -m "data of $GOOD" good_rows
 # The idle sockets: connect, send nothing, hold until $T/release exists.
 t_start=$(date +%s)
 cat > "$T/idle.py" <<'PY'
-import resource, socket, sys, time, os
+import resource, select, socket, sys, time, os
 port, n, release = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 64)), hard))
-socks, failed = [], 0
-for _ in range(n):
+def connect():
     s = socket.socket()
     s.settimeout(2)
     try:
         s.connect(("127.0.0.1", port))
-        socks.append(s)
+        return s
     except OSError:
-        failed += 1
         s.close()
+        return None
+socks, failed, reopened = {}, 0, 0
+for _ in range(n):
+    s = connect()
+    if s is None:
+        failed += 1
+    else:
+        socks[s.fileno()] = s
 print("open: %d failed: %d" % (len(socks), failed), flush=True)
+# Every socket the parent closes is replaced at once.
+poller = select.poll()
+for fd in socks:
+    poller.register(fd, select.POLLIN)
 deadline = time.monotonic() + 150
 while not os.path.exists(release) and time.monotonic() < deadline:
-    time.sleep(0.2)
-for s in socks:
+    for fd, _ in poller.poll(200):
+        poller.unregister(fd)
+        socks.pop(fd).close()
+        s = connect()
+        if s is not None:
+            reopened += 1
+            socks[s.fileno()] = s
+            poller.register(s.fileno(), select.POLLIN)
+for s in socks.values():
     s.close()
-print("closed", flush=True)
+print("closed (%d reopened)" % reopened, flush=True)
 PY
 h_start idle python3 "$T/idle.py" "$TPORT" "$IDLE" "$T/release"
 IDLEPID=$H_LAST_PID
@@ -85,8 +106,25 @@ h_log "out of descriptors: parent CPU ${pct} % of a core over 10 s"
 H_PASSED=$((H_PASSED + 1))
 h_assert_eq 1 "$(grep -cE "$ACCEPT_FAILED" "$TLOG")" "accept() failure lines"
 
+# The API while the idle sockets hold every descriptor.
+[ ! -e "$T/release" ] && grep -q "^open:" "$T/idle.out" && ! grep -q "^closed" "$T/idle.out" \
+  || h_fail "the idle sockets are not held any more"
+a0=$(date +%s%N)
+curl -s --noproxy '*' --max-time 15 -o "$T/info.json" -w '%{http_code}' "$BASE/api/v1/info" > "$T/info.code" \
+  || h_fail "/api/v1/info got no answer while out of descriptors (curl: $?)"
+h_log "out of descriptors: /api/v1/info answered in $(( ($(date +%s%N) - a0) / 1000000 )) ms"
+h_assert_eq 200 "$(cat "$T/info.code")" "HTTP status of /api/v1/info while out of descriptors"
+python3 - "$T/info.json" "$GOOD" <<'PY' || h_fail "/api/v1/info while out of descriptors: $(head -c 300 "$T/info.json")"
+import json, sys
+info = json.load(open(sys.argv[1]))
+sys.exit(0 if sys.argv[2] in info["mirrored_hosts"] else 1)
+PY
+H_PASSED=$((H_PASSED + 1))
+grep -q "accepting on .* again" "$TLOG" && h_log "note: exhaustion was over before the API request"
+
 : > "$T/release"
 h_wait_for -t 30 -m "the idle sockets closed" grep -q "^closed" "$T/idle.out"
+h_log "idle sockets: $(tail -1 "$T/idle.out")"
 t_end=$(date +%s)
 h_wait_http "$TPORT" /api/v1/info 30
 h_wait_log "$TLOG" "POLLFD: LISTENER: accepting on .* again" 30
