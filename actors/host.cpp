@@ -14,12 +14,11 @@ namespace tributary {
 
 namespace {
 
-void touch(host_state& st, const std::string& id,
-           host_state::chart_entry& c) {
+void touch(host_state& st, host_state::chart_entry& c) {
   if (c.touched)
     return;
   c.touched = true;
-  st.touched.push_back(id);
+  st.touched.push_back(&c);
 }
 
 const chart_def* find_chart(const host_state& st, const std::string& key) {
@@ -95,6 +94,7 @@ void release_chart(host_ptr self, const std::string& id, uint64_t generation) {
   auto i = st.charts.find(id);
   if (i == st.charts.end())
     return;
+  i->second.held = false;
   for (auto& s : st.subscribers)
     caf::anon_send(s, atom::define::value, i->second.def);
 }
@@ -169,9 +169,13 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
                                               extent);
         chart_def merged;
         merge_definition(merged, def);
-        st.charts.emplace(def.id, host_state::chart_entry{actor,
-                                                          std::move(merged),
-                                                          std::move(extent)});
+        auto& entry = st.charts
+                        .emplace(def.id, host_state::chart_entry{
+                                           actor, std::move(merged),
+                                           std::move(extent)})
+                        .first->second;
+        entry.held = st.replicating.count(def.id) > 0;
+        st.by_id.emplace(def.id, &entry);
       } else {
         merge_definition(i->second.def, def);
         self->send(i->second.actor, atom::define::value, def);
@@ -188,28 +192,29 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     },
     [=](chart_row& row) {
       auto& st = self->state;
-      auto i = st.charts.find(row.chart_id);
-      if (i == st.charts.end()) {
+      auto i = st.by_id.find(row.chart_id);
+      if (i == st.by_id.end()) {
         ++st.dropped_rows;
         return;
       }
+      auto& c = *i->second;
       ++st.rows;
       st.samples += static_cast<int64_t>(row.values.size());
-      if (st.replicating.count(row.chart_id) == 0)
+      if (!c.held)
         for (auto& s : st.subscribers)
           caf::anon_send(s, row);
-      touch(st, i->first, i->second);
-      self->send(i->second.actor, std::move(row));
+      touch(st, c);
+      self->send(c.actor, std::move(row));
     },
     [=](replay_point& p) {
       auto& st = self->state;
-      auto i = st.charts.find(p.chart_id);
-      if (i == st.charts.end())
+      auto i = st.by_id.find(p.chart_id);
+      if (i == st.by_id.end())
         return;
-      touch(st, i->first, i->second);
+      touch(st, *i->second);
       bool finished = p.end && p.start_streaming;
       auto id = p.chart_id;
-      self->send(i->second.actor, std::move(p));
+      self->send(i->second->actor, std::move(p));
       if (finished)
         release_after_chart(self, id);
     },
@@ -218,12 +223,10 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       // through the host db behind it: the answer means all of it is stored.
       auto& st = self->state;
       std::vector<chart_actor> charts;
-      for (auto& id : st.touched) {
-        auto i = st.charts.find(id);
-        if (i == st.charts.end())
-          continue;
-        i->second.touched = false;
-        charts.push_back(i->second.actor);
+      charts.reserve(st.touched.size());
+      for (auto* c : st.touched) {
+        c->touched = false;
+        charts.push_back(c->actor);
       }
       st.touched.clear();
       if (charts.empty())
@@ -246,6 +249,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     [=](atom::replay, const std::string& id) {
       auto& st = self->state;
       st.replicating[id] = {++st.replication_generation, now_s(st)};
+      if (auto i = st.charts.find(id); i != st.charts.end())
+        i->second.held = true;
       if (!st.hold_check_pending) {
         st.hold_check_pending = true;
         self->delayed_send(self, hold_check_interval, atom::replay::value,
@@ -335,6 +340,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         self->send_exit(c.actor, caf::exit_reason::user_shutdown);
       }
       st.charts.clear();
+      st.by_id.clear();
+      st.touched.clear();
       if (st.health)
         self->send_exit(st.health, caf::exit_reason::user_shutdown);
       self->unlink_from(st.db);

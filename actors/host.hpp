@@ -6,8 +6,9 @@
 
 #include <map>
 #include <memory>
-#include <vector>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace tributary {
 
@@ -22,12 +23,18 @@ struct host_state {
     std::shared_ptr<chart_extent> extent;
     /// Got a row or point since the last fence (atom::sync).
     bool touched = false;
+    /// Held back from the subscribers: `replicating` has it.
+    bool held = false;
   };
   host_info info;
   host_db_actor db;
   std::string memory_mode;
   storage::chart_config chart_cfg;
+  /// Sorted: definitions reach a new subscriber, and /api/v1/charts lists
+  /// them, in id order.
   std::map<std::string, chart_entry> charts;
+  /// The same entries by id, for the row path (one hash lookup per row).
+  std::unordered_map<std::string, chart_entry*> by_id;
   /// Chart name -> id, for queries by name.
   std::map<std::string, std::string> names;
   /// Senders that get every definition and row (a child, a proxy).
@@ -54,7 +61,7 @@ struct host_state {
   /// them since.
   bool health_stale = false;
   /// Charts with rows since the last fence, in first-touch order.
-  std::vector<std::string> touched;
+  std::vector<chart_entry*> touched;
   int64_t rows = 0;
   /// Values of those rows (the console's samples/s).
   int64_t samples = 0;

@@ -13,6 +13,7 @@ namespace tributary {
 namespace {
 
 using receiver_ptr = caf::stateful_actor<receiver_state>*;
+using chart_entry = receiver_state::chart_entry;
 
 /// What handling one command decided.
 struct outcome {
@@ -253,6 +254,7 @@ struct dispatcher {
       return fail("requested a BEGIN on chart '" + b.chart_id
                   + "', which does not exist");
     st.current = &i->second;
+    i->second.next_dim = 0;
     auto n = i->second.def.dimensions.size();
     st.row.chart_id = b.chart_id;
     st.row.microseconds = b.microseconds.value_or(0);
@@ -268,16 +270,16 @@ struct dispatcher {
     if (st.current == nullptr || !st.in_row)
       return fail("requested a SET on dimension '" + x.dimension_id
                   + "' without a chart");
-    auto i = st.current->dim_index.find(x.dimension_id);
-    if (i == st.current->dim_index.end() && st.refused_dimensions > 0)
+    auto i = st.current->find_dimension(x.dimension_id);
+    if (i == chart_entry::npos && st.refused_dimensions > 0)
       return {};
-    if (i == st.current->dim_index.end())
+    if (i == chart_entry::npos)
       return fail("requested a SET on chart '" + st.current->def.id
                   + "' of host '" + st.hello.host.hostname
                   + "', without a dimension '" + x.dimension_id + "'");
     if (x.value) {
-      st.row.values[i->second] = *x.value;
-      st.row.is_set[i->second] = 1;
+      st.row.values[i] = *x.value;
+      st.row.is_set[i] = 1;
     }
     return {};
   }
@@ -317,6 +319,7 @@ struct dispatcher {
     if (st.current == nullptr)
       return fail("requested a RBEGIN without a chart");
     auto n = st.current->def.dimensions.size();
+    st.current->next_dim = 0;
     st.replay.chart_id = st.current->def.id;
     st.replay.start_s = x.point_start;
     st.replay.end_s = x.point_end;
@@ -335,10 +338,10 @@ struct dispatcher {
       return {};
     if (st.current == nullptr)
       return fail("requested a RSET without a chart");
-    auto i = st.current->dim_index.find(x.dimension_id);
-    if (i == st.current->dim_index.end() && st.refused_dimensions > 0)
+    auto i = st.current->find_dimension(x.dimension_id);
+    if (i == chart_entry::npos && st.refused_dimensions > 0)
       return {};
-    if (i == st.current->dim_index.end())
+    if (i == chart_entry::npos)
       return fail("requested a RSET on chart '" + st.current->def.id
                   + "', without a dimension '" + x.dimension_id + "'");
     if (!st.in_replay || st.replay.start_s <= 0)
@@ -348,9 +351,9 @@ struct dispatcher {
       flags |= storage::flag_empty;
     if (x.flags.find('R') != std::string::npos)
       flags |= storage::flag_reset;
-    st.replay.values[i->second] = x.value.value;
-    st.replay.flags[i->second] = flags;
-    st.replay.is_set[i->second] = 1;
+    st.replay.values[i] = x.value.value;
+    st.replay.flags[i] = flags;
+    st.replay.is_set[i] = 1;
     return {};
   }
 
@@ -381,15 +384,15 @@ struct dispatcher {
       return {};
     if (st.current == nullptr)
       return fail("requested a RDSTATE without a chart");
-    auto i = st.current->dim_index.find(x.dimension_id);
-    if (i == st.current->dim_index.end())
+    auto i = st.current->find_dimension(x.dimension_id);
+    if (i == chart_entry::npos)
       return {};
     auto& r = replay_state();
-    r.dim_state[i->second] = 1;
-    r.dim_last_collected_usec[i->second] = x.last_collected_ut;
-    r.dim_last_collected[i->second] = x.last_collected_value;
-    r.dim_last_calculated[i->second] = x.last_calculated_value.value;
-    r.dim_last_stored[i->second] = x.last_stored_value.value;
+    r.dim_state[i] = 1;
+    r.dim_last_collected_usec[i] = x.last_collected_ut;
+    r.dim_last_collected[i] = x.last_collected_value;
+    r.dim_last_calculated[i] = x.last_calculated_value.value;
+    r.dim_last_stored[i] = x.last_stored_value.value;
     return {};
   }
 

@@ -6,8 +6,8 @@
 
 #include <caf/actor.hpp>
 
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tributary {
@@ -16,11 +16,29 @@ namespace tributary {
 struct receiver_state {
   struct chart_entry {
     chart_def def;
-    std::map<std::string, size_t> dim_index;
+    std::unordered_map<std::string, size_t> dim_index;
+    /// The index the next SET (or RSET) most likely names: a child sends a
+    /// row's SETs in the same order every time, so one string compare
+    /// usually replaces the hash lookup.
+    size_t next_dim = 0;
     /// The window of the last REPLAY_CHART we sent (spec §5.3).
     int64_t requested_before = 0;
     /// A REPLAY_CHART went out and no REND with start-streaming came back.
     bool replicating = false;
+
+    /// The index of dimension `id`, or `npos`.
+    size_t find_dimension(const std::string& id) {
+      size_t i = next_dim;
+      if (i >= def.dimensions.size() || def.dimensions[i].id != id) {
+        auto j = dim_index.find(id);
+        if (j == dim_index.end())
+          return npos;
+        i = j->second;
+      }
+      next_dim = i + 1;
+      return i;
+    }
+    static constexpr size_t npos = static_cast<size_t>(-1);
   };
   caf::actor conn;
   host_actor host;
@@ -29,7 +47,8 @@ struct receiver_state {
   std::string who;
   protocol::stream_decoder decoder;
   protocol::command_reader reader;
-  std::map<std::string, chart_entry> charts;
+  /// Node-based: `current` and `dirty` stay valid as it grows.
+  std::unordered_map<std::string, chart_entry> charts;
   /// The chart CHART/DIMENSION/BEGIN selected; null if none.
   chart_entry* current = nullptr;
   /// A definition changed since it was last sent to the host.
