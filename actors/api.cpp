@@ -164,11 +164,13 @@ void write_storage(json_writer& w, const storage_status& x) {
 
 std::string render_info(const std::vector<host_summary>& hosts,
                         bool lz4_build, bool https,
-                        const std::string& alarm_totals) {
+                        const std::string& alarm_totals, bool stream_enabled,
+                        std::string_view own_version) {
   std::string out;
   json_writer w{out};
   w.begin_object();
   w.member("version", "v1.37.1");
+  w.member("tributary-version", own_version);
   w.member("uid", hosts.empty() ? std::string{} : hosts.front().info.machine_guid);
   w.key("mirrored_hosts").begin_array();
   for (auto& h : hosts)
@@ -245,8 +247,13 @@ std::string render_info(const std::vector<host_summary>& hosts,
     write_storage(w, self->storage);
   else
     w.null();
-  w.member("stream-enabled", false);
-  w.key("stream-compression").null();
+  w.member("stream-enabled", stream_enabled);
+  // As 1.37.1: null without a sender, else whether that sender compresses.
+  w.key("stream-compression");
+  if (self && self->has_sender)
+    w.value(self->sender_compression);
+  else
+    w.null();
   w.member("hosts-available", static_cast<int64_t>(hosts.size()));
   w.member("https-enabled", https);
   std::string build = "dbengine";

@@ -43,9 +43,13 @@ std::string bad_request(std::string_view reason);
 /// /api/v1/info: `hosts` with the answering node first; `https`: the web
 /// server has TLS; `alarm_totals`: its health's {"normal","warning",
 /// "critical"} object ("" = zeros).
+/// `stream_enabled`: `[stream] enabled` of this daemon; `own_version`:
+/// tributary's release, beside the Netdata "version" clients check.
 std::string render_info(const std::vector<host_summary>& hosts,
                         bool lz4_build, bool https,
-                        const std::string& alarm_totals);
+                        const std::string& alarm_totals,
+                        bool stream_enabled = false,
+                        std::string_view own_version = {});
 
 /// /api/v1/charts for one host.
 std::string render_charts(const host_summary& host,

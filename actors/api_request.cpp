@@ -171,10 +171,13 @@ void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
       .then(
         [=](const std::string& totals) mutable {
           reply(self, rp, 200, json_type,
-                api::render_info(hosts, true, https, totals));
+                api::render_info(hosts, true, https, totals, stream_on,
+                                 tributary_version()));
         },
         [=](caf::error&) mutable {
-          reply(self, rp, 200, json_type, api::render_info(hosts, true, https, ""));
+          reply(self, rp, 200, json_type,
+                api::render_info(hosts, true, https, "", stream_on,
+                                 tributary_version()));
         });
   };
   if (all)
@@ -299,3 +302,4 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
 }
 
 } // namespace tributary
+  bool stream_on = ctx.settings && ctx.settings->stream.enabled;

@@ -29,6 +29,10 @@
 
 namespace tributary {
 
+const char* tributary_version() {
+  return TRIBUTARY_VERSION;
+}
+
 uint64_t system_now_usec() {
   using namespace std::chrono;
   return static_cast<uint64_t>(
@@ -88,7 +92,9 @@ host_info localhost_info(const config::settings& cfg, logger& log) {
   info.abbrev_timezone = zone.abbreviation;
   info.utc_offset = zone.utc_offset;
   info.program_name = "tributary";
-  info.program_version = "v0.1.0";
+  // The Netdata release whose protocol and API we speak: peers, dashboards
+  // and scrapers compare it (docs/api.md, "Versions").
+  info.program_version = netdata_compatible_version;
   info.labels = cfg.global.host_labels;
   info.system_info = read_system_info(cfg.global.host_access_prefix, "");
   return info;
