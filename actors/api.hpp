@@ -71,10 +71,4 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
 /// /api/v1/data in `format` (json or csv); empty if the format is unknown.
 std::string render_data(const data_result& res, std::string_view format);
 
-/// /api/v1/allmetrics?format=prometheus for one host: the latest value of
-/// every dimension of every chart in `latest`.
-std::string render_prometheus(const host_summary& host,
-                              const std::vector<chart_summary>& charts,
-                              const std::vector<data_result>& latest);
-
 } // namespace tributary::api

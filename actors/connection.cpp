@@ -141,6 +141,10 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
 }
 
 /// Hands stream bytes to the receiver, and stops reading while too many
+  req.client = !st.tcp || st.ip.rfind("127.", 0) == 0 || st.ip == "::1"
+                   || st.ip == "localhost"
+                 ? std::string{"localhost"}
+                 : st.ip;
 /// are in flight.
 void to_receiver(connection_ptr self, caf::io::connection_handle hdl,
                  std::string bytes) {
