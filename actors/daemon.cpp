@@ -217,6 +217,16 @@ int run_daemon(const daemon_options& opts) {
                    "; logging to stderr only");
   else if (!log_existed)
     made_as_root.push_back(log_file);
+  auto access_file = g.access_log.empty() ? g.log_dir + "/access.log"
+                                          : g.access_log;
+  if (access_file != "none") {
+    bool access_existed = ::stat(access_file.c_str(), &st) == 0;
+    if (!log.access().open_file(access_file))
+      TRIBUTARY_WARN(log, "MAIN", "cannot open ", access_file,
+                     "; no access log");
+    else if (!access_existed)
+      made_as_root.push_back(access_file);
+  }
   raise_open_files_limit(log);
   // Keys of other Netdata versions (or typos) do not stop a parent: Netdata
   // ignores them too. Said once at start, with their place.
