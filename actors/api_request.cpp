@@ -62,7 +62,11 @@ api::allmetrics_chart allmetrics_chart_of(const chart_def& def,
                                           const data_result& res) {
   api::allmetrics_chart c;
   c.id = def.id;
-  c.name = def.name.empty() ? def.id : def.name;
+  // A CHART's name is given without its type; Netdata names it "type.name".
+  auto type = def.id.substr(0, def.id.find('.') + 1);
+  c.name = def.name.empty() ? def.id
+           : def.name.rfind(type, 0) == 0 ? def.name
+                                          : type + def.name;
   c.family = def.family;
   c.context = def.context;
   c.units = def.units;
