@@ -164,6 +164,9 @@ using host_actor = caf::typed_actor<
   caf::reacts_to<atom::info, host_info>,
   // A receiver attached (true, with compression) or went away (false).
   caf::reacts_to<atom::stream, bool, bool>,
+  // This host's sender: connected to a parent, and whether it compresses
+  // (negotiated when connected, configured when not).
+  caf::reacts_to<atom::stream, atom::write, bool, bool>,
   // A sender wants every chart definition (those known now, then each new
   // one) and every row from now on.
   caf::reacts_to<atom::attach, caf::actor>,

@@ -186,11 +186,13 @@ void write_storage(json_writer& w, const storage_status& x) {
 
 std::string render_info(const std::vector<host_summary>& hosts,
                         bool lz4_build, bool https,
-                        const std::string& alarm_totals) {
+                        const std::string& alarm_totals, bool stream_enabled,
+                        std::string_view own_version) {
   std::string out;
   json_writer w{out};
   w.begin_object();
   w.member("version", "v1.37.1");
+  w.member("tributary-version", own_version);
   w.member("uid", hosts.empty() ? std::string{} : hosts.front().info.machine_guid);
   w.key("mirrored_hosts").begin_array();
   for (auto& h : hosts)
@@ -267,8 +269,13 @@ std::string render_info(const std::vector<host_summary>& hosts,
     write_storage(w, self->storage);
   else
     w.null();
-  w.member("stream-enabled", false);
-  w.key("stream-compression").null();
+  w.member("stream-enabled", stream_enabled);
+  // As 1.37.1: null without a sender, else whether that sender compresses.
+  w.key("stream-compression");
+  if (self && self->has_sender)
+    w.value(self->sender_compression);
+  else
+    w.null();
   w.member("hosts-available", static_cast<int64_t>(hosts.size()));
   w.member("https-enabled", https);
   std::string build = "dbengine";
@@ -506,65 +513,6 @@ std::string render_data(const data_result& res, std::string_view format) {
     return out;
   }
   return {};
-}
-
-namespace {
-
-std::string units_suffix(std::string_view units) {
-  if (units == "%" || units == "percentage" || units == "percent")
-    return "_percent";
-  std::string u{units};
-  bool persec = u.size() > 2 && u.compare(u.size() - 2, 2, "/s") == 0;
-  if (persec)
-    u.resize(u.size() - 2);
-  auto out = "_" + api::prometheus_name(u);
-  if (persec)
-    out += "_persec";
-  return out;
-}
-
-} // namespace
-
-std::string render_prometheus(const host_summary& host,
-                              const std::vector<chart_summary>& charts,
-                              const std::vector<data_result>& latest) {
-  std::string out = "netdata_info{instance=\"";
-  api::append_prometheus_label_value(out, host.info.hostname);
-  out += "\",application=\"";
-  api::append_prometheus_label_value(out, host.info.program_name);
-  out += "\",version=\"";
-  api::append_prometheus_label_value(out, host.info.program_version);
-  out += "\"} 1\n";
-  char buf[64];
-  for (size_t i = 0; i < charts.size() && i < latest.size(); ++i) {
-    auto& def = charts[i].def;
-    auto& res = latest[i];
-    if (res.times.empty())
-      continue;
-    auto base = "netdata_" + api::prometheus_name(def.context)
-                + units_suffix(def.units) + "_average";
-    auto ndims = res.dimension_ids.size();
-    auto row = res.times.size() - 1;
-    for (size_t d = 0; d < ndims && d < res.dimension_names.size(); ++d) {
-      auto v = res.values[row * ndims + d];
-      if (std::isnan(v))
-        continue;
-      std::snprintf(buf, sizeof(buf), "%0.7f", v);
-      out += base;
-      out += "{chart=\"";
-      api::append_prometheus_label_value(out, def.id);
-      out += "\",family=\"";
-      api::append_prometheus_label_value(out, def.family);
-      out += "\",dimension=\"";
-      api::append_prometheus_label_value(out, res.dimension_names[d]);
-      out += "\"} ";
-      out += buf;
-      out += ' ';
-      out += std::to_string(res.times[row] * 1000);
-      out += '\n';
-    }
-  }
-  return out;
 }
 
 } // namespace tributary::api

@@ -49,9 +49,13 @@ std::string bad_request(std::string_view reason);
 /// /api/v1/info: `hosts` with the answering node first; `https`: the web
 /// server has TLS; `alarm_totals`: its health's {"normal","warning",
 /// "critical"} object ("" = zeros).
+/// `stream_enabled`: `[stream] enabled` of this daemon; `own_version`:
+/// tributary's release, beside the Netdata "version" clients check.
 std::string render_info(const std::vector<host_summary>& hosts,
                         bool lz4_build, bool https,
-                        const std::string& alarm_totals);
+                        const std::string& alarm_totals,
+                        bool stream_enabled = false,
+                        std::string_view own_version = {});
 
 /// /api/v1/charts for one host.
 std::string render_charts(const host_summary& host,
@@ -72,11 +76,5 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
 
 /// /api/v1/data in `format` (json or csv); empty if the format is unknown.
 std::string render_data(const data_result& res, std::string_view format);
-
-/// /api/v1/allmetrics?format=prometheus for one host: the latest value of
-/// every dimension of every chart in `latest`.
-std::string render_prometheus(const host_summary& host,
-                              const std::vector<chart_summary>& charts,
-                              const std::vector<data_result>& latest);
 
 } // namespace tributary::api

@@ -11,6 +11,8 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <chrono>
+#include <cstdlib>
 #include <strings.h>
 
 namespace tributary {
@@ -100,11 +102,50 @@ void close_after_write(connection_ptr self, caf::io::connection_handle hdl) {
   self->quit();
 }
 
+uint64_t steady_usec() {
+  return static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now().time_since_epoch())
+      .count());
+}
+
+/// Sends a whole HTTP response, closes, and writes the access.log lines.
+void send_answer(connection_ptr self, caf::io::connection_handle hdl,
+                 const daemon_context& ctx, const std::string& url,
+                 const std::string& response, uint64_t started_usec) {
+  auto ready = steady_usec();
+  send_bytes(self, hdl, response);
+  close_after_write(self, hdl);
+  auto& access = ctx.log->access();
+  if (!access.enabled())
+    return;
+  access_entry e;
+  auto& st = self->state;
+  // Netdata names a loopback client "localhost" in access.log.
+  e.peer = st.tcp && (st.ip.rfind("127.", 0) == 0 || st.ip == "::1")
+             ? peer_name("localhost", st.port)
+             : st.peer;
+  e.url = url;
+  if (response.size() > 12)
+    e.code = std::atoi(response.c_str() + 9); // "HTTP/1.1 200"
+  auto body = response.find("\r\n\r\n");
+  e.all_bytes = body == std::string::npos ? 0 : response.size() - body - 4;
+  e.sent_bytes = e.all_bytes;
+  e.prep_usec = ready - started_usec;
+  e.sent_usec = steady_usec() - ready;
+  access.write(e);
+}
+
 void answer_http(connection_ptr self, caf::io::connection_handle hdl,
                  const daemon_context& ctx) {
   auto& st = self->state;
+  auto started = steady_usec();
   st.ph = phase::answering;
   auto req = st.http->request();
+  req.client = !st.tcp || st.ip.rfind("127.", 0) == 0 || st.ip == "::1"
+                   || st.ip == "localhost"
+                 ? std::string{"localhost"}
+                 : st.ip;
   if (!st.tls && ctx.web_tls && st.tcp && st.ssl_mode != "optional") {
     // A server with TLS sends plain requests to https, except on
     // `^SSL=optional` ports (as Netdata does).
@@ -112,9 +153,8 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
     for (auto& [k, v] : req.headers)
       if (k.size() == 4 && ::strncasecmp(k.c_str(), "host", 4) == 0)
         host = v;
-    auto response = api::https_redirect(host, req.url);
-    send_bytes(self, hdl, response);
-    close_after_write(self, hdl);
+    send_answer(self, hdl, ctx, req.url, api::https_redirect(host, req.url),
+                started);
     return;
   }
   // Detached: a big answer (100,000 charts) is built on its own thread,
@@ -133,8 +173,7 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
     .then(
       [=](const std::string& response) {
         self->state.api = nullptr;
-        send_bytes(self, hdl, response);
-        close_after_write(self, hdl);
+        send_answer(self, hdl, ctx, req.url, response, started);
       },
       [=](caf::error& err) {
         if (!self->state.api)
@@ -143,10 +182,10 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
         auto what = self->system().render(err);
         TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
                         log_text(req.url), "' failed: ", log_text(what));
-        send_bytes(self, hdl,
-                   api::http_response(500, "text/plain",
-                                      "internal error: " + what + "\n"));
-        close_after_write(self, hdl);
+        send_answer(self, hdl, ctx, req.url,
+                    api::http_response(500, "text/plain",
+                                       "internal error: " + what + "\n"),
+                    started);
       });
 }
 

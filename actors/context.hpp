@@ -59,6 +59,13 @@ struct daemon_context {
   bool own_acceptor = true;
 };
 
+/// The Netdata version tributary answers as, wherever a Netdata client reads
+/// one (/api/v1/info "version", netdata_info, the stream handshake).
+inline constexpr const char* netdata_compatible_version = "v1.37.1";
+
+/// tributary's own release (the project version; `--version`).
+const char* tributary_version();
+
 /// The system clock, for `daemon_context::now_usec`.
 uint64_t system_now_usec();
 

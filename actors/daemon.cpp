@@ -31,6 +31,10 @@
 
 namespace tributary {
 
+const char* tributary_version() {
+  return TRIBUTARY_VERSION;
+}
+
 uint64_t system_now_usec() {
   using namespace std::chrono;
   return static_cast<uint64_t>(
@@ -90,7 +94,9 @@ host_info localhost_info(const config::settings& cfg, logger& log) {
   info.abbrev_timezone = zone.abbreviation;
   info.utc_offset = zone.utc_offset;
   info.program_name = "tributary";
-  info.program_version = "v0.1.0";
+  // The Netdata release whose protocol and API we speak: peers, dashboards
+  // and scrapers compare it (docs/api.md, "Versions").
+  info.program_version = netdata_compatible_version;
   info.labels = cfg.global.host_labels;
   info.system_info = read_system_info(cfg.global.host_access_prefix, "");
   return info;
@@ -213,6 +219,16 @@ int run_daemon(const daemon_options& opts) {
                    "; logging to stderr only");
   else if (!log_existed)
     made_as_root.push_back(log_file);
+  auto access_file = g.access_log.empty() ? g.log_dir + "/access.log"
+                                          : g.access_log;
+  if (access_file != "none") {
+    bool access_existed = ::stat(access_file.c_str(), &st) == 0;
+    if (!log.access().open_file(access_file))
+      TRIBUTARY_WARN(log, "MAIN", "cannot open ", access_file,
+                     "; no access log");
+    else if (!access_existed)
+      made_as_root.push_back(access_file);
+  }
   raise_open_files_limit(log);
   // Keys of other Netdata versions (or typos) do not stop a parent: Netdata
   // ignores them too. Said once at start, with their place.

@@ -288,6 +288,9 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
           caf::anon_send(subscriber, atom::define::value, c.def);
       st.subscribers.push_back(std::move(subscriber));
     },
+    [=](atom::stream, atom::write, bool, bool compression) {
+      self->state.sender_compression = compression;
+    },
     [=](atom::stream, bool connected, bool compression) {
       auto& st = self->state;
       st.reachable = connected;
@@ -384,6 +387,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       s.info = st.info;
       s.reachable = st.reachable;
       s.stream_compression = st.compression;
+      s.has_sender = st.sender_compression.has_value();
+      s.sender_compression = st.sender_compression.value_or(false);
       s.charts = static_cast<int64_t>(st.charts.size());
       for (auto& [id, c] : st.charts)
         s.dimensions += static_cast<int64_t>(c.def.dimensions.size());

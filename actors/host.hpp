@@ -5,6 +5,7 @@
 #include "storage/value_math.hpp"
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -52,6 +53,8 @@ struct host_state {
   bool hold_check_pending = false;
   bool reachable = false;
   bool compression = false;
+  /// Set once a sender streams this host to a parent: whether it compresses.
+  std::optional<bool> sender_compression;
   /// The host's health monitor (null when health is off for it).
   caf::actor health;
   /// `postpone alarms on connect seconds`.

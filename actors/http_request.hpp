@@ -18,6 +18,9 @@ struct http_request {
   /// Query parameters, decoded (`+` is a space); the last one of a name wins.
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;
+  /// Who asked (the connection fills it): an address, or "localhost" for
+  /// loopback and unix sockets, as Netdata names a client.
+  std::string client;
 };
 
 /// Incremental HTTP/1.x request reader on top of http_parser. Feed it bytes

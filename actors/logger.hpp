@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/access_log.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
@@ -53,6 +55,12 @@ public:
   /// The file given to `open_file`; empty if none.
   std::string file_path();
 
+  /// The web server's access.log, kept beside the error log so that every
+  /// actor that logs can reach it.
+  access_log& access() {
+    return access_;
+  }
+
   /// Lines above this level are dropped.
   void level(log_level x) {
     level_ = x;
@@ -88,6 +96,7 @@ private:
   bool flooded(const std::string& stamp);
   void emit(const std::string& line);
 
+  access_log access_;
   std::mutex mtx_;
   std::FILE* file_ = nullptr;
   std::string path_;

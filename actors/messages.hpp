@@ -237,6 +237,9 @@ struct host_summary {
   host_info info;
   bool reachable = false;
   bool stream_compression = false;
+  /// A sender streams this host to a parent; whether it compresses.
+  bool has_sender = false;
+  bool sender_compression = false;
   int64_t charts = 0;
   int64_t dimensions = 0;
   std::string memory_mode;
@@ -246,7 +249,7 @@ struct host_summary {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_summary& x) {
   return f(caf::meta::type_name("host_summary"), x.info, x.reachable,
-           x.stream_compression, x.charts, x.dimensions, x.memory_mode,
+           x.stream_compression, x.has_sender, x.sender_compression, x.charts, x.dimensions, x.memory_mode,
            x.storage);
 }
 

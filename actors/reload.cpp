@@ -74,6 +74,9 @@ bool reload_daemon(const daemon_options& opts, running_config& running,
   if (!log.reopen() && !log.file_path().empty())
     TRIBUTARY_ERROR(log, "MAIN", "cannot reopen ", log.file_path(),
                     "; logging to the old file");
+  if (!log.access().reopen())
+    TRIBUTARY_ERROR(log, "MAIN", "cannot reopen ", log.access().file_path(),
+                    "; the access log goes to the old file");
   TRIBUTARY_INFO(log, "MAIN", "SIGHUP received: log file reopened, "
                               "reloading the configuration");
   auto loaded = load_daemon_settings(opts);

@@ -409,6 +409,8 @@ void start_streaming(sender_ptr self, int64_t version) {
   st.caps = protocol::accept_reply(
     version, protocol::child_capabilities(st.cfg.enable_compression));
   st.connected = true;
+  self->send(st.host, atom::stream::value, atom::write::value, true,
+             protocol::uses_compression(st.caps));
   if (protocol::uses_compression(st.caps))
     st.lz4 = std::make_unique<protocol::lz4_encoder>(
       (st.caps & protocol::cap_binary) != 0);
@@ -792,11 +794,15 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
   st.cfg = std::move(cfg);
   st.ctx = std::move(ctx);
   st.postponed_until.assign(st.cfg.destinations.size(), 0);
+  self->send(st.host, atom::stream::value, atom::write::value, false,
+             st.cfg.enable_compression);
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& st = self->state;
     if (dm.source != st.current.address())
       return;
     st.current = nullptr;
+    self->send(st.host, atom::stream::value, atom::write::value, false,
+               st.cfg.enable_compression);
     if (st.stopping) {
       self->quit();
       return;

@@ -145,6 +145,7 @@ const acted_key canonical[] = {
        c.note("not a TLS version (1.0 .. 1.3); Netdata and tributary offer up to 1.3");
    }},
   {"web", "tls ciphers", [](entry_ctx& c, global_settings& g) { c.text(g.tls_ciphers); }},
+  {"logs", "access", [](entry_ctx& c, global_settings& g) { c.text(g.access_log); }},
   {"logs", "errors flood protection period", [](entry_ctx& c, global_settings& g) {
      c.number(g.errors_flood_protection_period, 0);
    }},
@@ -238,6 +239,7 @@ constexpr legacy_key legacy[] = {
   {"global", "cleanup orphan hosts after seconds", "db",
    "cleanup orphan hosts after secs"},
   {"global", "delete orphan hosts files", "db", "delete orphan hosts files"},
+  {"global", "access log", "logs", "access"},
   {"global", "errors flood protection period", "logs",
    "errors flood protection period"},
   {"global", "errors to trigger flood protection", "logs",

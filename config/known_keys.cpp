@@ -59,7 +59,6 @@ constexpr ignored_key ignored[] = {
   {"global", "plugins directory"},
   {"global", "debug log"},
   {"global", "error log"},
-  {"global", "access log"},
   {"global", "facility log"},
   {"global", "debug flags"},
   {"global", "TZ environment variable"},
@@ -126,7 +125,6 @@ constexpr ignored_key ignored[] = {
   {"logs", "debug flags"},
   {"logs", "debug"},
   {"logs", "error"},
-  {"logs", "access"},
   {"logs", "health"},
   {"logs", "facility"},
   // [health]

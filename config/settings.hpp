@@ -147,6 +147,9 @@ struct global_settings {
   std::string stock_config_dir{defaults::stock_config_dir};
   /// [directories] log.
   std::string log_dir{defaults::log_dir};
+  /// [logs] access (legacy: [global] access log): the access.log path;
+  /// empty = `<log dir>/access.log`, `none` = no access log.
+  std::string access_log;
   /// [logs] errors flood protection period (legacy: [global]); 0 = off.
   int64_t errors_flood_protection_period = 1200;
   /// [logs] errors to trigger flood protection (legacy: [global]).

@@ -33,9 +33,10 @@ bash "$H_NDPEER" wait-http "$PPORT" 40 || h_fail "netdata parent did not start"
 PLOG=$T/parent/log/error.log
 
 # ------------------------------------------------------------ two tributary children
+CPORTS=($(h_free_port) $(h_free_port))
 for i in 0 1; do
   d=$T/child$i
-  tc_instance "$d" "${CHILDREN[i]}" "127.0.0.1:$(h_free_port)"
+  tc_instance "$d" "${CHILDREN[i]}" "127.0.0.1:${CPORTS[i]}"
   cat > "$d/conf/stream.conf" <<CONF
 [stream]
     enabled = yes
@@ -160,6 +161,23 @@ for i in 0 1; do
   else
     case "$caps $ccaps" in *COMPRESSION*) h_fail "compression negotiated with plain child $h: [$caps] [$ccaps]" ;; esac
   fi
+  # The child's own /api/v1/info tells its streaming state as 1.37.1 does
+  # ("stream-compression": what the link negotiated), and one version:
+  # the Netdata one where Netdata clients read it, tributary's own beside it.
+  h_http_get "http://127.0.0.1:${CPORTS[i]}/api/v1/info" > "$T/own-info-$i.json"
+  h_http_get "http://127.0.0.1:${CPORTS[i]}/api/v1/allmetrics?format=prometheus" > "$T/own-prom-$i.txt"
+  own=$("$TRIBUTARY_BIN" --version)
+  python3 - "$T/own-info-$i.json" "$T/own-prom-$i.txt" "${COMP[i]}" "${own#tributary }" <<'PY' || h_fail "child $h's /api/v1/info streaming state or version"
+import json, sys
+i = json.load(open(sys.argv[1]))
+prom = open(sys.argv[2]).read().splitlines()[0]
+want = {"stream-enabled": True, "stream-compression": sys.argv[3] == "yes",
+        "version": "v1.37.1", "tributary-version": sys.argv[4]}
+got = {k: i.get(k) for k in want}
+print(f"info {got}; {prom}", file=sys.stderr)
+assert got == want, f"{got} != {want}"
+assert ',version="v1.37.1"' in prom, prom
+PY
   # one link per child, no reconnect loop
   n=$(grep -cE "STREAM $h \[receive from .*established link with negotiated capabilities" "$PLOG" || true)
   h_assert_eq 1 "$n" "links the parent established for $h"
