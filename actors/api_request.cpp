@@ -1,9 +1,12 @@
 #include "actors/api_request.hpp"
 
 #include "actors/api.hpp"
+#include "actors/chart.hpp"
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -11,7 +14,9 @@ namespace tributary {
 
 namespace {
 
-using promise = caf::typed_response_promise<std::string>;
+/// The answer, or its first part: the bytes, and whether more follow (the
+/// connection then asks with `(atom::get, atom::next)` for each next part).
+using promise = caf::typed_response_promise<std::string, bool>;
 
 constexpr const char* json_type = "application/json; charset=utf-8";
 
@@ -22,8 +27,49 @@ constexpr auto step_deadline = caf::infinite;
 
 void reply(caf::event_based_actor* self, promise rp, int code,
            std::string_view type, const std::string& body) {
-  rp.deliver(api::http_response(code, type, body));
+  rp.deliver(api::http_response(code, type, body), false);
   self->quit();
+}
+
+/// How much of a big answer is rendered per part: big enough that the
+/// per-part messages cost nothing, small enough that an answer in flight
+/// holds a few hundred KB.
+constexpr size_t part_budget = 256 * 1024;
+
+/// Renders the next part of a body and hands it to `done(part, more)`,
+/// at once or once the queries it needs have answered.
+using part_callback = std::function<void(std::string, bool)>;
+using part_source = std::function<void(part_callback)>;
+
+/// Answers 200 with the body `next` renders part by part. An answer that
+/// fits in its first part goes out whole with Content-Length as before;
+/// a bigger one is streamed: chunked to an HTTP/1.1 client, ended by the
+/// close for an HTTP/1.0 one. The connection asks for each next part once
+/// its socket took the previous one; if it goes away, so does this actor.
+void reply_streamed(caf::event_based_actor* self, promise rp,
+                    const http_request& req, std::string type,
+                    std::shared_ptr<part_source> next) {
+  bool chunked = req.http_1_1;
+  (*next)([=](std::string part, bool more) mutable {
+    if (!more)
+      return reply(self, rp, 200, type, part);
+    auto out = api::http_stream_head(200, type, chunked);
+    api::append_body_part(out, part, chunked);
+    rp.deliver(std::move(out), true);
+    self->become([=](atom::get, atom::next) {
+      auto part_rp = self->make_response_promise<std::string, bool>();
+      (*next)([=](std::string part, bool more) mutable {
+        std::string out;
+        api::append_body_part(out, part, chunked);
+        if (!more)
+          out += api::body_end(chunked);
+        part_rp.deliver(std::move(out), more);
+        if (!more)
+          self->quit();
+      });
+      return part_rp;
+    });
+  });
 }
 
 /// A failed step (an actor gone, an error answer): 500, logged with the
@@ -46,6 +92,58 @@ std::string param(const http_request& req, const std::string& name,
                   std::string fallback = {}) {
   auto i = req.query.find(name);
   return i == req.query.end() ? fallback : i->second;
+}
+
+/// /api/v1/allmetrics?format=prometheus in parts: each part queries the
+/// latest point of the next batch of charts (in parallel) and renders
+/// them, so an answer of 100,000 charts holds one batch of results.
+std::shared_ptr<part_source>
+allmetrics_parts(caf::event_based_actor* self, host_actor host,
+                 const host_summary& summary, chart_listing listing) {
+  constexpr size_t batch = 512;
+  struct progress {
+    chart_listing listing;
+    size_t next = 0;
+    std::string head;
+  };
+  auto at = std::make_shared<progress>();
+  at->listing = std::move(listing);
+  api::append_prometheus_head(at->head, summary);
+  return std::make_shared<part_source>([=](part_callback done) {
+    auto begin = at->next;
+    auto end = std::min(at->listing.charts.size(), begin + batch);
+    at->next = end;
+    auto finish = [=](std::vector<data_result>& latest) {
+      std::string part = std::move(at->head);
+      at->head.clear();
+      for (size_t i = begin; i < end; ++i)
+        api::append_prometheus_chart(part, *at->listing.charts[i].def,
+                                     latest[i - begin]);
+      done(std::move(part), end < at->listing.charts.size());
+    };
+    if (begin == end) {
+      std::vector<data_result> none;
+      return finish(none);
+    }
+    auto latest = std::make_shared<std::vector<data_result>>(end - begin);
+    auto pending = std::make_shared<size_t>(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      data_query q;
+      q.chart = at->listing.charts[i].def->id;
+      q.after = -1;
+      q.points = 1;
+      auto answered = [=]() mutable {
+        if (--*pending == 0)
+          finish(*latest);
+      };
+      self->request(host, step_deadline, atom::query::value, q)
+        .then([=](const data_result& res) mutable {
+                (*latest)[i - begin] = res;
+                answered();
+              },
+              [=](caf::error&) mutable { answered(); });
+    }
+  });
 }
 
 void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
@@ -108,22 +206,37 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
       [=](const host_summary& summary) mutable {
         self->request(host, step_deadline, atom::get::value, atom::charts::value)
           .then(
-            [=](const std::vector<chart_summary>& charts) mutable {
-              if (r.endpoint == "charts")
-                return reply(self, rp, 200, json_type,
-                             api::render_charts(summary, charts, hosts_count));
+            [=](chart_listing& listing) mutable {
+              if (r.endpoint == "charts") {
+                auto writer = std::make_shared<api::charts_writer>(
+                  summary, std::move(listing), hosts_count);
+                auto next = std::make_shared<part_source>(
+                  [writer](part_callback done) {
+                    std::string part;
+                    bool more = writer->next(part, part_budget);
+                    done(std::move(part), more);
+                  });
+                return reply_streamed(self, rp, req, json_type, next);
+              }
               if (r.endpoint == "chart") {
                 auto id = param(req, "chart");
                 if (id.empty())
                   return reply_400(self, rp, "missing parameter 'chart'");
                 // by id, by name, or by "type.name" as /data finds it
                 auto dot = id.find('.');
-                for (auto& c : charts)
-                  if (c.def.id == id || c.def.name == id
-                      || (dot != std::string::npos && !c.def.name.empty()
-                          && c.def.id.compare(0, dot + 1, id, 0, dot + 1) == 0
-                          && c.def.name == id.substr(dot + 1)))
-                    return reply(self, rp, 200, json_type, api::render_chart(c));
+                for (auto& c : listing.charts) {
+                  auto& d = *c.def;
+                  if (d.id == id || d.name == id
+                      || (dot != std::string::npos && !d.name.empty()
+                          && d.id.compare(0, dot + 1, id, 0, dot + 1) == 0
+                          && d.name == id.substr(dot + 1))) {
+                    chart_summary one;
+                    one.def = d;
+                    one.first_entry = c.extent->first_entry.load();
+                    one.last_entry = c.extent->last_entry.load();
+                    return reply(self, rp, 200, json_type, api::render_chart(one));
+                  }
+                }
                 return reply_400(self, rp, "chart '" + id + "' is not found");
               }
               // allmetrics
@@ -131,28 +244,9 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
               if (format != "prometheus")
                 return reply_400(self, rp, "unsupported format '" + format
                                              + "' (prometheus)");
-              auto latest = std::make_shared<std::vector<data_result>>(charts.size());
-              auto pending = std::make_shared<size_t>(charts.size());
-              if (charts.empty())
-                return reply(self, rp, 200, "text/plain; version=0.0.4",
-                             api::render_prometheus(summary, charts, *latest));
-              for (size_t i = 0; i < charts.size(); ++i) {
-                data_query q;
-                q.chart = charts[i].def.id;
-                q.after = -1;
-                q.points = 1;
-                auto done = [=]() mutable {
-                  if (--*pending == 0)
-                    reply(self, rp, 200, "text/plain; version=0.0.4",
-                          api::render_prometheus(summary, charts, *latest));
-                };
-                self->request(host, step_deadline, atom::query::value, q)
-                  .then([=](const data_result& res) mutable {
-                          (*latest)[i] = res;
-                          done();
-                        },
-                        [=](caf::error&) mutable { done(); });
-              }
+              auto next = allmetrics_parts(self, host, summary,
+                                           std::move(listing));
+              reply_streamed(self, rp, req, "text/plain; version=0.0.4", next);
             },
             fail);
       },
@@ -214,8 +308,14 @@ void answer_probe(caf::event_based_actor* self, promise rp,
 caf::behavior api_request(caf::event_based_actor* self, http_request req,
                           daemon_context ctx) {
   return {
-    [=](atom::get) -> caf::result<std::string> {
-      promise rp = self->make_response_promise<std::string>();
+    [=](atom::get) -> caf::result<std::string, bool> {
+      promise rp = self->make_response_promise<std::string, bool>();
+      // A client that goes away (its connection ends) ends the answer, also
+      // one that is half sent.
+      if (auto connection = caf::actor_cast<caf::actor>(self->current_sender())) {
+        self->monitor(connection);
+        self->set_down_handler([=](caf::down_msg&) { self->quit(); });
+      }
       // An exception in any handler of this request (a writer, a bad_alloc)
       // ends the actor: answer 500 first, or the client would wait forever.
       // The handler reaches the promise through `held`, emptied when the
@@ -239,13 +339,14 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                           log_text(url), "' failed: ", log_text(what));
           if (*held)
             (*held)->deliver(api::http_response(
-              500, "text/plain", "internal error: " + what + "\n"));
+              500, "text/plain", "internal error: " + what + "\n"), false);
           return caf::exit_reason::normal;
         });
       auto r = api::parse_route(req.path);
       if (r.endpoint.empty()) {
         rp.deliver(api::http_response(404, "text/plain",
-                                      "not found: " + req.path + "\n"));
+                                      "not found: " + req.path + "\n"),
+                   false);
         self->quit();
         return rp;
       }

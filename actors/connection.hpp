@@ -41,6 +41,10 @@ struct connection_state {
   /// Reading is stopped until the receiver catches up.
   bool halted = false;
   int64_t halts = 0;
+  /// The API request actor of an answer sent in parts.
+  caf::actor answer_source;
+  /// The next part is asked for once the socket took the previous ones.
+  bool part_wanted = false;
   connection_state();
   ~connection_state();
   static inline const char* name = "connection";

@@ -18,6 +18,8 @@ struct http_request {
   /// Query parameters, decoded (`+` is a space); the last one of a name wins.
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;
+  /// HTTP/1.1 or later: the client reads a chunked body.
+  bool http_1_1 = true;
 };
 
 /// Incremental HTTP/1.x request reader on top of http_parser. Feed it bytes
