@@ -52,7 +52,8 @@ all_there() { [ "$(charts_of "$BIG")" -ge "$N" ]; }
 h_wait_for -t 150 -m "$N charts on $BIG" all_there
 small_data() { h_http_get "$BASE/host/$SMALL/api/v1/data?chart=fake.c0&after=-1&points=1"; }
 small_last() { # the newest row's time (0 while there is none)
-  small_data | python3 -c 'import json, sys; d = json.load(sys.stdin)["data"]; print(max([r[0] for r in d] or [0]))'
+  small_data 2>/dev/null | python3 -c 'import json, sys; d = json.load(sys.stdin)["data"]; print(max([r[0] for r in d] or [0]))' 2>/dev/null \
+    || echo 0
 }
 has_rows() { [ "$(small_last)" -gt 0 ]; }
 h_wait_for -t 30 -m "rows of $SMALL" has_rows
