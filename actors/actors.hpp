@@ -42,6 +42,7 @@ using get = caf::atom_constant<caf::atom("get")>;
 using health = caf::atom_constant<caf::atom("health")>;
 using hosts = caf::atom_constant<caf::atom("hosts")>;
 using info = caf::atom_constant<caf::atom("info")>;
+using next = caf::atom_constant<caf::atom("next")>;
 using postpone = caf::atom_constant<caf::atom("postpone")>;
 using query = caf::atom_constant<caf::atom("query")>;
 using reload = caf::atom_constant<caf::atom("reload")>;
@@ -172,8 +173,8 @@ using host_actor = caf::typed_actor<
   caf::reacts_to<atom::attach, caf::actor>,
   // The host's summary for /api/v1/info.
   caf::replies_to<atom::get, atom::info>::with<host_summary>,
-  // Every chart of the host for /api/v1/charts.
-  caf::replies_to<atom::get, atom::charts>::with<std::vector<chart_summary>>,
+  // Every chart of the host for /api/v1/charts and allmetrics.
+  caf::replies_to<atom::get, atom::charts>::with<chart_listing>,
   // These charts only (unknown ids are left out).
   caf::replies_to<atom::get, atom::charts, std::vector<std::string>>
     ::with<std::vector<chart_summary>>,
@@ -253,3 +254,4 @@ CAF_END_TYPE_ID_BLOCK(tributary)
 CAF_ERROR_CODE_ENUM(tributary::ec, "tributary")
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tributary::reload_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tributary::chart_listing)

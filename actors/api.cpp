@@ -1,5 +1,6 @@
 #include "actors/api.hpp"
 
+#include "actors/chart.hpp"
 #include "api/json_writer.hpp"
 #include "api/prometheus_text.hpp"
 #include "api/text_fix.hpp"
@@ -127,6 +128,37 @@ std::string redirect(std::string_view location) {
          + std::to_string(body.size())
          + "\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
   return out + body;
+}
+
+std::string http_stream_head(int code, std::string_view content_type,
+                             bool chunked) {
+  std::string out = "HTTP/1.1 " + std::to_string(code) + " "
+                    + reason_phrase(code) + "\r\n";
+  out += "Content-Type: ";
+  out += content_type;
+  if (chunked)
+    out += "\r\nTransfer-Encoding: chunked";
+  out += "\r\nAccess-Control-Allow-Origin: *\r\nCache-Control: no-cache"
+         "\r\nConnection: close\r\nServer: tributary\r\n\r\n";
+  return out;
+}
+
+void append_body_part(std::string& out, std::string_view part, bool chunked) {
+  if (part.empty())
+    return;
+  if (!chunked) {
+    out += part;
+    return;
+  }
+  char size[24];
+  auto n = std::snprintf(size, sizeof(size), "%zx\r\n", part.size());
+  out.append(size, static_cast<size_t>(n));
+  out += part;
+  out += "\r\n";
+}
+
+std::string_view body_end(bool chunked) {
+  return chunked ? std::string_view{"0\r\n\r\n"} : std::string_view{};
 }
 
 std::string https_redirect(std::string_view host, std::string_view url) {
@@ -298,8 +330,8 @@ std::string render_info(const std::vector<host_summary>& hosts,
 
 namespace {
 
-void write_chart(json_writer& w, const chart_summary& c) {
-  auto& d = c.def;
+void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
+                 int64_t last_entry) {
   const auto& name = d.name.empty() ? d.id : d.name;
   w.begin_object();
   w.member("id", d.id);
@@ -314,11 +346,11 @@ void write_chart(json_writer& w, const chart_summary& c) {
   w.member("units", d.units);
   w.member("data_url", "/api/v1/data?chart=" + name);
   w.member("chart_type", d.chart_type);
-  w.member("duration", c.last_entry > 0
-                         ? c.last_entry - c.first_entry + d.update_every
+  w.member("duration", last_entry > 0
+                         ? last_entry - first_entry + d.update_every
                          : int64_t{0});
-  w.member("first_entry", c.first_entry);
-  w.member("last_entry", c.last_entry);
+  w.member("first_entry", first_entry);
+  w.member("last_entry", last_entry);
   w.member("update_every", d.update_every);
   std::vector<std::pair<std::string, std::string>> dims;
   dims.reserve(d.dimensions.size());
@@ -348,40 +380,62 @@ void write_chart(json_writer& w, const chart_summary& c) {
 
 } // namespace
 
-std::string render_charts(const host_summary& host,
-                          const std::vector<chart_summary>& charts,
-                          size_t hosts_count) {
-  std::string out;
-  out.reserve(1024 + charts.size() * 1024);
-  json_writer w{out};
-  w.begin_object();
-  w.member("hostname", host.info.hostname);
-  w.member("version", host.info.program_version);
-  w.member("release_channel", "stable");
-  w.member("os", host.info.os);
-  w.member("timezone", host.info.timezone);
-  w.member("update_every", host.info.update_every);
-  w.member("history", 3600);
-  w.member("memory_mode", host.memory_mode);
-  w.member("custom_info", "");
-  w.key("charts").begin_object();
-  size_t dims = 0;
-  // Chart ids are unique per host (the host's map), so no duplicate keys.
-  for (auto& c : charts) {
-    w.key(c.def.id);
-    write_chart(w, c);
-    dims += c.def.dimensions.size();
+charts_writer::charts_writer(host_summary host, chart_listing charts,
+                             size_t hosts_count)
+  : host_(std::move(host)), charts_(std::move(charts)),
+    hosts_count_(hosts_count) {
+}
+
+bool charts_writer::next(std::string& out, size_t budget) {
+  auto& w = w_;
+  if (!started_) {
+    started_ = true;
+    w.begin_object();
+    w.member("hostname", host_.info.hostname);
+    w.member("version", host_.info.program_version);
+    w.member("release_channel", "stable");
+    w.member("os", host_.info.os);
+    w.member("timezone", host_.info.timezone);
+    w.member("update_every", host_.info.update_every);
+    w.member("history", 3600);
+    w.member("memory_mode", host_.memory_mode);
+    w.member("custom_info", "");
+    w.key("charts").begin_object();
   }
-  w.end_object();
-  w.member("charts_count", static_cast<int64_t>(charts.size()));
-  w.member("dimensions_count", static_cast<int64_t>(dims));
-  w.member("alarms_count", 0);
-  w.member("rrd_memory_bytes", 0);
-  w.member("hosts_count", static_cast<int64_t>(hosts_count));
-  w.key("hosts").begin_array();
-  w.begin_object().member("hostname", host.info.hostname).end_object();
-  w.end_array();
-  w.end_object();
+  // Chart ids are unique per host (the host's map), so no duplicate keys.
+  auto& all = charts_.charts;
+  while (next_chart_ < all.size() && buf_.size() < budget) {
+    auto& c = all[next_chart_++];
+    auto first = c.extent->first_entry.load(std::memory_order_relaxed);
+    auto last = c.extent->last_entry.load(std::memory_order_relaxed);
+    w.key(c.def->id);
+    write_chart(w, *c.def, first, last);
+    dims_ += c.def->dimensions.size();
+  }
+  bool more = next_chart_ < all.size();
+  if (!more) {
+    w.end_object();
+    w.member("charts_count", static_cast<int64_t>(all.size()));
+    w.member("dimensions_count", static_cast<int64_t>(dims_));
+    w.member("alarms_count", 0);
+    w.member("rrd_memory_bytes", 0);
+    w.member("hosts_count", static_cast<int64_t>(hosts_count_));
+    w.key("hosts").begin_array();
+    w.begin_object().member("hostname", host_.info.hostname).end_object();
+    w.end_array();
+    w.end_object();
+  }
+  out += buf_;
+  buf_.clear();
+  return more;
+}
+
+std::string render_charts(const host_summary& host, chart_listing charts,
+                          size_t hosts_count) {
+  charts_writer writer{host, std::move(charts), hosts_count};
+  std::string out;
+  while (writer.next(out, std::string::npos)) {
+  }
   return out;
 }
 
@@ -410,7 +464,7 @@ std::string render_actors(const std::vector<actor_status>& actors) {
 std::string render_chart(const chart_summary& chart) {
   std::string out;
   json_writer w{out};
-  write_chart(w, chart);
+  write_chart(w, chart.def, chart.first_entry, chart.last_entry);
   return out;
 }
 

@@ -5,6 +5,7 @@
 // /api/v1/allmetrics.
 
 #include "actors/messages.hpp"
+#include "api/json_writer.hpp"
 
 #include <map>
 #include <string>
@@ -34,6 +35,18 @@ std::string http_response(int code, std::string_view content_type,
 
 /// A `302 Found` to `location` (a path of this server).
 std::string redirect(std::string_view location);
+/// The head of a response whose body follows in parts as it is rendered:
+/// `chunked` (an HTTP/1.1 client) announces chunked transfer coding, else
+/// the body ends with the connection (`Connection: close`, no length).
+std::string http_stream_head(int code, std::string_view content_type,
+                             bool chunked);
+
+/// Appends one part of a streamed body, as a chunk when `chunked`; an empty
+/// part is skipped (a chunk of size 0 would end the body).
+void append_body_part(std::string& out, std::string_view part, bool chunked);
+
+/// What ends a streamed body: the last (empty) chunk when `chunked`.
+std::string_view body_end(bool chunked);
 
 /// The `301` a TLS-enabled web server answers a plain request with, sending
 /// the client to `https://<host><url>`.
@@ -57,9 +70,31 @@ std::string render_info(const std::vector<host_summary>& hosts,
                         bool stream_enabled = false,
                         std::string_view own_version = {});
 
-/// /api/v1/charts for one host.
-std::string render_charts(const host_summary& host,
-                          const std::vector<chart_summary>& charts,
+/// /api/v1/charts for one host, rendered in parts so that an answer of
+/// 100,000 charts is sent while it is written and never held whole.
+class charts_writer {
+public:
+  charts_writer(host_summary host, chart_listing charts, size_t hosts_count);
+  charts_writer(const charts_writer&) = delete;
+  charts_writer& operator=(const charts_writer&) = delete;
+
+  /// Appends the next part (whole charts until about `budget` bytes) to
+  /// `out`; false once the document is complete.
+  bool next(std::string& out, size_t budget);
+
+private:
+  host_summary host_;
+  chart_listing charts_;
+  size_t hosts_count_;
+  std::string buf_;
+  json_writer w_{buf_};
+  size_t next_chart_ = 0;
+  size_t dims_ = 0;
+  bool started_ = false;
+};
+
+/// The whole /api/v1/charts document (charts_writer in one part).
+std::string render_charts(const host_summary& host, chart_listing charts,
                           size_t hosts_count);
 
 /// /api/v1/actors (tributary's own): every long-lived actor's status, for

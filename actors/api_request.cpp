@@ -5,6 +5,7 @@
 #include "api/allmetrics.hpp"
 #include "config/settings.hpp"
 #include "config/simple_pattern.hpp"
+#include "actors/chart.hpp"
 
 #include <caf/all.hpp>
 
@@ -18,7 +19,9 @@ namespace tributary {
 
 namespace {
 
-using promise = caf::typed_response_promise<std::string>;
+/// The answer, or its first part: the bytes, and whether more follow (the
+/// connection then asks with `(atom::get, atom::next)` for each next part).
+using promise = caf::typed_response_promise<std::string, bool>;
 
 constexpr const char* json_type = "application/json; charset=utf-8";
 
@@ -29,8 +32,49 @@ constexpr auto step_deadline = caf::infinite;
 
 void reply(caf::event_based_actor* self, promise rp, int code,
            std::string_view type, const std::string& body) {
-  rp.deliver(api::http_response(code, type, body));
+  rp.deliver(api::http_response(code, type, body), false);
   self->quit();
+}
+
+/// How much of a big answer is rendered per part: big enough that the
+/// per-part messages cost nothing, small enough that an answer in flight
+/// holds a few hundred KB.
+constexpr size_t part_budget = 256 * 1024;
+
+/// Renders the next part of a body and hands it to `done(part, more)`,
+/// at once or once the queries it needs have answered.
+using part_callback = std::function<void(std::string, bool)>;
+using part_source = std::function<void(part_callback)>;
+
+/// Answers 200 with the body `next` renders part by part. An answer that
+/// fits in its first part goes out whole with Content-Length as before;
+/// a bigger one is streamed: chunked to an HTTP/1.1 client, ended by the
+/// close for an HTTP/1.0 one. The connection asks for each next part once
+/// its socket took the previous one; if it goes away, so does this actor.
+void reply_streamed(caf::event_based_actor* self, promise rp,
+                    const http_request& req, std::string type,
+                    std::shared_ptr<part_source> next) {
+  bool chunked = req.http_1_1;
+  (*next)([=](std::string part, bool more) mutable {
+    if (!more)
+      return reply(self, rp, 200, type, part);
+    auto out = api::http_stream_head(200, type, chunked);
+    api::append_body_part(out, part, chunked);
+    rp.deliver(std::move(out), true);
+    self->become([=](atom::get, atom::next) {
+      auto part_rp = self->make_response_promise<std::string, bool>();
+      (*next)([=](std::string part, bool more) mutable {
+        std::string out;
+        api::append_body_part(out, part, chunked);
+        if (!more)
+          out += api::body_end(chunked);
+        part_rp.deliver(std::move(out), more);
+        if (!more)
+          self->quit();
+      });
+      return part_rp;
+    });
+  });
 }
 
 /// A failed step (an actor gone, an error answer): 500, logged with the
@@ -114,9 +158,11 @@ struct allmetrics_plan {
 /// 1.37.1's exporter window of one chart: two collections back, aligned to
 /// the chart's update every, one more collection off the end (reported next
 /// time), clamped to what is stored. False when nothing is stored in it.
-bool exporter_window(const chart_summary& c, int64_t after, int64_t before,
+bool exporter_window(const listed_chart& c, int64_t after, int64_t before,
                      data_query& q) {
-  auto every = std::max<int64_t>(c.def.update_every, 1);
+  auto every = std::max<int64_t>(c.def->update_every, 1);
+  auto first_entry = c.extent->first_entry.load();
+  auto last_entry = c.extent->last_entry.load();
   after -= every * 2;
   before -= every * 2;
   after -= after % every;
@@ -124,11 +170,11 @@ bool exporter_window(const chart_summary& c, int64_t after, int64_t before,
   before -= every;
   if (after > before)
     after = before;
-  if (after < c.first_entry)
-    after = c.first_entry;
-  if (before > c.last_entry)
-    before = c.last_entry;
-  if (before < c.first_entry || after > c.last_entry || c.last_entry <= 0)
+  if (after < first_entry)
+    after = first_entry;
+  if (before > last_entry)
+    before = last_entry;
+  if (before < first_entry || after > last_entry || last_entry <= 0)
     return false;
   // The query takes (after, before]: one step earlier keeps `after` in.
   q.after = after - every;
@@ -145,7 +191,8 @@ void collect_host(caf::event_based_actor* self, host_actor host,
       [=](const host_summary& summary) mutable {
         self->request(host, step_deadline, atom::get::value, atom::charts::value)
           .then(
-            [=](const std::vector<chart_summary>& all) mutable {
+            [=](const chart_listing& listing) mutable {
+              const auto& all = listing.charts;
               auto out = std::make_shared<api::allmetrics_host>();
               out->hostname = summary.info.hostname;
               out->program_name = summary.info.program_name;
@@ -153,19 +200,19 @@ void collect_host(caf::event_based_actor* self, host_actor host,
               auto defs = std::make_shared<std::vector<chart_def>>();
               auto windows = std::make_shared<std::vector<data_query>>();
               for (auto& c : all) {
-                const auto& name = c.def.name.empty() ? c.def.id : c.def.name;
+                const auto& name = c.def->name.empty() ? c.def->id : c.def->name;
                 if (plan->filter
                     && !(plan->filter->matches(name)
-                         || (plan->filter_ids && plan->filter->matches(c.def.id))))
+                         || (plan->filter_ids && plan->filter->matches(c.def->id))))
                   continue;
                 auto q = plan->window;
-                q.chart = c.def.id;
+                q.chart = c.def->id;
                 // 1.37.1 still prints the help comment of a chart with no
                 // point in its window: kept without dimensions.
                 if (plan->exporter_window
                     && !exporter_window(c, plan->after, plan->before, q))
                   q.chart.clear();
-                defs->push_back(c.def);
+                defs->push_back(*c.def);
                 windows->push_back(std::move(q));
               }
               out->charts.resize(defs->size());
@@ -385,22 +432,37 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
       [=](const host_summary& summary) mutable {
         self->request(host, step_deadline, atom::get::value, atom::charts::value)
           .then(
-            [=](const std::vector<chart_summary>& charts) mutable {
-              if (r.endpoint == "charts")
-                return reply(self, rp, 200, json_type,
-                             api::render_charts(summary, charts, hosts_count));
+            [=](chart_listing& listing) mutable {
+              if (r.endpoint == "charts") {
+                auto writer = std::make_shared<api::charts_writer>(
+                  summary, std::move(listing), hosts_count);
+                auto next = std::make_shared<part_source>(
+                  [writer](part_callback done) {
+                    std::string part;
+                    bool more = writer->next(part, part_budget);
+                    done(std::move(part), more);
+                  });
+                return reply_streamed(self, rp, req, json_type, next);
+              }
               if (r.endpoint == "chart") {
                 auto id = param(req, "chart");
                 if (id.empty())
                   return reply_400(self, rp, "missing parameter 'chart'");
                 // by id, by name, or by "type.name" as /data finds it
                 auto dot = id.find('.');
-                for (auto& c : charts)
-                  if (c.def.id == id || c.def.name == id
-                      || (dot != std::string::npos && !c.def.name.empty()
-                          && c.def.id.compare(0, dot + 1, id, 0, dot + 1) == 0
-                          && c.def.name == id.substr(dot + 1)))
-                    return reply(self, rp, 200, json_type, api::render_chart(c));
+                for (auto& c : listing.charts) {
+                  auto& d = *c.def;
+                  if (d.id == id || d.name == id
+                      || (dot != std::string::npos && !d.name.empty()
+                          && d.id.compare(0, dot + 1, id, 0, dot + 1) == 0
+                          && d.name == id.substr(dot + 1))) {
+                    chart_summary one;
+                    one.def = d;
+                    one.first_entry = c.extent->first_entry.load();
+                    one.last_entry = c.extent->last_entry.load();
+                    return reply(self, rp, 200, json_type, api::render_chart(one));
+                  }
+                }
                 return reply_400(self, rp, "chart '" + id + "' is not found");
               }
               reply_400(self, rp, "unknown endpoint");
@@ -469,8 +531,14 @@ void answer_probe(caf::event_based_actor* self, promise rp,
 caf::behavior api_request(caf::event_based_actor* self, http_request req,
                           daemon_context ctx) {
   return {
-    [=](atom::get) -> caf::result<std::string> {
-      promise rp = self->make_response_promise<std::string>();
+    [=](atom::get) -> caf::result<std::string, bool> {
+      promise rp = self->make_response_promise<std::string, bool>();
+      // A client that goes away (its connection ends) ends the answer, also
+      // one that is half sent.
+      if (auto connection = caf::actor_cast<caf::actor>(self->current_sender())) {
+        self->monitor(connection);
+        self->set_down_handler([=](caf::down_msg&) { self->quit(); });
+      }
       // An exception in any handler of this request (a writer, a bad_alloc)
       // ends the actor: answer 500 first, or the client would wait forever.
       // The handler reaches the promise through `held`, emptied when the
@@ -494,13 +562,14 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                           log_text(url), "' failed: ", log_text(what));
           if (*held)
             (*held)->deliver(api::http_response(
-              500, "text/plain", "internal error: " + what + "\n"));
+              500, "text/plain", "internal error: " + what + "\n"), false);
           return caf::exit_reason::normal;
         });
       auto r = api::parse_route(req.path);
       if (r.endpoint.empty()) {
         rp.deliver(api::http_response(404, "text/plain",
-                                      "not found: " + req.path + "\n"));
+                                      "not found: " + req.path + "\n"),
+                   false);
         self->quit();
         return rp;
       }
@@ -533,7 +602,7 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
         return rp;
       }
       if (r.endpoint == "root") {
-        rp.deliver(api::redirect("/console"));
+        rp.deliver(api::redirect("/console"), false);
         self->quit();
         return rp;
       }

@@ -30,6 +30,9 @@ constexpr size_t max_request_size = 16384;
 /// Netdata parent); it reads again once they are down to `resume_below`.
 constexpr int64_t halt_above = 4 << 20;
 constexpr int64_t resume_below = 1 << 20;
+/// A streamed API answer's next part is asked for once no more than this
+/// is left to write (about one part: see api_request).
+constexpr size_t part_low_water = 256 * 1024;
 
 using phase = connection_state::phase;
 using connection_ptr = caf::io::stateful_broker<connection_state>*;
@@ -171,9 +174,19 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
                self->id());
   self->request(handler, caf::infinite, atom::get::value)
     .then(
-      [=](const std::string& response) {
+      [=](std::string& response, bool more) {
+        // Answering: the deadline is met (a big answer then flows at the
+        // client's pace, one part at a time).
         self->state.api = nullptr;
-        send_answer(self, hdl, ctx, req.url, response, started);
+        if (!more)
+          return send_answer(self, hdl, ctx, req.url, response, started);
+        send_bytes(self, hdl, response);
+        // A big answer comes in parts: each is asked for once the socket
+        // took most of the previous one, so a slow client holds at most a
+        // part or two, never the whole answer.
+        self->state.answer_source = handler;
+        self->state.part_wanted = true;
+        self->ack_writes(hdl, true);
       },
       [=](caf::error& err) {
         if (!self->state.api)
@@ -186,6 +199,32 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
                     api::http_response(500, "text/plain",
                                        "internal error: " + what + "\n"),
                     started);
+      });
+}
+
+/// Asks the API request actor for the next part of its answer and writes
+/// it; the last part closes the connection. A failure half way closes it
+/// without the end of the body (a chunked client sees the answer cut).
+void next_answer_part(connection_ptr self, caf::io::connection_handle hdl,
+                      const daemon_context& ctx) {
+  auto source = self->state.answer_source;
+  self->request(source, caf::infinite, atom::get::value, atom::next::value)
+    .then(
+      [=](std::string& part, bool more) {
+        // An empty part writes nothing, so no write acknowledgement would
+        // ask for the next one.
+        if (part.empty() && more)
+          return next_answer_part(self, hdl, ctx);
+        send_bytes(self, hdl, part);
+        if (!more)
+          return close_after_write(self, hdl);
+        self->state.part_wanted = true;
+      },
+      [=](caf::error& err) {
+        TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
+                        "a streamed answer failed half way: ",
+                        log_text(self->system().render(err)));
+        close_after_write(self, hdl);
       });
 }
 
@@ -460,6 +499,14 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
       if (st.halted && st.in_flight <= resume_below) {
         st.halted = false;
         self->trigger(hdl);
+      }
+    },
+    [=](const caf::io::data_transferred_msg& msg) {
+      // Never close in here (CAF 0.17.6 use-after-free): only ask for more.
+      auto& st = self->state;
+      if (st.part_wanted && msg.remaining <= part_low_water) {
+        st.part_wanted = false;
+        next_answer_part(self, hdl, ctx);
       }
     },
     [=](const caf::io::connection_closed_msg&) {

@@ -48,6 +48,10 @@ struct connection_state {
   caf::actor api;
   /// When the socket was accepted (steady clock).
   std::chrono::steady_clock::time_point accepted_at;
+  /// The API request actor of an answer sent in parts.
+  caf::actor answer_source;
+  /// The next part is asked for once the socket took the previous ones.
+  bool part_wanted = false;
   connection_state();
   ~connection_state();
   static inline const char* name = "connection";

@@ -24,12 +24,12 @@ void touch(host_state& st, host_state::chart_entry& c) {
 const chart_def* find_chart(const host_state& st, const std::string& key) {
   auto i = st.charts.find(key);
   if (i != st.charts.end())
-    return &i->second.def;
+    return i->second.def.get();
   auto n = st.names.find(key);
   if (n != st.names.end()) {
     auto j = st.charts.find(n->second);
     if (j != st.charts.end())
-      return &j->second.def;
+      return j->second.def.get();
   }
   return nullptr;
 }
@@ -54,7 +54,7 @@ void merge_definition(chart_def& into, const chart_def& def) {
 /// the stored range the chart actor publishes.
 chart_summary summary_of(const host_state::chart_entry& c) {
   chart_summary s;
-  s.def = c.def;
+  s.def = *c.def;
   s.first_entry = c.extent->first_entry.load(std::memory_order_relaxed);
   s.last_entry = c.extent->last_entry.load(std::memory_order_relaxed);
   return s;
@@ -96,7 +96,7 @@ void release_chart(host_ptr self, const std::string& id, uint64_t generation) {
     return;
   i->second.held = false;
   for (auto& s : st.subscribers)
-    caf::anon_send(s, atom::define::value, i->second.def);
+    caf::anon_send(s, atom::define::value, *i->second.def);
 }
 
 /// Releases chart `id` once its chart actor has handled every replicated
@@ -167,8 +167,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         auto extent = std::make_shared<chart_extent>();
         auto actor = self->spawn<caf::linked>(chart, def, st.db, st.chart_cfg,
                                               extent);
-        chart_def merged;
-        merge_definition(merged, def);
+        auto merged = std::make_shared<chart_def>();
+        merge_definition(*merged, def);
         auto& entry = st.charts
                         .emplace(def.id, host_state::chart_entry{
                                            actor, std::move(merged),
@@ -177,7 +177,9 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
         entry.held = st.replicating.count(def.id) > 0;
         st.by_id.emplace(def.id, &entry);
       } else {
-        merge_definition(i->second.def, def);
+        auto merged = std::make_shared<chart_def>(*i->second.def);
+        merge_definition(*merged, def);
+        i->second.def = std::move(merged);
         self->send(i->second.actor, atom::define::value, def);
       }
       st.names[full_name(def)] = def.id;
@@ -285,7 +287,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       self->monitor(subscriber);
       for (auto& [id, c] : st.charts)
         if (st.replicating.count(id) == 0)
-          caf::anon_send(subscriber, atom::define::value, c.def);
+          caf::anon_send(subscriber, atom::define::value, *c.def);
       st.subscribers.push_back(std::move(subscriber));
     },
     [=](atom::stream, atom::write, bool, bool compression) {
@@ -391,7 +393,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       s.sender_compression = st.sender_compression.value_or(false);
       s.charts = static_cast<int64_t>(st.charts.size());
       for (auto& [id, c] : st.charts)
-        s.dimensions += static_cast<int64_t>(c.def.dimensions.size());
+        s.dimensions += static_cast<int64_t>(c.def->dimensions.size());
       s.memory_mode = st.memory_mode;
       // The storage health comes from the host's database actor.
       auto rp = self->make_response_promise<host_summary>();
@@ -406,12 +408,13 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       return rp;
     },
     [=](atom::get, atom::charts) {
-      // From the host's own copy of every definition: one pass, no message
-      // per chart, so a host of 100,000 charts stays responsive.
-      std::vector<chart_summary> out;
-      out.reserve(self->state.charts.size());
+      // The host's own definitions, shared: one pass copying two pointers
+      // per chart, no message per chart and no definition copied, so a
+      // host of 100,000 charts stays responsive.
+      chart_listing out;
+      out.charts.reserve(self->state.charts.size());
       for (auto& [id, c] : self->state.charts)
-        out.push_back(summary_of(c));
+        out.charts.push_back(listed_chart{c.def, c.extent});
       return out;
     },
     [=](atom::get, atom::charts, const std::vector<std::string>& ids) {
@@ -428,7 +431,7 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       out.reserve(st.charts.size());
       for (auto& [id, c] : st.charts) {
         chart_summary s;
-        s.def = c.def;
+        s.def = *c.def;
         out.push_back(std::move(s));
       }
       return out;

@@ -18,8 +18,9 @@ struct host_state {
   struct chart_entry {
     chart_actor actor;
     /// Every definition merged as the chart actor merges them (dimensions
-    /// are added or updated, never dropped).
-    chart_def def;
+    /// are added or updated, never dropped). Replaced, never changed: API
+    /// listings share it.
+    std::shared_ptr<const chart_def> def;
     /// The stored range, published by the chart actor.
     std::shared_ptr<chart_extent> extent;
     /// Got a row or point since the last fence (atom::sync).

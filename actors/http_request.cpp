@@ -46,6 +46,8 @@ struct http_request_reader::impl {
       auto& r = self(p);
       finish_header(r);
       r.request_.method = http_method_str(static_cast<http_method>(p->method));
+      r.request_.http_1_1 = p->http_major > 1
+                            || (p->http_major == 1 && p->http_minor >= 1);
       r.request_.url = r.url_;
       auto q = r.url_.find('?');
       r.request_.path = url_decode_component(r.url_.substr(0, q));

@@ -21,6 +21,8 @@ struct http_request {
   /// Who asked (the connection fills it): an address, or "localhost" for
   /// loopback and unix sockets, as Netdata names a client.
   std::string client;
+  /// HTTP/1.1 or later: the client reads a chunked body.
+  bool http_1_1 = true;
 };
 
 /// Incremental HTTP/1.x request reader on top of http_parser. Feed it bytes

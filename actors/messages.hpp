@@ -8,6 +8,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -212,6 +213,23 @@ typename Inspector::result_type inspect(Inspector& f, chart_summary& x) {
   return f(caf::meta::type_name("chart_summary"), x.def, x.first_entry,
            x.last_entry);
 }
+
+struct chart_extent;
+
+/// One chart of a host's listing: its merged definition, shared and never
+/// changed (a redefinition replaces it), and the stored range its chart
+/// actor publishes.
+struct listed_chart {
+  std::shared_ptr<const chart_def> def;
+  std::shared_ptr<const chart_extent> extent;
+};
+
+/// Every chart of a host for /api/v1/charts and allmetrics: handing it out
+/// copies no definition, so a listing of 100,000 charts costs pointers.
+/// Local only (never serialized).
+struct chart_listing {
+  std::vector<listed_chart> charts;
+};
 
 /// A host's storage health (storage::storage_health) for /api/v1/info.
 struct storage_status {
