@@ -86,6 +86,8 @@ struct receiver_state {
   /// Charts and dimensions refused by the limits (not kept: their ids are
   /// not stored, so refusing costs no memory).
   int64_t refused_charts = 0;
+  /// Charts with `replicating` set.
+  int64_t replicating_charts = 0;
   int64_t refused_dimensions = 0;
   /// The refusals the last summary line counted.
   int64_t refused_logged = 0;
