@@ -325,7 +325,9 @@ namespace tributary::test {
 namespace {
 
 /// Answers nothing: every request to it stays pending for good.
-caf::behavior never_answers(caf::event_based_actor* self) {
+// The unused argument: CAF 0.17.6 dereferences a null tuple for a function
+// actor spawned without arguments (UBSan reports it).
+caf::behavior never_answers(caf::event_based_actor* self, int) {
   self->set_default_handler(caf::skip);
   return {[](atom::close) {}};
 }
@@ -342,7 +344,7 @@ struct stuck_registry_fixture : actor_fixture {
     ctx.settings = std::make_shared<const config::settings>(loaded.cfg);
     ctx.api_on_own_thread = false;
     ctx.own_acceptor = false;
-    ctx.registry = caf::actor_cast<registry_actor>(sys.spawn(never_answers));
+    ctx.registry = caf::actor_cast<registry_actor>(sys.spawn(never_answers, 0));
     mpx.provide_acceptor(port, acceptor);
     bind_address where;
     where.host = "127.0.0.1";
