@@ -430,15 +430,6 @@ bool charts_writer::next(std::string& out, size_t budget) {
   return more;
 }
 
-std::string render_charts(const host_summary& host, chart_listing charts,
-                          size_t hosts_count) {
-  charts_writer writer{host, std::move(charts), hosts_count};
-  std::string out;
-  while (writer.next(out, std::string::npos)) {
-  }
-  return out;
-}
-
 std::string render_actors(const std::vector<actor_status>& actors) {
   std::string out;
   json_writer w{out};

@@ -93,10 +93,6 @@ private:
   bool started_ = false;
 };
 
-/// The whole /api/v1/charts document (charts_writer in one part).
-std::string render_charts(const host_summary& host, chart_listing charts,
-                          size_t hosts_count);
-
 /// /api/v1/actors (tributary's own): every long-lived actor's status, for
 /// the actor console (`tributary top`).
 std::string render_actors(const std::vector<actor_status>& actors);

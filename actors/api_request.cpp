@@ -197,7 +197,9 @@ void collect_host(caf::event_based_actor* self, host_actor host,
               out->hostname = summary.info.hostname;
               out->program_name = summary.info.program_name;
               out->program_version = summary.info.program_version;
-              auto defs = std::make_shared<std::vector<chart_def>>();
+              // The host's shared definitions: a listing copies no chart.
+              auto defs = std::make_shared<
+                std::vector<std::shared_ptr<const chart_def>>>();
               auto windows = std::make_shared<std::vector<data_query>>();
               for (auto& c : all) {
                 const auto& name = c.def->name.empty() ? c.def->id : c.def->name;
@@ -212,7 +214,7 @@ void collect_host(caf::event_based_actor* self, host_actor host,
                 if (plan->exporter_window
                     && !exporter_window(c, plan->after, plan->before, q))
                   q.chart.clear();
-                defs->push_back(*c.def);
+                defs->push_back(c.def);
                 windows->push_back(std::move(q));
               }
               out->charts.resize(defs->size());
@@ -234,7 +236,7 @@ void collect_host(caf::event_based_actor* self, host_actor host,
                   }
                 };
                 if (q.chart.empty()) {
-                  auto& def = (*defs)[i];
+                  auto& def = *(*defs)[i];
                   auto& c = out->charts[i];
                   c.id = def.id;
                   c.name = def.name.empty() ? def.id : def.name;
@@ -248,9 +250,9 @@ void collect_host(caf::event_based_actor* self, host_actor host,
                   .then(
                     [=](const data_result& res) mutable {
                       if (!res.times.empty()) {
-                        out->charts[i] = allmetrics_chart_of((*defs)[i], res);
+                        out->charts[i] = allmetrics_chart_of(*(*defs)[i], res);
                         if (plan->exporter_window) {
-                          out->charts[i].first_t = q.after + (*defs)[i].update_every;
+                          out->charts[i].first_t = q.after + (*defs)[i]->update_every;
                           out->charts[i].last_updated = q.before;
                         }
                       }
