@@ -6,6 +6,12 @@
 #       would listen on every interface), and
 #       [directories] log/cache/lib inside DIR. stream.conf is the caller's
 #       (DIR/conf/stream.conf); tc_instance writes an empty one if missing.
+#   tc_limits DIR CHARTS DIMS
+#       sets [db] max charts per host / max dimensions per host in
+#       DIR/conf/netdata.conf (after tc_instance).
+#   tc_accept_key DIR KEY [LINE...]
+#       writes DIR/conf/stream.conf accepting API key KEY from anywhere into
+#       ram, plus each LINE (e.g. "health enabled by default = no").
 #   tc_start NAME DIR     h_start NAME tributary run --config-dir DIR/conf
 #   tc_info_json URL FILE /api/v1/info into FILE (non-zero on failure)
 #   tc_hops FILE HOST     "reachable hops" of HOST in FILE's mirrored_hosts_status
@@ -28,6 +34,23 @@ tc_instance() {
     echo "    lib = $dir/lib"
   } > "$dir/conf/netdata.conf"
   [ -e "$dir/conf/stream.conf" ] || : > "$dir/conf/stream.conf"
+}
+
+tc_limits() { # DIR CHARTS DIMS
+  sed -i "s/^\[db\]\$/[db]\n    max charts per host = $2\n    max dimensions per host = $3/" \
+    "$1/conf/netdata.conf"
+}
+
+tc_accept_key() { # DIR KEY [LINE...]
+  local dir=$1 key=$2 line
+  shift 2
+  {
+    echo "[$key]"
+    echo "    enabled = yes"
+    echo "    allow from = *"
+    echo "    default memory mode = ram"
+    for line in "$@"; do echo "    $line"; done
+  } > "$dir/conf/stream.conf"
 }
 
 tc_start() {

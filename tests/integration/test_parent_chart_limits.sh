@@ -21,13 +21,8 @@ A=limit-a-$$
 B=limit-b-$$
 
 tc_instance "$T/trib" limits-parent-$$ "127.0.0.1:$TPORT"
-sed -i 's/^\[db\]$/[db]\n    max charts per host = 20\n    max dimensions per host = 50/' "$T/trib/conf/netdata.conf"
-cat > "$T/trib/conf/stream.conf" <<CONF
-[$KEY]
-    enabled = yes
-    allow from = *
-    default memory mode = ram
-CONF
+tc_limits "$T/trib" 20 50
+tc_accept_key "$T/trib" "$KEY"
 "$TRIBUTARY_BIN" check-config --config-dir "$T/trib/conf" > "$T/check.out" 2>&1 \
   || h_fail "check-config refused the limits: $(cat "$T/check.out")"
 tc_start tributary "$T/trib"

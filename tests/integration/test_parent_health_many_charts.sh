@@ -23,15 +23,9 @@ N=${N_CHARTS:-100000}
 IDLE_S=${IDLE_S:-30}
 
 tc_instance "$T/trib" many-parent-$$ "127.0.0.1:$TPORT"
-sed -i "s/^\[db\]\$/[db]\n    max charts per host = 200000\n    max dimensions per host = 2000000/" "$T/trib/conf/netdata.conf"
-cat > "$T/trib/conf/stream.conf" <<CONF
-[$KEY]
-    enabled = yes
-    allow from = *
-    default memory mode = ram
-    health enabled by default = yes
-    default postpone alarms on connect seconds = 0
-CONF
+tc_limits "$T/trib" 200000 2000000
+tc_accept_key "$T/trib" "$KEY" "health enabled by default = yes" \
+  "default postpone alarms on connect seconds = 0"
 tc_start tributary "$T/trib"
 PARENT=$H_LAST_PID
 h_wait_http "$TPORT" /api/v1/info 20
