@@ -20,6 +20,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -27,6 +28,7 @@
 #include <iostream>
 #include <random>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace tributary {
@@ -286,6 +288,11 @@ int run_daemon(const daemon_options& opts) {
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
   cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{std::chrono::microseconds(50)});
   cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(100)});
+  // CAF starts at least four workers; on a one- or two-core machine the
+  // extra ones only add idle wake-ups (each sleeping worker wakes every
+  // relaxed-sleep-duration).
+  cfg.set("scheduler.max-threads",
+          size_t{std::max(2u, std::thread::hardware_concurrency())});
   int rc = 0;
   {
     caf::actor_system sys{cfg};
@@ -312,8 +319,9 @@ int run_daemon(const daemon_options& opts) {
                     local.machine_guid)
         .receive(
           [&](host_actor& localhost) {
-            collector = sys.spawn(proc_collector_actor, localhost,
-                                  settings->global.update_every, ctx);
+            if (settings->global.proc_plugin)
+              collector = sys.spawn(proc_collector_actor, localhost,
+                                    settings->global.update_every, ctx);
             for (auto& [name, on] : settings->global.plugins) {
               if (!on)
                 continue;

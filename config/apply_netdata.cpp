@@ -324,8 +324,10 @@ void apply_netdata(const std::vector<raw_section>& sections, settings& cfg,
       }
       if (s.name == "plugins") {
         // Netdata's own [plugins] settings, then one `NAME = yes|no` each.
-        if (auto on = parse_bool(e.value);
-            on && e.key.find(' ') == std::string::npos && e.key != "proc")
+        auto on = parse_bool(e.value);
+        if (on && e.key == "proc")
+          g.proc_plugin = *on;
+        else if (on && e.key.find(' ') == std::string::npos)
           g.plugins[e.key] = *on;
         else if (!ignored_note)
           c.note("Netdata setting not used by tributary");

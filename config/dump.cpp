@@ -134,6 +134,10 @@ std::string dump(const settings& x) {
   p.kv("plugins", g.plugins_dir);
   p.kv("health config", g.health_config_dir);
   p.kv("stock health config", g.stock_health_config_dir);
+  p.section("plugins");
+  p.kv("proc", g.proc_plugin);
+  for (const auto& [name, on] : g.plugins)
+    p.kv(name.c_str(), on);
   p.section("registry");
   p.kv("enabled", g.registry_enabled);
   p.kv("netdata unique id file", g.netdata_unique_id_file);

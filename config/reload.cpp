@@ -167,6 +167,7 @@ reload_plan plan_reload(const settings& running, const settings& fresh) {
   global.restart("run as user", &G::run_as_user);
   global.restart("host access prefix", &G::host_access_prefix);
   g("logs").live("level", &G::log_level);
+  g("plugins").restart("proc", &G::proc_plugin);
   g("logs").restart("access", &G::access_log);
   auto db = g("db");
   db.restart("mode", &G::mode);

@@ -166,6 +166,8 @@ struct global_settings {
   /// tributary runs. Unlike Netdata, a plugin runs only when enabled here:
   /// many of Debian's plugins probe the network.
   std::map<std::string, bool> plugins;
+  /// [plugins] proc: the built-in /proc collector of localhost.
+  bool proc_plugin = true;
   /// [host labels] NAME = VALUE: labels of localhost, streamed upstream
   /// (e.g. `_is_ephemeral = true` for ephemeral nodes).
   std::vector<std::pair<std::string, std::string>> host_labels;

@@ -178,6 +178,19 @@ TEST_CASE("legacy [global] names still work; the new name wins") {
   CHECK(x.cfg.global.log_dir == "/l");
 }
 
+TEST_CASE("[plugins] proc switches the built-in collector; other names are plugins") {
+  auto on = load_ini_text("[plugins]\n  apps = yes\n", "");
+  CHECK(on.cfg.global.proc_plugin);
+  auto x = load_ini_text("[plugins]\n  proc = no\n  apps = yes\n  go.d = no\n", "");
+  INFO(all_diagnostics(x));
+  CHECK(x.ok());
+  CHECK_FALSE(x.cfg.global.proc_plugin);
+  CHECK(x.cfg.global.plugins.count("proc") == 0);
+  CHECK(x.cfg.global.plugins.at("apps"));
+  CHECK_FALSE(x.cfg.global.plugins.at("go.d"));
+  CHECK(dump(x.cfg).find("[plugins]\n    proc = no\n") != std::string::npos);
+}
+
 TEST_CASE("[stream] quirks: :SSL cut, enabled needs destination and key") {
   auto x = load_ini_text("", "[stream]\n"
                              "enabled = yes\n"

@@ -79,6 +79,15 @@ TEST_CASE("bind to and [db] mode need a restart and keep their running values") 
   CHECK(plan.next.global.allow_connections_from.source() == "localhost");
 }
 
+TEST_CASE("[plugins] proc needs a restart") {
+  auto running = load(base_netdata, "");
+  auto fresh = load(base_netdata + "[plugins]\n  proc = no\n", "");
+  auto plan = plan_reload(running, fresh);
+  REQUIRE(plan.needs_restart.size() == 1);
+  CHECK(plan.needs_restart[0].key == "[plugins] proc");
+  CHECK(plan.next.global.proc_plugin);
+}
+
 TEST_CASE("a key's own memory mode for new hosts is live") {
   auto running = load(base_netdata, "[" + std::string{key_a} + "]\n  enabled = yes\n");
   auto fresh = load(base_netdata, "[" + std::string{key_a}
