@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # External plugins (plugins.d protocol) as collectors of localhost: our own
 # counter.plugin, restarted by its supervisor after it exits, and Debian's
-# real apps.plugin (it reads /proc only).
+# real apps.plugin (it reads /proc only). `[plugins] proc = no` keeps the
+# built-in /proc collector off: no system.cpu while the plugins run.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
 
@@ -25,6 +26,7 @@ cat > "$T/conf/netdata.conf" <<CONF
     lib = $T/lib
     plugins = $T/plugins.d
 [plugins]
+    proc = no
     counter = yes
     apps = yes
     # a plugin that is not enabled never runs
@@ -54,4 +56,8 @@ h_wait_for -t 20 -m "example.counter events at 10/s" rate_ok
 # apps.plugin: Debian's real plugin feeds apps.* charts
 h_wait_for -t 30 -m "apps.cpu from apps.plugin" has_chart apps.cpu
 grep -q "PLUGINSD\[missing\]" "$LOG" && h_fail "a disabled plugin was started"
+# (apps.plugin defines system.processes_state; system.cpu is the collector's)
+if h_http_get "http://127.0.0.1:$PORT/api/v1/charts" | grep -q '"system\.cpu"'; then
+  h_fail "[plugins] proc = no, yet the /proc collector defined system.cpu"
+fi
 h_pass
