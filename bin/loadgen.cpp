@@ -21,6 +21,7 @@
 //   slowloris  sends its STREAM request one byte every 2 s and never ends it
 //   badkey     uses a wrong API key (refused with 401)
 #include "bin/loadgen.hpp"
+#include "config/host_port.hpp"
 
 #include "protocol/capabilities.hpp"
 #include "protocol/command_reader.hpp"
@@ -91,32 +92,25 @@ struct endpoint {
 /// literal `localhost`.
 bool parse_loopback_destination(const std::string& dest, endpoint& ep,
                                 std::string& why) {
-  std::string host;
-  std::string port;
-  if (!dest.empty() && dest[0] == '[') {
-    auto close = dest.find(']');
-    if (close == std::string::npos || close + 1 >= dest.size()
-        || dest[close + 1] != ':') {
-      why = "expected [IPV6]:PORT";
-      return false;
-    }
-    host = dest.substr(1, close - 1);
-    port = dest.substr(close + 2);
-  } else {
-    auto colon = dest.rfind(':');
-    if (colon == std::string::npos) {
-      why = "expected HOST:PORT";
-      return false;
-    }
-    host = dest.substr(0, colon);
-    port = dest.substr(colon + 1);
-  }
-  char* endp = nullptr;
-  long p = std::strtol(port.c_str(), &endp, 10);
-  if (port.empty() || *endp != '\0' || p <= 0 || p > 65535) {
-    why = "bad port '" + port + "'";
+  auto split = tributary::config::split_host_port(dest);
+  if (!split) {
+    why = split.err().message;
     return false;
   }
+  if (split->port.empty()) {
+    why = "expected HOST:PORT or [IPV6]:PORT";
+    return false;
+  }
+  auto p = tributary::config::parse_port_number(split->port);
+  if (!p) {
+    why = p.err().message;
+    return false;
+  }
+  if (!split->interface.empty()) {
+    why = "loopback addresses take no %interface";
+    return false;
+  }
+  auto host = split->host;
   if (host == "localhost")
     host = "127.0.0.1";
   in_addr a4{};
@@ -128,7 +122,7 @@ bool parse_loopback_destination(const std::string& dest, endpoint& ep,
     }
     auto* sa = reinterpret_cast<sockaddr_in*>(&ep.addr);
     sa->sin_family = AF_INET;
-    sa->sin_port = htons(uint16_t(p));
+    sa->sin_port = htons(*p);
     sa->sin_addr = a4;
     ep.len = sizeof(sockaddr_in);
   } else if (inet_pton(AF_INET6, host.c_str(), &a6) == 1) {
@@ -138,7 +132,7 @@ bool parse_loopback_destination(const std::string& dest, endpoint& ep,
     }
     auto* sa = reinterpret_cast<sockaddr_in6*>(&ep.addr);
     sa->sin6_family = AF_INET6;
-    sa->sin6_port = htons(uint16_t(p));
+    sa->sin6_port = htons(*p);
     sa->sin6_addr = a6;
     ep.len = sizeof(sockaddr_in6);
   } else {
