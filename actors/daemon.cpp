@@ -12,7 +12,7 @@
 #include "actors/registry.hpp"
 #include "actors/reload.hpp"
 #include "actors/service.hpp"
-#include "actors/system_info.hpp"
+#include "collectors/system_info.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
 #include "tls/context.hpp"
