@@ -1,7 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
-#include "actors/proc_collector.hpp"
+#include "collectors/proc_collector.hpp"
 
 #include <memory>
 

@@ -3,7 +3,7 @@
 #include "actors/console.hpp"
 
 #include "actors/actors.hpp"
-#include "actors/bind_address.hpp"
+#include "config/bind_to.hpp"
 #include "actors/collector.hpp"
 #include "actors/plugin_collector.hpp"
 #include "actors/context.hpp"
@@ -12,7 +12,7 @@
 #include "actors/registry.hpp"
 #include "actors/reload.hpp"
 #include "actors/service.hpp"
-#include "actors/system_info.hpp"
+#include "collectors/system_info.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
 #include "tls/context.hpp"
@@ -154,7 +154,7 @@ stream_tls_context(const config::settings& cfg, logger& log) {
 
 /// Binds every `[web] bind to` address before the privileges go, as Netdata
 /// does. Returns false (logged) if one cannot be bound.
-bool bind_listeners(std::vector<bind_address>& binds, logger& log) {
+bool bind_listeners(std::vector<config::bind_address>& binds, logger& log) {
   for (auto& b : binds) {
     auto fd = listen_socket(b);
     if (!fd) {
@@ -237,7 +237,7 @@ int run_daemon(const daemon_options& opts) {
   for (auto& d : loaded->diagnostics)
     if (d.level == config::diagnostic::warning)
       TRIBUTARY_WARN(log, "CONFIG", config::to_string(d));
-  auto binds = parse_bind_to(g.bind_to, static_cast<uint16_t>(g.default_port));
+  auto binds = config::parse_bind_to(g.bind_to, static_cast<uint16_t>(g.default_port));
   if (!binds) {
     std::cerr << "tributary: [web] bind to: " << binds.err().message << '\n';
     return 1;

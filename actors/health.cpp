@@ -1,5 +1,6 @@
 #include "actors/health.hpp"
 
+#include "health/health_json.hpp"
 #include "health/host_health.hpp"
 #include "health/notification.hpp"
 #include "config/settings.hpp"

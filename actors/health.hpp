@@ -67,17 +67,4 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
                              std::shared_ptr<const health::load_result> definitions,
                              health_options opts, daemon_context ctx);
 
-/// The JSON bodies of the health endpoints.
-std::string render_alarms(const health::host_health& h, const host_info& info,
-                          bool enabled, bool all, int64_t now);
-std::string render_alarm_log(const health::host_health& h, const host_info& info,
-                             uint32_t after, const std::string& chart);
-std::string render_alarm_count(const health::host_health& h,
-                               const std::string& status,
-                               const std::vector<std::string>& contexts);
-std::string render_alarms_values(const health::host_health& h,
-                                 const host_info& info, bool all);
-/// The `alarms` object of /api/v1/info: linked alerts by status.
-std::string render_alarm_totals(const health::host_health& h);
-
 } // namespace tributary

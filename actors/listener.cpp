@@ -99,7 +99,7 @@ constexpr auto receiver_idle_check = std::chrono::seconds(60);
 
 } // namespace
 
-expected<int> listen_socket(const bind_address& address) {
+expected<int> listen_socket(const config::bind_address& address) {
   if (!address.unix_path.empty())
     return listen_unix(address.unix_path);
   return listen_tcp(address.host.empty() ? std::string{"0.0.0.0"}
@@ -107,7 +107,7 @@ expected<int> listen_socket(const bind_address& address) {
                     address.port);
 }
 
-caf::behavior listener(caf::io::broker* self, bind_address address,
+caf::behavior listener(caf::io::broker* self, config::bind_address address,
                        daemon_context ctx) {
   uint16_t bound = 0;
   auto unix_path = address.unix_path;

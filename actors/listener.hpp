@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/bind_address.hpp"
+#include "config/bind_to.hpp"
 #include "actors/context.hpp"
 
 #include <caf/fwd.hpp>
@@ -18,11 +18,11 @@ namespace tributary {
 /// Answers `(atom::reload, reload_request)`: connections accepted from then
 /// on are checked against the reloaded settings. Uses `address.fd` when it
 /// is a socket already listening (see `listen_socket`).
-caf::behavior listener(caf::io::broker* self, bind_address address,
+caf::behavior listener(caf::io::broker* self, config::bind_address address,
                        daemon_context ctx);
 
 /// Binds and listens on `address` (TCP, or a unix socket that replaces an
 /// old socket file), for a listener to take over through `address.fd`.
-expected<int> listen_socket(const bind_address& address);
+expected<int> listen_socket(const config::bind_address& address);
 
 } // namespace tributary

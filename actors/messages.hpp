@@ -3,6 +3,8 @@
 // Payloads that travel between actors. Plain structs with CAF 0.17 inspect
 // overloads; the inspect templates only need caf/meta/type_name.hpp.
 
+#include "protocol/chart_def.hpp"
+#include "protocol/host_info.hpp"
 #include "protocol/commands.hpp"
 
 #include <caf/meta/type_name.hpp>
@@ -15,53 +17,11 @@
 
 namespace tributary {
 
-/// A dimension as a CHART/DIMENSION pair defines it.
-struct dimension_def {
-  std::string id;
-  std::string name;
-  std::string algorithm = "absolute";
-  int64_t multiplier = 1;
-  int64_t divisor = 1;
-  std::string options;
-};
-
-/// The one conversion of a DIMENSION command (from a child or a plugin):
-/// an empty name is the id, an empty algorithm is `absolute` (the parser
-/// already made a 0 multiplier or divisor 1).
-inline dimension_def dimension_def_from(const protocol::dimension& x) {
-  dimension_def d;
-  d.id = x.id;
-  d.name = x.name.empty() ? x.id : x.name;
-  d.algorithm = x.algorithm.empty() ? "absolute" : x.algorithm;
-  d.multiplier = x.multiplier;
-  d.divisor = x.divisor;
-  d.options = x.options;
-  return d;
-}
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dimension_def& x) {
   return f(caf::meta::type_name("dimension_def"), x.id, x.name, x.algorithm,
            x.multiplier, x.divisor, x.options);
 }
-
-/// A chart definition with its dimensions, in the order they were defined.
-struct chart_def {
-  std::string id; // "type.id"
-  std::string name;
-  std::string title;
-  std::string units;
-  std::string family;
-  std::string context;
-  std::string chart_type = "line";
-  int64_t priority = 1000;
-  int64_t update_every = 1;
-  std::string options;
-  std::string plugin;
-  std::string module;
-  std::vector<dimension_def> dimensions;
-  std::vector<std::pair<std::string, std::string>> labels;
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chart_def& x) {
@@ -69,18 +29,6 @@ typename Inspector::result_type inspect(Inspector& f, chart_def& x) {
            x.family, x.context, x.chart_type, x.priority, x.update_every,
            x.options, x.plugin, x.module, x.dimensions, x.labels);
 }
-
-/// One collected row of a chart (BEGIN..END): the raw collected integers in
-/// the chart's dimension order. `is_set[i] == 0` means no SET arrived.
-struct chart_row {
-  std::string chart_id;
-  /// BEGIN's microseconds since the chart's previous collection (0 = none).
-  uint64_t microseconds = 0;
-  /// The receiving side's wall clock at END, microseconds since the epoch.
-  uint64_t now_usec = 0;
-  std::vector<int64_t> values;
-  std::vector<uint8_t> is_set;
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chart_row& x) {
@@ -131,24 +79,6 @@ typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
            x.last_collected_usec, x.last_updated_usec, x.end,
            x.start_streaming, x.update_every);
 }
-
-/// What a streamed (or local) host says about itself.
-struct host_info {
-  std::string machine_guid;
-  std::string hostname;
-  std::string registry_hostname;
-  std::string os;
-  std::string timezone;
-  std::string abbrev_timezone;
-  int64_t utc_offset = 0;
-  int64_t update_every = 1;
-  int64_t hops = 0;
-  std::string tags;
-  std::string program_name;
-  std::string program_version;
-  std::vector<std::pair<std::string, std::string>> system_info;
-  std::vector<std::pair<std::string, std::string>> labels;
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_info& x) {

@@ -2,7 +2,7 @@
 
 #include "actors/context.hpp"
 #include "actors/plugin_process.hpp"
-#include "actors/plugin_reader.hpp"
+#include "collectors/plugin_reader.hpp"
 
 #include <memory>
 #include <string>

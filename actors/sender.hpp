@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "config/defaults.hpp"
 #include "config/destination.hpp"
 #include "config/simple_pattern.hpp"
 #include "protocol/line_splitter.hpp"
@@ -27,7 +28,7 @@ struct sender_settings {
   std::string default_port = "19999";
   std::string api_key;
   config::simple_pattern send_charts_matching;
-  int64_t timeout_seconds = 60;
+  int64_t timeout_seconds = config::defaults::timeout_seconds;
   int64_t buffer_size_bytes = 10 * 1024 * 1024;
   int64_t reconnect_delay_seconds = 5;
   bool enable_compression = true;

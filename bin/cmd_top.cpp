@@ -3,6 +3,7 @@
 // with its host, mailbox, rate, restarts and uptime.
 
 #include "bin/commands.hpp"
+#include "config/host_port.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -26,17 +27,14 @@ namespace {
 /// Splits "host:port", "[v6]:port" or "name:port".
 bool split_address(const std::string& address, std::string& host,
                    std::string& port) {
-  auto colon = address.rfind(':');
-  if (colon == std::string::npos || colon + 1 == address.size())
+  auto split = config::split_host_port(address);
+  if (!split || split->port.empty() || split->host.empty())
     return false;
-  host = address.substr(0, colon);
-  port = address.substr(colon + 1);
-  if (!host.empty() && host.front() == '[') {
-    if (host.back() != ']')
-      return false;
-    host = host.substr(1, host.size() - 2);
-  }
-  return !host.empty();
+  host = split->host;
+  if (!split->interface.empty())
+    host += "%" + split->interface;
+  port = split->port;
+  return true;
 }
 
 /// A connected socket to the first address of `host`:`port` that answers.

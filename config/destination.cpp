@@ -1,5 +1,7 @@
 #include "config/destination.hpp"
 
+#include "config/host_port.hpp"
+
 #include <cctype>
 
 namespace tributary::config {
@@ -49,36 +51,16 @@ expected<destination> parse_one(std::string_view entry) {
     d.ssl = true;
     e.remove_suffix(4);
   }
-  if (!e.empty() && e.front() == '[') {
-    auto close = e.find(']');
-    if (close == std::string_view::npos)
-      return bad(entry, "missing ']' after an IPv6 address");
-    d.host = std::string{e.substr(1, close - 1)};
-    e.remove_prefix(close + 1);
-  } else {
-    auto stop = e.find_first_of("%:");
-    d.host = std::string{e.substr(0, stop)};
-    e.remove_prefix(stop == std::string_view::npos ? e.size() : stop);
-  }
-  if (!e.empty() && e.front() == '%') {
-    e.remove_prefix(1);
-    auto stop = e.find(':');
-    d.interface = std::string{e.substr(0, stop)};
-    e.remove_prefix(stop == std::string_view::npos ? e.size() : stop);
-    if (d.interface.empty())
-      return bad(entry, "empty interface after '%'");
-  }
-  if (!e.empty()) {
-    if (e.front() != ':')
-      return bad(entry, "unexpected '" + std::string{e} + "'");
-    e.remove_prefix(1);
-    if (e.empty())
-      return bad(entry, "empty port after ':'");
-    for (auto c : e)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
-        return bad(entry, "bad port or service name '" + std::string{e} + "'");
-    d.port = std::string{e};
-  }
+  auto split = split_host_port(e);
+  if (!split)
+    return bad(entry, split.err().message);
+  if (!split->bracketed && split->host.find(':') != std::string::npos)
+    return bad(entry, "an IPv6 address goes in brackets: [ADDRESS]:PORT");
+  if (!split->port.empty() && !is_port_or_service(split->port))
+    return bad(entry, "bad port or service name '" + split->port + "'");
+  d.host = std::move(split->host);
+  d.interface = std::move(split->interface);
+  d.port = std::move(split->port);
   if (d.host.empty())
     return bad(entry, "missing host");
   for (auto c : d.host)

@@ -34,11 +34,6 @@ public:
   /// the command; on `status::failed`, `err` holds the error.
   status consume(std::string_view line, command& cmd, error& err);
 
-  /// True while inside a function result payload.
-  bool in_payload() const noexcept {
-    return in_payload_;
-  }
-
   /// Forgets any partial function result.
   void reset() noexcept {
     in_payload_ = false;

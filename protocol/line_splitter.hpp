@@ -47,16 +47,6 @@ public:
     return lines_;
   }
 
-  /// Bytes received but not yet returned as a line.
-  std::string_view pending() const noexcept {
-    return std::string_view{buf_}.substr(pos_);
-  }
-
-  /// Total bytes fed so far.
-  size_t bytes_fed() const noexcept {
-    return base_ + buf_.size();
-  }
-
   /// Forgets all state, e.g. for a new connection.
   void reset();
 

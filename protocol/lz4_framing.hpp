@@ -45,11 +45,6 @@ public:
   /// Ends the stream: ec::truncated if a block is incomplete.
   error finish() const;
 
-  /// Total compressed bytes consumed.
-  size_t bytes_in() const noexcept {
-    return consumed_;
-  }
-
   /// Number of blocks decoded.
   size_t blocks() const noexcept {
     return blocks_;

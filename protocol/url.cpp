@@ -107,14 +107,4 @@ expected<std::string> url_decode(std::string_view in) {
   return out;
 }
 
-bool is_valid_utf8(std::string_view in) noexcept {
-  for (size_t i = 0; i < in.size();) {
-    size_t n = utf8_sequence(in, i);
-    if (n == 0)
-      return false;
-    i += n;
-  }
-  return true;
-}
-
 } // namespace tributary::protocol

@@ -17,7 +17,4 @@ std::string url_encode(std::string_view in);
 /// and (position = offset in the output) on invalid UTF-8 in the result.
 expected<std::string> url_decode(std::string_view in);
 
-/// True if `in` is valid UTF-8 (no overlongs, no surrogates).
-bool is_valid_utf8(std::string_view in) noexcept;
-
 } // namespace tributary::protocol

@@ -43,7 +43,7 @@ struct parent_fixture : actor_fixture {
     local.hostname = "aut-parent";
     ctx.registry = sys.spawn(registry, local, ctx);
     mpx.provide_acceptor(port, acceptor);
-    bind_address where;
+    config::bind_address where;
     where.host = "127.0.0.1";
     where.port = port;
     aut = sys.middleman().spawn_broker(listener, where, ctx);
@@ -346,7 +346,7 @@ struct stuck_registry_fixture : actor_fixture {
     ctx.own_acceptor = false;
     ctx.registry = caf::actor_cast<registry_actor>(sys.spawn(never_answers, 0));
     mpx.provide_acceptor(port, acceptor);
-    bind_address where;
+    config::bind_address where;
     where.host = "127.0.0.1";
     where.port = port;
     aut = sys.middleman().spawn_broker(listener, where, ctx);

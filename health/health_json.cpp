@@ -1,7 +1,6 @@
-#include "actors/health.hpp"
+#include "health/health_json.hpp"
 
 #include "api/text_fix.hpp"
-#include "health/host_health.hpp"
 #include "health/notification.hpp"
 
 #include <nlohmann/json.hpp>
@@ -9,12 +8,11 @@
 #include <cmath>
 #include <cstdio>
 
-namespace tributary {
+namespace tributary::health {
 
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-using health::status;
 
 /// A child's chart ids, names and hostnames may hold invalid UTF-8, on
 /// which nlohmann::json's dump throws: fix every string and key first.
@@ -54,7 +52,7 @@ ordered_json number_or_null(double v) {
   return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr);
 }
 
-std::string lookup_options(const health::lookup_spec& l) {
+std::string lookup_options(const lookup_spec& l) {
   std::string out;
   auto add = [&](bool on, const char* word) {
     if (!on)
@@ -95,7 +93,7 @@ bool raised(status s) {
   return s == status::warning || s == status::critical;
 }
 
-ordered_json alarm_json(const health::host_alert& a) {
+ordered_json alarm_json(const host_alert& a) {
   auto& s = a.state;
   auto& d = *a.def;
   ordered_json j;
@@ -115,7 +113,7 @@ ordered_json alarm_json(const health::host_alert& a) {
   j["source"] = s.source;
   j["units"] = s.units;
   j["info"] = s.info;
-  j["status"] = std::string{health::to_string(s.current)};
+  j["status"] = std::string{to_string(s.current)};
   j["last_status_change"] = s.last_status_change;
   j["last_updated"] = s.last_updated;
   j["next_update"] = s.next_update;
@@ -134,7 +132,7 @@ ordered_json alarm_json(const health::host_alert& a) {
   j["delay_up_to_timestamp"] = s.delay.up_to;
   j["warn_repeat_every"] = std::to_string(d.repeat.warning);
   j["crit_repeat_every"] = std::to_string(d.repeat.critical);
-  j["value_string"] = health::value_string(s.value, s.units);
+  j["value_string"] = value_string(s.value, s.units);
   j["last_repeat"] = std::to_string(s.last_repeat);
   j["times_repeat"] = s.times_repeat;
   if (s.no_clear_notification)
@@ -145,12 +143,12 @@ ordered_json alarm_json(const health::host_alert& a) {
       j["lookup_dimensions"] = l.dimensions;
     j["db_after"] = a.db_after;
     j["db_before"] = a.db_before;
-    j["lookup_method"] = std::string{health::to_string(l.method)};
+    j["lookup_method"] = std::string{to_string(l.method)};
     j["lookup_after"] = l.after;
     j["lookup_before"] = l.before;
     j["lookup_options"] = lookup_options(l);
   }
-  auto expr = [&](const char* key, const std::optional<health::expression>& e) {
+  auto expr = [&](const char* key, const std::optional<expression>& e) {
     if (!e)
       return;
     j[key] = html_escaped(e->source());
@@ -165,13 +163,13 @@ ordered_json alarm_json(const health::host_alert& a) {
   return j;
 }
 
-bool listed(const health::host_alert& a, bool all) {
+bool listed(const host_alert& a, bool all) {
   return a.linked && (all || raised(a.state.current));
 }
 
 } // namespace
 
-std::string render_alarms(const health::host_health& h, const host_info& info,
+std::string render_alarms(const host_health& h, const host_info& info,
                           bool enabled, bool all, int64_t now) {
   ordered_json j;
   j["hostname"] = info.hostname;
@@ -187,7 +185,7 @@ std::string render_alarms(const health::host_health& h, const host_info& info,
   return dump_fixed(j);
 }
 
-std::string render_alarms_values(const health::host_health& h,
+std::string render_alarms_values(const host_health& h,
                                  const host_info& info, bool all) {
   ordered_json j;
   j["hostname"] = info.hostname;
@@ -199,16 +197,16 @@ std::string render_alarms_values(const health::host_health& h,
     v["id"] = a.state.alarm_id;
     v["value"] = number_or_null(a.state.value);
     v["last_updated"] = a.state.last_updated;
-    v["status"] = std::string{health::to_string(a.state.current)};
+    v["status"] = std::string{to_string(a.state.current)};
     alarms[a.api_chart + "." + a.state.name] = std::move(v);
   }
   j["alarms"] = std::move(alarms);
   return dump_fixed(j);
 }
 
-std::string render_alarm_log(const health::host_health& h, const host_info& info,
+std::string render_alarm_log(const host_health& h, const host_info& info,
                              uint32_t after, const std::string& chart) {
-  using namespace health::entry_flag;
+  using namespace entry_flag;
   auto out = ordered_json::array();
   for (auto& e : h.log().entries()) {
     if (e.unique_id <= after || (!chart.empty() && e.chart != chart))
@@ -241,14 +239,14 @@ std::string render_alarm_log(const health::host_health& h, const host_info& info
     j["when"] = e.when;
     j["duration"] = e.duration;
     j["non_clear_duration"] = e.non_clear_duration;
-    j["status"] = std::string{health::to_string(e.new_status)};
-    j["old_status"] = std::string{health::to_string(e.old_status)};
+    j["status"] = std::string{to_string(e.new_status)};
+    j["old_status"] = std::string{to_string(e.old_status)};
     j["delay"] = e.delay;
     j["delay_up_to_timestamp"] = e.delay_up_to_timestamp;
     j["updated_by_id"] = e.updated_by_id;
     j["updates_id"] = e.updates_id;
-    j["value_string"] = health::value_string(e.new_value, e.units);
-    j["old_value_string"] = health::value_string(e.old_value, e.units);
+    j["value_string"] = value_string(e.new_value, e.units);
+    j["old_value_string"] = value_string(e.old_value, e.units);
     j["last_repeat"] = "0";
     j["silenced"] = (e.flags & silenced) != 0 ? "true" : "false";
     j["info"] = e.info.empty() ? ordered_json(nullptr) : ordered_json(e.info);
@@ -261,7 +259,7 @@ std::string render_alarm_log(const health::host_health& h, const host_info& info
   return dump_fixed(out);
 }
 
-std::string render_alarm_totals(const health::host_health& h) {
+std::string render_alarm_totals(const host_health& h) {
   int64_t normal = 0;
   int64_t warning = 0;
   int64_t critical = 0;
@@ -280,7 +278,7 @@ std::string render_alarm_totals(const health::host_health& h) {
   return dump_fixed(j, 0);
 }
 
-std::string render_alarm_count(const health::host_health& h,
+std::string render_alarm_count(const host_health& h,
                                const std::string& status_name,
                                const std::vector<std::string>& contexts) {
   std::vector<std::string> wanted;
@@ -307,10 +305,10 @@ std::string render_alarm_count(const health::host_health& h,
         && std::find(wanted.begin(), wanted.end(), a.state.context) == wanted.end())
       continue;
     auto s = a.state.current;
-    bool match = upper == "RAISED" ? raised(s) : health::to_string(s) == upper;
+    bool match = upper == "RAISED" ? raised(s) : to_string(s) == upper;
     n += match ? 1 : 0;
   }
   return "[" + std::to_string(n) + "]";
 }
 
-} // namespace tributary
+} // namespace tributary::health

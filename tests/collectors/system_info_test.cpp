@@ -1,4 +1,4 @@
-#include "actors/system_info.hpp"
+#include "collectors/system_info.hpp"
 #include "protocol/handshake.hpp"
 
 #include <doctest/doctest.h>

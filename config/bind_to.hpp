@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tributary {
+namespace tributary::config {
 
 /// One entry of netdata.conf `[web] bind to`.
 struct bind_address {
@@ -29,4 +29,4 @@ struct bind_address {
 expected<std::vector<bind_address>> parse_bind_to(std::string_view text,
                                                   uint16_t default_port);
 
-} // namespace tributary
+} // namespace tributary::config

@@ -5,8 +5,8 @@
 
 #include "tests/test_data.hpp"
 
-#include "actors/plugin_reader.hpp"
-#include "actors/proc_collector.hpp"
+#include "collectors/plugin_reader.hpp"
+#include "collectors/proc_collector.hpp"
 #include "protocol/commands.hpp"
 
 #include <doctest/doctest.h>

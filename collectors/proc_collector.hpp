@@ -8,7 +8,7 @@
 // Plain C++: no CAF, no threads, no clock of its own. The caller (the
 // collector actor) calls `collect()` once per update_every with the time.
 
-#include "actors/messages.hpp"
+#include "protocol/chart_def.hpp"
 
 #include <cstdint>
 #include <map>
@@ -17,6 +17,11 @@
 #include <vector>
 
 namespace tributary {
+
+namespace procfs {
+struct netdev;
+struct disk;
+} // namespace procfs
 
 /// Where a proc_collector reads from; defaults are the live system.
 struct proc_collector_config {
@@ -80,8 +85,8 @@ private:
     bool collected = false;
   };
 
-  struct netdev;
-  struct disk;
+  using netdev = procfs::netdev;
+  using disk = procfs::disk;
 
   /// Returns the chart `id`, creating it with `make()` the first time.
   template <class Make>
@@ -97,6 +102,15 @@ private:
   void do_meminfo();
   void do_diskstats();
   void do_net_dev();
+
+  netdev& net_device(const std::string& name);
+  void net_bandwidth_charts(netdev& d, int64_t rbytes, int64_t tbytes);
+  void net_state_charts(netdev& d);
+  void net_packets_chart(netdev& d, int64_t rpackets, int64_t tpackets,
+                         int64_t rmulticast);
+  disk& block_device(const std::string& name, unsigned long major,
+                     unsigned long minor);
+  void read_mounts();
 
   std::string proc(const char* rel) const;
   std::string sys(const std::string& rel) const;

@@ -1,4 +1,4 @@
-#include "actors/system_info.hpp"
+#include "collectors/system_info.hpp"
 
 #include <cstdlib>
 #include <ctime>
@@ -21,7 +21,8 @@ std::string read_all(const std::string& path) {
 }
 
 std::string unquote(std::string v) {
-  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')
+      && v.back() == v.front())
     v = v.substr(1, v.size() - 2);
   return v;
 }
@@ -45,9 +46,10 @@ std::string cpuinfo_field(const std::string& text, const std::string& name) {
       continue;
     auto colon = line.find(':');
     if (colon != std::string::npos)
-      return line.substr(line.find_first_not_of(" \t", colon + 1) == std::string::npos
-                           ? line.size()
-                           : line.find_first_not_of(" \t", colon + 1));
+      return line.substr(line.find_first_not_of(" \t", colon + 1)
+                                 == std::string::npos
+                             ? line.size()
+                             : line.find_first_not_of(" \t", colon + 1));
   }
   return {};
 }
@@ -63,11 +65,13 @@ int count_processors(const std::string& cpuinfo) {
 }
 
 std::string cpu_freq_hz(const std::string& root, const std::string& cpuinfo) {
-  auto khz = read_all(root + "/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+  auto khz = read_all(
+      root + "/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
   if (auto v = std::strtoull(khz.c_str(), nullptr, 10); v > 0)
     return std::to_string(v * 1000);
   auto mhz = std::strtod(cpuinfo_field(cpuinfo, "cpu MHz").c_str(), nullptr);
-  return mhz > 0 ? std::to_string(static_cast<uint64_t>(mhz * 1e6)) : std::string{};
+  return mhz > 0 ? std::to_string(static_cast<uint64_t>(mhz * 1e6))
+                 : std::string{};
 }
 
 std::string total_ram(const std::string& meminfo) {
@@ -91,7 +95,9 @@ std::string total_disk(const std::string& root) {
     if (name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0
         || name.rfind("zram", 0) == 0 || name.rfind("dm-", 0) == 0)
       continue;
-    bytes += std::strtoull(read_all(e.path().string() + "/size").c_str(), nullptr, 10) * 512;
+    bytes += std::strtoull(read_all(e.path().string() + "/size").c_str(),
+                           nullptr, 10)
+             * 512;
   }
   return bytes > 0 ? std::to_string(bytes) : std::string{};
 }
@@ -127,44 +133,53 @@ read_system_info(const std::string& root, const std::string& own_root) {
     release = u.release;
     machine = u.machine;
   }
-  bool hypervisor = (" " + cpuinfo_field(cpuinfo, "flags") + " ").find(" hypervisor ")
-                    != std::string::npos;
+  bool hypervisor
+      = (" " + cpuinfo_field(cpuinfo, "flags") + " ").find(" hypervisor ")
+        != std::string::npos;
   auto [box, box_detection] = container(own_root);
   const char* k8s = std::getenv("KUBERNETES_SERVICE_HOST");
-  auto detection = os.empty() ? std::string{"unknown"}
+  auto detection = os.empty()         ? std::string{"unknown"}
                    : own_root == root ? std::string{"/etc/os-release"}
                                       : root + "/etc/os-release";
   auto own_detection = own_os.empty() ? std::string{"unknown"}
                                       : std::string{"/etc/os-release"};
   return {
-    {"NETDATA_INSTANCE_CLOUD_TYPE", "unknown"},
-    {"NETDATA_INSTANCE_CLOUD_INSTANCE_TYPE", "unknown"},
-    {"NETDATA_INSTANCE_CLOUD_INSTANCE_REGION", "unknown"},
-    {"NETDATA_SYSTEM_OS_NAME", os_release(os, "NAME")},
-    {"NETDATA_SYSTEM_OS_ID", os_release(os, "ID")},
-    {"NETDATA_SYSTEM_OS_ID_LIKE", os_release(os, "ID_LIKE")},
-    {"NETDATA_SYSTEM_OS_VERSION", os_release(os, "VERSION")},
-    {"NETDATA_SYSTEM_OS_VERSION_ID", os_release(os, "VERSION_ID")},
-    {"NETDATA_SYSTEM_OS_DETECTION", detection},
-    {"NETDATA_HOST_IS_K8S_NODE", k8s != nullptr && *k8s != '\0' ? "true" : "false"},
-    {"NETDATA_SYSTEM_KERNEL_NAME", kernel},
-    {"NETDATA_SYSTEM_KERNEL_VERSION", release},
-    {"NETDATA_SYSTEM_ARCHITECTURE", machine},
-    {"NETDATA_SYSTEM_VIRTUALIZATION", hypervisor ? "hypervisor" : "none"},
-    {"NETDATA_SYSTEM_VIRT_DETECTION", hypervisor ? "/proc/cpuinfo" : "none"},
-    {"NETDATA_SYSTEM_CONTAINER", box},
-    {"NETDATA_SYSTEM_CONTAINER_DETECTION", box_detection},
-    {"NETDATA_CONTAINER_OS_NAME", box == "none" ? "none" : os_release(own_os, "NAME")},
-    {"NETDATA_CONTAINER_OS_ID", box == "none" ? "none" : os_release(own_os, "ID")},
-    {"NETDATA_CONTAINER_OS_ID_LIKE", box == "none" ? "none" : os_release(own_os, "ID_LIKE")},
-    {"NETDATA_CONTAINER_OS_VERSION", box == "none" ? "none" : os_release(own_os, "VERSION")},
-    {"NETDATA_CONTAINER_OS_VERSION_ID", box == "none" ? "none" : os_release(own_os, "VERSION_ID")},
-    {"NETDATA_CONTAINER_OS_DETECTION", box == "none" ? "none" : own_detection},
-    {"NETDATA_SYSTEM_CPU_LOGICAL_CPU_COUNT", std::to_string(count_processors(cpuinfo))},
-    {"NETDATA_SYSTEM_CPU_FREQ", cpu_freq_hz(root, cpuinfo)},
-    {"NETDATA_SYSTEM_TOTAL_RAM", total_ram(meminfo)},
-    {"NETDATA_SYSTEM_TOTAL_DISK_SIZE", total_disk(root)},
-    {"NETDATA_PROTOCOL_VERSION", "1.1"},
+      {"NETDATA_INSTANCE_CLOUD_TYPE", "unknown"},
+      {"NETDATA_INSTANCE_CLOUD_INSTANCE_TYPE", "unknown"},
+      {"NETDATA_INSTANCE_CLOUD_INSTANCE_REGION", "unknown"},
+      {"NETDATA_SYSTEM_OS_NAME", os_release(os, "NAME")},
+      {"NETDATA_SYSTEM_OS_ID", os_release(os, "ID")},
+      {"NETDATA_SYSTEM_OS_ID_LIKE", os_release(os, "ID_LIKE")},
+      {"NETDATA_SYSTEM_OS_VERSION", os_release(os, "VERSION")},
+      {"NETDATA_SYSTEM_OS_VERSION_ID", os_release(os, "VERSION_ID")},
+      {"NETDATA_SYSTEM_OS_DETECTION", detection},
+      {"NETDATA_HOST_IS_K8S_NODE",
+       k8s != nullptr && *k8s != '\0' ? "true" : "false"},
+      {"NETDATA_SYSTEM_KERNEL_NAME", kernel},
+      {"NETDATA_SYSTEM_KERNEL_VERSION", release},
+      {"NETDATA_SYSTEM_ARCHITECTURE", machine},
+      {"NETDATA_SYSTEM_VIRTUALIZATION", hypervisor ? "hypervisor" : "none"},
+      {"NETDATA_SYSTEM_VIRT_DETECTION", hypervisor ? "/proc/cpuinfo" : "none"},
+      {"NETDATA_SYSTEM_CONTAINER", box},
+      {"NETDATA_SYSTEM_CONTAINER_DETECTION", box_detection},
+      {"NETDATA_CONTAINER_OS_NAME",
+       box == "none" ? "none" : os_release(own_os, "NAME")},
+      {"NETDATA_CONTAINER_OS_ID",
+       box == "none" ? "none" : os_release(own_os, "ID")},
+      {"NETDATA_CONTAINER_OS_ID_LIKE",
+       box == "none" ? "none" : os_release(own_os, "ID_LIKE")},
+      {"NETDATA_CONTAINER_OS_VERSION",
+       box == "none" ? "none" : os_release(own_os, "VERSION")},
+      {"NETDATA_CONTAINER_OS_VERSION_ID",
+       box == "none" ? "none" : os_release(own_os, "VERSION_ID")},
+      {"NETDATA_CONTAINER_OS_DETECTION",
+       box == "none" ? "none" : own_detection},
+      {"NETDATA_SYSTEM_CPU_LOGICAL_CPU_COUNT",
+       std::to_string(count_processors(cpuinfo))},
+      {"NETDATA_SYSTEM_CPU_FREQ", cpu_freq_hz(root, cpuinfo)},
+      {"NETDATA_SYSTEM_TOTAL_RAM", total_ram(meminfo)},
+      {"NETDATA_SYSTEM_TOTAL_DISK_SIZE", total_disk(root)},
+      {"NETDATA_PROTOCOL_VERSION", "1.1"},
   };
 }
 
