@@ -17,7 +17,8 @@ namespace tributary::api {
 
 route parse_route(std::string_view path) {
   route r;
-  // Netdata's dashboard asks for `//api/v1/info`: one leading slash counts.
+  // Netdata's dashboard asks for `//api/v1/info` (and `/host/<h>//api/...`):
+  // one slash counts.
   while (path.size() > 1 && path[0] == '/' && path[1] == '/')
     path.remove_prefix(1);
   // Probes for orchestrators (Kubernetes, Docker HEALTHCHECK): tributary's own.
@@ -37,6 +38,8 @@ route parse_route(std::string_view path) {
       return r;
     r.host = std::string{path.substr(0, slash)};
     path.remove_prefix(slash);
+    while (path.size() > 1 && path[0] == '/' && path[1] == '/')
+      path.remove_prefix(1);
   }
   constexpr std::string_view prefix = "/api/v1/";
   if (path.rfind("/api/", 0) != 0) {
