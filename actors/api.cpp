@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <unordered_map>
 
@@ -16,6 +17,10 @@ namespace tributary::api {
 
 route parse_route(std::string_view path) {
   route r;
+  // Netdata's dashboard asks for `//api/v1/info` (and `/host/<h>//api/...`):
+  // one slash counts.
+  while (path.size() > 1 && path[0] == '/' && path[1] == '/')
+    path.remove_prefix(1);
   // Probes for orchestrators (Kubernetes, Docker HEALTHCHECK): tributary's own.
   if (path == "/alive" || path == "/ready") {
     r.endpoint = std::string{path.substr(1)};
@@ -33,8 +38,15 @@ route parse_route(std::string_view path) {
       return r;
     r.host = std::string{path.substr(0, slash)};
     path.remove_prefix(slash);
+    while (path.size() > 1 && path[0] == '/' && path[1] == '/')
+      path.remove_prefix(1);
   }
   constexpr std::string_view prefix = "/api/v1/";
+  if (path.rfind("/api/", 0) != 0) {
+    r.endpoint = "static";
+    r.file_path = std::string{path};
+    return r;
+  }
   if (path.rfind(prefix, 0) != 0)
     return r;
   path.remove_prefix(prefix.size());
@@ -42,7 +54,7 @@ route parse_route(std::string_view path) {
       || path == "allmetrics" || path == "actors" || path == "alarms"
       || path == "alarm_log" || path == "alarm_count" || path == "alarms_values"
       || path == "console/actors" || path == "console/streams"
-      || path == "console/series")
+      || path == "console/series" || path == "registry")
     r.endpoint = std::string{path};
   return r;
 }
@@ -54,7 +66,9 @@ const char* reason_phrase(int code) {
     case 200: return "OK";
     case 302: return "Found";
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 413: return "Payload Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Unknown";
@@ -430,6 +444,23 @@ bool charts_writer::next(std::string& out, size_t budget) {
   return more;
 }
 
+std::string render_registry_hello(const host_info& info) {
+  std::string out;
+  json_writer w{out};
+  w.begin_object();
+  w.member("action", "hello");
+  w.member("status", "ok");
+  w.member("hostname", info.hostname);
+  w.member("machine_guid", info.machine_guid);
+  // The dashboard's default registry and cloud, as an agent with its own
+  // registry disabled names them; tributary never contacts either.
+  w.member("registry", "https://registry.my-netdata.io");
+  w.member("cloud_base_url", "https://app.netdata.cloud");
+  w.member("anonymous_statistics", false);
+  w.end_object();
+  return out;
+}
+
 std::string render_actors(const std::vector<actor_status>& actors) {
   std::string out;
   json_writer w{out};
@@ -512,52 +543,361 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
   return true;
 }
 
-std::string render_data(const data_result& res, std::string_view format) {
+namespace {
+
+/// Netdata's names of the data options, in the order it prints them; the
+/// first name of a flag is the printed one.
+struct data_option_name {
+  std::string_view name;
+  bool data_options::*flag;
+};
+constexpr data_option_name data_option_names[] = {
+  {"nonzero", &data_options::nonzero},
+  {"flip", &data_options::flip},
+  {"reversed", &data_options::flip},
+  {"reverse", &data_options::flip},
+  {"jsonwrap", &data_options::jsonwrap},
+  {"min2max", &data_options::min2max},
+  {"ms", &data_options::ms},
+  {"milliseconds", &data_options::ms},
+  {"abs", &data_options::absolute},
+  {"absolute", &data_options::absolute},
+  {"absolute_sum", &data_options::absolute},
+  {"absolute-sum", &data_options::absolute},
+  {"seconds", &data_options::seconds},
+  {"null2zero", &data_options::null2zero},
+  {"objectrows", &data_options::objectrows},
+  {"percentage", &data_options::percentage},
+  {"unaligned", &data_options::unaligned},
+};
+
+/// The rows as they are shown: the kept dimensions' values after abs,
+/// percentage and null2zero, oldest row first.
+struct data_view {
+  std::vector<size_t> dims;   // indexes into the result's dimensions
+  std::vector<double> values; // rows × dims.size()
+  size_t rows = 0;
+  double min = 0, max = 0;
+  bool any = false;
+};
+
+bool is_selected(const data_result& res, size_t d, std::string_view wanted) {
+  if (wanted.empty() || wanted == "*")
+    return true;
+  while (!wanted.empty()) {
+    auto end = wanted.find_first_of("|,");
+    auto word = wanted.substr(0, end);
+    if (word == "*" || word == res.dimension_ids[d]
+        || word == res.dimension_names[d])
+      return true;
+    if (end == std::string_view::npos)
+      break;
+    wanted.remove_prefix(end + 1);
+  }
+  return false;
+}
+
+data_view make_view(const data_result& res, const data_options& opt) {
+  data_view v;
   auto ndims = res.dimension_names.size();
-  auto rows = res.times.size();
-  if (format == "json") {
-    std::string out;
-    out.reserve(64 + rows * (16 + ndims * 24));
-    json_writer w{out};
-    w.begin_object();
-    w.key("labels").begin_array();
-    w.value("time");
-    for (auto& n : res.dimension_names)
-      w.value(n);
-    w.end_array();
-    w.key("data").begin_array();
-    for (size_t r = rows; r-- > 0;) { // newest first, as Netdata
-      w.begin_array();
-      w.value(res.times[r]);
+  v.rows = res.times.size();
+  std::vector<size_t> selected;
+  for (size_t d = 0; d < ndims; ++d)
+    if (is_selected(res, d, opt.dimensions))
+      selected.push_back(d);
+  for (auto d : selected) {
+    bool keep = !opt.nonzero;
+    for (size_t r = 0; r < v.rows && !keep; ++r) {
+      auto x = res.values[r * ndims + d];
+      keep = !std::isnan(x) && x != 0;
+    }
+    if (keep)
+      v.dims.push_back(d);
+  }
+  if (v.dims.empty()) // all zero: Netdata keeps them all
+    v.dims = selected;
+  v.values.reserve(v.rows * v.dims.size());
+  for (size_t r = 0; r < v.rows; ++r) {
+    const double* row = res.values.data() + r * ndims;
+    double total = 1;
+    if (opt.percentage) {
+      total = 0;
       for (size_t d = 0; d < ndims; ++d)
-        w.value(seven_decimals(res.values[r * ndims + d]));
-      w.end_array();
+        if (!std::isnan(row[d]))
+          total += std::fabs(row[d]);
+      if (total == 0)
+        total = 1;
     }
+    for (auto d : v.dims) {
+      double x = row[d];
+      if (opt.absolute && !std::isnan(x))
+        x = std::fabs(x);
+      if (opt.percentage && !std::isnan(x))
+        x = x * 100 / total;
+      if (opt.null2zero && std::isnan(x))
+        x = 0;
+      v.values.push_back(std::isnan(x) ? x : seven_decimals(x));
+    }
+    // min and max count every selected dimension, also those nonzero
+    // left out (zero throughout), as Netdata does.
+    for (auto d : selected) {
+      double x = row[d];
+      if (opt.absolute && !std::isnan(x))
+        x = std::fabs(x);
+      if (opt.percentage && !std::isnan(x))
+        x = x * 100 / total;
+      if (opt.null2zero && std::isnan(x))
+        x = 0;
+      if (std::isnan(x))
+        continue;
+      x = seven_decimals(x);
+      v.min = v.any ? std::min(v.min, x) : x;
+      v.max = v.any ? std::max(v.max, x) : x;
+      v.any = true;
+    }
+  }
+  return v;
+}
+
+void write_json_result(json_writer& w, const data_result& res,
+                       const data_view& v, const data_options& opt) {
+  auto n = v.dims.size();
+  w.begin_object();
+  w.key("labels").begin_array();
+  w.value("time");
+  for (auto d : v.dims)
+    w.value(res.dimension_names[d]);
+  w.end_array();
+  w.key("data").begin_array();
+  for (size_t i = 0; i < v.rows; ++i) {
+    size_t r = opt.flip ? i : v.rows - 1 - i; // newest first unless flip
+    w.begin_array();
+    w.value(opt.ms ? res.times[r] * 1000 : res.times[r]);
+    for (size_t d = 0; d < n; ++d)
+      w.value(v.values[r * n + d]);
     w.end_array();
-    w.end_object();
-    return out;
   }
-  if (format == "csv") {
-    std::string out = "time";
-    for (auto& n : res.dimension_names)
-      out += "," + fix_utf8(n);
-    out += "\r\n";
-    char buf[64];
-    for (size_t r = rows; r-- > 0;) {
-      out += std::to_string(res.times[r]);
-      for (size_t d = 0; d < ndims; ++d) {
-        auto v = res.values[r * ndims + d];
-        out += ',';
-        if (!std::isnan(v)) {
-          std::snprintf(buf, sizeof(buf), "%.7g", v);
-          out += buf;
-        }
+  w.end_array();
+  w.end_object();
+}
+
+std::string csv_result(const data_result& res, const data_view& v,
+                       const data_options& opt) {
+  auto n = v.dims.size();
+  std::string out = "time";
+  for (auto d : v.dims)
+    out += "," + fix_utf8(res.dimension_names[d]);
+  out += "\r\n";
+  char buf[64];
+  for (size_t i = 0; i < v.rows; ++i) {
+    size_t r = opt.flip ? i : v.rows - 1 - i;
+    out += std::to_string(opt.ms ? res.times[r] * 1000 : res.times[r]);
+    for (size_t d = 0; d < n; ++d) {
+      auto x = v.values[r * n + d];
+      out += ',';
+      if (!std::isnan(x)) {
+        std::snprintf(buf, sizeof(buf), "%.7g", x);
+        out += buf;
       }
-      out += "\r\n";
     }
+    out += "\r\n";
+  }
+  return out;
+}
+
+/// `format=array`: each row's sum of the shown dimensions.
+struct row_sums {
+  std::vector<double> sums; // oldest first
+  double min = 0, max = 0;
+};
+
+row_sums sum_rows(const data_view& v) {
+  row_sums out;
+  auto n = v.dims.size();
+  bool any = false;
+  for (size_t r = 0; r < v.rows; ++r) {
+    double sum = 0;
+    bool some = false;
+    for (size_t d = 0; d < n; ++d)
+      if (auto x = v.values[r * n + d]; !std::isnan(x)) {
+        sum += x;
+        some = true;
+      }
+    double x = some ? seven_decimals(sum) : NAN;
+    out.sums.push_back(x);
+    if (some) {
+      out.min = any ? std::min(out.min, x) : x;
+      out.max = any ? std::max(out.max, x) : x;
+      any = true;
+    }
+  }
+  return out;
+}
+
+void write_array_result(json_writer& w, const row_sums& rs,
+                        const data_options& opt) {
+  w.begin_array();
+  for (size_t i = 0; i < rs.sums.size(); ++i)
+    w.value(rs.sums[opt.flip ? i : rs.sums.size() - 1 - i]);
+  w.end_array();
+}
+
+void write_values_or_null(json_writer& w, const std::vector<double>& values) {
+  if (values.empty()) {
+    w.null();
+    return;
+  }
+  w.begin_array();
+  for (auto x : values)
+    w.value(x);
+  w.end_array();
+}
+
+std::string query_id(const data_result& res, const data_wrap& wrap,
+                     const data_options& opt) {
+  auto& q = wrap.query;
+  return "chart://host:" + wrap.hostname + "/instance:" + res.chart_id
+         + "/dimensions:" + (opt.dimensions.empty() ? "*" : opt.dimensions)
+         + "/after:" + std::to_string(q.after)
+         + "/before:" + std::to_string(q.before)
+         + "/points:" + std::to_string(q.points) + "/group:" + q.group
+         + "/options:" + data_options_text(opt);
+}
+
+} // namespace
+
+data_options parse_data_options(std::string_view text) {
+  data_options opt;
+  while (!text.empty()) {
+    auto end = text.find_first_of("|, ");
+    auto word = text.substr(0, end);
+    for (auto& o : data_option_names)
+      if (o.name == word)
+        opt.*o.flag = true;
+    if (end == std::string_view::npos)
+      break;
+    text.remove_prefix(end + 1);
+  }
+  return opt;
+}
+
+std::string data_options_text(const data_options& opt) {
+  std::string out;
+  for (auto& o : data_option_names) {
+    if (!(opt.*o.flag))
+      continue;
+    bool printed = false;
+    for (auto& earlier : data_option_names) {
+      if (&earlier == &o)
+        break;
+      printed = printed || earlier.flag == o.flag;
+    }
+    if (printed)
+      continue;
+    if (!out.empty())
+      out += ',';
+    out += o.name;
+  }
+  return out;
+}
+
+std::string render_data(const data_result& res, std::string_view format,
+                        const data_options& opt, const data_wrap* wrap) {
+  if (format != "json" && format != "csv" && format != "array")
+    return {};
+  auto view = make_view(res, opt);
+  auto rows = view.rows;
+  std::string out;
+  out.reserve(512 + rows * (16 + view.dims.size() * 24));
+  if (!opt.jsonwrap || wrap == nullptr) {
+    if (format == "csv")
+      return csv_result(res, view, opt);
+    json_writer w{out};
+    if (format == "array")
+      write_array_result(w, sum_rows(view), opt);
+    else
+      write_json_result(w, res, view, opt);
     return out;
   }
-  return {};
+  json_writer w{out};
+  w.begin_object();
+  w.member("api", int64_t{1});
+  auto id = query_id(res, *wrap, opt);
+  w.member("id", id);
+  w.member("name", id);
+  int64_t view_every = res.update_every;
+  if (rows >= 2)
+    view_every = res.times[1] - res.times[0];
+  else if (rows == 1 && res.before > res.after)
+    view_every = res.before - res.after + 1;
+  w.member("view_update_every", view_every);
+  w.member("update_every", res.update_every);
+  w.member("first_entry", res.first_entry);
+  w.member("last_entry", res.last_entry);
+  w.member("before", res.before);
+  w.member("after", res.after);
+  w.member("group", wrap->query.group);
+  // A window given in absolute times gets exactly the points asked for
+  // ("virtual"); a relative one the stored points ("natural"), as 1.37.1
+  // decides (an absolute time is further than 3 years from 0).
+  constexpr int64_t relative_max = 3 * 365 * 86400;
+  auto& q = wrap->query;
+  bool relative = std::llabs(q.after) <= relative_max
+                  || std::llabs(q.before) <= relative_max;
+  auto options = data_options_text(opt);
+  options += options.empty() ? "" : ",";
+  options += relative ? "natural-points" : "virtual-points";
+  w.member("options", options);
+  w.key("dimension_names").begin_array();
+  for (auto d : view.dims)
+    w.value(res.dimension_names[d]);
+  w.end_array();
+  w.key("dimension_ids").begin_array();
+  for (auto d : view.dims)
+    w.value(res.dimension_ids[d]);
+  w.end_array();
+  w.key("functions").begin_array().end_array();
+  std::vector<double> latest, view_latest;
+  for (size_t i = 0; i < view.dims.size(); ++i) {
+    auto d = view.dims[i];
+    double x = d < wrap->latest_values.size() ? wrap->latest_values[d] : NAN;
+    latest.push_back(std::isnan(x) ? x : seven_decimals(x));
+    if (rows > 0)
+      view_latest.push_back(view.values[(rows - 1) * view.dims.size() + i]);
+  }
+  w.key("latest_values");
+  write_values_or_null(w, latest);
+  w.key("view_latest_values");
+  write_values_or_null(w, view_latest);
+  w.member("dimensions", static_cast<int64_t>(view.dims.size()));
+  w.member("points", static_cast<int64_t>(rows));
+  w.member("format", format);
+  // Points read from storage: every dimension over the whole window.
+  int64_t span = res.before >= res.after && res.update_every > 0
+                   ? (res.before - res.after) / res.update_every + 1
+                   : 0;
+  w.key("db_points_per_tier").begin_array();
+  w.value(rows > 0 ? span * static_cast<int64_t>(res.dimension_ids.size())
+                   : int64_t{0});
+  w.value(int64_t{0});
+  w.value(int64_t{0});
+  w.end_array();
+  w.key("result");
+  double min = view.min, max = view.max;
+  if (format == "csv") {
+    w.value(csv_result(res, view, opt));
+  } else if (format == "array") {
+    auto sums = sum_rows(view);
+    write_array_result(w, sums, opt);
+    min = sums.min;
+    max = sums.max;
+  } else {
+    write_json_result(w, res, view, opt);
+  }
+  w.member("min", min);
+  w.member("max", max);
+  w.end_object();
+  return out;
 }
 
 } // namespace tributary::api

@@ -19,11 +19,15 @@ struct route {
   /// "info", "charts", "chart", "data", "allmetrics", "actors", the probes
   /// "alive" and "ready" (paths `/alive`, `/ready`), "console/actors",
   /// "console/streams", "console/series", the console's page and assets
-  /// "console-page" (`/console`, `/console/...`), "root" (`/`), or "" if
-  /// unknown.
+  /// "console-page" (`/console`, `/console/...`), "root" (`/`), "static"
+  /// (any other path outside `/api/`: a file of `[directories] web`), or ""
+  /// if unknown.
   std::string endpoint;
   /// Hostname or GUID from `/host/<h>/api/v1/...`; empty = localhost.
   std::string host;
+  /// For "static": the file's path inside the web files folder (`/host/<h>`
+  /// taken off, as the dashboard of a child loads the same files).
+  std::string file_path;
 };
 
 /// Splits a request path; returns an empty endpoint for unknown paths.
@@ -97,6 +101,10 @@ private:
 /// the actor console (`tributary top`).
 std::string render_actors(const std::vector<actor_status>& actors);
 
+/// /api/v1/registry?action=hello: who this agent is (tributary runs no
+/// registry of its own).
+std::string render_registry_hello(const host_info& info);
+
 /// One chart object as /api/v1/chart?chart= returns it.
 std::string render_chart(const chart_summary& chart);
 
@@ -105,7 +113,45 @@ std::string render_chart(const chart_summary& chart);
 bool parse_data_query(const std::map<std::string, std::string>& q,
                       data_query& out, std::string& why);
 
-/// /api/v1/data in `format` (json or csv); empty if the format is unknown.
-std::string render_data(const data_result& res, std::string_view format);
+/// The `options` of /api/v1/data that shape its answer (separated by '|',
+/// ',' or ' ' as Netdata accepts them; unknown ones are ignored).
+struct data_options {
+  bool nonzero = false;    // leave out dimensions that are zero throughout
+  bool flip = false;       // oldest row first
+  bool jsonwrap = false;   // the answer wrapped with the query's facts
+  bool min2max = false;
+  bool ms = false;         // timestamps in milliseconds
+  bool absolute = false;   // |value|
+  bool seconds = false;
+  bool null2zero = false;  // gaps as 0 instead of null
+  bool objectrows = false;
+  bool percentage = false; // each value as a percentage of its row's sum
+  bool unaligned = false;
+  /// The `dimensions` parameter: ids or names separated by '|' or ','
+  /// ("" or "*" = all). Unselected dimensions still count in `percentage`.
+  std::string dimensions;
+};
+data_options parse_data_options(std::string_view text);
+
+/// The set options, comma separated, named and ordered as Netdata prints
+/// them (`flip` for reversed, `ms` for milliseconds, `abs` for absolute).
+std::string data_options_text(const data_options& opt);
+
+/// What `options=jsonwrap` tells beyond the rows.
+struct data_wrap {
+  std::string hostname;
+  /// The query as asked (Netdata repeats it in "id" and "name").
+  data_query query;
+  /// Each dimension's newest stored value (NaN = none), in the result's
+  /// dimension order.
+  std::vector<double> latest_values;
+};
+
+/// /api/v1/data in `format` (json, csv, or array: each row's sum); empty if
+/// the format is unknown.
+/// `wrap` is needed when `opt.jsonwrap`.
+std::string render_data(const data_result& res, std::string_view format,
+                        const data_options& opt = {},
+                        const data_wrap* wrap = nullptr);
 
 } // namespace tributary::api

@@ -3,6 +3,7 @@
 #include "actors/api.hpp"
 #include "actors/console_assets.hpp"
 #include "api/allmetrics.hpp"
+#include "api/static_files.hpp"
 #include "config/settings.hpp"
 #include "config/simple_pattern.hpp"
 #include "actors/chart.hpp"
@@ -10,6 +11,7 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -86,6 +88,37 @@ void reply_error(caf::event_based_actor* self, promise rp,
   TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
                   "request '", log_text(req.url), "' failed: ", log_text(what));
   reply(self, rp, 500, "text/plain", "internal error: " + what + "\n");
+}
+
+/// A file of `[directories] web` (Netdata's dashboard). `/` without one
+/// sends the browser to the console instead.
+void answer_static(caf::event_based_actor* self, promise rp,
+                   const std::string& file_path, bool is_root,
+                   const daemon_context& ctx, const http_request& req) {
+  // The biggest file of Netdata's web folder is a few MB.
+  constexpr size_t max_static_bytes = 32 * 1024 * 1024;
+  std::string web_dir = ctx.settings ? ctx.settings->global.web_dir : "";
+  auto found = api::resolve_static_path(web_dir, file_path);
+  if (found.status != 200) {
+    if (is_root) {
+      rp.deliver(api::redirect("/console"), false);
+      self->quit();
+      return;
+    }
+    if (found.status == 403)
+      TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "refused '", log_text(req.url),
+                      "': ", found.reason);
+    reply(self, rp, found.status, "text/plain",
+          (found.status == 403 ? "forbidden: " : "not found: ")
+            + log_text(req.path) + "\n");
+    return;
+  }
+  auto file = api::read_static_file(found.file, max_static_bytes);
+  if (file.status != 200) {
+    reply(self, rp, file.status, "text/plain", file.reason + "\n");
+    return;
+  }
+  reply(self, rp, 200, api::content_type_for(found.file), file.body);
 }
 
 void reply_400(caf::event_based_actor* self, promise rp,
@@ -372,6 +405,51 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
       fail);
 }
 
+/// /api/v1/data with `options=jsonwrap`: the wrapper also tells each
+/// dimension's newest stored value and the host's name, asked here.
+void answer_data_wrapped(caf::event_based_actor* self, promise rp,
+                         host_actor host, const data_query& q,
+                         const data_result& res, const std::string& format,
+                         const api::data_options& opt, step_failed fail) {
+  auto wrap = std::make_shared<api::data_wrap>();
+  wrap->query = q;
+  data_query newest = q;
+  newest.before = res.last_entry;
+  newest.after = res.last_entry - 2 * res.update_every;
+  newest.points = 0;
+  newest.group = "average";
+  newest.aligned = false;
+  self->request(host, step_deadline, atom::query::value, newest)
+    .then(
+      [=](const data_result& tail) mutable {
+        auto ndims = tail.dimension_ids.size();
+        wrap->latest_values.assign(res.dimension_ids.size(), NAN);
+        for (size_t d = 0; d < res.dimension_ids.size(); ++d) {
+          auto it = std::find(tail.dimension_ids.begin(),
+                              tail.dimension_ids.end(), res.dimension_ids[d]);
+          if (it == tail.dimension_ids.end())
+            continue;
+          auto t = static_cast<size_t>(it - tail.dimension_ids.begin());
+          for (size_t row = tail.times.size(); row-- > 0;) {
+            auto x = tail.values[row * ndims + t];
+            if (!std::isnan(x)) {
+              wrap->latest_values[d] = x;
+              break;
+            }
+          }
+        }
+        self->request(host, step_deadline, atom::get::value, atom::info::value)
+          .then(
+            [=](const host_summary& h) mutable {
+              wrap->hostname = h.info.hostname;
+              reply(self, rp, 200, json_type,
+                    api::render_data(res, format, opt, wrap.get()));
+            },
+            fail);
+      },
+      fail);
+}
+
 void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
              const api::route& r, host_actor host, size_t hosts_count,
              const daemon_context& ctx) {
@@ -408,19 +486,40 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
   }
   if (r.endpoint == "allmetrics")
     return answer_allmetrics(self, rp, req, host, ctx);
+  if (r.endpoint == "registry") {
+    auto action = param(req, "action", "");
+    if (action != "hello")
+      return reply_400(self, rp, "registry action '" + action
+                                   + "' is not supported (hello)");
+    self->request(host, step_deadline, atom::get::value, atom::info::value)
+      .then(
+        [=](const host_summary& h) mutable {
+          reply(self, rp, 200, json_type, api::render_registry_hello(h.info));
+        },
+        fail);
+    return;
+  }
   if (r.endpoint == "data") {
     data_query q;
     std::string why;
     if (!api::parse_data_query(req.query, q, why))
       return reply_400(self, rp, why);
     auto format = param(req, "format", "json");
-    if (format != "json" && format != "csv")
-      return reply_400(self, rp, "unknown format '" + format + "' (json, csv)");
+    if (format != "json" && format != "csv" && format != "array")
+      return reply_400(self, rp, "unknown format '" + format
+                                   + "' (json, csv, array)");
+    auto opt = api::parse_data_options(param(req, "options", ""));
+    opt.dimensions = param(req, "dimensions", "");
     self->request(host, step_deadline, atom::query::value, q)
       .then(
         [=](const data_result& res) mutable {
-          auto type = format == "csv" ? "text/plain; charset=utf-8" : json_type;
-          reply(self, rp, 200, type, api::render_data(res, format));
+          if (!opt.jsonwrap) {
+            auto type = format == "csv" ? "text/plain; charset=utf-8"
+                                        : json_type;
+            return reply(self, rp, 200, type,
+                         api::render_data(res, format, opt));
+          }
+          answer_data_wrapped(self, rp, host, q, res, format, opt, fail);
         },
         [=](caf::error& err) mutable {
           if (err == ec::not_found)
@@ -603,9 +702,9 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
             });
         return rp;
       }
-      if (r.endpoint == "root") {
-        rp.deliver(api::redirect("/console"), false);
-        self->quit();
+      if (r.endpoint == "root" || r.endpoint == "static") {
+        answer_static(self, rp, r.endpoint == "root" ? "/" : r.file_path,
+                      r.endpoint == "root", ctx, req);
         return rp;
       }
       if (r.endpoint == "console-page") {

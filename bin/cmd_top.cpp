@@ -5,6 +5,7 @@
 #include "bin/commands.hpp"
 #include "config/host_port.hpp"
 
+#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -13,12 +14,9 @@
 #include <cstring>
 #include <iostream>
 #include <map>
-#include <netdb.h>
+#include <memory>
 #include <optional>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <thread>
-#include <unistd.h>
 
 namespace tributary::cli {
 
@@ -37,33 +35,18 @@ bool split_address(const std::string& address, std::string& host,
   return true;
 }
 
-/// A connected socket to the first address of `host`:`port` that answers.
-int connect_to(const std::string& host, const std::string& port,
-               std::string& why) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* list = nullptr;
-  if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &list);
-      rc != 0) {
-    why = "cannot resolve '" + host + "': " + ::gai_strerror(rc);
-    return -1;
+/// libcurl wants its global set-up once per process, before any handle.
+struct curl_global {
+  CURLcode code;
+  curl_global() : code(curl_global_init(CURL_GLOBAL_DEFAULT)) {}
+  ~curl_global() {
+    curl_global_cleanup();
   }
-  int fd = -1;
-  for (auto* a = list; a != nullptr && fd < 0; a = a->ai_next) {
-    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0)
-      continue;
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-      why = std::strerror(errno);
-      ::close(fd);
-      fd = -1;
-    }
-  }
-  ::freeaddrinfo(list);
-  return fd;
+};
+
+size_t append_to_string(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
 }
 
 /// GET `path`; the body of a 200 answer, or nullopt and why.
@@ -74,28 +57,50 @@ std::optional<std::string> http_get(const std::string& address,
     why = "address must be HOST:PORT or [IPv6]:PORT, not '" + address + "'";
     return std::nullopt;
   }
-  int fd = connect_to(host, port, why);
-  if (fd < 0) {
-    why = "cannot reach the daemon at " + address + ": " + why;
+  static curl_global global;
+  if (global.code != CURLE_OK) {
+    why = std::string{"cannot start libcurl: "}
+          + curl_easy_strerror(global.code);
     return std::nullopt;
   }
-  auto req = "GET " + path + " HTTP/1.1\r\nHost: " + address
-             + "\r\nConnection: close\r\n\r\n";
-  ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-  std::string resp;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof(buf), 0)) > 0)
-    resp.append(buf, static_cast<size_t>(n));
-  ::close(fd);
-  auto body = resp.find("\r\n\r\n");
-  if (body == std::string::npos || resp.compare(0, 12, "HTTP/1.1 200") != 0) {
-    why = resp.empty() ? "no answer from " + address + path
-                       : "unexpected answer from " + address + path + ": "
-                           + resp.substr(0, resp.find("\r\n"));
+  std::unique_ptr<CURL, void (*)(CURL*)> curl{curl_easy_init(),
+                                              curl_easy_cleanup};
+  if (!curl) {
+    why = "cannot start libcurl";
     return std::nullopt;
   }
-  return resp.substr(body + 4);
+  auto url_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  auto url = "http://" + url_host + ":" + port + path;
+  std::string body;
+  char error[CURL_ERROR_SIZE] = "";
+  auto* h = curl.get();
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_to_string);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  if (auto rc = curl_easy_perform(h); rc != CURLE_OK) {
+    if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+      why = "cannot resolve '" + host + "': "
+            + (error[0] != '\0' ? error : curl_easy_strerror(rc));
+      return std::nullopt;
+    }
+    why = "cannot reach the daemon at " + address + ": "
+          + (error[0] != '\0' ? error : curl_easy_strerror(rc));
+    return std::nullopt;
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200) {
+    why = "unexpected answer from " + address + path + ": HTTP "
+          + std::to_string(status);
+    return std::nullopt;
+  }
+  return body;
 }
 
 std::string duration(int64_t s) {

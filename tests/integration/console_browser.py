@@ -1,77 +1,19 @@
 #!/usr/bin/env python3
-"""Loads tributary's web console in headless Chromium and checks it as a user
-would see it. Talks the DevTools protocol over --remote-debugging-pipe (file
-descriptors 3 and 4, NUL-separated JSON), so nothing beyond Debian's chromium
-package and Python is needed.
+"""Loads tributary's web console in headless Chromium (devtools_pipe.py) and
+checks it as a user would see it.
 
 usage: console_browser.py URL CHILD_HOSTNAME PROFILE_DIR
 Exits 0 when every check passed, 1 with a message otherwise.
 """
 import json
 import os
-import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from devtools_pipe import Browser  # noqa: E402
+
 url, child, profile = sys.argv[1], sys.argv[2], sys.argv[3]
-
-
-class Browser:
-    def __init__(self):
-        to_chrome_r, self.to_chrome = os.pipe()
-        self.from_chrome, from_chrome_w = os.pipe()
-        # Chromium reads commands on fd 3 and writes answers on fd 4.
-        # (the preexec runs before subprocess closes the fds not kept)
-        def fds():
-            r, w = os.dup(to_chrome_r), os.dup(from_chrome_w)
-            os.dup2(r, 3)
-            os.dup2(w, 4)
-        self.proc = subprocess.Popen(
-            ["chromium", "--headless=new", "--remote-debugging-pipe",
-             "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-extensions", "--disable-background-networking",
-             "--user-data-dir=" + profile, "about:blank"],
-            preexec_fn=fds, pass_fds=(3, 4),
-            stdout=subprocess.DEVNULL, stderr=open(profile + ".log", "w"))
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self.buf = b""
-        self.next_id = 0
-        self.events = []
-
-    def _read_message(self):
-        while b"\0" not in self.buf:
-            chunk = os.read(self.from_chrome, 65536)
-            if not chunk:
-                raise RuntimeError("chromium closed its pipe")
-            self.buf += chunk
-        raw, self.buf = self.buf.split(b"\0", 1)
-        return json.loads(raw)
-
-    def call(self, method, params=None, session=None):
-        self.next_id += 1
-        msg = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        os.write(self.to_chrome, json.dumps(msg).encode() + b"\0")
-        while True:
-            m = self._read_message()
-            if m.get("id") == self.next_id:
-                if "error" in m:
-                    raise RuntimeError("%s: %s" % (method, m["error"]))
-                return m.get("result", {})
-            self.events.append(m)
-
-    def close(self):
-        try:
-            self.call("Browser.close")
-        except Exception:
-            pass
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def fail(why):
@@ -79,7 +21,7 @@ def fail(why):
     sys.exit(1)
 
 
-b = Browser()
+b = Browser(profile)
 try:
     target = b.call("Target.createTarget", {"url": "about:blank"})["targetId"]
     s = b.call("Target.attachToTarget",

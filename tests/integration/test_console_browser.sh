@@ -27,6 +27,8 @@ cat > "$T/parent/conf/stream.conf" <<CONF
     allow from = *
     default memory mode = ram
 CONF
+# No web files: `/` is the console's (test_web_files.sh covers the folder).
+echo "    web = $T/no-web" >> "$T/parent/conf/netdata.conf"
 tc_instance "$T/child" "$CHILD" "127.0.0.1:$CPORT"
 cat > "$T/child/conf/stream.conf" <<CONF
 [stream]
