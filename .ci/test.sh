@@ -28,7 +28,7 @@ stage "sanitizer build (ASan+UBSan)"
 # CAF's template-heavy translation units costs build time we do not need.
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
   -DTRIBUTARY_ENABLE_ASAN=ON -DTRIBUTARY_ENABLE_UBSAN=ON >/dev/null
-cmake --build build-asan -j"$jobs" --target protocol_tests config_tests storage_tests tls_tests health_tests api_tests actors_tests
+cmake --build build-asan -j"$jobs" --target protocol_tests config_tests storage_tests tls_tests health_tests api_tests collectors_tests actors_tests
 stage "tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -L 'protocol|config|storage|tls|health|api|collectors'
