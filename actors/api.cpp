@@ -1,11 +1,14 @@
 #include "actors/api.hpp"
 
 #include "actors/chart.hpp"
+#include "config/simple_pattern.hpp"
 #include "api/json_writer.hpp"
 #include "api/prometheus_text.hpp"
 #include "api/text_fix.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -380,6 +383,23 @@ void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
 
 } // namespace
 
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '/': out += "&#x2F;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 charts_writer::charts_writer(host_summary host, chart_listing charts,
                              size_t hosts_count)
   : host_(std::move(host)), charts_(std::move(charts)),
@@ -461,16 +481,22 @@ std::string render_chart(const chart_summary& chart) {
 
 namespace {
 
-bool parse_int(const std::string& text, int64_t& out) {
-  if (text.empty())
-    return false;
-  size_t used = 0;
-  try {
-    out = std::stoll(text, &used);
-  } catch (...) {
-    return false;
+/// 1.37.1 reads numbers as C's strtol does: the leading digits, 0 when
+/// there are none, clamped when out of range.
+int64_t lenient_int(const std::string& text) {
+  return std::strtoll(text.c_str(), nullptr, 10);
+}
+
+bool has_option(std::string_view options, std::string_view name) {
+  while (!options.empty()) {
+    auto end = options.find_first_of("|, ");
+    if (options.substr(0, end) == name)
+      return true;
+    if (end == std::string_view::npos)
+      break;
+    options.remove_prefix(end + 1);
   }
-  return used == text.size();
+  return false;
 }
 
 } // namespace
@@ -487,32 +513,173 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
                              std::pair{"before", &out.before},
                              std::pair{"points", &out.points}}) {
     auto i = q.find(name);
-    if (i == q.end() || i->second.empty())
-      continue;
-    if (!parse_int(i->second, *field)) {
-      why = std::string{"parameter '"} + name + "' is not an integer: '"
-            + i->second + "'";
-      return false;
-    }
+    if (i != q.end() && !i->second.empty())
+      *field = lenient_int(i->second);
   }
-  if (out.points < 0) {
-    why = "parameter 'points' must not be negative";
-    return false;
-  }
-  if (auto i = q.find("group"); i != q.end() && !i->second.empty()) {
-    auto& g = i->second;
-    if (g != "average" && g != "min" && g != "max" && g != "sum") {
-      why = "unknown group '" + g + "' (average, min, max, sum)";
-      return false;
-    }
-    out.group = g;
-  }
+  // A negative count is "every natural point", as 0.
+  out.points = std::max<int64_t>(out.points, 0);
+  // Unknown groups fall back to average in the storage layer (1.37.1).
+  if (auto i = q.find("group"); i != q.end() && !i->second.empty())
+    out.group = i->second;
   if (auto i = q.find("options"); i != q.end())
-    out.aligned = i->second.find("unaligned") == std::string::npos;
+    out.aligned = !has_option(i->second, "unaligned");
   return true;
 }
 
-std::string render_data(const data_result& res, std::string_view format) {
+data_view parse_data_view(const std::map<std::string, std::string>& q) {
+  data_view v;
+  if (auto i = q.find("options"); i != q.end()) {
+    std::string_view o = i->second;
+    v.nonzero = has_option(o, "nonzero");
+    v.null2zero = has_option(o, "null2zero");
+    v.absolute = has_option(o, "absolute") || has_option(o, "abs");
+    v.oldest_first = has_option(o, "flip") || has_option(o, "reversed");
+    v.milliseconds = has_option(o, "ms") || has_option(o, "milliseconds");
+    v.seconds = has_option(o, "seconds");
+    v.percentage = has_option(o, "percentage");
+    v.min2max = has_option(o, "min2max");
+    bool ids = has_option(o, "match-ids") || has_option(o, "match_ids");
+    bool names = has_option(o, "match-names") || has_option(o, "match_names");
+    if (ids || names) {
+      v.match_ids = ids;
+      v.match_names = names;
+    }
+  }
+  if (auto i = q.find("dimensions"); i != q.end())
+    v.dimensions = i->second;
+  return v;
+}
+
+bool apply_data_view(data_result& res, const data_view& view) {
+  auto ndims = res.dimension_ids.size();
+  auto rows = res.times.size();
+  // Each value as a share of its row's total over every dimension of the
+  // chart, the ones dimensions= leaves out included (1.37.1).
+  if (view.percentage) {
+    for (size_t r = 0; r < rows; ++r) {
+      double total = 0;
+      for (size_t d = 0; d < ndims; ++d) {
+        auto v = res.values[r * ndims + d];
+        if (!std::isnan(v))
+          total += view.absolute ? std::fabs(v) : v;
+      }
+      if (total == 0)
+        total = 1;
+      for (size_t d = 0; d < ndims; ++d)
+        res.values[r * ndims + d] = res.values[r * ndims + d] * 100 / total;
+    }
+  }
+  std::vector<bool> keep(ndims, true);
+  if (!view.dimensions.empty()) {
+    // 1.37.1 selects a dimension when a positive word matches its id or
+    // name; a `!` word deselects nothing there ("!user|*" keeps user).
+    std::string words;
+    std::string_view rest = view.dimensions;
+    while (!rest.empty()) {
+      auto end = rest.find_first_of("|,");
+      auto word = rest.substr(0, end);
+      if (!word.empty() && word[0] != '!')
+        (words += ' ') += word;
+      if (end == std::string_view::npos)
+        break;
+      rest.remove_prefix(end + 1);
+    }
+    auto pattern = config::simple_pattern::compile(words);
+    bool any = false;
+    for (size_t d = 0; d < ndims; ++d) {
+      keep[d] = pattern
+                && ((view.match_ids && pattern->matches(res.dimension_ids[d]))
+                    || (view.match_names
+                        && pattern->matches(res.dimension_names[d])));
+      any = any || keep[d];
+    }
+    if (!any)
+      return false;
+  }
+  // Dimensions dimensions= selects stay even when zero (1.37.1 marks them
+  // non-zero).
+  if (view.nonzero && view.dimensions.empty()) {
+    std::vector<bool> nonzero(ndims, false);
+    bool any = false;
+    for (size_t d = 0; d < ndims; ++d) {
+      for (size_t r = 0; r < rows && !nonzero[d]; ++r) {
+        auto v = res.values[r * ndims + d];
+        nonzero[d] = !std::isnan(v) && v != 0;
+      }
+      any = any || (keep[d] && nonzero[d]);
+    }
+    if (any)
+      for (size_t d = 0; d < ndims; ++d)
+        keep[d] = keep[d] && nonzero[d];
+  }
+  size_t kept = 0;
+  for (bool k : keep)
+    kept += k;
+  if (kept != ndims) {
+    std::vector<double> values;
+    values.reserve(rows * kept);
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t d = 0; d < ndims; ++d)
+        if (keep[d])
+          values.push_back(res.values[r * ndims + d]);
+    res.values = std::move(values);
+    size_t out = 0;
+    for (size_t d = 0; d < ndims; ++d)
+      if (keep[d]) {
+        if (out != d) {
+          res.dimension_ids[out] = std::move(res.dimension_ids[d]);
+          res.dimension_names[out] = std::move(res.dimension_names[d]);
+        }
+        ++out;
+      }
+    res.dimension_ids.resize(kept);
+    res.dimension_names.resize(kept);
+    ndims = kept;
+  }
+  for (auto& v : res.values) {
+    if (view.null2zero && std::isnan(v))
+      v = 0;
+    if (view.absolute)
+      v = std::fabs(v);
+  }
+  // The formatters write newest first; reversing the rows makes them
+  // write oldest first.
+  if (view.oldest_first) {
+    std::reverse(res.times.begin(), res.times.end());
+    for (size_t a = 0, b = rows; a + 1 < b; ++a, --b)
+      std::swap_ranges(res.values.begin() + a * ndims,
+                       res.values.begin() + (a + 1) * ndims,
+                       res.values.begin() + (b - 1) * ndims);
+  }
+  if (view.milliseconds)
+    for (auto& t : res.times)
+      t *= 1000;
+  return true;
+}
+
+namespace {
+
+/// 7 decimals, trailing zeros dropped (1.37.1's number printing).
+std::string_view fixed7(double v, char* buf, size_t size) {
+  int n = std::snprintf(buf, size, "%.7f", v);
+  if (n <= 0 || n >= static_cast<int>(size))
+    return {};
+  std::string_view text{buf, static_cast<size_t>(n)};
+  if (text.find('.') != std::string_view::npos) {
+    while (text.back() == '0')
+      text.remove_suffix(1);
+    if (text.back() == '.')
+      text.remove_suffix(1);
+  }
+  if (text == "-0")
+    text = "0";
+  return text;
+}
+
+} // namespace
+
+std::string render_data(const data_result& res, std::string_view format,
+                        bool epoch_times, bool min2max) {
   auto ndims = res.dimension_names.size();
   auto rows = res.times.size();
   if (format == "json") {
@@ -537,21 +704,56 @@ std::string render_data(const data_result& res, std::string_view format) {
     w.end_object();
     return out;
   }
-  if (format == "csv") {
+  if (format == "array" || format == "ssv" || format == "ssvcomma") {
+    // One value per row, newest first: the sum of its dimensions, or their
+    // spread with min2max.
+    auto separator = format == "ssv" ? " " : ",";
+    std::string out = format == "array" ? "[" : "";
+    char buf[64];
+    for (size_t r = rows; r-- > 0;) {
+      double sum = 0, lo = 0, hi = 0;
+      bool any = false;
+      for (size_t d = 0; d < ndims; ++d) {
+        auto v = res.values[r * ndims + d];
+        if (std::isnan(v))
+          continue;
+        sum += v;
+        lo = any ? std::min(lo, v) : v;
+        hi = any ? std::max(hi, v) : v;
+        any = true;
+      }
+      if (r + 1 != rows)
+        out += separator;
+      out += any ? fixed7(min2max ? hi - lo : sum, buf, sizeof(buf)) : "null";
+    }
+    if (format == "array")
+      out += "]";
+    return out;
+  }
+  if (format == "csv" || format == "tsv") {
+    char separator = format == "csv" ? ',' : '\t';
     std::string out = "time";
     for (auto& n : res.dimension_names)
-      out += "," + fix_utf8(n);
+      out += separator + fix_utf8(n);
     out += "\r\n";
     char buf[64];
     for (size_t r = rows; r-- > 0;) {
-      out += std::to_string(res.times[r]);
+      // 1.37.1 writes local date and time unless `seconds` or `ms` asks
+      // for Unix time.
+      std::time_t t = res.times[r];
+      std::tm local{};
+      if (epoch_times || localtime_r(&t, &local) == nullptr)
+        out += std::to_string(res.times[r]);
+      else if (std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &local) > 0)
+        out += buf;
       for (size_t d = 0; d < ndims; ++d) {
         auto v = res.values[r * ndims + d];
-        out += ',';
-        if (!std::isnan(v)) {
-          std::snprintf(buf, sizeof(buf), "%.7g", v);
-          out += buf;
+        out += separator;
+        if (std::isnan(v)) {
+          out += "null";
+          continue;
         }
+        out += fixed7(v, buf, sizeof(buf));
       }
       out += "\r\n";
     }

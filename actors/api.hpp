@@ -59,6 +59,14 @@ std::string render_health_disabled(const std::string& hostname,
 /// The body of a 400 answer naming the reason.
 std::string bad_request(std::string_view reason);
 
+/// 1.37.1's answer (404) to /api/v1/data when the chart or `dimensions=`
+/// selects nothing.
+constexpr std::string_view no_metrics_matched = "No metrics where matched to query.";
+
+/// `text` with & < > " ' / written as HTML entities, as 1.37.1 echoes a
+/// chart id in its error answers.
+std::string html_escape(std::string_view text);
+
 /// /api/v1/info: `hosts` with the answering node first; `https`: the web
 /// server has TLS; `alarm_totals`: its health's {"normal","warning",
 /// "critical"} object ("" = zeros).
@@ -105,7 +113,46 @@ std::string render_chart(const chart_summary& chart);
 bool parse_data_query(const std::map<std::string, std::string>& q,
                       data_query& out, std::string& why);
 
-/// /api/v1/data in `format` (json or csv); empty if the format is unknown.
-std::string render_data(const data_result& res, std::string_view format);
+/// The `options` and `dimensions` of /api/v1/data that shape an answer
+/// after the query (1.37.1's RRDR options).
+struct data_view {
+  bool nonzero = false;
+  bool null2zero = false;
+  bool absolute = false;
+  /// Each value as a percentage of its row's total.
+  bool percentage = false;
+  /// `flip` or `reversed`: rows oldest first.
+  bool oldest_first = false;
+  bool milliseconds = false;
+  /// `seconds`: csv rows start with Unix time.
+  bool seconds = false;
+  bool min2max = false;
+  /// `dimensions=`: words separated by `|` or `,` (simple patterns); empty
+  /// selects every dimension.
+  std::string dimensions;
+  /// `match-ids` / `match-names` (neither given: both).
+  bool match_ids = true;
+  bool match_names = true;
+};
+
+/// Reads `options` and `dimensions`; unknown options are ignored (1.37.1).
+data_view parse_data_view(const std::map<std::string, std::string>& q);
+
+/// Applies `view` to `res`: drops the dimensions `dimensions=` does not
+/// select (after `percentage`, which divides by the total of every
+/// dimension) and, with `nonzero`, those that are 0 or null in every row (all
+/// of them stay when none is non-zero), then null2zero, absolute, row order
+/// and milliseconds. False when `dimensions=` selects no dimension (1.37.1
+/// answers 404 "No metrics where matched to query.").
+bool apply_data_view(data_result& res, const data_view& view);
+
+/// /api/v1/data in `format` (json, csv, tsv, array, ssv, ssvcomma); empty
+/// if the format is unknown.
+/// csv and tsv rows start with the local date and time unless `epoch_times`
+/// (options `seconds` or `ms`).
+/// array, ssv and ssvcomma give each row's sum, or with `min2max` its
+/// max − min.
+std::string render_data(const data_result& res, std::string_view format,
+                        bool epoch_times = false, bool min2max = false);
 
 } // namespace tributary::api

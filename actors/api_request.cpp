@@ -90,7 +90,7 @@ void reply_error(caf::event_based_actor* self, promise rp,
 
 void reply_400(caf::event_based_actor* self, promise rp,
                std::string_view why) {
-  reply(self, rp, 400, "text/plain", api::bad_request(why));
+  reply(self, rp, 400, "text/plain; charset=utf-8", api::bad_request(why));
 }
 
 std::string param(const http_request& req, const std::string& name,
@@ -412,19 +412,35 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
     data_query q;
     std::string why;
     if (!api::parse_data_query(req.query, q, why))
-      return reply_400(self, rp, why);
+      return reply(self, rp, 400, "text/plain; charset=utf-8",
+                   "No chart or context is given.");
+    auto view = api::parse_data_view(req.query);
+    // 1.37.1 answers an unknown format in json.
     auto format = param(req, "format", "json");
-    if (format != "json" && format != "csv")
-      return reply_400(self, rp, "unknown format '" + format + "' (json, csv)");
+    if (format != "csv" && format != "tsv" && format != "array"
+        && format != "ssv" && format != "ssvcomma" && format != "jsonp")
+      format = "json";
+    auto callback = param(req, "callback", "callback");
     self->request(host, step_deadline, atom::query::value, q)
       .then(
-        [=](const data_result& res) mutable {
-          auto type = format == "csv" ? "text/plain; charset=utf-8" : json_type;
-          reply(self, rp, 200, type, api::render_data(res, format));
+        [=](data_result& res) mutable {
+          if (!api::apply_data_view(res, view))
+            return reply(self, rp, 404, "text/plain; charset=utf-8",
+                         std::string{api::no_metrics_matched});
+          bool epoch = view.seconds || view.milliseconds;
+          if (format == "jsonp")
+            return reply(self, rp, 200, "application/x-javascript; charset=utf-8",
+                         callback + "(" + api::render_data(res, "json") + ");");
+          auto type = format == "json" || format == "array"
+                        ? json_type
+                        : "text/plain; charset=utf-8";
+          reply(self, rp, 200, type,
+                api::render_data(res, format, epoch, view.min2max));
         },
         [=](caf::error& err) mutable {
           if (err == ec::not_found)
-            return reply_400(self, rp, "chart '" + q.chart + "' is not found");
+            return reply(self, rp, 404, "text/plain; charset=utf-8",
+                         std::string{api::no_metrics_matched});
           fail(err);
         });
     return;
@@ -449,7 +465,8 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
               if (r.endpoint == "chart") {
                 auto id = param(req, "chart");
                 if (id.empty())
-                  return reply_400(self, rp, "missing parameter 'chart'");
+                  return reply(self, rp, 400, "text/plain; charset=utf-8",
+                               "No chart id is given at the request.");
                 // by id, by name, or by "type.name" as /data finds it
                 auto dot = id.find('.');
                 for (auto& c : listing.charts) {
@@ -465,7 +482,8 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                     return reply(self, rp, 200, json_type, api::render_chart(one));
                   }
                 }
-                return reply_400(self, rp, "chart '" + id + "' is not found");
+                return reply(self, rp, 404, "text/plain; charset=utf-8",
+                             "Chart is not found: " + api::html_escape(id));
               }
               reply_400(self, rp, "unknown endpoint");
             },
@@ -650,8 +668,9 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                   on_host(self, rp, req, r, host, hosts.size(), ctx);
                 },
                 [=](caf::error&) mutable {
-                  reply(self, rp, 404, "text/plain",
-                        "host '" + name + "' is not found\n");
+                  reply(self, rp, 404, "text/html; charset=utf-8",
+                        "This netdata does not maintain a database for host: "
+                          + api::html_escape(name));
                 });
           },
           [=](caf::error& err) mutable {

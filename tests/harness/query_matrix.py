@@ -224,6 +224,7 @@ for prefix in [f"/host/{CHILD}", f"/host/{GUID}"]:
               "alarms?active", "alarm_log", "alarm_log?after=0", "alarm_count",
               "alarm_count?status=WARNING", "alarms_values", "alarms_values?all",
               "data?chart=no.such", "data", "data?chart=system.cpu&after=abc",
+              "data?chart=system.cpu&points=abc&" + ABS,
               "data?chart=system.cpu&group=nosuch&points=5&" + ABS,
               "data?chart=system.cpu&format=nosuch&points=5&" + ABS,
               "data?chart=system.cpu&points=-3&" + ABS,
@@ -237,6 +238,7 @@ for q in ["/host/no-such-host/api/v1/data?chart=system.cpu", "/host/no-such-host
 
 accepted = accepted_patterns()
 differ = unaccepted = 0
+started = time.time()
 for path, relative in requests:
     why = None
     for attempt in range(3 if relative else 1):
@@ -247,6 +249,9 @@ for path, relative in requests:
     if why is None:
         continue
     differ += 1
+    if os.environ.get("QM_DUMP"):  # both answers of each difference, for a person to read
+        with open(os.path.join(os.environ["QM_DUMP"], f"{differ:03d}.txt"), "w") as f:
+            f.write(f"{path}\n--- netdata\n{get(NPORT, path)}\n--- tributary\n{get(TPORT, path)}\n")
     reason = next((r for p, r in accepted if p.search(path)), None)
     if reason:
         print(f"accepted {path}: {why} [{reason}]")
@@ -254,5 +259,6 @@ for path, relative in requests:
         unaccepted += 1
         print(f"differs {path}: {why}")
 print(f"window [{after}, {before}] charts {sum(len(v) for v in SAMPLE.values())}: "
+      f"{time.time() - started:.0f} s: "
       f"{differ} of {len(requests)} requests differ ({differ - unaccepted} accepted)")
 sys.exit(1 if unaccepted else 0)
