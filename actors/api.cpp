@@ -571,19 +571,10 @@ bool apply_data_view(data_result& res, const data_view& view) {
   }
   std::vector<bool> keep(ndims, true);
   if (!view.dimensions.empty()) {
-    // 1.37.1 selects a dimension when a positive word matches its id or
-    // name; a `!` word deselects nothing there ("!user|*" keeps user).
-    std::string words;
-    std::string_view rest = view.dimensions;
-    while (!rest.empty()) {
-      auto end = rest.find_first_of("|,");
-      auto word = rest.substr(0, end);
-      if (!word.empty() && word[0] != '!')
-        (words += ' ') += word;
-      if (end == std::string_view::npos)
-        break;
-      rest.remove_prefix(end + 1);
-    }
+    std::string words = view.dimensions;
+    for (auto& c : words)
+      if (c == '|' || c == ',')
+        c = ' ';
     auto pattern = config::simple_pattern::compile(words);
     bool any = false;
     for (size_t d = 0; d < ndims; ++d) {
