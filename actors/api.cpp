@@ -1,11 +1,14 @@
 #include "actors/api.hpp"
 
 #include "actors/chart.hpp"
+#include "config/simple_pattern.hpp"
 #include "api/json_writer.hpp"
 #include "api/prometheus_text.hpp"
 #include "api/text_fix.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -394,6 +397,23 @@ void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
 
 } // namespace
 
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '/': out += "&#x2F;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 charts_writer::charts_writer(host_summary host, chart_listing charts,
                              size_t hosts_count)
   : host_(std::move(host)), charts_(std::move(charts)),
@@ -492,16 +512,22 @@ std::string render_chart(const chart_summary& chart) {
 
 namespace {
 
-bool parse_int(const std::string& text, int64_t& out) {
-  if (text.empty())
-    return false;
-  size_t used = 0;
-  try {
-    out = std::stoll(text, &used);
-  } catch (...) {
-    return false;
+/// 1.37.1 reads numbers as C's strtol does: the leading digits, 0 when
+/// there are none, clamped when out of range.
+int64_t lenient_int(const std::string& text) {
+  return std::strtoll(text.c_str(), nullptr, 10);
+}
+
+bool has_option(std::string_view options, std::string_view name) {
+  while (!options.empty()) {
+    auto end = options.find_first_of("|, ");
+    if (options.substr(0, end) == name)
+      return true;
+    if (end == std::string_view::npos)
+      break;
+    options.remove_prefix(end + 1);
   }
-  return used == text.size();
+  return false;
 }
 
 } // namespace
@@ -518,229 +544,302 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
                              std::pair{"before", &out.before},
                              std::pair{"points", &out.points}}) {
     auto i = q.find(name);
-    if (i == q.end() || i->second.empty())
-      continue;
-    if (!parse_int(i->second, *field)) {
-      why = std::string{"parameter '"} + name + "' is not an integer: '"
-            + i->second + "'";
-      return false;
-    }
+    if (i != q.end() && !i->second.empty())
+      *field = lenient_int(i->second);
   }
-  if (out.points < 0) {
-    why = "parameter 'points' must not be negative";
-    return false;
-  }
-  if (auto i = q.find("group"); i != q.end() && !i->second.empty()) {
-    auto& g = i->second;
-    if (g != "average" && g != "min" && g != "max" && g != "sum") {
-      why = "unknown group '" + g + "' (average, min, max, sum)";
-      return false;
-    }
-    out.group = g;
-  }
+  // A negative count is "every natural point", as 0.
+  out.points = std::max<int64_t>(out.points, 0);
+  // Unknown groups fall back to average in the storage layer (1.37.1).
+  if (auto i = q.find("group"); i != q.end() && !i->second.empty())
+    out.group = i->second;
   if (auto i = q.find("options"); i != q.end())
-    out.aligned = i->second.find("unaligned") == std::string::npos;
+    out.aligned = !has_option(i->second, "unaligned");
+  return true;
+}
+
+data_view parse_data_view(const std::map<std::string, std::string>& q) {
+  data_view v;
+  if (auto i = q.find("options"); i != q.end()) {
+    std::string_view o = i->second;
+    v.nonzero = has_option(o, "nonzero");
+    v.null2zero = has_option(o, "null2zero");
+    v.absolute = has_option(o, "absolute") || has_option(o, "abs")
+                 || has_option(o, "absolute_sum")
+                 || has_option(o, "absolute-sum");
+    v.oldest_first = has_option(o, "flip") || has_option(o, "reversed")
+                     || has_option(o, "reverse");
+    v.jsonwrap = has_option(o, "jsonwrap");
+    v.objectrows = has_option(o, "objectrows");
+    v.unaligned = has_option(o, "unaligned");
+    v.milliseconds = has_option(o, "ms") || has_option(o, "milliseconds");
+    v.seconds = has_option(o, "seconds");
+    v.percentage = has_option(o, "percentage");
+    v.min2max = has_option(o, "min2max");
+    bool ids = has_option(o, "match-ids") || has_option(o, "match_ids");
+    bool names = has_option(o, "match-names") || has_option(o, "match_names");
+    if (ids || names) {
+      v.match_ids = ids;
+      v.match_names = names;
+    }
+  }
+  if (auto i = q.find("dimensions"); i != q.end())
+    v.dimensions = i->second;
+  return v;
+}
+
+std::string data_view_text(const data_view& view) {
+  // Netdata's order and names.
+  std::pair<bool, const char*> printed[] = {
+    {view.nonzero, "nonzero"},       {view.oldest_first, "flip"},
+    {view.jsonwrap, "jsonwrap"},     {view.min2max, "min2max"},
+    {view.milliseconds, "ms"},       {view.absolute, "abs"},
+    {view.seconds, "seconds"},       {view.null2zero, "null2zero"},
+    {view.objectrows, "objectrows"}, {view.percentage, "percentage"},
+    {view.unaligned, "unaligned"},
+  };
+  std::string out;
+  for (auto [set, name] : printed) {
+    if (!set)
+      continue;
+    if (!out.empty())
+      out += ',';
+    out += name;
+  }
+  return out;
+}
+
+void prepare_data_wrap(const data_result& res, const data_view& view,
+                       data_wrap& wrap) {
+  auto ndims = res.dimension_ids.size();
+  auto rows = res.times.size();
+  wrap.stored_dimensions = static_cast<int64_t>(ndims);
+  wrap.view_update_every = res.update_every;
+  if (rows >= 2)
+    wrap.view_update_every = res.times[1] - res.times[0];
+  else if (rows == 1 && res.before > res.after)
+    wrap.view_update_every = res.before - res.after + 1;
+  // min and max count the dimensions nonzero leaves out (zero throughout)
+  // as Netdata does; when every dimension is zero none is left out.
+  if (view.nonzero && view.dimensions.empty() && rows > 0) {
+    bool some_nonzero = false, some_zero_only = false;
+    for (size_t d = 0; d < ndims; ++d) {
+      bool nonzero = false, zero = view.null2zero;
+      for (size_t r = 0; r < rows; ++r) {
+        auto v = res.values[r * ndims + d];
+        nonzero = nonzero || (!std::isnan(v) && v != 0);
+        zero = zero || v == 0;
+      }
+      some_nonzero = some_nonzero || nonzero;
+      some_zero_only = some_zero_only || (!nonzero && zero);
+    }
+    wrap.dropped_zeros = some_nonzero && some_zero_only;
+  }
+}
+
+bool apply_data_view(data_result& res, const data_view& view) {
+  auto ndims = res.dimension_ids.size();
+  auto rows = res.times.size();
+  // Each value as a share of its row's total over every dimension of the
+  // chart, the ones dimensions= leaves out included (1.37.1).
+  if (view.percentage) {
+    for (size_t r = 0; r < rows; ++r) {
+      double total = 0;
+      for (size_t d = 0; d < ndims; ++d) {
+        auto v = res.values[r * ndims + d];
+        if (!std::isnan(v))
+          total += view.absolute ? std::fabs(v) : v;
+      }
+      if (total == 0)
+        total = 1;
+      for (size_t d = 0; d < ndims; ++d)
+        res.values[r * ndims + d] = res.values[r * ndims + d] * 100 / total;
+    }
+  }
+  std::vector<bool> keep(ndims, true);
+  if (!view.dimensions.empty()) {
+    std::string words = view.dimensions;
+    for (auto& c : words)
+      if (c == '|' || c == ',')
+        c = ' ';
+    auto pattern = config::simple_pattern::compile(words);
+    bool any = false;
+    for (size_t d = 0; d < ndims; ++d) {
+      keep[d] = pattern
+                && ((view.match_ids && pattern->matches(res.dimension_ids[d]))
+                    || (view.match_names
+                        && pattern->matches(res.dimension_names[d])));
+      any = any || keep[d];
+    }
+    if (!any)
+      return false;
+  }
+  // Dimensions dimensions= selects stay even when zero (1.37.1 marks them
+  // non-zero).
+  if (view.nonzero && view.dimensions.empty()) {
+    std::vector<bool> nonzero(ndims, false);
+    bool any = false;
+    for (size_t d = 0; d < ndims; ++d) {
+      for (size_t r = 0; r < rows && !nonzero[d]; ++r) {
+        auto v = res.values[r * ndims + d];
+        nonzero[d] = !std::isnan(v) && v != 0;
+      }
+      any = any || (keep[d] && nonzero[d]);
+    }
+    if (any)
+      for (size_t d = 0; d < ndims; ++d)
+        keep[d] = keep[d] && nonzero[d];
+  }
+  size_t kept = 0;
+  for (bool k : keep)
+    kept += k;
+  if (kept != ndims) {
+    std::vector<double> values;
+    values.reserve(rows * kept);
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t d = 0; d < ndims; ++d)
+        if (keep[d])
+          values.push_back(res.values[r * ndims + d]);
+    res.values = std::move(values);
+    size_t out = 0;
+    for (size_t d = 0; d < ndims; ++d)
+      if (keep[d]) {
+        if (out != d) {
+          res.dimension_ids[out] = std::move(res.dimension_ids[d]);
+          res.dimension_names[out] = std::move(res.dimension_names[d]);
+        }
+        ++out;
+      }
+    res.dimension_ids.resize(kept);
+    res.dimension_names.resize(kept);
+    ndims = kept;
+  }
+  for (auto& v : res.values) {
+    if (view.null2zero && std::isnan(v))
+      v = 0;
+    if (view.absolute)
+      v = std::fabs(v);
+  }
+  // The formatters write newest first; reversing the rows makes them
+  // write oldest first.
+  if (view.oldest_first) {
+    std::reverse(res.times.begin(), res.times.end());
+    for (size_t a = 0, b = rows; a + 1 < b; ++a, --b)
+      std::swap_ranges(res.values.begin() + a * ndims,
+                       res.values.begin() + (a + 1) * ndims,
+                       res.values.begin() + (b - 1) * ndims);
+  }
+  if (view.milliseconds)
+    for (auto& t : res.times)
+      t *= 1000;
   return true;
 }
 
 namespace {
 
-/// Netdata's names of the data options, in the order it prints them; the
-/// first name of a flag is the printed one.
-struct data_option_name {
-  std::string_view name;
-  bool data_options::*flag;
-};
-constexpr data_option_name data_option_names[] = {
-  {"nonzero", &data_options::nonzero},
-  {"flip", &data_options::flip},
-  {"reversed", &data_options::flip},
-  {"reverse", &data_options::flip},
-  {"jsonwrap", &data_options::jsonwrap},
-  {"min2max", &data_options::min2max},
-  {"ms", &data_options::ms},
-  {"milliseconds", &data_options::ms},
-  {"abs", &data_options::absolute},
-  {"absolute", &data_options::absolute},
-  {"absolute_sum", &data_options::absolute},
-  {"absolute-sum", &data_options::absolute},
-  {"seconds", &data_options::seconds},
-  {"null2zero", &data_options::null2zero},
-  {"objectrows", &data_options::objectrows},
-  {"percentage", &data_options::percentage},
-  {"unaligned", &data_options::unaligned},
-};
-
-/// The rows as they are shown: the kept dimensions' values after abs,
-/// percentage and null2zero, oldest row first.
-struct data_view {
-  std::vector<size_t> dims;   // indexes into the result's dimensions
-  std::vector<double> values; // rows × dims.size()
-  size_t rows = 0;
-  double min = 0, max = 0;
-  bool any = false;
-};
-
-bool is_selected(const data_result& res, size_t d, std::string_view wanted) {
-  if (wanted.empty() || wanted == "*")
-    return true;
-  while (!wanted.empty()) {
-    auto end = wanted.find_first_of("|,");
-    auto word = wanted.substr(0, end);
-    if (word == "*" || word == res.dimension_ids[d]
-        || word == res.dimension_names[d])
-      return true;
-    if (end == std::string_view::npos)
-      break;
-    wanted.remove_prefix(end + 1);
+/// 7 decimals, trailing zeros dropped (1.37.1's number printing).
+std::string_view fixed7(double v, char* buf, size_t size) {
+  int n = std::snprintf(buf, size, "%.7f", v);
+  if (n <= 0 || n >= static_cast<int>(size))
+    return {};
+  std::string_view text{buf, static_cast<size_t>(n)};
+  if (text.find('.') != std::string_view::npos) {
+    while (text.back() == '0')
+      text.remove_suffix(1);
+    if (text.back() == '.')
+      text.remove_suffix(1);
   }
-  return false;
+  if (text == "-0")
+    text = "0";
+  return text;
 }
 
-data_view make_view(const data_result& res, const data_options& opt) {
-  data_view v;
+} // namespace
+
+std::string render_data(const data_result& res, std::string_view format,
+                        bool epoch_times, bool min2max) {
   auto ndims = res.dimension_names.size();
-  v.rows = res.times.size();
-  std::vector<size_t> selected;
-  for (size_t d = 0; d < ndims; ++d)
-    if (is_selected(res, d, opt.dimensions))
-      selected.push_back(d);
-  for (auto d : selected) {
-    bool keep = !opt.nonzero;
-    for (size_t r = 0; r < v.rows && !keep; ++r) {
-      auto x = res.values[r * ndims + d];
-      keep = !std::isnan(x) && x != 0;
-    }
-    if (keep)
-      v.dims.push_back(d);
-  }
-  if (v.dims.empty()) // all zero: Netdata keeps them all
-    v.dims = selected;
-  v.values.reserve(v.rows * v.dims.size());
-  for (size_t r = 0; r < v.rows; ++r) {
-    const double* row = res.values.data() + r * ndims;
-    double total = 1;
-    if (opt.percentage) {
-      total = 0;
-      for (size_t d = 0; d < ndims; ++d)
-        if (!std::isnan(row[d]))
-          total += std::fabs(row[d]);
-      if (total == 0)
-        total = 1;
-    }
-    for (auto d : v.dims) {
-      double x = row[d];
-      if (opt.absolute && !std::isnan(x))
-        x = std::fabs(x);
-      if (opt.percentage && !std::isnan(x))
-        x = x * 100 / total;
-      if (opt.null2zero && std::isnan(x))
-        x = 0;
-      v.values.push_back(std::isnan(x) ? x : seven_decimals(x));
-    }
-    // min and max count every selected dimension, also those nonzero
-    // left out (zero throughout), as Netdata does.
-    for (auto d : selected) {
-      double x = row[d];
-      if (opt.absolute && !std::isnan(x))
-        x = std::fabs(x);
-      if (opt.percentage && !std::isnan(x))
-        x = x * 100 / total;
-      if (opt.null2zero && std::isnan(x))
-        x = 0;
-      if (std::isnan(x))
-        continue;
-      x = seven_decimals(x);
-      v.min = v.any ? std::min(v.min, x) : x;
-      v.max = v.any ? std::max(v.max, x) : x;
-      v.any = true;
-    }
-  }
-  return v;
-}
-
-void write_json_result(json_writer& w, const data_result& res,
-                       const data_view& v, const data_options& opt) {
-  auto n = v.dims.size();
-  w.begin_object();
-  w.key("labels").begin_array();
-  w.value("time");
-  for (auto d : v.dims)
-    w.value(res.dimension_names[d]);
-  w.end_array();
-  w.key("data").begin_array();
-  for (size_t i = 0; i < v.rows; ++i) {
-    size_t r = opt.flip ? i : v.rows - 1 - i; // newest first unless flip
-    w.begin_array();
-    w.value(opt.ms ? res.times[r] * 1000 : res.times[r]);
-    for (size_t d = 0; d < n; ++d)
-      w.value(v.values[r * n + d]);
+  auto rows = res.times.size();
+  if (format == "json") {
+    std::string out;
+    out.reserve(64 + rows * (16 + ndims * 24));
+    json_writer w{out};
+    w.begin_object();
+    w.key("labels").begin_array();
+    w.value("time");
+    for (auto& n : res.dimension_names)
+      w.value(n);
     w.end_array();
-  }
-  w.end_array();
-  w.end_object();
-}
-
-std::string csv_result(const data_result& res, const data_view& v,
-                       const data_options& opt) {
-  auto n = v.dims.size();
-  std::string out = "time";
-  for (auto d : v.dims)
-    out += "," + fix_utf8(res.dimension_names[d]);
-  out += "\r\n";
-  char buf[64];
-  for (size_t i = 0; i < v.rows; ++i) {
-    size_t r = opt.flip ? i : v.rows - 1 - i;
-    out += std::to_string(opt.ms ? res.times[r] * 1000 : res.times[r]);
-    for (size_t d = 0; d < n; ++d) {
-      auto x = v.values[r * n + d];
-      out += ',';
-      if (!std::isnan(x)) {
-        std::snprintf(buf, sizeof(buf), "%.7g", x);
-        out += buf;
-      }
+    w.key("data").begin_array();
+    for (size_t r = rows; r-- > 0;) { // newest first, as Netdata
+      w.begin_array();
+      w.value(res.times[r]);
+      for (size_t d = 0; d < ndims; ++d)
+        w.value(seven_decimals(res.values[r * ndims + d]));
+      w.end_array();
     }
+    w.end_array();
+    w.end_object();
+    return out;
+  }
+  if (format == "array" || format == "ssv" || format == "ssvcomma") {
+    // One value per row, newest first: the sum of its dimensions, or their
+    // spread with min2max.
+    auto separator = format == "ssv" ? " " : ",";
+    std::string out = format == "array" ? "[" : "";
+    char buf[64];
+    for (size_t r = rows; r-- > 0;) {
+      double sum = 0, lo = 0, hi = 0;
+      bool any = false;
+      for (size_t d = 0; d < ndims; ++d) {
+        auto v = res.values[r * ndims + d];
+        if (std::isnan(v))
+          continue;
+        sum += v;
+        lo = any ? std::min(lo, v) : v;
+        hi = any ? std::max(hi, v) : v;
+        any = true;
+      }
+      if (r + 1 != rows)
+        out += separator;
+      out += any ? fixed7(min2max ? hi - lo : sum, buf, sizeof(buf)) : "null";
+    }
+    if (format == "array")
+      out += "]";
+    return out;
+  }
+  if (format == "csv" || format == "tsv") {
+    char separator = format == "csv" ? ',' : '\t';
+    std::string out = "time";
+    for (auto& n : res.dimension_names)
+      out += separator + fix_utf8(n);
     out += "\r\n";
-  }
-  return out;
-}
-
-/// `format=array`: each row's sum of the shown dimensions.
-struct row_sums {
-  std::vector<double> sums; // oldest first
-  double min = 0, max = 0;
-};
-
-row_sums sum_rows(const data_view& v) {
-  row_sums out;
-  auto n = v.dims.size();
-  bool any = false;
-  for (size_t r = 0; r < v.rows; ++r) {
-    double sum = 0;
-    bool some = false;
-    for (size_t d = 0; d < n; ++d)
-      if (auto x = v.values[r * n + d]; !std::isnan(x)) {
-        sum += x;
-        some = true;
+    char buf[64];
+    for (size_t r = rows; r-- > 0;) {
+      // 1.37.1 writes local date and time unless `seconds` or `ms` asks
+      // for Unix time.
+      std::time_t t = res.times[r];
+      std::tm local{};
+      if (epoch_times || localtime_r(&t, &local) == nullptr)
+        out += std::to_string(res.times[r]);
+      else if (std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &local) > 0)
+        out += buf;
+      for (size_t d = 0; d < ndims; ++d) {
+        auto v = res.values[r * ndims + d];
+        out += separator;
+        if (std::isnan(v)) {
+          out += "null";
+          continue;
+        }
+        out += fixed7(v, buf, sizeof(buf));
       }
-    double x = some ? seven_decimals(sum) : NAN;
-    out.sums.push_back(x);
-    if (some) {
-      out.min = any ? std::min(out.min, x) : x;
-      out.max = any ? std::max(out.max, x) : x;
-      any = true;
+      out += "\r\n";
     }
+    return out;
   }
-  return out;
+  return {};
 }
 
-void write_array_result(json_writer& w, const row_sums& rs,
-                        const data_options& opt) {
-  w.begin_array();
-  for (size_t i = 0; i < rs.sums.size(); ++i)
-    w.value(rs.sums[opt.flip ? i : rs.sums.size() - 1 - i]);
-  w.end_array();
-}
+namespace {
 
 void write_values_or_null(json_writer& w, const std::vector<double>& values) {
   if (values.empty()) {
@@ -753,147 +852,117 @@ void write_values_or_null(json_writer& w, const std::vector<double>& values) {
   w.end_array();
 }
 
-std::string query_id(const data_result& res, const data_wrap& wrap,
-                     const data_options& opt) {
-  auto& q = wrap.query;
-  return "chart://host:" + wrap.hostname + "/instance:" + res.chart_id
-         + "/dimensions:" + (opt.dimensions.empty() ? "*" : opt.dimensions)
-         + "/after:" + std::to_string(q.after)
-         + "/before:" + std::to_string(q.before)
-         + "/points:" + std::to_string(q.points) + "/group:" + q.group
-         + "/options:" + data_options_text(opt);
-}
-
 } // namespace
 
-data_options parse_data_options(std::string_view text) {
-  data_options opt;
-  while (!text.empty()) {
-    auto end = text.find_first_of("|, ");
-    auto word = text.substr(0, end);
-    for (auto& o : data_option_names)
-      if (o.name == word)
-        opt.*o.flag = true;
-    if (end == std::string_view::npos)
-      break;
-    text.remove_prefix(end + 1);
-  }
-  return opt;
-}
-
-std::string data_options_text(const data_options& opt) {
+std::string render_data_wrapped(const data_result& res,
+                                std::string_view format,
+                                const data_view& view, const data_wrap& wrap) {
+  auto ndims = res.dimension_ids.size();
+  auto rows = res.times.size();
   std::string out;
-  for (auto& o : data_option_names) {
-    if (!(opt.*o.flag))
-      continue;
-    bool printed = false;
-    for (auto& earlier : data_option_names) {
-      if (&earlier == &o)
-        break;
-      printed = printed || earlier.flag == o.flag;
-    }
-    if (printed)
-      continue;
-    if (!out.empty())
-      out += ',';
-    out += o.name;
-  }
-  return out;
-}
-
-std::string render_data(const data_result& res, std::string_view format,
-                        const data_options& opt, const data_wrap* wrap) {
-  if (format != "json" && format != "csv" && format != "array")
-    return {};
-  auto view = make_view(res, opt);
-  auto rows = view.rows;
-  std::string out;
-  out.reserve(512 + rows * (16 + view.dims.size() * 24));
-  if (!opt.jsonwrap || wrap == nullptr) {
-    if (format == "csv")
-      return csv_result(res, view, opt);
-    json_writer w{out};
-    if (format == "array")
-      write_array_result(w, sum_rows(view), opt);
-    else
-      write_json_result(w, res, view, opt);
-    return out;
-  }
   json_writer w{out};
   w.begin_object();
   w.member("api", int64_t{1});
-  auto id = query_id(res, *wrap, opt);
+  auto& q = wrap.query;
+  auto options = data_view_text(view);
+  auto id = "chart://host:" + wrap.hostname + "/instance:" + res.chart_id
+            + "/dimensions:"
+            + (view.dimensions.empty() ? std::string{"*"} : view.dimensions)
+            + "/after:" + std::to_string(q.after)
+            + "/before:" + std::to_string(q.before)
+            + "/points:" + std::to_string(q.points) + "/group:" + q.group
+            + "/options:" + options;
   w.member("id", id);
   w.member("name", id);
-  int64_t view_every = res.update_every;
-  if (rows >= 2)
-    view_every = res.times[1] - res.times[0];
-  else if (rows == 1 && res.before > res.after)
-    view_every = res.before - res.after + 1;
-  w.member("view_update_every", view_every);
+  w.member("view_update_every", wrap.view_update_every);
   w.member("update_every", res.update_every);
   w.member("first_entry", res.first_entry);
   w.member("last_entry", res.last_entry);
   w.member("before", res.before);
   w.member("after", res.after);
-  w.member("group", wrap->query.group);
+  w.member("group", q.group);
   // A window given in absolute times gets exactly the points asked for
   // ("virtual"); a relative one the stored points ("natural"), as 1.37.1
   // decides (an absolute time is further than 3 years from 0).
   constexpr int64_t relative_max = 3 * 365 * 86400;
-  auto& q = wrap->query;
   bool relative = std::llabs(q.after) <= relative_max
                   || std::llabs(q.before) <= relative_max;
-  auto options = data_options_text(opt);
   options += options.empty() ? "" : ",";
   options += relative ? "natural-points" : "virtual-points";
   w.member("options", options);
   w.key("dimension_names").begin_array();
-  for (auto d : view.dims)
-    w.value(res.dimension_names[d]);
+  for (auto& n : res.dimension_names)
+    w.value(n);
   w.end_array();
   w.key("dimension_ids").begin_array();
-  for (auto d : view.dims)
-    w.value(res.dimension_ids[d]);
+  for (auto& i : res.dimension_ids)
+    w.value(i);
   w.end_array();
   w.key("functions").begin_array().end_array();
+  // The newest row: last unless flip reversed them.
+  size_t newest = rows > 0 && res.times.front() > res.times.back() ? 0
+                                                                   : rows - 1;
   std::vector<double> latest, view_latest;
-  for (size_t i = 0; i < view.dims.size(); ++i) {
-    auto d = view.dims[i];
-    double x = d < wrap->latest_values.size() ? wrap->latest_values[d] : NAN;
+  for (size_t d = 0; d < ndims; ++d) {
+    auto it = wrap.latest_values.find(res.dimension_ids[d]);
+    double x = it == wrap.latest_values.end() ? NAN : it->second;
     latest.push_back(std::isnan(x) ? x : seven_decimals(x));
     if (rows > 0)
-      view_latest.push_back(view.values[(rows - 1) * view.dims.size() + i]);
+      view_latest.push_back(seven_decimals(res.values[newest * ndims + d]));
   }
   w.key("latest_values");
   write_values_or_null(w, latest);
   w.key("view_latest_values");
   write_values_or_null(w, view_latest);
-  w.member("dimensions", static_cast<int64_t>(view.dims.size()));
+  w.member("dimensions", static_cast<int64_t>(ndims));
   w.member("points", static_cast<int64_t>(rows));
   w.member("format", format);
-  // Points read from storage: every dimension over the whole window.
+  // Points read from storage: every stored dimension over the window.
   int64_t span = res.before >= res.after && res.update_every > 0
                    ? (res.before - res.after) / res.update_every + 1
                    : 0;
   w.key("db_points_per_tier").begin_array();
-  w.value(rows > 0 ? span * static_cast<int64_t>(res.dimension_ids.size())
-                   : int64_t{0});
+  w.value(rows > 0 ? span * wrap.stored_dimensions : int64_t{0});
   w.value(int64_t{0});
   w.value(int64_t{0});
   w.end_array();
+  bool epoch = view.seconds || view.milliseconds;
+  auto body = render_data(res, format, epoch, view.min2max);
   w.key("result");
-  double min = view.min, max = view.max;
-  if (format == "csv") {
-    w.value(csv_result(res, view, opt));
-  } else if (format == "array") {
-    auto sums = sum_rows(view);
-    write_array_result(w, sums, opt);
-    min = sums.min;
-    max = sums.max;
-  } else {
-    write_json_result(w, res, view, opt);
+  if (format == "json" || format == "array")
+    w.raw(body);
+  else
+    w.value(body);
+  // min and max of what "result" shows: each row's sum for array, every
+  // value otherwise.
+  double min = 0, max = 0;
+  bool any = false;
+  auto count = [&](double x) {
+    if (std::isnan(x))
+      return;
+    x = seven_decimals(x);
+    min = any ? std::min(min, x) : x;
+    max = any ? std::max(max, x) : x;
+    any = true;
+  };
+  for (size_t r = 0; r < rows; ++r) {
+    if (format == "array") {
+      double sum = 0;
+      bool some = false;
+      for (size_t d = 0; d < ndims; ++d)
+        if (auto x = res.values[r * ndims + d]; !std::isnan(x)) {
+          sum += x;
+          some = true;
+        }
+      if (some)
+        count(sum);
+      continue;
+    }
+    for (size_t d = 0; d < ndims; ++d)
+      count(res.values[r * ndims + d]);
   }
+  if (wrap.dropped_zeros && format != "array")
+    count(0);
   w.member("min", min);
   w.member("max", max);
   w.end_object();

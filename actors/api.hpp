@@ -63,6 +63,14 @@ std::string render_health_disabled(const std::string& hostname,
 /// The body of a 400 answer naming the reason.
 std::string bad_request(std::string_view reason);
 
+/// 1.37.1's answer (404) to /api/v1/data when the chart or `dimensions=`
+/// selects nothing.
+constexpr std::string_view no_metrics_matched = "No metrics where matched to query.";
+
+/// `text` with & < > " ' / written as HTML entities, as 1.37.1 echoes a
+/// chart id in its error answers.
+std::string html_escape(std::string_view text);
+
 /// /api/v1/info: `hosts` with the answering node first; `https`: the web
 /// server has TLS; `alarm_totals`: its health's {"normal","warning",
 /// "critical"} object ("" = zeros).
@@ -113,45 +121,83 @@ std::string render_chart(const chart_summary& chart);
 bool parse_data_query(const std::map<std::string, std::string>& q,
                       data_query& out, std::string& why);
 
-/// The `options` of /api/v1/data that shape its answer (separated by '|',
-/// ',' or ' ' as Netdata accepts them; unknown ones are ignored).
-struct data_options {
-  bool nonzero = false;    // leave out dimensions that are zero throughout
-  bool flip = false;       // oldest row first
-  bool jsonwrap = false;   // the answer wrapped with the query's facts
-  bool min2max = false;
-  bool ms = false;         // timestamps in milliseconds
-  bool absolute = false;   // |value|
+/// The `options` and `dimensions` of /api/v1/data that shape an answer
+/// after the query (1.37.1's RRDR options).
+struct data_view {
+  bool nonzero = false;
+  bool null2zero = false;
+  bool absolute = false;
+  /// Each value as a percentage of its row's total.
+  bool percentage = false;
+  /// `flip` or `reversed`: rows oldest first.
+  bool oldest_first = false;
+  bool milliseconds = false;
+  /// `seconds`: csv rows start with Unix time.
   bool seconds = false;
-  bool null2zero = false;  // gaps as 0 instead of null
+  bool min2max = false;
+  /// `jsonwrap`: the answer wrapped with the query's facts.
+  bool jsonwrap = false;
+  /// Recognised (Netdata prints them back in jsonwrap's "options"); they do
+  /// not change tributary's rows.
   bool objectrows = false;
-  bool percentage = false; // each value as a percentage of its row's sum
   bool unaligned = false;
-  /// The `dimensions` parameter: ids or names separated by '|' or ','
-  /// ("" or "*" = all). Unselected dimensions still count in `percentage`.
+  /// `dimensions=`: words separated by `|` or `,` (simple patterns); empty
+  /// selects every dimension.
   std::string dimensions;
+  /// `match-ids` / `match-names` (neither given: both).
+  bool match_ids = true;
+  bool match_names = true;
 };
-data_options parse_data_options(std::string_view text);
+
+/// Reads `options` and `dimensions`; unknown options are ignored (1.37.1).
+data_view parse_data_view(const std::map<std::string, std::string>& q);
 
 /// The set options, comma separated, named and ordered as Netdata prints
 /// them (`flip` for reversed, `ms` for milliseconds, `abs` for absolute).
-std::string data_options_text(const data_options& opt);
+std::string data_view_text(const data_view& view);
 
-/// What `options=jsonwrap` tells beyond the rows.
+/// What `options=jsonwrap` tells beyond the rows, taken from the result
+/// before the view is applied.
 struct data_wrap {
   std::string hostname;
   /// The query as asked (Netdata repeats it in "id" and "name").
   data_query query;
-  /// Each dimension's newest stored value (NaN = none), in the result's
-  /// dimension order.
-  std::vector<double> latest_values;
+  /// Each stored dimension's newest value by id (NaN = none).
+  std::map<std::string, double> latest_values;
+  /// Seconds between the result's rows.
+  int64_t view_update_every = 0;
+  /// Dimensions the query read (before `dimensions=` and `nonzero`).
+  int64_t stored_dimensions = 0;
+  /// `nonzero` left out dimensions that held zeros: min and max count 0.
+  bool dropped_zeros = false;
 };
 
-/// /api/v1/data in `format` (json, csv, or array: each row's sum); empty if
-/// the format is unknown.
-/// `wrap` is needed when `opt.jsonwrap`.
+/// Fills what `wrap` takes from `res` before apply_data_view changes it.
+void prepare_data_wrap(const data_result& res, const data_view& view,
+                       data_wrap& wrap);
+
+/// Applies `view` to `res`: drops the dimensions `dimensions=` does not
+/// select (after `percentage`, which divides by the total of every
+/// dimension) and, with `nonzero`, those that are 0 or null in every row (all
+/// of them stay when none is non-zero), then null2zero, absolute, row order
+/// and milliseconds. False when `dimensions=` selects no dimension (1.37.1
+/// answers 404 "No metrics where matched to query.").
+bool apply_data_view(data_result& res, const data_view& view);
+
+/// /api/v1/data in `format` (json, csv, tsv, array, ssv, ssvcomma); empty
+/// if the format is unknown.
+/// csv and tsv rows start with the local date and time unless `epoch_times`
+/// (options `seconds` or `ms`).
+/// array, ssv and ssvcomma give each row's sum, or with `min2max` its
+/// max − min.
 std::string render_data(const data_result& res, std::string_view format,
-                        const data_options& opt = {},
-                        const data_wrap* wrap = nullptr);
+                        bool epoch_times = false, bool min2max = false);
+
+/// /api/v1/data with `options=jsonwrap`: `res` after apply_data_view,
+/// `format`'s rows in "result" (a JSON document for json and array, a
+/// string for the text formats).
+std::string render_data_wrapped(const data_result& res,
+                                std::string_view format,
+                                const data_view& view, const data_wrap& wrap);
 
 } // namespace tributary::api

@@ -123,7 +123,7 @@ void answer_static(caf::event_based_actor* self, promise rp,
 
 void reply_400(caf::event_based_actor* self, promise rp,
                std::string_view why) {
-  reply(self, rp, 400, "text/plain", api::bad_request(why));
+  reply(self, rp, 400, "text/plain; charset=utf-8", api::bad_request(why));
 }
 
 std::string param(const http_request& req, const std::string& name,
@@ -409,13 +409,18 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
 /// dimension's newest stored value and the host's name, asked here.
 void answer_data_wrapped(caf::event_based_actor* self, promise rp,
                          host_actor host, const data_query& q,
-                         const data_result& res, const std::string& format,
-                         const api::data_options& opt, step_failed fail) {
+                         data_result res, const std::string& format,
+                         const api::data_view& view, step_failed fail) {
   auto wrap = std::make_shared<api::data_wrap>();
   wrap->query = q;
+  api::prepare_data_wrap(res, view, *wrap);
+  if (!api::apply_data_view(res, view))
+    return reply(self, rp, 404, "text/plain; charset=utf-8",
+                 std::string{api::no_metrics_matched});
+  auto shown = std::make_shared<data_result>(std::move(res));
   data_query newest = q;
-  newest.before = res.last_entry;
-  newest.after = res.last_entry - 2 * res.update_every;
+  newest.before = shown->last_entry;
+  newest.after = shown->last_entry - 2 * shown->update_every;
   newest.points = 0;
   newest.group = "average";
   newest.aligned = false;
@@ -423,27 +428,18 @@ void answer_data_wrapped(caf::event_based_actor* self, promise rp,
     .then(
       [=](const data_result& tail) mutable {
         auto ndims = tail.dimension_ids.size();
-        wrap->latest_values.assign(res.dimension_ids.size(), NAN);
-        for (size_t d = 0; d < res.dimension_ids.size(); ++d) {
-          auto it = std::find(tail.dimension_ids.begin(),
-                              tail.dimension_ids.end(), res.dimension_ids[d]);
-          if (it == tail.dimension_ids.end())
-            continue;
-          auto t = static_cast<size_t>(it - tail.dimension_ids.begin());
-          for (size_t row = tail.times.size(); row-- > 0;) {
-            auto x = tail.values[row * ndims + t];
-            if (!std::isnan(x)) {
-              wrap->latest_values[d] = x;
+        for (size_t d = 0; d < ndims; ++d)
+          for (size_t row = tail.times.size(); row-- > 0;)
+            if (auto x = tail.values[row * ndims + d]; !std::isnan(x)) {
+              wrap->latest_values[tail.dimension_ids[d]] = x;
               break;
             }
-          }
-        }
         self->request(host, step_deadline, atom::get::value, atom::info::value)
           .then(
             [=](const host_summary& h) mutable {
               wrap->hostname = h.info.hostname;
               reply(self, rp, 200, json_type,
-                    api::render_data(res, format, opt, wrap.get()));
+                    api::render_data_wrapped(*shown, format, view, *wrap));
             },
             fail);
       },
@@ -503,27 +499,38 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
     data_query q;
     std::string why;
     if (!api::parse_data_query(req.query, q, why))
-      return reply_400(self, rp, why);
+      return reply(self, rp, 400, "text/plain; charset=utf-8",
+                   "No chart or context is given.");
+    auto view = api::parse_data_view(req.query);
+    // 1.37.1 answers an unknown format in json.
     auto format = param(req, "format", "json");
-    if (format != "json" && format != "csv" && format != "array")
-      return reply_400(self, rp, "unknown format '" + format
-                                   + "' (json, csv, array)");
-    auto opt = api::parse_data_options(param(req, "options", ""));
-    opt.dimensions = param(req, "dimensions", "");
+    if (format != "csv" && format != "tsv" && format != "array"
+        && format != "ssv" && format != "ssvcomma" && format != "jsonp")
+      format = "json";
+    auto callback = param(req, "callback", "callback");
     self->request(host, step_deadline, atom::query::value, q)
       .then(
-        [=](const data_result& res) mutable {
-          if (!opt.jsonwrap) {
-            auto type = format == "csv" ? "text/plain; charset=utf-8"
-                                        : json_type;
-            return reply(self, rp, 200, type,
-                         api::render_data(res, format, opt));
-          }
-          answer_data_wrapped(self, rp, host, q, res, format, opt, fail);
+        [=](data_result& res) mutable {
+          if (view.jsonwrap && format != "jsonp")
+            return answer_data_wrapped(self, rp, host, q, std::move(res),
+                                       format, view, fail);
+          if (!api::apply_data_view(res, view))
+            return reply(self, rp, 404, "text/plain; charset=utf-8",
+                         std::string{api::no_metrics_matched});
+          bool epoch = view.seconds || view.milliseconds;
+          if (format == "jsonp")
+            return reply(self, rp, 200, "application/x-javascript; charset=utf-8",
+                         callback + "(" + api::render_data(res, "json") + ");");
+          auto type = format == "json" || format == "array"
+                        ? json_type
+                        : "text/plain; charset=utf-8";
+          reply(self, rp, 200, type,
+                api::render_data(res, format, epoch, view.min2max));
         },
         [=](caf::error& err) mutable {
           if (err == ec::not_found)
-            return reply_400(self, rp, "chart '" + q.chart + "' is not found");
+            return reply(self, rp, 404, "text/plain; charset=utf-8",
+                         std::string{api::no_metrics_matched});
           fail(err);
         });
     return;
@@ -548,7 +555,8 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
               if (r.endpoint == "chart") {
                 auto id = param(req, "chart");
                 if (id.empty())
-                  return reply_400(self, rp, "missing parameter 'chart'");
+                  return reply(self, rp, 400, "text/plain; charset=utf-8",
+                               "No chart id is given at the request.");
                 // by id, by name, or by "type.name" as /data finds it
                 auto dot = id.find('.');
                 for (auto& c : listing.charts) {
@@ -564,7 +572,8 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                     return reply(self, rp, 200, json_type, api::render_chart(one));
                   }
                 }
-                return reply_400(self, rp, "chart '" + id + "' is not found");
+                return reply(self, rp, 404, "text/plain; charset=utf-8",
+                             "Chart is not found: " + api::html_escape(id));
               }
               reply_400(self, rp, "unknown endpoint");
             },
@@ -749,8 +758,9 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                   on_host(self, rp, req, r, host, hosts.size(), ctx);
                 },
                 [=](caf::error&) mutable {
-                  reply(self, rp, 404, "text/plain",
-                        "host '" + name + "' is not found\n");
+                  reply(self, rp, 404, "text/html; charset=utf-8",
+                        "This netdata does not maintain a database for host: "
+                          + api::html_escape(name));
                 });
           },
           [=](caf::error& err) mutable {

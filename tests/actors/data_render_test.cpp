@@ -25,32 +25,52 @@ data_result three_rows() {
   return r;
 }
 
+api::data_view view_of(const std::string& options,
+                       const std::string& dimensions = "") {
+  std::map<std::string, std::string> q{{"options", options}};
+  if (!dimensions.empty())
+    q["dimensions"] = dimensions;
+  return api::parse_data_view(q);
+}
+
+/// The answer as the request handler builds it.
+std::string render(data_result res, const api::data_view& view,
+                   const std::string& format, api::data_wrap* wrap = nullptr) {
+  if (wrap != nullptr)
+    api::prepare_data_wrap(res, view, *wrap);
+  REQUIRE(api::apply_data_view(res, view));
+  if (wrap != nullptr)
+    return api::render_data_wrapped(res, format, view, *wrap);
+  return api::render_data(res, format, view.seconds || view.milliseconds,
+                          view.min2max);
+}
+
 } // namespace
 
 TEST_CASE("data options: Netdata's names, order and aliases") {
-  auto opt = api::parse_data_options("ms|flip|jsonwrap|nonzero|unknown");
-  CHECK(opt.ms);
-  CHECK(opt.flip);
+  auto opt = view_of("ms|flip|jsonwrap|nonzero|unknown");
+  CHECK(opt.milliseconds);
+  CHECK(opt.oldest_first);
   CHECK(opt.jsonwrap);
   CHECK(opt.nonzero);
-  CHECK(api::data_options_text(opt) == "nonzero,flip,jsonwrap,ms");
-  opt = api::parse_data_options("absolute,percentage reversed null2zero seconds");
-  CHECK(api::data_options_text(opt) == "flip,abs,seconds,null2zero,percentage");
+  CHECK(api::data_view_text(opt) == "nonzero,flip,jsonwrap,ms");
+  opt = view_of("absolute,percentage reversed null2zero seconds");
+  CHECK(api::data_view_text(opt) == "flip,abs,seconds,null2zero,percentage");
 }
 
 TEST_CASE("jsonwrap wraps the rows with the query's facts") {
   auto res = three_rows();
-  auto opt = api::parse_data_options("jsonwrap|nonzero|flip|ms");
+  auto opt = view_of("jsonwrap|nonzero|flip|ms");
   api::data_wrap wrap;
   wrap.hostname = "h";
   wrap.query.chart = "system.test";
   wrap.query.after = -3;
   wrap.query.points = 3;
-  wrap.latest_values = {5, NAN, 0};
-  auto doc = nlohmann::json::parse(api::render_data(res, "json", opt, &wrap));
+  wrap.latest_values = {{"a", 5}, {"b", NAN}, {"z", 0}};
+  auto doc = nlohmann::json::parse(render(res, opt, "json", &wrap));
   std::vector<std::string> keys;
   auto ordered =
-    nlohmann::ordered_json::parse(api::render_data(res, "json", opt, &wrap));
+    nlohmann::ordered_json::parse(render(res, opt, "json", &wrap));
   for (auto& [k, v] : ordered.items())
     keys.push_back(k);
   CHECK(keys == std::vector<std::string>{
@@ -73,22 +93,19 @@ TEST_CASE("jsonwrap wraps the rows with the query's facts") {
   CHECK(doc["min"] == -2); // z (zero) is left out but still counts
   CHECK(doc["max"] == 4);
   opt.nonzero = false;
-  doc = nlohmann::json::parse(api::render_data(res, "json", opt, &wrap));
+  doc = nlohmann::json::parse(render(res, opt, "json", &wrap));
   CHECK(doc["min"] == -2);
   CHECK(doc["max"] == 4);
 }
 
 TEST_CASE("format=array sums each row; dimensions, abs and percentage") {
   auto res = three_rows();
-  auto opt = api::parse_data_options("absolute");
-  CHECK(nlohmann::json::parse(api::render_data(res, "array", opt))
+  CHECK(nlohmann::json::parse(render(res, view_of("absolute"), "array"))
         == nlohmann::json{8, 2, 4}); // newest first
-  opt.dimensions = "A|z";
-  CHECK(nlohmann::json::parse(api::render_data(res, "array", opt))
+  CHECK(nlohmann::json::parse(render(res, view_of("absolute", "A|z"), "array"))
         == nlohmann::json{4, 2, 1});
-  opt = api::parse_data_options("percentage|null2zero");
-  opt.dimensions = "b";
-  auto doc = nlohmann::json::parse(api::render_data(res, "json", opt));
+  auto doc = nlohmann::json::parse(
+    render(res, view_of("percentage|null2zero", "b"), "json"));
   CHECK(doc["result"] == nullptr); // no wrap: the bare result
   CHECK(doc["labels"] == nlohmann::json{"time", "b"});
   CHECK(doc["data"][0] == nlohmann::json{12, 50});

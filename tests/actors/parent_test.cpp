@@ -190,10 +190,13 @@ TEST_CASE_FIXTURE(parent_fixture, "an unknown command drops only that child") {
   CHECK_EQ(take_output(again), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
 }
 
-TEST_CASE_FIXTURE(parent_fixture, "bad API requests get a 400 with the reason") {
-  auto body = get("/api/v1/data?chart=system.cpu&points=abc");
-  CHECK_EQ(last_status, "HTTP/1.1 400 Bad Request");
-  CHECK_NE(body.find("'points' is not an integer"), std::string::npos);
+TEST_CASE_FIXTURE(parent_fixture, "bad API requests get Netdata's status and reason") {
+  auto body = get("/api/v1/data?chart=no.such&points=abc");
+  CHECK_EQ(last_status, "HTTP/1.1 404 Not Found");
+  CHECK_EQ(body, "No metrics where matched to query.");
+  body = get("/api/v1/chart?chart=no<such");
+  CHECK_EQ(last_status, "HTTP/1.1 404 Not Found");
+  CHECK_EQ(body, "Chart is not found: no&lt;such");
   get("/api/v1/nothing");
   CHECK_EQ(last_status, "HTTP/1.1 404 Not Found");
 }

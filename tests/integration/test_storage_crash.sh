@@ -28,7 +28,7 @@ h_start loadgen "$TRIBUTARY_BIN" loadgen --destination "127.0.0.1:$PORT" --api-k
   --hostname-prefix "crash-$$" --seed 3 --no-lz4 --reconnect-delay 1
 
 has_rows() { # -> true once the child's lg.c2 has a row with a value in the last 4 s
-  h_http_get "$BASE/host/$HOST/api/v1/data?chart=lg.c2&after=-4&format=csv" 2>/dev/null \
+  h_http_get "$BASE/host/$HOST/api/v1/data?chart=lg.c2&after=-4&format=csv&options=seconds" 2>/dev/null \
     | grep -qE '^[0-9]{10},-?[0-9]'
 }
 
