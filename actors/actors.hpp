@@ -125,6 +125,10 @@ using host_db_actor = caf::typed_actor<
   caf::replies_to<atom::close, bool>::with<bool>,
   // Once a second: commit the crash journal, retry failed writes.
   caf::reacts_to<atom::timeout>,
+  // The spool (memory mode none / short ram): false when a parent link went
+  // away (keep rows on disk), true when a parent replicated everything
+  // (clear it).
+  caf::reacts_to<atom::stream, atom::write, bool>,
   // The storage health for /api/v1/info.
   caf::replies_to<atom::get, atom::store>::with<storage_status>,
   // Answers once every message received before it is handled (a fence).
@@ -168,6 +172,8 @@ using host_actor = caf::typed_actor<
   // This host's sender: connected to a parent, and whether it compresses
   // (negotiated when connected, configured when not).
   caf::reacts_to<atom::stream, atom::write, bool, bool>,
+  // A sender's parent finished replicating every chart: the spool may go.
+  caf::reacts_to<atom::replay, atom::write>,
   // A sender wants every chart definition (those known now, then each new
   // one) and every row from now on.
   caf::reacts_to<atom::attach, caf::actor>,

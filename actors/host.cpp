@@ -290,8 +290,14 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
           caf::anon_send(subscriber, atom::define::value, *c.def);
       st.subscribers.push_back(std::move(subscriber));
     },
-    [=](atom::stream, atom::write, bool, bool compression) {
+    [=](atom::stream, atom::write, bool connected, bool compression) {
       self->state.sender_compression = compression;
+      if (!connected)
+        self->send(self->state.db, atom::stream::value, atom::write::value,
+                   false);
+    },
+    [=](atom::replay, atom::write) {
+      self->send(self->state.db, atom::stream::value, atom::write::value, true);
     },
     [=](atom::stream, bool connected, bool compression) {
       auto& st = self->state;

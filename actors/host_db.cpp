@@ -64,6 +64,12 @@ void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
   auto& st = self->state;
   auto& db = *st.db;
   db.maintain();
+  if (st.spool != nullptr)
+    for (auto& d : st.spool->spool().take_drops())
+      TRIBUTARY_ERROR(*st.ctx.log, st.who,
+                      "spool disk space limit reached: dropped the oldest ",
+                      d.points, " points (", d.bytes, " bytes, collected ",
+                      d.first_s, " to ", d.last_s, ")");
   auto h = db.health();
   auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
   auto& who = st.who;
@@ -111,6 +117,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
   self->state.ctx = ctx;
   self->state.files_dir = std::move(files_dir);
   self->state.who = "host-db " + hostname;
+  self->state.spool
+    = dynamic_cast<storage::spool_engine*>(self->state.db.get());
   auto engine = [self] { return self->state.db.get(); };
   self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
   return {
@@ -143,13 +151,15 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       if (i == self->state.charts.end())
         return;
       auto& dims = i->second.dims;
-      for (size_t d = 0; d < dims.size() && d < values.size(); ++d) {
-        storage::sample s;
-        s.time_s = time_s;
-        s.value = values[d];
-        s.flags = d < flags.size() ? flags[d] : 0;
-        engine()->append(dims[d], s);
+      auto n = std::min(dims.size(), values.size());
+      auto& row = self->state.row;
+      row.resize(n);
+      for (size_t d = 0; d < n; ++d) {
+        row[d].time_s = time_s;
+        row[d].value = values[d];
+        row[d].flags = d < flags.size() ? flags[d] : 0;
       }
+      engine()->append_row(dims.data(), row.data(), n);
       ++self->state.points_stored;
     },
     [=](atom::query, const data_query& q,
@@ -168,6 +178,24 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       return to_data_result(i->second.def, res, q.all_dimensions);
     },
     [=](atom::sync) { return true; },
+    [=](atom::stream, atom::write, bool replicated) {
+      auto& st = self->state;
+      if (st.spool == nullptr)
+        return;
+      auto& sp = st.spool->spool();
+      if (replicated) {
+        if (sp.disk_bytes() > 0)
+          TRIBUTARY_INFO(*st.ctx.log, st.who, "spool: the parent has "
+                         "replicated it; deleting ", sp.disk_points(),
+                         " points (", sp.disk_bytes(), " bytes)");
+        sp.clear();
+        sp.set_spooling(false);
+      } else if (!sp.spooling()) {
+        TRIBUTARY_INFO(*st.ctx.log, st.who, "spool: no parent has this "
+                       "host's newest data; keeping it on disk");
+        sp.set_spooling(true);
+      }
+    },
     [=](atom::close) {
       if (auto err = engine()->close()) {
         // Only waiting points mean a loss; a metadata write that failed is
@@ -212,6 +240,13 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
                      {"storage_pending_points", h.pending_points},
                      {"storage_disk_bytes", h.disk_bytes},
                      {"storage_journal_bytes", h.journal_bytes}};
+      if (auto* sp = self->state.spool) {
+        st.counters.emplace_back("spool_disk_bytes",
+                                 static_cast<int64_t>(sp->spool().disk_bytes()));
+        st.counters.emplace_back("spool_memory_rows",
+                                 static_cast<int64_t>(sp->spool().memory_rows()));
+        st.counters.emplace_back("spooling", sp->spool().spooling() ? 1 : 0);
+      }
       st.mailbox = static_cast<int64_t>(self->mailbox().size());
       return st;
     },

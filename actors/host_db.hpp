@@ -2,6 +2,7 @@
 
 #include "actors/context.hpp"
 #include "storage/engine.hpp"
+#include "storage/spool_engine.hpp"
 
 #include <map>
 #include <memory>
@@ -19,6 +20,8 @@ struct host_db_state {
   std::shared_ptr<storage::engine> db;
   std::map<std::string, chart_entry> charts;
   int64_t points_stored = 0;
+  /// Scratch for one row being stored.
+  std::vector<storage::sample> row;
   daemon_context ctx;
   /// The directory holding the host's files (removed with the host).
   std::string files_dir;
@@ -31,6 +34,8 @@ struct host_db_state {
   int64_t last_report_s = 0;
   uint64_t dropped_logged = 0;
   bool episode_logged = false;
+  /// The engine's spool, if it has one (owned by `db`).
+  storage::spool_engine* spool = nullptr;
   static inline const char* name = "host-db";
 };
 

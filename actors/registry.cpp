@@ -8,6 +8,7 @@
 #include "config/resolve.hpp"
 #include "protocol/handshake.hpp"
 #include "storage/memory_mode.hpp"
+#include "storage/spool_engine.hpp"
 
 #include <caf/all.hpp>
 
@@ -36,7 +37,27 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   opts.directory = cfg.global.cache_dir + "/" + info.machine_guid;
   opts.host_guid = info.machine_guid;
   opts.host_name = info.hostname;
-  std::shared_ptr<storage::engine> db = storage::make_engine(mode, opts);
+  auto engine = storage::make_engine(mode, opts);
+  std::shared_ptr<storage::engine> db;
+  // A host that streams upstream but keeps no history (or only a ring) gets
+  // a spool beside its engine: what no parent has waits there (docs/storage.md).
+  bool upstream = api_key.empty()
+                    ? cfg.stream.enabled && !cfg.stream.destination.empty()
+                    : eff.proxy_enabled && !eff.proxy_destination.empty();
+  bool ring = mode == storage::memory_mode::none
+              || mode == storage::memory_mode::ram
+              || mode == storage::memory_mode::alloc;
+  bool spooled = upstream && ring && cfg.stream.spool_disk_space_mb > 0;
+  if (spooled) {
+    storage::spool_options sp;
+    sp.directory = opts.directory + "/spool";
+    sp.size_limit_bytes = mb(cfg.stream.spool_disk_space_mb);
+    sp.memory_tail_s = std::max<int64_t>(120, cfg.stream.timeout_seconds);
+    db = std::make_shared<storage::spool_engine>(std::move(engine),
+                                                 std::move(sp));
+  } else {
+    db = std::move(engine);
+  }
   for (auto& d : db->diagnostics())
     TRIBUTARY_WARN(*ctx.log, "host-db " + log_text(info.hostname), to_string(d));
   if (!db->recovery().empty())
@@ -44,6 +65,10 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
                    "recovery: ", db->recovery());
   storage::chart_config chart_cfg;
   chart_cfg.mode = mode;
+  // `none` computes no stored values; the spool needs them, without a ring's
+  // reset after `history` silent slots.
+  if (spooled && mode == storage::memory_mode::none)
+    chart_cfg.mode = storage::memory_mode::dbengine;
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
   auto db_actor = self->spawn(host_db, db, ctx, opts.directory,

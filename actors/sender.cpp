@@ -282,6 +282,18 @@ void write_definition(sender_state& st, const chart_def& def,
 }
 
 
+/// Tells the host once every wanted chart streams: the parent has replicated
+/// what it wanted, so the host's spool may go.
+void note_replicated(sender_state& st) {
+  if (st.replicated_sent)
+    return;
+  for (auto& [id, c] : st.charts)
+    if (c.wanted && c.mode != sender_state::chart_mode::streaming)
+      return;
+  st.replicated_sent = true;
+  caf::anon_send(st.host, atom::replay::value, atom::write::value);
+}
+
 /// A row dropped this long before the query of a replication answer started
 /// may still have been on its way to the host db (µs).
 constexpr uint64_t row_in_flight_usec = 200000;
@@ -349,8 +361,10 @@ void write_replay(sender_state& st, const protocol::replay_chart& r,
   e.requested_before = before;
   e.child_now = now;
   protocol::write_command(e, st.out);
-  if (e.start_streaming)
+  if (e.start_streaming) {
     i->second.mode = sender_state::chart_mode::streaming;
+    note_replicated(st);
+  }
 }
 
 void answer_replay(sender_ptr self, caf::actor supervisor,
@@ -489,6 +503,7 @@ void start_chart(sender_ptr self, const caf::actor& supervisor,
   if ((st.caps & protocol::cap_replication) == 0) {
     entry.mode = sender_state::chart_mode::streaming;
     write_definition(st, def, 0, 0);
+    note_replicated(st);
     return flush_out(self, supervisor);
   }
   entry.mode = sender_state::chart_mode::replicating;

@@ -64,6 +64,8 @@ struct sender_state {
   std::string dest;
   host_info info;
   bool connected = false;
+  /// Told the host that the parent has every chart's past (once).
+  bool replicated_sent = false;
   uint32_t caps = 0;
   std::unique_ptr<protocol::lz4_encoder> lz4;
   std::string reply;

@@ -36,6 +36,9 @@ const stream_key stream_keys[] = {
   {"buffer size bytes", [](entry_ctx& c, stream_settings& s) {
      c.number(s.buffer_size_bytes, 1);
    }},
+  {"spool disk space MB", [](entry_ctx& c, stream_settings& s) {
+     c.number(s.spool_disk_space_mb, 0);
+   }},
   {"reconnect delay seconds", [](entry_ctx& c, stream_settings& s) {
      c.number(s.reconnect_delay_seconds, 0);
    }},

@@ -111,6 +111,8 @@ inline constexpr bool enable_compression = true;
 inline constexpr int64_t timeout_seconds = 600;
 /// [stream] default port.
 inline constexpr int64_t stream_default_port = 19999;
+/// [stream] spool disk space MB: the spool of a host without history.
+inline constexpr int64_t spool_disk_space_mb = 256;
 /// [stream] buffer size bytes (10 MiB).
 inline constexpr int64_t buffer_size_bytes = 10485760;
 /// [stream] reconnect delay seconds.

@@ -162,6 +162,7 @@ std::string dump(const settings& x) {
   p.kv("default port", s.default_port);
   p.kv("send charts matching", s.send_charts_matching);
   p.kv("buffer size bytes", s.buffer_size_bytes);
+  p.kv("spool disk space MB", s.spool_disk_space_mb);
   p.kv("reconnect delay seconds", s.reconnect_delay_seconds);
   p.kv("initial clock resync iterations", s.initial_clock_resync_iterations);
   p.kv("enable compression", s.enable_compression);

@@ -246,6 +246,7 @@ reload_plan plan_reload(const settings& running, const settings& fresh) {
   stream.restart("default port", &S::default_port);
   stream.live("send charts matching", &S::send_charts_matching);
   stream.restart("buffer size bytes", &S::buffer_size_bytes);
+  stream.restart("spool disk space MB", &S::spool_disk_space_mb);
   stream.restart("reconnect delay seconds", &S::reconnect_delay_seconds);
   stream.restart("initial clock resync iterations",
                  &S::initial_clock_resync_iterations);

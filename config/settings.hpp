@@ -230,6 +230,9 @@ struct stream_settings {
   simple_pattern send_charts_matching;
   /// buffer size bytes.
   int64_t buffer_size_bytes = defaults::buffer_size_bytes;
+  /// spool disk space MB (tributary's own key): disk for the rows of a host
+  /// with `memory mode = none` or `ram` while no parent has them; 0: none.
+  int64_t spool_disk_space_mb = defaults::spool_disk_space_mb;
   /// reconnect delay seconds.
   int64_t reconnect_delay_seconds = defaults::reconnect_delay_seconds;
   /// initial clock resync iterations.
