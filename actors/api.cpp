@@ -59,6 +59,10 @@ route parse_route(std::string_view path) {
       || path == "console/actors" || path == "console/streams"
       || path == "console/series" || path == "registry")
     r.endpoint = std::string{path};
+  else {
+    r.endpoint = "unsupported";
+    r.file_path = std::string{path};
+  }
   return r;
 }
 

@@ -20,7 +20,8 @@ struct route {
   /// "alive" and "ready" (paths `/alive`, `/ready`), "console/actors",
   /// "console/streams", "console/series", the console's page and assets
   /// "console-page" (`/console`, `/console/...`), "root" (`/`), "static"
-  /// (any other path outside `/api/`: a file of `[directories] web`), or ""
+  /// (any other path outside `/api/`: a file of `[directories] web`),
+  /// "unsupported" (an unknown `/api/v1/` command, in `file_path`), or ""
   /// if unknown.
   std::string endpoint;
   /// Hostname or GUID from `/host/<h>/api/v1/...`; empty = localhost.

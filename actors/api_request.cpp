@@ -683,6 +683,11 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
         self->quit();
         return rp;
       }
+      if (r.endpoint == "unsupported") {
+        reply(self, rp, 404, "text/plain; charset=utf-8",
+              "Unsupported v1 API command: " + api::html_escape(r.file_path));
+        return rp;
+      }
       if (r.endpoint == "alive" || r.endpoint == "ready") {
         answer_probe(self, rp, r.endpoint, ctx);
         return rp;

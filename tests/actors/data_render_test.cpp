@@ -112,3 +112,15 @@ TEST_CASE("format=array sums each row; dimensions, abs and percentage") {
   CHECK(doc["data"][1] == nlohmann::json{11, 0});
   CHECK(doc["data"][2] == nlohmann::json{10, 75});
 }
+
+TEST_CASE("routes: an unknown /api/v1/ command is named, other paths are files") {
+  auto r = api::parse_route("/api/v1/nosuch");
+  CHECK(r.endpoint == "unsupported");
+  CHECK(r.file_path == "nosuch");
+  r = api::parse_route("/host/h/api/v1/data");
+  CHECK(r.endpoint == "data");
+  CHECK(r.host == "h");
+  r = api::parse_route("/index.html");
+  CHECK(r.endpoint == "static");
+  CHECK(r.file_path == "/index.html");
+}
