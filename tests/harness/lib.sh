@@ -155,12 +155,19 @@ h_wait_for() {
     esac
   done
   [ $# -gt 0 ] || h_fail "usage: h_wait_for [-t SECONDS] [-m MSG] CMD..."
-  local deadline
+  h_poll "$secs" "$@" || h_fail "timed out after ${secs}s waiting for: ${msg:-$*}"
+}
+
+# h_poll SECONDS CMD...: runs CMD every 0.2 s until it succeeds (returns 0)
+# or SECONDS pass (returns 1).
+h_poll() {
+  local secs=$1 deadline
+  shift
   deadline=$(( $(date +%s%N) / 1000000 + ${secs%.*} * 1000 ))
   while :; do
     if "$@"; then return 0; fi
     if [ $(( $(date +%s%N) / 1000000 )) -ge "$deadline" ]; then
-      h_fail "timed out after ${secs}s waiting for: ${msg:-$*}"
+      return 1
     fi
     sleep 0.2
   done

@@ -8,10 +8,9 @@ Exits 0 when every check passed, 1 with a message otherwise.
 import json
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from devtools_pipe import Browser  # noqa: E402
+from devtools_pipe import Browser, Page  # noqa: E402
 
 url, child, profile = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -31,25 +30,8 @@ try:
     b.call("Page.enable", session=s)
     b.call("Page.navigate", {"url": url}, session=s)
 
-    def js(expr):
-        r = b.call("Runtime.evaluate",
-                   {"expression": expr, "returnByValue": True}, session=s)
-        if "exceptionDetails" in r:
-            raise RuntimeError("page script failed: %s" % r["exceptionDetails"])
-        return r["result"].get("value")
-
-    def wait_for(what, expr, seconds=30):
-        deadline = time.monotonic() + seconds
-        last = None
-        while time.monotonic() < deadline:
-            try:
-                last = js(expr)
-                if last:
-                    return last
-            except RuntimeError as e:
-                last = str(e)
-            time.sleep(0.25)
-        fail("%s (after %d s; last: %r)" % (what, seconds, last))
+    page = Page(b, s, fail)
+    js, wait_for = page.js, page.wait_for
 
     child_q = json.dumps(child)
     # The tree: registry -> host <child> -> receiver.

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from devtools_pipe import Browser  # noqa: E402
+from devtools_pipe import Browser, Page  # noqa: E402
 
 base, parent, child, profile = sys.argv[1:5]
 base = base.rstrip("/")
@@ -34,25 +34,8 @@ try:
                    "Network.enable"):
         b.call(method, session=s)
 
-    def js(expr):
-        r = b.call("Runtime.evaluate",
-                   {"expression": expr, "returnByValue": True}, session=s)
-        if "exceptionDetails" in r:
-            raise RuntimeError("page script failed: %s" % r["exceptionDetails"])
-        return r["result"].get("value")
-
-    def wait_for(what, expr, seconds=30):
-        deadline = time.monotonic() + seconds
-        last = None
-        while time.monotonic() < deadline:
-            try:
-                last = js(expr)
-                if last:
-                    return last
-            except RuntimeError as e:
-                last = str(e)
-            time.sleep(0.25)
-        fail("%s (after %d s; last: %r)" % (what, seconds, last))
+    page = Page(b, s, fail)
+    js, wait_for = page.js, page.wait_for
 
     b.call("Page.navigate", {"url": base + "/"}, session=s)
     wait_for("the dashboard names the parent",

@@ -6,6 +6,7 @@ console_browser.py and dashboard_browser.py.
 import json
 import os
 import subprocess
+import time
 
 
 class Browser:
@@ -66,3 +67,32 @@ class Browser:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+class Page:
+    """Script evaluation in one attached page (session) of a Browser."""
+
+    def __init__(self, browser, session, fail):
+        self.browser, self.session, self.fail = browser, session, fail
+
+    def js(self, expr):
+        r = self.browser.call("Runtime.evaluate",
+                              {"expression": expr, "returnByValue": True},
+                              session=self.session)
+        if "exceptionDetails" in r:
+            raise RuntimeError("page script failed: %s" % r["exceptionDetails"])
+        return r["result"].get("value")
+
+    def wait_for(self, what, expr, seconds=30):
+        """Polls expr until it is truthy; fails after `seconds`."""
+        deadline = time.monotonic() + seconds
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                last = self.js(expr)
+                if last:
+                    return last
+            except RuntimeError as e:
+                last = str(e)
+            time.sleep(0.25)
+        self.fail("%s (after %d s; last: %r)" % (what, seconds, last))
