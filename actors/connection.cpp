@@ -271,15 +271,11 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
     close_after_write(self, hdl);
     return;
   }
-  // The child must send nothing after the headers before it read our reply.
-  if (st.buf.size() > header_end) {
-    auto response = api::http_response(400, "text/plain",
-                                       "I don't understand you...\r\n");
-    send_bytes(self, hdl, response);
-    close_after_write(self, hdl);
-    return;
-  }
-  st.buf.clear();
+  // A child sends its stream only after our reply, but bytes that came
+  // with the request (a relay that copies a child's stream may send both in
+  // one segment) are the stream's first bytes: kept for the receiver, as
+  // those arriving while the registry decides.
+  st.buf.erase(0, header_end);
   if (!allowed(ctx.settings->global.allow_streaming_from, st.ip)) {
     TRIBUTARY_ERROR(*ctx.log, "STREAM [receive from " + st.peer + "]",
                     "not allowed to stream by [web] allow streaming from");

@@ -169,6 +169,22 @@ TEST_CASE_FIXTURE(parent_fixture, "a plain stream fills the host's charts and da
   CHECK(newest - older == doctest::Approx(1.0).epsilon(0.05));
 }
 
+TEST_CASE_FIXTURE(parent_fixture, "stream bytes in the request's segment are the stream's start") {
+  auto hdl = connect();
+  auto stream = read_data("netdata-1.37.1/stream-plain.bin");
+  auto first_chart = stream.find("CHART_DEFINITION_END ");
+  REQUIRE(first_chart != std::string::npos);
+  auto line_end = stream.find('\n', first_chart);
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt")
+                    + stream.substr(0, line_end + 1));
+  auto out = take_output(hdl);
+  auto reply = read_data("netdata-1.37.1/parent-reply-nocomp.bin");
+  CHECK_EQ(out.substr(0, reply.size()), reply);
+  CHECK(out.find("REPLAY_CHART ") != std::string::npos);
+  auto charts = nlohmann::json::parse(get("/host/ndpeer-child/api/v1/charts"));
+  CHECK_EQ(charts["charts_count"], 1);
+}
+
 TEST_CASE_FIXTURE(parent_fixture, "a second connection for a streaming GUID is refused") {
   auto first = connect();
   peer_sends(first, read_data("netdata-1.37.1/child-request-nocomp.txt"));
