@@ -172,8 +172,9 @@ using host_actor = caf::typed_actor<
   // This host's sender: connected to a parent, and whether it compresses
   // (negotiated when connected, configured when not).
   caf::reacts_to<atom::stream, atom::write, bool, bool>,
-  // A sender's parent finished replicating every chart: the spool may go.
-  caf::reacts_to<atom::replay, atom::write>,
+  // A sender's parent (its supervisor's id) finished replicating every
+  // chart: the spool may go once no other sender's parent is behind.
+  caf::reacts_to<atom::replay, atom::write, caf::actor_id>,
   // A sender wants every chart definition (those known now, then each new
   // one) and every row from now on.
   caf::reacts_to<atom::attach, caf::actor>,

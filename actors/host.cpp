@@ -291,13 +291,25 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
       st.subscribers.push_back(std::move(subscriber));
     },
     [=](atom::stream, atom::write, bool connected, bool compression) {
-      self->state.sender_compression = compression;
-      if (!connected)
-        self->send(self->state.db, atom::stream::value, atom::write::value,
-                   false);
+      auto& st = self->state;
+      st.sender_compression = compression;
+      if (!connected) {
+        if (const auto& from = self->current_sender())
+          st.senders_behind.emplace(from->id(), from->address());
+        self->send(st.db, atom::stream::value, atom::write::value, false);
+      }
     },
-    [=](atom::replay, atom::write) {
-      self->send(self->state.db, atom::stream::value, atom::write::value, true);
+    [=](atom::replay, atom::write, caf::actor_id supervisor) {
+      // Fan-out: one parent having replicated is not enough.
+      auto& st = self->state;
+      st.senders_behind.erase(supervisor);
+      for (auto i = st.senders_behind.begin(); i != st.senders_behind.end();)
+        if (caf::actor_cast<caf::strong_actor_ptr>(i->second) == nullptr)
+          i = st.senders_behind.erase(i);
+        else
+          ++i;
+      if (st.senders_behind.empty())
+        self->send(st.db, atom::stream::value, atom::write::value, true);
     },
     [=](atom::stream, bool connected, bool compression) {
       auto& st = self->state;

@@ -5,8 +5,8 @@
 #include "storage/value_math.hpp"
 
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -56,6 +56,11 @@ struct host_state {
   bool compression = false;
   /// Set once a sender streams this host to a parent: whether it compresses.
   std::optional<bool> sender_compression;
+  /// Sender supervisors whose parent does not have this host's newest data
+  /// yet (disconnected, or connected and still replicating): the host db's
+  /// spool is cleared only when none is left (a supervisor that ended,
+  /// e.g. with its proxied child, no longer counts).
+  std::map<caf::actor_id, caf::actor_addr> senders_behind;
   /// The host's health monitor (null when health is off for it).
   caf::actor health;
   /// `postpone alarms on connect seconds`.

@@ -291,7 +291,8 @@ void note_replicated(sender_state& st) {
     if (c.wanted && c.mode != sender_state::chart_mode::streaming)
       return;
   st.replicated_sent = true;
-  caf::anon_send(st.host, atom::replay::value, atom::write::value);
+  caf::anon_send(st.host, atom::replay::value, atom::write::value,
+                 st.supervisor_id);
 }
 
 /// A row dropped this long before the query of a replication answer started
@@ -535,6 +536,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
   st.ctx = std::move(ctx);
   st.host = std::move(host);
   st.dest = std::move(destination);
+  st.supervisor_id = supervisor ? supervisor->id() : 0;
   st.last_activity_s = now_s(st.ctx);
   st.conn = self->system().middleman().spawn_broker(
     sender_connection, fd, caf::actor{self},

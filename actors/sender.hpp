@@ -60,6 +60,9 @@ struct sender_state {
   daemon_context ctx;
   host_actor host;
   caf::actor conn;
+  /// The supervisor's id: names this sender's parent link to the host (a
+  /// host streamed to several parents keeps its spool until each has it).
+  caf::actor_id supervisor_id = 0;
   std::string who;
   std::string dest;
   host_info info;
