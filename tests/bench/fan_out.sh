@@ -36,7 +36,7 @@ for n in $FANS; do
     port=$(h_free_port)
     tc_instance "$R/parent$i" "fan-parent$i" "127.0.0.1:$port"
     tc_accept_key "$R/parent$i" "$KEY" "health enabled by default = no"
-    sed -i 's/^\[web\]$/[plugins]\n    proc = no\n[web]/' "$R/parent$i/conf/netdata.conf"
+    tc_no_proc "$R/parent$i"
     tc_start "parent$n-$i" "$R/parent$i"
     h_wait_http "$port" /api/v1/info 20
     ports+=("$port")
@@ -45,7 +45,7 @@ for n in $FANS; do
   done
   PPORT=$(h_free_port)
   tc_instance "$R/proxy" fan-proxy "127.0.0.1:$PPORT" none
-  sed -i 's/^\[web\]$/[plugins]\n    proc = no\n[web]/' "$R/proxy/conf/netdata.conf"
+  tc_no_proc "$R/proxy"
   cat > "$R/proxy/conf/stream.conf" <<CONF
 [stream]
     enabled = no

@@ -9,6 +9,7 @@
 #   tc_limits DIR CHARTS DIMS
 #       sets [db] max charts per host / max dimensions per host in
 #       DIR/conf/netdata.conf (after tc_instance).
+#   tc_no_proc DIR        [plugins] proc = no (no /proc collector: a quiet relay)
 #   tc_accept_key DIR KEY [LINE...]
 #       writes DIR/conf/stream.conf accepting API key KEY from anywhere into
 #       ram, plus each LINE (e.g. "health enabled by default = no").
@@ -39,6 +40,10 @@ tc_instance() {
 tc_limits() { # DIR CHARTS DIMS
   sed -i "s/^\[db\]\$/[db]\n    max charts per host = $2\n    max dimensions per host = $3/" \
     "$1/conf/netdata.conf"
+}
+
+tc_no_proc() { # DIR
+  sed -i 's/^\[web\]$/[plugins]\n    proc = no\n[web]/' "$1/conf/netdata.conf"
 }
 
 tc_accept_key() { # DIR KEY [LINE...]

@@ -22,7 +22,7 @@ for p in 1 2; do
   port=$P1; [ $p = 2 ] && port=$P2
   tc_instance "$T/p$p" "fanspool-parent$p-$$" "127.0.0.1:$port"
   tc_accept_key "$T/p$p" "$KEY" "health enabled by default = no"
-  sed -i 's/^\[web\]$/[plugins]\n    proc = no\n[web]/' "$T/p$p/conf/netdata.conf"
+  tc_no_proc "$T/p$p"
 done
 start_parent() { # N
   local port=$P1
