@@ -537,12 +537,10 @@ bool has_option(std::string_view options, std::string_view name) {
 } // namespace
 
 bool parse_data_query(const std::map<std::string, std::string>& q,
-                      data_query& out, std::string& why) {
+                      data_query& out) {
   auto chart = q.find("chart");
-  if (chart == q.end() || chart->second.empty()) {
-    why = "missing parameter 'chart'";
+  if (chart == q.end() || chart->second.empty())
     return false;
-  }
   out.chart = chart->second;
   for (auto [name, field] : {std::pair{"after", &out.after},
                              std::pair{"before", &out.before},

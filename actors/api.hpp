@@ -117,10 +117,10 @@ std::string render_registry_hello(const host_info& info);
 /// One chart object as /api/v1/chart?chart= returns it.
 std::string render_chart(const chart_summary& chart);
 
-/// Parses the query of /api/v1/data into a data_query; an error message
-/// when a parameter is malformed.
+/// Parses the query of /api/v1/data into a data_query as 1.37.1 reads it
+/// (malformed numbers are lenient); false only when `chart` is missing.
 bool parse_data_query(const std::map<std::string, std::string>& q,
-                      data_query& out, std::string& why);
+                      data_query& out);
 
 /// The `options` and `dimensions` of /api/v1/data that shape an answer
 /// after the query (1.37.1's RRDR options).

@@ -497,8 +497,7 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
   }
   if (r.endpoint == "data") {
     data_query q;
-    std::string why;
-    if (!api::parse_data_query(req.query, q, why))
+    if (!api::parse_data_query(req.query, q))
       return reply(self, rp, 400, "text/plain; charset=utf-8",
                    "No chart or context is given.");
     auto view = api::parse_data_view(req.query);

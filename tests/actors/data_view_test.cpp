@@ -105,17 +105,16 @@ TEST_CASE("null2zero, absolute, flip and ms") {
 
 TEST_CASE("data parameters are read as 1.37.1 reads them") {
   data_query q;
-  std::string why;
   REQUIRE(api::parse_data_query({{"chart", "a.b"}, {"after", "abc"},
                                  {"points", "-3"}, {"before", "-10x"},
                                  {"group", "nosuch"}, {"options", "unaligned|ms"}},
-                                q, why));
+                                q));
   CHECK_EQ(q.after, 0);
   CHECK_EQ(q.before, -10);
   CHECK_EQ(q.points, 0);
   CHECK_EQ(q.group, "nosuch");
   CHECK_FALSE(q.aligned);
-  CHECK_FALSE(api::parse_data_query({{"after", "1"}}, q, why));
+  CHECK_FALSE(api::parse_data_query({{"after", "1"}}, q));
 }
 
 TEST_CASE("percentage: of the row's total over every dimension, before dimensions=") {
