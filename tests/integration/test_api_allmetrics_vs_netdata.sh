@@ -35,13 +35,14 @@ h_wait_http "$TPORT" /api/v1/info 20
 NDPEER_HOSTNAME=$CHILD h_ndpeer child "$CPORT" "$T/child" "127.0.0.1:$TPORT" "$KEY" "$GUID"
 bash "$H_NDPEER" wait-http "$CPORT" 30 || h_fail "the Netdata child did not come up"
 
-has_rows() {
-  h_http_get "http://127.0.0.1:$TPORT/host/$GUID/api/v1/data?chart=system.cpu&after=-5&format=json" \
+has_rows() { # CHART
+  h_http_get "http://127.0.0.1:$TPORT/host/$GUID/api/v1/data?chart=$1&after=-15&format=json" \
     | python3 -c 'import json,sys; sys.exit(0 if any(r[1] is not None for r in json.load(sys.stdin)["data"]) else 1)'
 }
-h_wait_for -t 40 -m "the child's system.cpu on tributary" has_rows
-# Both sides know the same charts once every chart has a row.
-sleep 3
+h_wait_for -t 40 -m "the child's system.cpu on tributary" has_rows system.cpu
+# Both sides know the same charts once every chart has a row: system.load,
+# collected every 5 s, is the last to get one (a fixed sleep missed it).
+h_wait_for -t 30 -m "the child's system.load on tributary" has_rows system.load
 
 python3 - "$CPORT" "$TPORT" "$GUID" "$CHILD" > "$T/compare.log" 2>&1 <<'PY' || { cat "$T/compare.log"; h_fail "allmetrics differs from Netdata 1.37.1"; }
 import json, re, shutil, subprocess, sys, urllib.error, urllib.request
