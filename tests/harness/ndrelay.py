@@ -115,18 +115,46 @@ class Conn:
             shut(dst, socket.SHUT_WR)
 
     def feed_up2(self):
-        """Child bytes -> upstream2, from the queue, never blocking the child."""
+        """Child bytes -> upstream2, from the queue, never blocking the child.
+
+        A real Netdata parent has been seen to reset a fresh connection before
+        reading the request (nothing in its log). If upstream2 fails before it
+        has replied anything, it gets one new connection and every child byte
+        so far, so it still sees the whole stream from the STREAM request on."""
         alive = True
+        retried = False
+        sent = bytearray()  # child bytes so far, kept until upstream2 replies
         while True:
             data = self.q2.get()
             if data is None:
                 break
-            if alive:
-                try:
-                    self.up2.sendall(data)
-                except OSError as e:
-                    log("conn %d: upstream2 send failed (%s); continuing with upstream only" % (self.n, e))
-                    alive = False
+            if not alive:
+                continue
+            if self.counts["p2c2"] == 0 and len(sent) < (16 << 20):
+                sent += data
+                pending = data
+            else:
+                sent = None
+                pending = data
+            try:
+                self.up2.sendall(pending)
+            except OSError as e:
+                if not retried and sent is not None and self.counts["p2c2"] == 0:
+                    retried = True
+                    log("conn %d: upstream2 send failed before it replied (%s); reconnecting once"
+                        % (self.n, e))
+                    try:
+                        shut(self.up2, socket.SHUT_RDWR)
+                        self.up2.close()
+                        self.up2 = connect(self.args.upstream2)
+                        threading.Thread(target=self.pump, args=(self.up2, None, "p2c2"),
+                                         daemon=True).start()
+                        self.up2.sendall(bytes(sent))
+                        continue
+                    except OSError as e2:
+                        e = e2
+                log("conn %d: upstream2 send failed (%s); continuing with upstream only" % (self.n, e))
+                alive = False
         shut(self.up2, socket.SHUT_WR)
 
     def run(self):
