@@ -1,7 +1,6 @@
 #include "actors/acceptor.hpp"
 
 #include <caf/all.hpp>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -36,8 +35,8 @@ constexpr int accepts_per_round = 64;
 
 int64_t steady_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 /// Descriptors open in this process (for the log line only).
@@ -95,16 +94,15 @@ void exhausted(acceptor_ptr self, int err) {
     rlimit lim{};
     ::getrlimit(RLIMIT_NOFILE, &lim);
     st.logged_at = now;
-    TRIBUTARY_ERROR(*st.ctx.log, "WEB", "POLLFD: LISTENER: accept() on ",
-                    st.where, " failed: ", std::strerror(err), " (",
-                    open_now >= 0 ? std::to_string(open_now) : "all",
-                    " descriptors open, limit ",
-                    static_cast<int64_t>(lim.rlim_cur), ", ", st.exhaustions,
-                    st.exhaustions == 1 ? " time" : " times",
-                    " so far); connections without a complete request for ",
-                    shed_after_s,
-                    " second(s) are closed to make room, accepting pauses "
-                    "for 1 second at a time until descriptors are free");
+    TRIBUTARY_ERROR(
+        *st.ctx.log, "WEB", "POLLFD: LISTENER: accept() on ", st.where,
+        " failed: ", std::strerror(err), " (",
+        open_now >= 0 ? std::to_string(open_now) : "all",
+        " descriptors open, limit ", static_cast<int64_t>(lim.rlim_cur), ", ",
+        st.exhaustions, st.exhaustions == 1 ? " time" : " times",
+        " so far); connections without a complete request for ", shed_after_s,
+        " second(s) are closed to make room, accepting pauses "
+        "for 1 second at a time until descriptors are free");
   }
   st.exhausted = true;
 }
@@ -169,18 +167,18 @@ caf::behavior acceptor(caf::stateful_actor<acceptor_state>* self, int fd,
   self->set_down_handler([=](const caf::down_msg&) { self->quit(); });
   self->send(self, atom::resume::value);
   return {
-    [=](atom::resume) { accept_round(self); },
-    [=](atom::status) {
-      auto& st = self->state;
-      actor_status s;
-      s.name = "acceptor " + st.where;
-      s.kind = "acceptor";
-      s.counters = {{"accepted", st.accepted},
-                    {"exhausted", st.exhaustions},
-                    {"served_on_spare", st.served_on_spare}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
+      [=](atom::resume) { accept_round(self); },
+      [=](atom::status) {
+        auto& st = self->state;
+        actor_status s;
+        s.name = "acceptor " + st.where;
+        s.kind = "acceptor";
+        s.counters = {{"accepted", st.accepted},
+                      {"exhausted", st.exhaustions},
+                      {"served_on_spare", st.served_on_spare}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
   };
 }
 

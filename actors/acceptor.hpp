@@ -4,7 +4,6 @@
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
-
 #include <cstdint>
 #include <string>
 

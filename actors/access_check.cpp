@@ -16,47 +16,49 @@ access_outcome deny(std::string log_line, std::string status) {
   return out;
 }
 
-access_outcome verdict_outcome(config::access_verdict v, const stream_hello& h) {
+access_outcome verdict_outcome(config::access_verdict v,
+                               const stream_hello& h) {
   using config::access_verdict;
   auto key = "API key '" + log_text(h.api_key) + "'";
   auto guid = "machine GUID '" + log_text(h.host.machine_guid) + "'";
   switch (v) {
-    case access_verdict::allowed:
-      break;
-    case access_verdict::bad_api_key:
-      return deny(key + " is not valid GUID (use the command uuidgen to "
-                        "generate one). Forbidding access.",
-                  "ACCESS DENIED - INVALID KEY");
-    case access_verdict::bad_machine_guid:
-      return deny(guid + " is not GUID. Forbidding access.",
-                  "ACCESS DENIED - INVALID MACHINE GUID");
-    case access_verdict::api_key_wrong_type:
-      return deny(key + " is a machine GUID. Forbidding access.",
-                  "ACCESS DENIED - API KEY GIVEN IS NOT API KEY");
-    case access_verdict::api_key_disabled:
-      return deny(key + " is not allowed. Forbidding access.",
-                  "ACCESS DENIED - KEY NOT ENABLED");
-    case access_verdict::api_key_ip_denied:
-      return deny(key + " is not permitted from this IP. Forbidding access.",
-                  "ACCESS DENIED - KEY NOT ALLOWED FROM THIS IP");
-    case access_verdict::machine_guid_wrong_type:
-      return deny(guid + " is an API key GUID. Forbidding access.",
-                  "ACCESS DENIED - MACHINE GUID GIVEN IS NOT A MACHINE GUID");
-    case access_verdict::machine_guid_disabled:
-      return deny(guid + " is not allowed. Forbidding access.",
-                  "ACCESS DENIED - MACHINE GUID NOT ENABLED");
-    case access_verdict::machine_guid_ip_denied:
-      return deny("Machine GUID '" + log_text(h.host.machine_guid)
+  case access_verdict::allowed:
+    break;
+  case access_verdict::bad_api_key:
+    return deny(key
+                    + " is not valid GUID (use the command uuidgen to "
+                      "generate one). Forbidding access.",
+                "ACCESS DENIED - INVALID KEY");
+  case access_verdict::bad_machine_guid:
+    return deny(guid + " is not GUID. Forbidding access.",
+                "ACCESS DENIED - INVALID MACHINE GUID");
+  case access_verdict::api_key_wrong_type:
+    return deny(key + " is a machine GUID. Forbidding access.",
+                "ACCESS DENIED - API KEY GIVEN IS NOT API KEY");
+  case access_verdict::api_key_disabled:
+    return deny(key + " is not allowed. Forbidding access.",
+                "ACCESS DENIED - KEY NOT ENABLED");
+  case access_verdict::api_key_ip_denied:
+    return deny(key + " is not permitted from this IP. Forbidding access.",
+                "ACCESS DENIED - KEY NOT ALLOWED FROM THIS IP");
+  case access_verdict::machine_guid_wrong_type:
+    return deny(guid + " is an API key GUID. Forbidding access.",
+                "ACCESS DENIED - MACHINE GUID GIVEN IS NOT A MACHINE GUID");
+  case access_verdict::machine_guid_disabled:
+    return deny(guid + " is not allowed. Forbidding access.",
+                "ACCESS DENIED - MACHINE GUID NOT ENABLED");
+  case access_verdict::machine_guid_ip_denied:
+    return deny("Machine GUID '" + log_text(h.host.machine_guid)
                     + "' is not permitted from this IP. Forbidding access.",
-                  "ACCESS DENIED - MACHINE GUID NOT ALLOWED FROM THIS IP");
+                "ACCESS DENIED - MACHINE GUID NOT ALLOWED FROM THIS IP");
   }
   return {};
 }
 
 } // namespace
 
-access_outcome decide_access(const config::settings& cfg,
-                             const stream_hello& h, access_facts& facts) {
+access_outcome decide_access(const config::settings& cfg, const stream_hello& h,
+                             access_facts& facts) {
   // Spec §1.3 step 2, items 1-3, then 4-11 through the config layer.
   if (h.api_key.empty())
     return deny("request without an API key. Forbidding access.",
@@ -67,8 +69,8 @@ access_outcome decide_access(const config::settings& cfg,
   if (h.host.machine_guid.empty())
     return deny("request without a machine GUID. Forbidding access.",
                 "ACCESS DENIED - NO MACHINE GUID");
-  auto verdict = config::check_access(cfg, h.api_key, h.host.machine_guid,
-                                      h.peer_ip);
+  auto verdict
+      = config::check_access(cfg, h.api_key, h.host.machine_guid, h.peer_ip);
   if (verdict != config::access_verdict::allowed)
     return verdict_outcome(verdict, h);
   // Step 3: one global rate limit for all stream requests.
@@ -111,18 +113,17 @@ access_outcome decide_access(const config::settings& cfg,
                    + "] is my own. Did you copy the parent/proxy machine GUID "
                      "to a child, or is this an inter-agent loop?";
     out.access_status
-      = "DENIED - ATTEMPT TO RECEIVE METRICS FROM MACHINE_GUID IDENTICAL TO "
-        "PARENT";
+        = "DENIED - ATTEMPT TO RECEIVE METRICS FROM MACHINE_GUID IDENTICAL TO "
+          "PARENT";
     return out;
   }
   facts.last_accept_s = facts.now_s;
-  auto effective = config::resolve_receiver(cfg, h.api_key,
-                                            h.host.machine_guid,
+  auto effective = config::resolve_receiver(cfg, h.api_key, h.host.machine_guid,
                                             h.host.update_every);
-  auto compression = cfg.stream.enable_compression
-                     && effective.enable_compression;
-  auto caps = protocol::negotiate(h.ver,
-                                  protocol::parent_capabilities(compression));
+  auto compression
+      = cfg.stream.enable_compression && effective.enable_compression;
+  auto caps
+      = protocol::negotiate(h.ver, protocol::parent_capabilities(compression));
   out.kind = protocol::reply_kind::ok_version;
   out.accepted = true;
   out.capabilities = caps;

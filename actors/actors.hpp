@@ -6,13 +6,11 @@
 #include "actors/messages.hpp"
 #include "protocol/error.hpp"
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
-
-#include <caf/allowed_unsafe_message_type.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,7 +26,8 @@ struct load_result;
 
 namespace tributary {
 
-// -- atoms ---------------------------------------------------------------------
+// -- atoms
+// ---------------------------------------------------------------------
 
 namespace atom {
 
@@ -57,7 +56,8 @@ using write = caf::atom_constant<caf::atom("write")>;
 
 } // namespace atom
 
-// -- message payloads that need actor handles ----------------------------------
+// -- message payloads that need actor handles
+// ----------------------------------
 
 /// A child's STREAM request as the connection actor hands it to the registry.
 struct stream_hello {
@@ -103,141 +103,141 @@ struct reload_request {
   std::shared_ptr<const health::load_result> health;
 };
 
-// -- actor interfaces ------------------------------------------------------------
+// -- actor interfaces
+// ------------------------------------------------------------
 
 /// Every long-lived actor answers a status request for the console and API.
 using status_client_actor
-  = caf::typed_actor<caf::replies_to<atom::status>::with<actor_status>>;
+    = caf::typed_actor<caf::replies_to<atom::status>::with<actor_status>>;
 
 /// One storage engine instance for one host (its memory mode).
 using host_db_actor = caf::typed_actor<
-  // Registers or updates a chart and its dimensions.
-  caf::reacts_to<atom::define, chart_def>,
-  // Stores one computed point per dimension of a chart at a time (seconds).
-  caf::reacts_to<atom::store, std::string, int64_t, std::vector<double>,
-                 std::vector<uint8_t>>,
-  // Answers a query for a chart.
-  caf::replies_to<atom::query, data_query, chart_def>::with<data_result>,
-  // Flushes to disk and quits (orderly shutdown).
-  caf::reacts_to<atom::close>,
-  // Closes and, if true, deletes the host's files; answers once done, then
-  // quits (an orphan host cleaned up).
-  caf::replies_to<atom::close, bool>::with<bool>,
-  // Once a second: commit the crash journal, retry failed writes.
-  caf::reacts_to<atom::timeout>,
-  // The spool (memory mode none / short ram): false when a parent link went
-  // away (keep rows on disk), true when a parent replicated everything
-  // (clear it).
-  caf::reacts_to<atom::stream, atom::write, bool>,
-  // The storage health for /api/v1/info.
-  caf::replies_to<atom::get, atom::store>::with<storage_status>,
-  // Answers once every message received before it is handled (a fence).
-  caf::replies_to<atom::sync>::with<bool>>
-  ::extend_with<status_client_actor>;
+    // Registers or updates a chart and its dimensions.
+    caf::reacts_to<atom::define, chart_def>,
+    // Stores one computed point per dimension of a chart at a time (seconds).
+    caf::reacts_to<atom::store, std::string, int64_t, std::vector<double>,
+                   std::vector<uint8_t>>,
+    // Answers a query for a chart.
+    caf::replies_to<atom::query, data_query, chart_def>::with<data_result>,
+    // Flushes to disk and quits (orderly shutdown).
+    caf::reacts_to<atom::close>,
+    // Closes and, if true, deletes the host's files; answers once done, then
+    // quits (an orphan host cleaned up).
+    caf::replies_to<atom::close, bool>::with<bool>,
+    // Once a second: commit the crash journal, retry failed writes.
+    caf::reacts_to<atom::timeout>,
+    // The spool (memory mode none / short ram): false when a parent link went
+    // away (keep rows on disk), true when a parent replicated everything
+    // (clear it).
+    caf::reacts_to<atom::stream, atom::write, bool>,
+    // The storage health for /api/v1/info.
+    caf::replies_to<atom::get, atom::store>::with<storage_status>,
+    // Answers once every message received before it is handled (a fence).
+    caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
 
 /// One chart of a host: definition, collection state, value math.
 using chart_actor = caf::typed_actor<
-  // Defines or redefines the chart.
-  caf::reacts_to<atom::define, chart_def>,
-  // One collected row (BEGIN..END).
-  caf::reacts_to<chart_row>,
-  // One replicated point.
-  caf::reacts_to<replay_point>,
-  // The chart's summary for /api/v1/charts.
-  caf::replies_to<atom::get, atom::charts>::with<chart_summary>,
-  // Answers once the rows received before it are stored (a fence through
-  // the host db).
-  caf::replies_to<atom::sync>::with<bool>>
-  ::extend_with<status_client_actor>;
+    // Defines or redefines the chart.
+    caf::reacts_to<atom::define, chart_def>,
+    // One collected row (BEGIN..END).
+    caf::reacts_to<chart_row>,
+    // One replicated point.
+    caf::reacts_to<replay_point>,
+    // The chart's summary for /api/v1/charts.
+    caf::replies_to<atom::get, atom::charts>::with<chart_summary>,
+    // Answers once the rows received before it are stored (a fence through
+    // the host db).
+    caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
 
 /// A node: localhost or a streamed child, keyed by machine GUID.
 using host_actor = caf::typed_actor<
-  // A chart definition from the receiver or a collector.
-  caf::reacts_to<atom::define, chart_def>,
-  // One collected row, routed to its chart.
-  caf::reacts_to<chart_row>,
-  // One replicated point, routed to its chart.
-  caf::reacts_to<replay_point>,
-  // The receiver asked the child to replicate this chart (its
-  // CHART_DEFINITION_END): senders get the chart, its rows and its
-  // definition only once this replication finished, so that a proxy offers
-  // its parent what it got from the child (spec §5.5).
-  caf::reacts_to<atom::replay, std::string>,
-  // (The host's own) time to end the holds that waited too long.
-  caf::reacts_to<atom::replay, atom::timeout>,
-  // Host labels replaced (OVERWRITE labels).
-  caf::reacts_to<atom::info, host_info>,
-  // A receiver attached (true, with compression) or went away (false).
-  caf::reacts_to<atom::stream, bool, bool>,
-  // This host's sender: connected to a parent, and whether it compresses
-  // (negotiated when connected, configured when not).
-  caf::reacts_to<atom::stream, atom::write, bool, bool>,
-  // A sender's parent (its supervisor's id) finished replicating every
-  // chart: the spool may go once no other sender's parent is behind.
-  caf::reacts_to<atom::replay, atom::write, caf::actor_id>,
-  // A sender wants every chart definition (those known now, then each new
-  // one) and every row from now on.
-  caf::reacts_to<atom::attach, caf::actor>,
-  // The host's summary for /api/v1/info.
-  caf::replies_to<atom::get, atom::info>::with<host_summary>,
-  // Every chart of the host for /api/v1/charts and allmetrics.
-  caf::replies_to<atom::get, atom::charts>::with<chart_listing>,
-  // These charts only (unknown ids are left out).
-  caf::replies_to<atom::get, atom::charts, std::vector<std::string>>
-    ::with<std::vector<chart_summary>>,
-  // Every chart's definition as the host has it, without asking the chart
-  // actors (no stored range: first and last entry are 0). The health
-  // monitor asks after the host told it `(atom::charts)`: a chart is new or
-  // redefined.
-  caf::replies_to<atom::get, atom::define>::with<std::vector<chart_summary>>,
-  // Stored data of one chart.
-  caf::replies_to<atom::query, data_query>::with<data_result>,
-  // A health endpoint (alarms, alarm_log, alarm_count, alarms_values) with
-  // the query's name=value pairs: the JSON body, or not_found without
-  // health.
-  caf::replies_to<atom::health, std::string, std::vector<std::string>>::with<std::string>,
-  // The host's health monitor and postpone timer, if running (the console).
-  caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>,
-  // Removes the host: stops its charts and health, closes its database and,
-  // if true, deletes its files; answers once done, then quits.
-  caf::replies_to<atom::close, bool>::with<bool>,
-  // Reloaded health.d definitions (SIGHUP) for the health monitor.
-  caf::reacts_to<atom::reload, reload_request>,
-  // Answers once every row and replicated point received before it is
-  // stored: the receiver's read backpressure.
-  caf::replies_to<atom::sync>::with<bool>>
-  ::extend_with<status_client_actor>;
+    // A chart definition from the receiver or a collector.
+    caf::reacts_to<atom::define, chart_def>,
+    // One collected row, routed to its chart.
+    caf::reacts_to<chart_row>,
+    // One replicated point, routed to its chart.
+    caf::reacts_to<replay_point>,
+    // The receiver asked the child to replicate this chart (its
+    // CHART_DEFINITION_END): senders get the chart, its rows and its
+    // definition only once this replication finished, so that a proxy offers
+    // its parent what it got from the child (spec §5.5).
+    caf::reacts_to<atom::replay, std::string>,
+    // (The host's own) time to end the holds that waited too long.
+    caf::reacts_to<atom::replay, atom::timeout>,
+    // Host labels replaced (OVERWRITE labels).
+    caf::reacts_to<atom::info, host_info>,
+    // A receiver attached (true, with compression) or went away (false).
+    caf::reacts_to<atom::stream, bool, bool>,
+    // This host's sender: connected to a parent, and whether it compresses
+    // (negotiated when connected, configured when not).
+    caf::reacts_to<atom::stream, atom::write, bool, bool>,
+    // A sender's parent (its supervisor's id) finished replicating every
+    // chart: the spool may go once no other sender's parent is behind.
+    caf::reacts_to<atom::replay, atom::write, caf::actor_id>,
+    // A sender wants every chart definition (those known now, then each new
+    // one) and every row from now on.
+    caf::reacts_to<atom::attach, caf::actor>,
+    // The host's summary for /api/v1/info.
+    caf::replies_to<atom::get, atom::info>::with<host_summary>,
+    // Every chart of the host for /api/v1/charts and allmetrics.
+    caf::replies_to<atom::get, atom::charts>::with<chart_listing>,
+    // These charts only (unknown ids are left out).
+    caf::replies_to<atom::get, atom::charts,
+                    std::vector<std::string>>::with<std::vector<chart_summary>>,
+    // Every chart's definition as the host has it, without asking the chart
+    // actors (no stored range: first and last entry are 0). The health
+    // monitor asks after the host told it `(atom::charts)`: a chart is new or
+    // redefined.
+    caf::replies_to<atom::get, atom::define>::with<std::vector<chart_summary>>,
+    // Stored data of one chart.
+    caf::replies_to<atom::query, data_query>::with<data_result>,
+    // A health endpoint (alarms, alarm_log, alarm_count, alarms_values) with
+    // the query's name=value pairs: the JSON body, or not_found without
+    // health.
+    caf::replies_to<atom::health, std::string,
+                    std::vector<std::string>>::with<std::string>,
+    // The host's health monitor and postpone timer, if running (the console).
+    caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>,
+    // Removes the host: stops its charts and health, closes its database and,
+    // if true, deletes its files; answers once done, then quits.
+    caf::replies_to<atom::close, bool>::with<bool>,
+    // Reloaded health.d definitions (SIGHUP) for the health monitor.
+    caf::reacts_to<atom::reload, reload_request>,
+    // Answers once every row and replicated point received before it is
+    // stored: the receiver's read backpressure.
+    caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
 
 /// The host registry: machine GUID -> host, access checks for STREAM.
 using registry_actor = caf::typed_actor<
-  // Runs the access check for a STREAM request and, if accepted, attaches
-  // the stream to its host (created on first sight).
-  caf::replies_to<atom::stream, stream_hello>::with<access_decision,
-                                                     host_actor>,
-  // The receiver of an accepted stream for this GUID took over.
-  caf::reacts_to<atom::attach, std::string, caf::actor>,
-  // The receiver for this GUID received data at this time (seconds; sent at
-  // most every few seconds).
-  caf::reacts_to<atom::data, std::string, int64_t>,
-  // The receiver for this GUID is gone, and why ("" = the child closed).
-  caf::reacts_to<atom::detach, std::string, caf::actor, std::string>,
-  // Every host, localhost first.
-  caf::replies_to<atom::get, atom::hosts>::with<std::vector<host_summary>>,
-  // A host by hostname or machine GUID.
-  caf::replies_to<atom::get, std::string>::with<host_actor>,
-  // The status of every long-lived actor it knows (the actor console).
-  caf::replies_to<atom::get, atom::status>::with<std::vector<actor_status>>,
-  // Removes hosts orphaned longer than `cleanup orphan hosts after secs`
-  // (sent to itself every second).
-  caf::reacts_to<atom::timeout>,
-  // A reloaded configuration (SIGHUP): new decisions follow it, established
-  // streams stay.
-  caf::reacts_to<atom::reload, reload_request>>
-  ::extend_with<status_client_actor>;
+    // Runs the access check for a STREAM request and, if accepted, attaches
+    // the stream to its host (created on first sight).
+    caf::replies_to<atom::stream, stream_hello>::with<access_decision,
+                                                      host_actor>,
+    // The receiver of an accepted stream for this GUID took over.
+    caf::reacts_to<atom::attach, std::string, caf::actor>,
+    // The receiver for this GUID received data at this time (seconds; sent at
+    // most every few seconds).
+    caf::reacts_to<atom::data, std::string, int64_t>,
+    // The receiver for this GUID is gone, and why ("" = the child closed).
+    caf::reacts_to<atom::detach, std::string, caf::actor, std::string>,
+    // Every host, localhost first.
+    caf::replies_to<atom::get, atom::hosts>::with<std::vector<host_summary>>,
+    // A host by hostname or machine GUID.
+    caf::replies_to<atom::get, std::string>::with<host_actor>,
+    // The status of every long-lived actor it knows (the actor console).
+    caf::replies_to<atom::get, atom::status>::with<std::vector<actor_status>>,
+    // Removes hosts orphaned longer than `cleanup orphan hosts after secs`
+    // (sent to itself every second).
+    caf::reacts_to<atom::timeout>,
+    // A reloaded configuration (SIGHUP): new decisions follow it, established
+    // streams stay.
+    caf::reacts_to<atom::reload,
+                   reload_request>>::extend_with<status_client_actor>;
 
 } // namespace tributary
 
-// -- type IDs --------------------------------------------------------------------
+// -- type IDs
+// --------------------------------------------------------------------
 
 CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (tributary::dimension_def))

@@ -1,14 +1,13 @@
 #include "actors/api.hpp"
 
 #include "actors/chart.hpp"
-#include "config/simple_pattern.hpp"
 #include "api/json_writer.hpp"
 #include "api/prometheus_text.hpp"
 #include "api/text_fix.hpp"
+#include "config/simple_pattern.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +15,6 @@
 #include <unordered_map>
 
 namespace tributary::api {
-
 
 route parse_route(std::string_view path) {
   route r;
@@ -70,15 +68,24 @@ namespace {
 
 const char* reason_phrase(int code) {
   switch (code) {
-    case 200: return "OK";
-    case 302: return "Found";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 413: return "Payload Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+  case 200:
+    return "OK";
+  case 302:
+    return "Found";
+  case 400:
+    return "Bad Request";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 413:
+    return "Payload Too Large";
+  case 500:
+    return "Internal Server Error";
+  case 503:
+    return "Service Unavailable";
+  default:
+    return "Unknown";
   }
 }
 
@@ -117,7 +124,8 @@ unique_keys(const std::vector<std::pair<std::string, V>>& pairs) {
 }
 
 void write_unique_members(
-  json_writer& w, const std::vector<std::pair<std::string, std::string>>& kv) {
+    json_writer& w,
+    const std::vector<std::pair<std::string, std::string>>& kv) {
   for (auto [first, last] : unique_keys(kv))
     w.member(kv[first].first, kv[last].second);
 }
@@ -126,8 +134,8 @@ void write_unique_members(
 
 std::string http_response(int code, std::string_view content_type,
                           std::string_view body) {
-  std::string out = "HTTP/1.1 " + std::to_string(code) + " "
-                    + reason_phrase(code) + "\r\n";
+  std::string out
+      = "HTTP/1.1 " + std::to_string(code) + " " + reason_phrase(code) + "\r\n";
   out += "Content-Type: ";
   out += content_type;
   out += "\r\nContent-Length: " + std::to_string(body.size());
@@ -153,8 +161,8 @@ std::string redirect(std::string_view location) {
 
 std::string http_stream_head(int code, std::string_view content_type,
                              bool chunked) {
-  std::string out = "HTTP/1.1 " + std::to_string(code) + " "
-                    + reason_phrase(code) + "\r\n";
+  std::string out
+      = "HTTP/1.1 " + std::to_string(code) + " " + reason_phrase(code) + "\r\n";
   out += "Content-Type: ";
   out += content_type;
   if (chunked)
@@ -187,8 +195,8 @@ std::string https_redirect(std::string_view host, std::string_view url) {
   location += host;
   location += url;
   std::string body = "<!DOCTYPE html><html><body>This server accepts only "
-                     "encrypted connections: <a href=\"" + location + "\">"
-                     + location + "</a></body></html>\r\n";
+                     "encrypted connections: <a href=\""
+                     + location + "\">" + location + "</a></body></html>\r\n";
   std::string out = "HTTP/1.1 301 Moved Permanently\r\nLocation: " + location
                     + "\r\nContent-Type: text/html\r\nContent-Length: "
                     + std::to_string(body.size()) + "\r\nConnection: close"
@@ -225,28 +233,28 @@ void write_storage(json_writer& w, const storage_status& x) {
     return;
   }
   w.begin_object()
-    .member("status", x.status)
-    .member("last_error", x.last_error)
-    .member("failed_writes", x.failed_writes)
-    .member("dropped_points", x.dropped_points)
-    .member("pending_points", x.pending_points)
-    .member("disk_bytes", x.disk_bytes)
-    .member("journal_bytes", x.journal_bytes)
-    .end_object();
+      .member("status", x.status)
+      .member("last_error", x.last_error)
+      .member("failed_writes", x.failed_writes)
+      .member("dropped_points", x.dropped_points)
+      .member("pending_points", x.pending_points)
+      .member("disk_bytes", x.disk_bytes)
+      .member("journal_bytes", x.journal_bytes)
+      .end_object();
 }
 
 } // namespace
 
-std::string render_info(const std::vector<host_summary>& hosts,
-                        bool lz4_build, bool https,
-                        const std::string& alarm_totals, bool stream_enabled,
-                        std::string_view own_version) {
+std::string render_info(const std::vector<host_summary>& hosts, bool lz4_build,
+                        bool https, const std::string& alarm_totals,
+                        bool stream_enabled, std::string_view own_version) {
   std::string out;
   json_writer w{out};
   w.begin_object();
   w.member("version", "v1.37.1");
   w.member("tributary-version", own_version);
-  w.member("uid", hosts.empty() ? std::string{} : hosts.front().info.machine_guid);
+  w.member("uid",
+           hosts.empty() ? std::string{} : hosts.front().info.machine_guid);
   w.key("mirrored_hosts").begin_array();
   for (auto& h : hosts)
     w.value(h.info.hostname);
@@ -268,10 +276,10 @@ std::string render_info(const std::vector<host_summary>& hosts,
   w.key("alarms");
   if (alarm_totals.empty())
     w.begin_object()
-      .member("normal", 0)
-      .member("warning", 0)
-      .member("critical", 0)
-      .end_object();
+        .member("normal", 0)
+        .member("warning", 0)
+        .member("critical", 0)
+        .end_object();
   else
     w.raw(alarm_totals); // rendered by the health actor's own writer
   const auto* self = hosts.empty() ? nullptr : &hosts.front();
@@ -368,8 +376,8 @@ void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
   w.member("data_url", "/api/v1/data?chart=" + name);
   w.member("chart_type", d.chart_type);
   w.member("duration", last_entry > 0
-                         ? last_entry - first_entry + d.update_every
-                         : int64_t{0});
+                           ? last_entry - first_entry + d.update_every
+                           : int64_t{0});
   w.member("first_entry", first_entry);
   w.member("last_entry", last_entry);
   w.member("update_every", d.update_every);
@@ -406,13 +414,26 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '/': out += "&#x2F;"; break;
-      default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    case '/':
+      out += "&#x2F;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -420,9 +441,8 @@ std::string html_escape(std::string_view text) {
 
 charts_writer::charts_writer(host_summary host, chart_listing charts,
                              size_t hosts_count)
-  : host_(std::move(host)), charts_(std::move(charts)),
-    hosts_count_(hosts_count) {
-}
+    : host_(std::move(host)), charts_(std::move(charts)),
+      hosts_count_(hosts_count) {}
 
 bool charts_writer::next(std::string& out, size_t budget) {
   auto& w = w_;
@@ -542,9 +562,9 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
   if (chart == q.end() || chart->second.empty())
     return false;
   out.chart = chart->second;
-  for (auto [name, field] : {std::pair{"after", &out.after},
-                             std::pair{"before", &out.before},
-                             std::pair{"points", &out.points}}) {
+  for (auto [name, field] :
+       {std::pair{"after", &out.after}, std::pair{"before", &out.before},
+        std::pair{"points", &out.points}}) {
     auto i = q.find(name);
     if (i != q.end() && !i->second.empty())
       *field = lenient_int(i->second);
@@ -592,12 +612,12 @@ data_view parse_data_view(const std::map<std::string, std::string>& q) {
 std::string data_view_text(const data_view& view) {
   // Netdata's order and names.
   std::pair<bool, const char*> printed[] = {
-    {view.nonzero, "nonzero"},       {view.oldest_first, "flip"},
-    {view.jsonwrap, "jsonwrap"},     {view.min2max, "min2max"},
-    {view.milliseconds, "ms"},       {view.absolute, "abs"},
-    {view.seconds, "seconds"},       {view.null2zero, "null2zero"},
-    {view.objectrows, "objectrows"}, {view.percentage, "percentage"},
-    {view.unaligned, "unaligned"},
+      {view.nonzero, "nonzero"},       {view.oldest_first, "flip"},
+      {view.jsonwrap, "jsonwrap"},     {view.min2max, "min2max"},
+      {view.milliseconds, "ms"},       {view.absolute, "abs"},
+      {view.seconds, "seconds"},       {view.null2zero, "null2zero"},
+      {view.objectrows, "objectrows"}, {view.percentage, "percentage"},
+      {view.unaligned, "unaligned"},
   };
   std::string out;
   for (auto [set, name] : printed) {
@@ -856,8 +876,7 @@ void write_values_or_null(json_writer& w, const std::vector<double>& values) {
 
 } // namespace
 
-std::string render_data_wrapped(const data_result& res,
-                                std::string_view format,
+std::string render_data_wrapped(const data_result& res, std::string_view format,
                                 const data_view& view, const data_wrap& wrap) {
   auto ndims = res.dimension_ids.size();
   auto rows = res.times.size();
@@ -870,10 +889,9 @@ std::string render_data_wrapped(const data_result& res,
   auto id = "chart://host:" + wrap.hostname + "/instance:" + res.chart_id
             + "/dimensions:"
             + (view.dimensions.empty() ? std::string{"*"} : view.dimensions)
-            + "/after:" + std::to_string(q.after)
-            + "/before:" + std::to_string(q.before)
-            + "/points:" + std::to_string(q.points) + "/group:" + q.group
-            + "/options:" + options;
+            + "/after:" + std::to_string(q.after) + "/before:"
+            + std::to_string(q.before) + "/points:" + std::to_string(q.points)
+            + "/group:" + q.group + "/options:" + options;
   w.member("id", id);
   w.member("name", id);
   w.member("view_update_every", wrap.view_update_every);
@@ -902,8 +920,8 @@ std::string render_data_wrapped(const data_result& res,
   w.end_array();
   w.key("functions").begin_array().end_array();
   // The newest row: last unless flip reversed them.
-  size_t newest = rows > 0 && res.times.front() > res.times.back() ? 0
-                                                                   : rows - 1;
+  size_t newest
+      = rows > 0 && res.times.front() > res.times.back() ? 0 : rows - 1;
   std::vector<double> latest, view_latest;
   for (size_t d = 0; d < ndims; ++d) {
     auto it = wrap.latest_values.find(res.dimension_ids[d]);
@@ -921,8 +939,8 @@ std::string render_data_wrapped(const data_result& res,
   w.member("format", format);
   // Points read from storage: every stored dimension over the window.
   int64_t span = res.before >= res.after && res.update_every > 0
-                   ? (res.before - res.after) / res.update_every + 1
-                   : 0;
+                     ? (res.before - res.after) / res.update_every + 1
+                     : 0;
   w.key("db_points_per_tier").begin_array();
   w.value(rows > 0 ? span * wrap.stored_dimensions : int64_t{0});
   w.value(int64_t{0});

@@ -66,7 +66,8 @@ std::string bad_request(std::string_view reason);
 
 /// 1.37.1's answer (404) to /api/v1/data when the chart or `dimensions=`
 /// selects nothing.
-constexpr std::string_view no_metrics_matched = "No metrics where matched to query.";
+constexpr std::string_view no_metrics_matched
+    = "No metrics where matched to query.";
 
 /// `text` with & < > " ' / written as HTML entities, as 1.37.1 echoes a
 /// chart id in its error answers.
@@ -77,9 +78,8 @@ std::string html_escape(std::string_view text);
 /// "critical"} object ("" = zeros).
 /// `stream_enabled`: `[stream] enabled` of this daemon; `own_version`:
 /// tributary's release, beside the Netdata "version" clients check.
-std::string render_info(const std::vector<host_summary>& hosts,
-                        bool lz4_build, bool https,
-                        const std::string& alarm_totals,
+std::string render_info(const std::vector<host_summary>& hosts, bool lz4_build,
+                        bool https, const std::string& alarm_totals,
                         bool stream_enabled = false,
                         std::string_view own_version = {});
 
@@ -197,8 +197,7 @@ std::string render_data(const data_result& res, std::string_view format,
 /// /api/v1/data with `options=jsonwrap`: `res` after apply_data_view,
 /// `format`'s rows in "result" (a JSON document for json and array, a
 /// string for the text formats).
-std::string render_data_wrapped(const data_result& res,
-                                std::string_view format,
+std::string render_data_wrapped(const data_result& res, std::string_view format,
                                 const data_view& view, const data_wrap& wrap);
 
 } // namespace tributary::api

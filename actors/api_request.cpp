@@ -1,16 +1,15 @@
 #include "actors/api_request.hpp"
 
 #include "actors/api.hpp"
+#include "actors/chart.hpp"
 #include "actors/console_assets.hpp"
 #include "api/allmetrics.hpp"
 #include "api/static_files.hpp"
 #include "config/settings.hpp"
 #include "config/simple_pattern.hpp"
-#include "actors/chart.hpp"
-
-#include <caf/all.hpp>
 
 #include <algorithm>
+#include <caf/all.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -85,8 +84,8 @@ void reply_error(caf::event_based_actor* self, promise rp,
                  const daemon_context& ctx, const http_request& req,
                  const caf::error& err) {
   auto what = self->system().render(err);
-  TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
-                  "request '", log_text(req.url), "' failed: ", log_text(what));
+  TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '", log_text(req.url),
+                  "' failed: ", log_text(what));
   reply(self, rp, 500, "text/plain", "internal error: " + what + "\n");
 }
 
@@ -110,7 +109,7 @@ void answer_static(caf::event_based_actor* self, promise rp,
                       "': ", found.reason);
     reply(self, rp, found.status, "text/plain",
           (found.status == 403 ? "forbidden: " : "not found: ")
-            + log_text(req.path) + "\n");
+              + log_text(req.path) + "\n");
     return;
   }
   auto file = api::read_static_file(found.file, max_static_bytes);
@@ -121,8 +120,7 @@ void answer_static(caf::event_based_actor* self, promise rp,
   reply(self, rp, 200, api::content_type_for(found.file), file.body);
 }
 
-void reply_400(caf::event_based_actor* self, promise rp,
-               std::string_view why) {
+void reply_400(caf::event_based_actor* self, promise rp, std::string_view why) {
   reply(self, rp, 400, "text/plain; charset=utf-8", api::bad_request(why));
 }
 
@@ -143,7 +141,7 @@ api::allmetrics_chart allmetrics_chart_of(const chart_def& def,
   c.id = def.id;
   // A CHART's name is given without its type; Netdata names it "type.name".
   auto type = def.id.substr(0, def.id.find('.') + 1);
-  c.name = def.name.empty() ? def.id
+  c.name = def.name.empty()               ? def.id
            : def.name.rfind(type, 0) == 0 ? def.name
                                           : type + def.name;
   c.family = def.family;
@@ -220,83 +218,93 @@ void collect_host(caf::event_based_actor* self, host_actor host,
                   std::shared_ptr<const allmetrics_plan> plan, host_done done,
                   step_failed fail) {
   self->request(host, step_deadline, atom::get::value, atom::info::value)
-    .then(
-      [=](const host_summary& summary) mutable {
-        self->request(host, step_deadline, atom::get::value, atom::charts::value)
-          .then(
-            [=](const chart_listing& listing) mutable {
-              const auto& all = listing.charts;
-              auto out = std::make_shared<api::allmetrics_host>();
-              out->hostname = summary.info.hostname;
-              out->program_name = summary.info.program_name;
-              out->program_version = summary.info.program_version;
-              // The host's shared definitions: a listing copies no chart.
-              auto defs = std::make_shared<
-                std::vector<std::shared_ptr<const chart_def>>>();
-              auto windows = std::make_shared<std::vector<data_query>>();
-              for (auto& c : all) {
-                const auto& name = c.def->name.empty() ? c.def->id : c.def->name;
-                if (plan->filter
-                    && !(plan->filter->matches(name)
-                         || (plan->filter_ids && plan->filter->matches(c.def->id))))
-                  continue;
-                auto q = plan->window;
-                q.chart = c.def->id;
-                // 1.37.1 still prints the help comment of a chart with no
-                // point in its window: kept without dimensions.
-                if (plan->exporter_window
-                    && !exporter_window(c, plan->after, plan->before, q))
-                  q.chart.clear();
-                defs->push_back(c.def);
-                windows->push_back(std::move(q));
-              }
-              out->charts.resize(defs->size());
-              auto pending = std::make_shared<size_t>(defs->size());
-              if (defs->empty())
-                return done(std::move(*out));
-              for (size_t i = 0; i < defs->size(); ++i) {
-                auto q = (*windows)[i];
-                auto finish = [=]() mutable {
-                  if (--*pending == 0) {
-                    // Charts with nothing stored yet are not listed.
-                    auto& v = out->charts;
-                    v.erase(std::remove_if(v.begin(), v.end(),
-                                           [](const api::allmetrics_chart& c) {
-                                             return c.id.empty();
-                                           }),
-                            v.end());
-                    done(std::move(*out));
-                  }
-                };
-                if (q.chart.empty()) {
-                  auto& def = *(*defs)[i];
-                  auto& c = out->charts[i];
-                  c.id = def.id;
-                  c.name = def.name.empty() ? def.id : def.name;
-                  c.family = def.family;
-                  c.context = def.context;
-                  c.units = def.units;
-                  finish();
-                  continue;
-                }
-                self->request(host, step_deadline, atom::query::value, q)
-                  .then(
-                    [=](const data_result& res) mutable {
-                      if (!res.times.empty()) {
-                        out->charts[i] = allmetrics_chart_of(*(*defs)[i], res);
-                        if (plan->exporter_window) {
-                          out->charts[i].first_t = q.after + (*defs)[i]->update_every;
-                          out->charts[i].last_updated = q.before;
-                        }
+      .then(
+          [=](const host_summary& summary) mutable {
+            self->request(host, step_deadline, atom::get::value,
+                          atom::charts::value)
+                .then(
+                    [=](const chart_listing& listing) mutable {
+                      const auto& all = listing.charts;
+                      auto out = std::make_shared<api::allmetrics_host>();
+                      out->hostname = summary.info.hostname;
+                      out->program_name = summary.info.program_name;
+                      out->program_version = summary.info.program_version;
+                      // The host's shared definitions: a listing copies no
+                      // chart.
+                      auto defs = std::make_shared<
+                          std::vector<std::shared_ptr<const chart_def>>>();
+                      auto windows
+                          = std::make_shared<std::vector<data_query>>();
+                      for (auto& c : all) {
+                        const auto& name
+                            = c.def->name.empty() ? c.def->id : c.def->name;
+                        if (plan->filter
+                            && !(plan->filter->matches(name)
+                                 || (plan->filter_ids
+                                     && plan->filter->matches(c.def->id))))
+                          continue;
+                        auto q = plan->window;
+                        q.chart = c.def->id;
+                        // 1.37.1 still prints the help comment of a chart with
+                        // no point in its window: kept without dimensions.
+                        if (plan->exporter_window
+                            && !exporter_window(c, plan->after, plan->before,
+                                                q))
+                          q.chart.clear();
+                        defs->push_back(c.def);
+                        windows->push_back(std::move(q));
                       }
-                      finish();
+                      out->charts.resize(defs->size());
+                      auto pending = std::make_shared<size_t>(defs->size());
+                      if (defs->empty())
+                        return done(std::move(*out));
+                      for (size_t i = 0; i < defs->size(); ++i) {
+                        auto q = (*windows)[i];
+                        auto finish = [=]() mutable {
+                          if (--*pending == 0) {
+                            // Charts with nothing stored yet are not listed.
+                            auto& v = out->charts;
+                            v.erase(std::remove_if(
+                                        v.begin(), v.end(),
+                                        [](const api::allmetrics_chart& c) {
+                                          return c.id.empty();
+                                        }),
+                                    v.end());
+                            done(std::move(*out));
+                          }
+                        };
+                        if (q.chart.empty()) {
+                          auto& def = *(*defs)[i];
+                          auto& c = out->charts[i];
+                          c.id = def.id;
+                          c.name = def.name.empty() ? def.id : def.name;
+                          c.family = def.family;
+                          c.context = def.context;
+                          c.units = def.units;
+                          finish();
+                          continue;
+                        }
+                        self->request(host, step_deadline, atom::query::value,
+                                      q)
+                            .then(
+                                [=](const data_result& res) mutable {
+                                  if (!res.times.empty()) {
+                                    out->charts[i]
+                                        = allmetrics_chart_of(*(*defs)[i], res);
+                                    if (plan->exporter_window) {
+                                      out->charts[i].first_t
+                                          = q.after + (*defs)[i]->update_every;
+                                      out->charts[i].last_updated = q.before;
+                                    }
+                                  }
+                                  finish();
+                                },
+                                [=](caf::error&) mutable { finish(); });
+                      }
                     },
-                    [=](caf::error&) mutable { finish(); });
-              }
-            },
-            fail);
-      },
-      fail);
+                    fail);
+          },
+          fail);
 }
 
 /// /api/v1/allmetrics: format shell, json, prometheus or
@@ -322,19 +330,19 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
   plan->window.points = 1;
   plan->window.aligned = false;
   plan->window.after = -1;
-  auto fail = [=](caf::error& err) mutable {
-    reply_error(self, rp, ctx, req, err);
-  };
+  auto fail
+      = [=](caf::error& err) mutable { reply_error(self, rp, ctx, req, err); };
   if (format == "shell" || format == "json") {
-    collect_host(self, host, plan,
-                 [=](api::allmetrics_host h) mutable {
-                   if (format == "shell")
-                     reply(self, rp, 200, "text/plain; charset=utf-8",
-                           api::allmetrics_shell(h));
-                   else
-                     reply(self, rp, 200, json_type, api::allmetrics_json(h));
-                 },
-                 fail);
+    collect_host(
+        self, host, plan,
+        [=](api::allmetrics_host h) mutable {
+          if (format == "shell")
+            reply(self, rp, 200, "text/plain; charset=utf-8",
+                  api::allmetrics_shell(h));
+          else
+            reply(self, rp, 200, json_type, api::allmetrics_json(h));
+        },
+        fail);
     return;
   }
   auto opt = std::make_shared<api::prometheus_options>();
@@ -353,64 +361,70 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
   plan->window.group = opt->source == "sum" ? "sum" : "average";
   constexpr const char* prometheus_type = "text/plain; version=0.0.4";
   if (format == "prometheus") {
-    collect_host(self, host, plan,
-                 [=](api::allmetrics_host h) mutable {
-                   std::string out;
-                   api::append_prometheus_header(out, h.hostname, *opt);
-                   api::append_prometheus_host(out, h, *opt, false);
-                   reply(self, rp, 200, prometheus_type, out);
-                 },
-                 fail);
+    collect_host(
+        self, host, plan,
+        [=](api::allmetrics_host h) mutable {
+          std::string out;
+          api::append_prometheus_header(out, h.hostname, *opt);
+          api::append_prometheus_host(out, h, *opt, false);
+          reply(self, rp, 200, prometheus_type, out);
+        },
+        fail);
     return;
   }
   // prometheus_all_hosts: the header names the host asked for, then every
   // host the registry knows, in its order.
   self->request(host, step_deadline, atom::get::value, atom::info::value)
-    .then(
-      [=](const host_summary& asked) mutable {
-        self->request(ctx.registry, step_deadline, atom::get::value,
-                      atom::hosts::value)
-          .then(
-            [=](const std::vector<host_summary>& hosts) mutable {
-              auto parts = std::make_shared<std::vector<std::string>>(hosts.size());
-              auto pending = std::make_shared<size_t>(hosts.size());
-              auto finish = [=]() mutable {
-                if (--*pending != 0)
-                  return;
-                std::string out;
-                api::append_prometheus_header(out, asked.info.hostname, *opt);
-                for (auto& part : *parts)
-                  out += part;
-                reply(self, rp, 200, prometheus_type, out);
-              };
-              if (hosts.empty())
-                return reply(self, rp, 200, prometheus_type, std::string{});
-              for (size_t i = 0; i < hosts.size(); ++i)
-                self->request(ctx.registry, step_deadline, atom::get::value,
-                              hosts[i].info.machine_guid)
-                  .then(
-                    [=](host_actor& h) mutable {
-                      collect_host(self, h, plan,
-                                   [=](api::allmetrics_host x) mutable {
-                                     api::append_prometheus_host((*parts)[i], x,
-                                                                 *opt, true);
-                                     finish();
-                                   },
-                                   [=](caf::error&) mutable { finish(); });
+      .then(
+          [=](const host_summary& asked) mutable {
+            self->request(ctx.registry, step_deadline, atom::get::value,
+                          atom::hosts::value)
+                .then(
+                    [=](const std::vector<host_summary>& hosts) mutable {
+                      auto parts = std::make_shared<std::vector<std::string>>(
+                          hosts.size());
+                      auto pending = std::make_shared<size_t>(hosts.size());
+                      auto finish = [=]() mutable {
+                        if (--*pending != 0)
+                          return;
+                        std::string out;
+                        api::append_prometheus_header(out, asked.info.hostname,
+                                                      *opt);
+                        for (auto& part : *parts)
+                          out += part;
+                        reply(self, rp, 200, prometheus_type, out);
+                      };
+                      if (hosts.empty())
+                        return reply(self, rp, 200, prometheus_type,
+                                     std::string{});
+                      for (size_t i = 0; i < hosts.size(); ++i)
+                        self->request(ctx.registry, step_deadline,
+                                      atom::get::value,
+                                      hosts[i].info.machine_guid)
+                            .then(
+                                [=](host_actor& h) mutable {
+                                  collect_host(
+                                      self, h, plan,
+                                      [=](api::allmetrics_host x) mutable {
+                                        api::append_prometheus_host(
+                                            (*parts)[i], x, *opt, true);
+                                        finish();
+                                      },
+                                      [=](caf::error&) mutable { finish(); });
+                                },
+                                [=](caf::error&) mutable { finish(); });
                     },
-                    [=](caf::error&) mutable { finish(); });
-            },
-            fail);
-      },
-      fail);
+                    fail);
+          },
+          fail);
 }
 
 /// /api/v1/data with `options=jsonwrap`: the wrapper also tells each
 /// dimension's newest stored value and the host's name, asked here.
 void answer_data_wrapped(caf::event_based_actor* self, promise rp,
-                         host_actor host, const data_query& q,
-                         data_result res, const std::string& format,
-                         const api::data_view& view, step_failed fail) {
+                         host_actor host, const data_query& q, data_result res,
+                         const std::string& format, const api::data_view& view,
+                         step_failed fail) {
   auto wrap = std::make_shared<api::data_wrap>();
   wrap->query = q;
   api::prepare_data_wrap(res, view, *wrap);
@@ -425,59 +439,62 @@ void answer_data_wrapped(caf::event_based_actor* self, promise rp,
   newest.group = "average";
   newest.aligned = false;
   self->request(host, step_deadline, atom::query::value, newest)
-    .then(
-      [=](const data_result& tail) mutable {
-        auto ndims = tail.dimension_ids.size();
-        for (size_t d = 0; d < ndims; ++d)
-          for (size_t row = tail.times.size(); row-- > 0;)
-            if (auto x = tail.values[row * ndims + d]; !std::isnan(x)) {
-              wrap->latest_values[tail.dimension_ids[d]] = x;
-              break;
-            }
-        self->request(host, step_deadline, atom::get::value, atom::info::value)
-          .then(
-            [=](const host_summary& h) mutable {
-              wrap->hostname = h.info.hostname;
-              reply(self, rp, 200, json_type,
-                    api::render_data_wrapped(*shown, format, view, *wrap));
-            },
-            fail);
-      },
-      fail);
+      .then(
+          [=](const data_result& tail) mutable {
+            auto ndims = tail.dimension_ids.size();
+            for (size_t d = 0; d < ndims; ++d)
+              for (size_t row = tail.times.size(); row-- > 0;)
+                if (auto x = tail.values[row * ndims + d]; !std::isnan(x)) {
+                  wrap->latest_values[tail.dimension_ids[d]] = x;
+                  break;
+                }
+            self->request(host, step_deadline, atom::get::value,
+                          atom::info::value)
+                .then(
+                    [=](const host_summary& h) mutable {
+                      wrap->hostname = h.info.hostname;
+                      reply(self, rp, 200, json_type,
+                            api::render_data_wrapped(*shown, format, view,
+                                                     *wrap));
+                    },
+                    fail);
+          },
+          fail);
 }
 
 void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
              const api::route& r, host_actor host, size_t hosts_count,
              const daemon_context& ctx) {
-  auto fail = [=](caf::error& err) mutable {
-    reply_error(self, rp, ctx, req, err);
-  };
+  auto fail
+      = [=](caf::error& err) mutable { reply_error(self, rp, ctx, req, err); };
   if (r.endpoint.rfind("alarm", 0) == 0) {
     std::vector<std::string> args;
     for (auto& [k, v] : req.query)
       args.push_back(k + "=" + v);
     auto endpoint = r.endpoint;
     self->request(host, step_deadline, atom::health::value, endpoint, args)
-      .then(
-        [=](const std::string& body) mutable {
-          reply(self, rp, 200, json_type, body);
-        },
-        [=](caf::error& err) mutable {
-          if (err != ec::not_found)
-            return fail(err);
-          // Health is off for this host: Netdata's empty answers.
-          if (endpoint == "alarm_log")
-            return reply(self, rp, 200, json_type, "[]");
-          if (endpoint == "alarm_count")
-            return reply(self, rp, 200, json_type, "[0]");
-          self->request(host, step_deadline, atom::get::value, atom::info::value)
-            .then(
-              [=](const host_summary& h) mutable {
-                reply(self, rp, 200, json_type,
-                      api::render_health_disabled(h.info.hostname, endpoint));
-              },
-              fail);
-        });
+        .then(
+            [=](const std::string& body) mutable {
+              reply(self, rp, 200, json_type, body);
+            },
+            [=](caf::error& err) mutable {
+              if (err != ec::not_found)
+                return fail(err);
+              // Health is off for this host: Netdata's empty answers.
+              if (endpoint == "alarm_log")
+                return reply(self, rp, 200, json_type, "[]");
+              if (endpoint == "alarm_count")
+                return reply(self, rp, 200, json_type, "[0]");
+              self->request(host, step_deadline, atom::get::value,
+                            atom::info::value)
+                  .then(
+                      [=](const host_summary& h) mutable {
+                        reply(self, rp, 200, json_type,
+                              api::render_health_disabled(h.info.hostname,
+                                                          endpoint));
+                      },
+                      fail);
+            });
     return;
   }
   if (r.endpoint == "allmetrics")
@@ -485,14 +502,16 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
   if (r.endpoint == "registry") {
     auto action = param(req, "action", "");
     if (action != "hello")
-      return reply_400(self, rp, "registry action '" + action
-                                   + "' is not supported (hello)");
+      return reply_400(self, rp,
+                       "registry action '" + action
+                           + "' is not supported (hello)");
     self->request(host, step_deadline, atom::get::value, atom::info::value)
-      .then(
-        [=](const host_summary& h) mutable {
-          reply(self, rp, 200, json_type, api::render_registry_hello(h.info));
-        },
-        fail);
+        .then(
+            [=](const host_summary& h) mutable {
+              reply(self, rp, 200, json_type,
+                    api::render_registry_hello(h.info));
+            },
+            fail);
     return;
   }
   if (r.endpoint == "data") {
@@ -508,77 +527,83 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
       format = "json";
     auto callback = param(req, "callback", "callback");
     self->request(host, step_deadline, atom::query::value, q)
-      .then(
-        [=](data_result& res) mutable {
-          if (view.jsonwrap && format != "jsonp")
-            return answer_data_wrapped(self, rp, host, q, std::move(res),
-                                       format, view, fail);
-          if (!api::apply_data_view(res, view))
-            return reply(self, rp, 404, "text/plain; charset=utf-8",
-                         std::string{api::no_metrics_matched});
-          bool epoch = view.seconds || view.milliseconds;
-          if (format == "jsonp")
-            return reply(self, rp, 200, "application/x-javascript; charset=utf-8",
-                         callback + "(" + api::render_data(res, "json") + ");");
-          auto type = format == "json" || format == "array"
-                        ? json_type
-                        : "text/plain; charset=utf-8";
-          reply(self, rp, 200, type,
-                api::render_data(res, format, epoch, view.min2max));
-        },
-        [=](caf::error& err) mutable {
-          if (err == ec::not_found)
-            return reply(self, rp, 404, "text/plain; charset=utf-8",
-                         std::string{api::no_metrics_matched});
-          fail(err);
-        });
+        .then(
+            [=](data_result& res) mutable {
+              if (view.jsonwrap && format != "jsonp")
+                return answer_data_wrapped(self, rp, host, q, std::move(res),
+                                           format, view, fail);
+              if (!api::apply_data_view(res, view))
+                return reply(self, rp, 404, "text/plain; charset=utf-8",
+                             std::string{api::no_metrics_matched});
+              bool epoch = view.seconds || view.milliseconds;
+              if (format == "jsonp")
+                return reply(
+                    self, rp, 200, "application/x-javascript; charset=utf-8",
+                    callback + "(" + api::render_data(res, "json") + ");");
+              auto type = format == "json" || format == "array"
+                              ? json_type
+                              : "text/plain; charset=utf-8";
+              reply(self, rp, 200, type,
+                    api::render_data(res, format, epoch, view.min2max));
+            },
+            [=](caf::error& err) mutable {
+              if (err == ec::not_found)
+                return reply(self, rp, 404, "text/plain; charset=utf-8",
+                             std::string{api::no_metrics_matched});
+              fail(err);
+            });
     return;
   }
   self->request(host, step_deadline, atom::get::value, atom::info::value)
-    .then(
-      [=](const host_summary& summary) mutable {
-        self->request(host, step_deadline, atom::get::value, atom::charts::value)
-          .then(
-            [=](chart_listing& listing) mutable {
-              if (r.endpoint == "charts") {
-                auto writer = std::make_shared<api::charts_writer>(
-                  summary, std::move(listing), hosts_count);
-                auto next = std::make_shared<part_source>(
-                  [writer](part_callback done) {
-                    std::string part;
-                    bool more = writer->next(part, part_budget);
-                    done(std::move(part), more);
-                  });
-                return reply_streamed(self, rp, req, json_type, next);
-              }
-              if (r.endpoint == "chart") {
-                auto id = param(req, "chart");
-                if (id.empty())
-                  return reply(self, rp, 400, "text/plain; charset=utf-8",
-                               "No chart id is given at the request.");
-                // by id, by name, or by "type.name" as /data finds it
-                auto dot = id.find('.');
-                for (auto& c : listing.charts) {
-                  auto& d = *c.def;
-                  if (d.id == id || d.name == id
-                      || (dot != std::string::npos && !d.name.empty()
-                          && d.id.compare(0, dot + 1, id, 0, dot + 1) == 0
-                          && d.name == id.substr(dot + 1))) {
-                    chart_summary one;
-                    one.def = d;
-                    one.first_entry = c.extent->first_entry.load();
-                    one.last_entry = c.extent->last_entry.load();
-                    return reply(self, rp, 200, json_type, api::render_chart(one));
-                  }
-                }
-                return reply(self, rp, 404, "text/plain; charset=utf-8",
-                             "Chart is not found: " + api::html_escape(id));
-              }
-              reply_400(self, rp, "unknown endpoint");
-            },
-            fail);
-      },
-      fail);
+      .then(
+          [=](const host_summary& summary) mutable {
+            self->request(host, step_deadline, atom::get::value,
+                          atom::charts::value)
+                .then(
+                    [=](chart_listing& listing) mutable {
+                      if (r.endpoint == "charts") {
+                        auto writer = std::make_shared<api::charts_writer>(
+                            summary, std::move(listing), hosts_count);
+                        auto next = std::make_shared<part_source>(
+                            [writer](part_callback done) {
+                              std::string part;
+                              bool more = writer->next(part, part_budget);
+                              done(std::move(part), more);
+                            });
+                        return reply_streamed(self, rp, req, json_type, next);
+                      }
+                      if (r.endpoint == "chart") {
+                        auto id = param(req, "chart");
+                        if (id.empty())
+                          return reply(self, rp, 400,
+                                       "text/plain; charset=utf-8",
+                                       "No chart id is given at the request.");
+                        // by id, by name, or by "type.name" as /data finds it
+                        auto dot = id.find('.');
+                        for (auto& c : listing.charts) {
+                          auto& d = *c.def;
+                          if (d.id == id || d.name == id
+                              || (dot != std::string::npos && !d.name.empty()
+                                  && d.id.compare(0, dot + 1, id, 0, dot + 1)
+                                         == 0
+                                  && d.name == id.substr(dot + 1))) {
+                            chart_summary one;
+                            one.def = d;
+                            one.first_entry = c.extent->first_entry.load();
+                            one.last_entry = c.extent->last_entry.load();
+                            return reply(self, rp, 200, json_type,
+                                         api::render_chart(one));
+                          }
+                        }
+                        return reply(self, rp, 404, "text/plain; charset=utf-8",
+                                     "Chart is not found: "
+                                         + api::html_escape(id));
+                      }
+                      reply_400(self, rp, "unknown endpoint");
+                    },
+                    fail);
+          },
+          fail);
 }
 
 /// /api/v1/info, with the host's alert counts.
@@ -591,25 +616,25 @@ void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
     std::vector<std::string> none;
     self->request(host, step_deadline, atom::health::value,
                   std::string{"alarm_totals"}, none)
-      .then(
-        [=](const std::string& totals) mutable {
-          reply(self, rp, 200, json_type,
-                api::render_info(hosts, true, https, totals, stream_on,
-                                 tributary_version()));
-        },
-        [=](caf::error&) mutable {
-          reply(self, rp, 200, json_type,
-                api::render_info(hosts, true, https, "", stream_on,
-                                 tributary_version()));
-        });
+        .then(
+            [=](const std::string& totals) mutable {
+              reply(self, rp, 200, json_type,
+                    api::render_info(hosts, true, https, totals, stream_on,
+                                     tributary_version()));
+            },
+            [=](caf::error&) mutable {
+              reply(self, rp, 200, json_type,
+                    api::render_info(hosts, true, https, "", stream_on,
+                                     tributary_version()));
+            });
   };
   if (all)
     return render(std::move(*all));
   self->request(host, step_deadline, atom::get::value, atom::info::value)
-    .then([=](const host_summary& h) mutable { render({h}); },
-          [=](caf::error& err) mutable {
-            reply_error(self, rp, ctx, req, err);
-          });
+      .then([=](const host_summary& h) mutable { render({h}); },
+            [=](caf::error& err) mutable {
+              reply_error(self, rp, ctx, req, err);
+            });
 }
 
 /// /alive: 200 when the registry answers (the actor system schedules and
@@ -620,19 +645,19 @@ void answer_probe(caf::event_based_actor* self, promise rp,
   bool started = ctx.ready && ctx.ready->load();
   self->request(ctx.registry, caf::infinite, atom::get::value,
                 atom::hosts::value)
-    .then(
-      [=](const std::vector<host_summary>&) mutable {
-        if (probe == "ready" && !started)
-          reply(self, rp, 503, "text/plain",
-                "not ready: listeners or storage not open yet\n");
-        else
-          reply(self, rp, 200, "text/plain", probe + "\n");
-      },
-      [=](caf::error& err) mutable {
-        reply(self, rp, 503, "text/plain",
-              "not " + probe + ": the host registry does not answer: "
-                + self->system().render(err) + "\n");
-      });
+      .then(
+          [=](const std::vector<host_summary>&) mutable {
+            if (probe == "ready" && !started)
+              reply(self, rp, 503, "text/plain",
+                    "not ready: listeners or storage not open yet\n");
+            else
+              reply(self, rp, 200, "text/plain", probe + "\n");
+          },
+          [=](caf::error& err) mutable {
+            reply(self, rp, 503, "text/plain",
+                  "not " + probe + ": the host registry does not answer: "
+                      + self->system().render(err) + "\n");
+          });
 }
 
 } // namespace
@@ -640,138 +665,143 @@ void answer_probe(caf::event_based_actor* self, promise rp,
 caf::behavior api_request(caf::event_based_actor* self, http_request req,
                           daemon_context ctx) {
   return {
-    [=](atom::get) -> caf::result<std::string, bool> {
-      promise rp = self->make_response_promise<std::string, bool>();
-      // A client that goes away (its connection ends) ends the answer, also
-      // one that is half sent.
-      if (auto connection = caf::actor_cast<caf::actor>(self->current_sender())) {
-        self->monitor(connection);
-        self->set_down_handler([=](caf::down_msg&) { self->quit(); });
-      }
-      // An exception in any handler of this request (a writer, a bad_alloc)
-      // ends the actor: answer 500 first, or the client would wait forever.
-      // The handler reaches the promise through `held`, emptied when the
-      // actor ends: a promise holds its actor, and a handler stored in the
-      // actor holding it directly made a cycle that was never freed (one
-      // leaked actor per request, and a detached one blocked the exit).
-      auto held = std::make_shared<std::optional<promise>>(rp);
-      self->attach_functor([held] { held->reset(); });
-      self->set_exception_handler(
-        [held, ctx, url = req.url](caf::scheduled_actor*,
-                                   std::exception_ptr& eptr) -> caf::error {
-          std::string what = "unknown exception";
-          try {
-            std::rethrow_exception(eptr);
-          } catch (const std::exception& e) {
-            what = e.what();
-          } catch (...) {
-            // keep "unknown exception"
+      [=](atom::get) -> caf::result<std::string, bool> {
+        promise rp = self->make_response_promise<std::string, bool>();
+        // A client that goes away (its connection ends) ends the answer, also
+        // one that is half sent.
+        if (auto connection
+            = caf::actor_cast<caf::actor>(self->current_sender())) {
+          self->monitor(connection);
+          self->set_down_handler([=](caf::down_msg&) { self->quit(); });
+        }
+        // An exception in any handler of this request (a writer, a bad_alloc)
+        // ends the actor: answer 500 first, or the client would wait forever.
+        // The handler reaches the promise through `held`, emptied when the
+        // actor ends: a promise holds its actor, and a handler stored in the
+        // actor holding it directly made a cycle that was never freed (one
+        // leaked actor per request, and a detached one blocked the exit).
+        auto held = std::make_shared<std::optional<promise>>(rp);
+        self->attach_functor([held] { held->reset(); });
+        self->set_exception_handler(
+            [held, ctx, url = req.url](caf::scheduled_actor*,
+                                       std::exception_ptr& eptr) -> caf::error {
+              std::string what = "unknown exception";
+              try {
+                std::rethrow_exception(eptr);
+              } catch (const std::exception& e) {
+                what = e.what();
+              } catch (...) {
+                // keep "unknown exception"
+              }
+              TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
+                              log_text(url), "' failed: ", log_text(what));
+              if (*held)
+                (*held)->deliver(
+                    api::http_response(500, "text/plain",
+                                       "internal error: " + what + "\n"),
+                    false);
+              return caf::exit_reason::normal;
+            });
+        auto r = api::parse_route(req.path);
+        if (r.endpoint.empty()) {
+          rp.deliver(api::http_response(404, "text/plain",
+                                        "not found: " + req.path + "\n"),
+                     false);
+          self->quit();
+          return rp;
+        }
+        if (r.endpoint == "unsupported") {
+          reply(self, rp, 404, "text/plain; charset=utf-8",
+                "Unsupported v1 API command: " + api::html_escape(r.file_path));
+          return rp;
+        }
+        if (r.endpoint == "alive" || r.endpoint == "ready") {
+          answer_probe(self, rp, r.endpoint, ctx);
+          return rp;
+        }
+        if (r.endpoint.rfind("console/", 0) == 0) {
+          if (!ctx.console) {
+            reply(self, rp, 503, "text/plain", "the console is not running\n");
+            return rp;
           }
-          TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
-                          log_text(url), "' failed: ", log_text(what));
-          if (*held)
-            (*held)->deliver(api::http_response(
-              500, "text/plain", "internal error: " + what + "\n"), false);
-          return caf::exit_reason::normal;
-        });
-      auto r = api::parse_route(req.path);
-      if (r.endpoint.empty()) {
-        rp.deliver(api::http_response(404, "text/plain",
-                                      "not found: " + req.path + "\n"),
-                   false);
-        self->quit();
-        return rp;
-      }
-      if (r.endpoint == "unsupported") {
-        reply(self, rp, 404, "text/plain; charset=utf-8",
-              "Unsupported v1 API command: " + api::html_escape(r.file_path));
-        return rp;
-      }
-      if (r.endpoint == "alive" || r.endpoint == "ready") {
-        answer_probe(self, rp, r.endpoint, ctx);
-        return rp;
-      }
-      if (r.endpoint.rfind("console/", 0) == 0) {
-        if (!ctx.console) {
-          reply(self, rp, 503, "text/plain", "the console is not running\n");
-          return rp;
-        }
-        int64_t after = 0;
-        auto a = param(req, "after", "0");
-        char* end = nullptr;
-        after = std::strtoll(a.c_str(), &end, 10);
-        if (a.empty() || *end != '\0') {
-          reply_400(self, rp, "'after' is not a number: " + a);
-          return rp;
-        }
-        self->request(ctx.console, step_deadline, atom::get::value,
-                      r.endpoint.substr(8), after)
-          .then(
-            [=](const std::string& body) mutable {
-              reply(self, rp, 200, json_type, body);
-            },
-            [=](caf::error& err) mutable {
-              reply_error(self, rp, ctx, req, err);
-            });
-        return rp;
-      }
-      if (r.endpoint == "root" || r.endpoint == "static") {
-        answer_static(self, rp, r.endpoint == "root" ? "/" : r.file_path,
-                      r.endpoint == "root", ctx, req);
-        return rp;
-      }
-      if (r.endpoint == "console-page") {
-        auto* asset = find_console_asset(req.path);
-        if (asset == nullptr)
-          reply(self, rp, 404, "text/plain", "not found: " + req.path + "\n");
-        else
-          reply(self, rp, 200, asset->content_type,
-                std::string{asset->body});
-        return rp;
-      }
-      if (r.endpoint == "actors") {
-        self->request(ctx.registry, step_deadline, atom::get::value,
-                      atom::status::value)
-          .then(
-            [=](const std::vector<actor_status>& all) mutable {
-              reply(self, rp, 200, json_type, api::render_actors(all));
-            },
-            [=](caf::error& err) mutable {
-              reply_error(self, rp, ctx, req, err);
-            });
-        return rp;
-      }
-      self->request(ctx.registry, step_deadline, atom::get::value,
-                    atom::hosts::value)
-        .then(
-          [=](const std::vector<host_summary>& hosts) mutable {
-            auto name = r.host;
-            if (name.empty() && !hosts.empty())
-              name = hosts.front().info.machine_guid;
-            self->request(ctx.registry, step_deadline, atom::get::value, name)
+          int64_t after = 0;
+          auto a = param(req, "after", "0");
+          char* end = nullptr;
+          after = std::strtoll(a.c_str(), &end, 10);
+          if (a.empty() || *end != '\0') {
+            reply_400(self, rp, "'after' is not a number: " + a);
+            return rp;
+          }
+          self->request(ctx.console, step_deadline, atom::get::value,
+                        r.endpoint.substr(8), after)
               .then(
-                [=](host_actor& host) mutable {
-                  if (r.endpoint == "info") {
-                    // localhost's info lists every host; /host/X/ only X.
-                    std::optional<std::vector<host_summary>> all;
-                    if (r.host.empty())
-                      all = hosts;
-                    answer_info(self, rp, host, all, ctx, req);
-                    return;
-                  }
-                  on_host(self, rp, req, r, host, hosts.size(), ctx);
+                  [=](const std::string& body) mutable {
+                    reply(self, rp, 200, json_type, body);
+                  },
+                  [=](caf::error& err) mutable {
+                    reply_error(self, rp, ctx, req, err);
+                  });
+          return rp;
+        }
+        if (r.endpoint == "root" || r.endpoint == "static") {
+          answer_static(self, rp, r.endpoint == "root" ? "/" : r.file_path,
+                        r.endpoint == "root", ctx, req);
+          return rp;
+        }
+        if (r.endpoint == "console-page") {
+          auto* asset = find_console_asset(req.path);
+          if (asset == nullptr)
+            reply(self, rp, 404, "text/plain", "not found: " + req.path + "\n");
+          else
+            reply(self, rp, 200, asset->content_type, std::string{asset->body});
+          return rp;
+        }
+        if (r.endpoint == "actors") {
+          self->request(ctx.registry, step_deadline, atom::get::value,
+                        atom::status::value)
+              .then(
+                  [=](const std::vector<actor_status>& all) mutable {
+                    reply(self, rp, 200, json_type, api::render_actors(all));
+                  },
+                  [=](caf::error& err) mutable {
+                    reply_error(self, rp, ctx, req, err);
+                  });
+          return rp;
+        }
+        self->request(ctx.registry, step_deadline, atom::get::value,
+                      atom::hosts::value)
+            .then(
+                [=](const std::vector<host_summary>& hosts) mutable {
+                  auto name = r.host;
+                  if (name.empty() && !hosts.empty())
+                    name = hosts.front().info.machine_guid;
+                  self->request(ctx.registry, step_deadline, atom::get::value,
+                                name)
+                      .then(
+                          [=](host_actor& host) mutable {
+                            if (r.endpoint == "info") {
+                              // localhost's info lists every host; /host/X/
+                              // only X.
+                              std::optional<std::vector<host_summary>> all;
+                              if (r.host.empty())
+                                all = hosts;
+                              answer_info(self, rp, host, all, ctx, req);
+                              return;
+                            }
+                            on_host(self, rp, req, r, host, hosts.size(), ctx);
+                          },
+                          [=](caf::error&) mutable {
+                            reply(self, rp, 404, "text/html; charset=utf-8",
+                                  "This netdata does not maintain a database "
+                                  "for host: "
+                                      + api::html_escape(name));
+                          });
                 },
-                [=](caf::error&) mutable {
-                  reply(self, rp, 404, "text/html; charset=utf-8",
-                        "This netdata does not maintain a database for host: "
-                          + api::html_escape(name));
+                [=](caf::error& err) mutable {
+                  reply_error(self, rp, ctx, req, err);
                 });
-          },
-          [=](caf::error& err) mutable {
-            reply_error(self, rp, ctx, req, err);
-          });
-      return rp;
-    },
+        return rp;
+      },
   };
 }
 

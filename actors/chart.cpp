@@ -34,7 +34,7 @@ void apply_definition(chart_state& st, const chart_def& def) {
     } else {
       *i = d;
       st.calc->update_dimension(
-        static_cast<size_t>(i - st.def.dimensions.begin()), to_config(d));
+          static_cast<size_t>(i - st.def.dimensions.begin()), to_config(d));
     }
   }
   // A definition received again restarts the clock, as Netdata does.
@@ -78,82 +78,83 @@ chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
   auto& st = self->state;
   st.db = std::move(db);
   st.extent = std::move(extent);
-  cfg.update_every = static_cast<int>(def.update_every > 0 ? def.update_every : 1);
+  cfg.update_every
+      = static_cast<int>(def.update_every > 0 ? def.update_every : 1);
   st.calc = std::make_unique<storage::chart_row_calculator>(cfg);
   apply_definition(st, def);
   self->send(st.db, atom::define::value, st.def);
   return {
-    [=](atom::define, const chart_def& def) {
-      apply_definition(self->state, def);
-      self->send(self->state.db, atom::define::value, self->state.def);
-    },
-    [=](const chart_row& row) {
-      auto& st = self->state;
-      ++st.rows;
-      st.calc->begin(row.microseconds, row.now_usec);
-      auto n = std::min(row.values.size(), st.calc->dimensions());
-      for (size_t i = 0; i < n; ++i)
-        if (i < row.is_set.size() && row.is_set[i])
-          st.calc->set(i, row.values[i]);
-      st.calc->end(row.now_usec, st.out);
-      store_rows(self);
-    },
-    [=](const replay_point& p) {
-      auto& st = self->state;
-      auto& calc = *st.calc;
-      auto n = std::min(p.dim_state.size(), calc.dimensions());
-      if (p.start_s <= 0) {
-        // RDSTATE / RSSTATE / REND: the child's collection state, which
-        // the first BEGIN after replication continues from.
+      [=](atom::define, const chart_def& def) {
+        apply_definition(self->state, def);
+        self->send(self->state.db, atom::define::value, self->state.def);
+      },
+      [=](const chart_row& row) {
+        auto& st = self->state;
+        ++st.rows;
+        st.calc->begin(row.microseconds, row.now_usec);
+        auto n = std::min(row.values.size(), st.calc->dimensions());
         for (size_t i = 0; i < n; ++i)
-          if (p.dim_state[i])
-            calc.replay_dimension_state(i, p.dim_last_collected_usec[i],
-                                        p.dim_last_collected[i],
-                                        p.dim_last_calculated[i],
-                                        p.dim_last_stored[i]);
-        if (p.chart_state)
-          calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
-        if (p.end)
-          calc.replay_end(p.start_streaming,
-                          static_cast<int>(p.update_every > 0
-                                             ? p.update_every
-                                             : calc.config().update_every));
-        return;
-      }
-      if (!calc.replay_begin(p.start_s, p.end_s, p.child_now_s,
-                             static_cast<int64_t>(p.now_usec / 1000000)))
-        return;
-      n = std::min(p.is_set.size(), calc.dimensions());
-      for (size_t i = 0; i < n; ++i)
-        if (p.is_set[i])
-          calc.replay_set(i);
-      if (st.first_entry == 0 || p.end_s < st.first_entry)
-        st.first_entry = p.end_s;
-      if (p.end_s > st.last_entry)
-        st.last_entry = p.end_s;
-      publish_extent(st);
-      self->send(st.db, atom::store::value, st.def.id, p.end_s, p.values,
-                 p.flags);
-    },
-    [=](atom::get, atom::charts) {
-      chart_summary s;
-      s.def = self->state.def;
-      s.first_entry = self->state.first_entry;
-      s.last_entry = self->state.last_entry;
-      return s;
-    },
-    [=](atom::sync) -> caf::result<bool> {
-      // Our stores are ahead of this in the db's mailbox.
-      return self->delegate(self->state.db, atom::sync::value);
-    },
-    [=](atom::status) {
-      actor_status s;
-      s.name = self->state.def.id;
-      s.kind = "chart";
-      s.counters = {{"rows", self->state.rows}, {"points", self->state.points}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
+          if (i < row.is_set.size() && row.is_set[i])
+            st.calc->set(i, row.values[i]);
+        st.calc->end(row.now_usec, st.out);
+        store_rows(self);
+      },
+      [=](const replay_point& p) {
+        auto& st = self->state;
+        auto& calc = *st.calc;
+        auto n = std::min(p.dim_state.size(), calc.dimensions());
+        if (p.start_s <= 0) {
+          // RDSTATE / RSSTATE / REND: the child's collection state, which
+          // the first BEGIN after replication continues from.
+          for (size_t i = 0; i < n; ++i)
+            if (p.dim_state[i])
+              calc.replay_dimension_state(
+                  i, p.dim_last_collected_usec[i], p.dim_last_collected[i],
+                  p.dim_last_calculated[i], p.dim_last_stored[i]);
+          if (p.chart_state)
+            calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
+          if (p.end)
+            calc.replay_end(p.start_streaming,
+                            static_cast<int>(p.update_every > 0
+                                                 ? p.update_every
+                                                 : calc.config().update_every));
+          return;
+        }
+        if (!calc.replay_begin(p.start_s, p.end_s, p.child_now_s,
+                               static_cast<int64_t>(p.now_usec / 1000000)))
+          return;
+        n = std::min(p.is_set.size(), calc.dimensions());
+        for (size_t i = 0; i < n; ++i)
+          if (p.is_set[i])
+            calc.replay_set(i);
+        if (st.first_entry == 0 || p.end_s < st.first_entry)
+          st.first_entry = p.end_s;
+        if (p.end_s > st.last_entry)
+          st.last_entry = p.end_s;
+        publish_extent(st);
+        self->send(st.db, atom::store::value, st.def.id, p.end_s, p.values,
+                   p.flags);
+      },
+      [=](atom::get, atom::charts) {
+        chart_summary s;
+        s.def = self->state.def;
+        s.first_entry = self->state.first_entry;
+        s.last_entry = self->state.last_entry;
+        return s;
+      },
+      [=](atom::sync) -> caf::result<bool> {
+        // Our stores are ahead of this in the db's mailbox.
+        return self->delegate(self->state.db, atom::sync::value);
+      },
+      [=](atom::status) {
+        actor_status s;
+        s.name = self->state.def.id;
+        s.kind = "chart";
+        s.counters
+            = {{"rows", self->state.rows}, {"points", self->state.points}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
   };
 }
 

@@ -18,9 +18,10 @@ caf::timespan until_next_tick(uint64_t now_usec, int64_t every) {
 
 } // namespace
 
-caf::behavior proc_collector_actor(caf::stateful_actor<proc_collector_state>* self,
-                                   host_actor host, int64_t update_every,
-                                   daemon_context ctx) {
+caf::behavior
+proc_collector_actor(caf::stateful_actor<proc_collector_state>* self,
+                     host_actor host, int64_t update_every,
+                     daemon_context ctx) {
   auto& st = self->state;
   st.host = std::move(host);
   st.ctx = std::move(ctx);
@@ -38,28 +39,29 @@ caf::behavior proc_collector_actor(caf::stateful_actor<proc_collector_state>* se
   self->delayed_send(self, until_next_tick(st.ctx.now_usec(), st.update_every),
                      atom::timeout::value);
   return {
-    [=](atom::timeout) {
-      auto& st = self->state;
-      auto now = st.ctx.now_usec();
-      st.rows.clear();
-      st.proc->collect(now, st.rows);
-      for (auto& id : st.proc->new_charts())
-        if (auto* def = st.proc->find(id))
-          self->send(st.host, atom::define::value, *def);
-      for (auto& row : st.rows)
-        self->send(st.host, std::move(row));
-      ++st.iterations;
-      self->delayed_send(self, until_next_tick(st.ctx.now_usec(), st.update_every),
-                         atom::timeout::value);
-    },
-    [=](atom::status) {
-      actor_status s;
-      s.name = "proc";
-      s.kind = "collector";
-      s.counters = {{"iterations", self->state.iterations}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
+      [=](atom::timeout) {
+        auto& st = self->state;
+        auto now = st.ctx.now_usec();
+        st.rows.clear();
+        st.proc->collect(now, st.rows);
+        for (auto& id : st.proc->new_charts())
+          if (auto* def = st.proc->find(id))
+            self->send(st.host, atom::define::value, *def);
+        for (auto& row : st.rows)
+          self->send(st.host, std::move(row));
+        ++st.iterations;
+        self->delayed_send(self,
+                           until_next_tick(st.ctx.now_usec(), st.update_every),
+                           atom::timeout::value);
+      },
+      [=](atom::status) {
+        actor_status s;
+        s.name = "proc";
+        s.kind = "collector";
+        s.counters = {{"iterations", self->state.iterations}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
   };
 }
 

@@ -71,10 +71,11 @@ expected<int> connect_destination(const config::destination& d,
   if (auto rc = ::getaddrinfo(d.host.c_str(), port.c_str(), &hints, &res);
       rc != 0)
     return error{ec::io_error, "cannot resolve '" + d.host + "' port '" + port
-                                 + "': " + ::gai_strerror(rc)};
+                                   + "': " + ::gai_strerror(rc)};
   error last{ec::io_error, "no address for '" + d.host + "'"};
   for (auto* ai = res; ai != nullptr; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+    int fd = ::socket(ai->ai_family,
+                      ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                       ai->ai_protocol);
     if (fd < 0) {
       last = sys_error("socket");

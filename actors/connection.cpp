@@ -10,7 +10,6 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <strings.h>
@@ -55,8 +54,8 @@ stream_hello make_hello(const protocol::stream_request& req,
   auto& i = h.host;
   i.machine_guid = req.machine_guid;
   i.hostname = req.hostname;
-  i.registry_hostname = req.registry_hostname.empty() ? req.hostname
-                                                      : req.registry_hostname;
+  i.registry_hostname
+      = req.registry_hostname.empty() ? req.hostname : req.registry_hostname;
   i.os = req.os;
   i.timezone = req.timezone;
   i.abbrev_timezone = req.abbrev_timezone;
@@ -107,9 +106,9 @@ void close_after_write(connection_ptr self, caf::io::connection_handle hdl) {
 
 uint64_t steady_usec() {
   return static_cast<uint64_t>(
-    std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now().time_since_epoch())
-      .count());
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now().time_since_epoch())
+          .count());
 }
 
 /// Sends a whole HTTP response, closes, and writes the access.log lines.
@@ -126,8 +125,8 @@ void send_answer(connection_ptr self, caf::io::connection_handle hdl,
   auto& st = self->state;
   // Netdata names a loopback client "localhost" in access.log.
   e.peer = st.tcp && (st.ip.rfind("127.", 0) == 0 || st.ip == "::1")
-             ? peer_name("localhost", st.port)
-             : st.peer;
+               ? peer_name("localhost", st.port)
+               : st.peer;
   e.url = url;
   if (response.size() > 12)
     e.code = std::atoi(response.c_str() + 9); // "HTTP/1.1 200"
@@ -146,9 +145,9 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
   st.ph = phase::answering;
   auto req = st.http->request();
   req.client = !st.tcp || st.ip.rfind("127.", 0) == 0 || st.ip == "::1"
-                   || st.ip == "localhost"
-                 ? std::string{"localhost"}
-                 : st.ip;
+                       || st.ip == "localhost"
+                   ? std::string{"localhost"}
+                   : st.ip;
   if (!st.tls && ctx.web_tls && st.tcp && st.ssl_mode != "optional") {
     // A server with TLS sends plain requests to https, except on
     // `^SSL=optional` ports (as Netdata does).
@@ -163,8 +162,8 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
   // Detached: a big answer (100,000 charts) is built on its own thread,
   // not on a scheduler thread that carries streams.
   auto handler = ctx.api_on_own_thread
-                   ? self->spawn<caf::detached>(api_request, req, ctx)
-                   : self->spawn(api_request, req, ctx);
+                     ? self->spawn<caf::detached>(api_request, req, ctx)
+                     : self->spawn(api_request, req, ctx);
   st.api = handler;
   // caf::infinite: a finite request timeout keeps this actor (and the
   // detached handler) alive after they are done in CAF 0.17.6. The
@@ -173,33 +172,33 @@ void answer_http(connection_ptr self, caf::io::connection_handle hdl,
     self->send(st.listener, atom::query::value, atom::timeout::value,
                self->id());
   self->request(handler, caf::infinite, atom::get::value)
-    .then(
-      [=](std::string& response, bool more) {
-        // Answering: the deadline is met (a big answer then flows at the
-        // client's pace, one part at a time).
-        self->state.api = nullptr;
-        if (!more)
-          return send_answer(self, hdl, ctx, req.url, response, started);
-        send_bytes(self, hdl, response);
-        // A big answer comes in parts: each is asked for once the socket
-        // took most of the previous one, so a slow client holds at most a
-        // part or two, never the whole answer.
-        self->state.answer_source = handler;
-        self->state.part_wanted = true;
-        self->ack_writes(hdl, true);
-      },
-      [=](caf::error& err) {
-        if (!self->state.api)
-          return; // answered at the deadline
-        self->state.api = nullptr;
-        auto what = self->system().render(err);
-        TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
-                        log_text(req.url), "' failed: ", log_text(what));
-        send_answer(self, hdl, ctx, req.url,
-                    api::http_response(500, "text/plain",
-                                       "internal error: " + what + "\n"),
-                    started);
-      });
+      .then(
+          [=](std::string& response, bool more) {
+            // Answering: the deadline is met (a big answer then flows at the
+            // client's pace, one part at a time).
+            self->state.api = nullptr;
+            if (!more)
+              return send_answer(self, hdl, ctx, req.url, response, started);
+            send_bytes(self, hdl, response);
+            // A big answer comes in parts: each is asked for once the socket
+            // took most of the previous one, so a slow client holds at most a
+            // part or two, never the whole answer.
+            self->state.answer_source = handler;
+            self->state.part_wanted = true;
+            self->ack_writes(hdl, true);
+          },
+          [=](caf::error& err) {
+            if (!self->state.api)
+              return; // answered at the deadline
+            self->state.api = nullptr;
+            auto what = self->system().render(err);
+            TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
+                            log_text(req.url), "' failed: ", log_text(what));
+            send_answer(self, hdl, ctx, req.url,
+                        api::http_response(500, "text/plain",
+                                           "internal error: " + what + "\n"),
+                        started);
+          });
 }
 
 /// Asks the API request actor for the next part of its answer and writes
@@ -209,23 +208,23 @@ void next_answer_part(connection_ptr self, caf::io::connection_handle hdl,
                       const daemon_context& ctx) {
   auto source = self->state.answer_source;
   self->request(source, caf::infinite, atom::get::value, atom::next::value)
-    .then(
-      [=](std::string& part, bool more) {
-        // An empty part writes nothing, so no write acknowledgement would
-        // ask for the next one.
-        if (part.empty() && more)
-          return next_answer_part(self, hdl, ctx);
-        send_bytes(self, hdl, part);
-        if (!more)
-          return close_after_write(self, hdl);
-        self->state.part_wanted = true;
-      },
-      [=](caf::error& err) {
-        TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
-                        "a streamed answer failed half way: ",
-                        log_text(self->system().render(err)));
-        close_after_write(self, hdl);
-      });
+      .then(
+          [=](std::string& part, bool more) {
+            // An empty part writes nothing, so no write acknowledgement would
+            // ask for the next one.
+            if (part.empty() && more)
+              return next_answer_part(self, hdl, ctx);
+            send_bytes(self, hdl, part);
+            if (!more)
+              return close_after_write(self, hdl);
+            self->state.part_wanted = true;
+          },
+          [=](caf::error& err) {
+            TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER",
+                            "a streamed answer failed half way: ",
+                            log_text(self->system().render(err)));
+            close_after_write(self, hdl);
+          });
 }
 
 /// Hands stream bytes to the receiver, and stops reading while too many
@@ -247,12 +246,12 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
   auto& st = self->state;
   st.ph = phase::deciding;
   auto req = protocol::parse_stream_request(
-    std::string_view{st.buf}.substr(0, header_end));
+      std::string_view{st.buf}.substr(0, header_end));
   if (!req) {
     TRIBUTARY_ERROR(*ctx.log, "STREAM [receive from " + st.peer + "]",
                     "cannot parse the STREAM request: ", to_string(req.err()));
     auto response = api::http_response(
-      400, "text/plain", "URL not valid. I don't understand you...\r\n");
+        400, "text/plain", "URL not valid. I don't understand you...\r\n");
     send_bytes(self, hdl, response);
     close_after_write(self, hdl);
     return;
@@ -262,8 +261,8 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
                     "The server is configured to always use encrypted "
                     "connections, please enable the SSL on child with "
                     "hostname '",
-                    req->hostname.empty() ? "not available" : req->hostname
-                                                                .substr(0, 255),
+                    req->hostname.empty() ? "not available"
+                                          : req->hostname.substr(0, 255),
                     "'.");
     auto response = api::http_response(400, "text/plain",
                                        "I don't understand you...\r\n");
@@ -288,46 +287,47 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
   TRIBUTARY_INFO(*ctx.log, "STREAM [receive from " + st.peer + "]",
                  "new client connection.");
   self->request(ctx.registry, caf::infinite, atom::stream::value, hello)
-    .then(
-      [=](access_decision& d, host_actor& host) {
-        auto& st = self->state;
-        send_bytes(self, hdl, d.reply);
-        if (!d.accepted) {
-          close_after_write(self, hdl);
-          return;
-        }
-        self->flush(hdl);
-        st.ph = phase::streaming;
-        st.receiver = self->spawn<caf::monitored>(
-          receiver, caf::actor{self}, host, hello, d, ctx);
-        if (!st.buf.empty()) {
-          to_receiver(self, hdl, std::move(st.buf));
-          st.buf.clear();
-        }
-      },
-      [=](caf::error& err) {
-        TRIBUTARY_ERROR(*ctx.log, "STREAM [receive from " + self->state.peer + "]",
-                        "access check failed: ", self->system().render(err));
-        close_after_write(self, hdl);
-      });
+      .then(
+          [=](access_decision& d, host_actor& host) {
+            auto& st = self->state;
+            send_bytes(self, hdl, d.reply);
+            if (!d.accepted) {
+              close_after_write(self, hdl);
+              return;
+            }
+            self->flush(hdl);
+            st.ph = phase::streaming;
+            st.receiver = self->spawn<caf::monitored>(
+                receiver, caf::actor{self}, host, hello, d, ctx);
+            if (!st.buf.empty()) {
+              to_receiver(self, hdl, std::move(st.buf));
+              st.buf.clear();
+            }
+          },
+          [=](caf::error& err) {
+            TRIBUTARY_ERROR(
+                *ctx.log, "STREAM [receive from " + self->state.peer + "]",
+                "access check failed: ", self->system().render(err));
+            close_after_write(self, hdl);
+          });
 }
 
 /// The bytes of the peer in clear text (decrypted if the connection is
 /// encrypted).
 void on_plain(connection_ptr self, caf::io::connection_handle hdl,
-            const daemon_context& ctx, std::string_view bytes) {
+              const daemon_context& ctx, std::string_view bytes) {
   auto& st = self->state;
   switch (st.ph) {
-    case phase::streaming:
-      to_receiver(self, hdl, std::string{bytes.begin(), bytes.end()});
-      return;
-    case phase::deciding:
-      st.buf.append(bytes.begin(), bytes.end());
-      return;
-    case phase::answering:
-      return; // one request per connection
-    case phase::request:
-      break;
+  case phase::streaming:
+    to_receiver(self, hdl, std::string{bytes.begin(), bytes.end()});
+    return;
+  case phase::deciding:
+    st.buf.append(bytes.begin(), bytes.end());
+    return;
+  case phase::answering:
+    return; // one request per connection
+  case phase::request:
+    break;
   }
   if (st.http) {
     st.http->feed(bytes);
@@ -338,8 +338,8 @@ void on_plain(connection_ptr self, caf::io::connection_handle hdl,
       if (end != std::string::npos) {
         start_stream(self, hdl, ctx, end + 4);
       } else if (st.buf.size() > max_request_size) {
-        auto response = api::http_response(
-          400, "text/plain", "Received request is too big.\r\n");
+        auto response = api::http_response(400, "text/plain",
+                                           "Received request is too big.\r\n");
         send_bytes(self, hdl, response);
         close_after_write(self, hdl);
       }
@@ -353,8 +353,8 @@ void on_plain(connection_ptr self, caf::io::connection_handle hdl,
   if (st.http->status() == rs::complete) {
     answer_http(self, hdl, ctx);
   } else if (st.http->status() == rs::failed) {
-    auto response = api::http_response(
-      400, "text/plain", api::bad_request(st.http->failure()));
+    auto response = api::http_response(400, "text/plain",
+                                       api::bad_request(st.http->failure()));
     send_bytes(self, hdl, response);
     close_after_write(self, hdl);
   }
@@ -416,101 +416,101 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
     }
   });
   return {
-    [=](const caf::io::new_data_msg& msg) {
-      auto& st = self->state;
-      std::string_view bytes{msg.buf.data(), msg.buf.size()};
-      if (!st.transport_known && !bytes.empty()) {
-        st.transport_known = true;
-        if (ctx.web_tls && unix_path.empty() && tls::looks_like_tls(bytes[0]))
-          st.tls = std::make_shared<tls::session>(*ctx.web_tls,
-                                                  tls::session::role::server);
-      }
-      if (!st.tls)
-        return on_plain(self, hdl, ctx, bytes);
-      std::string plain;
-      auto ev = st.tls->feed(bytes, plain);
-      st.tls->take_output(self->wr_buf(hdl));
-      self->flush(hdl);
-      if (!ev) {
-        if (st.tls_established)
-          TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer, ev.err().message);
-        else
-          TRIBUTARY_INFO(*ctx.log, "WEB_SERVER", "SSL Handshake error (",
-                         ev.err().message, ") on socket ", st.peer);
-        return close_now(self, hdl);
-      }
-      if (*ev == tls::session::event::established)
-        st.tls_established = true;
-      if (!plain.empty())
-        on_plain(self, hdl, ctx, plain);
-      if (*ev == tls::session::event::closed)
-        close_now(self, hdl);
-    },
-    [=](atom::timeout) {
-      auto& st = self->state;
-      if (st.ph != phase::request)
-        return;
-      TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer,
-                      "no complete request within ", first_request_s,
-                      " seconds; closing the connection");
-      close_after_write(self, hdl);
-    },
-    [=](atom::close, atom::timeout) {
-      // The daemon is out of descriptors: one that has waited this long
-      // for its first request gives its own back (no log line: there may
-      // be thousands; the acceptor logs the exhaustion).
-      auto& st = self->state;
-      if (st.ph == phase::request
-          && std::chrono::steady_clock::now() - st.accepted_at
-               >= std::chrono::seconds(shed_after_s))
-        close_now(self, hdl);
-    },
-    [=](atom::timeout, atom::query) {
-      // The API request's deadline (timed by the listener).
-      auto& st = self->state;
-      if (!st.api)
-        return;
-      auto what = "no answer within " + std::to_string(api_answer_deadline_s)
-                  + " seconds";
-      TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
-                      log_text(st.http->request().url), "' failed: ", what);
-      self->send_exit(st.api, caf::exit_reason::user_shutdown);
-      st.api = nullptr;
-      send_bytes(self, hdl,
-                 api::http_response(503, "text/plain",
-                                    "timeout: " + what + "\n"));
-      close_after_write(self, hdl);
-    },
-    [=](atom::timeout, atom::stream) {
-      // The listener's periodic idle check, for the receiver.
-      if (self->state.receiver)
-        self->send(self->state.receiver, atom::timeout::value);
-    },
-    [=](atom::write, const std::string& bytes) {
-      send_bytes(self, hdl, bytes);
-    },
-    [=](atom::sync, int64_t stored) {
-      auto& st = self->state;
-      st.in_flight -= stored;
-      if (st.halted && st.in_flight <= resume_below) {
-        st.halted = false;
-        self->trigger(hdl);
-      }
-    },
-    [=](const caf::io::data_transferred_msg& msg) {
-      // Never close in here (CAF 0.17.6 use-after-free): only ask for more.
-      auto& st = self->state;
-      if (st.part_wanted && msg.remaining <= part_low_water) {
-        st.part_wanted = false;
-        next_answer_part(self, hdl, ctx);
-      }
-    },
-    [=](const caf::io::connection_closed_msg&) {
-      auto& st = self->state;
-      if (st.receiver)
-        self->send(st.receiver, atom::close::value);
-      self->quit();
-    },
+      [=](const caf::io::new_data_msg& msg) {
+        auto& st = self->state;
+        std::string_view bytes{msg.buf.data(), msg.buf.size()};
+        if (!st.transport_known && !bytes.empty()) {
+          st.transport_known = true;
+          if (ctx.web_tls && unix_path.empty() && tls::looks_like_tls(bytes[0]))
+            st.tls = std::make_shared<tls::session>(*ctx.web_tls,
+                                                    tls::session::role::server);
+        }
+        if (!st.tls)
+          return on_plain(self, hdl, ctx, bytes);
+        std::string plain;
+        auto ev = st.tls->feed(bytes, plain);
+        st.tls->take_output(self->wr_buf(hdl));
+        self->flush(hdl);
+        if (!ev) {
+          if (st.tls_established)
+            TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer, ev.err().message);
+          else
+            TRIBUTARY_INFO(*ctx.log, "WEB_SERVER", "SSL Handshake error (",
+                           ev.err().message, ") on socket ", st.peer);
+          return close_now(self, hdl);
+        }
+        if (*ev == tls::session::event::established)
+          st.tls_established = true;
+        if (!plain.empty())
+          on_plain(self, hdl, ctx, plain);
+        if (*ev == tls::session::event::closed)
+          close_now(self, hdl);
+      },
+      [=](atom::timeout) {
+        auto& st = self->state;
+        if (st.ph != phase::request)
+          return;
+        TRIBUTARY_ERROR(*ctx.log, "WEB " + st.peer,
+                        "no complete request within ", first_request_s,
+                        " seconds; closing the connection");
+        close_after_write(self, hdl);
+      },
+      [=](atom::close, atom::timeout) {
+        // The daemon is out of descriptors: one that has waited this long
+        // for its first request gives its own back (no log line: there may
+        // be thousands; the acceptor logs the exhaustion).
+        auto& st = self->state;
+        if (st.ph == phase::request
+            && std::chrono::steady_clock::now() - st.accepted_at
+                   >= std::chrono::seconds(shed_after_s))
+          close_now(self, hdl);
+      },
+      [=](atom::timeout, atom::query) {
+        // The API request's deadline (timed by the listener).
+        auto& st = self->state;
+        if (!st.api)
+          return;
+        auto what = "no answer within " + std::to_string(api_answer_deadline_s)
+                    + " seconds";
+        TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '",
+                        log_text(st.http->request().url), "' failed: ", what);
+        self->send_exit(st.api, caf::exit_reason::user_shutdown);
+        st.api = nullptr;
+        send_bytes(
+            self, hdl,
+            api::http_response(503, "text/plain", "timeout: " + what + "\n"));
+        close_after_write(self, hdl);
+      },
+      [=](atom::timeout, atom::stream) {
+        // The listener's periodic idle check, for the receiver.
+        if (self->state.receiver)
+          self->send(self->state.receiver, atom::timeout::value);
+      },
+      [=](atom::write, const std::string& bytes) {
+        send_bytes(self, hdl, bytes);
+      },
+      [=](atom::sync, int64_t stored) {
+        auto& st = self->state;
+        st.in_flight -= stored;
+        if (st.halted && st.in_flight <= resume_below) {
+          st.halted = false;
+          self->trigger(hdl);
+        }
+      },
+      [=](const caf::io::data_transferred_msg& msg) {
+        // Never close in here (CAF 0.17.6 use-after-free): only ask for more.
+        auto& st = self->state;
+        if (st.part_wanted && msg.remaining <= part_low_water) {
+          st.part_wanted = false;
+          next_answer_part(self, hdl, ctx);
+        }
+      },
+      [=](const caf::io::connection_closed_msg&) {
+        auto& st = self->state;
+        if (st.receiver)
+          self->send(st.receiver, atom::close::value);
+        self->quit();
+      },
   };
 }
 

@@ -5,7 +5,6 @@
 
 #include <caf/actor.hpp>
 #include <caf/io/broker.hpp>
-
 #include <chrono>
 #include <memory>
 #include <string>

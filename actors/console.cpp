@@ -15,13 +15,13 @@ void walk(console_ptr self) {
   st.walking = true;
   self->request(st.ctx.registry, std::chrono::seconds(5), atom::get::value,
                 atom::status::value)
-    .then(
-      [=](std::vector<actor_status>& all) {
-        auto& st = self->state;
-        st.walking = false;
-        st.model.add(std::move(all), st.ctx.now_usec());
-      },
-      [=](caf::error&) { self->state.walking = false; });
+      .then(
+          [=](std::vector<actor_status>& all) {
+            auto& st = self->state;
+            st.walking = false;
+            st.model.add(std::move(all), st.ctx.now_usec());
+          },
+          [=](caf::error&) { self->state.walking = false; });
 }
 
 } // namespace
@@ -32,21 +32,21 @@ caf::behavior console_sampler(caf::stateful_actor<console_state>* self,
   walk(self);
   self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
   return {
-    [=](atom::timeout) {
-      walk(self);
-      self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
-    },
-    [=](atom::get, const std::string& what,
-        int64_t after) -> caf::result<std::string> {
-      auto& m = self->state.model;
-      if (what == "actors")
-        return m.render_actors();
-      if (what == "streams")
-        return m.render_streams();
-      if (what == "series")
-        return m.render_series(after);
-      return caf::make_error(ec::not_found, "console " + what);
-    },
+      [=](atom::timeout) {
+        walk(self);
+        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
+      },
+      [=](atom::get, const std::string& what,
+          int64_t after) -> caf::result<std::string> {
+        auto& m = self->state.model;
+        if (what == "actors")
+          return m.render_actors();
+        if (what == "streams")
+          return m.render_streams();
+        if (what == "series")
+          return m.render_series(after);
+        return caf::make_error(ec::not_found, "console " + what);
+      },
   };
 }
 

@@ -45,7 +45,8 @@ double handled_per_s(const actor_status& s,
 }
 
 double round2(double x) {
-  return static_cast<double>(static_cast<int64_t>(x * 100 + (x < 0 ? -0.5 : 0.5)))
+  return static_cast<double>(
+             static_cast<int64_t>(x * 100 + (x < 0 ? -0.5 : 0.5)))
          / 100;
 }
 
@@ -143,7 +144,8 @@ std::string console_model::render_actors() const {
     if (since > 0)
       uptime = static_cast<int64_t>(t_usec_ / 1000000) - since;
     else if (sn != seen_.end())
-      uptime = static_cast<int64_t>((t_usec_ - sn->second.first_seen_usec) / 1000000);
+      uptime = static_cast<int64_t>((t_usec_ - sn->second.first_seen_usec)
+                                    / 1000000);
     w.member("uptime_s", uptime);
     w.key("counters").begin_object();
     std::set<std::string_view> keys;
@@ -212,7 +214,8 @@ std::string console_model::render_streams() const {
     w.member("charts", counter(h, "charts"));
     w.member("samples_per_s", round2(rate_of(rates_of(h), "samples")));
     w.member("rows_per_s", round2(rate_of(rates_of(h), "rows")));
-    w.member("bytes_in_per_s", rx ? round2(rate_of(rates_of(*rx), "bytes")) : 0.0);
+    w.member("bytes_in_per_s",
+             rx ? round2(rate_of(rates_of(*rx), "bytes")) : 0.0);
     w.member("bytes_out_per_s", round2(out_rate));
     auto wire = rx ? counter(*rx, "bytes") : 0;
     if (wire > 0)

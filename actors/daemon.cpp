@@ -1,26 +1,24 @@
 #include "actors/daemon.hpp"
 
-#include "actors/console.hpp"
-
 #include "actors/actors.hpp"
-#include "config/bind_to.hpp"
 #include "actors/collector.hpp"
-#include "actors/plugin_collector.hpp"
+#include "actors/console.hpp"
 #include "actors/context.hpp"
 #include "actors/listener.hpp"
 #include "actors/logger.hpp"
+#include "actors/plugin_collector.hpp"
 #include "actors/registry.hpp"
 #include "actors/reload.hpp"
 #include "actors/service.hpp"
 #include "collectors/system_info.hpp"
+#include "config/bind_to.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
 #include "tls/context.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -40,7 +38,8 @@ const char* tributary_version() {
 uint64_t system_now_usec() {
   using namespace std::chrono;
   return static_cast<uint64_t>(
-    duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
+      duration_cast<microseconds>(system_clock::now().time_since_epoch())
+          .count());
 }
 
 namespace {
@@ -200,11 +199,11 @@ int run_daemon(const daemon_options& opts) {
     if (parse_log_level(g.log_level, lvl))
       log.level(lvl);
   }
-  log.flood({g.errors_flood_protection_period,
-             g.errors_to_trigger_flood_protection});
+  log.flood(
+      {g.errors_flood_protection_period, g.errors_to_trigger_flood_protection});
   std::string user_problem;
-  auto user = find_service_user(g.run_as_user_set ? g.run_as_user : "",
-                                user_problem);
+  auto user
+      = find_service_user(g.run_as_user_set ? g.run_as_user : "", user_problem);
   if (!user_problem.empty()) {
     std::cerr << "tributary: " << user_problem << '\n';
     return 1;
@@ -212,7 +211,8 @@ int run_daemon(const daemon_options& opts) {
   // What is made here as root goes to the service user with the switch.
   std::vector<std::string> made_as_root;
   struct stat st {};
-  if (::stat(g.log_dir.c_str(), &st) != 0 && ::mkdir(g.log_dir.c_str(), 0755) == 0)
+  if (::stat(g.log_dir.c_str(), &st) != 0
+      && ::mkdir(g.log_dir.c_str(), 0755) == 0)
     made_as_root.push_back(g.log_dir);
   auto log_file = g.log_dir + "/error.log";
   bool log_existed = ::stat(log_file.c_str(), &st) == 0;
@@ -221,8 +221,8 @@ int run_daemon(const daemon_options& opts) {
                    "; logging to stderr only");
   else if (!log_existed)
     made_as_root.push_back(log_file);
-  auto access_file = g.access_log.empty() ? g.log_dir + "/access.log"
-                                          : g.access_log;
+  auto access_file
+      = g.access_log.empty() ? g.log_dir + "/access.log" : g.access_log;
   if (access_file != "none") {
     bool access_existed = ::stat(access_file.c_str(), &st) == 0;
     if (!log.access().open_file(access_file))
@@ -237,7 +237,8 @@ int run_daemon(const daemon_options& opts) {
   for (auto& d : loaded->diagnostics)
     if (d.level == config::diagnostic::warning)
       TRIBUTARY_WARN(log, "CONFIG", config::to_string(d));
-  auto binds = config::parse_bind_to(g.bind_to, static_cast<uint16_t>(g.default_port));
+  auto binds
+      = config::parse_bind_to(g.bind_to, static_cast<uint16_t>(g.default_port));
   if (!binds) {
     std::cerr << "tributary: [web] bind to: " << binds.err().message << '\n';
     return 1;
@@ -253,9 +254,10 @@ int run_daemon(const daemon_options& opts) {
   auto stream_tls = stream_tls_context(*settings, log);
   if (user) {
     if (auto why = drop_privileges(*user, made_as_root); !why.empty()) {
-      TRIBUTARY_ERROR(log, "MAIN", "cannot run as user '", user->name, "': ", why);
-      std::cerr << "tributary: cannot run as user '" << user->name << "': " << why
-                << '\n';
+      TRIBUTARY_ERROR(log, "MAIN", "cannot run as user '", user->name,
+                      "': ", why);
+      std::cerr << "tributary: cannot run as user '" << user->name
+                << "': " << why << '\n';
       return 1;
     }
     TRIBUTARY_INFO(log, "MAIN", "running as user '", user->name, "' (uid ",
@@ -286,8 +288,10 @@ int run_daemon(const daemon_options& opts) {
   // a core at 5 ms, 0.43 % at 100 ms; BENCHMARKS.md).
   cfg.set("work-stealing.aggressive-poll-attempts", size_t{10});
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
-  cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{std::chrono::microseconds(50)});
-  cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(100)});
+  cfg.set("work-stealing.moderate-sleep-duration",
+          caf::timespan{std::chrono::microseconds(50)});
+  cfg.set("work-stealing.relaxed-sleep-duration",
+          caf::timespan{std::chrono::milliseconds(100)});
   // CAF starts at least four workers; on a one- or two-core machine the
   // extra ones only add idle wake-ups (each sleeping worker wakes every
   // relaxed-sleep-duration).
@@ -317,30 +321,32 @@ int run_daemon(const daemon_options& opts) {
       caf::scoped_actor self{sys};
       self->request(ctx.registry, std::chrono::seconds(5), atom::get::value,
                     local.machine_guid)
-        .receive(
-          [&](host_actor& localhost) {
-            if (settings->global.proc_plugin)
-              collector = sys.spawn(proc_collector_actor, localhost,
-                                    settings->global.update_every, ctx);
-            for (auto& [name, on] : settings->global.plugins) {
-              if (!on)
-                continue;
-              auto path = settings->global.plugins_dir + "/" + name + ".plugin";
-              if (::access(path.c_str(), X_OK) != 0) {
-                TRIBUTARY_ERROR(log, "PLUGINSD", "[plugins] ", name,
-                                " = yes, but ", path, " is not executable");
-                continue;
-              }
-              // Restarted one update_every after it exits, as Netdata does.
-              plugins.push_back(sys.spawn(plugin_supervisor, localhost, name,
-                                          path, settings->global.update_every,
-                                          settings->global.update_every, ctx));
-            }
-          },
-          [&](caf::error& err) {
-            TRIBUTARY_ERROR(log, "MAIN", "no localhost host: ",
-                            sys.render(err));
-          });
+          .receive(
+              [&](host_actor& localhost) {
+                if (settings->global.proc_plugin)
+                  collector = sys.spawn(proc_collector_actor, localhost,
+                                        settings->global.update_every, ctx);
+                for (auto& [name, on] : settings->global.plugins) {
+                  if (!on)
+                    continue;
+                  auto path
+                      = settings->global.plugins_dir + "/" + name + ".plugin";
+                  if (::access(path.c_str(), X_OK) != 0) {
+                    TRIBUTARY_ERROR(log, "PLUGINSD", "[plugins] ", name,
+                                    " = yes, but ", path, " is not executable");
+                    continue;
+                  }
+                  // Restarted one update_every after it exits, as Netdata does.
+                  plugins.push_back(
+                      sys.spawn(plugin_supervisor, localhost, name, path,
+                                settings->global.update_every,
+                                settings->global.update_every, ctx));
+                }
+              },
+              [&](caf::error& err) {
+                TRIBUTARY_ERROR(log, "MAIN",
+                                "no localhost host: ", sys.render(err));
+              });
     }
     std::vector<caf::actor> listeners;
     for (auto& b : *binds) {
@@ -348,19 +354,20 @@ int run_daemon(const daemon_options& opts) {
       auto l = sys.middleman().spawn_broker(listener, b, ctx);
       caf::scoped_actor self{sys};
       uint16_t port = 0;
-      self->request(l, std::chrono::seconds(5), atom::get::value, atom::info::value)
-        .receive([&](uint16_t p) { port = p; },
-                 [&](caf::error&) { rc = 1; });
+      self->request(l, std::chrono::seconds(5), atom::get::value,
+                    atom::info::value)
+          .receive([&](uint16_t p) { port = p; }, [&](caf::error&) { rc = 1; });
       if (rc != 0)
         break;
       listeners.push_back(l);
       if (!b.unix_path.empty()) {
         std::cout << "tributary " << local.hostname << " ("
-                  << local.machine_guid << "): listening on unix:"
-                  << b.unix_path << std::endl;
+                  << local.machine_guid
+                  << "): listening on unix:" << b.unix_path << std::endl;
         continue;
       }
-      auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+      auto shown
+          = host.find(':') != std::string::npos ? "[" + host + "]" : host;
       auto scheme = ctx.web_tls && b.ssl != "optional" ? "https" : "http";
       std::cout << "tributary " << local.hostname << " (" << local.machine_guid
                 << "): API at " << scheme << "://" << shown << ":" << port

@@ -17,8 +17,8 @@ struct daemon_options {
 
 /// Starts the actor system, runs until SIGINT/SIGTERM (then stops in order,
 /// flushing the databases, and returns 0), reloading the configuration and
-/// reopening the log file on SIGHUP. Returns the process exit code. Keeps CAF out of this header so that `bin/`
-/// compiles quickly.
+/// reopening the log file on SIGHUP. Returns the process exit code. Keeps CAF
+/// out of this header so that `bin/` compiles quickly.
 int run_daemon(const daemon_options& opts);
 
 } // namespace tributary

@@ -1,12 +1,11 @@
 #include "actors/health.hpp"
 
+#include "config/settings.hpp"
 #include "health/health_json.hpp"
 #include "health/host_health.hpp"
 #include "health/notification.hpp"
-#include "config/settings.hpp"
 
 #include <caf/all.hpp>
-
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -77,32 +76,32 @@ health::lookup_row last_row(const data_result& r) {
 caf::behavior notify_runner(caf::event_based_actor* self,
                             std::vector<std::string> argv) {
   return {
-    [=](atom::get) -> int {
-      self->quit();
-      std::vector<char*> args;
-      for (auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      auto pid = ::fork();
-      if (pid < 0)
-        return -1;
-      if (pid == 0) {
-        int null = ::open("/dev/null", O_RDWR);
-        if (null >= 0) {
-          ::dup2(null, STDIN_FILENO);
-          ::dup2(null, STDOUT_FILENO);
+      [=](atom::get) -> int {
+        self->quit();
+        std::vector<char*> args;
+        for (auto& a : argv)
+          args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        auto pid = ::fork();
+        if (pid < 0)
+          return -1;
+        if (pid == 0) {
+          int null = ::open("/dev/null", O_RDWR);
+          if (null >= 0) {
+            ::dup2(null, STDIN_FILENO);
+            ::dup2(null, STDOUT_FILENO);
+          }
+          sigset_t none;
+          sigemptyset(&none);
+          ::sigprocmask(SIG_SETMASK, &none, nullptr);
+          ::execv(args[0], args.data());
+          ::_exit(127);
         }
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-      }
-      int status = 0;
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    },
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      },
   };
 }
 
@@ -111,8 +110,8 @@ caf::behavior notify_runner(caf::event_based_actor* self,
 void notify(monitor_ptr self, const health::log_entry& e) {
   auto& st = self->state;
   ++st.notifications;
-  TRIBUTARY_INFO(*st.ctx.log, who(st), "alarm '", e.chart, ".", e.name,
-                 "' is ", health::to_string(e.new_status), " (was ",
+  TRIBUTARY_INFO(*st.ctx.log, who(st), "alarm '", e.chart, ".", e.name, "' is ",
+                 health::to_string(e.new_status), " (was ",
                  health::to_string(e.old_status), "), value ",
                  health::value_string(e.new_value, e.units));
   auto id = e.unique_id;
@@ -130,15 +129,15 @@ void notify(monitor_ptr self, const health::log_entry& e) {
   argv.insert(argv.begin(), e.exec);
   auto runner = self->spawn<caf::detached>(notify_runner, std::move(argv));
   self->request(runner, caf::infinite, atom::get::value)
-    .then(
-      [=](int code) {
-        auto& st = self->state;
-        st.engine->log().mark_exec(id, now_s(st.ctx), code);
-        if (code != 0)
-          TRIBUTARY_ERROR(*st.ctx.log, who(st), "notification script '",
-                          e.exec, "' exited with code ", code);
-      },
-      [=](caf::error&) {});
+      .then(
+          [=](int code) {
+            auto& st = self->state;
+            st.engine->log().mark_exec(id, now_s(st.ctx), code);
+            if (code != 0)
+              TRIBUTARY_ERROR(*st.ctx.log, who(st), "notification script '",
+                              e.exec, "' exited with code ", code);
+          },
+          [=](caf::error&) {});
 }
 
 /// After every query of a round came back: evaluate, log, notify.
@@ -159,8 +158,8 @@ void build_engine(health_monitor_state& st) {
   auto old = std::move(st.engine);
   // Netdata starts the unique ids of an empty log at the current time.
   st.engine = std::make_unique<health::host_health>(
-    *st.definitions, facts, static_cast<size_t>(st.opts.max_log_entries),
-    static_cast<uint32_t>(now_s(st.ctx)));
+      *st.definitions, facts, static_cast<size_t>(st.opts.max_log_entries),
+      static_cast<uint32_t>(now_s(st.ctx)));
   if (old)
     st.engine->log() = std::move(old->log());
   st.next_link = 0;
@@ -241,19 +240,19 @@ void evaluate_due(monitor_ptr self) {
     auto k = key;
     auto chart = q.chart;
     self->request(st.host, caf::infinite, atom::query::value, q)
-      .then(
-        [=](const data_result& res) {
-          if (k.empty())
-            r->last_values[chart] = last_row(res);
-          else
-            r->lookups[k] = last_row(res);
-          done();
-        },
-        [=](caf::error&) {
-          if (!k.empty())
-            r->lookups[k] = std::nullopt;
-          done();
-        });
+        .then(
+            [=](const data_result& res) {
+              if (k.empty())
+                r->last_values[chart] = last_row(res);
+              else
+                r->lookups[k] = last_row(res);
+              done();
+            },
+            [=](caf::error&) {
+              if (!k.empty())
+                r->lookups[k] = std::nullopt;
+              done();
+            });
   }
 }
 
@@ -267,19 +266,20 @@ void refresh_ranges(monitor_ptr self) {
     return evaluate_due(self);
   self->request(st.host, caf::infinite, atom::get::value, atom::charts::value,
                 std::move(ids))
-    .then(
-      [=](const std::vector<chart_summary>& charts) {
-        auto& st = self->state;
-        for (auto& c : charts)
-          st.engine->update_range(c.def.id, c.first_entry, c.last_entry);
-        evaluate_due(self);
-      },
-      [=](caf::error& err) {
-        auto& st = self->state;
-        st.busy = false;
-        TRIBUTARY_ERROR(*st.ctx.log, who(st), "cannot read the charts' ranges: ",
-                        self->system().render(err));
-      });
+      .then(
+          [=](const std::vector<chart_summary>& charts) {
+            auto& st = self->state;
+            for (auto& c : charts)
+              st.engine->update_range(c.def.id, c.first_entry, c.last_entry);
+            evaluate_due(self);
+          },
+          [=](caf::error& err) {
+            auto& st = self->state;
+            st.busy = false;
+            TRIBUTARY_ERROR(
+                *st.ctx.log, who(st),
+                "cannot read the charts' ranges: ", self->system().render(err));
+          });
 }
 
 /// One pass of the health loop: every `run at least every seconds` the
@@ -304,26 +304,26 @@ void run_round(monitor_ptr self) {
     return refresh_ranges(self);
   st.charts_changed = false;
   self->request(st.host, caf::infinite, atom::get::value, atom::define::value)
-    .then(
-      [=](const std::vector<chart_summary>& charts) {
-        auto& st = self->state;
-        std::vector<health::chart_snapshot> snaps;
-        snaps.reserve(charts.size());
-        for (auto& c : charts)
-          snaps.push_back(snapshot(c));
-        st.engine->link(snaps, now_s(st.ctx));
-        for (auto& p : st.engine->take_problems())
-          TRIBUTARY_ERROR(*st.ctx.log, who(st), p);
-        refresh_ranges(self);
-      },
-      [=](caf::error& err) {
-        auto& st = self->state;
-        st.busy = false;
-        st.charts_changed = true;
-        TRIBUTARY_ERROR(*st.ctx.log, who(st), "cannot list the charts: ",
-                        self->system().render(err));
-        apply_pending_definitions(st);
-      });
+      .then(
+          [=](const std::vector<chart_summary>& charts) {
+            auto& st = self->state;
+            std::vector<health::chart_snapshot> snaps;
+            snaps.reserve(charts.size());
+            for (auto& c : charts)
+              snaps.push_back(snapshot(c));
+            st.engine->link(snaps, now_s(st.ctx));
+            for (auto& p : st.engine->take_problems())
+              TRIBUTARY_ERROR(*st.ctx.log, who(st), p);
+            refresh_ranges(self);
+          },
+          [=](caf::error& err) {
+            auto& st = self->state;
+            st.busy = false;
+            st.charts_changed = true;
+            TRIBUTARY_ERROR(*st.ctx.log, who(st), "cannot list the charts: ",
+                            self->system().render(err));
+            apply_pending_definitions(st);
+          });
 }
 
 /// The value of `name` among the query's `name=value` pairs.
@@ -347,10 +347,11 @@ constexpr auto tick = std::chrono::seconds(1);
 
 } // namespace
 
-caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
-                             host_actor host, host_info info,
-                             std::shared_ptr<const health::load_result> definitions,
-                             health_options opts, daemon_context ctx) {
+caf::behavior
+health_monitor(caf::stateful_actor<health_monitor_state>* self, host_actor host,
+               host_info info,
+               std::shared_ptr<const health::load_result> definitions,
+               health_options opts, daemon_context ctx) {
   auto& st = self->state;
   st.host = std::move(host);
   st.info = std::move(info);
@@ -360,76 +361,81 @@ caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
   build_engine(st);
   self->delayed_send(self, tick, atom::timeout::value);
   return {
-    [=](atom::reload, const reload_request& r) {
-      auto& st = self->state;
-      if (!r.health)
-        return;
-      st.pending_definitions = r.health;
-      apply_pending_definitions(st);
-    },
-    [=](atom::timeout) {
-      run_round(self);
-      self->delayed_send(self, tick, atom::timeout::value);
-    },
-    [=](atom::postpone, int64_t until) {
-      auto& st = self->state;
-      st.postponed_until = until;
-      if (until == std::numeric_limits<int64_t>::max())
-        TRIBUTARY_INFO(*st.ctx.log, who(st),
-                       "the host disconnected: health checks paused");
-      else
-        TRIBUTARY_INFO(*st.ctx.log, who(st), "postponing health checks for ",
-                       until - now_s(st.ctx), " seconds");
-    },
-    [=](atom::charts) { self->state.charts_changed = true; },
-    [=](atom::resume) {
-      auto& st = self->state;
-      st.postponed_until = std::min<int64_t>(st.postponed_until, now_s(st.ctx));
-      run_round(self);
-    },
-    [=](atom::health, const std::string& endpoint,
-        const std::vector<std::string>& args) -> caf::result<std::string> {
-      auto& st = self->state;
-      auto& h = *st.engine;
-      bool all = false;
-      arg(args, "all", &all);
-      if (endpoint == "alarms") {
-        // Netdata's `status`: false while a disconnected `auto` child's
-        // alerts are frozen.
-        bool running = st.postponed_until != std::numeric_limits<int64_t>::max();
-        return render_alarms(h, st.info, running, all, now_s(st.ctx));
-      }
-      if (endpoint == "alarm_totals")
-        return render_alarm_totals(h);
-      if (endpoint == "alarms_values")
-        return render_alarms_values(h, st.info, all);
-      if (endpoint == "alarm_log") {
-        auto after = std::strtoul(arg(args, "after").c_str(), nullptr, 10);
-        return render_alarm_log(h, st.info, static_cast<uint32_t>(after),
-                                arg(args, "chart"));
-      }
-      if (endpoint == "alarm_count") {
-        std::vector<std::string> contexts;
-        for (auto& a : args)
-          if (a.rfind("context=", 0) == 0 || a.rfind("ctx=", 0) == 0)
-            contexts.push_back(a.substr(a.find('=') + 1));
-        auto status = arg(args, "status");
-        return render_alarm_count(h, status.empty() ? "RAISED" : status, contexts);
-      }
-      return caf::make_error(ec::not_found, "unknown health endpoint " + endpoint);
-    },
-    [=](atom::status) {
-      auto& st = self->state;
-      actor_status s;
-      s.name = who(st);
-      s.kind = "health";
-      s.counters = {{"alerts", static_cast<int64_t>(st.engine->alerts().size())},
-                    {"rounds", st.rounds},
-                    {"notifications", st.notifications},
-                    {"postponed_until", st.postponed_until}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
+      [=](atom::reload, const reload_request& r) {
+        auto& st = self->state;
+        if (!r.health)
+          return;
+        st.pending_definitions = r.health;
+        apply_pending_definitions(st);
+      },
+      [=](atom::timeout) {
+        run_round(self);
+        self->delayed_send(self, tick, atom::timeout::value);
+      },
+      [=](atom::postpone, int64_t until) {
+        auto& st = self->state;
+        st.postponed_until = until;
+        if (until == std::numeric_limits<int64_t>::max())
+          TRIBUTARY_INFO(*st.ctx.log, who(st),
+                         "the host disconnected: health checks paused");
+        else
+          TRIBUTARY_INFO(*st.ctx.log, who(st), "postponing health checks for ",
+                         until - now_s(st.ctx), " seconds");
+      },
+      [=](atom::charts) { self->state.charts_changed = true; },
+      [=](atom::resume) {
+        auto& st = self->state;
+        st.postponed_until
+            = std::min<int64_t>(st.postponed_until, now_s(st.ctx));
+        run_round(self);
+      },
+      [=](atom::health, const std::string& endpoint,
+          const std::vector<std::string>& args) -> caf::result<std::string> {
+        auto& st = self->state;
+        auto& h = *st.engine;
+        bool all = false;
+        arg(args, "all", &all);
+        if (endpoint == "alarms") {
+          // Netdata's `status`: false while a disconnected `auto` child's
+          // alerts are frozen.
+          bool running
+              = st.postponed_until != std::numeric_limits<int64_t>::max();
+          return render_alarms(h, st.info, running, all, now_s(st.ctx));
+        }
+        if (endpoint == "alarm_totals")
+          return render_alarm_totals(h);
+        if (endpoint == "alarms_values")
+          return render_alarms_values(h, st.info, all);
+        if (endpoint == "alarm_log") {
+          auto after = std::strtoul(arg(args, "after").c_str(), nullptr, 10);
+          return render_alarm_log(h, st.info, static_cast<uint32_t>(after),
+                                  arg(args, "chart"));
+        }
+        if (endpoint == "alarm_count") {
+          std::vector<std::string> contexts;
+          for (auto& a : args)
+            if (a.rfind("context=", 0) == 0 || a.rfind("ctx=", 0) == 0)
+              contexts.push_back(a.substr(a.find('=') + 1));
+          auto status = arg(args, "status");
+          return render_alarm_count(h, status.empty() ? "RAISED" : status,
+                                    contexts);
+        }
+        return caf::make_error(ec::not_found,
+                               "unknown health endpoint " + endpoint);
+      },
+      [=](atom::status) {
+        auto& st = self->state;
+        actor_status s;
+        s.name = who(st);
+        s.kind = "health";
+        s.counters
+            = {{"alerts", static_cast<int64_t>(st.engine->alerts().size())},
+               {"rounds", st.rounds},
+               {"notifications", st.notifications},
+               {"postponed_until", st.postponed_until}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
   };
 }
 

@@ -4,7 +4,6 @@
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
-
 #include <memory>
 #include <string>
 
@@ -62,9 +61,10 @@ struct health_monitor_state {
 ///       -> std::string JSON of /api/v1/alarms, alarm_log, alarm_count,
 ///          alarms_values (args: name=value pairs of the query)
 ///   (atom::status) -> actor_status
-caf::behavior health_monitor(caf::stateful_actor<health_monitor_state>* self,
-                             host_actor host, host_info info,
-                             std::shared_ptr<const health::load_result> definitions,
-                             health_options opts, daemon_context ctx);
+caf::behavior
+health_monitor(caf::stateful_actor<health_monitor_state>* self, host_actor host,
+               host_info info,
+               std::shared_ptr<const health::load_result> definitions,
+               health_options opts, daemon_context ctx);
 
 } // namespace tributary

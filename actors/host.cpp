@@ -4,9 +4,8 @@
 #include "actors/health.hpp"
 #include "config/settings.hpp"
 
-#include <caf/all.hpp>
-
 #include <algorithm>
+#include <caf/all.hpp>
 #include <limits>
 #include <memory>
 
@@ -113,18 +112,16 @@ void release_after_chart(host_ptr self, const std::string& id) {
     return release_chart(self, id, generation);
   self->request(i->second.actor, caf::infinite, atom::get::value,
                 atom::charts::value)
-    .then([=](const chart_summary&) { release_chart(self, id, generation); },
-          [=](caf::error&) { release_chart(self, id, generation); });
+      .then([=](const chart_summary&) { release_chart(self, id, generation); },
+            [=](caf::error&) { release_chart(self, id, generation); });
 }
 
 } // namespace
 
-host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
-                               host_info info, host_db_actor db,
-                               std::string memory_mode,
-                               storage::chart_config chart_cfg,
-                               host_health_settings health,
-                               daemon_context ctx) {
+host_actor::behavior_type
+host(host_actor::stateful_pointer<host_state> self, host_info info,
+     host_db_actor db, std::string memory_mode, storage::chart_config chart_cfg,
+     host_health_settings health, daemon_context ctx) {
   auto& st = self->state;
   st.info = std::move(info);
   st.db = std::move(db);
@@ -137,9 +134,8 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     health_options opts;
     opts.run_at_least_every_seconds = g.health_run_at_least_every_seconds;
     opts.max_log_entries = g.health_max_log_entries;
-    st.health = self->spawn(health_monitor, host_actor{self},
-                                         st.info, st.ctx.health_definitions,
-                                         opts, st.ctx);
+    st.health = self->spawn(health_monitor, host_actor{self}, st.info,
+                            st.ctx.health_definitions, opts, st.ctx);
     st.postpone_on_connect_s = health.postpone_on_connect_s;
     st.pause_health_while_disconnected = health.pause_while_disconnected;
   }
@@ -160,321 +156,324 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
     self->quit(msg.reason);
   });
   return {
-    [=](atom::define, const chart_def& def) {
-      auto& st = self->state;
-      auto i = st.charts.find(def.id);
-      if (i == st.charts.end()) {
-        auto extent = std::make_shared<chart_extent>();
-        auto actor = self->spawn<caf::linked>(chart, def, st.db, st.chart_cfg,
-                                              extent);
-        auto merged = std::make_shared<chart_def>();
-        merge_definition(*merged, def);
-        auto& entry = st.charts
-                        .emplace(def.id, host_state::chart_entry{
-                                           actor, std::move(merged),
-                                           std::move(extent)})
-                        .first->second;
-        entry.held = st.replicating.count(def.id) > 0;
-        st.by_id.emplace(def.id, &entry);
-      } else {
-        auto merged = std::make_shared<chart_def>(*i->second.def);
-        merge_definition(*merged, def);
-        i->second.def = std::move(merged);
-        self->send(i->second.actor, atom::define::value, def);
-      }
-      st.names[full_name(def)] = def.id;
-      if (st.replicating.count(def.id) > 0)
-        return;
-      for (auto& s : st.subscribers)
-        caf::anon_send(s, atom::define::value, def);
-      if (st.health && !st.health_stale) {
-        st.health_stale = true;
-        caf::anon_send(st.health, atom::charts::value);
-      }
-    },
-    [=](chart_row& row) {
-      auto& st = self->state;
-      auto i = st.by_id.find(row.chart_id);
-      if (i == st.by_id.end()) {
-        ++st.dropped_rows;
-        return;
-      }
-      auto& c = *i->second;
-      ++st.rows;
-      st.samples += static_cast<int64_t>(row.values.size());
-      if (!c.held)
+      [=](atom::define, const chart_def& def) {
+        auto& st = self->state;
+        auto i = st.charts.find(def.id);
+        if (i == st.charts.end()) {
+          auto extent = std::make_shared<chart_extent>();
+          auto actor = self->spawn<caf::linked>(chart, def, st.db, st.chart_cfg,
+                                                extent);
+          auto merged = std::make_shared<chart_def>();
+          merge_definition(*merged, def);
+          auto& entry
+              = st.charts
+                    .emplace(def.id,
+                             host_state::chart_entry{actor, std::move(merged),
+                                                     std::move(extent)})
+                    .first->second;
+          entry.held = st.replicating.count(def.id) > 0;
+          st.by_id.emplace(def.id, &entry);
+        } else {
+          auto merged = std::make_shared<chart_def>(*i->second.def);
+          merge_definition(*merged, def);
+          i->second.def = std::move(merged);
+          self->send(i->second.actor, atom::define::value, def);
+        }
+        st.names[full_name(def)] = def.id;
+        if (st.replicating.count(def.id) > 0)
+          return;
         for (auto& s : st.subscribers)
-          caf::anon_send(s, row);
-      touch(st, c);
-      self->send(c.actor, std::move(row));
-    },
-    [=](replay_point& p) {
-      auto& st = self->state;
-      auto i = st.by_id.find(p.chart_id);
-      if (i == st.by_id.end())
-        return;
-      touch(st, *i->second);
-      bool finished = p.end && p.start_streaming;
-      auto id = p.chart_id;
-      self->send(i->second->actor, std::move(p));
-      if (finished)
-        release_after_chart(self, id);
-    },
-    [=](atom::sync) -> caf::result<bool> {
-      // A fence through every chart that got data since the last one, and
-      // through the host db behind it: the answer means all of it is stored.
-      auto& st = self->state;
-      std::vector<chart_actor> charts;
-      charts.reserve(st.touched.size());
-      for (auto* c : st.touched) {
-        c->touched = false;
-        charts.push_back(c->actor);
-      }
-      st.touched.clear();
-      if (charts.empty())
-        return true;
-      auto rp = self->make_response_promise<bool>();
-      auto pending = std::make_shared<size_t>(charts.size());
-      for (auto& c : charts)
-        self->request(c, caf::infinite, atom::sync::value)
-          .then(
-            [=](bool) mutable {
-              if (--*pending == 0)
-                rp.deliver(true);
-            },
-            [=](caf::error&) mutable {
-              if (--*pending == 0)
-                rp.deliver(true);
-            });
-      return rp;
-    },
-    [=](atom::replay, const std::string& id) {
-      auto& st = self->state;
-      st.replicating[id] = {++st.replication_generation, now_s(st)};
-      if (auto i = st.charts.find(id); i != st.charts.end())
-        i->second.held = true;
-      if (!st.hold_check_pending) {
-        st.hold_check_pending = true;
-        self->delayed_send(self, hold_check_interval, atom::replay::value,
-                           atom::timeout::value);
-      }
-    },
-    [=](atom::replay, atom::timeout) {
-      auto& st = self->state;
-      st.hold_check_pending = false;
-      std::vector<std::pair<std::string, uint64_t>> late;
-      for (auto& [id, h] : st.replicating)
-        if (now_s(st) - h.since_s >= replication_wait_bound_s)
-          late.emplace_back(id, h.generation);
-      for (auto& [id, generation] : late) {
-        TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.info.hostname,
-                        "replication of chart '", id, "' did not finish in ",
-                        replication_wait_bound_s,
-                        " seconds; streaming it upstream without waiting");
-        release_chart(self, id, generation);
-      }
-      if (!st.replicating.empty()) {
-        st.hold_check_pending = true;
-        self->delayed_send(self, hold_check_interval, atom::replay::value,
-                           atom::timeout::value);
-      }
-    },
-    [=](atom::info, host_info& info) {
-      self->state.info = std::move(info);
-    },
-    [=](atom::attach, caf::actor subscriber) {
-      auto& st = self->state;
-      self->monitor(subscriber);
-      for (auto& [id, c] : st.charts)
-        if (st.replicating.count(id) == 0)
-          caf::anon_send(subscriber, atom::define::value, *c.def);
-      st.subscribers.push_back(std::move(subscriber));
-    },
-    [=](atom::stream, atom::write, bool connected, bool compression) {
-      auto& st = self->state;
-      st.sender_compression = compression;
-      if (!connected) {
-        if (const auto& from = self->current_sender())
-          st.senders_behind.emplace(from->id(), from->address());
-        self->send(st.db, atom::stream::value, atom::write::value, false);
-      }
-    },
-    [=](atom::replay, atom::write, caf::actor_id supervisor) {
-      // Fan-out: one parent having replicated is not enough.
-      auto& st = self->state;
-      st.senders_behind.erase(supervisor);
-      for (auto i = st.senders_behind.begin(); i != st.senders_behind.end();)
-        if (caf::actor_cast<caf::strong_actor_ptr>(i->second) == nullptr)
-          i = st.senders_behind.erase(i);
-        else
-          ++i;
-      if (st.senders_behind.empty())
-        self->send(st.db, atom::stream::value, atom::write::value, true);
-    },
-    [=](atom::stream, bool connected, bool compression) {
-      auto& st = self->state;
-      st.reachable = connected;
-      st.compression = connected && compression;
-      if (!connected) {
-        // What the child did not replicate will not come: offer what is here.
-        std::vector<std::string> held;
-        for (auto& [id, hold] : st.replicating)
-          held.push_back(id);
-        for (auto& id : held)
+          caf::anon_send(s, atom::define::value, def);
+        if (st.health && !st.health_stale) {
+          st.health_stale = true;
+          caf::anon_send(st.health, atom::charts::value);
+        }
+      },
+      [=](chart_row& row) {
+        auto& st = self->state;
+        auto i = st.by_id.find(row.chart_id);
+        if (i == st.by_id.end()) {
+          ++st.dropped_rows;
+          return;
+        }
+        auto& c = *i->second;
+        ++st.rows;
+        st.samples += static_cast<int64_t>(row.values.size());
+        if (!c.held)
+          for (auto& s : st.subscribers)
+            caf::anon_send(s, row);
+        touch(st, c);
+        self->send(c.actor, std::move(row));
+      },
+      [=](replay_point& p) {
+        auto& st = self->state;
+        auto i = st.by_id.find(p.chart_id);
+        if (i == st.by_id.end())
+          return;
+        touch(st, *i->second);
+        bool finished = p.end && p.start_streaming;
+        auto id = p.chart_id;
+        self->send(i->second->actor, std::move(p));
+        if (finished)
           release_after_chart(self, id);
-      }
-      if (!st.health)
-        return;
-      if (!connected) {
-        // `auto`: frozen at the last status until the child is back.
-        if (st.pause_health_while_disconnected)
+      },
+      [=](atom::sync) -> caf::result<bool> {
+        // A fence through every chart that got data since the last one, and
+        // through the host db behind it: the answer means all of it is stored.
+        auto& st = self->state;
+        std::vector<chart_actor> charts;
+        charts.reserve(st.touched.size());
+        for (auto* c : st.touched) {
+          c->touched = false;
+          charts.push_back(c->actor);
+        }
+        st.touched.clear();
+        if (charts.empty())
+          return true;
+        auto rp = self->make_response_promise<bool>();
+        auto pending = std::make_shared<size_t>(charts.size());
+        for (auto& c : charts)
+          self->request(c, caf::infinite, atom::sync::value)
+              .then(
+                  [=](bool) mutable {
+                    if (--*pending == 0)
+                      rp.deliver(true);
+                  },
+                  [=](caf::error&) mutable {
+                    if (--*pending == 0)
+                      rp.deliver(true);
+                  });
+        return rp;
+      },
+      [=](atom::replay, const std::string& id) {
+        auto& st = self->state;
+        st.replicating[id] = {++st.replication_generation, now_s(st)};
+        if (auto i = st.charts.find(id); i != st.charts.end())
+          i->second.held = true;
+        if (!st.hold_check_pending) {
+          st.hold_check_pending = true;
+          self->delayed_send(self, hold_check_interval, atom::replay::value,
+                             atom::timeout::value);
+        }
+      },
+      [=](atom::replay, atom::timeout) {
+        auto& st = self->state;
+        st.hold_check_pending = false;
+        std::vector<std::pair<std::string, uint64_t>> late;
+        for (auto& [id, h] : st.replicating)
+          if (now_s(st) - h.since_s >= replication_wait_bound_s)
+            late.emplace_back(id, h.generation);
+        for (auto& [id, generation] : late) {
+          TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.info.hostname,
+                          "replication of chart '", id, "' did not finish in ",
+                          replication_wait_bound_s,
+                          " seconds; streaming it upstream without waiting");
+          release_chart(self, id, generation);
+        }
+        if (!st.replicating.empty()) {
+          st.hold_check_pending = true;
+          self->delayed_send(self, hold_check_interval, atom::replay::value,
+                             atom::timeout::value);
+        }
+      },
+      [=](atom::info, host_info& info) { self->state.info = std::move(info); },
+      [=](atom::attach, caf::actor subscriber) {
+        auto& st = self->state;
+        self->monitor(subscriber);
+        for (auto& [id, c] : st.charts)
+          if (st.replicating.count(id) == 0)
+            caf::anon_send(subscriber, atom::define::value, *c.def);
+        st.subscribers.push_back(std::move(subscriber));
+      },
+      [=](atom::stream, atom::write, bool connected, bool compression) {
+        auto& st = self->state;
+        st.sender_compression = compression;
+        if (!connected) {
+          if (const auto& from = self->current_sender())
+            st.senders_behind.emplace(from->id(), from->address());
+          self->send(st.db, atom::stream::value, atom::write::value, false);
+        }
+      },
+      [=](atom::replay, atom::write, caf::actor_id supervisor) {
+        // Fan-out: one parent having replicated is not enough.
+        auto& st = self->state;
+        st.senders_behind.erase(supervisor);
+        for (auto i = st.senders_behind.begin(); i != st.senders_behind.end();)
+          if (caf::actor_cast<caf::strong_actor_ptr>(i->second) == nullptr)
+            i = st.senders_behind.erase(i);
+          else
+            ++i;
+        if (st.senders_behind.empty())
+          self->send(st.db, atom::stream::value, atom::write::value, true);
+      },
+      [=](atom::stream, bool connected, bool compression) {
+        auto& st = self->state;
+        st.reachable = connected;
+        st.compression = connected && compression;
+        if (!connected) {
+          // What the child did not replicate will not come: offer what is here.
+          std::vector<std::string> held;
+          for (auto& [id, hold] : st.replicating)
+            held.push_back(id);
+          for (auto& id : held)
+            release_after_chart(self, id);
+        }
+        if (!st.health)
+          return;
+        if (!connected) {
+          // `auto`: frozen at the last status until the child is back.
+          if (st.pause_health_while_disconnected)
+            caf::anon_send(st.health, atom::postpone::value,
+                           std::numeric_limits<int64_t>::max());
+          return;
+        }
+        // Netdata's `postpone alarms on connect seconds`, at every connect
+        // (a reconnect moves the end); the monitor's tick resumes.
+        if (st.postpone_on_connect_s > 0)
           caf::anon_send(st.health, atom::postpone::value,
-                         std::numeric_limits<int64_t>::max());
-        return;
-      }
-      // Netdata's `postpone alarms on connect seconds`, at every connect
-      // (a reconnect moves the end); the monitor's tick resumes.
-      if (st.postpone_on_connect_s > 0)
-        caf::anon_send(st.health, atom::postpone::value,
-                       static_cast<int64_t>(st.ctx.now_usec() / 1000000)
-                         + st.postpone_on_connect_s);
-      else
-        caf::anon_send(st.health, atom::resume::value);
-    },
-    [=](atom::health, const std::string& endpoint,
-        const std::vector<std::string>& args) -> caf::result<std::string> {
-      auto& st = self->state;
-      if (!st.health)
-        return caf::make_error(ec::not_found, "health is disabled for "
-                                                + st.info.hostname);
-      auto rp = self->make_response_promise<std::string>();
-      self->request(st.health, caf::infinite, atom::health::value, endpoint, args)
-        .then([=](std::string& body) mutable { rp.deliver(std::move(body)); },
-              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      return rp;
-    },
-    [=](atom::close, bool delete_files) -> caf::result<bool> {
-      // An orphan host removed: its children first, then its database,
-      // which answers once its files are closed (and deleted).
-      auto& st = self->state;
-      for (auto& [id, c] : st.charts) {
-        // Linked: unlink first, or their exit would end this host early.
-        self->unlink_from(c.actor);
-        self->send_exit(c.actor, caf::exit_reason::user_shutdown);
-      }
-      st.charts.clear();
-      st.by_id.clear();
-      st.touched.clear();
-      if (st.health)
-        self->send_exit(st.health, caf::exit_reason::user_shutdown);
-      self->unlink_from(st.db);
-      auto rp = self->make_response_promise<bool>();
-      self->request(st.db, caf::infinite, atom::close::value, delete_files)
-        .then(
-          [=](bool ok) mutable {
-            rp.deliver(ok);
-            self->quit();
-          },
-          [=](caf::error&) mutable {
-            rp.deliver(false);
-            self->quit();
-          });
-      return rp;
-    },
-    [=](atom::reload, const reload_request& r) {
-      auto& st = self->state;
-      st.ctx.settings = r.settings;
-      if (!r.health)
-        return;
-      st.ctx.health_definitions = r.health;
-      if (st.health)
-        caf::anon_send(st.health, atom::reload::value, r);
-    },
-    [=](atom::get, atom::health) {
-      auto& st = self->state;
-      std::vector<caf::actor> out;
-      // The host's helpers for the actor directory: its db, health monitor
-      // and postpone timer.
-      if (st.db)
-        out.push_back(caf::actor_cast<caf::actor>(st.db));
-      if (st.health)
-        out.push_back(st.health);
-      return out;
-    },
-    [=](atom::get, atom::info) -> caf::result<host_summary> {
-      auto& st = self->state;
-      host_summary s;
-      s.info = st.info;
-      s.reachable = st.reachable;
-      s.stream_compression = st.compression;
-      s.has_sender = st.sender_compression.has_value();
-      s.sender_compression = st.sender_compression.value_or(false);
-      s.charts = static_cast<int64_t>(st.charts.size());
-      for (auto& [id, c] : st.charts)
-        s.dimensions += static_cast<int64_t>(c.def->dimensions.size());
-      s.memory_mode = st.memory_mode;
-      // The storage health comes from the host's database actor.
-      auto rp = self->make_response_promise<host_summary>();
-      self->request(st.db, std::chrono::seconds(5), atom::get::value,
-                    atom::store::value)
-        .then([=](storage_status& x) mutable {
-                auto out = s;
-                out.storage = std::move(x);
-                rp.deliver(std::move(out));
-              },
-              [=](caf::error&) mutable { rp.deliver(s); });
-      return rp;
-    },
-    [=](atom::get, atom::charts) {
-      // The host's own definitions, shared: one pass copying two pointers
-      // per chart, no message per chart and no definition copied, so a
-      // host of 100,000 charts stays responsive.
-      chart_listing out;
-      out.charts.reserve(self->state.charts.size());
-      for (auto& [id, c] : self->state.charts)
-        out.charts.push_back(listed_chart{c.def, c.extent});
-      return out;
-    },
-    [=](atom::get, atom::charts, const std::vector<std::string>& ids) {
-      std::vector<chart_summary> out;
-      for (auto& id : ids)
-        if (auto i = self->state.charts.find(id); i != self->state.charts.end())
-          out.push_back(summary_of(i->second));
-      return out;
-    },
-    [=](atom::get, atom::define) {
-      auto& st = self->state;
-      st.health_stale = false;
-      std::vector<chart_summary> out;
-      out.reserve(st.charts.size());
-      for (auto& [id, c] : st.charts) {
-        chart_summary s;
-        s.def = *c.def;
-        out.push_back(std::move(s));
-      }
-      return out;
-    },
-    [=](atom::query, const data_query& q) -> caf::result<data_result> {
-      auto* def = find_chart(self->state, q.chart);
-      if (def == nullptr)
-        return caf::make_error(ec::not_found, "chart " + q.chart);
-      return self->delegate(self->state.db, atom::query::value, q, *def);
-    },
-    [=](atom::status) {
-      auto& st = self->state;
-      actor_status s;
-      s.name = st.info.hostname;
-      s.kind = "host";
-      s.counters = {{"charts", static_cast<int64_t>(st.charts.size())},
-                    {"rows", st.rows},
-                    {"samples", st.samples},
-                    {"dropped_rows", st.dropped_rows},
-                    {"hops", st.info.hops}};
-      s.labels = {{"guid", st.info.machine_guid},
-                  {"hostname", st.info.hostname}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
+                         static_cast<int64_t>(st.ctx.now_usec() / 1000000)
+                             + st.postpone_on_connect_s);
+        else
+          caf::anon_send(st.health, atom::resume::value);
+      },
+      [=](atom::health, const std::string& endpoint,
+          const std::vector<std::string>& args) -> caf::result<std::string> {
+        auto& st = self->state;
+        if (!st.health)
+          return caf::make_error(ec::not_found,
+                                 "health is disabled for " + st.info.hostname);
+        auto rp = self->make_response_promise<std::string>();
+        self->request(st.health, caf::infinite, atom::health::value, endpoint,
+                      args)
+            .then(
+                [=](std::string& body) mutable { rp.deliver(std::move(body)); },
+                [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
+      [=](atom::close, bool delete_files) -> caf::result<bool> {
+        // An orphan host removed: its children first, then its database,
+        // which answers once its files are closed (and deleted).
+        auto& st = self->state;
+        for (auto& [id, c] : st.charts) {
+          // Linked: unlink first, or their exit would end this host early.
+          self->unlink_from(c.actor);
+          self->send_exit(c.actor, caf::exit_reason::user_shutdown);
+        }
+        st.charts.clear();
+        st.by_id.clear();
+        st.touched.clear();
+        if (st.health)
+          self->send_exit(st.health, caf::exit_reason::user_shutdown);
+        self->unlink_from(st.db);
+        auto rp = self->make_response_promise<bool>();
+        self->request(st.db, caf::infinite, atom::close::value, delete_files)
+            .then(
+                [=](bool ok) mutable {
+                  rp.deliver(ok);
+                  self->quit();
+                },
+                [=](caf::error&) mutable {
+                  rp.deliver(false);
+                  self->quit();
+                });
+        return rp;
+      },
+      [=](atom::reload, const reload_request& r) {
+        auto& st = self->state;
+        st.ctx.settings = r.settings;
+        if (!r.health)
+          return;
+        st.ctx.health_definitions = r.health;
+        if (st.health)
+          caf::anon_send(st.health, atom::reload::value, r);
+      },
+      [=](atom::get, atom::health) {
+        auto& st = self->state;
+        std::vector<caf::actor> out;
+        // The host's helpers for the actor directory: its db, health monitor
+        // and postpone timer.
+        if (st.db)
+          out.push_back(caf::actor_cast<caf::actor>(st.db));
+        if (st.health)
+          out.push_back(st.health);
+        return out;
+      },
+      [=](atom::get, atom::info) -> caf::result<host_summary> {
+        auto& st = self->state;
+        host_summary s;
+        s.info = st.info;
+        s.reachable = st.reachable;
+        s.stream_compression = st.compression;
+        s.has_sender = st.sender_compression.has_value();
+        s.sender_compression = st.sender_compression.value_or(false);
+        s.charts = static_cast<int64_t>(st.charts.size());
+        for (auto& [id, c] : st.charts)
+          s.dimensions += static_cast<int64_t>(c.def->dimensions.size());
+        s.memory_mode = st.memory_mode;
+        // The storage health comes from the host's database actor.
+        auto rp = self->make_response_promise<host_summary>();
+        self->request(st.db, std::chrono::seconds(5), atom::get::value,
+                      atom::store::value)
+            .then(
+                [=](storage_status& x) mutable {
+                  auto out = s;
+                  out.storage = std::move(x);
+                  rp.deliver(std::move(out));
+                },
+                [=](caf::error&) mutable { rp.deliver(s); });
+        return rp;
+      },
+      [=](atom::get, atom::charts) {
+        // The host's own definitions, shared: one pass copying two pointers
+        // per chart, no message per chart and no definition copied, so a
+        // host of 100,000 charts stays responsive.
+        chart_listing out;
+        out.charts.reserve(self->state.charts.size());
+        for (auto& [id, c] : self->state.charts)
+          out.charts.push_back(listed_chart{c.def, c.extent});
+        return out;
+      },
+      [=](atom::get, atom::charts, const std::vector<std::string>& ids) {
+        std::vector<chart_summary> out;
+        for (auto& id : ids)
+          if (auto i = self->state.charts.find(id);
+              i != self->state.charts.end())
+            out.push_back(summary_of(i->second));
+        return out;
+      },
+      [=](atom::get, atom::define) {
+        auto& st = self->state;
+        st.health_stale = false;
+        std::vector<chart_summary> out;
+        out.reserve(st.charts.size());
+        for (auto& [id, c] : st.charts) {
+          chart_summary s;
+          s.def = *c.def;
+          out.push_back(std::move(s));
+        }
+        return out;
+      },
+      [=](atom::query, const data_query& q) -> caf::result<data_result> {
+        auto* def = find_chart(self->state, q.chart);
+        if (def == nullptr)
+          return caf::make_error(ec::not_found, "chart " + q.chart);
+        return self->delegate(self->state.db, atom::query::value, q, *def);
+      },
+      [=](atom::status) {
+        auto& st = self->state;
+        actor_status s;
+        s.name = st.info.hostname;
+        s.kind = "host";
+        s.counters = {{"charts", static_cast<int64_t>(st.charts.size())},
+                      {"rows", st.rows},
+                      {"samples", st.samples},
+                      {"dropped_rows", st.dropped_rows},
+                      {"hops", st.info.hops}};
+        s.labels
+            = {{"guid", st.info.machine_guid}, {"hostname", st.info.hostname}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
   };
 }
 

@@ -92,7 +92,6 @@ host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
                                host_info info, host_db_actor db,
                                std::string memory_mode,
                                storage::chart_config chart_cfg,
-                               host_health_settings health,
-                               daemon_context ctx);
+                               host_health_settings health, daemon_context ctx);
 
 } // namespace tributary

@@ -3,7 +3,6 @@
 #include "storage/query.hpp"
 
 #include <caf/all.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -18,8 +17,8 @@ bool hidden(const dimension_def& d) {
 
 /// Netdata's JSON drops hidden dimensions (system.cpu's idle, ...) unless
 /// asked for them; so do we.
-data_result to_data_result(const chart_def& def,
-                           const storage::query_result& q, bool all) {
+data_result to_data_result(const chart_def& def, const storage::query_result& q,
+                           bool all) {
   data_result out;
   out.chart_id = def.id;
   out.chart_name = def.name.empty() ? def.id : def.name;
@@ -100,9 +99,8 @@ void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
     st.degraded = false;
     if (st.episode_logged)
       TRIBUTARY_INFO(*st.ctx.log, who, "storage writes work again after ",
-                     now_s - st.degraded_since_s,
-                     " s: pending data written, ", h.dropped_points,
-                     " points dropped while failing");
+                     now_s - st.degraded_since_s, " s: pending data written, ",
+                     h.dropped_points, " points dropped while failing");
   }
 }
 
@@ -118,138 +116,143 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
   self->state.files_dir = std::move(files_dir);
   self->state.who = "host-db " + hostname;
   self->state.spool
-    = dynamic_cast<storage::spool_engine*>(self->state.db.get());
+      = dynamic_cast<storage::spool_engine*>(self->state.db.get());
   auto engine = [self] { return self->state.db.get(); };
   self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
   return {
-    [=](atom::timeout) {
-      maintain(self);
-      self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
-    },
-    [=](atom::get, atom::store) {
-      return to_status(engine()->health());
-    },
-    [=](atom::define, const chart_def& def) {
-      auto& entry = self->state.charts[def.id];
-      entry.def = def;
-      entry.dims.clear();
-      for (auto& d : def.dimensions) {
-        storage::dimension_info info;
-        info.key = {def.id, d.id};
-        info.chart_name = def.name;
-        info.dim_name = d.name;
-        info.update_every = static_cast<int>(def.update_every);
-        auto h = engine()->find(info.key);
-        if (!h.valid())
-          h = engine()->add_dimension(info);
-        entry.dims.push_back(h);
-      }
-    },
-    [=](atom::store, const std::string& chart, int64_t time_s,
-        const std::vector<double>& values, const std::vector<uint8_t>& flags) {
-      auto i = self->state.charts.find(chart);
-      if (i == self->state.charts.end())
-        return;
-      auto& dims = i->second.dims;
-      auto n = std::min(dims.size(), values.size());
-      auto& row = self->state.row;
-      row.resize(n);
-      for (size_t d = 0; d < n; ++d) {
-        row[d].time_s = time_s;
-        row[d].value = values[d];
-        row[d].flags = d < flags.size() ? flags[d] : 0;
-      }
-      engine()->append_row(dims.data(), row.data(), n);
-      ++self->state.points_stored;
-    },
-    [=](atom::query, const data_query& q,
-        const chart_def& def) -> caf::result<data_result> {
-      auto i = self->state.charts.find(def.id);
-      if (i == self->state.charts.end())
-        return caf::make_error(ec::not_found, "chart " + def.id);
-      storage::query_request req;
-      req.after = q.after;
-      req.before = q.before;
-      req.points = static_cast<size_t>(q.points);
-      req.group = storage::parse_grouping(q.group);
-      req.aligned = q.aligned;
-      auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
-      auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
-      return to_data_result(i->second.def, res, q.all_dimensions);
-    },
-    [=](atom::sync) { return true; },
-    [=](atom::stream, atom::write, bool replicated) {
-      auto& st = self->state;
-      if (st.spool == nullptr)
-        return;
-      auto& sp = st.spool->spool();
-      if (replicated) {
-        if (sp.disk_bytes() > 0)
-          TRIBUTARY_INFO(*st.ctx.log, st.who, "spool: the parent has "
-                         "replicated it; deleting ", sp.disk_points(),
-                         " points (", sp.disk_bytes(), " bytes)");
-        sp.clear();
-        sp.set_spooling(false);
-      } else if (!sp.spooling()) {
-        TRIBUTARY_INFO(*st.ctx.log, st.who, "spool: no parent has this "
-                       "host's newest data; keeping it on disk");
-        sp.set_spooling(true);
-      }
-    },
-    [=](atom::close) {
-      if (auto err = engine()->close()) {
-        // Only waiting points mean a loss; a metadata write that failed is
-        // covered by its previous generation and the datafiles.
-        if (engine()->health().pending_points > 0)
-          TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
-                          "closing the database failed: ", to_string(err));
-        else
-          TRIBUTARY_WARN(*self->state.ctx.log, self->state.who,
-                         "closing the database: ", to_string(err));
-      }
-      self->quit();
-    },
-    [=](atom::close, bool delete_files) {
-      auto& st = self->state;
-      if (auto err = engine()->close())
-        TRIBUTARY_ERROR(*st.ctx.log, "host-db",
-                        "closing the database failed: ", to_string(err));
-      bool ok = true;
-      if (delete_files && !st.files_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::remove_all(st.files_dir, ec);
-        if (ec) {
-          ok = false;
-          TRIBUTARY_ERROR(*st.ctx.log, "host-db", "cannot delete ",
-                          st.files_dir, ": ", ec.message());
+      [=](atom::timeout) {
+        maintain(self);
+        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
+      },
+      [=](atom::get, atom::store) { return to_status(engine()->health()); },
+      [=](atom::define, const chart_def& def) {
+        auto& entry = self->state.charts[def.id];
+        entry.def = def;
+        entry.dims.clear();
+        for (auto& d : def.dimensions) {
+          storage::dimension_info info;
+          info.key = {def.id, d.id};
+          info.chart_name = def.name;
+          info.dim_name = d.name;
+          info.update_every = static_cast<int>(def.update_every);
+          auto h = engine()->find(info.key);
+          if (!h.valid())
+            h = engine()->add_dimension(info);
+          entry.dims.push_back(h);
         }
-      }
-      self->quit();
-      return ok;
-    },
-    [=](atom::status) {
-      actor_status st;
-      st.name = self->name();
-      st.kind = "host-db";
-      auto h = to_status(engine()->health());
-      st.counters = {{"charts", static_cast<int64_t>(self->state.charts.size())},
-                     {"rows_stored", self->state.points_stored},
-                     {"storage_degraded", h.status == "degraded" ? 1 : 0},
-                     {"storage_failed_writes", h.failed_writes},
-                     {"storage_dropped_points", h.dropped_points},
-                     {"storage_pending_points", h.pending_points},
-                     {"storage_disk_bytes", h.disk_bytes},
-                     {"storage_journal_bytes", h.journal_bytes}};
-      if (auto* sp = self->state.spool) {
-        st.counters.emplace_back("spool_disk_bytes",
-                                 static_cast<int64_t>(sp->spool().disk_bytes()));
-        st.counters.emplace_back("spool_memory_rows",
-                                 static_cast<int64_t>(sp->spool().memory_rows()));
-        st.counters.emplace_back("spooling", sp->spool().spooling() ? 1 : 0);
-      }
-      st.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return st;
-    },
+      },
+      [=](atom::store, const std::string& chart, int64_t time_s,
+          const std::vector<double>& values,
+          const std::vector<uint8_t>& flags) {
+        auto i = self->state.charts.find(chart);
+        if (i == self->state.charts.end())
+          return;
+        auto& dims = i->second.dims;
+        auto n = std::min(dims.size(), values.size());
+        auto& row = self->state.row;
+        row.resize(n);
+        for (size_t d = 0; d < n; ++d) {
+          row[d].time_s = time_s;
+          row[d].value = values[d];
+          row[d].flags = d < flags.size() ? flags[d] : 0;
+        }
+        engine()->append_row(dims.data(), row.data(), n);
+        ++self->state.points_stored;
+      },
+      [=](atom::query, const data_query& q,
+          const chart_def& def) -> caf::result<data_result> {
+        auto i = self->state.charts.find(def.id);
+        if (i == self->state.charts.end())
+          return caf::make_error(ec::not_found, "chart " + def.id);
+        storage::query_request req;
+        req.after = q.after;
+        req.before = q.before;
+        req.points = static_cast<size_t>(q.points);
+        req.group = storage::parse_grouping(q.group);
+        req.aligned = q.aligned;
+        auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
+        auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
+        return to_data_result(i->second.def, res, q.all_dimensions);
+      },
+      [=](atom::sync) { return true; },
+      [=](atom::stream, atom::write, bool replicated) {
+        auto& st = self->state;
+        if (st.spool == nullptr)
+          return;
+        auto& sp = st.spool->spool();
+        if (replicated) {
+          if (sp.disk_bytes() > 0)
+            TRIBUTARY_INFO(*st.ctx.log, st.who,
+                           "spool: the parent has "
+                           "replicated it; deleting ",
+                           sp.disk_points(), " points (", sp.disk_bytes(),
+                           " bytes)");
+          sp.clear();
+          sp.set_spooling(false);
+        } else if (!sp.spooling()) {
+          TRIBUTARY_INFO(*st.ctx.log, st.who,
+                         "spool: no parent has this "
+                         "host's newest data; keeping it on disk");
+          sp.set_spooling(true);
+        }
+      },
+      [=](atom::close) {
+        if (auto err = engine()->close()) {
+          // Only waiting points mean a loss; a metadata write that failed is
+          // covered by its previous generation and the datafiles.
+          if (engine()->health().pending_points > 0)
+            TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
+                            "closing the database failed: ", to_string(err));
+          else
+            TRIBUTARY_WARN(*self->state.ctx.log, self->state.who,
+                           "closing the database: ", to_string(err));
+        }
+        self->quit();
+      },
+      [=](atom::close, bool delete_files) {
+        auto& st = self->state;
+        if (auto err = engine()->close())
+          TRIBUTARY_ERROR(*st.ctx.log, "host-db",
+                          "closing the database failed: ", to_string(err));
+        bool ok = true;
+        if (delete_files && !st.files_dir.empty()) {
+          std::error_code ec;
+          std::filesystem::remove_all(st.files_dir, ec);
+          if (ec) {
+            ok = false;
+            TRIBUTARY_ERROR(*st.ctx.log, "host-db", "cannot delete ",
+                            st.files_dir, ": ", ec.message());
+          }
+        }
+        self->quit();
+        return ok;
+      },
+      [=](atom::status) {
+        actor_status st;
+        st.name = self->name();
+        st.kind = "host-db";
+        auto h = to_status(engine()->health());
+        st.counters
+            = {{"charts", static_cast<int64_t>(self->state.charts.size())},
+               {"rows_stored", self->state.points_stored},
+               {"storage_degraded", h.status == "degraded" ? 1 : 0},
+               {"storage_failed_writes", h.failed_writes},
+               {"storage_dropped_points", h.dropped_points},
+               {"storage_pending_points", h.pending_points},
+               {"storage_disk_bytes", h.disk_bytes},
+               {"storage_journal_bytes", h.journal_bytes}};
+        if (auto* sp = self->state.spool) {
+          st.counters.emplace_back(
+              "spool_disk_bytes",
+              static_cast<int64_t>(sp->spool().disk_bytes()));
+          st.counters.emplace_back(
+              "spool_memory_rows",
+              static_cast<int64_t>(sp->spool().memory_rows()));
+          st.counters.emplace_back("spooling", sp->spool().spooling() ? 1 : 0);
+        }
+        st.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return st;
+      },
   };
 }
 

@@ -46,13 +46,14 @@ struct http_request_reader::impl {
       auto& r = self(p);
       finish_header(r);
       r.request_.method = http_method_str(static_cast<http_method>(p->method));
-      r.request_.http_1_1 = p->http_major > 1
-                            || (p->http_major == 1 && p->http_minor >= 1);
+      r.request_.http_1_1
+          = p->http_major > 1 || (p->http_major == 1 && p->http_minor >= 1);
       r.request_.url = r.url_;
       auto q = r.url_.find('?');
       r.request_.path = url_decode_component(r.url_.substr(0, q));
       if (q != std::string::npos)
-        r.request_.query = parse_query_string(std::string_view{r.url_}.substr(q + 1));
+        r.request_.query
+            = parse_query_string(std::string_view{r.url_}.substr(q + 1));
       return 0;
     };
     settings.on_message_complete = [](http_parser* p) {
@@ -99,8 +100,8 @@ std::map<std::string, std::string> parse_query_string(std::string_view text) {
     auto eq = pair.find('=');
     auto name = url_decode_component(pair.substr(0, eq));
     auto value = eq == std::string_view::npos
-                   ? std::string{}
-                   : url_decode_component(pair.substr(eq + 1));
+                     ? std::string{}
+                     : url_decode_component(pair.substr(eq + 1));
     if (!name.empty())
       out[name] = std::move(value);
     if (amp == std::string_view::npos)

@@ -7,15 +7,14 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <map>
 #include <memory>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <set>
-#include <map>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -68,7 +67,7 @@ expected<int> listen_tcp(const std::string& host, uint16_t port) {
   if (int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res);
       rc != 0)
     return error{ec::io_error, "cannot listen on [" + host + "]:" + service
-                                 + ": " + ::gai_strerror(rc)};
+                                   + ": " + ::gai_strerror(rc)};
   std::string why = "no address";
   int fd = -1;
   for (auto* ai = res; ai != nullptr && fd < 0; ai = ai->ai_next) {
@@ -141,7 +140,8 @@ caf::behavior listener(caf::io::broker* self, config::bind_address address,
     ::fcntl(listen_fd, F_SETFL, ::fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
     if (unix_path.empty()) {
       bound = local_port(listen_fd);
-      where = "[" + (address.host.empty() ? std::string{"0.0.0.0"} : address.host)
+      where = "["
+              + (address.host.empty() ? std::string{"0.0.0.0"} : address.host)
               + "]:" + std::to_string(bound);
     } else {
       where = "unix:" + unix_path;
@@ -160,7 +160,7 @@ caf::behavior listener(caf::io::broker* self, config::bind_address address,
   // Checked by a 1 s tick while there are any: one delayed message per
   // request would stay queued here for the whole deadline.
   auto api_deadlines = std::make_shared<
-    std::map<caf::actor_id, caf::actor_clock::time_point>>();
+      std::map<caf::actor_id, caf::actor_clock::time_point>>();
   auto api_ticking = std::make_shared<bool>(false);
   self->set_down_handler([=](const caf::down_msg& dm) {
     live->erase(dm.source.id());
@@ -193,59 +193,59 @@ caf::behavior listener(caf::io::broker* self, config::bind_address address,
   self->delayed_send(self, receiver_idle_check, atom::timeout::value,
                      atom::stream::value);
   return {
-    [=](atom::attach, int fd) {
-      auto hdl = self->add_scribe(fd);
-      start(hdl);
-    },
-    [=](const caf::io::new_connection_msg& msg) { start(msg.handle); },
-    [=](atom::reload, const reload_request& r) {
-      current->settings = r.settings;
-    },
-    [=](atom::timeout, atom::stream) {
-      // The receivers' idle check (Netdata's 600 s SO_RCVTIMEO), timed here
-      // for the same reason.
-      for (auto& [id, c] : *live)
-        self->send(c, atom::timeout::value, atom::stream::value);
-      self->delayed_send(self, receiver_idle_check, atom::timeout::value,
-                         atom::stream::value);
-    },
-    [=](atom::close, atom::timeout) {
-      // The acceptor is out of descriptors: connections that still have not
-      // sent a complete first request make room (see acceptor.hpp).
-      for (auto& [id, c] : *live)
-        self->send(c, atom::close::value, atom::timeout::value);
-    },
-    [=](atom::query, atom::timeout, caf::actor_id id) {
-      // A connection's API request started: its deadline, timed here.
-      (*api_deadlines)[id] = self->clock().now()
-                             + std::chrono::seconds(api_answer_deadline_s);
-      if (!*api_ticking) {
-        *api_ticking = true;
-        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value,
-                           atom::query::value);
-      }
-    },
-    [=](atom::timeout, atom::query) {
-      auto now = self->clock().now();
-      for (auto i = api_deadlines->begin(); i != api_deadlines->end();) {
-        if (i->second > now) {
-          ++i;
-          continue;
+      [=](atom::attach, int fd) {
+        auto hdl = self->add_scribe(fd);
+        start(hdl);
+      },
+      [=](const caf::io::new_connection_msg& msg) { start(msg.handle); },
+      [=](atom::reload, const reload_request& r) {
+        current->settings = r.settings;
+      },
+      [=](atom::timeout, atom::stream) {
+        // The receivers' idle check (Netdata's 600 s SO_RCVTIMEO), timed here
+        // for the same reason.
+        for (auto& [id, c] : *live)
+          self->send(c, atom::timeout::value, atom::stream::value);
+        self->delayed_send(self, receiver_idle_check, atom::timeout::value,
+                           atom::stream::value);
+      },
+      [=](atom::close, atom::timeout) {
+        // The acceptor is out of descriptors: connections that still have not
+        // sent a complete first request make room (see acceptor.hpp).
+        for (auto& [id, c] : *live)
+          self->send(c, atom::close::value, atom::timeout::value);
+      },
+      [=](atom::query, atom::timeout, caf::actor_id id) {
+        // A connection's API request started: its deadline, timed here.
+        (*api_deadlines)[id]
+            = self->clock().now() + std::chrono::seconds(api_answer_deadline_s);
+        if (!*api_ticking) {
+          *api_ticking = true;
+          self->delayed_send(self, std::chrono::seconds(1),
+                             atom::timeout::value, atom::query::value);
         }
-        if (auto c = live->find(i->first); c != live->end())
-          self->send(c->second, atom::timeout::value, atom::query::value);
-        i = api_deadlines->erase(i);
-      }
-      *api_ticking = !api_deadlines->empty();
-      if (*api_ticking)
-        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value,
-                           atom::query::value);
-    },
-    [=](atom::timeout, caf::actor_id id) {
-      if (auto i = live->find(id); i != live->end())
-        self->send(i->second, atom::timeout::value);
-    },
-    [=](atom::get, atom::info) { return bound; },
+      },
+      [=](atom::timeout, atom::query) {
+        auto now = self->clock().now();
+        for (auto i = api_deadlines->begin(); i != api_deadlines->end();) {
+          if (i->second > now) {
+            ++i;
+            continue;
+          }
+          if (auto c = live->find(i->first); c != live->end())
+            self->send(c->second, atom::timeout::value, atom::query::value);
+          i = api_deadlines->erase(i);
+        }
+        *api_ticking = !api_deadlines->empty();
+        if (*api_ticking)
+          self->delayed_send(self, std::chrono::seconds(1),
+                             atom::timeout::value, atom::query::value);
+      },
+      [=](atom::timeout, caf::actor_id id) {
+        if (auto i = live->find(id); i != live->end())
+          self->send(i->second, atom::timeout::value);
+      },
+      [=](atom::get, atom::info) { return bound; },
   };
 }
 

@@ -1,11 +1,10 @@
 #pragma once
 
-#include "config/bind_to.hpp"
 #include "actors/context.hpp"
+#include "config/bind_to.hpp"
 
 #include <caf/fwd.hpp>
 #include <caf/io/fwd.hpp>
-
 #include <cstdint>
 #include <string>
 

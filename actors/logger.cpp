@@ -85,10 +85,14 @@ namespace {
 
 const char* level_name(log_level x) {
   switch (x) {
-    case log_level::error: return "ERROR";
-    case log_level::warning: return "WARNING";
-    case log_level::info: return "INFO";
-    case log_level::debug: return "DEBUG";
+  case log_level::error:
+    return "ERROR";
+  case log_level::warning:
+    return "WARNING";
+  case log_level::info:
+    return "INFO";
+  case log_level::debug:
+    return "DEBUG";
   }
   return "?";
 }
@@ -115,15 +119,16 @@ bool logger::flooded(const std::string& stamp) {
   if (flood_.threshold <= 0)
     return true;
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-               .count();
+                 std::chrono::steady_clock::now().time_since_epoch())
+                 .count();
   if (flood_start_s_ == 0)
     flood_start_s_ = now;
   ++flood_count_;
   if (now - flood_start_s_ > flood_.period_s) {
     if (flood_prevented_ > 0)
-      emit(stamp + ": tributary LOG FLOOD PROTECTION resuming logging from "
-           "process 'tributary' (prevented "
+      emit(stamp
+           + ": tributary LOG FLOOD PROTECTION resuming logging from "
+             "process 'tributary' (prevented "
            + std::to_string(flood_prevented_) + " logs in the last "
            + std::to_string(flood_.period_s) + " seconds).\n");
     flood_start_s_ = now;

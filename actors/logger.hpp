@@ -136,7 +136,11 @@ void log(logger& lg, log_level lvl, std::string_view who, const Ts&... xs) {
 
 #define TRIBUTARY_LOG_IMPL(lg, lvl, who, ...)                                  \
   ::tributary::log(lg, ::tributary::log_level::lvl, who, __VA_ARGS__)
-#define TRIBUTARY_ERROR(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, error, who, __VA_ARGS__)
-#define TRIBUTARY_WARN(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, warning, who, __VA_ARGS__)
-#define TRIBUTARY_INFO(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, info, who, __VA_ARGS__)
-#define TRIBUTARY_DEBUG(lg, who, ...) TRIBUTARY_LOG_IMPL(lg, debug, who, __VA_ARGS__)
+#define TRIBUTARY_ERROR(lg, who, ...)                                          \
+  TRIBUTARY_LOG_IMPL(lg, error, who, __VA_ARGS__)
+#define TRIBUTARY_WARN(lg, who, ...)                                           \
+  TRIBUTARY_LOG_IMPL(lg, warning, who, __VA_ARGS__)
+#define TRIBUTARY_INFO(lg, who, ...)                                           \
+  TRIBUTARY_LOG_IMPL(lg, info, who, __VA_ARGS__)
+#define TRIBUTARY_DEBUG(lg, who, ...)                                          \
+  TRIBUTARY_LOG_IMPL(lg, debug, who, __VA_ARGS__)

@@ -4,11 +4,10 @@
 // overloads; the inspect templates only need caf/meta/type_name.hpp.
 
 #include "protocol/chart_def.hpp"
-#include "protocol/host_info.hpp"
 #include "protocol/commands.hpp"
+#include "protocol/host_info.hpp"
 
 #include <caf/meta/type_name.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -72,12 +71,12 @@ struct replay_point {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
-  return f(caf::meta::type_name("replay_point"), x.chart_id, x.start_s,
-           x.end_s, x.values, x.flags, x.is_set, x.child_now_s, x.now_usec,
-           x.dim_state, x.dim_last_collected_usec, x.dim_last_collected,
+  return f(caf::meta::type_name("replay_point"), x.chart_id, x.start_s, x.end_s,
+           x.values, x.flags, x.is_set, x.child_now_s, x.now_usec, x.dim_state,
+           x.dim_last_collected_usec, x.dim_last_collected,
            x.dim_last_calculated, x.dim_last_stored, x.chart_state,
-           x.last_collected_usec, x.last_updated_usec, x.end,
-           x.start_streaming, x.update_every);
+           x.last_collected_usec, x.last_updated_usec, x.end, x.start_streaming,
+           x.update_every);
 }
 
 template <class Inspector>
@@ -197,8 +196,8 @@ struct host_summary {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_summary& x) {
   return f(caf::meta::type_name("host_summary"), x.info, x.reachable,
-           x.stream_compression, x.has_sender, x.sender_compression, x.charts, x.dimensions, x.memory_mode,
-           x.storage);
+           x.stream_compression, x.has_sender, x.sender_compression, x.charts,
+           x.dimensions, x.memory_mode, x.storage);
 }
 
 /// An actor's answer to a status request (the console and API walk these).

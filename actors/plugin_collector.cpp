@@ -1,7 +1,6 @@
 #include "actors/plugin_collector.hpp"
 
 #include <caf/all.hpp>
-
 #include <poll.h>
 #include <unistd.h>
 
@@ -15,10 +14,10 @@ constexpr int poll_ms = 200;
 
 } // namespace
 
-caf::behavior plugin_collector(caf::stateful_actor<plugin_collector_state>* self,
-                               host_actor host, std::string plugin,
-                               std::string path, int64_t update_every,
-                               daemon_context ctx) {
+caf::behavior
+plugin_collector(caf::stateful_actor<plugin_collector_state>* self,
+                 host_actor host, std::string plugin, std::string path,
+                 int64_t update_every, daemon_context ctx) {
   auto& st = self->state;
   st.plugin = std::move(plugin);
   st.host = std::move(host);
@@ -33,65 +32,69 @@ caf::behavior plugin_collector(caf::stateful_actor<plugin_collector_state>* self
     return {};
   }
   st.proc = *proc;
-  TRIBUTARY_INFO(*st.ctx.log, who, "started ", path, " (pid ", st.proc.pid, ")");
+  TRIBUTARY_INFO(*st.ctx.log, who, "started ", path, " (pid ", st.proc.pid,
+                 ")");
   self->attach_functor([self] { stop_plugin(self->state.proc); });
   self->send(self, atom::data::value);
   return {
-    [=](atom::data) {
-      auto& st = self->state;
-      pollfd p{st.proc.stdout_fd, POLLIN, 0};
-      if (::poll(&p, 1, poll_ms) > 0) {
-        char buf[65536];
-        auto n = ::read(st.proc.stdout_fd, buf, sizeof(buf));
-        std::vector<plugin_event> events;
-        if (n > 0)
-          st.reader->feed({buf, static_cast<size_t>(n)}, st.ctx.now_usec(),
-                          events);
-        else
-          st.reader->finish(events);
-        for (auto& ev : events) {
-          if (auto* def = std::get_if<chart_def>(&ev)) {
-            ++st.charts;
-            self->send(st.host, atom::define::value, std::move(*def));
-          } else if (auto* row = std::get_if<chart_row>(&ev)) {
-            ++st.rows;
-            self->send(st.host, std::move(*row));
-          } else if (auto* err = std::get_if<error>(&ev)) {
-            TRIBUTARY_ERROR(*st.ctx.log, who, "disabling the plugin: ",
-                            to_string(*err));
-            self->quit(caf::make_error(err->code, err->message));
-            return;
-          } else if (std::holds_alternative<plugin_disable>(ev)) {
-            TRIBUTARY_INFO(*st.ctx.log, who, "the plugin asked to be disabled");
-            self->quit();
+      [=](atom::data) {
+        auto& st = self->state;
+        pollfd p{st.proc.stdout_fd, POLLIN, 0};
+        if (::poll(&p, 1, poll_ms) > 0) {
+          char buf[65536];
+          auto n = ::read(st.proc.stdout_fd, buf, sizeof(buf));
+          std::vector<plugin_event> events;
+          if (n > 0)
+            st.reader->feed({buf, static_cast<size_t>(n)}, st.ctx.now_usec(),
+                            events);
+          else
+            st.reader->finish(events);
+          for (auto& ev : events) {
+            if (auto* def = std::get_if<chart_def>(&ev)) {
+              ++st.charts;
+              self->send(st.host, atom::define::value, std::move(*def));
+            } else if (auto* row = std::get_if<chart_row>(&ev)) {
+              ++st.rows;
+              self->send(st.host, std::move(*row));
+            } else if (auto* err = std::get_if<error>(&ev)) {
+              TRIBUTARY_ERROR(*st.ctx.log, who,
+                              "disabling the plugin: ", to_string(*err));
+              self->quit(caf::make_error(err->code, err->message));
+              return;
+            } else if (std::holds_alternative<plugin_disable>(ev)) {
+              TRIBUTARY_INFO(*st.ctx.log, who,
+                             "the plugin asked to be disabled");
+              self->quit();
+              return;
+            }
+          }
+          if (n <= 0) {
+            TRIBUTARY_ERROR(*st.ctx.log, who, "the plugin exited");
+            self->quit(caf::make_error(ec::io_error, "plugin exited"));
             return;
           }
         }
-        if (n <= 0) {
-          TRIBUTARY_ERROR(*st.ctx.log, who, "the plugin exited");
-          self->quit(caf::make_error(ec::io_error, "plugin exited"));
-          return;
-        }
-      }
-      self->send(self, atom::data::value);
-    },
-    [=](atom::status) {
-      actor_status s;
-      s.name = self->state.plugin;
-      s.kind = "collector";
-      s.counters = {{"charts", self->state.charts}, {"rows", self->state.rows}};
-      return s;
-    },
+        self->send(self, atom::data::value);
+      },
+      [=](atom::status) {
+        actor_status s;
+        s.name = self->state.plugin;
+        s.kind = "collector";
+        s.counters
+            = {{"charts", self->state.charts}, {"rows", self->state.rows}};
+        return s;
+      },
   };
 }
 
-caf::behavior plugin_supervisor(caf::stateful_actor<plugin_supervisor_state>* self,
-                                host_actor host, std::string plugin,
-                                std::string path, int64_t update_every,
-                                int64_t restart_delay_s, daemon_context ctx) {
+caf::behavior
+plugin_supervisor(caf::stateful_actor<plugin_supervisor_state>* self,
+                  host_actor host, std::string plugin, std::string path,
+                  int64_t update_every, int64_t restart_delay_s,
+                  daemon_context ctx) {
   auto start = [=] {
     self->state.current = self->spawn<caf::detached + caf::monitored>(
-      plugin_collector, host, plugin, path, update_every, ctx);
+        plugin_collector, host, plugin, path, update_every, ctx);
   };
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& st = self->state;
@@ -112,17 +115,17 @@ caf::behavior plugin_supervisor(caf::stateful_actor<plugin_supervisor_state>* se
   });
   start();
   return {
-    [=](atom::attach) {
-      if (!self->state.stopping)
-        start();
-    },
-    [=](atom::status) {
-      actor_status s;
-      s.name = plugin;
-      s.kind = "plugin-supervisor";
-      s.restarts = self->state.restarts;
-      return s;
-    },
+      [=](atom::attach) {
+        if (!self->state.stopping)
+          start();
+      },
+      [=](atom::status) {
+        actor_status s;
+        s.name = plugin;
+        s.kind = "plugin-supervisor";
+        s.restarts = self->state.restarts;
+        return s;
+      },
   };
 }
 

@@ -5,7 +5,6 @@
 #include "storage/sample.hpp"
 
 #include <caf/all.hpp>
-
 #include <cmath>
 
 namespace tributary {
@@ -47,7 +46,8 @@ void flush_replay(receiver_ptr self) {
 /// time; an empty request when there is nothing to ask for.
 void send_replay_request(receiver_ptr self, const std::string& chart,
                          int64_t child_first, int64_t child_last,
-                         int64_t child_now, bool follow_up, int64_t local_last) {
+                         int64_t child_now, bool follow_up,
+                         int64_t local_last) {
   auto& st = self->state;
   auto i = st.charts.find(chart);
   if (i == st.charts.end())
@@ -57,7 +57,7 @@ void send_replay_request(receiver_ptr self, const std::string& chart,
   protocol::replay_chart r;
   r.chart_id = chart;
   r.start_streaming = true;
-  auto gap_from = follow_up ? entry.requested_before
+  auto gap_from = follow_up        ? entry.requested_before
                   : local_last > 0 ? local_last
                                    : now - st.seconds_to_replicate;
   auto gap_to = child_now > 0 ? std::max(now, child_now) : now;
@@ -67,15 +67,15 @@ void send_replay_request(receiver_ptr self, const std::string& chart,
   if (!empty) {
     auto after = std::max(child_first, gap_from);
     auto before = gap_to - after > st.replication_step
-                    ? after + st.replication_step
-                    : gap_to;
+                      ? after + st.replication_step
+                      : gap_to;
     before = std::min(before, child_last);
     if (after > before)
       after = before;
     r.after = after;
     r.before = before;
-    r.start_streaming = now - after <= st.replication_step
-                        || before == child_last;
+    r.start_streaming
+        = now - after <= st.replication_step || before == child_last;
     entry.requested_before = before;
     if (!entry.replicating)
       ++st.replicating_charts;
@@ -89,23 +89,23 @@ void request_replication(receiver_ptr self, const std::string& chart,
                          int64_t child_now, bool follow_up) {
   auto& st = self->state;
   if (!st.replication || child_last == 0)
-    return send_replay_request(self, chart, child_first, child_last,
-                               child_now, follow_up, 0);
+    return send_replay_request(self, chart, child_first, child_last, child_now,
+                               follow_up, 0);
   // Where our data for the chart ends decides where the gap starts.
   data_query q;
   q.chart = chart;
   q.after = -1;
   q.points = 1;
   self->request(st.host, caf::infinite, atom::query::value, q)
-    .then(
-      [=](const data_result& res) {
-        send_replay_request(self, chart, child_first, child_last, child_now,
-                            follow_up, res.last_entry);
-      },
-      [=](caf::error&) {
-        send_replay_request(self, chart, child_first, child_last, child_now,
-                            follow_up, 0);
-      });
+      .then(
+          [=](const data_result& res) {
+            send_replay_request(self, chart, child_first, child_last, child_now,
+                                follow_up, res.last_entry);
+          },
+          [=](caf::error&) {
+            send_replay_request(self, chart, child_first, child_last, child_now,
+                                follow_up, 0);
+          });
 }
 
 /// Logs the refusals by the limits since the last summary (at most once a
@@ -116,12 +116,12 @@ void log_refusals(receiver_ptr self) {
   if (total == st.refused_logged)
     return;
   st.refused_logged = total;
-  TRIBUTARY_ERROR(*st.ctx.log, st.who, "host '", st.hello.host.hostname,
-                  "': ", st.refused_charts, " charts and ",
-                  st.refused_dimensions,
-                  " dimensions refused so far by [db] max charts per host = ",
-                  st.max_charts, " / max dimensions per host = ",
-                  st.max_dimensions, "; their data are ignored");
+  TRIBUTARY_ERROR(
+      *st.ctx.log, st.who, "host '", st.hello.host.hostname,
+      "': ", st.refused_charts, " charts and ", st.refused_dimensions,
+      " dimensions refused so far by [db] max charts per host = ",
+      st.max_charts, " / max dimensions per host = ", st.max_dimensions,
+      "; their data are ignored");
 }
 
 /// Handles one command; the visitor of `protocol::command`.
@@ -146,8 +146,8 @@ struct dispatcher {
     d.context = c.context;
     d.chart_type = c.chart_type;
     d.priority = c.priority;
-    d.update_every = c.update_every > 0 ? c.update_every
-                                        : st.hello.host.update_every;
+    d.update_every
+        = c.update_every > 0 ? c.update_every : st.hello.host.update_every;
     d.options = c.options;
     d.plugin = c.plugin;
     d.module = c.module;
@@ -159,20 +159,23 @@ struct dispatcher {
   /// Whether a new chart fits the host's limits; if not, it is refused
   /// (logged with its name the first time) and its commands are ignored.
   bool room_for_chart(const std::string& id) {
-    bool charts_full = st.max_charts > 0
-                       && static_cast<int64_t>(st.charts.size()) >= st.max_charts;
-    bool dims_full = st.max_dimensions > 0 && st.dimensions >= st.max_dimensions;
+    bool charts_full
+        = st.max_charts > 0
+          && static_cast<int64_t>(st.charts.size()) >= st.max_charts;
+    bool dims_full
+        = st.max_dimensions > 0 && st.dimensions >= st.max_dimensions;
     if (!charts_full && !dims_full)
       return true;
     if (st.refused_charts++ == 0)
-      TRIBUTARY_ERROR(*st.ctx.log, st.who, "chart '", id, "' of host '",
-                      st.hello.host.hostname, "' refused: the host has ",
-                      charts_full ? st.charts.size()
-                                  : static_cast<size_t>(st.dimensions),
-                      charts_full ? " charts, the limit of [db] max charts per host"
-                                  : " dimensions, the limit of [db] max dimensions per host",
-                      " (", charts_full ? st.max_charts : st.max_dimensions,
-                      "); its data are ignored");
+      TRIBUTARY_ERROR(
+          *st.ctx.log, st.who, "chart '", id, "' of host '",
+          st.hello.host.hostname, "' refused: the host has ",
+          charts_full ? st.charts.size() : static_cast<size_t>(st.dimensions),
+          charts_full
+              ? " charts, the limit of [db] max charts per host"
+              : " dimensions, the limit of [db] max dimensions per host",
+          " (", charts_full ? st.max_charts : st.max_dimensions,
+          "); its data are ignored");
     st.current = nullptr;
     st.in_row = false;
     st.ignoring = true;
@@ -187,14 +190,16 @@ struct dispatcher {
     auto& e = *st.current;
     auto d = dimension_def_from(x);
     auto i = e.dim_index.find(x.id);
-    if (i == e.dim_index.end()
-        && st.max_dimensions > 0 && st.dimensions >= st.max_dimensions) {
+    if (i == e.dim_index.end() && st.max_dimensions > 0
+        && st.dimensions >= st.max_dimensions) {
       if (st.refused_dimensions++ == 0)
-        TRIBUTARY_ERROR(*st.ctx.log, st.who, "dimension '", x.id, "' of chart '",
-                        e.def.id, "' of host '", st.hello.host.hostname,
-                        "' refused: the host has ", st.dimensions,
+        TRIBUTARY_ERROR(*st.ctx.log, st.who, "dimension '", x.id,
+                        "' of chart '", e.def.id, "' of host '",
+                        st.hello.host.hostname, "' refused: the host has ",
+                        st.dimensions,
                         " dimensions, the limit of [db] max dimensions per "
-                        "host (", st.max_dimensions, "); its data are ignored");
+                        "host (",
+                        st.max_dimensions, "); its data are ignored");
       return {};
     }
     if (i == e.dim_index.end()) {
@@ -235,8 +240,8 @@ struct dispatcher {
     // until the REND that ends this replication.
     self->send(st.host, atom::replay::value, st.current->def.id);
     flush_definition(self);
-    request_replication(self, st.current->def.id, x.first_entry,
-                        x.last_entry, x.child_now, false);
+    request_replication(self, st.current->def.id, x.first_entry, x.last_entry,
+                        x.child_now, false);
     return {};
   }
 
@@ -363,8 +368,8 @@ struct dispatcher {
   /// chart: RDSTATE, RSSTATE and REND go to the chart's value math together,
   /// after any replicated point before them.
   replay_point& replay_state() {
-    if (st.in_replay && (st.replay.start_s > 0
-                         || st.replay.chart_id != st.current->def.id))
+    if (st.in_replay
+        && (st.replay.start_s > 0 || st.replay.chart_id != st.current->def.id))
       flush_replay(self);
     if (!st.in_replay) {
       auto n = st.current->def.dimensions.size();
@@ -509,7 +514,8 @@ void consume(receiver_ptr self, const std::string& bytes) {
                now_s);
   }
   if (auto err = st.decoder.feed(bytes))
-    return stop(self, "STREAM: cannot decompress the stream: " + to_string(err));
+    return stop(self,
+                "STREAM: cannot decompress the stream: " + to_string(err));
   std::string_view line;
   dispatcher visit{self, st};
   while (st.decoder.next(line)) {
@@ -518,20 +524,20 @@ void consume(receiver_ptr self, const std::string& bytes) {
     protocol::command cmd;
     error err;
     switch (st.reader.consume(line, cmd, err)) {
-      case protocol::command_reader::status::more:
-        continue;
-      case protocol::command_reader::status::failed:
-        if (err.code == ec::unknown_command) {
-          auto keyword = line.substr(0, line.find_first_of(" \t\r"));
-          return stop(self, "sent command '" + log_text(keyword)
+    case protocol::command_reader::status::more:
+      continue;
+    case protocol::command_reader::status::failed:
+      if (err.code == ec::unknown_command) {
+        auto keyword = line.substr(0, line.find_first_of(" \t\r"));
+        return stop(self, "sent command '" + log_text(keyword)
                               + "' which is not known by netdata, for host '"
                               + log_text(st.hello.host.hostname)
                               + "'. Disabling it.");
-        }
-        return stop(self, "cannot parse line " + std::to_string(st.lines)
-                            + ": " + to_string(err) + ". Disabling it.");
-      case protocol::command_reader::status::ready:
-        break;
+      }
+      return stop(self, "cannot parse line " + std::to_string(st.lines) + ": "
+                            + to_string(err) + ". Disabling it.");
+    case protocol::command_reader::status::ready:
+      break;
     }
     auto res = std::visit(visit, cmd);
     if (!res.ok)
@@ -565,7 +571,7 @@ void fence(receiver_ptr self) {
     fence(self);
   };
   self->request(st.host, caf::infinite, atom::sync::value)
-    .then([=](bool) { done(); }, [=](caf::error&) { done(); });
+      .then([=](bool) { done(); }, [=](caf::error&) { done(); });
 }
 
 } // namespace
@@ -578,9 +584,10 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   st.host = std::move(host);
   st.hello = std::move(hello);
   st.ctx = std::move(ctx);
-  st.who = "STREAM " + log_text(st.hello.host.hostname) + " [receive from "
-           + peer_name(st.hello.peer_ip, static_cast<uint16_t>(st.hello.peer_port))
-           + "]";
+  st.who
+      = "STREAM " + log_text(st.hello.host.hostname) + " [receive from "
+        + peer_name(st.hello.peer_ip, static_cast<uint16_t>(st.hello.peer_port))
+        + "]";
   st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
   st.decoder.reset(decision.compression ? protocol::stream_mode::lz4
                                         : protocol::stream_mode::plain);
@@ -592,13 +599,14 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   st.replication = eff.enable_replication;
   st.seconds_to_replicate = eff.seconds_to_replicate;
   st.replication_step = eff.seconds_per_replication_step > 0
-                          ? eff.seconds_per_replication_step
-                          : 600;
-  TRIBUTARY_INFO(*st.ctx.log, st.who, "client willing to stream metrics for host '",
-                 log_text(st.hello.host.hostname), "' with machine_guid '",
-                 log_text(st.hello.host.machine_guid), "': update every = ",
-                 st.hello.host.update_every, ", capabilities = ",
-                 protocol::to_string_caps(decision.capabilities));
+                            ? eff.seconds_per_replication_step
+                            : 600;
+  TRIBUTARY_INFO(
+      *st.ctx.log, st.who, "client willing to stream metrics for host '",
+      log_text(st.hello.host.hostname), "' with machine_guid '",
+      log_text(st.hello.host.machine_guid),
+      "': update every = ", st.hello.host.update_every,
+      ", capabilities = ", protocol::to_string_caps(decision.capabilities));
   self->send(st.host, atom::stream::value, true, decision.compression);
   self->send(st.ctx.registry, atom::attach::value, st.hello.host.machine_guid,
              caf::actor{self});
@@ -609,62 +617,63 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
   // actor that a delayed message reaches after its end (it was one receiver
   // per reconnect).
   return {
-    [=](atom::data, const std::string& bytes) {
-      if (self->state.closed)
-        return;
-      consume(self, bytes);
-      self->state.unacked += static_cast<int64_t>(bytes.size());
-      fence(self);
-    },
-    [=](atom::close) {
-      TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
-                      "read failed: end of file");
-      stop(self, "");
-    },
-    [=](atom::status) {
-      auto& st = self->state;
-      actor_status s;
-      s.name = st.who;
-      s.kind = "receiver";
-      // Asked every second by the console: only a host that is
-      // replicating pays for a walk over its charts (100,000 idle charts
-      // cost 4 % of a core when every status walked them).
-      int64_t replicating = st.replicating_charts;
-      int64_t oldest = 0;
-      if (replicating > 0)
-        for (auto& [id, c] : st.charts)
-          if (c.replicating && (oldest == 0 || c.requested_before < oldest))
-            oldest = c.requested_before;
-      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-      s.counters = {{"bytes", st.bytes}, {"lines", st.lines},
-                    {"updates", st.updates},
-                    {"text_bytes", st.text_bytes},
-                    {"connected_since", st.connected_s},
-                    {"charts", static_cast<int64_t>(st.charts.size())},
-                    {"replicating_charts", replicating},
-                    {"replication_behind_s",
-                     oldest > 0 && now_s > oldest ? now_s - oldest : 0},
-                    {"refused_charts", st.refused_charts},
-                    {"refused_dimensions", st.refused_dimensions}};
-      s.labels = {{"guid", st.hello.host.machine_guid},
-                  {"hostname", st.hello.host.hostname},
-                  {"peer", peer_name(st.hello.peer_ip,
-                                     static_cast<uint16_t>(st.hello.peer_port))},
-                  {"compression",
-                   st.decoder.mode() == protocol::stream_mode::lz4 ? "lz4"
-                                                                   : "none"}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
-    [=](atom::timeout) {
-      auto& st = self->state;
-      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-      if (now_s - st.last_data_s >= idle_timeout_s)
-        return stop(self, "read failed: timeout, no data for "
-                            + std::to_string(now_s - st.last_data_s)
-                            + " seconds");
-      log_refusals(self);
-    },
+      [=](atom::data, const std::string& bytes) {
+        if (self->state.closed)
+          return;
+        consume(self, bytes);
+        self->state.unacked += static_cast<int64_t>(bytes.size());
+        fence(self);
+      },
+      [=](atom::close) {
+        TRIBUTARY_ERROR(*self->state.ctx.log, self->state.who,
+                        "read failed: end of file");
+        stop(self, "");
+      },
+      [=](atom::status) {
+        auto& st = self->state;
+        actor_status s;
+        s.name = st.who;
+        s.kind = "receiver";
+        // Asked every second by the console: only a host that is
+        // replicating pays for a walk over its charts (100,000 idle charts
+        // cost 4 % of a core when every status walked them).
+        int64_t replicating = st.replicating_charts;
+        int64_t oldest = 0;
+        if (replicating > 0)
+          for (auto& [id, c] : st.charts)
+            if (c.replicating && (oldest == 0 || c.requested_before < oldest))
+              oldest = c.requested_before;
+        auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+        s.counters = {{"bytes", st.bytes},
+                      {"lines", st.lines},
+                      {"updates", st.updates},
+                      {"text_bytes", st.text_bytes},
+                      {"connected_since", st.connected_s},
+                      {"charts", static_cast<int64_t>(st.charts.size())},
+                      {"replicating_charts", replicating},
+                      {"replication_behind_s",
+                       oldest > 0 && now_s > oldest ? now_s - oldest : 0},
+                      {"refused_charts", st.refused_charts},
+                      {"refused_dimensions", st.refused_dimensions}};
+        s.labels = {
+            {"guid", st.hello.host.machine_guid},
+            {"hostname", st.hello.host.hostname},
+            {"peer", peer_name(st.hello.peer_ip,
+                               static_cast<uint16_t>(st.hello.peer_port))},
+            {"compression",
+             st.decoder.mode() == protocol::stream_mode::lz4 ? "lz4" : "none"}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
+      [=](atom::timeout) {
+        auto& st = self->state;
+        auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+        if (now_s - st.last_data_s >= idle_timeout_s)
+          return stop(self, "read failed: timeout, no data for "
+                                + std::to_string(now_s - st.last_data_s)
+                                + " seconds");
+        log_refusals(self);
+      },
   };
 }
 

@@ -5,7 +5,6 @@
 #include "protocol/stream_decoder.hpp"
 
 #include <caf/actor.hpp>
-
 #include <string>
 #include <unordered_map>
 #include <vector>

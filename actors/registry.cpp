@@ -11,7 +11,6 @@
 #include "storage/spool_engine.hpp"
 
 #include <caf/all.hpp>
-
 #include <optional>
 
 namespace tributary {
@@ -22,28 +21,31 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   auto eff = config::resolve_receiver(cfg, api_key, info.machine_guid,
                                       info.update_every);
   auto mode_name = std::string{config::to_string(eff.memory_mode)};
-  auto mode = storage::parse_memory_mode(mode_name)
-                .value_or(storage::memory_mode::ram);
+  auto mode = storage::parse_memory_mode(mode_name).value_or(
+      storage::memory_mode::ram);
   storage::engine_options opts;
   opts.history = eff.history;
   // [db] dbengine page cache size MB, and the disk space: per child host
   // (`dbengine disk space MB`), localhost from the multihost budget.
-  auto mb = [](int64_t x) { return static_cast<uint64_t>(x > 0 ? x : 0) << 20; };
+  auto mb
+      = [](int64_t x) { return static_cast<uint64_t>(x > 0 ? x : 0) << 20; };
   opts.page_cache_bytes = mb(cfg.global.dbengine_page_cache_size_mb);
-  opts.disk_space_bytes[0] = mb(info.hops == 0
-                                  ? cfg.global.dbengine_multihost_disk_space_mb
-                                  : cfg.global.dbengine_disk_space_mb);
-  opts.update_every = static_cast<int>(info.update_every > 0 ? info.update_every : 1);
+  opts.disk_space_bytes[0]
+      = mb(info.hops == 0 ? cfg.global.dbengine_multihost_disk_space_mb
+                          : cfg.global.dbengine_disk_space_mb);
+  opts.update_every
+      = static_cast<int>(info.update_every > 0 ? info.update_every : 1);
   opts.directory = cfg.global.cache_dir + "/" + info.machine_guid;
   opts.host_guid = info.machine_guid;
   opts.host_name = info.hostname;
   auto engine = storage::make_engine(mode, opts);
   std::shared_ptr<storage::engine> db;
   // A host that streams upstream but keeps no history (or only a ring) gets
-  // a spool beside its engine: what no parent has waits there (docs/storage.md).
+  // a spool beside its engine: what no parent has waits there
+  // (docs/storage.md).
   bool upstream = api_key.empty()
-                    ? cfg.stream.enabled && !cfg.stream.destination.empty()
-                    : eff.proxy_enabled && !eff.proxy_destination.empty();
+                      ? cfg.stream.enabled && !cfg.stream.destination.empty()
+                      : eff.proxy_enabled && !eff.proxy_destination.empty();
   bool ring = mode == storage::memory_mode::none
               || mode == storage::memory_mode::ram
               || mode == storage::memory_mode::alloc;
@@ -59,7 +61,8 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
     db = std::move(engine);
   }
   for (auto& d : db->diagnostics())
-    TRIBUTARY_WARN(*ctx.log, "host-db " + log_text(info.hostname), to_string(d));
+    TRIBUTARY_WARN(*ctx.log, "host-db " + log_text(info.hostname),
+                   to_string(d));
   if (!db->recovery().empty())
     TRIBUTARY_INFO(*ctx.log, "host-db " + log_text(info.hostname),
                    "recovery: ", db->recovery());
@@ -71,8 +74,7 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
     chart_cfg.mode = storage::memory_mode::dbengine;
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
-  auto db_actor = self->spawn(host_db, db, ctx, opts.directory,
-                              info.hostname);
+  auto db_actor = self->spawn(host_db, db, ctx, opts.directory, info.hostname);
   // Health per spec §4.2: [health] enabled, then the key's and the GUID's
   // `health enabled`; never without a database. localhost (no API key)
   // follows [health] enabled and is not postponed.
@@ -80,11 +82,12 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   health.enabled = eff.health_enabled != config::health_mode::no
                    && mode != storage::memory_mode::none;
   if (api_key.empty())
-    health.enabled = cfg.global.health_enabled
-                     && mode != storage::memory_mode::none;
+    health.enabled
+        = cfg.global.health_enabled && mode != storage::memory_mode::none;
   else {
     health.postpone_on_connect_s = eff.postpone_alarms_on_connect_seconds;
-    health.pause_while_disconnected = eff.health_enabled == config::health_mode::automatic;
+    health.pause_while_disconnected
+        = eff.health_enabled == config::health_mode::automatic;
   }
   return self->spawn(host, info, db_actor, mode_name, chart_cfg, health, ctx);
 }
@@ -115,8 +118,9 @@ make_sender_settings(const daemon_context& ctx, const std::string& dests,
   }
   if (any_tls && !ctx.stream_tls) {
     // Never fall back to clear text where the operator asked for TLS.
-    TRIBUTARY_ERROR(log, who, "a destination asks for TLS (:SSL) but there is "
-                              "no TLS client context; not streaming");
+    TRIBUTARY_ERROR(log, who,
+                    "a destination asks for TLS (:SSL) but there is "
+                    "no TLS client context; not streaming");
     return std::nullopt;
   }
   if (parsed->empty() || api_key.empty()) {
@@ -135,7 +139,8 @@ make_sender_settings(const daemon_context& ctx, const std::string& dests,
   s.buffer_size_bytes = cfg.stream.buffer_size_bytes;
   s.reconnect_delay_seconds = cfg.stream.reconnect_delay_seconds;
   s.enable_compression = cfg.stream.enable_compression;
-  s.initial_clock_resync_iterations = cfg.stream.initial_clock_resync_iterations;
+  s.initial_clock_resync_iterations
+      = cfg.stream.initial_clock_resync_iterations;
   if (any_tls)
     s.tls = ctx.stream_tls;
   return s;
@@ -181,11 +186,10 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
   if (!eff.proxy_enabled)
     return;
   auto who = "STREAM " + log_text(hello.host.hostname) + " [send]";
-  auto senders = spawn_senders(self, st.ctx, host, eff.proxy_destination,
-                               eff.proxy_parallel_destinations,
-                               eff.proxy_api_key,
-                               eff.proxy_send_charts_matching,
-                               hello.host.hostname, who);
+  auto senders
+      = spawn_senders(self, st.ctx, host, eff.proxy_destination,
+                      eff.proxy_parallel_destinations, eff.proxy_api_key,
+                      eff.proxy_send_charts_matching, hello.host.hostname, who);
   if (!senders.empty())
     st.senders[guid] = std::move(senders);
 }
@@ -215,8 +219,8 @@ void remove_orphans(registry_actor::stateful_pointer<registry_state> self) {
     st.removing.insert(guid);
     self->request(entry.actor, caf::infinite, atom::close::value,
                   g.delete_orphan_hosts_files)
-      .then([=](bool) { self->state.removing.erase(guid); },
-            [=](caf::error&) { self->state.removing.erase(guid); });
+        .then([=](bool) { self->state.removing.erase(guid); },
+              [=](caf::error&) { self->state.removing.erase(guid); });
   }
 }
 
@@ -251,12 +255,11 @@ void on_reload(registry_actor::stateful_pointer<registry_state> self,
     auto v = config::check_access(cfg, h.api_key, guid, h.peer_ip);
     if (v == config::access_verdict::allowed)
       continue;
-    TRIBUTARY_WARN(*st.ctx.log,
-                   "STREAM " + h.hostname + " [receive from " + h.peer + "]",
-                   "the reloaded configuration refuses this child (",
-                   config::to_string(v),
-                   "); its established stream stays connected, a new "
-                   "connection will be refused");
+    TRIBUTARY_WARN(
+        *st.ctx.log, "STREAM " + h.hostname + " [receive from " + h.peer + "]",
+        "the reloaded configuration refuses this child (", config::to_string(v),
+        "); its established stream stays connected, a new "
+        "connection will be refused");
   }
 }
 
@@ -281,11 +284,11 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   entry.connected_s = static_cast<int64_t>(ctx.now_usec() / 1000000);
   // A child: localhost streams upstream when [stream] enabled = yes.
   if (auto& stream = ctx.settings->stream; stream.enabled) {
-    auto senders = spawn_senders(self, local_ctx, local, stream.destination,
-                                 stream.parallel_destinations, stream.api_key,
-                                 stream.send_charts_matching,
-                                 localhost.hostname,
-                                 "STREAM " + localhost.hostname);
+    auto senders
+        = spawn_senders(self, local_ctx, local, stream.destination,
+                        stream.parallel_destinations, stream.api_key,
+                        stream.send_charts_matching, localhost.hostname,
+                        "STREAM " + localhost.hostname);
     if (!senders.empty())
       st.senders[localhost.machine_guid] = std::move(senders);
   }
@@ -299,261 +302,265 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   });
   self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
   return {
-    [=](atom::timeout) {
-      remove_orphans(self);
-      self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
-    },
-    [=](atom::stream, stream_hello& hello)
-      -> caf::result<access_decision, host_actor> {
-      auto& st = self->state;
-      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-      access_facts facts;
-      facts.own_guid = st.own_guid;
-      facts.now_s = now_s;
-      facts.last_accept_s = st.last_accept_s;
-      auto i = st.hosts.find(hello.host.machine_guid);
-      if (i != st.hosts.end() && i->second.streaming) {
-        facts.already_streaming = true;
-        facts.existing_idle_s = now_s - i->second.last_data_s;
-      }
-      auto out = decide_access(*st.ctx.settings, hello, facts);
-      st.last_accept_s = facts.last_accept_s;
-      auto who = "STREAM [receive from "
-                 + peer_name(hello.peer_ip,
-                             static_cast<uint16_t>(hello.peer_port))
-                 + "]";
-      if (out.accepted && st.removing.count(hello.host.machine_guid) > 0) {
-        // Its old files are still being deleted: the child retries later.
-        out.accepted = false;
-        out.kind = protocol::reply_kind::busy;
-        out.access_status = {};
-        out.log_line = "host '" + hello.host.hostname + "' (" + hello.host.machine_guid
-                       + ") is being cleaned up as an orphan; try later.";
-      }
-      if (!out.log_line.empty()) {
-        if (out.accepted)
-          TRIBUTARY_INFO(*st.ctx.log, who, out.log_line);
-        else
-          TRIBUTARY_ERROR(*st.ctx.log, who, out.log_line);
-      }
-      if (!out.access_status.empty())
-        TRIBUTARY_INFO(*st.ctx.log, "STREAM",
-                       "'" + hello.peer_ip + "' '" + out.access_status
-                         + "' host '" + log_text(hello.host.hostname)
-                         + "' api key '" + log_text(hello.api_key)
-                         + "' machine guid '"
-                         + log_text(hello.host.machine_guid) + "'");
-      access_decision d;
-      d.accepted = out.accepted;
-      d.capabilities = out.capabilities;
-      d.compression = out.compression;
-      if (!out.accepted) {
-        ++st.refused;
-        d.reply = protocol::build_reply(out.kind);
-        return {d, host_actor{}};
-      }
-      ++st.accepted;
-      d.reply = protocol::build_ok_reply(out.capabilities);
-      if (i == st.hosts.end()) {
-        auto h = spawn_host(self, hello.host, hello.api_key, st.ctx);
-        i = st.hosts.emplace(hello.host.machine_guid, registry_state::host_entry{})
-              .first;
-        i->second.actor = h;
-      } else {
-        self->send(i->second.actor, atom::info::value, hello.host);
-      }
-      if (out.replace_existing && i->second.receiver)
-        self->send_exit(i->second.receiver, caf::exit_reason::user_shutdown);
-      i->second.hostname = hello.host.hostname;
-      i->second.api_key = hello.api_key;
-      i->second.peer = peer_name(hello.peer_ip,
-                                 static_cast<uint16_t>(hello.peer_port));
-      i->second.peer_ip = hello.peer_ip;
-      i->second.streaming = true;
-      i->second.last_data_s = now_s;
-      i->second.connected_s = now_s;
-      i->second.disconnected_s = 0;
-      i->second.receiver = nullptr;
-      start_proxy(self, hello, i->second.actor);
-      return {d, i->second.actor};
-    },
-    [=](atom::reload, const reload_request& r) {
-      on_reload(self, r);
-    },
-    [=](atom::attach, const std::string& guid, caf::actor receiver) {
-      auto i = self->state.hosts.find(guid);
-      if (i != self->state.hosts.end())
-        i->second.receiver = std::move(receiver);
-    },
-    [=](atom::data, const std::string& guid, int64_t now_s) {
-      auto i = self->state.hosts.find(guid);
-      if (i != self->state.hosts.end())
+      [=](atom::timeout) {
+        remove_orphans(self);
+        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
+      },
+      [=](atom::stream,
+          stream_hello& hello) -> caf::result<access_decision, host_actor> {
+        auto& st = self->state;
+        auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+        access_facts facts;
+        facts.own_guid = st.own_guid;
+        facts.now_s = now_s;
+        facts.last_accept_s = st.last_accept_s;
+        auto i = st.hosts.find(hello.host.machine_guid);
+        if (i != st.hosts.end() && i->second.streaming) {
+          facts.already_streaming = true;
+          facts.existing_idle_s = now_s - i->second.last_data_s;
+        }
+        auto out = decide_access(*st.ctx.settings, hello, facts);
+        st.last_accept_s = facts.last_accept_s;
+        auto who
+            = "STREAM [receive from "
+              + peer_name(hello.peer_ip, static_cast<uint16_t>(hello.peer_port))
+              + "]";
+        if (out.accepted && st.removing.count(hello.host.machine_guid) > 0) {
+          // Its old files are still being deleted: the child retries later.
+          out.accepted = false;
+          out.kind = protocol::reply_kind::busy;
+          out.access_status = {};
+          out.log_line = "host '" + hello.host.hostname + "' ("
+                         + hello.host.machine_guid
+                         + ") is being cleaned up as an orphan; try later.";
+        }
+        if (!out.log_line.empty()) {
+          if (out.accepted)
+            TRIBUTARY_INFO(*st.ctx.log, who, out.log_line);
+          else
+            TRIBUTARY_ERROR(*st.ctx.log, who, out.log_line);
+        }
+        if (!out.access_status.empty())
+          TRIBUTARY_INFO(*st.ctx.log, "STREAM",
+                         "'" + hello.peer_ip + "' '" + out.access_status
+                             + "' host '" + log_text(hello.host.hostname)
+                             + "' api key '" + log_text(hello.api_key)
+                             + "' machine guid '"
+                             + log_text(hello.host.machine_guid) + "'");
+        access_decision d;
+        d.accepted = out.accepted;
+        d.capabilities = out.capabilities;
+        d.compression = out.compression;
+        if (!out.accepted) {
+          ++st.refused;
+          d.reply = protocol::build_reply(out.kind);
+          return {d, host_actor{}};
+        }
+        ++st.accepted;
+        d.reply = protocol::build_ok_reply(out.capabilities);
+        if (i == st.hosts.end()) {
+          auto h = spawn_host(self, hello.host, hello.api_key, st.ctx);
+          i = st.hosts
+                  .emplace(hello.host.machine_guid,
+                           registry_state::host_entry{})
+                  .first;
+          i->second.actor = h;
+        } else {
+          self->send(i->second.actor, atom::info::value, hello.host);
+        }
+        if (out.replace_existing && i->second.receiver)
+          self->send_exit(i->second.receiver, caf::exit_reason::user_shutdown);
+        i->second.hostname = hello.host.hostname;
+        i->second.api_key = hello.api_key;
+        i->second.peer
+            = peer_name(hello.peer_ip, static_cast<uint16_t>(hello.peer_port));
+        i->second.peer_ip = hello.peer_ip;
+        i->second.streaming = true;
         i->second.last_data_s = now_s;
-    },
-    [=](atom::detach, const std::string& guid, const caf::actor& receiver,
-        const std::string& why) {
-      auto i = self->state.hosts.find(guid);
-      // A replaced receiver's late detach must not detach its successor.
-      if (i != self->state.hosts.end() && guid != self->state.own_guid
-          && (!i->second.receiver || i->second.receiver == receiver)) {
-        bool attached = i->second.receiver == receiver;
-        i->second.streaming = false;
+        i->second.connected_s = now_s;
+        i->second.disconnected_s = 0;
         i->second.receiver = nullptr;
-        // A proxy stops streaming a child upstream when the child leaves, as
-        // Netdata stops a host's sender when its receiver goes: the parent
-        // sees it go, and a child that comes back gets a fresh sender.
-        if (attached)
-          stop_senders(self, guid);
-        i->second.disconnected_s
-          = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
-        i->second.last_disconnect = why.empty() ? "closed by the child" : why;
-      }
-    },
-    [=](atom::get, atom::hosts) -> caf::result<std::vector<host_summary>> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<std::vector<host_summary>>();
-      auto out = std::make_shared<std::vector<host_summary>>(st.hosts.size());
-      auto pending = std::make_shared<size_t>(st.hosts.size());
-      // localhost first, the others in GUID order.
-      size_t slot = 1;
-      for (auto& [guid, h] : st.hosts) {
-        auto index = guid == st.own_guid ? 0 : slot++;
-        self->request(h.actor, caf::infinite, atom::get::value, atom::info::value)
-          .then(
-            [=](const host_summary& s) mutable {
-              (*out)[index] = s;
-              if (--*pending == 0)
-                rp.deliver(std::move(*out));
-            },
-            [=](caf::error&) mutable {
-              if (--*pending == 0)
-                rp.deliver(std::move(*out));
-            });
-      }
-      return rp;
-    },
-    [=](atom::get, const std::string& name) -> caf::result<host_actor> {
-      auto& st = self->state;
-      if (auto i = st.hosts.find(name); i != st.hosts.end())
-        return i->second.actor;
-      for (auto& [guid, h] : st.hosts)
-        if (h.hostname == name)
-          return h.actor;
-      return caf::make_error(ec::not_found, "host " + name);
-    },
-    [=](atom::get, atom::status) -> caf::result<std::vector<actor_status>> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<std::vector<actor_status>>();
-      auto out = std::make_shared<std::vector<actor_status>>();
-      actor_status own;
-      own.name = "registry";
-      own.kind = "registry";
-      own.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
+        start_proxy(self, hello, i->second.actor);
+        return {d, i->second.actor};
+      },
+      [=](atom::reload, const reload_request& r) { on_reload(self, r); },
+      [=](atom::attach, const std::string& guid, caf::actor receiver) {
+        auto i = self->state.hosts.find(guid);
+        if (i != self->state.hosts.end())
+          i->second.receiver = std::move(receiver);
+      },
+      [=](atom::data, const std::string& guid, int64_t now_s) {
+        auto i = self->state.hosts.find(guid);
+        if (i != self->state.hosts.end())
+          i->second.last_data_s = now_s;
+      },
+      [=](atom::detach, const std::string& guid, const caf::actor& receiver,
+          const std::string& why) {
+        auto i = self->state.hosts.find(guid);
+        // A replaced receiver's late detach must not detach its successor.
+        if (i != self->state.hosts.end() && guid != self->state.own_guid
+            && (!i->second.receiver || i->second.receiver == receiver)) {
+          bool attached = i->second.receiver == receiver;
+          i->second.streaming = false;
+          i->second.receiver = nullptr;
+          // A proxy stops streaming a child upstream when the child leaves, as
+          // Netdata stops a host's sender when its receiver goes: the parent
+          // sees it go, and a child that comes back gets a fresh sender.
+          if (attached)
+            stop_senders(self, guid);
+          i->second.disconnected_s
+              = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
+          i->second.last_disconnect = why.empty() ? "closed by the child" : why;
+        }
+      },
+      [=](atom::get, atom::hosts) -> caf::result<std::vector<host_summary>> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<std::vector<host_summary>>();
+        auto out = std::make_shared<std::vector<host_summary>>(st.hosts.size());
+        auto pending = std::make_shared<size_t>(st.hosts.size());
+        // localhost first, the others in GUID order.
+        size_t slot = 1;
+        for (auto& [guid, h] : st.hosts) {
+          auto index = guid == st.own_guid ? 0 : slot++;
+          self->request(h.actor, caf::infinite, atom::get::value,
+                        atom::info::value)
+              .then(
+                  [=](const host_summary& s) mutable {
+                    (*out)[index] = s;
+                    if (--*pending == 0)
+                      rp.deliver(std::move(*out));
+                  },
+                  [=](caf::error&) mutable {
+                    if (--*pending == 0)
+                      rp.deliver(std::move(*out));
+                  });
+        }
+        return rp;
+      },
+      [=](atom::get, const std::string& name) -> caf::result<host_actor> {
+        auto& st = self->state;
+        if (auto i = st.hosts.find(name); i != st.hosts.end())
+          return i->second.actor;
+        for (auto& [guid, h] : st.hosts)
+          if (h.hostname == name)
+            return h.actor;
+        return caf::make_error(ec::not_found, "host " + name);
+      },
+      [=](atom::get, atom::status) -> caf::result<std::vector<actor_status>> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<std::vector<actor_status>>();
+        auto out = std::make_shared<std::vector<actor_status>>();
+        actor_status own;
+        own.name = "registry";
+        own.kind = "registry";
+        own.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
+                        {"accepted", st.accepted},
+                        {"refused", st.refused},
+                        {"removed_orphans", st.removed_orphans}};
+        own.mailbox = static_cast<int64_t>(self->mailbox().size());
+        own.id = self->id();
+        out->push_back(std::move(own));
+        auto registry_id = self->id();
+        // Each actor with its supervisor's id (the console's tree).
+        std::vector<std::pair<caf::actor, uint64_t>> dynamic;
+        std::vector<std::pair<host_actor, actor_status>> hosts;
+        auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+        for (auto& [guid, h] : st.hosts) {
+          actor_status facts;
+          facts.labels = {{"peer", h.peer},
+                          {"last_disconnect", h.last_disconnect},
+                          {"direction", guid == st.own_guid ? "local"
+                                        : h.streaming       ? "inbound"
+                                                            : "disconnected"}};
+          facts.counters
+              = {{"connected_since", h.streaming ? h.connected_s : 0},
+                 {"disconnected_since", h.disconnected_s},
+                 {"last_data_age_s",
+                  h.last_data_s > 0 ? now_s - h.last_data_s : -1}};
+          hosts.emplace_back(h.actor, std::move(facts));
+          if (h.receiver)
+            dynamic.emplace_back(h.receiver, h.actor->id());
+        }
+        for (auto& [guid, group] : st.senders) {
+          auto h = st.hosts.find(guid);
+          for (auto& s : group)
+            dynamic.emplace_back(s, h != st.hosts.end() ? h->second.actor->id()
+                                                        : registry_id);
+        }
+        // Per host: its own status and the list of its health helpers.
+        auto pending
+            = std::make_shared<size_t>(2 * hosts.size() + dynamic.size());
+        if (*pending == 0) {
+          rp.deliver(std::move(*out));
+          return rp;
+        }
+        auto done = [=](std::optional<actor_status> s) mutable {
+          if (s)
+            out->push_back(std::move(*s));
+          if (--*pending == 0)
+            rp.deliver(std::move(*out));
+        };
+        // A busy actor must not stall the console: answer without it.
+        auto timeout = std::chrono::seconds(2);
+        for (auto& [h, facts] : hosts) {
+          auto host_id = h->id();
+          self->request(h, timeout, atom::status::value)
+              .then(
+                  [=, facts = facts](actor_status& s) mutable {
+                    s.id = host_id;
+                    s.parent = registry_id;
+                    for (auto& l : facts.labels)
+                      s.labels.push_back(l);
+                    for (auto& c : facts.counters)
+                      s.counters.push_back(c);
+                    done(std::move(s));
+                  },
+                  [=](caf::error&) mutable { done(std::nullopt); });
+          self->request(h, timeout, atom::get::value, atom::health::value)
+              .then(
+                  [=](const std::vector<caf::actor>& helpers) mutable {
+                    *pending += helpers.size();
+                    for (auto& a : helpers) {
+                      auto id = a->id();
+                      self->request(a, timeout, atom::status::value)
+                          .then(
+                              [=](actor_status& s) mutable {
+                                s.id = id;
+                                s.parent = host_id;
+                                done(std::move(s));
+                              },
+                              [=](caf::error&) mutable { done(std::nullopt); });
+                    }
+                    done(std::nullopt);
+                  },
+                  [=](caf::error&) mutable { done(std::nullopt); });
+        }
+        for (auto& [a, parent] : dynamic) {
+          auto id = a->id();
+          auto parent_id = parent;
+          self->request(a, timeout, atom::status::value)
+              .then(
+                  [=](actor_status& s) mutable {
+                    s.id = id;
+                    s.parent = parent_id;
+                    done(std::move(s));
+                  },
+                  [=](caf::error&) mutable { done(std::nullopt); });
+        }
+        return rp;
+      },
+      [=](atom::status) {
+        auto& st = self->state;
+        actor_status s;
+        s.name = "registry";
+        s.kind = "registry";
+        s.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
                       {"accepted", st.accepted},
                       {"refused", st.refused},
                       {"removed_orphans", st.removed_orphans}};
-      own.mailbox = static_cast<int64_t>(self->mailbox().size());
-      own.id = self->id();
-      out->push_back(std::move(own));
-      auto registry_id = self->id();
-      // Each actor with its supervisor's id (the console's tree).
-      std::vector<std::pair<caf::actor, uint64_t>> dynamic;
-      std::vector<std::pair<host_actor, actor_status>> hosts;
-      auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-      for (auto& [guid, h] : st.hosts) {
-        actor_status facts;
-        facts.labels = {{"peer", h.peer},
-                        {"last_disconnect", h.last_disconnect},
-                        {"direction", guid == st.own_guid ? "local"
-                                      : h.streaming       ? "inbound"
-                                                          : "disconnected"}};
-        facts.counters = {{"connected_since", h.streaming ? h.connected_s : 0},
-                          {"disconnected_since", h.disconnected_s},
-                          {"last_data_age_s",
-                           h.last_data_s > 0 ? now_s - h.last_data_s : -1}};
-        hosts.emplace_back(h.actor, std::move(facts));
-        if (h.receiver)
-          dynamic.emplace_back(h.receiver, h.actor->id());
-      }
-      for (auto& [guid, group] : st.senders) {
-        auto h = st.hosts.find(guid);
-        for (auto& s : group)
-          dynamic.emplace_back(s, h != st.hosts.end() ? h->second.actor->id()
-                                                      : registry_id);
-      }
-      // Per host: its own status and the list of its health helpers.
-      auto pending = std::make_shared<size_t>(2 * hosts.size() + dynamic.size());
-      if (*pending == 0) {
-        rp.deliver(std::move(*out));
-        return rp;
-      }
-      auto done = [=](std::optional<actor_status> s) mutable {
-        if (s)
-          out->push_back(std::move(*s));
-        if (--*pending == 0)
-          rp.deliver(std::move(*out));
-      };
-      // A busy actor must not stall the console: answer without it.
-      auto timeout = std::chrono::seconds(2);
-      for (auto& [h, facts] : hosts) {
-        auto host_id = h->id();
-        self->request(h, timeout, atom::status::value)
-          .then(
-            [=, facts = facts](actor_status& s) mutable {
-              s.id = host_id;
-              s.parent = registry_id;
-              for (auto& l : facts.labels)
-                s.labels.push_back(l);
-              for (auto& c : facts.counters)
-                s.counters.push_back(c);
-              done(std::move(s));
-            },
-            [=](caf::error&) mutable { done(std::nullopt); });
-        self->request(h, timeout, atom::get::value, atom::health::value)
-          .then(
-            [=](const std::vector<caf::actor>& helpers) mutable {
-              *pending += helpers.size();
-              for (auto& a : helpers) {
-                auto id = a->id();
-                self->request(a, timeout, atom::status::value)
-                  .then(
-                    [=](actor_status& s) mutable {
-                      s.id = id;
-                      s.parent = host_id;
-                      done(std::move(s));
-                    },
-                    [=](caf::error&) mutable { done(std::nullopt); });
-              }
-              done(std::nullopt);
-            },
-            [=](caf::error&) mutable { done(std::nullopt); });
-      }
-      for (auto& [a, parent] : dynamic) {
-        auto id = a->id();
-        auto parent_id = parent;
-        self->request(a, timeout, atom::status::value)
-          .then(
-            [=](actor_status& s) mutable {
-              s.id = id;
-              s.parent = parent_id;
-              done(std::move(s));
-            },
-            [=](caf::error&) mutable { done(std::nullopt); });
-      }
-      return rp;
-    },
-    [=](atom::status) {
-      auto& st = self->state;
-      actor_status s;
-      s.name = "registry";
-      s.kind = "registry";
-      s.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
-                    {"accepted", st.accepted},
-                    {"refused", st.refused},
-                    {"removed_orphans", st.removed_orphans}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
   };
 }
 

@@ -4,7 +4,6 @@
 #include "health/load_config.hpp"
 
 #include <caf/all.hpp>
-
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -25,7 +24,8 @@ expected<config::load_result> load_daemon_settings(const daemon_options& opts) {
 std::shared_ptr<const health::load_result>
 load_health_definitions(const config::settings& cfg, logger& log) {
   auto& g = cfg.global;
-  auto res = std::make_shared<health::load_result>(health::load_health_config(cfg));
+  auto res
+      = std::make_shared<health::load_result>(health::load_health_config(cfg));
   for (auto& d : res->diagnostics)
     if (d.level == config::diagnostic::error)
       TRIBUTARY_ERROR(log, "HEALTH", config::to_string(d));
@@ -61,8 +61,9 @@ std::set<std::string> health_errors(const health::load_result& defs) {
 }
 
 void failed(logger& log) {
-  TRIBUTARY_ERROR(log, "CONFIG", "configuration reload failed, keeping the "
-                                 "running configuration");
+  TRIBUTARY_ERROR(log, "CONFIG",
+                  "configuration reload failed, keeping the "
+                  "running configuration");
 }
 
 } // namespace
@@ -77,8 +78,9 @@ bool reload_daemon(const daemon_options& opts, running_config& running,
   if (!log.access().reopen())
     TRIBUTARY_ERROR(log, "MAIN", "cannot reopen ", log.access().file_path(),
                     "; the access log goes to the old file");
-  TRIBUTARY_INFO(log, "MAIN", "SIGHUP received: log file reopened, "
-                              "reloading the configuration");
+  TRIBUTARY_INFO(log, "MAIN",
+                 "SIGHUP received: log file reopened, "
+                 "reloading the configuration");
   auto loaded = load_daemon_settings(opts);
   if (!loaded) {
     TRIBUTARY_ERROR(log, "CONFIG", to_string(loaded.err()));
@@ -101,7 +103,7 @@ bool reload_daemon(const daemon_options& opts, running_config& running,
   // logrotate HUP must not reset every alert), and not when the edit broke
   // an alert that loaded before.
   auto defs = std::make_shared<health::load_result>(
-    health::load_health_config(*next));
+      health::load_health_config(*next));
   auto fingerprint = health_fingerprint(*next, *defs);
   std::shared_ptr<const health::load_result> new_health;
   if (fingerprint != running.health_fingerprint) {
@@ -150,13 +152,13 @@ bool reload_daemon(const daemon_options& opts, running_config& running,
   if (new_health) {
     running.health = new_health;
     running.health_fingerprint = fingerprint;
-    TRIBUTARY_INFO(log, "HEALTH", "health.d changed: ",
-                   new_health->definitions.size(), " alerts from ",
-                   new_health->files.size(), " files");
+    TRIBUTARY_INFO(log, "HEALTH",
+                   "health.d changed: ", new_health->definitions.size(),
+                   " alerts from ", new_health->files.size(), " files");
   }
-  TRIBUTARY_INFO(log, "CONFIG", "configuration reloaded: ",
-                 plan.applied.size(), " changes applied, ",
-                 plan.needs_restart.size(), " waiting for a restart");
+  TRIBUTARY_INFO(log, "CONFIG", "configuration reloaded: ", plan.applied.size(),
+                 " changes applied, ", plan.needs_restart.size(),
+                 " waiting for a restart");
   return true;
 }
 

@@ -10,7 +10,6 @@
 #include "config/load.hpp"
 
 #include <caf/actor.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <vector>

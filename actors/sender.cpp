@@ -9,7 +9,6 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-
 #include <cmath>
 #include <deque>
 #include <sys/socket.h>
@@ -17,7 +16,8 @@
 
 namespace tributary {
 
-// -- the socket ------------------------------------------------------------------
+// -- the socket
+// ------------------------------------------------------------------
 
 namespace {
 
@@ -39,8 +39,7 @@ struct sender_tls {
 /// Tells the sender (once) that TLS failed; it logs `detail` (if any), then
 /// `reason`, and leaves this destination alone.
 void report_tls_failure(caf::io::broker* self, const caf::actor& sender,
-                        sender_tls& t, std::string detail,
-                        std::string reason) {
+                        sender_tls& t, std::string detail, std::string reason) {
   if (t.failed)
     return;
   t.failed = true;
@@ -74,8 +73,8 @@ caf::behavior sender_connection(caf::io::broker* self, int fd,
     self->flush(h);
   };
   if (tls_ctx) {
-    tls->session = std::make_unique<tls::session>(*tls_ctx,
-                                                  tls::session::role::client);
+    tls->session
+        = std::make_unique<tls::session>(*tls_ctx, tls::session::role::client);
     if (auto err = tls->session->start())
       report_tls_failure(self, sender, *tls, {},
                          "SSL cannot connect with the server: " + err.message);
@@ -83,94 +82,96 @@ caf::behavior sender_connection(caf::io::broker* self, int fd,
     self->flush(h);
   }
   return {
-    [=](const caf::io::new_data_msg& msg) {
-      if (!tls->session) {
-        self->send(sender, atom::data::value,
-                   std::string{msg.buf.begin(), msg.buf.end()});
-        return;
-      }
-      auto& t = *tls;
-      if (t.failed)
-        return;
-      std::string plain;
-      auto ev = t.session->feed({msg.buf.data(), msg.buf.size()}, plain);
-      t.cipher_total += t.session->take_output(self->wr_buf(h));
-      self->flush(h);
-      if (!ev) {
-        if (!t.accepted)
-          return report_tls_failure(self, sender, t, {},
-                                    "SSL cannot connect with the server: "
-                                      + ev.err().message);
-        return report_tls_failure(self, sender, t, {}, ev.err().message);
-      }
-      if (*ev == tls::session::event::established) {
-        // Checked after the handshake, as 1.37.1 does, to say what is wrong.
-        auto vr = t.session->verify_result();
-        if (tls_ctx->verifies_peer()
-            && (!t.session->has_peer_certificate() || vr != 0))
-          return report_tls_failure(
-            self, sender, t,
-            "SSL RFC4158 check:  We have a invalid certificate, the tests "
-            "result with " + std::to_string(vr) + " and message "
-              + tls::verify_result_text(vr),
-            "Closing the stream connection, because the server SSL "
-            "certificate is not valid.");
-        t.accepted = true;
-        if (!t.held.empty()) {
-          std::string held;
-          held.swap(t.held);
-          encrypt(held);
+      [=](const caf::io::new_data_msg& msg) {
+        if (!tls->session) {
+          self->send(sender, atom::data::value,
+                     std::string{msg.buf.begin(), msg.buf.end()});
+          return;
         }
-      }
-      if (!plain.empty())
-        self->send(sender, atom::data::value, std::move(plain));
-      if (*ev == tls::session::event::closed)
-        self->send(sender, atom::close::value);
-    },
-    [=](const caf::io::data_transferred_msg& msg) {
-      // Never close in here (CAF 0.17.6 use-after-free); only report.
-      *written += msg.written;
-      auto progress = *written;
-      if (tls->session) {
         auto& t = *tls;
-        while (!t.marks.empty() && t.marks.front().first <= *written) {
-          t.plain_written = t.marks.front().second;
-          t.marks.pop_front();
-        }
-        progress = t.plain_written;
-      }
-      self->send(sender, atom::write::value, progress);
-    },
-    [=](atom::write, const std::string& bytes) {
-      if (!tls->session) {
-        self->write(h, bytes.size(), bytes.data());
+        if (t.failed)
+          return;
+        std::string plain;
+        auto ev = t.session->feed({msg.buf.data(), msg.buf.size()}, plain);
+        t.cipher_total += t.session->take_output(self->wr_buf(h));
         self->flush(h);
-      } else if (!tls->accepted) {
-        tls->held += bytes;
-      } else {
-        encrypt(bytes);
-      }
-    },
-    [=](atom::close) {
-      // Netdata closes at once and drops what is unsent: a graceful close
-      // would wait for a parent that does not read.
-      ::shutdown(fd, SHUT_RDWR);
-      self->close(h);
-      self->quit();
-    },
-    [=](const caf::io::connection_closed_msg&) {
-      if (tls->session && !tls->accepted)
-        report_tls_failure(self, sender, *tls, {},
-                           "SSL cannot connect with the server: the parent "
-                           "closed the connection during the TLS handshake");
-      else
-        self->send(sender, atom::close::value);
-      self->quit();
-    },
+        if (!ev) {
+          if (!t.accepted)
+            return report_tls_failure(self, sender, t, {},
+                                      "SSL cannot connect with the server: "
+                                          + ev.err().message);
+          return report_tls_failure(self, sender, t, {}, ev.err().message);
+        }
+        if (*ev == tls::session::event::established) {
+          // Checked after the handshake, as 1.37.1 does, to say what is wrong.
+          auto vr = t.session->verify_result();
+          if (tls_ctx->verifies_peer()
+              && (!t.session->has_peer_certificate() || vr != 0))
+            return report_tls_failure(
+                self, sender, t,
+                "SSL RFC4158 check:  We have a invalid certificate, the tests "
+                "result with "
+                    + std::to_string(vr) + " and message "
+                    + tls::verify_result_text(vr),
+                "Closing the stream connection, because the server SSL "
+                "certificate is not valid.");
+          t.accepted = true;
+          if (!t.held.empty()) {
+            std::string held;
+            held.swap(t.held);
+            encrypt(held);
+          }
+        }
+        if (!plain.empty())
+          self->send(sender, atom::data::value, std::move(plain));
+        if (*ev == tls::session::event::closed)
+          self->send(sender, atom::close::value);
+      },
+      [=](const caf::io::data_transferred_msg& msg) {
+        // Never close in here (CAF 0.17.6 use-after-free); only report.
+        *written += msg.written;
+        auto progress = *written;
+        if (tls->session) {
+          auto& t = *tls;
+          while (!t.marks.empty() && t.marks.front().first <= *written) {
+            t.plain_written = t.marks.front().second;
+            t.marks.pop_front();
+          }
+          progress = t.plain_written;
+        }
+        self->send(sender, atom::write::value, progress);
+      },
+      [=](atom::write, const std::string& bytes) {
+        if (!tls->session) {
+          self->write(h, bytes.size(), bytes.data());
+          self->flush(h);
+        } else if (!tls->accepted) {
+          tls->held += bytes;
+        } else {
+          encrypt(bytes);
+        }
+      },
+      [=](atom::close) {
+        // Netdata closes at once and drops what is unsent: a graceful close
+        // would wait for a parent that does not read.
+        ::shutdown(fd, SHUT_RDWR);
+        self->close(h);
+        self->quit();
+      },
+      [=](const caf::io::connection_closed_msg&) {
+        if (tls->session && !tls->accepted)
+          report_tls_failure(self, sender, *tls, {},
+                             "SSL cannot connect with the server: the parent "
+                             "closed the connection during the TLS handshake");
+        else
+          self->send(sender, atom::close::value);
+        self->quit();
+      },
   };
 }
 
-// -- the sender -------------------------------------------------------------------
+// -- the sender
+// -------------------------------------------------------------------
 
 namespace {
 
@@ -201,8 +202,10 @@ void flush_out(sender_ptr self, caf::actor supervisor) {
   if (st.lz4) {
     if (auto err = st.lz4->encode(st.out, wire)) {
       st.out.clear();
-      return fail(self, "STREAM_COMPRESSION: Compression returned error, "
-                        "disabling it. " + to_string(err),
+      return fail(self,
+                  "STREAM_COMPRESSION: Compression returned error, "
+                  "disabling it. "
+                      + to_string(err),
                   0, supervisor);
     }
   } else {
@@ -212,17 +215,16 @@ void flush_out(sender_ptr self, caf::actor supervisor) {
   st.bytes_queued += wire.size();
   self->send(st.conn, atom::write::value, std::move(wire));
   auto pending = st.bytes_queued > st.bytes_written
-                   ? st.bytes_queued - st.bytes_written
-                   : uint64_t{0};
+                     ? st.bytes_queued - st.bytes_written
+                     : uint64_t{0};
   if (pending > static_cast<uint64_t>(st.cfg.buffer_size_bytes))
     fail(self,
          "too many data pending - buffer is "
-           + std::to_string(st.cfg.buffer_size_bytes) + " bytes long, "
-           + std::to_string(pending) + " unsent - we have sent "
-           + std::to_string(st.cfg.bytes_sent_before + st.bytes_written)
-           + " bytes in total, "
-           + std::to_string(st.bytes_written)
-           + " on this connection. Closing connection to flush the data.",
+             + std::to_string(st.cfg.buffer_size_bytes) + " bytes long, "
+             + std::to_string(pending) + " unsent - we have sent "
+             + std::to_string(st.cfg.bytes_sent_before + st.bytes_written)
+             + " bytes in total, " + std::to_string(st.bytes_written)
+             + " on this connection. Closing connection to flush the data.",
          0, supervisor);
 }
 
@@ -280,7 +282,6 @@ void write_definition(sender_state& st, const chart_def& def,
     protocol::write_command(end, st.out);
   }
 }
-
 
 /// Tells the host once every wanted chart streams: the parent has replicated
 /// what it wanted, so the host's spool may go.
@@ -384,15 +385,15 @@ void answer_replay(sender_ptr self, caf::actor supervisor,
   q.all_dimensions = true;
   auto query_usec = st.ctx.now_usec();
   self->request(st.host, caf::infinite, atom::query::value, q)
-    .then(
-      [=](const data_result& res) {
-        write_replay(self->state, r, &res, query_usec);
-        flush_out(self, supervisor);
-      },
-      [=](caf::error&) {
-        write_replay(self->state, r, nullptr, 0);
-        flush_out(self, supervisor);
-      });
+      .then(
+          [=](const data_result& res) {
+            write_replay(self->state, r, &res, query_usec);
+            flush_out(self, supervisor);
+          },
+          [=](caf::error&) {
+            write_replay(self->state, r, nullptr, 0);
+            flush_out(self, supervisor);
+          });
 }
 
 void on_parent_line(sender_ptr self, caf::actor supervisor,
@@ -401,9 +402,9 @@ void on_parent_line(sender_ptr self, caf::actor supervisor,
   auto cmd = protocol::parse_line(line, protocol::direction::to_child);
   if (!cmd) {
     if (cmd.err().code == ec::unknown_command)
-      TRIBUTARY_ERROR(*st.ctx.log, st.who,
-                      "received unknown command over connection: ",
-                      cmd.err().message);
+      TRIBUTARY_ERROR(
+          *st.ctx.log, st.who,
+          "received unknown command over connection: ", cmd.err().message);
     return;
   }
   if (auto* r = std::get_if<protocol::replay_chart>(&*cmd)) {
@@ -422,13 +423,13 @@ void on_parent_line(sender_ptr self, caf::actor supervisor,
 void start_streaming(sender_ptr self, int64_t version) {
   auto& st = self->state;
   st.caps = protocol::accept_reply(
-    version, protocol::child_capabilities(st.cfg.enable_compression));
+      version, protocol::child_capabilities(st.cfg.enable_compression));
   st.connected = true;
   self->send(st.host, atom::stream::value, atom::write::value, true,
              protocol::uses_compression(st.caps));
   if (protocol::uses_compression(st.caps))
     st.lz4 = std::make_unique<protocol::lz4_encoder>(
-      (st.caps & protocol::cap_binary) != 0);
+        (st.caps & protocol::cap_binary) != 0);
   TRIBUTARY_INFO(*st.ctx.log, st.who,
                  "established link with negotiated capabilities: ",
                  protocol::to_string_caps(st.caps));
@@ -450,7 +451,8 @@ bool may_grow(const std::string& reply) {
     auto known = protocol::build_reply(k, 0);
     if (k == reply_kind::ok_version)
       known.pop_back(); // the number
-    if (reply.size() < known.size() && known.compare(0, reply.size(), reply) == 0)
+    if (reply.size() < known.size()
+        && known.compare(0, reply.size(), reply) == 0)
       return true;
   }
   return false;
@@ -467,29 +469,33 @@ void on_reply(sender_ptr self, caf::actor supervisor) {
   }
   using protocol::reply_kind;
   switch (parsed->kind) {
-    case reply_kind::ok_version:
-    case reply_kind::ok_host_labels:
-    case reply_kind::ok_v1:
-      st.reply.clear();
-      start_streaming(self, parsed->version);
-      flush_out(self, supervisor);
-      return;
-    case reply_kind::permission_denied:
-      return fail(self, "remote server denied access, probably we don't have "
-                        "the right API key?.",
-                  protocol::postpone_seconds(parsed->kind), supervisor);
-    case reply_kind::already_streaming:
-      return fail(self, "remote server rejected this stream, the host we are "
-                        "trying to stream is already streamed to it.",
-                  protocol::postpone_seconds(parsed->kind), supervisor);
-    case reply_kind::localhost:
-      return fail(self, "remote server rejected this stream, the host we are "
-                        "trying to stream is its localhost.",
-                  protocol::postpone_seconds(parsed->kind), supervisor);
-    default:
-      return fail(self, "remote node response is not understood, is it "
-                        "Netdata?.",
-                  protocol::postpone_seconds(parsed->kind), supervisor);
+  case reply_kind::ok_version:
+  case reply_kind::ok_host_labels:
+  case reply_kind::ok_v1:
+    st.reply.clear();
+    start_streaming(self, parsed->version);
+    flush_out(self, supervisor);
+    return;
+  case reply_kind::permission_denied:
+    return fail(self,
+                "remote server denied access, probably we don't have "
+                "the right API key?.",
+                protocol::postpone_seconds(parsed->kind), supervisor);
+  case reply_kind::already_streaming:
+    return fail(self,
+                "remote server rejected this stream, the host we are "
+                "trying to stream is already streamed to it.",
+                protocol::postpone_seconds(parsed->kind), supervisor);
+  case reply_kind::localhost:
+    return fail(self,
+                "remote server rejected this stream, the host we are "
+                "trying to stream is its localhost.",
+                protocol::postpone_seconds(parsed->kind), supervisor);
+  default:
+    return fail(self,
+                "remote node response is not understood, is it "
+                "Netdata?.",
+                protocol::postpone_seconds(parsed->kind), supervisor);
   }
 }
 
@@ -513,24 +519,23 @@ void start_chart(sender_ptr self, const caf::actor& supervisor,
   q.after = -1;
   q.points = 1;
   self->request(st.host, caf::infinite, atom::query::value, q)
-    .then(
-      [=](const data_result& res) {
-        write_definition(self->state, def, res.first_entry, res.last_entry);
-        flush_out(self, supervisor);
-      },
-      [=](caf::error&) {
-        write_definition(self->state, def, 0, 0);
-        flush_out(self, supervisor);
-      });
+      .then(
+          [=](const data_result& res) {
+            write_definition(self->state, def, res.first_entry, res.last_entry);
+            flush_out(self, supervisor);
+          },
+          [=](caf::error&) {
+            write_definition(self->state, def, 0, 0);
+            flush_out(self, supervisor);
+          });
 }
 
 } // namespace
 
 caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                      std::string destination, bool encrypted,
-                     caf::actor supervisor,
-                     host_actor host, sender_settings cfg,
-                     daemon_context ctx) {
+                     caf::actor supervisor, host_actor host,
+                     sender_settings cfg, daemon_context ctx) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.ctx = std::move(ctx);
@@ -539,182 +544,185 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
   st.supervisor_id = supervisor ? supervisor->id() : 0;
   st.last_activity_s = now_s(st.ctx);
   st.conn = self->system().middleman().spawn_broker(
-    sender_connection, fd, caf::actor{self},
-    encrypted ? st.cfg.tls : std::shared_ptr<const tls::context>{});
+      sender_connection, fd, caf::actor{self},
+      encrypted ? st.cfg.tls : std::shared_ptr<const tls::context>{});
   self->link_to(st.conn);
   self->request(st.host, caf::infinite, atom::get::value, atom::info::value)
-    .then(
-      [=](const host_summary& s) {
-        auto& st = self->state;
-        st.info = s.info;
-        st.who = "STREAM " + log_text(st.info.hostname) + " [send to " + st.dest
-                 + "]";
-        protocol::stream_request req;
-        req.key = st.cfg.api_key;
-        req.hostname = st.info.hostname;
-        req.registry_hostname = st.info.registry_hostname.empty()
-                                  ? st.info.hostname
-                                  : st.info.registry_hostname;
-        req.machine_guid = st.info.machine_guid;
-        // The sender's own global update every, also for proxied hosts.
-        req.update_every = st.ctx.settings->global.update_every;
-        req.os = st.info.os;
-        req.timezone = st.info.timezone;
-        req.abbrev_timezone = st.info.abbrev_timezone;
-        req.utc_offset = st.info.utc_offset;
-        req.hops = st.info.hops + 1;
-        req.tags = st.info.tags;
-        req.ver = protocol::child_capabilities(st.cfg.enable_compression);
-        req.system_info = st.info.system_info;
-        req.headers = protocol::default_headers(
-          st.info.program_name.empty() ? "netdata" : st.info.program_name,
-          st.info.program_version.empty() ? "v1.37.1"
-                                          : st.info.program_version);
-        TRIBUTARY_INFO(*st.ctx.log, st.who, "initializing communication...");
-        auto request = protocol::build_stream_request(req);
-        st.bytes_queued += request.size();
-        self->send(st.conn, atom::write::value, std::move(request));
-        TRIBUTARY_INFO(*st.ctx.log, st.who,
-                       "waiting response from remote netdata...");
-      },
-      [=](caf::error& err) {
-        fail(self, "cannot read the host: " + self->system().render(err), 0,
-             supervisor);
-      });
+      .then(
+          [=](const host_summary& s) {
+            auto& st = self->state;
+            st.info = s.info;
+            st.who = "STREAM " + log_text(st.info.hostname) + " [send to "
+                     + st.dest + "]";
+            protocol::stream_request req;
+            req.key = st.cfg.api_key;
+            req.hostname = st.info.hostname;
+            req.registry_hostname = st.info.registry_hostname.empty()
+                                        ? st.info.hostname
+                                        : st.info.registry_hostname;
+            req.machine_guid = st.info.machine_guid;
+            // The sender's own global update every, also for proxied hosts.
+            req.update_every = st.ctx.settings->global.update_every;
+            req.os = st.info.os;
+            req.timezone = st.info.timezone;
+            req.abbrev_timezone = st.info.abbrev_timezone;
+            req.utc_offset = st.info.utc_offset;
+            req.hops = st.info.hops + 1;
+            req.tags = st.info.tags;
+            req.ver = protocol::child_capabilities(st.cfg.enable_compression);
+            req.system_info = st.info.system_info;
+            req.headers = protocol::default_headers(
+                st.info.program_name.empty() ? "netdata" : st.info.program_name,
+                st.info.program_version.empty() ? "v1.37.1"
+                                                : st.info.program_version);
+            TRIBUTARY_INFO(*st.ctx.log, st.who,
+                           "initializing communication...");
+            auto request = protocol::build_stream_request(req);
+            st.bytes_queued += request.size();
+            self->send(st.conn, atom::write::value, std::move(request));
+            TRIBUTARY_INFO(*st.ctx.log, st.who,
+                           "waiting response from remote netdata...");
+          },
+          [=](caf::error& err) {
+            fail(self, "cannot read the host: " + self->system().render(err), 0,
+                 supervisor);
+          });
   // The idle check ticks come from the supervisor (see there).
   return {
-    [=](atom::data, const std::string& bytes) {
-      auto& st = self->state;
-      st.last_activity_s = now_s(st.ctx);
-      if (!st.connected) {
-        st.reply += bytes;
-        return on_reply(self, supervisor);
-      }
-      st.lines.feed(bytes);
-      std::string_view line;
-      while (st.lines.next(line))
-        on_parent_line(self, supervisor, line);
-      flush_out(self, supervisor);
-    },
-    [=](atom::write, uint64_t written) {
-      auto& st = self->state;
-      st.bytes_written = written;
-      st.last_activity_s = now_s(st.ctx);
-    },
-    [=](atom::define, const chart_def& def) {
-      auto& st = self->state;
-      auto& entry = st.charts[def.id];
-      entry.def = def;
-      entry.wanted = wanted(st.cfg, def);
-      if (entry.wanted)
-        start_chart(self, supervisor, def);
-    },
-    [=](atom::reload, const std::string& pattern) {
-      // `send charts matching` reloaded: charts it now selects are defined
-      // (and replicated) as if they had just appeared; charts it no longer
-      // selects stop getting rows.
-      auto& st = self->state;
-      auto compiled = config::simple_pattern::compile(pattern);
-      if (!compiled)
-        return;
-      st.cfg.send_charts_matching = std::move(*compiled);
-      int64_t added = 0;
-      int64_t dropped = 0;
-      for (auto& [id, entry] : st.charts) {
-        auto now_wanted = wanted(st.cfg, entry.def);
-        if (now_wanted == entry.wanted)
-          continue;
-        entry.wanted = now_wanted;
-        if (now_wanted) {
-          ++added;
-          start_chart(self, supervisor, entry.def);
-        } else {
-          ++dropped;
+      [=](atom::data, const std::string& bytes) {
+        auto& st = self->state;
+        st.last_activity_s = now_s(st.ctx);
+        if (!st.connected) {
+          st.reply += bytes;
+          return on_reply(self, supervisor);
         }
-      }
-      TRIBUTARY_INFO(*st.ctx.log, st.who, "send charts matching is now '",
-                     pattern, "': ", added, " charts added, ", dropped,
-                     " charts no longer sent");
-    },
-    [=](const chart_row& row) {
-      auto& st = self->state;
-      auto i = st.charts.find(row.chart_id);
-      if (i == st.charts.end() || !i->second.wanted)
-        return;
-      if (i->second.mode != sender_state::chart_mode::streaming) {
-        i->second.dropped_row_usec = st.ctx.now_usec();
-        return;
-      }
-      auto& dims = i->second.def.dimensions;
-      protocol::begin b;
-      b.chart_id = row.chart_id;
-      if (i->second.resync_rows > 0)
-        --i->second.resync_rows;
-      else if (row.microseconds > 0)
-        b.microseconds = row.microseconds;
-      protocol::write_command(b, st.out);
-      for (size_t d = 0; d < dims.size() && d < row.values.size(); ++d) {
-        protocol::set s;
-        s.dimension_id = dims[d].id;
-        if (d < row.is_set.size() && row.is_set[d])
-          s.value = row.values[d];
-        protocol::write_command(s, st.out);
-      }
-      protocol::write_command(protocol::end{}, st.out);
-      ++st.rows;
-      flush_out(self, supervisor);
-    },
-    [=](atom::timeout) {
-      auto& st = self->state;
-      auto idle = now_s(st.ctx) - st.last_activity_s;
-      if (idle >= st.cfg.timeout_seconds) {
-        if (!st.connected)
-          return fail(self, "remote netdata does not respond.", 30, supervisor);
-        return fail(self,
-                    "could not send metrics for " + std::to_string(idle)
-                      + " seconds - closing connection - we have sent "
-                      + std::to_string(st.bytes_written)
-                      + " bytes on this connection.",
-                    0, supervisor);
-      }
-    },
-    [=](atom::close) {
-      fail(self, "connection closed by far end.", 0, supervisor);
-    },
-    [=](atom::close, const std::string& detail, const std::string& reason,
-        int64_t postpone_s) {
-      auto& st = self->state;
-      if (!detail.empty())
-        TRIBUTARY_ERROR(*st.ctx.log, st.who, detail);
-      fail(self, reason, postpone_s, supervisor);
-    },
-    [=](atom::status) {
-      auto& st = self->state;
-      actor_status s;
-      s.name = st.who;
-      s.kind = "sender";
-      int64_t replicating = 0;
-      for (auto& [id, c] : st.charts)
-        if (c.mode == sender_state::chart_mode::replicating && c.wanted)
-          ++replicating;
-      s.counters = {{"rows", st.rows},
-                    {"bytes_queued", static_cast<int64_t>(st.bytes_queued)},
-                    {"bytes_written", static_cast<int64_t>(st.bytes_written)},
-                    {"buffer_used",
-                     static_cast<int64_t>(st.bytes_queued - st.bytes_written)},
-                    {"buffer_size", st.cfg.buffer_size_bytes},
-                    {"charts", static_cast<int64_t>(st.charts.size())},
-                    {"replicating_charts", replicating}};
-      s.labels = {{"destination", st.dest},
-                  {"state", st.connected ? "connected" : "handshake"},
-                  {"compression", st.lz4 ? "lz4" : "none"}};
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      return s;
-    },
+        st.lines.feed(bytes);
+        std::string_view line;
+        while (st.lines.next(line))
+          on_parent_line(self, supervisor, line);
+        flush_out(self, supervisor);
+      },
+      [=](atom::write, uint64_t written) {
+        auto& st = self->state;
+        st.bytes_written = written;
+        st.last_activity_s = now_s(st.ctx);
+      },
+      [=](atom::define, const chart_def& def) {
+        auto& st = self->state;
+        auto& entry = st.charts[def.id];
+        entry.def = def;
+        entry.wanted = wanted(st.cfg, def);
+        if (entry.wanted)
+          start_chart(self, supervisor, def);
+      },
+      [=](atom::reload, const std::string& pattern) {
+        // `send charts matching` reloaded: charts it now selects are defined
+        // (and replicated) as if they had just appeared; charts it no longer
+        // selects stop getting rows.
+        auto& st = self->state;
+        auto compiled = config::simple_pattern::compile(pattern);
+        if (!compiled)
+          return;
+        st.cfg.send_charts_matching = std::move(*compiled);
+        int64_t added = 0;
+        int64_t dropped = 0;
+        for (auto& [id, entry] : st.charts) {
+          auto now_wanted = wanted(st.cfg, entry.def);
+          if (now_wanted == entry.wanted)
+            continue;
+          entry.wanted = now_wanted;
+          if (now_wanted) {
+            ++added;
+            start_chart(self, supervisor, entry.def);
+          } else {
+            ++dropped;
+          }
+        }
+        TRIBUTARY_INFO(*st.ctx.log, st.who, "send charts matching is now '",
+                       pattern, "': ", added, " charts added, ", dropped,
+                       " charts no longer sent");
+      },
+      [=](const chart_row& row) {
+        auto& st = self->state;
+        auto i = st.charts.find(row.chart_id);
+        if (i == st.charts.end() || !i->second.wanted)
+          return;
+        if (i->second.mode != sender_state::chart_mode::streaming) {
+          i->second.dropped_row_usec = st.ctx.now_usec();
+          return;
+        }
+        auto& dims = i->second.def.dimensions;
+        protocol::begin b;
+        b.chart_id = row.chart_id;
+        if (i->second.resync_rows > 0)
+          --i->second.resync_rows;
+        else if (row.microseconds > 0)
+          b.microseconds = row.microseconds;
+        protocol::write_command(b, st.out);
+        for (size_t d = 0; d < dims.size() && d < row.values.size(); ++d) {
+          protocol::set s;
+          s.dimension_id = dims[d].id;
+          if (d < row.is_set.size() && row.is_set[d])
+            s.value = row.values[d];
+          protocol::write_command(s, st.out);
+        }
+        protocol::write_command(protocol::end{}, st.out);
+        ++st.rows;
+        flush_out(self, supervisor);
+      },
+      [=](atom::timeout) {
+        auto& st = self->state;
+        auto idle = now_s(st.ctx) - st.last_activity_s;
+        if (idle >= st.cfg.timeout_seconds) {
+          if (!st.connected)
+            return fail(self, "remote netdata does not respond.", 30,
+                        supervisor);
+          return fail(self,
+                      "could not send metrics for " + std::to_string(idle)
+                          + " seconds - closing connection - we have sent "
+                          + std::to_string(st.bytes_written)
+                          + " bytes on this connection.",
+                      0, supervisor);
+        }
+      },
+      [=](atom::close) {
+        fail(self, "connection closed by far end.", 0, supervisor);
+      },
+      [=](atom::close, const std::string& detail, const std::string& reason,
+          int64_t postpone_s) {
+        auto& st = self->state;
+        if (!detail.empty())
+          TRIBUTARY_ERROR(*st.ctx.log, st.who, detail);
+        fail(self, reason, postpone_s, supervisor);
+      },
+      [=](atom::status) {
+        auto& st = self->state;
+        actor_status s;
+        s.name = st.who;
+        s.kind = "sender";
+        int64_t replicating = 0;
+        for (auto& [id, c] : st.charts)
+          if (c.mode == sender_state::chart_mode::replicating && c.wanted)
+            ++replicating;
+        s.counters = {{"rows", st.rows},
+                      {"bytes_queued", static_cast<int64_t>(st.bytes_queued)},
+                      {"bytes_written", static_cast<int64_t>(st.bytes_written)},
+                      {"buffer_used", static_cast<int64_t>(st.bytes_queued
+                                                           - st.bytes_written)},
+                      {"buffer_size", st.cfg.buffer_size_bytes},
+                      {"charts", static_cast<int64_t>(st.charts.size())},
+                      {"replicating_charts", replicating}};
+        s.labels = {{"destination", st.dest},
+                    {"state", st.connected ? "connected" : "handshake"},
+                    {"compression", st.lz4 ? "lz4" : "none"}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
   };
 }
 
-// -- the supervisor ----------------------------------------------------------------
+// -- the supervisor
+// ----------------------------------------------------------------
 
 namespace {
 
@@ -733,32 +741,32 @@ caf::behavior connector(caf::event_based_actor* self,
                         std::string default_port, int64_t timeout_s,
                         std::string who, daemon_context ctx) {
   return {
-    [=](atom::get) -> caf::result<int, uint64_t> {
-      for (size_t i = 0; i < dests.size(); ++i) {
-        auto& d = dests[i];
-        if (postponed_until[i] > now) {
-          TRIBUTARY_INFO(*ctx.log, who, "skipping destination '", d.to_string(),
-                         "' (default port: ", default_port,
-                         ") due to last error, will retry it in ",
-                         postponed_until[i] - now, " seconds");
-          continue;
+      [=](atom::get) -> caf::result<int, uint64_t> {
+        for (size_t i = 0; i < dests.size(); ++i) {
+          auto& d = dests[i];
+          if (postponed_until[i] > now) {
+            TRIBUTARY_INFO(*ctx.log, who, "skipping destination '",
+                           d.to_string(), "' (default port: ", default_port,
+                           ") due to last error, will retry it in ",
+                           postponed_until[i] - now, " seconds");
+            continue;
+          }
+          TRIBUTARY_INFO(*ctx.log, who, "attempting to connect to '",
+                         d.to_string(), "' (default port: ", default_port,
+                         ")...");
+          auto fd = connect_destination(d, default_port,
+                                        std::chrono::seconds(timeout_s));
+          if (fd) {
+            self->quit();
+            return {*fd, static_cast<uint64_t>(i)};
+          }
+          TRIBUTARY_ERROR(*ctx.log, who, "Failed to connect to '",
+                          d.to_string(), "': ", fd.err().message);
         }
-        TRIBUTARY_INFO(*ctx.log, who, "attempting to connect to '",
-                       d.to_string(), "' (default port: ", default_port,
-                       ")...");
-        auto fd = connect_destination(d, default_port,
-                                      std::chrono::seconds(timeout_s));
-        if (fd) {
-          self->quit();
-          return {*fd, static_cast<uint64_t>(i)};
-        }
-        TRIBUTARY_ERROR(*ctx.log, who, "Failed to connect to '",
-                        d.to_string(), "': ", fd.err().message);
-      }
-      self->quit();
-      return caf::make_error(ec::io_error,
-                             "could not connect to parent node at this time.");
-    },
+        self->quit();
+        return caf::make_error(
+            ec::io_error, "could not connect to parent node at this time.");
+      },
   };
 }
 
@@ -769,42 +777,42 @@ void try_connect(supervisor_ptr self) {
   auto who = "STREAM " + log_text(st.hostname);
   auto now = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
   st.connector = self->spawn<caf::detached>(
-    connector, st.cfg.destinations, st.postponed_until, now,
-    st.cfg.default_port, st.cfg.timeout_seconds, who, st.ctx);
+      connector, st.cfg.destinations, st.postponed_until, now,
+      st.cfg.default_port, st.cfg.timeout_seconds, who, st.ctx);
   self->request(st.connector, caf::infinite, atom::get::value)
-    .then(
-      [=](int fd, uint64_t index) {
-        auto& st = self->state;
-        st.connector = nullptr;
-        if (st.stopping) {
-          ::close(fd);
-          return;
-        }
-        st.current_dest = index;
-        st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-        auto& d = st.cfg.destinations[index];
-        st.current = self->spawn<caf::monitored>(sender, fd, d.to_string(),
-                                                 d.ssl,
-                                                 caf::actor{self}, st.host,
-                                                 st.cfg, st.ctx);
-      },
-      [=](caf::error&) {
-        auto& st = self->state;
-        st.connector = nullptr;
-        st.last_reason = "could not connect to parent node at this time.";
-        TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.hostname,
-                        "could not connect to parent node at this time.");
-        self->delayed_send(self,
-                           std::chrono::seconds(st.cfg.reconnect_delay_seconds),
-                           atom::attach::value);
-      });
+      .then(
+          [=](int fd, uint64_t index) {
+            auto& st = self->state;
+            st.connector = nullptr;
+            if (st.stopping) {
+              ::close(fd);
+              return;
+            }
+            st.current_dest = index;
+            st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+            auto& d = st.cfg.destinations[index];
+            st.current = self->spawn<caf::monitored>(sender, fd, d.to_string(),
+                                                     d.ssl, caf::actor{self},
+                                                     st.host, st.cfg, st.ctx);
+          },
+          [=](caf::error&) {
+            auto& st = self->state;
+            st.connector = nullptr;
+            st.last_reason = "could not connect to parent node at this time.";
+            TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.hostname,
+                            "could not connect to parent node at this time.");
+            self->delayed_send(
+                self, std::chrono::seconds(st.cfg.reconnect_delay_seconds),
+                atom::attach::value);
+          });
 }
 
 } // namespace
 
-caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
-                                host_actor host, std::string hostname,
-                                sender_settings cfg, daemon_context ctx) {
+caf::behavior
+sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
+                  host_actor host, std::string hostname, sender_settings cfg,
+                  daemon_context ctx) {
   auto& st = self->state;
   st.host = std::move(host);
   st.hostname = std::move(hostname);
@@ -827,7 +835,8 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
     ++st.restarts;
     // The supervision policy: wait `reconnect delay seconds`, then start
     // over from the first destination.
-    self->delayed_send(self, std::chrono::seconds(st.cfg.reconnect_delay_seconds),
+    self->delayed_send(self,
+                       std::chrono::seconds(st.cfg.reconnect_delay_seconds),
                        atom::attach::value);
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
@@ -842,77 +851,77 @@ caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* se
   try_connect(self);
   self->delayed_send(self, idle_check_interval, atom::timeout::value);
   return {
-    [=](atom::attach) { try_connect(self); },
-    [=](atom::reload, const std::string& pattern) {
-      auto& st = self->state;
-      if (pattern == st.cfg.send_charts_matching.source())
-        return;
-      auto compiled = config::simple_pattern::compile(pattern);
-      if (!compiled)
-        return;
-      st.cfg.send_charts_matching = std::move(*compiled);
-      // The running sender filters from now on; the next one starts with it.
-      if (st.current)
-        self->send(st.current, atom::reload::value, pattern);
-      else
-        TRIBUTARY_INFO(*st.ctx.log, "STREAM " + st.hostname,
-                       "send charts matching is now '", pattern, "'");
-    },
-    [=](atom::timeout) {
-      if (self->state.current)
-        self->send(self->state.current, atom::timeout::value);
-      self->delayed_send(self, idle_check_interval, atom::timeout::value);
-    },
-    [=](atom::detach, int64_t postpone_s, uint64_t bytes_written,
-        const std::string& why) {
-      auto& st = self->state;
-      st.last_reason = why;
-      st.cfg.bytes_sent_before += bytes_written;
-      if (postpone_s > 0 && st.current_dest < st.postponed_until.size())
-        st.postponed_until[st.current_dest]
-          = static_cast<int64_t>(st.ctx.now_usec() / 1000000) + postpone_s;
-    },
-    [=](atom::status) -> caf::result<actor_status> {
-      auto& st = self->state;
-      actor_status s;
-      s.name = "STREAM " + st.hostname;
-      s.kind = "sender-supervisor";
-      s.restarts = st.restarts;
-      s.mailbox = static_cast<int64_t>(self->mailbox().size());
-      std::string dests;
-      for (auto& d : st.cfg.destinations)
-        dests += (dests.empty() ? "" : " ") + d.to_string();
-      s.labels = {{"hostname", st.hostname},
-                  {"destinations", dests},
-                  {"state", st.current     ? "connected"
-                            : st.connector ? "connecting"
-                                           : "waiting"},
-                  {"last_reason", st.last_reason}};
-      s.counters = {{"reconnects", st.restarts},
-                    {"buffer_size", st.cfg.buffer_size_bytes},
-                    {"bytes_sent_before",
-                     static_cast<int64_t>(st.cfg.bytes_sent_before)}};
-      if (!st.current)
-        return s;
-      // The current sender's facts join the supervisor's row.
-      s.counters.emplace_back("connected_since", st.connected_s);
-      auto rp = self->make_response_promise<actor_status>();
-      self->request(st.current, std::chrono::seconds(1), atom::status::value)
-        .then(
-          [=](actor_status& sender) mutable {
-            for (auto& l : sender.labels)
-              if (l.first == "destination")
-                s.labels.emplace_back("current", l.second);
-              else if (l.first != "state")
-                s.labels.push_back(l);
-            for (auto& c : sender.counters)
-              s.counters.push_back(c);
-            s.mailbox += sender.mailbox;
-            rp.deliver(std::move(s));
-          },
-          [=](caf::error&) mutable { rp.deliver(std::move(s)); });
-      return rp;
-    },
+      [=](atom::attach) { try_connect(self); },
+      [=](atom::reload, const std::string& pattern) {
+        auto& st = self->state;
+        if (pattern == st.cfg.send_charts_matching.source())
+          return;
+        auto compiled = config::simple_pattern::compile(pattern);
+        if (!compiled)
+          return;
+        st.cfg.send_charts_matching = std::move(*compiled);
+        // The running sender filters from now on; the next one starts with it.
+        if (st.current)
+          self->send(st.current, atom::reload::value, pattern);
+        else
+          TRIBUTARY_INFO(*st.ctx.log, "STREAM " + st.hostname,
+                         "send charts matching is now '", pattern, "'");
+      },
+      [=](atom::timeout) {
+        if (self->state.current)
+          self->send(self->state.current, atom::timeout::value);
+        self->delayed_send(self, idle_check_interval, atom::timeout::value);
+      },
+      [=](atom::detach, int64_t postpone_s, uint64_t bytes_written,
+          const std::string& why) {
+        auto& st = self->state;
+        st.last_reason = why;
+        st.cfg.bytes_sent_before += bytes_written;
+        if (postpone_s > 0 && st.current_dest < st.postponed_until.size())
+          st.postponed_until[st.current_dest]
+              = static_cast<int64_t>(st.ctx.now_usec() / 1000000) + postpone_s;
+      },
+      [=](atom::status) -> caf::result<actor_status> {
+        auto& st = self->state;
+        actor_status s;
+        s.name = "STREAM " + st.hostname;
+        s.kind = "sender-supervisor";
+        s.restarts = st.restarts;
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        std::string dests;
+        for (auto& d : st.cfg.destinations)
+          dests += (dests.empty() ? "" : " ") + d.to_string();
+        s.labels = {{"hostname", st.hostname},
+                    {"destinations", dests},
+                    {"state", st.current     ? "connected"
+                              : st.connector ? "connecting"
+                                             : "waiting"},
+                    {"last_reason", st.last_reason}};
+        s.counters = {{"reconnects", st.restarts},
+                      {"buffer_size", st.cfg.buffer_size_bytes},
+                      {"bytes_sent_before",
+                       static_cast<int64_t>(st.cfg.bytes_sent_before)}};
+        if (!st.current)
+          return s;
+        // The current sender's facts join the supervisor's row.
+        s.counters.emplace_back("connected_since", st.connected_s);
+        auto rp = self->make_response_promise<actor_status>();
+        self->request(st.current, std::chrono::seconds(1), atom::status::value)
+            .then(
+                [=](actor_status& sender) mutable {
+                  for (auto& l : sender.labels)
+                    if (l.first == "destination")
+                      s.labels.emplace_back("current", l.second);
+                    else if (l.first != "state")
+                      s.labels.push_back(l);
+                  for (auto& c : sender.counters)
+                    s.counters.push_back(c);
+                  s.mailbox += sender.mailbox;
+                  rp.deliver(std::move(s));
+                },
+                [=](caf::error&) mutable { rp.deliver(std::move(s)); });
+        return rp;
+      },
   };
 }
 

@@ -9,7 +9,6 @@
 
 #include <caf/actor.hpp>
 #include <caf/io/broker.hpp>
-
 #include <map>
 #include <memory>
 
@@ -83,15 +82,14 @@ struct sender_state {
 };
 
 /// One upstream connection on an already connected socket `fd` (`encrypted`:
-/// through TLS with `cfg.tls`): sends the STREAM request as a 1.37.1 child, then definitions and rows of `host`,
-/// answers REPLAY_CHART. Quits with an error on any failure; before that it
-/// sends `(atom::detach, int64_t postpone_s)` to `supervisor`, the seconds to
-/// leave this destination alone.
+/// through TLS with `cfg.tls`): sends the STREAM request as a 1.37.1 child,
+/// then definitions and rows of `host`, answers REPLAY_CHART. Quits with an
+/// error on any failure; before that it sends `(atom::detach, int64_t
+/// postpone_s)` to `supervisor`, the seconds to leave this destination alone.
 caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                      std::string destination, bool encrypted,
-                     caf::actor supervisor,
-                     host_actor host, sender_settings cfg,
-                     daemon_context ctx);
+                     caf::actor supervisor, host_actor host,
+                     sender_settings cfg, daemon_context ctx);
 
 /// The socket of a sender: moves bytes, through TLS when `tls` is set (the
 /// parent's certificate is checked before any byte of the sender leaves).
@@ -127,8 +125,9 @@ struct sender_supervisor_state {
 /// the destinations in order), spawns a sender on the socket, and after the
 /// sender fails waits `reconnect delay seconds` and starts again from the
 /// first destination.
-caf::behavior sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
-                                host_actor host, std::string hostname,
-                                sender_settings cfg, daemon_context ctx);
+caf::behavior
+sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
+                  host_actor host, std::string hostname, sender_settings cfg,
+                  daemon_context ctx);
 
 } // namespace tributary

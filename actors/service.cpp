@@ -14,8 +14,8 @@ namespace tributary {
 void raise_open_files_limit(logger& log) {
   rlimit lim{};
   if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    TRIBUTARY_ERROR(log, "MAIN", "getrlimit(RLIMIT_NOFILE) failed: ",
-                    std::strerror(errno));
+    TRIBUTARY_ERROR(log, "MAIN",
+                    "getrlimit(RLIMIT_NOFILE) failed: ", std::strerror(errno));
     return;
   }
   if (lim.rlim_cur != lim.rlim_max) {
@@ -35,8 +35,9 @@ void raise_open_files_limit(logger& log) {
                       lim.rlim_cur, " to ", want.rlim_cur, ": ",
                       std::strerror(errno));
   }
-  TRIBUTARY_INFO(log, "MAIN", "resources control: allowed file descriptors: "
-                              "soft = ",
+  TRIBUTARY_INFO(log, "MAIN",
+                 "resources control: allowed file descriptors: "
+                 "soft = ",
                  lim.rlim_cur, ", max = ", lim.rlim_max);
 }
 
@@ -80,8 +81,8 @@ std::string drop_privileges(const service_user& user,
 }
 
 int check_writable_directories(
-  const std::vector<std::pair<std::string, std::string>>& dirs,
-  const std::string& user, logger& log) {
+    const std::vector<std::pair<std::string, std::string>>& dirs,
+    const std::string& user, logger& log) {
   int bad = 0;
   for (auto& [setting, dir] : dirs) {
     if (dir.empty())
@@ -89,8 +90,9 @@ int check_writable_directories(
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0 && ::mkdir(dir.c_str(), 0755) != 0) {
       ++bad;
-      TRIBUTARY_ERROR(log, "MAIN", setting, " = ", dir, ": cannot create it as user '",
-                      user, "': ", std::strerror(errno));
+      TRIBUTARY_ERROR(log, "MAIN", setting, " = ", dir,
+                      ": cannot create it as user '", user,
+                      "': ", std::strerror(errno));
       continue;
     }
     if (::access(dir.c_str(), W_OK | X_OK) != 0) {

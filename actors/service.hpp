@@ -41,7 +41,7 @@ std::string drop_privileges(const service_user& user,
 /// can write there (creating it if missing, as the daemon would), naming
 /// the setting. Returns the number of unusable directories.
 int check_writable_directories(
-  const std::vector<std::pair<std::string, std::string>>& dirs,
-  const std::string& user, logger& log);
+    const std::vector<std::pair<std::string, std::string>>& dirs,
+    const std::string& user, logger& log);
 
 } // namespace tributary

@@ -39,12 +39,18 @@ std::string name_part(std::string_view text) {
 /// The units part of a metric name: "_<units>", "%" as "_percent", a
 /// trailing "/s" as "_persec"; `old` maps the units renamed in v1.12 back.
 std::string units_part(std::string_view units, bool old) {
-  static const std::pair<std::string_view, std::string_view> renamed[] = {
-    {"KiB/s", "kilobytes/s"}, {"MiB/s", "MB/s"}, {"GiB/s", "GB/s"},
-    {"KiB", "KB"}, {"MiB", "MB"}, {"GiB", "GB"}, {"inodes", "Inodes"},
-    {"percentage", "percent"}, {"faults/s", "page faults/s"},
-    {"KiB/operation", "kilobytes per operation"},
-    {"milliseconds/operation", "ms per operation"}};
+  static const std::pair<std::string_view, std::string_view> renamed[]
+      = {{"KiB/s", "kilobytes/s"},
+         {"MiB/s", "MB/s"},
+         {"GiB/s", "GB/s"},
+         {"KiB", "KB"},
+         {"MiB", "MB"},
+         {"GiB", "GB"},
+         {"inodes", "Inodes"},
+         {"percentage", "percent"},
+         {"faults/s", "page faults/s"},
+         {"KiB/operation", "kilobytes per operation"},
+         {"milliseconds/operation", "ms per operation"}};
   if (old)
     for (auto& [now, before] : renamed)
       if (units == now) {
@@ -76,8 +82,7 @@ bool parse_prometheus_options(const std::map<std::string, std::string>& query,
     else if (k == "server")
       out.server = v;
     else if (k == "data" || k == "source" || k == "data source"
-             || k == "data-source" || k == "data_source"
-             || k == "datasource") {
+             || k == "data-source" || k == "data_source" || k == "datasource") {
       // as-collected needs the raw collected integers, which the API does
       // not keep: answered as average (docs/api.md).
       if (v == "as-collected" || v == "as collected" || v == "raw"
@@ -86,8 +91,7 @@ bool parse_prometheus_options(const std::map<std::string, std::string>& query,
       else if (v == "sum" || v == "volume")
         out.source = "sum";
       else {
-        why = "unknown data source '" + v
-              + "' (as-collected, average, sum)";
+        why = "unknown data source '" + v + "' (as-collected, average, sum)";
         return false;
       }
     } else if (k == "help")
@@ -123,8 +127,8 @@ std::string allmetrics_shell(const allmetrics_host& host) {
   for (auto& c : host.charts) {
     const auto& name = c.name.empty() ? c.id : c.name;
     auto units = shell_comment(c.units);
-    out += "\n# chart: " + shell_comment(c.id) + " (name: "
-           + shell_comment(name) + ")\n";
+    out += "\n# chart: " + shell_comment(c.id)
+           + " (name: " + shell_comment(name) + ")\n";
     auto chart = "NETDATA_" + shell_name(name) + "_";
     double total = 0;
     for (auto& d : c.dimensions) {
@@ -221,8 +225,8 @@ void append_prometheus_host(std::string& out, const allmetrics_host& host,
     if (opt.help) {
       out += "\n# COMMENT homogeneous chart \"" + shell_comment(chart)
              + "\", context \"" + shell_comment(c.context) + "\", family \""
-             + shell_comment(c.family) + "\", units \""
-             + shell_comment(c.units) + "\"\n";
+             + shell_comment(c.family) + "\", units \"" + shell_comment(c.units)
+             + "\"\n";
     }
     auto metric = name_part(opt.prefix) + "_" + name_part(c.context)
                   + (sum || opt.hideunits ? std::string{}

@@ -17,8 +17,7 @@ class json_writer {
 public:
   /// Appends to `out`; `pretty` indents with one tab per level.
   explicit json_writer(std::string& out, bool pretty = true)
-    : out_(out), pretty_(pretty) {
-  }
+      : out_(out), pretty_(pretty) {}
 
   json_writer& begin_object();
   json_writer& end_object();

@@ -20,10 +20,17 @@ std::string prometheus_name(std::string_view text) {
 void append_prometheus_label_value(std::string& out, std::string_view text) {
   for (auto c : fix_utf8(text)) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    default:
+      out += c;
     }
   }
 }

@@ -41,8 +41,7 @@ static_lookup resolve_static_path(std::string_view web_root,
     auto slash = rest.find('/');
     auto segment = rest.substr(0, slash);
     if (segment == ".." || segment == ".")
-      return refused("the path holds a '" + std::string{segment}
-                     + "' segment");
+      return refused("the path holds a '" + std::string{segment} + "' segment");
     if (!segment.empty()) {
       if (!relative.empty())
         relative += '/';
@@ -93,28 +92,28 @@ std::string_view content_type_for(std::string_view file_name) {
     std::string_view ext, type;
   };
   static constexpr entry types[] = {
-    {"html", "text/html; charset=utf-8"},
-    {"htm", "text/html; charset=utf-8"},
-    {"js", "application/javascript; charset=utf-8"},
-    {"mjs", "application/javascript; charset=utf-8"},
-    {"css", "text/css; charset=utf-8"},
-    {"json", "application/json; charset=utf-8"},
-    {"map", "application/json; charset=utf-8"},
-    {"txt", "text/plain; charset=utf-8"},
-    {"xml", "text/xml; charset=utf-8"},
-    {"svg", "image/svg+xml"},
-    {"png", "image/png"},
-    {"jpg", "image/jpeg"},
-    {"jpeg", "image/jpeg"},
-    {"gif", "image/gif"},
-    {"ico", "image/x-icon"},
-    {"webp", "image/webp"},
-    {"woff", "font/woff"},
-    {"woff2", "font/woff2"},
-    {"ttf", "font/ttf"},
-    {"otf", "font/otf"},
-    {"eot", "application/vnd.ms-fontobject"},
-    {"webmanifest", "application/manifest+json"},
+      {"html", "text/html; charset=utf-8"},
+      {"htm", "text/html; charset=utf-8"},
+      {"js", "application/javascript; charset=utf-8"},
+      {"mjs", "application/javascript; charset=utf-8"},
+      {"css", "text/css; charset=utf-8"},
+      {"json", "application/json; charset=utf-8"},
+      {"map", "application/json; charset=utf-8"},
+      {"txt", "text/plain; charset=utf-8"},
+      {"xml", "text/xml; charset=utf-8"},
+      {"svg", "image/svg+xml"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"},
+      {"ico", "image/x-icon"},
+      {"webp", "image/webp"},
+      {"woff", "font/woff"},
+      {"woff2", "font/woff2"},
+      {"ttf", "font/ttf"},
+      {"otf", "font/otf"},
+      {"eot", "application/vnd.ms-fontobject"},
+      {"webmanifest", "application/manifest+json"},
   };
   for (auto& e : types)
     if (e.ext == ext)
@@ -128,8 +127,9 @@ static_file read_static_file(const std::string& file, size_t max_bytes) {
   if (ec)
     return {404, {}, "no such file"};
   if (size > max_bytes)
-    return {413, {}, "the file is bigger than " + std::to_string(max_bytes)
-                       + " bytes"};
+    return {413,
+            {},
+            "the file is bigger than " + std::to_string(max_bytes) + " bytes"};
   std::ifstream in{file, std::ios::binary};
   if (!in)
     return {403, {}, "the file cannot be read"};

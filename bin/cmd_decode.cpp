@@ -2,12 +2,11 @@
 // captured stream, one per line. The work is protocol::decode_stream.
 
 #include "bin/commands.hpp"
+#include "protocol/stream_decoder.hpp"
 
 #include <fstream>
 #include <iostream>
 #include <iterator>
-
-#include "protocol/stream_decoder.hpp"
 
 namespace tributary::cli {
 

@@ -5,16 +5,15 @@
 #include "bin/commands.hpp"
 #include "config/host_port.hpp"
 
-#include <curl/curl.h>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <curl/curl.h>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
@@ -85,8 +84,8 @@ std::optional<std::string> http_get(const std::string& address,
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
   if (auto rc = curl_easy_perform(h); rc != CURLE_OK) {
     if (rc == CURLE_COULDNT_RESOLVE_HOST) {
-      why = "cannot resolve '" + host + "': "
-            + (error[0] != '\0' ? error : curl_easy_strerror(rc));
+      why = "cannot resolve '" + host
+            + "': " + (error[0] != '\0' ? error : curl_easy_strerror(rc));
       return std::nullopt;
     }
     why = "cannot reach the daemon at " + address + ": "
@@ -111,7 +110,8 @@ std::string duration(int64_t s) {
     std::snprintf(b, sizeof(b), "%lldm%02llds", static_cast<long long>(s / 60),
                   static_cast<long long>(s % 60));
   else
-    std::snprintf(b, sizeof(b), "%lldh%02lldm", static_cast<long long>(s / 3600),
+    std::snprintf(b, sizeof(b), "%lldh%02lldm",
+                  static_cast<long long>(s / 3600),
                   static_cast<long long>(s % 3600 / 60));
   return b;
 }
@@ -127,16 +127,17 @@ void print_table(const nlohmann::json& doc, const top_options& opts) {
   };
   auto actors = doc.value("actors", nlohmann::json::array());
   // Each actor's host: itself if a host, else its parent host.
-  std::map<uint64_t, std::pair<std::string, std::string>> hosts; // id -> name, guid
+  std::map<uint64_t, std::pair<std::string, std::string>>
+      hosts; // id -> name, guid
   for (auto& a : actors)
     if (a.value("kind", "") == "host")
-      hosts[a.value("id", uint64_t{0})] = {
-        a.value("name", ""),
-        a["labels"].value("guid", std::string{})};
+      hosts[a.value("id", uint64_t{0})]
+          = {a.value("name", ""), a["labels"].value("guid", std::string{})};
   std::vector<row> rows;
   for (auto& a : actors) {
-    auto h = hosts.find(a.value("kind", "") == "host" ? a.value("id", uint64_t{0})
-                                                      : a.value("parent", uint64_t{0}));
+    auto h = hosts.find(a.value("kind", "") == "host"
+                            ? a.value("id", uint64_t{0})
+                            : a.value("parent", uint64_t{0}));
     row r{a, h == hosts.end() ? "" : h->second.first};
     if (!opts.host.empty()
         && (h == hosts.end()
@@ -158,7 +159,8 @@ void print_table(const nlohmann::json& doc, const top_options& opts) {
       return r.host;
     return r.a.value(opts.sort, std::string{});
   };
-  bool textual = opts.sort == "kind" || opts.sort == "name" || opts.sort == "host";
+  bool textual
+      = opts.sort == "kind" || opts.sort == "name" || opts.sort == "host";
   std::stable_sort(rows.begin(), rows.end(), [&](auto& x, auto& y) {
     return textual ? text(x) < text(y) : num(x) > num(y);
   });
@@ -198,7 +200,7 @@ int top(const top_options& opts) {
     if (opts.once)
       return 0;
     std::this_thread::sleep_for(
-      std::chrono::duration<double>(opts.interval_seconds));
+        std::chrono::duration<double>(opts.interval_seconds));
   }
 }
 

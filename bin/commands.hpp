@@ -1,9 +1,9 @@
 #pragma once
 
+#include "bin/loadgen.hpp" // tributary loadgen: loadgen_options, loadgen()
+
 #include <string>
 #include <vector>
-
-#include "bin/loadgen.hpp" // tributary loadgen: loadgen_options, loadgen()
 
 namespace tributary::cli {
 

@@ -59,8 +59,7 @@ namespace loadgen_detail {
 struct rng {
   uint64_t state;
 
-  explicit rng(uint64_t seed) : state(seed) {
-  }
+  explicit rng(uint64_t seed) : state(seed) {}
 
   uint64_t next() noexcept {
     uint64_t z = (state += 0x9E3779B97F4A7C15ull);
@@ -82,9 +81,12 @@ enum class dim_kind { counter, gauge, constant };
 
 inline dim_kind kind_of(int dim) noexcept {
   switch (dim % 3) {
-    case 0: return dim_kind::counter;
-    case 1: return dim_kind::gauge;
-    default: return dim_kind::constant;
+  case 0:
+    return dim_kind::counter;
+  case 1:
+    return dim_kind::gauge;
+  default:
+    return dim_kind::constant;
   }
 }
 

@@ -1,7 +1,6 @@
 // The synthetic workload of `tributary loadgen`: chart definitions and
 // collected values, as the exact lines a v1.37.1 child writes. No sockets.
 #include "bin/loadgen.hpp"
-
 #include "protocol/commands.hpp"
 
 #include <charconv>
@@ -16,19 +15,23 @@ std::string chart_id(int i) {
 
 child_workload::child_workload(int child_index, int charts, int dims,
                                int update_every, uint64_t seed)
-  : index_(child_index),
-    charts_(charts),
-    dims_(dims),
-    update_every_(update_every),
-    rng_(seed ^ (0xC0FFEEull * uint64_t(child_index + 1))) {
+    : index_(child_index), charts_(charts), dims_(dims),
+      update_every_(update_every),
+      rng_(seed ^ (0xC0FFEEull * uint64_t(child_index + 1))) {
   values_.resize(size_t(charts) * size_t(dims));
   for (int c = 0; c < charts; ++c) {
     for (int d = 0; d < dims; ++d) {
       auto& v = values_[size_t(c) * size_t(dims) + size_t(d)];
       switch (kind_of(d)) {
-        case dim_kind::counter: v = int64_t(rng_.below(1'000'000)); break;
-        case dim_kind::gauge: v = int64_t(rng_.below(1001)); break;
-        case dim_kind::constant: v = constant_value(child_index, c, d); break;
+      case dim_kind::counter:
+        v = int64_t(rng_.below(1'000'000));
+        break;
+      case dim_kind::gauge:
+        v = int64_t(rng_.below(1001));
+        break;
+      case dim_kind::constant:
+        v = constant_value(child_index, c, d);
+        break;
       }
     }
     begin_prefix_.push_back("BEGIN \"" + chart_id(c) + "\" ");
@@ -54,8 +57,8 @@ void child_workload::definition(int c, bool replication, int64_t now,
     proto::dimension dim;
     dim.id = "d" + std::to_string(d);
     dim.name = dim.id;
-    dim.algorithm = kind_of(d) == dim_kind::counter ? "incremental"
-                                                    : "absolute";
+    dim.algorithm
+        = kind_of(d) == dim_kind::counter ? "incremental" : "absolute";
     dim.options = "  ";
     proto::write_command(dim, out);
   }
@@ -70,7 +73,7 @@ void child_workload::host_preamble(const std::string& guid, bool claim,
   if (hlabels) {
     proto::write_command(proto::label{"_loadgen", 1, "yes"}, out);
     proto::write_command(
-      proto::label{"_loadgen_child", 1, std::to_string(index_)}, out);
+        proto::label{"_loadgen_child", 1, std::to_string(index_)}, out);
     proto::write_command(proto::overwrite{}, out);
   }
 }
@@ -99,20 +102,19 @@ int child_workload::collect(int c, uint64_t usec, std::string& out) {
   for (int d = 0; d < dims_; ++d) {
     auto& v = vals[d];
     switch (kind_of(d)) {
-      case dim_kind::counter:
-        // A rate of 100..149 per second, plus some noise.
-        v += (100 + (c * 7 + d) % 50 + int64_t(rng_.below(10)))
-             * update_every_;
-        break;
-      case dim_kind::gauge:
-        v += int64_t(rng_.below(21)) - 10;
-        if (v < 0)
-          v = 0;
-        else if (v > 1000)
-          v = 1000;
-        break;
-      case dim_kind::constant:
-        break;
+    case dim_kind::counter:
+      // A rate of 100..149 per second, plus some noise.
+      v += (100 + (c * 7 + d) % 50 + int64_t(rng_.below(10))) * update_every_;
+      break;
+    case dim_kind::gauge:
+      v += int64_t(rng_.below(21)) - 10;
+      if (v < 0)
+        v = 0;
+      else if (v > 1000)
+        v = 1000;
+      break;
+    case dim_kind::constant:
+      break;
     }
     // SET "dN" = value, exactly as `SET "%s" = %lld`.
     out += "SET \"d";

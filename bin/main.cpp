@@ -3,15 +3,14 @@
 #include "bin/commands.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <sys/stat.h>
 
 #ifndef TRIBUTARY_VERSION
-#  define TRIBUTARY_VERSION "0.0.0"
+#define TRIBUTARY_VERSION "0.0.0"
 #endif
 #ifndef TRIBUTARY_DEFAULT_CONFIG_DIR
-#  define TRIBUTARY_DEFAULT_CONFIG_DIR "/etc/tributary"
+#define TRIBUTARY_DEFAULT_CONFIG_DIR "/etc/tributary"
 #endif
 
 namespace {
@@ -24,7 +23,8 @@ void default_config_dir(std::string& config_dir, const std::string& yaml_file,
   if (!config_dir.empty() || !yaml_file.empty())
     return;
   if (!only_if_present
-      || (::stat(TRIBUTARY_DEFAULT_CONFIG_DIR, &st) == 0 && S_ISDIR(st.st_mode)))
+      || (::stat(TRIBUTARY_DEFAULT_CONFIG_DIR, &st) == 0
+          && S_ISDIR(st.st_mode)))
     config_dir = TRIBUTARY_DEFAULT_CONFIG_DIR;
 }
 
@@ -34,24 +34,28 @@ int main(int argc, char** argv) {
   using namespace tributary;
   CLI::App app{"tributary: a metrics stream broker, wire-compatible with "
                "Netdata's parent/child streaming"};
-  app.set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+  app.set_version_flag("--version",
+                       std::string{"tributary "} + TRIBUTARY_VERSION);
   app.require_subcommand(1);
 
   daemon_options run_opts;
-  auto* run = app.add_subcommand("run", "run the daemon (parent, child, proxy)");
-  run->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+  auto* run
+      = app.add_subcommand("run", "run the daemon (parent, child, proxy)");
+  run->set_version_flag("--version",
+                        std::string{"tributary "} + TRIBUTARY_VERSION);
   run->add_option("--config-dir", run_opts.config_dir,
                   "directory with netdata.conf and stream.conf");
   run->add_option("--config", run_opts.yaml_file,
                   "YAML file with the same settings");
   run->add_option("--log-level", run_opts.log_level,
                   "error, warning, info or debug")
-    ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
+      ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
 
   cli::check_config_options check_opts;
   auto* check = app.add_subcommand(
-    "check-config", "validate netdata.conf/stream.conf or a YAML config");
-  check->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+      "check-config", "validate netdata.conf/stream.conf or a YAML config");
+  check->set_version_flag("--version",
+                          std::string{"tributary "} + TRIBUTARY_VERSION);
   check->add_option("--config-dir", check_opts.config_dir,
                     "directory with netdata.conf and stream.conf");
   check->add_option("--config", check_opts.yaml_file,
@@ -61,74 +65,81 @@ int main(int argc, char** argv) {
 
   cli::decode_options decode_opts;
   auto* decode = app.add_subcommand(
-    "decode", "print the command lines of a captured stream (plain or lz4)");
-  decode->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+      "decode", "print the command lines of a captured stream (plain or lz4)");
+  decode->set_version_flag("--version",
+                           std::string{"tributary "} + TRIBUTARY_VERSION);
   decode->add_option("file", decode_opts.file, "captured stream bytes")
-    ->required()
-    ->check(CLI::ExistingFile);
+      ->required()
+      ->check(CLI::ExistingFile);
   auto* lz4_flag = decode->add_flag("--lz4", "the capture is lz4 framed");
   auto* plain_flag = decode->add_flag("--plain", "the capture is plain text");
   lz4_flag->excludes(plain_flag);
 
-
   cli::loadgen_options lg_opts;
   auto* lg = app.add_subcommand(
-    "loadgen", "simulated 1.37.1 children streaming to a loopback parent");
-  lg->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+      "loadgen", "simulated 1.37.1 children streaming to a loopback parent");
+  lg->set_version_flag("--version",
+                       std::string{"tributary "} + TRIBUTARY_VERSION);
   lg->add_option("--destination", lg_opts.destination,
                  "parent HOST:PORT (loopback only)")
-    ->capture_default_str();
+      ->capture_default_str();
   lg->add_option("--api-key", lg_opts.api_key, "API key (a UUID)")->required();
   lg->add_option("--children", lg_opts.children, "well-behaved children")
-    ->capture_default_str();
+      ->capture_default_str();
   lg->add_option("--charts", lg_opts.charts, "charts per child")
-    ->capture_default_str();
+      ->capture_default_str();
   lg->add_option("--dims", lg_opts.dims, "dimensions per chart")
-    ->capture_default_str();
+      ->capture_default_str();
   lg->add_option("--update-every", lg_opts.update_every,
                  "seconds between collections")
-    ->capture_default_str();
+      ->capture_default_str();
   lg->add_option("--duration", lg_opts.duration, "seconds to run")
-    ->capture_default_str();
+      ->capture_default_str();
   auto* lg_lz4 = lg->add_flag("--lz4", "ask for lz4 compression (default)");
   auto* lg_nolz4 = lg->add_flag("--no-lz4", "plain text stream");
   lg_lz4->excludes(lg_nolz4);
-  lg->add_option("--seed", lg_opts.seed, "seed of GUIDs and values (0 = random)");
+  lg->add_option("--seed", lg_opts.seed,
+                 "seed of GUIDs and values (0 = random)");
   lg->add_option("--guid-prefix", lg_opts.guid_prefix,
                  "up to 8 hex digits starting every machine GUID");
   lg->add_option("--hostname-prefix", lg_opts.hostname_prefix,
                  "children are PREFIX-NNNN")
-    ->capture_default_str();
-  lg->add_option("--misbehave", lg_opts.misbehave,
-                 "KIND[:FRACTION] extra children, KIND cut|unknown|slowloris|badkey");
+      ->capture_default_str();
+  lg->add_option(
+      "--misbehave", lg_opts.misbehave,
+      "KIND[:FRACTION] extra children, KIND cut|unknown|slowloris|badkey");
   lg->add_option("--reconnect-delay", lg_opts.reconnect_delay,
                  "seconds before reconnecting")
-    ->capture_default_str();
-  lg->add_option("--ramp", lg_opts.ramp, "seconds over which to spread first connects")
-    ->capture_default_str();
+      ->capture_default_str();
+  lg->add_option("--ramp", lg_opts.ramp,
+                 "seconds over which to spread first connects")
+      ->capture_default_str();
   lg->add_option("--report-every", lg_opts.report_every,
                  "seconds between progress lines (0 = final only)")
-    ->capture_default_str();
+      ->capture_default_str();
   lg->add_option("--max-backlog", lg_opts.max_backlog,
                  "per-child queued bytes beyond which collections are dropped")
-    ->capture_default_str();
-  lg->add_option("--json", lg_opts.json_out, "write the final report as JSON here");
+      ->capture_default_str();
+  lg->add_option("--json", lg_opts.json_out,
+                 "write the final report as JSON here");
 
   cli::top_options top_opts;
   auto* top = app.add_subcommand(
-    "top", "the actor console: every actor, its mailbox and counters");
-  top->set_version_flag("--version", std::string{"tributary "} + TRIBUTARY_VERSION);
+      "top", "the actor console: every actor, its mailbox and counters");
+  top->set_version_flag("--version",
+                        std::string{"tributary "} + TRIBUTARY_VERSION);
   top->add_option("--address", top_opts.address,
                   "the daemon's API: HOST:PORT, a name or [IPv6]:PORT "
                   "(default 127.0.0.1:19999)");
   top->add_option("--sort", top_opts.sort, "sort by this column")
-    ->check(CLI::IsMember({"mailbox", "rate", "restarts", "uptime", "kind",
-                           "name", "host"}))
-    ->capture_default_str();
+      ->check(CLI::IsMember(
+          {"mailbox", "rate", "restarts", "uptime", "kind", "name", "host"}))
+      ->capture_default_str();
   top->add_option("--host", top_opts.host,
                   "only this host's actors (hostname or GUID)");
-  top->add_option("--interval", top_opts.interval_seconds, "seconds between updates")
-    ->check(CLI::PositiveNumber);
+  top->add_option("--interval", top_opts.interval_seconds,
+                  "seconds between updates")
+      ->check(CLI::PositiveNumber);
   top->add_flag("--once", top_opts.once, "print one table and exit");
 
   CLI11_PARSE(app, argc, argv);

@@ -4,8 +4,8 @@
 
 namespace tributary::config::detail {
 
-void report(std::vector<diagnostic>& out, const std::string& file,
-            size_t line, diagnostic::severity level, std::string message) {
+void report(std::vector<diagnostic>& out, const std::string& file, size_t line,
+            diagnostic::severity level, std::string message) {
   out.push_back(diagnostic{file, line, level, std::move(message)});
 }
 
@@ -50,9 +50,9 @@ bool entry_ctx::number(int64_t& dst, int64_t min, int64_t max) {
   }
   if (*v < min || *v > max) {
     std::string range = max == std::numeric_limits<int64_t>::max()
-                          ? "at least " + std::to_string(min)
-                          : "between " + std::to_string(min) + " and "
-                              + std::to_string(max);
+                            ? "at least " + std::to_string(min)
+                            : "between " + std::to_string(min) + " and "
+                                  + std::to_string(max);
     error("`" + entry_.value + "` is out of range (must be " + range + ")");
     return false;
   }
@@ -81,8 +81,9 @@ bool entry_ctx::duration(int64_t& dst, int64_t min) {
     double seconds;
   };
   static constexpr unit units[] = {
-    {"ms", 0.001}, {"mo", 30 * 86400.0}, {"s", 1},         {"m", 60},
-    {"h", 3600},   {"d", 86400},         {"w", 7 * 86400.0}, {"y", 365 * 86400.0},
+      {"ms", 0.001},      {"mo", 30 * 86400.0}, {"s", 1},
+      {"m", 60},          {"h", 3600},          {"d", 86400},
+      {"w", 7 * 86400.0}, {"y", 365 * 86400.0},
   };
   std::string_view v = entry_.value;
   double total = 0;
@@ -164,8 +165,8 @@ std::vector<merged_section> merge_sections(const std::vector<raw_section>& in,
   // Per merged section: key -> position in its entries.
   std::map<size_t, std::map<std::string, size_t>> key_index;
   for (const auto& s : in) {
-    auto [it, added] = index.emplace(std::make_pair(s.name, s.role),
-                                     result.size());
+    auto [it, added]
+        = index.emplace(std::make_pair(s.name, s.role), result.size());
     if (added)
       result.push_back(merged_section{s.name, s.file, s.line, s.role, {}});
     auto& m = result[it->second];
@@ -179,7 +180,7 @@ std::vector<merged_section> merge_sections(const std::vector<raw_section>& in,
       auto& old = m.entries[pos->second];
       report(out, old.file, old.line, diagnostic::note,
              "[" + s.name + "] " + e.key + ": set again at line "
-               + std::to_string(e.line) + ", which wins");
+                 + std::to_string(e.line) + ", which wins");
       old = e;
     }
   }

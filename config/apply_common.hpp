@@ -3,16 +3,16 @@
 // Value conversion with diagnostics, shared by the netdata.conf and the
 // stream.conf appliers. Internal to config/.
 
+#include "config/load.hpp"
+#include "config/raw.hpp"
+#include "config/settings.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "config/load.hpp"
-#include "config/raw.hpp"
-#include "config/settings.hpp"
 
 namespace tributary::config::detail {
 
@@ -23,7 +23,7 @@ class entry_ctx {
 public:
   entry_ctx(std::string_view section, const ini_entry& entry,
             std::vector<diagnostic>& out)
-    : section_(section), entry_(entry), out_(out) {
+      : section_(section), entry_(entry), out_(out) {
     // nop
   }
 
@@ -79,7 +79,7 @@ std::vector<merged_section> merge_sections(const std::vector<raw_section>& in,
                                            std::vector<diagnostic>& out);
 
 /// Adds a diagnostic.
-void report(std::vector<diagnostic>& out, const std::string& file,
-            size_t line, diagnostic::severity level, std::string message);
+void report(std::vector<diagnostic>& out, const std::string& file, size_t line,
+            diagnostic::severity level, std::string message);
 
 } // namespace tributary::config::detail

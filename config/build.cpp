@@ -7,8 +7,8 @@ namespace tributary::config::detail {
 
 void append_ini(std::vector<raw_section>& out, const ini_file& in) {
   for (const auto& s : in.sections)
-    out.push_back(raw_section{s.name, s.file, s.line, section_role::by_type,
-                              s.entries});
+    out.push_back(
+        raw_section{s.name, s.file, s.line, section_role::by_type, s.entries});
 }
 
 load_result build_settings(const raw_config& raw) {

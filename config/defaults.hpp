@@ -70,7 +70,8 @@ inline constexpr int64_t timeout_for_first_request = 60;
 /// [web] disconnect idle clients after seconds.
 inline constexpr int64_t disconnect_idle_clients_after_seconds = 60;
 
-// -- netdata.conf [directories] (Debian's build) -------------------------------
+// -- netdata.conf [directories] (Debian's build)
+// -------------------------------
 
 /// [directories] config.
 inline constexpr std::string_view config_dir = "/etc/netdata";
@@ -98,7 +99,8 @@ inline constexpr bool ml_enabled = true;
 /// [ml] stream anomaly detection charts.
 inline constexpr bool ml_stream_anomaly_detection_charts = true;
 
-// -- stream.conf [stream] ------------------------------------------------------
+// -- stream.conf [stream]
+// ------------------------------------------------------
 
 /// [stream] enabled.
 inline constexpr bool stream_enabled = false;
@@ -126,7 +128,8 @@ inline constexpr std::string_view tls_ciphers = "none";
 /// [stream] ssl skip certificate verification.
 inline constexpr bool ssl_skip_certificate_verification = false;
 
-// -- stream.conf [API_KEY] / [MACHINE_GUID] ------------------------------------
+// -- stream.conf [API_KEY] / [MACHINE_GUID]
+// ------------------------------------
 
 /// `type` of a section read as an API key.
 inline constexpr std::string_view api_key_type = "api";
@@ -143,7 +146,8 @@ inline constexpr std::string_view allow_from = "*";
 /// seconds.
 inline constexpr int64_t postpone_alarms_on_connect_seconds = 60;
 
-// -- tributary's embedded configuration ----------------------------------------
+// -- tributary's embedded configuration
+// ----------------------------------------
 
 /// `tributary run` without a configuration binds here.
 inline constexpr std::string_view embedded_bind_to = "127.0.0.1";

@@ -9,7 +9,8 @@ namespace tributary::config {
 std::string destination::to_string() const {
   if (protocol == kind::unix_socket)
     return "unix:" + host;
-  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string out
+      = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   if (!interface.empty())
     out += "%" + interface;
   if (!port.empty())

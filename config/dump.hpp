@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include "config/settings.hpp"
+
+#include <string>
 
 namespace tributary::config {
 

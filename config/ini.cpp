@@ -22,9 +22,9 @@ ini_file parse_ini_lenient(std::string_view text, std::string file_name,
       continue;
     if (line.front() == '[') {
       if (line.size() < 2 || line.back() != ']') {
-        problems.push_back(
-          {line_no, "unterminated section header `" + std::string{line}
-                      + "` (missing `]`)"});
+        problems.push_back({line_no, "unterminated section header `"
+                                         + std::string{line}
+                                         + "` (missing `]`)"});
         // Netdata would keep adding the following keys to the previous
         // section; we drop them instead of guessing.
         current = nullptr;
@@ -39,7 +39,7 @@ ini_file parse_ini_lenient(std::string_view text, std::string file_name,
         continue;
       }
       result.sections.push_back(
-        ini_section{std::string{name}, result.file_name, line_no, {}});
+          ini_section{std::string{name}, result.file_name, line_no, {}});
       current = &result.sections.back();
       skipping = false;
       continue;
@@ -48,8 +48,9 @@ ini_file parse_ini_lenient(std::string_view text, std::string file_name,
       continue;
     auto eq = line.find('=');
     if (eq == std::string_view::npos) {
-      problems.push_back({line_no, "expected `key = value` or `[section]`, got `"
-                                     + std::string{line} + "`"});
+      problems.push_back(
+          {line_no, "expected `key = value` or `[section]`, got `"
+                        + std::string{line} + "`"});
       continue;
     }
     auto key = trim(line.substr(0, eq));
@@ -59,8 +60,8 @@ ini_file parse_ini_lenient(std::string_view text, std::string file_name,
       continue;
     }
     if (current == nullptr) {
-      problems.push_back({line_no, "`" + std::string{key}
-                                     + "` is outside of any [section]"});
+      problems.push_back(
+          {line_no, "`" + std::string{key} + "` is outside of any [section]"});
       continue;
     }
     current->entries.push_back(ini_entry{std::string{key}, std::string{value},

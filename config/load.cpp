@@ -1,10 +1,10 @@
 #include "config/load.hpp"
 
+#include "config/raw.hpp"
+
 #include <fstream>
 #include <iterator>
 #include <sys/stat.h>
-
-#include "config/raw.hpp"
 
 namespace tributary::config {
 
@@ -83,7 +83,7 @@ load_result load_ini_text(std::string_view netdata_conf,
     auto f = parse_ini_lenient(text, name, problems);
     for (const auto& p : problems)
       raw.diagnostics.push_back(
-        diagnostic{name, p.line, diagnostic::error, p.message});
+          diagnostic{name, p.line, diagnostic::error, p.message});
     detail::append_ini(out, f);
   };
   add(netdata_conf, netdata_name, raw.netdata);
@@ -108,14 +108,14 @@ expected<load_result> load_config_dir(const std::string& dir) {
                               base + "stream.conf");
   if (!netdata_exists)
     result.diagnostics.insert(
-      result.diagnostics.begin(),
-      diagnostic{base + "netdata.conf", 0, diagnostic::note,
-                 "not found; using Netdata's defaults"});
+        result.diagnostics.begin(),
+        diagnostic{base + "netdata.conf", 0, diagnostic::note,
+                   "not found; using Netdata's defaults"});
   if (!stream_exists)
     result.diagnostics.insert(
-      result.diagnostics.begin(),
-      diagnostic{base + "stream.conf", 0, diagnostic::note,
-                 "not found; using Netdata's defaults"});
+        result.diagnostics.begin(),
+        diagnostic{base + "stream.conf", 0, diagnostic::note,
+                   "not found; using Netdata's defaults"});
   return result;
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "config/settings.hpp"
+#include "protocol/error.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "config/settings.hpp"
-#include "protocol/error.hpp"
 
 namespace tributary::config {
 

@@ -3,11 +3,11 @@
 // The reader-neutral form both readers (INI and YAML) produce and the one
 // code path that turns it into `settings`. Internal to config/.
 
-#include <string>
-#include <vector>
-
 #include "config/ini.hpp"
 #include "config/load.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tributary::config::detail {
 

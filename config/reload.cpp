@@ -76,14 +76,13 @@ bool same_section(const receiver_settings& x, const receiver_settings& y) {
   inherit(a, blank);
   inherit(b, blank);
   auto fields = [](const receiver_settings& r) {
-    return std::tie(r.type, r.enabled, r.allow_from, r.update_every, r.history,
-                    r.memory_mode, r.health_enabled,
-                    r.postpone_alarms_on_connect_seconds, r.proxy_enabled,
-                    r.proxy_destination, r.proxy_parallel_destinations,
-                    r.proxy_api_key,
-                    r.proxy_send_charts_matching, r.enable_compression,
-                    r.enable_replication, r.seconds_to_replicate,
-                    r.seconds_per_replication_step, r.host_tags, r.set_mask);
+    return std::tie(
+        r.type, r.enabled, r.allow_from, r.update_every, r.history,
+        r.memory_mode, r.health_enabled, r.postpone_alarms_on_connect_seconds,
+        r.proxy_enabled, r.proxy_destination, r.proxy_parallel_destinations,
+        r.proxy_api_key, r.proxy_send_charts_matching, r.enable_compression,
+        r.enable_replication, r.seconds_to_replicate,
+        r.seconds_per_replication_step, r.host_tags, r.set_mask);
   };
   return fields(a) == fields(b);
 }
@@ -95,8 +94,8 @@ using sections = std::map<std::string, receiver_settings>;
 void diff_sections(const settings& running, const settings& fresh,
                    reload_plan& plan) {
   std::set<std::string> names;
-  for (auto* m : {&running.api_keys, &running.machine_guids,
-                  &fresh.api_keys, &fresh.machine_guids})
+  for (auto* m : {&running.api_keys, &running.machine_guids, &fresh.api_keys,
+                  &fresh.machine_guids})
     for (auto& [name, r] : *m)
       names.insert(name);
   auto state = [](const sections& m, const std::string& name) {
@@ -104,10 +103,10 @@ void diff_sections(const settings& running, const settings& fresh,
     return i == m.end() ? nullptr : &i->second;
   };
   for (auto& name : names) {
-    const receiver_settings* was[] = {state(running.api_keys, name),
-                                      state(running.machine_guids, name)};
-    const receiver_settings* is[] = {state(fresh.api_keys, name),
-                                     state(fresh.machine_guids, name)};
+    const receiver_settings* was[]
+        = {state(running.api_keys, name), state(running.machine_guids, name)};
+    const receiver_settings* is[]
+        = {state(fresh.api_keys, name), state(fresh.machine_guids, name)};
     bool existed = was[0] || was[1];
     bool exists = is[0] || is[1];
     const char* what = nullptr;
@@ -149,7 +148,7 @@ void inherit(receiver_settings& r, const receiver_settings& d) {
   r.allow_connections_from = d.allow_connections_from;
   r.allow_streaming_from = d.allow_streaming_from;
   r.accept_a_streaming_request_every_seconds
-    = d.accept_a_streaming_request_every_seconds;
+      = d.accept_a_streaming_request_every_seconds;
 }
 
 } // namespace

@@ -7,10 +7,10 @@
 // already built (sockets, databases, directories, the node's identity, the
 // child's own upstream link) keeps its running value until a restart.
 
+#include "config/settings.hpp"
+
 #include <string>
 #include <vector>
-
-#include "config/settings.hpp"
 
 namespace tributary::config {
 

@@ -31,7 +31,8 @@ uint64_t rendezvous_weight(std::string_view key, std::string_view entry) {
   return mix(fnv1a(h, entry));
 }
 
-void order_by_rendezvous(std::vector<destination>& dests, std::string_view key) {
+void order_by_rendezvous(std::vector<destination>& dests,
+                         std::string_view key) {
   if (key.empty() || dests.size() < 2)
     return;
   std::vector<std::pair<uint64_t, destination>> scored;
@@ -39,10 +40,12 @@ void order_by_rendezvous(std::vector<destination>& dests, std::string_view key) 
   for (auto& d : dests) {
     auto plain = d;
     plain.ssl = false;
-    scored.emplace_back(rendezvous_weight(key, plain.to_string()), std::move(d));
+    scored.emplace_back(rendezvous_weight(key, plain.to_string()),
+                        std::move(d));
   }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(
+      scored.begin(), scored.end(),
+      [](const auto& a, const auto& b) { return a.first > b.first; });
   for (size_t i = 0; i < dests.size(); ++i)
     dests[i] = std::move(scored[i].second);
 }

@@ -17,7 +17,7 @@ void overlay(receiver_settings& dst, const receiver_settings& src) {
     dst.health_enabled = src.health_enabled;
   if (src.is_set(f::postpone_alarms_on_connect_seconds))
     dst.postpone_alarms_on_connect_seconds
-      = src.postpone_alarms_on_connect_seconds;
+        = src.postpone_alarms_on_connect_seconds;
   if (src.is_set(f::proxy_enabled))
     dst.proxy_enabled = src.proxy_enabled;
   if (src.is_set(f::proxy_destination))
@@ -117,20 +117,24 @@ receiver_settings resolve_receiver(const settings& cfg,
 
 std::string_view to_string(access_verdict x) noexcept {
   switch (x) {
-    case access_verdict::allowed: return "allowed";
-    case access_verdict::bad_api_key: return "API key is not a UUID";
-    case access_verdict::bad_machine_guid: return "machine GUID is not a UUID";
-    case access_verdict::api_key_wrong_type:
-      return "API key section is not of type api";
-    case access_verdict::api_key_disabled: return "API key is not enabled";
-    case access_verdict::api_key_ip_denied:
-      return "API key does not allow this IP";
-    case access_verdict::machine_guid_wrong_type:
-      return "machine GUID section is not of type machine";
-    case access_verdict::machine_guid_disabled:
-      return "machine GUID is not enabled";
-    case access_verdict::machine_guid_ip_denied:
-      return "machine GUID does not allow this IP";
+  case access_verdict::allowed:
+    return "allowed";
+  case access_verdict::bad_api_key:
+    return "API key is not a UUID";
+  case access_verdict::bad_machine_guid:
+    return "machine GUID is not a UUID";
+  case access_verdict::api_key_wrong_type:
+    return "API key section is not of type api";
+  case access_verdict::api_key_disabled:
+    return "API key is not enabled";
+  case access_verdict::api_key_ip_denied:
+    return "API key does not allow this IP";
+  case access_verdict::machine_guid_wrong_type:
+    return "machine GUID section is not of type machine";
+  case access_verdict::machine_guid_disabled:
+    return "machine GUID is not enabled";
+  case access_verdict::machine_guid_ip_denied:
+    return "machine GUID does not allow this IP";
   }
   return "unknown";
 }
@@ -175,8 +179,7 @@ bool is_machine_guid_enabled(const settings& cfg,
 bool is_ip_allowed(const settings& cfg, std::string_view api_key,
                    std::string_view machine_guid, std::string_view peer_ip) {
   return ip_ok(find(cfg.api_keys, cfg.machine_guids, api_key), peer_ip)
-         && ip_ok(find(cfg.machine_guids, cfg.api_keys, machine_guid),
-                  peer_ip);
+         && ip_ok(find(cfg.machine_guids, cfg.api_keys, machine_guid), peer_ip);
 }
 
 } // namespace tributary::config

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "config/settings.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
-
-#include "config/settings.hpp"
 
 namespace tributary::config {
 
@@ -18,11 +18,10 @@ namespace tributary::config {
 /// `allow_from` is the GUID section's if it sets one, else the key's (empty:
 /// not checked). Use `check_access` for the admission decision, which checks
 /// `allow from` at both levels as Netdata does.
-receiver_settings resolve_receiver(const settings& cfg,
-                                   std::string_view api_key,
-                                   std::string_view machine_guid,
-                                   std::optional<int64_t> child_update_every
-                                   = std::nullopt);
+receiver_settings
+resolve_receiver(const settings& cfg, std::string_view api_key,
+                 std::string_view machine_guid,
+                 std::optional<int64_t> child_update_every = std::nullopt);
 
 /// Why a stream request is refused (spec §1.3 steps 4-11, in check order).
 enum class access_verdict : uint8_t {

@@ -48,12 +48,18 @@ std::optional<memory_mode> parse_memory_mode(std::string_view name) {
 
 std::string_view to_string(memory_mode x) noexcept {
   switch (x) {
-    case memory_mode::dbengine: return "dbengine";
-    case memory_mode::ram: return "ram";
-    case memory_mode::save: return "save";
-    case memory_mode::map: return "map";
-    case memory_mode::none: return "none";
-    case memory_mode::alloc: return "alloc";
+  case memory_mode::dbengine:
+    return "dbengine";
+  case memory_mode::ram:
+    return "ram";
+  case memory_mode::save:
+    return "save";
+  case memory_mode::map:
+    return "map";
+  case memory_mode::none:
+    return "none";
+  case memory_mode::alloc:
+    return "alloc";
   }
   return "dbengine";
 }
@@ -70,9 +76,12 @@ std::optional<health_mode> parse_health_mode(std::string_view x) {
 
 std::string_view to_string(health_mode x) noexcept {
   switch (x) {
-    case health_mode::no: return "no";
-    case health_mode::yes: return "yes";
-    case health_mode::automatic: return "auto";
+  case health_mode::no:
+    return "no";
+  case health_mode::yes:
+    return "yes";
+  case health_mode::automatic:
+    return "auto";
   }
   return "yes";
 }
@@ -102,21 +111,21 @@ std::optional<int64_t> parse_number(std::string_view x) {
 // -- constructors -------------------------------------------------------------
 
 global_settings::global_settings()
-  : allow_connections_from(must_compile(defaults::allow_connections_from)),
-    allow_streaming_from(must_compile(defaults::allow_streaming_from)) {
+    : allow_connections_from(must_compile(defaults::allow_connections_from)),
+      allow_streaming_from(must_compile(defaults::allow_streaming_from)) {
   // nop
 }
 
 stream_settings::stream_settings()
-  : send_charts_matching(must_compile(defaults::send_charts_matching)) {
+    : send_charts_matching(must_compile(defaults::send_charts_matching)) {
   // nop
 }
 
 receiver_settings::receiver_settings()
-  : allow_from(must_compile(defaults::allow_from)),
-    proxy_send_charts_matching(must_compile(defaults::send_charts_matching)),
-    allow_connections_from(must_compile(defaults::allow_connections_from)),
-    allow_streaming_from(must_compile(defaults::allow_streaming_from)) {
+    : allow_from(must_compile(defaults::allow_from)),
+      proxy_send_charts_matching(must_compile(defaults::send_charts_matching)),
+      allow_connections_from(must_compile(defaults::allow_connections_from)),
+      allow_streaming_from(must_compile(defaults::allow_streaming_from)) {
   // nop
 }
 
@@ -125,10 +134,10 @@ receiver_settings receiver_defaults(const settings& cfg) {
   r.enabled = defaults::api_key_enabled;
   r.history = cfg.global.history;
   r.memory_mode = cfg.global.mode;
-  r.health_enabled = cfg.global.health_enabled ? health_mode::yes
-                                               : health_mode::no;
+  r.health_enabled
+      = cfg.global.health_enabled ? health_mode::yes : health_mode::no;
   r.postpone_alarms_on_connect_seconds
-    = defaults::postpone_alarms_on_connect_seconds;
+      = defaults::postpone_alarms_on_connect_seconds;
   r.proxy_enabled = cfg.stream.enabled;
   r.proxy_destination = cfg.stream.destination;
   r.proxy_parallel_destinations = cfg.stream.parallel_destinations;
@@ -141,7 +150,7 @@ receiver_settings receiver_defaults(const settings& cfg) {
   r.allow_connections_from = cfg.global.allow_connections_from;
   r.allow_streaming_from = cfg.global.allow_streaming_from;
   r.accept_a_streaming_request_every_seconds
-    = cfg.global.accept_a_streaming_request_every_seconds;
+      = cfg.global.accept_a_streaming_request_every_seconds;
   return r;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "config/defaults.hpp"
+#include "config/simple_pattern.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -8,12 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "config/defaults.hpp"
-#include "config/simple_pattern.hpp"
-
 namespace tributary::config {
 
-// -- enums ----------------------------------------------------------------------
+// -- enums
+// ----------------------------------------------------------------------
 
 /// A Netdata memory mode (`[db] mode`, `memory mode`).
 enum class memory_mode : uint8_t { dbengine, ram, save, map, none, alloc };
@@ -51,7 +52,8 @@ std::optional<bool> parse_bool(std::string_view x);
 /// and `010` is 8), but requires the whole value to be a number.
 std::optional<int64_t> parse_number(std::string_view x);
 
-// -- netdata.conf ----------------------------------------------------------------
+// -- netdata.conf
+// ----------------------------------------------------------------
 
 /// The netdata.conf settings tributary acts on.
 struct global_settings {
@@ -91,7 +93,7 @@ struct global_settings {
   int64_t replication_threads = defaults::replication_threads;
   /// [db] cleanup orphan hosts after secs.
   int64_t cleanup_orphan_hosts_after_secs
-    = defaults::cleanup_orphan_hosts_after_secs;
+      = defaults::cleanup_orphan_hosts_after_secs;
   /// [db] delete orphan hosts files: a cleaned-up orphan host's database
   /// files are deleted (yes) or kept (no).
   bool delete_orphan_hosts_files = defaults::delete_orphan_hosts_files;
@@ -101,14 +103,14 @@ struct global_settings {
   int64_t max_dimensions_per_host = defaults::max_dimensions_per_host;
   /// [db] cleanup obsolete charts after secs.
   int64_t cleanup_obsolete_charts_after_secs
-    = defaults::cleanup_obsolete_charts_after_secs;
+      = defaults::cleanup_obsolete_charts_after_secs;
   /// [db] dbengine page cache size MB.
   int64_t dbengine_page_cache_size_mb = defaults::dbengine_page_cache_size_mb;
   /// [db] dbengine disk space MB.
   int64_t dbengine_disk_space_mb = defaults::dbengine_disk_space_mb;
   /// [db] dbengine multihost disk space MB.
   int64_t dbengine_multihost_disk_space_mb
-    = defaults::dbengine_multihost_disk_space_mb;
+      = defaults::dbengine_multihost_disk_space_mb;
 
   // [web]
   /// [web] bind to: space-separated `[PROTOCOL:]IP[:PORT][=MODES][^SSL=...]`,
@@ -125,12 +127,12 @@ struct global_settings {
   simple_pattern allow_streaming_from;
   /// [web] accept a streaming request every seconds (0 = off).
   int64_t accept_a_streaming_request_every_seconds
-    = defaults::accept_a_streaming_request_every_seconds;
+      = defaults::accept_a_streaming_request_every_seconds;
   /// [web] timeout for first request.
   int64_t timeout_for_first_request = defaults::timeout_for_first_request;
   /// [web] disconnect idle clients after seconds.
   int64_t disconnect_idle_clients_after_seconds
-    = defaults::disconnect_idle_clients_after_seconds;
+      = defaults::disconnect_idle_clients_after_seconds;
   /// [web] ssl key; default `<config>/ssl/key.pem`.
   std::string ssl_key;
   /// [web] ssl certificate; default `<config>/ssl/cert.pem`.
@@ -203,12 +205,13 @@ struct global_settings {
   /// [ml] stream anomaly detection charts: ML charts bypass `send charts
   /// matching` and are streamed iff this is on.
   bool ml_stream_anomaly_detection_charts
-    = defaults::ml_stream_anomaly_detection_charts;
+      = defaults::ml_stream_anomaly_detection_charts;
 
   global_settings();
 };
 
-// -- stream.conf [stream] --------------------------------------------------------
+// -- stream.conf [stream]
+// --------------------------------------------------------
 
 /// stream.conf [stream]: the sending side, plus defaults for received hosts.
 struct stream_settings {
@@ -237,12 +240,12 @@ struct stream_settings {
   int64_t reconnect_delay_seconds = defaults::reconnect_delay_seconds;
   /// initial clock resync iterations.
   int64_t initial_clock_resync_iterations
-    = defaults::initial_clock_resync_iterations;
+      = defaults::initial_clock_resync_iterations;
   /// enable compression (sender, and the parent's global switch).
   bool enable_compression = defaults::enable_compression;
   /// ssl skip certificate verification.
   bool ssl_skip_certificate_verification
-    = defaults::ssl_skip_certificate_verification;
+      = defaults::ssl_skip_certificate_verification;
   /// CApath; empty = OpenSSL's default.
   std::string ca_path;
   /// CAfile; empty = none.
@@ -262,7 +265,8 @@ struct stream_settings {
   stream_settings();
 };
 
-// -- stream.conf [API_KEY] / [MACHINE_GUID] ---------------------------------------
+// -- stream.conf [API_KEY] / [MACHINE_GUID]
+// ---------------------------------------
 
 /// The fields of a receiver section, for `receiver_settings::is_set`.
 enum class receiver_field : uint8_t {
@@ -314,7 +318,7 @@ struct receiver_settings {
   /// default postpone alarms on connect seconds / postpone alarms on connect
   /// seconds.
   int64_t postpone_alarms_on_connect_seconds
-    = defaults::postpone_alarms_on_connect_seconds;
+      = defaults::postpone_alarms_on_connect_seconds;
   /// default proxy enabled / proxy enabled (default [stream] enabled).
   bool proxy_enabled = defaults::stream_enabled;
   /// default proxy destination / proxy destination.
@@ -345,7 +349,7 @@ struct receiver_settings {
   /// Copied from netdata.conf [web] accept a streaming request every seconds
   /// (resolved only; the limit is global, not per host).
   int64_t accept_a_streaming_request_every_seconds
-    = defaults::accept_a_streaming_request_every_seconds;
+      = defaults::accept_a_streaming_request_every_seconds;
 
   /// Where the section starts (empty/0 for a resolved or default value).
   std::string file;
@@ -368,7 +372,8 @@ struct receiver_settings {
   receiver_settings();
 };
 
-// -- everything --------------------------------------------------------------------
+// -- everything
+// --------------------------------------------------------------------
 
 /// The typed configuration: netdata.conf + stream.conf (or the YAML file).
 struct settings {

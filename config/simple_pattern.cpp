@@ -33,10 +33,9 @@ expected<simple_pattern> simple_pattern::compile(std::string_view text) {
     while (i < text.size() && !is_separator(text[i])) {
       if (text[i] == '\\') {
         if (i + 1 == text.size())
-          return error{ec::bad_pattern,
-                       "pattern `" + result.source_
-                         + "` ends with a lone backslash",
-                       i};
+          return error{
+              ec::bad_pattern,
+              "pattern `" + result.source_ + "` ends with a lone backslash", i};
         raw += text[i + 1];
         i += 2;
         continue;
@@ -46,7 +45,7 @@ expected<simple_pattern> simple_pattern::compile(std::string_view text) {
     if (raw.empty())
       return error{ec::bad_pattern,
                    "pattern `" + result.source_
-                     + "` has a `!` with no pattern after it",
+                       + "` has a `!` with no pattern after it",
                    word_start};
     w.star_front = raw.front() == '*';
     w.star_back = raw.back() == '*';
@@ -102,7 +101,8 @@ bool simple_pattern::match_word(const word& w, std::string_view s) {
   return true;
 }
 
-simple_pattern::result simple_pattern::evaluate(std::string_view subject) const {
+simple_pattern::result
+simple_pattern::evaluate(std::string_view subject) const {
   if (subject.empty())
     return result::no_match;
   for (const auto& w : words_)

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "protocol/error.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "protocol/error.hpp"
 
 namespace tributary::config {
 

@@ -1,9 +1,8 @@
+#include "config/known_keys.hpp"
 #include "config/load.hpp"
+#include "config/raw.hpp"
 
 #include <yaml-cpp/yaml.h>
-
-#include "config/known_keys.hpp"
-#include "config/raw.hpp"
 
 namespace tributary::config {
 
@@ -22,7 +21,7 @@ size_t line_of(const YAML::Node& x) {
 class yaml_reader {
 public:
   yaml_reader(std::string file, raw_config& out)
-    : file_(std::move(file)), out_(out) {
+      : file_(std::move(file)), out_(out) {
     // nop
   }
 
@@ -42,8 +41,8 @@ public:
       if (key == "netdata") {
         read_sections(v, out_.netdata, section_role::by_type, "netdata");
       } else if (key == "stream") {
-        raw_section s{"stream", file_, line_of(kv.first),
-                      section_role::by_type, {}};
+        raw_section s{
+            "stream", file_, line_of(kv.first), section_role::by_type, {}};
         read_entries(v, s);
         out_.stream.push_back(std::move(s));
       } else if (key == "api_keys") {
@@ -52,10 +51,10 @@ public:
         read_sections(v, out_.stream, section_role::machine, "machine_guids");
       } else {
         auto hint = detail::did_you_mean(
-          key, {"netdata", "stream", "api_keys", "machine_guids"});
+            key, {"netdata", "stream", "api_keys", "machine_guids"});
         fail(kv.first, "unknown top-level key `" + key + "`"
-                         + (hint.empty() ? std::string{}
-                                         : "; did you mean `" + hint + "`?"));
+                           + (hint.empty() ? std::string{}
+                                           : "; did you mean `" + hint + "`?"));
       }
     }
   }
@@ -63,7 +62,7 @@ public:
 private:
   void fail(const YAML::Node& at, std::string msg) {
     out_.diagnostics.push_back(
-      diagnostic{file_, line_of(at), diagnostic::error, std::move(msg)});
+        diagnostic{file_, line_of(at), diagnostic::error, std::move(msg)});
   }
 
   bool scalar(const YAML::Node& x, std::string& dst) {
@@ -116,7 +115,7 @@ private:
         for (const auto& item : v) {
           if (!item.IsScalar()) {
             fail(item, "[" + s.name + "] " + key
-                         + ": a list may only hold plain values");
+                           + ": a list may only hold plain values");
             good = false;
             break;
           }
@@ -150,12 +149,11 @@ load_result load_yaml_text(std::string_view text, std::string file_name) {
     raw = raw_config{};
     auto line = e.mark.line < 0 ? 0 : static_cast<size_t>(e.mark.line) + 1;
     raw.diagnostics.push_back(
-      diagnostic{file_name, line, diagnostic::error, "YAML: " + e.msg});
+        diagnostic{file_name, line, diagnostic::error, "YAML: " + e.msg});
   } catch (const std::exception& e) {
     raw = raw_config{};
-    raw.diagnostics.push_back(
-      diagnostic{file_name, 0, diagnostic::error,
-                 std::string{"YAML: "} + e.what()});
+    raw.diagnostics.push_back(diagnostic{file_name, 0, diagnostic::error,
+                                         std::string{"YAML: "} + e.what()});
   }
   return detail::build_settings(raw);
 }

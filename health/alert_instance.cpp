@@ -29,8 +29,8 @@ log_entry make_transition(const alert_instance& a, status to, int64_t now) {
 }
 
 bool settle(alert_instance& a, const delay_settings& delay,
-            std::optional<double> warn, std::optional<double> crit,
-            int64_t now, health_log& log) {
+            std::optional<double> warn, std::optional<double> crit, int64_t now,
+            health_log& log) {
   auto next = decide_status(warn, crit);
   bool changed = next != a.current;
   if (changed) {

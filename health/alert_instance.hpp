@@ -59,8 +59,8 @@ struct alert_instance {
 /// on a change the delay is applied and a transition is added to `log`.
 /// Returns true if the status changed.
 bool settle(alert_instance& a, const delay_settings& delay,
-            std::optional<double> warn, std::optional<double> crit,
-            int64_t now, health_log& log);
+            std::optional<double> warn, std::optional<double> crit, int64_t now,
+            health_log& log);
 
 /// The log entry of `a` changing to `to` at `now` (identity fields copied).
 log_entry make_transition(const alert_instance& a, status to, int64_t now);

@@ -7,13 +7,20 @@ namespace tributary::health {
 
 std::string_view to_string(status x) noexcept {
   switch (x) {
-    case status::removed: return "REMOVED";
-    case status::undefined: return "UNDEFINED";
-    case status::uninitialized: return "UNINITIALIZED";
-    case status::clear: return "CLEAR";
-    case status::raised: return "RAISED";
-    case status::warning: return "WARNING";
-    case status::critical: return "CRITICAL";
+  case status::removed:
+    return "REMOVED";
+  case status::undefined:
+    return "UNDEFINED";
+  case status::uninitialized:
+    return "UNINITIALIZED";
+  case status::clear:
+    return "CLEAR";
+  case status::raised:
+    return "RAISED";
+  case status::warning:
+    return "WARNING";
+  case status::critical:
+    return "CRITICAL";
   }
   return "UNDEFINED";
 }
@@ -40,23 +47,24 @@ status decide_status(std::optional<double> warn, std::optional<double> crit) {
   return status::undefined;
 }
 
-int64_t apply_delay(const delay_settings& cfg, delay_state& state,
-                    status from, status to, int64_t now) {
+int64_t apply_delay(const delay_settings& cfg, delay_state& state, status from,
+                    status to, int64_t now) {
   if (now > state.up_to) {
     state.current_up = cfg.up;
     state.current_down = cfg.down;
     state.up_to = 0;
   } else {
     auto grow = [&](int64_t d) {
-      return std::min(static_cast<int64_t>(static_cast<double>(d) * cfg.multiplier),
-                      cfg.max);
+      return std::min(
+          static_cast<int64_t>(static_cast<double>(d) * cfg.multiplier),
+          cfg.max);
     };
     state.current_up = grow(state.current_up);
     state.current_down = grow(state.current_down);
   }
   auto delay = static_cast<int8_t>(to) > static_cast<int8_t>(from)
-                 ? state.current_up
-                 : state.current_down;
+                   ? state.current_up
+                   : state.current_down;
   state.up_to = now + delay;
   return delay;
 }

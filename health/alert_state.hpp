@@ -46,7 +46,7 @@ struct delay_state {
 /// The notification delay of a change `from` → `to` at `now` (Netdata's
 /// hysteresis: a change while a delay runs multiplies it, up to `max`).
 /// Updates `state`; the status itself changes at once.
-int64_t apply_delay(const delay_settings& cfg, delay_state& state,
-                    status from, status to, int64_t now);
+int64_t apply_delay(const delay_settings& cfg, delay_state& state, status from,
+                    status to, int64_t now);
 
 } // namespace tributary::health

@@ -98,7 +98,7 @@ std::vector<logical_line> read_lines(std::string_view text,
     if (with_nl.size() > max_chunk)
       diags.push_back({file, line_no, diagnostic::error,
                        "line longer than 4094 bytes; Netdata reads every "
-                         "4095 bytes of it as a line of its own"});
+                       "4095 bytes of it as a line of its own"});
     while (!with_nl.empty()) {
       auto piece = with_nl.substr(0, max_chunk);
       with_nl.remove_prefix(piece.size());
@@ -126,8 +126,8 @@ std::vector<logical_line> read_lines(std::string_view text,
 /// The keys whose repetition in one entity Netdata warns about.
 bool is_warned_string_key(const std::string& key) {
   static const std::set<std::string> keys = {
-    "on",    "class", "type", "component",  "exec",
-    "to",    "units", "info", "host labels",
+      "on", "class", "type", "component",   "exec",
+      "to", "units", "info", "host labels",
   };
   return keys.count(key) > 0;
 }
@@ -135,7 +135,7 @@ bool is_warned_string_key(const std::string& key) {
 class parser {
 public:
   parser(load_result& out, const std::string& file, const load_options& opts)
-    : out_(out), file_(file), opts_(opts) {
+      : out_(out), file_(file), opts_(opts) {
     // nop
   }
 
@@ -147,13 +147,12 @@ public:
 
 private:
   void error(size_t line, std::string msg) {
-    out_.diagnostics.push_back({file_, line, diagnostic::error,
-                                std::move(msg)});
+    out_.diagnostics.push_back(
+        {file_, line, diagnostic::error, std::move(msg)});
   }
 
   void note(size_t line, std::string msg) {
-    out_.diagnostics.push_back({file_, line, diagnostic::note,
-                                std::move(msg)});
+    out_.diagnostics.push_back({file_, line, diagnostic::note, std::move(msg)});
   }
 
   std::string entity_label() const {
@@ -187,15 +186,15 @@ private:
     }
     if (!cur_) {
       if (key == "os" || key == "hosts")
-        note(line, ticked(key)
-                     + " before the first alarm/template has no effect");
+        note(line,
+             ticked(key) + " before the first alarm/template has no effect");
       else
         error(line, ticked(key) + " outside of an alarm or template; ignored");
       return;
     }
     if (is_warned_string_key(key) && !seen_.insert(key).second)
       note(line, ticked(key) + " repeated in " + entity_label()
-                   + "; the later value wins");
+                     + "; the later value wins");
     keyword(line, key, value);
   }
 
@@ -227,7 +226,7 @@ private:
       auto problem = opts_.check_expression(value);
       if (!problem.empty()) {
         error(line, "cannot parse " + ticked(key) + " expression "
-                      + ticked(value) + ": " + problem + "; left absent");
+                        + ticked(value) + ": " + problem + "; left absent");
         target.clear();
         target_line = 0;
         return;
@@ -257,8 +256,9 @@ private:
       d.module = pattern(line, key, value);
     } else if (key == "charts" || key == "families") {
       if (!d.is_template) {
-        error(line, ticked(key) + " is not a key of an alarm (only of "
-                                  "templates); ignored");
+        error(line, ticked(key)
+                        + " is not a key of an alarm (only of "
+                          "templates); ignored");
         return;
       }
       (key == "charts" ? d.charts : d.families) = pattern(line, key, value);
@@ -282,8 +282,9 @@ private:
         d.every = *x;
       } else {
         d.every = 0;
-        error(line, "invalid duration " + ticked(value) + " for `every`; "
-                                                          "using 0");
+        error(line, "invalid duration " + ticked(value)
+                        + " for `every`; "
+                          "using 0");
       }
     } else if (key == "green" || key == "red") {
       auto [x, used] = parse_threshold(value);
@@ -291,8 +292,8 @@ private:
         error(line, "invalid number " + ticked(value) + " for " + ticked(key));
       else if (used < value.size())
         error(line, "trailing text " + ticked(value.substr(used)) + " after "
-                      + ticked(key) + " value; using "
-                      + ticked(value.substr(0, used)));
+                        + ticked(key) + " value; using "
+                        + ticked(value.substr(0, used)));
       (key == "green" ? d.green : d.red) = x;
     } else if (key == "to") {
       d.to = value;
@@ -361,7 +362,7 @@ bool is_conf_name(const std::string& name) {
   constexpr std::string_view suffix = ".conf";
   return name.size() > suffix.size()
          && name.compare(name.size() - suffix.size(), suffix.size(), suffix)
-              == 0;
+                == 0;
 }
 
 struct dir_entry {
@@ -394,7 +395,7 @@ void load_file(load_result& out, const fs::path& path,
   std::ifstream in{path, std::ios::binary};
   if (!in) {
     out.diagnostics.push_back(
-      {name, 0, diagnostic::error, "cannot read file; skipped"});
+        {name, 0, diagnostic::error, "cannot read file; skipped"});
     return;
   }
   std::string text{std::istreambuf_iterator<char>{in}, {}};
@@ -413,8 +414,8 @@ void load_pair(load_result& out, const fs::path& user, const fs::path& stock,
       if (e.is_dir) {
         user_dirs.insert(e.name);
         if (depth < max_depth)
-          load_pair(out, user / e.name, stock / e.name, enable_stock,
-                    depth + 1, opts);
+          load_pair(out, user / e.name, stock / e.name, enable_stock, depth + 1,
+                    opts);
       } else {
         user_files.insert(e.name);
         if (is_conf_name(e.name))
@@ -440,7 +441,8 @@ void load_pair(load_result& out, const fs::path& user, const fs::path& stock,
 
 } // namespace
 
-// -- alert_definition ----------------------------------------------------------
+// -- alert_definition
+// ----------------------------------------------------------
 
 std::string alert_definition::source() const {
   return std::to_string(line) + "@" + file;
@@ -452,7 +454,8 @@ std::string alert_definition::key() const {
   return name + "/" + (families ? families->source() : std::string{"*"});
 }
 
-// -- load_result ---------------------------------------------------------------
+// -- load_result
+// ---------------------------------------------------------------
 
 bool load_result::ok() const {
   return count(diagnostic::error) == 0;
@@ -460,15 +463,15 @@ bool load_result::ok() const {
 
 size_t load_result::count(diagnostic::severity x) const {
   return static_cast<size_t>(
-    std::count_if(diagnostics.begin(), diagnostics.end(),
-                  [x](const diagnostic& d) { return d.level == x; }));
+      std::count_if(diagnostics.begin(), diagnostics.end(),
+                    [x](const diagnostic& d) { return d.level == x; }));
 }
 
-// -- loading -------------------------------------------------------------------
+// -- loading
+// -------------------------------------------------------------------
 
 void parse_health_text(load_result& result, std::string_view text,
-                       const std::string& file_name,
-                       const load_options& opts) {
+                       const std::string& file_name, const load_options& opts) {
   parser{result, file_name, opts}.run(text);
 }
 
@@ -487,14 +490,14 @@ load_result load_health_dirs(const std::string& user_dir,
   std::error_code ec;
   if (!fs::is_directory(user_dir, ec))
     result.diagnostics.push_back(
-      {user_dir, 0, diagnostic::note,
-       "user health configuration directory not found"});
+        {user_dir, 0, diagnostic::note,
+         "user health configuration directory not found"});
   // Without Netdata's package there are no stock files: worth a note, not
   // an error that would fail check-config on every such machine.
   if (enable_stock && !fs::is_directory(stock_dir, ec))
     result.diagnostics.push_back(
-      {stock_dir, 0, diagnostic::note,
-       "stock health configuration directory not found"});
+        {stock_dir, 0, diagnostic::note,
+         "stock health configuration directory not found"});
   load_pair(result, user_dir, stock_dir, enable_stock, 0, opts);
   return result;
 }

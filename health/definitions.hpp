@@ -1,5 +1,10 @@
 #pragma once
 
+#include "config/defaults.hpp"
+#include "config/load.hpp"
+#include "config/simple_pattern.hpp"
+#include "health/alert_state.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -9,11 +14,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "config/defaults.hpp"
-#include "config/load.hpp"
-#include "config/simple_pattern.hpp"
-#include "health/alert_state.hpp"
 
 namespace tributary::health {
 
@@ -32,7 +32,8 @@ using config::simple_pattern;
 /// Host or chart labels, name and value.
 using label_list = std::vector<std::pair<std::string, std::string>>;
 
-// -- values --------------------------------------------------------------------
+// -- values
+// --------------------------------------------------------------------
 
 /// Parses a Netdata duration (spec §1.3): `never` = 0, else a number that
 /// starts with a digit, `+` or `-` (decimals allowed), then an optional unit
@@ -50,7 +51,8 @@ std::pair<double, size_t> parse_threshold(std::string_view text);
 /// Entity names keep `[A-Za-z0-9._]`; any other char becomes `_`.
 std::string sanitize_name(std::string_view name);
 
-// -- lookup --------------------------------------------------------------------
+// -- lookup
+// --------------------------------------------------------------------
 
 /// The per-dimension reduction of a `lookup` line (spec §1.4).
 enum class lookup_method : uint8_t {
@@ -136,7 +138,8 @@ struct lookup_parse {
 /// Parses the value of a `lookup:` line (spec §1.4).
 lookup_parse parse_lookup(std::string_view value);
 
-// -- definitions ---------------------------------------------------------------
+// -- definitions
+// ---------------------------------------------------------------
 
 /// `repeat: off | [warning D] [critical D]` (spec §3.6).
 struct repeat_settings {
@@ -233,13 +236,14 @@ struct alert_definition {
   }
 };
 
-// -- loading -------------------------------------------------------------------
+// -- loading
+// -------------------------------------------------------------------
 
 /// What the loader needs from netdata.conf `[health]` (spec §4.5).
 struct load_options {
   /// `[health] script to execute on alarm`: `<plugins dir>/alarm-notify.sh`.
   std::string default_exec
-    = std::string{config::defaults::plugins_dir} + "/alarm-notify.sh";
+      = std::string{config::defaults::plugins_dir} + "/alarm-notify.sh";
   /// `[health] default repeat warning` (never = 0).
   int64_t default_repeat_warning = 0;
   /// `[health] default repeat critical` (never = 0).
@@ -291,7 +295,8 @@ load_result load_health_dirs(const std::string& user_dir,
                              const std::string& stock_dir, bool enable_stock,
                              const load_options& opts = {});
 
-// -- attaching (spec §1.6, §1.7) -----------------------------------------------
+// -- attaching (spec §1.6, §1.7)
+// -----------------------------------------------
 
 /// What the `os` and `hosts` filters test.
 struct host_facts {

@@ -98,9 +98,9 @@ host_selection select_for_host(const load_result& x, const host_facts& h) {
     auto& keys = d.is_template ? template_keys : alarm_keys;
     if (!keys.insert(key).second) {
       result.diagnostics.push_back(
-        {d.file, d.line, diagnostic::note,
-         std::string{d.is_template ? "template" : "alarm"} + " `" + key
-           + "` already defined for host `" + h.hostname + "`; ignored"});
+          {d.file, d.line, diagnostic::note,
+           std::string{d.is_template ? "template" : "alarm"} + " `" + key
+               + "` already defined for host `" + h.hostname + "`; ignored"});
       continue;
     }
     (d.is_template ? result.templates : result.alarms).push_back(&d);

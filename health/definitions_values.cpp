@@ -1,9 +1,8 @@
 // Values inside health.d lines: durations, thresholds, names, and the
 // `lookup`, `delay` and `repeat` mini-languages (spec §1.3, §1.4, §3.5, §3.6).
 
-#include "health/definitions.hpp"
-
 #include "config/text.hpp"
+#include "health/definitions.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -93,13 +92,13 @@ std::string foreach_list_to_pattern(std::string_view text) {
 
 } // namespace
 
-// -- values --------------------------------------------------------------------
+// -- values
+// --------------------------------------------------------------------
 
 std::optional<int64_t> parse_duration(std::string_view text) {
   if (text == "never")
     return 0;
-  if (text.empty()
-      || !(is_digit(text[0]) || text[0] == '+' || text[0] == '-'))
+  if (text.empty() || !(is_digit(text[0]) || text[0] == '+' || text[0] == '-'))
     return std::nullopt;
   std::string buf{text};
   char* end = nullptr;
@@ -108,26 +107,26 @@ std::optional<int64_t> parse_duration(std::string_view text) {
     return std::nullopt;
   double unit = 1;
   switch (*end) {
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = 86400;
-      break;
-    case 'w':
-      unit = 7 * 86400;
-      break;
-    case 'M':
-      unit = 30 * 86400;
-      break;
-    case 'Y':
-      unit = 365 * 86400;
-      break;
-    default: // `s`, nothing, or any other char: seconds
-      break;
+  case 'm':
+    unit = 60;
+    break;
+  case 'h':
+    unit = 3600;
+    break;
+  case 'd':
+    unit = 86400;
+    break;
+  case 'w':
+    unit = 7 * 86400;
+    break;
+  case 'M':
+    unit = 30 * 86400;
+    break;
+  case 'Y':
+    unit = 365 * 86400;
+    break;
+  default: // `s`, nothing, or any other char: seconds
+    break;
   }
   double seconds = std::trunc(value * unit);
   constexpr double limit = 2147483647.0;
@@ -186,40 +185,41 @@ std::string sanitize_name(std::string_view name) {
   return result;
 }
 
-// -- lookup --------------------------------------------------------------------
+// -- lookup
+// --------------------------------------------------------------------
 
 std::string_view to_string(lookup_method x) noexcept {
   switch (x) {
-    case lookup_method::average:
-      return "average";
-    case lookup_method::min:
-      return "min";
-    case lookup_method::max:
-      return "max";
-    case lookup_method::sum:
-      return "sum";
-    case lookup_method::incremental_sum:
-      return "incremental_sum";
-    case lookup_method::median:
-      return "median";
-    case lookup_method::trimmed_median:
-      return "trimmed-median";
-    case lookup_method::trimmed_mean:
-      return "trimmed-mean";
-    case lookup_method::percentile:
-      return "percentile";
-    case lookup_method::stddev:
-      return "stddev";
-    case lookup_method::cv:
-      return "cv";
-    case lookup_method::variance:
-      return "variance";
-    case lookup_method::ses:
-      return "ses";
-    case lookup_method::des:
-      return "des";
-    case lookup_method::countif:
-      return "countif";
+  case lookup_method::average:
+    return "average";
+  case lookup_method::min:
+    return "min";
+  case lookup_method::max:
+    return "max";
+  case lookup_method::sum:
+    return "sum";
+  case lookup_method::incremental_sum:
+    return "incremental_sum";
+  case lookup_method::median:
+    return "median";
+  case lookup_method::trimmed_median:
+    return "trimmed-median";
+  case lookup_method::trimmed_mean:
+    return "trimmed-mean";
+  case lookup_method::percentile:
+    return "percentile";
+  case lookup_method::stddev:
+    return "stddev";
+  case lookup_method::cv:
+    return "cv";
+  case lookup_method::variance:
+    return "variance";
+  case lookup_method::ses:
+    return "ses";
+  case lookup_method::des:
+    return "des";
+  case lookup_method::countif:
+    return "countif";
   }
   return "unknown";
 }
@@ -232,23 +232,23 @@ parse_lookup_method(std::string_view word) {
     m method;
   };
   static constexpr plain plains[] = {
-    {"average", m::average},
-    {"mean", m::average},
-    {"min", m::min},
-    {"max", m::max},
-    {"sum", m::sum},
-    {"incremental_sum", m::incremental_sum},
-    {"incremental-sum", m::incremental_sum},
-    {"median", m::median},
-    {"stddev", m::stddev},
-    {"cv", m::cv},
-    {"rsd", m::cv},
-    {"variance", m::variance},
-    {"ses", m::ses},
-    {"ema", m::ses},
-    {"ewma", m::ses},
-    {"des", m::des},
-    {"countif", m::countif},
+      {"average", m::average},
+      {"mean", m::average},
+      {"min", m::min},
+      {"max", m::max},
+      {"sum", m::sum},
+      {"incremental_sum", m::incremental_sum},
+      {"incremental-sum", m::incremental_sum},
+      {"median", m::median},
+      {"stddev", m::stddev},
+      {"cv", m::cv},
+      {"rsd", m::cv},
+      {"variance", m::variance},
+      {"ses", m::ses},
+      {"ema", m::ses},
+      {"ewma", m::ses},
+      {"des", m::des},
+      {"countif", m::countif},
   };
   for (const auto& p : plains)
     if (word == p.name)
@@ -260,9 +260,9 @@ parse_lookup_method(std::string_view word) {
     std::initializer_list<int> allowed;
   };
   const family families[] = {
-    {"trimmed-median", m::trimmed_median, 5, {1, 2, 3, 5, 10, 15, 20, 25}},
-    {"trimmed-mean", m::trimmed_mean, 5, {1, 2, 3, 5, 10, 15, 20, 25}},
-    {"percentile", m::percentile, 95, {25, 50, 75, 80, 90, 95, 97, 98, 99}},
+      {"trimmed-median", m::trimmed_median, 5, {1, 2, 3, 5, 10, 15, 20, 25}},
+      {"trimmed-mean", m::trimmed_mean, 5, {1, 2, 3, 5, 10, 15, 20, 25}},
+      {"percentile", m::percentile, 95, {25, 50, 75, 80, 90, 95, 97, 98, 99}},
   };
   for (const auto& f : families) {
     if (word.substr(0, f.prefix.size()) != f.prefix)
@@ -399,7 +399,8 @@ lookup_parse parse_lookup(std::string_view value) {
   return result;
 }
 
-// -- delay and repeat ----------------------------------------------------------
+// -- delay and repeat
+// ----------------------------------------------------------
 
 delay_settings parse_delay(std::string_view value,
                            std::vector<std::string>& errors) {

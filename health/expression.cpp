@@ -46,33 +46,33 @@ constexpr double inf_value = std::numeric_limits<double>::infinity();
 
 int precedence(op x) noexcept {
   switch (x) {
-    case op::logical_and:
-    case op::logical_or:
-      return 2;
-    case op::equal:
-    case op::not_equal:
-    case op::less:
-    case op::less_equal:
-    case op::greater:
-    case op::greater_equal:
-      return 3;
-    case op::add:
-    case op::subtract:
-      return 4;
-    case op::multiply:
-    case op::divide:
-      return 5;
-    case op::negate:
-    case op::plus_sign:
-    case op::logical_not:
-    case op::absolute:
-      return 6;
-    case op::if_then_else:
-      return 7;
-    case op::constant:
-    case op::variable:
-    case op::group:
-      return 8;
+  case op::logical_and:
+  case op::logical_or:
+    return 2;
+  case op::equal:
+  case op::not_equal:
+  case op::less:
+  case op::less_equal:
+  case op::greater:
+  case op::greater_equal:
+    return 3;
+  case op::add:
+  case op::subtract:
+    return 4;
+  case op::multiply:
+  case op::divide:
+    return 5;
+  case op::negate:
+  case op::plus_sign:
+  case op::logical_not:
+  case op::absolute:
+    return 6;
+  case op::if_then_else:
+    return 7;
+  case op::constant:
+  case op::variable:
+  case op::group:
+    return 8;
   }
   return 8;
 }
@@ -83,32 +83,32 @@ bool is_binary(op x) noexcept {
 
 const char* binary_symbol(op x) noexcept {
   switch (x) {
-    case op::logical_and:
-      return "&&";
-    case op::logical_or:
-      return "||";
-    case op::equal:
-      return "==";
-    case op::not_equal:
-      return "!=";
-    case op::less:
-      return "<";
-    case op::less_equal:
-      return "<=";
-    case op::greater:
-      return ">";
-    case op::greater_equal:
-      return ">=";
-    case op::add:
-      return "+";
-    case op::subtract:
-      return "-";
-    case op::multiply:
-      return "*";
-    case op::divide:
-      return "/";
-    default:
-      return "";
+  case op::logical_and:
+    return "&&";
+  case op::logical_or:
+    return "||";
+  case op::equal:
+    return "==";
+  case op::not_equal:
+    return "!=";
+  case op::less:
+    return "<";
+  case op::less_equal:
+    return "<=";
+  case op::greater:
+    return ">";
+  case op::greater_equal:
+    return ">=";
+  case op::add:
+    return "+";
+  case op::subtract:
+    return "-";
+  case op::multiply:
+    return "*";
+  case op::divide:
+    return "/";
+  default:
+    return "";
   }
 }
 
@@ -196,7 +196,7 @@ class parser {
 public:
   parser(std::string_view text, std::vector<node>& nodes,
          std::vector<std::string>& variables)
-    : text_(text), nodes_(nodes), variables_(variables) {
+      : text_(text), nodes_(nodes), variables_(variables) {
     // nop
   }
 
@@ -386,35 +386,35 @@ private:
     if (auto n = word_operator("or"))
       return take(n, op::logical_or);
     switch (c) {
-      case '=':
-        return take(d == '=' ? 2 : 1, op::equal);
-      case '!':
-        if (d == '=')
-          return take(2, op::not_equal);
+    case '=':
+      return take(d == '=' ? 2 : 1, op::equal);
+    case '!':
+      if (d == '=')
+        return take(2, op::not_equal);
+      return std::nullopt;
+    case '<':
+      if (d == '=')
+        return take(2, op::less_equal);
+      // Netdata lists `<>` as "not equal" but never accepts it.
+      if (d == '>')
         return std::nullopt;
-      case '<':
-        if (d == '=')
-          return take(2, op::less_equal);
-        // Netdata lists `<>` as "not equal" but never accepts it.
-        if (d == '>')
-          return std::nullopt;
-        return take(1, op::less);
-      case '>':
-        if (d == '=')
-          return take(2, op::greater_equal);
-        return take(1, op::greater);
-      case '+':
-        return take(1, op::add);
-      case '-':
-        return take(1, op::subtract);
-      case '*':
-        return take(1, op::multiply);
-      case '/':
-        return take(1, op::divide);
-      case '?':
-        return take(1, op::if_then_else);
-      default:
-        return std::nullopt;
+      return take(1, op::less);
+    case '>':
+      if (d == '=')
+        return take(2, op::greater_equal);
+      return take(1, op::greater);
+    case '+':
+      return take(1, op::add);
+    case '-':
+      return take(1, op::subtract);
+    case '*':
+      return take(1, op::multiply);
+    case '/':
+      return take(1, op::divide);
+    case '?':
+      return take(1, op::if_then_else);
+    default:
+      return std::nullopt;
     }
   }
 
@@ -483,52 +483,52 @@ void print(std::string& out, const std::vector<node>& nodes,
   const auto& n = nodes[id];
   auto sub = [&](size_t i) { print(out, nodes, variables, n.args[i]); };
   switch (n.kind) {
-    case op::constant:
-      print_number(out, n.number);
-      return;
-    case op::variable:
-      out += "${";
-      out += variables[n.variable];
-      out += '}';
-      return;
-    case op::group:
-      sub(0);
-      return;
-    case op::negate:
-      out += '-';
-      sub(0);
-      return;
-    case op::plus_sign:
-      out += '+';
-      sub(0);
-      return;
-    case op::logical_not:
-      out += '!';
-      sub(0);
-      return;
-    case op::absolute:
-      out += "abs(";
-      sub(0);
-      out += ')';
-      return;
-    case op::if_then_else:
-      out += '(';
-      sub(0);
-      out += " ? ";
-      sub(1);
-      out += " : ";
-      sub(2);
-      out += ')';
-      return;
-    default:
-      out += '(';
-      sub(0);
-      out += ' ';
-      out += binary_symbol(n.kind);
-      out += ' ';
-      sub(1);
-      out += ')';
-      return;
+  case op::constant:
+    print_number(out, n.number);
+    return;
+  case op::variable:
+    out += "${";
+    out += variables[n.variable];
+    out += '}';
+    return;
+  case op::group:
+    sub(0);
+    return;
+  case op::negate:
+    out += '-';
+    sub(0);
+    return;
+  case op::plus_sign:
+    out += '+';
+    sub(0);
+    return;
+  case op::logical_not:
+    out += '!';
+    sub(0);
+    return;
+  case op::absolute:
+    out += "abs(";
+    sub(0);
+    out += ')';
+    return;
+  case op::if_then_else:
+    out += '(';
+    sub(0);
+    out += " ? ";
+    sub(1);
+    out += " : ";
+    sub(2);
+    out += ')';
+    return;
+  default:
+    out += '(';
+    sub(0);
+    out += ' ';
+    out += binary_symbol(n.kind);
+    out += ' ';
+    sub(1);
+    out += ')';
+    return;
   }
 }
 
@@ -537,7 +537,7 @@ public:
   evaluator(const std::vector<node>& nodes,
             const std::vector<std::string>& variables,
             const expression::resolver& r)
-    : nodes_(nodes), variables_(variables), resolve_(r) {
+      : nodes_(nodes), variables_(variables), resolve_(r) {
     // nop
   }
 
@@ -545,57 +545,57 @@ public:
     const auto& n = nodes_[id];
     auto arg = [&](size_t i) { return eval(n.args[i]); };
     switch (n.kind) {
-      case op::constant:
-        return n.number;
-      case op::variable:
-        return lookup(variables_[n.variable]);
-      case op::group:
-      case op::plus_sign:
-        return arg(0);
-      case op::negate: {
-        auto x = arg(0);
-        return std::isnan(x) ? x : std::isinf(x) ? inf_value : -x;
-      }
-      case op::absolute: {
-        auto x = arg(0);
-        return std::isnan(x) ? x : std::isinf(x) ? inf_value : std::fabs(x);
-      }
-      case op::logical_not:
-        return truth(arg(0)) ? 0 : 1;
-      case op::logical_and:
-        return truth(arg(0)) && truth(arg(1)) ? 1 : 0;
-      case op::logical_or:
-        return truth(arg(0)) || truth(arg(1)) ? 1 : 0;
-      case op::if_then_else:
-        return truth(arg(0)) ? arg(1) : arg(2);
-      default:
-        break;
+    case op::constant:
+      return n.number;
+    case op::variable:
+      return lookup(variables_[n.variable]);
+    case op::group:
+    case op::plus_sign:
+      return arg(0);
+    case op::negate: {
+      auto x = arg(0);
+      return std::isnan(x) ? x : std::isinf(x) ? inf_value : -x;
+    }
+    case op::absolute: {
+      auto x = arg(0);
+      return std::isnan(x) ? x : std::isinf(x) ? inf_value : std::fabs(x);
+    }
+    case op::logical_not:
+      return truth(arg(0)) ? 0 : 1;
+    case op::logical_and:
+      return truth(arg(0)) && truth(arg(1)) ? 1 : 0;
+    case op::logical_or:
+      return truth(arg(0)) || truth(arg(1)) ? 1 : 0;
+    case op::if_then_else:
+      return truth(arg(0)) ? arg(1) : arg(2);
+    default:
+      break;
     }
     auto a = arg(0);
     auto b = arg(1);
     switch (n.kind) {
-      case op::equal:
-        return equal(a, b) ? 1 : 0;
-      case op::not_equal:
-        return equal(a, b) ? 0 : 1;
-      case op::less:
-        return a < b ? 1 : 0;
-      case op::less_equal:
-        return a <= b ? 1 : 0;
-      case op::greater:
-        return a > b ? 1 : 0;
-      case op::greater_equal:
-        return a >= b ? 1 : 0;
-      case op::add:
-        return arithmetic(a, b, [](double x, double y) { return x + y; });
-      case op::subtract:
-        return arithmetic(a, b, [](double x, double y) { return x - y; });
-      case op::multiply:
-        return arithmetic(a, b, [](double x, double y) { return x * y; });
-      case op::divide:
-        return arithmetic(a, b, [](double x, double y) { return x / y; });
-      default:
-        return nan_value;
+    case op::equal:
+      return equal(a, b) ? 1 : 0;
+    case op::not_equal:
+      return equal(a, b) ? 0 : 1;
+    case op::less:
+      return a < b ? 1 : 0;
+    case op::less_equal:
+      return a <= b ? 1 : 0;
+    case op::greater:
+      return a > b ? 1 : 0;
+    case op::greater_equal:
+      return a >= b ? 1 : 0;
+    case op::add:
+      return arithmetic(a, b, [](double x, double y) { return x + y; });
+    case op::subtract:
+      return arithmetic(a, b, [](double x, double y) { return x - y; });
+    case op::multiply:
+      return arithmetic(a, b, [](double x, double y) { return x * y; });
+    case op::divide:
+      return arithmetic(a, b, [](double x, double y) { return x / y; });
+    default:
+      return nan_value;
     }
   }
 
@@ -632,34 +632,34 @@ private:
 
 std::string_view describe(expression_code x) noexcept {
   switch (x) {
-    case expression_code::ok:
-      return "success";
-    case expression_code::missing_close_subexpression:
-      return "missing closing parenthesis";
-    case expression_code::unknown_operand:
-      return "unknown operand";
-    case expression_code::missing_operand:
-      return "expected operand";
-    case expression_code::missing_operator:
-      return "expected operator";
-    case expression_code::remaining_garbage:
-      return "remaining characters after expression";
-    case expression_code::if_then_else_missing_else:
-      return "missing second sub-expression of inline conditional";
-    case expression_code::value_is_nan:
-      return "value is unset";
-    case expression_code::value_is_infinite:
-      return "computed value is infinite";
-    case expression_code::unknown_variable:
-      return "undefined variable";
+  case expression_code::ok:
+    return "success";
+  case expression_code::missing_close_subexpression:
+    return "missing closing parenthesis";
+  case expression_code::unknown_operand:
+    return "unknown operand";
+  case expression_code::missing_operand:
+    return "expected operand";
+  case expression_code::missing_operator:
+    return "expected operator";
+  case expression_code::remaining_garbage:
+    return "remaining characters after expression";
+  case expression_code::if_then_else_missing_else:
+    return "missing second sub-expression of inline conditional";
+  case expression_code::value_is_nan:
+    return "value is unset";
+  case expression_code::value_is_infinite:
+    return "computed value is infinite";
+  case expression_code::unknown_variable:
+    return "undefined variable";
   }
   return "unknown error";
 }
 
 bool is_builtin_variable(std::string_view name) noexcept {
   static constexpr std::string_view names[] = {
-    "this",  "after",         "before", "now",     "status",  "REMOVED",
-    "UNDEFINED", "UNINITIALIZED", "CLEAR",  "WARNING", "CRITICAL",
+      "this",      "after",         "before", "now",     "status",   "REMOVED",
+      "UNDEFINED", "UNINITIALIZED", "CLEAR",  "WARNING", "CRITICAL",
   };
   return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
@@ -761,8 +761,8 @@ expected<double> expression::evaluate(const resolver& r) const {
                  "undefined variable '" + *e.first_unknown + "'"};
   return error{ec::bad_parameters,
                std::string{describe(std::isnan(value)
-                                      ? expression_code::value_is_nan
-                                      : expression_code::value_is_infinite)}};
+                                        ? expression_code::value_is_nan
+                                        : expression_code::value_is_infinite)}};
 }
 
 } // namespace tributary::health

@@ -3,10 +3,9 @@
 #include "api/text_fix.hpp"
 #include "health/notification.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace tributary::health {
 
@@ -77,13 +76,26 @@ std::string html_escaped(const std::string& text) {
   out.reserve(text.size());
   for (auto c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '/': out += "&#x2F;"; break;
-      case '\'': out += "&#x27;"; break;
-      default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '/':
+      out += "&#x2F;";
+      break;
+    case '\'':
+      out += "&#x27;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -124,11 +136,12 @@ ordered_json alarm_json(const host_alert& a) {
   char mult[32];
   std::snprintf(mult, sizeof(mult), "%f", d.delay.multiplier);
   j["delay_multiplier"] = mult;
-  j["delay"] = raised(s.current) || s.current == status::clear
-                 ? (static_cast<int>(s.current) > static_cast<int>(s.old_status)
-                      ? s.delay.current_up
-                      : s.delay.current_down)
-                 : 0;
+  j["delay"]
+      = raised(s.current) || s.current == status::clear
+            ? (static_cast<int>(s.current) > static_cast<int>(s.old_status)
+                   ? s.delay.current_up
+                   : s.delay.current_down)
+            : 0;
   j["delay_up_to_timestamp"] = s.delay.up_to;
   j["warn_repeat_every"] = std::to_string(d.repeat.warning);
   j["crit_repeat_every"] = std::to_string(d.repeat.critical);
@@ -174,7 +187,7 @@ std::string render_alarms(const host_health& h, const host_info& info,
   ordered_json j;
   j["hostname"] = info.hostname;
   j["latest_alarm_log_unique_id"]
-    = h.log().entries().empty() ? 0u : h.log().entries().front().unique_id;
+      = h.log().entries().empty() ? 0u : h.log().entries().front().unique_id;
   j["status"] = enabled;
   j["now"] = now;
   auto alarms = ordered_json::object();
@@ -185,8 +198,8 @@ std::string render_alarms(const host_health& h, const host_info& info,
   return dump_fixed(j);
 }
 
-std::string render_alarms_values(const host_health& h,
-                                 const host_info& info, bool all) {
+std::string render_alarms_values(const host_health& h, const host_info& info,
+                                 bool all) {
   ordered_json j;
   j["hostname"] = info.hostname;
   auto alarms = ordered_json::object();
@@ -302,7 +315,8 @@ std::string render_alarm_count(const host_health& h,
     if (!a.linked)
       continue;
     if (!wanted.empty()
-        && std::find(wanted.begin(), wanted.end(), a.state.context) == wanted.end())
+        && std::find(wanted.begin(), wanted.end(), a.state.context)
+               == wanted.end())
       continue;
     auto s = a.state.current;
     bool match = upper == "RAISED" ? raised(s) : to_string(s) == upper;

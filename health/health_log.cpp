@@ -14,7 +14,8 @@ bool is_raised(status s) {
 /// same alert that ran the notifier (none for a repeat entry).
 bool notifies_after(const log_entry& e, const log_entry* sent) {
   auto s = e.new_status;
-  if (s == status::uninitialized || s == status::undefined || s == status::removed)
+  if (s == status::uninitialized || s == status::undefined
+      || s == status::removed)
     return false;
   bool no_clear = (e.flags & entry_flag::no_clear_notification) != 0;
   if (s == status::clear && no_clear)
@@ -26,7 +27,8 @@ bool notifies_after(const log_entry& e, const log_entry* sent) {
       return false;
     if (sent == nullptr && s == status::clear
         && ((e.flags & entry_flag::run_once) == 0
-            || static_cast<int>(e.old_status) < static_cast<int>(status::raised)))
+            || static_cast<int>(e.old_status)
+                   < static_cast<int>(status::raised)))
       return false;
   }
   return (e.flags & entry_flag::silenced) == 0;
@@ -35,13 +37,15 @@ bool notifies_after(const log_entry& e, const log_entry* sent) {
 } // namespace
 
 health_log::health_log(size_t max_entries, uint32_t first_unique_id)
-  : max_(std::max<size_t>(max_entries, 10)),
-    next_unique_id_(std::max<uint32_t>(first_unique_id, 1)) {
+    : max_(std::max<size_t>(max_entries, 10)),
+      next_unique_id_(std::max<uint32_t>(first_unique_id, 1)) {
   // nop
 }
 
-uint32_t health_log::alarm_id(const std::string& chart, const std::string& name) {
-  auto [i, added] = alarm_ids_.emplace(std::make_pair(chart, name), next_alarm_id_);
+uint32_t health_log::alarm_id(const std::string& chart,
+                              const std::string& name) {
+  auto [i, added]
+      = alarm_ids_.emplace(std::make_pair(chart, name), next_alarm_id_);
   if (added)
     ++next_alarm_id_;
   return i->second;

@@ -11,12 +11,18 @@ namespace {
 /// The storage layer reduces these methods; the others give NaN for now.
 std::optional<std::string> storage_group(lookup_method m) {
   switch (m) {
-    case lookup_method::average: return "average";
-    case lookup_method::min: return "min";
-    case lookup_method::max: return "max";
-    case lookup_method::sum: return "sum";
-    case lookup_method::incremental_sum: return "incremental_sum";
-    default: return std::nullopt;
+  case lookup_method::average:
+    return "average";
+  case lookup_method::min:
+    return "min";
+  case lookup_method::max:
+    return "max";
+  case lookup_method::sum:
+    return "sum";
+  case lookup_method::incremental_sum:
+    return "incremental_sum";
+  default:
+    return std::nullopt;
   }
 }
 
@@ -36,7 +42,8 @@ std::optional<double> status_constant(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<double> dimension_value(const lookup_row& row, std::string_view name) {
+std::optional<double> dimension_value(const lookup_row& row,
+                                      std::string_view name) {
   for (size_t i = 0; i < row.ids.size() && i < row.values.size(); ++i)
     if (row.ids[i] == name)
       return row.values[i];
@@ -68,8 +75,8 @@ std::optional<double> result_of(const std::optional<expression>& e,
 
 host_health::host_health(const load_result& defs, const host_facts& host,
                          size_t max_log_entries, uint32_t first_unique_id)
-  : selection_(select_for_host(defs, host)),
-    log_(max_log_entries, first_unique_id) {
+    : selection_(select_for_host(defs, host)),
+      log_(max_log_entries, first_unique_id) {
   // nop
 }
 
@@ -116,8 +123,8 @@ void host_health::add_alert(const alert_definition& d, const chart_snapshot& c,
   if (a.lookup && !foreach_dim.empty()) {
     // A foreach instance looks at its own dimension only.
     auto only = simple_pattern::compile(foreach_dim);
-    a.lookup->dimension_filter = only ? std::optional<simple_pattern>{*only}
-                                      : std::nullopt;
+    a.lookup->dimension_filter
+        = only ? std::optional<simple_pattern>{*only} : std::nullopt;
     a.lookup->match_ids = false;
     a.lookup->match_names = true;
   }
@@ -141,7 +148,8 @@ void host_health::link(const std::vector<chart_snapshot>& charts, int64_t now) {
   // a parent with many children relinks every few seconds.
   std::vector<const chart_snapshot*> fresh;
   for (auto& c : charts) {
-    auto [i, added] = linked_dims_.emplace(c.facts.id, c.facts.dimensions.size());
+    auto [i, added]
+        = linked_dims_.emplace(c.facts.id, c.facts.dimensions.size());
     if (added || i->second != c.facts.dimensions.size()) {
       i->second = c.facts.dimensions.size();
       fresh.push_back(&c);
@@ -169,8 +177,9 @@ void host_health::link(const std::vector<chart_snapshot>& charts, int64_t now) {
       for (auto& name : template_instance_names(*d, c->facts)) {
         if (alerts_.count(instance_key(c->facts.id, name)) > 0)
           continue;
-        auto dim = foreach ? name.substr(std::min(name.size(), d->name.size() + 1))
-                           : std::string{};
+        auto dim = foreach
+                       ? name.substr(std::min(name.size(), d->name.size() + 1))
+                       : std::string{};
         add_alert(*d, *c, name, dim, now);
       }
     }
@@ -184,8 +193,8 @@ std::vector<std::string> host_health::linked_charts() const {
   return {ids.begin(), ids.end()};
 }
 
-void host_health::update_range(const std::string& chart_id,
-                               int64_t first_entry, int64_t last_entry) {
+void host_health::update_range(const std::string& chart_id, int64_t first_entry,
+                               int64_t last_entry) {
   auto i = charts_.find(chart_id);
   if (i == charts_.end())
     return;
@@ -285,7 +294,8 @@ std::optional<double> host_health::resolve(const host_alert& a,
   }
   for (auto& prefix : {s.chart_id, s.chart_name})
     if (!prefix.empty() && name.size() > prefix.size() + 1
-        && name.substr(0, prefix.size()) == prefix && name[prefix.size()] == '.')
+        && name.substr(0, prefix.size()) == prefix
+        && name[prefix.size()] == '.')
       if (auto v = dimension_value(last_values, name.substr(prefix.size() + 1)))
         return v;
   return std::nullopt;
@@ -302,8 +312,9 @@ void host_health::evaluate(const std::string& key,
   s.old_value = s.value;
   if (a.def->has_lookup()) {
     auto c = charts_.find(s.chart_id);
-    auto end = a.lookup->before == 0 && c != charts_.end() ? c->second.last_entry
-                                                           : now + a.lookup->before;
+    auto end = a.lookup->before == 0 && c != charts_.end()
+                   ? c->second.last_entry
+                   : now + a.lookup->before;
     a.db_before = end;
     a.db_after = end + a.lookup->after;
     s.value = NAN;
@@ -319,7 +330,9 @@ void host_health::evaluate(const std::string& key,
       s.value = fold_lookup(*looked_up, fold);
     }
   }
-  auto r = [&](std::string_view name) { return resolve(a, name, last_values, now); };
+  auto r = [&](std::string_view name) {
+    return resolve(a, name, last_values, now);
+  };
   if (a.calc) {
     auto v = result_of(a.calc, r);
     s.value = v ? *v : NAN;

@@ -88,7 +88,8 @@ public:
   /// Passes 1 and 2 for one alert: `looked_up` is the lookup's row (nullopt:
   /// none or failed), `last_values` the chart's latest values per
   /// dimension (for `$dimension` variables).
-  void evaluate(const std::string& key, const std::optional<lookup_row>& looked_up,
+  void evaluate(const std::string& key,
+                const std::optional<lookup_row>& looked_up,
                 const lookup_row& last_values, int64_t now);
 
   /// Log entries whose notification is due.

@@ -11,7 +11,8 @@ namespace {
 bool selected(const lookup_row& row, size_t i, const lookup_fold& fold) {
   if (!fold.selects)
     return true;
-  return fold.selects(row.ids[i], i < row.names.size() ? row.names[i] : row.ids[i]);
+  return fold.selects(row.ids[i],
+                      i < row.names.size() ? row.names[i] : row.ids[i]);
 }
 
 } // namespace

@@ -68,14 +68,13 @@ uint32_t accept_reply(int64_t reply_version, uint32_t child_caps) {
 
 std::string to_string_caps(uint32_t caps) {
   static constexpr const char* names[32] = {
-    nullptr,        nullptr,     nullptr,      "V1",
-    "V2",           "VN",        "VCAPS",      "HLABELS",
-    "CLAIM",        "CLABELS",   "COMPRESSION", "FUNCTIONS",
-    "REPLICATION",  "BINARY",    "INTERPOLATED", "IEEE754",
-    "ML",           "DYNCFG_OLD", "SLOTS",      "ZSTD",
-    "GZIP",         "BROTLI",    "PROGRESS",   "DYNCFG",
-    "NODEID",       "PATHS",     "MLMODELS",   "FLOATBASELINE",
-    "FUNCDEL",      nullptr,     "INVALID",    nullptr,
+      nullptr,       nullptr,     nullptr,         "V1",      "V2",
+      "VN",          "VCAPS",     "HLABELS",       "CLAIM",   "CLABELS",
+      "COMPRESSION", "FUNCTIONS", "REPLICATION",   "BINARY",  "INTERPOLATED",
+      "IEEE754",     "ML",        "DYNCFG_OLD",    "SLOTS",   "ZSTD",
+      "GZIP",        "BROTLI",    "PROGRESS",      "DYNCFG",  "NODEID",
+      "PATHS",       "MLMODELS",  "FLOATBASELINE", "FUNCDEL", nullptr,
+      "INVALID",     nullptr,
   };
   std::string out;
   for (unsigned bit = 0; bit < 32; ++bit) {

@@ -39,8 +39,8 @@ enum capability : uint32_t {
 constexpr uint32_t our_capabilities = 0x3FF8;
 
 /// `our_capabilities` without compression = 15352.
-constexpr uint32_t our_capabilities_nocomp = our_capabilities
-                                             & ~uint32_t{cap_compression};
+constexpr uint32_t our_capabilities_nocomp
+    = our_capabilities & ~uint32_t{cap_compression};
 
 /// Maps a version number (the child's `ver`, or the number in the parent's
 /// prompt) to a capability set, as both sides of v1.37.1 do (spec §2.3):

@@ -2,13 +2,13 @@
 // leniency where Netdata has a default (missing or empty -> default) but a
 // word that is not a number at all is an error, so bugs surface early.
 
+#include "protocol/commands.hpp"
+#include "protocol/handshake.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-
-#include "protocol/commands.hpp"
-#include "protocol/handshake.hpp"
 
 namespace tributary::protocol {
 
@@ -90,8 +90,8 @@ error opt_num(const words& ws, size_t i, T& out, T dflt, F convert,
     return {};
   }
   if (!convert(w, out))
-    return bad(i, std::string{what} + " is not a number: '"
-                    + std::string{w} + "'");
+    return bad(i, std::string{what} + " is not a number: '" + std::string{w}
+                      + "'");
   return {};
 }
 
@@ -277,8 +277,9 @@ expected<command> parse_rdstate(const words& ws) {
 }
 
 expected<command> parse_rend(const words& ws) {
-  TRY(require(ws, 7, "REND update_every first last true|false after before "
-                     "[now]"));
+  TRY(require(ws, 7,
+              "REND update_every first last true|false after before "
+              "[now]"));
   rend x;
   TRY(opt_i64(ws, 1, x.update_every, 0, "update_every"));
   TRY(opt_i64(ws, 2, x.db_first, 0, "first entry"));
@@ -330,8 +331,8 @@ expected<command> parse_command(const words& ws, direction dir) {
     if (ws.size() > 2 && !ws[2].empty()) {
       int64_t v = 0;
       if (!to_i64(ws[2], v))
-        return bad(2, "SET value is not an integer: '" + std::string{ws[2]}
-                        + "'");
+        return bad(2,
+                   "SET value is not an integer: '" + std::string{ws[2]} + "'");
       x.value = v;
     }
     return command{std::move(x)};

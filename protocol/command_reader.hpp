@@ -1,10 +1,10 @@
 #pragma once
 
-#include <cstddef>
-#include <string_view>
-
 #include "protocol/commands.hpp"
 #include "protocol/error.hpp"
+
+#include <cstddef>
+#include <string_view>
 
 namespace tributary::protocol {
 
@@ -25,8 +25,7 @@ public:
     failed,
   };
 
-  explicit command_reader(direction dir = direction::to_parent)
-    : dir_(dir) {
+  explicit command_reader(direction dir = direction::to_parent) : dir_(dir) {
     // nop
   }
 

@@ -1,9 +1,9 @@
 // Typed commands -> the exact bytes a v1.37.1 agent prints (spec §4.4, §5).
 
+#include "protocol/commands.hpp"
+
 #include <charconv>
 #include <type_traits>
-
-#include "protocol/commands.hpp"
 
 namespace tributary::protocol {
 
@@ -55,11 +55,16 @@ struct line_writer {
 
 const char* scope_word(variable_scope x) {
   switch (x) {
-    case variable_scope::host: return "HOST";
-    case variable_scope::global: return "GLOBAL";
-    case variable_scope::chart: return "CHART";
-    case variable_scope::local: return "LOCAL";
-    case variable_scope::none: break;
+  case variable_scope::host:
+    return "HOST";
+  case variable_scope::global:
+    return "GLOBAL";
+  case variable_scope::chart:
+    return "CHART";
+  case variable_scope::local:
+    return "LOCAL";
+  case variable_scope::none:
+    break;
   }
   return nullptr;
 }
@@ -77,10 +82,20 @@ struct writer_visitor {
   }
 
   void operator()(const chart& x) {
-    w().raw("CHART").quoted(x.id).quoted(x.name).quoted(x.title)
-      .quoted(x.units).quoted(x.family).quoted(x.context)
-      .quoted(x.chart_type).num(x.priority).num(x.update_every)
-      .quoted(x.options).quoted(x.plugin).quoted(x.module).nl();
+    w().raw("CHART")
+        .quoted(x.id)
+        .quoted(x.name)
+        .quoted(x.title)
+        .quoted(x.units)
+        .quoted(x.family)
+        .quoted(x.context)
+        .quoted(x.chart_type)
+        .num(x.priority)
+        .num(x.update_every)
+        .quoted(x.options)
+        .quoted(x.plugin)
+        .quoted(x.module)
+        .nl();
   }
 
   void operator()(const clabel& x) {
@@ -92,8 +107,14 @@ struct writer_visitor {
   }
 
   void operator()(const dimension& x) {
-    w().raw("DIMENSION").quoted(x.id).quoted(x.name).quoted(x.algorithm)
-      .num(x.multiplier).num(x.divisor).quoted(x.options).nl();
+    w().raw("DIMENSION")
+        .quoted(x.id)
+        .quoted(x.name)
+        .quoted(x.algorithm)
+        .num(x.multiplier)
+        .num(x.divisor)
+        .quoted(x.options)
+        .nl();
   }
 
   void operator()(const function_def& x) {
@@ -114,8 +135,11 @@ struct writer_visitor {
   }
 
   void operator()(const chart_definition_end& x) {
-    w().raw("CHART_DEFINITION_END").num(x.first_entry).num(x.last_entry)
-      .num(x.child_now).nl();
+    w().raw("CHART_DEFINITION_END")
+        .num(x.first_entry)
+        .num(x.last_entry)
+        .num(x.child_now)
+        .nl();
   }
 
   void operator()(const begin& x) {
@@ -139,8 +163,12 @@ struct writer_visitor {
   }
 
   void operator()(const label& x) {
-    w().raw("LABEL").quoted(x.name).raw(" =").num(x.source).quoted(x.value)
-      .nl();
+    w().raw("LABEL")
+        .quoted(x.name)
+        .raw(" =")
+        .num(x.source)
+        .quoted(x.value)
+        .nl();
   }
 
   void operator()(const overwrite& x) {
@@ -151,16 +179,21 @@ struct writer_visitor {
   }
 
   void operator()(const claimed_id& x) {
-    w().raw("CLAIMED_ID ").raw(x.machine_guid).raw(" ")
-      .raw(x.claim_id.empty() ? std::string_view{"NULL"}
-                              : std::string_view{x.claim_id})
-      .nl();
+    w().raw("CLAIMED_ID ")
+        .raw(x.machine_guid)
+        .raw(" ")
+        .raw(x.claim_id.empty() ? std::string_view{"NULL"}
+                                : std::string_view{x.claim_id})
+        .nl();
   }
 
   void operator()(const replay_chart& x) {
-    w().raw("REPLAY_CHART").quoted(x.chart_id)
-      .quoted(x.start_streaming ? "true" : "false").num(x.after)
-      .num(x.before).nl();
+    w().raw("REPLAY_CHART")
+        .quoted(x.chart_id)
+        .quoted(x.start_streaming ? "true" : "false")
+        .num(x.after)
+        .num(x.before)
+        .nl();
   }
 
   void operator()(const rbegin& x) {
@@ -183,9 +216,13 @@ struct writer_visitor {
   }
 
   void operator()(const rdstate& x) {
-    w().raw("RDSTATE").quoted(x.dimension_id).num(x.last_collected_ut)
-      .num(x.last_collected_value).dec(x.last_calculated_value)
-      .dec(x.last_stored_value).nl();
+    w().raw("RDSTATE")
+        .quoted(x.dimension_id)
+        .num(x.last_collected_ut)
+        .num(x.last_collected_value)
+        .dec(x.last_calculated_value)
+        .dec(x.last_stored_value)
+        .nl();
   }
 
   void operator()(const rsstate& x) {
@@ -193,22 +230,33 @@ struct writer_visitor {
   }
 
   void operator()(const rend& x) {
-    auto l = w().raw("REND").num(x.update_every).num(x.db_first)
-               .num(x.db_last).raw(x.start_streaming ? " true" : " false")
-               .num(x.requested_after).num(x.requested_before);
+    auto l = w().raw("REND")
+                 .num(x.update_every)
+                 .num(x.db_first)
+                 .num(x.db_last)
+                 .raw(x.start_streaming ? " true" : " false")
+                 .num(x.requested_after)
+                 .num(x.requested_before);
     if (x.child_now)
       l.num(*x.child_now);
     l.nl();
   }
 
   void operator()(const function_call& x) {
-    w().raw("FUNCTION ").raw(x.transaction).num(x.timeout).quoted(x.function)
-      .nl();
+    w().raw("FUNCTION ")
+        .raw(x.transaction)
+        .num(x.timeout)
+        .quoted(x.function)
+        .nl();
   }
 
   void operator()(const function_result_begin& x) {
-    w().raw("FUNCTION_RESULT_BEGIN").quoted(x.transaction).num(x.code)
-      .quoted(x.content_type).num(x.expires).nl();
+    w().raw("FUNCTION_RESULT_BEGIN")
+        .quoted(x.transaction)
+        .num(x.code)
+        .quoted(x.content_type)
+        .num(x.expires)
+        .nl();
   }
 
   void operator()(const function_result_end&) {
@@ -231,28 +279,66 @@ struct writer_visitor {
 };
 
 struct keyword_visitor {
-  std::string_view operator()(const chart&) { return "CHART"; }
-  std::string_view operator()(const clabel&) { return "CLABEL"; }
-  std::string_view operator()(const clabel_commit&) { return "CLABEL_COMMIT"; }
-  std::string_view operator()(const dimension&) { return "DIMENSION"; }
-  std::string_view operator()(const function_def&) { return "FUNCTION"; }
-  std::string_view operator()(const variable&) { return "VARIABLE"; }
+  std::string_view operator()(const chart&) {
+    return "CHART";
+  }
+  std::string_view operator()(const clabel&) {
+    return "CLABEL";
+  }
+  std::string_view operator()(const clabel_commit&) {
+    return "CLABEL_COMMIT";
+  }
+  std::string_view operator()(const dimension&) {
+    return "DIMENSION";
+  }
+  std::string_view operator()(const function_def&) {
+    return "FUNCTION";
+  }
+  std::string_view operator()(const variable&) {
+    return "VARIABLE";
+  }
   std::string_view operator()(const chart_definition_end&) {
     return "CHART_DEFINITION_END";
   }
-  std::string_view operator()(const begin&) { return "BEGIN"; }
-  std::string_view operator()(const set&) { return "SET"; }
-  std::string_view operator()(const end&) { return "END"; }
-  std::string_view operator()(const label&) { return "LABEL"; }
-  std::string_view operator()(const overwrite&) { return "OVERWRITE"; }
-  std::string_view operator()(const claimed_id&) { return "CLAIMED_ID"; }
-  std::string_view operator()(const replay_chart&) { return "REPLAY_CHART"; }
-  std::string_view operator()(const rbegin&) { return "RBEGIN"; }
-  std::string_view operator()(const rset&) { return "RSET"; }
-  std::string_view operator()(const rdstate&) { return "RDSTATE"; }
-  std::string_view operator()(const rsstate&) { return "RSSTATE"; }
-  std::string_view operator()(const rend&) { return "REND"; }
-  std::string_view operator()(const function_call&) { return "FUNCTION"; }
+  std::string_view operator()(const begin&) {
+    return "BEGIN";
+  }
+  std::string_view operator()(const set&) {
+    return "SET";
+  }
+  std::string_view operator()(const end&) {
+    return "END";
+  }
+  std::string_view operator()(const label&) {
+    return "LABEL";
+  }
+  std::string_view operator()(const overwrite&) {
+    return "OVERWRITE";
+  }
+  std::string_view operator()(const claimed_id&) {
+    return "CLAIMED_ID";
+  }
+  std::string_view operator()(const replay_chart&) {
+    return "REPLAY_CHART";
+  }
+  std::string_view operator()(const rbegin&) {
+    return "RBEGIN";
+  }
+  std::string_view operator()(const rset&) {
+    return "RSET";
+  }
+  std::string_view operator()(const rdstate&) {
+    return "RDSTATE";
+  }
+  std::string_view operator()(const rsstate&) {
+    return "RSSTATE";
+  }
+  std::string_view operator()(const rend&) {
+    return "REND";
+  }
+  std::string_view operator()(const function_call&) {
+    return "FUNCTION";
+  }
   std::string_view operator()(const function_result_begin&) {
     return "FUNCTION_RESULT_BEGIN";
   }
@@ -262,8 +348,12 @@ struct keyword_visitor {
   std::string_view operator()(const function_result&) {
     return "FUNCTION_RESULT_BEGIN";
   }
-  std::string_view operator()(const flush&) { return "FLUSH"; }
-  std::string_view operator()(const disable&) { return "DISABLE"; }
+  std::string_view operator()(const flush&) {
+    return "FLUSH";
+  }
+  std::string_view operator()(const disable&) {
+    return "DISABLE";
+  }
 };
 
 } // namespace

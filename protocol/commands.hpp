@@ -1,13 +1,13 @@
 #pragma once
 
+#include "protocol/error.hpp"
+#include "protocol/tokenizer.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include "protocol/error.hpp"
-#include "protocol/tokenizer.hpp"
 
 namespace tributary::protocol {
 
@@ -244,11 +244,11 @@ struct disable {};
 
 /// Any v1.37.1 command.
 using command
-  = std::variant<chart, clabel, clabel_commit, dimension, function_def,
-                 variable, chart_definition_end, begin, set, end, label,
-                 overwrite, claimed_id, replay_chart, rbegin, rset, rdstate,
-                 rsstate, rend, function_call, function_result_begin,
-                 function_result_end, function_result, flush, disable>;
+    = std::variant<chart, clabel, clabel_commit, dimension, function_def,
+                   variable, chart_definition_end, begin, set, end, label,
+                   overwrite, claimed_id, replay_chart, rbegin, rset, rdstate,
+                   rsstate, rend, function_call, function_result_begin,
+                   function_result_end, function_result, flush, disable>;
 
 /// Who sends the line; only `FUNCTION` needs it (definition from a child,
 /// call from a parent: same shape of words).

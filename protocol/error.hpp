@@ -74,7 +74,7 @@ struct error {
   error() = default;
 
   error(ec code, std::string message, size_t position = npos)
-    : code(code), message(std::move(message)), position(position) {
+      : code(code), message(std::move(message)), position(position) {
     // nop
   }
 

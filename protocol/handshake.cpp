@@ -1,10 +1,10 @@
 #include "protocol/handshake.hpp"
 
-#include <algorithm>
-#include <charconv>
-#include <cctype>
-
 #include "protocol/url.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 
 namespace tributary::protocol {
 
@@ -19,9 +19,9 @@ constexpr size_t max_url_size = 8192;
 
 // The values a v1.37.1 child URL-encodes; all others go out raw.
 constexpr std::string_view encoded_names[] = {
-  "NETDATA_SYSTEM_OS_NAME",      "NETDATA_SYSTEM_OS_ID",
-  "NETDATA_SYSTEM_OS_VERSION",   "NETDATA_SYSTEM_KERNEL_NAME",
-  "NETDATA_SYSTEM_KERNEL_VERSION",
+    "NETDATA_SYSTEM_OS_NAME",        "NETDATA_SYSTEM_OS_ID",
+    "NETDATA_SYSTEM_OS_VERSION",     "NETDATA_SYSTEM_KERNEL_NAME",
+    "NETDATA_SYSTEM_KERNEL_VERSION",
 };
 
 bool is_encoded_name(std::string_view name) {
@@ -153,9 +153,10 @@ error parse_query(std::string_view query, size_t base, stream_request& req) {
     if (!pair.empty()) {
       auto eq = pair.find('=');
       auto name = pair.substr(0, eq);
-      std::string_view raw
-        = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-      size_t value_pos = base + pos + (eq == std::string_view::npos ? pair.size() : eq + 1);
+      std::string_view raw = eq == std::string_view::npos ? std::string_view{}
+                                                          : pair.substr(eq + 1);
+      size_t value_pos
+          = base + pos + (eq == std::string_view::npos ? pair.size() : eq + 1);
       std::string value;
       if (is_encoded_name(name)) {
         auto decoded = url_decode(raw);
@@ -317,11 +318,11 @@ error validate(const stream_request& req) {
   if (!is_valid_machine_guid(req.key))
     return error{ec::access_denied,
                  "API key '" + req.key
-                   + "' is not valid GUID (use the command uuidgen to "
-                     "generate one). Forbidding access."};
+                     + "' is not valid GUID (use the command uuidgen to "
+                       "generate one). Forbidding access."};
   if (!is_valid_machine_guid(req.machine_guid))
     return error{ec::access_denied, "machine GUID '" + req.machine_guid
-                                      + "' is not GUID. Forbidding access."};
+                                        + "' is not GUID. Forbidding access."};
   return {};
 }
 

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "protocol/error.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "protocol/error.hpp"
 
 namespace tributary::protocol {
 
@@ -73,10 +73,9 @@ struct stream_request {
 
 /// The headers a v1.37.1 child sends: User-Agent `<name>/<version>` and
 /// `Accept: */*`.
-std::vector<name_value> default_headers(std::string_view program_name
-                                        = "netdata",
-                                        std::string_view program_version
-                                        = "v1.37.1");
+std::vector<name_value>
+default_headers(std::string_view program_name = "netdata",
+                std::string_view program_version = "v1.37.1");
 
 /// Parses the whole request (`STREAM <query> HTTP/1.1\r\n<headers>\r\n\r\n`)
 /// or just its query part. Errors (ec::bad_handshake, ec::truncated) carry

@@ -5,7 +5,7 @@
 namespace tributary::protocol {
 
 line_splitter::line_splitter(size_t max_line)
-  : max_line_(max_line < 1 ? 1 : max_line) {
+    : max_line_(max_line < 1 ? 1 : max_line) {
   // nop
 }
 
@@ -32,8 +32,8 @@ bool line_splitter::next(std::string_view& line) {
   size_t limit = pos_ + max_line_;
   size_t stop = buf_.size() < limit ? buf_.size() : limit;
   if (from < stop) {
-    auto* nl = static_cast<const char*>(
-      std::memchr(data + from, '\n', stop - from));
+    auto* nl
+        = static_cast<const char*>(std::memchr(data + from, '\n', stop - from));
     if (nl != nullptr) {
       auto idx = static_cast<size_t>(nl - data);
       line = std::string_view{data + pos_, idx - pos_};
@@ -60,7 +60,7 @@ error line_splitter::finish() {
   if (pos_ < buf_.size())
     return error{ec::truncated,
                  "stream ends inside a line of "
-                   + std::to_string(buf_.size() - pos_) + " bytes",
+                     + std::to_string(buf_.size() - pos_) + " bytes",
                  base_ + pos_};
   return {};
 }

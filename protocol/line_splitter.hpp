@@ -1,11 +1,11 @@
 #pragma once
 
+#include "protocol/error.hpp"
+#include "protocol/limits.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include "protocol/error.hpp"
-#include "protocol/limits.hpp"
 
 namespace tributary::protocol {
 

@@ -1,15 +1,14 @@
 #include "protocol/lz4_framing.hpp"
 
 #include <lz4.h>
-
 #include <vector>
 
 namespace tributary::protocol {
 
 namespace {
 
-constexpr unsigned char sig_first = 0xFA; // 'z' | 0x80
-constexpr unsigned char sig_last = 0x0A;  // '\n'
+constexpr unsigned char sig_first = 0xFA;  // 'z' | 0x80
+constexpr unsigned char sig_last = 0x0A;   // '\n'
 constexpr size_t max_block_bytes = 0x3FFF; // 14 bits
 
 // Any ring at least this large decodes a dependent stream whatever the
@@ -34,7 +33,8 @@ bool parse_lz4_header(std::string_view b, size_t& n) noexcept {
   if (at(0) != sig_first || !(at(1) & 0x80) || !(at(2) & 0x80)
       || at(3) != sig_last)
     return false;
-  n = static_cast<size_t>(at(1) & 0x7F) | (static_cast<size_t>(at(2) & 0x7F) << 7);
+  n = static_cast<size_t>(at(1) & 0x7F)
+      | (static_cast<size_t>(at(2) & 0x7F) << 7);
   return true;
 }
 
@@ -51,7 +51,7 @@ struct lz4_decoder::impl {
 };
 
 lz4_decoder::lz4_decoder(bool strict)
-  : impl_(std::make_unique<impl>()), strict_(strict) {
+    : impl_(std::make_unique<impl>()), strict_(strict) {
   // nop
 }
 
@@ -150,8 +150,9 @@ error lz4_decoder::finish() const {
     return err_;
   if (want_ != 0)
     return error{ec::truncated,
-                 "stream ends inside an lz4 block (" + std::to_string(part_.size())
-                   + " of " + std::to_string(want_) + " bytes)",
+                 "stream ends inside an lz4 block ("
+                     + std::to_string(part_.size()) + " of "
+                     + std::to_string(want_) + " bytes)",
                  consumed_ - part_.size() - lz4_header_size};
   if (!part_.empty())
     return error{ec::truncated, "stream ends inside an lz4 block header",
@@ -173,9 +174,8 @@ struct lz4_encoder::impl {
 };
 
 lz4_encoder::lz4_encoder(bool binary, int acceleration)
-  : impl_(std::make_unique<impl>()),
-    binary_(binary),
-    acceleration_(acceleration < 1 ? 1 : acceleration) {
+    : impl_(std::make_unique<impl>()), binary_(binary),
+      acceleration_(acceleration < 1 ? 1 : acceleration) {
   // nop
 }
 
@@ -213,14 +213,13 @@ error lz4_encoder::encode_chunk(std::string_view chunk, std::string& out) {
     e.pos = 0;
   char* src = e.ring.data() + e.pos;
   std::copy(chunk.begin(), chunk.end(), src);
-  int n = LZ4_compress_fast_continue(&e.state, src, e.dst.data(),
-                                     static_cast<int>(chunk.size()),
-                                     static_cast<int>(e.dst.size()),
-                                     acceleration_);
+  int n = LZ4_compress_fast_continue(
+      &e.state, src, e.dst.data(), static_cast<int>(chunk.size()),
+      static_cast<int>(e.dst.size()), acceleration_);
   if (n <= 0 || static_cast<size_t>(n) > max_block_bytes)
-    return error{ec::compression_error,
-                 "lz4 compression failed for a chunk of "
-                   + std::to_string(chunk.size()) + " bytes"};
+    return error{ec::compression_error, "lz4 compression failed for a chunk of "
+                                            + std::to_string(chunk.size())
+                                            + " bytes"};
   e.pos += chunk.size();
   if (e.pos >= e.ring.size() - lz4_max_block)
     e.pos = 0;

@@ -1,14 +1,14 @@
 #pragma once
 
+#include "protocol/error.hpp"
+#include "protocol/limits.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "protocol/error.hpp"
-#include "protocol/limits.hpp"
 
 namespace tributary::protocol {
 

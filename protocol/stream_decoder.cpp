@@ -10,11 +10,11 @@ expected<stream_mode> parse_stream_mode(std::string_view s) {
   if (s == "lz4")
     return stream_mode::lz4;
   return error{ec::malformed, "unknown stream mode '" + std::string{s}
-                                + "' (auto, plain or lz4)"};
+                                  + "' (auto, plain or lz4)"};
 }
 
 stream_decoder::stream_decoder(stream_mode mode, size_t max_line)
-  : mode_(mode), lines_(max_line) {
+    : mode_(mode), lines_(max_line) {
   // nop
 }
 
@@ -25,8 +25,8 @@ error stream_decoder::feed(std::string_view bytes) {
     // A compressed stream starts with a block header; protocol text never
     // starts with byte 0xFA.
     mode_ = static_cast<unsigned char>(bytes.front()) == 0xFA
-              ? stream_mode::lz4
-              : stream_mode::plain;
+                ? stream_mode::lz4
+                : stream_mode::plain;
   if (mode_ == stream_mode::plain) {
     lines_.feed(bytes);
     return {};

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <functional>
-#include <string>
-#include <string_view>
-
 #include "protocol/error.hpp"
 #include "protocol/line_splitter.hpp"
 #include "protocol/lz4_framing.hpp"
+
+#include <functional>
+#include <string>
+#include <string_view>
 
 namespace tributary::protocol {
 

@@ -90,7 +90,8 @@ void tokenize(std::string_view line, words& out) noexcept {
         break;
       }
     }
-    out.items[out.count++] = std::string_view(start, static_cast<size_t>(p - start));
+    out.items[out.count++]
+        = std::string_view(start, static_cast<size_t>(p - start));
     // The closing quote or the separator is consumed like a separator.
     if (p != e)
       ++p;

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "protocol/error.hpp"
+#include "protocol/limits.hpp"
+
 #include <array>
 #include <cstddef>
 #include <string_view>
-
-#include "protocol/error.hpp"
-#include "protocol/limits.hpp"
 
 namespace tributary::protocol {
 

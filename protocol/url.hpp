@@ -1,9 +1,9 @@
 #pragma once
 
+#include "protocol/error.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "protocol/error.hpp"
 
 namespace tributary::protocol {
 

@@ -51,8 +51,7 @@ void merge(storage_point& acc, const storage_point& p) {
 }
 
 // Parses "dbengine-t<tier>-<seq>.tdf".
-bool parse_datafile_name(const std::string& name, size_t& tier,
-                         uint64_t& seq) {
+bool parse_datafile_name(const std::string& name, size_t& tier, uint64_t& seq) {
   unsigned t = 0;
   unsigned long long s = 0;
   int used = 0;
@@ -67,17 +66,15 @@ bool parse_datafile_name(const std::string& name, size_t& tier,
 } // namespace
 
 dbengine::dbengine(const engine_options& opts)
-  : fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
-    directory_(opts.directory.empty() ? "." : opts.directory),
-    host_guid_(opts.host_guid),
-    default_ue_(opts.update_every < 1 ? 1 : opts.update_every),
-    tiers_(std::clamp<size_t>(opts.tiers, 1, max_tiers)),
-    page_points_(std::max<size_t>(opts.page_points, 4)),
-    codec_(opts.compression),
-    disk_limit_(opts.disk_space_bytes),
-    datafile_bytes_(opts.datafile_bytes),
-    cache_limit_(opts.page_cache_bytes),
-    journal_on_(opts.journal) {
+    : fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
+      directory_(opts.directory.empty() ? "." : opts.directory),
+      host_guid_(opts.host_guid),
+      default_ue_(opts.update_every < 1 ? 1 : opts.update_every),
+      tiers_(std::clamp<size_t>(opts.tiers, 1, max_tiers)),
+      page_points_(std::max<size_t>(opts.page_points, 4)),
+      codec_(opts.compression), disk_limit_(opts.disk_space_bytes),
+      datafile_bytes_(opts.datafile_bytes), cache_limit_(opts.page_cache_bytes),
+      journal_on_(opts.journal) {
   load();
 }
 
@@ -98,7 +95,8 @@ std::string dbengine::metadata_path() const {
   return directory_ + "/dbengine-meta.tdm";
 }
 
-// -- opening ------------------------------------------------------------------------
+// -- opening
+// ------------------------------------------------------------------------
 
 std::string dbengine::journal_path() const {
   return directory_ + "/dbengine-journal.tdj";
@@ -127,8 +125,8 @@ void dbengine::load() {
     if (meta->host_guid != host_guid_) {
       diagnostics_.emplace_back(ec::corruption,
                                 path + ": belongs to host '" + meta->host_guid
-                                  + "', not '" + host_guid_
-                                  + "'; its pages are ignored",
+                                    + "', not '" + host_guid_
+                                    + "'; its pages are ignored",
                                 metadata_magic.size());
       foreign = true;
       return false;
@@ -144,8 +142,8 @@ void dbengine::load() {
     if (have_meta)
       diagnostics_.emplace_back(ec::corruption,
                                 metadata_path()
-                                  + ": using the previous generation ("
-                                  + metadata_path() + ".1)",
+                                    + ": using the previous generation ("
+                                    + metadata_path() + ".1)",
                                 0);
   }
   if (foreign)
@@ -176,16 +174,13 @@ void dbengine::load() {
       defs[id] = d;
       ++rebuilt;
     } else if (!(i->second.info.key == d.info.key)) {
-      diagnostics_.emplace_back(ec::corruption,
-                                metadata_path() + ": dimension "
-                                  + std::to_string(id) + " is '"
-                                  + i->second.info.key.chart_id + "."
-                                  + i->second.info.key.dim_id
-                                  + "' but the datafiles say '"
-                                  + d.info.key.chart_id + "."
-                                  + d.info.key.dim_id
-                                  + "'; the datafiles win",
-                                0);
+      diagnostics_.emplace_back(
+          ec::corruption,
+          metadata_path() + ": dimension " + std::to_string(id) + " is '"
+              + i->second.info.key.chart_id + "." + i->second.info.key.dim_id
+              + "' but the datafiles say '" + d.info.key.chart_id + "."
+              + d.info.key.dim_id + "'; the datafiles win",
+          0);
       i->second = d;
     } else if (d.valid_after_s > i->second.valid_after_s) {
       i->second.valid_after_s = d.valid_after_s;
@@ -195,12 +190,12 @@ void dbengine::load() {
   if (rebuilt > 0 && have_meta)
     diagnostics_.emplace_back(ec::corruption,
                               metadata_path() + ": " + std::to_string(rebuilt)
-                                + " dimensions missing, taken from the "
-                                  "datafiles' dimension records",
+                                  + " dimensions missing, taken from the "
+                                    "datafiles' dimension records",
                               0);
   else if (rebuilt > 0)
-    recovery_ = "dimensions rebuilt from the datafiles: "
-                + std::to_string(rebuilt);
+    recovery_
+        = "dimensions rebuilt from the datafiles: " + std::to_string(rebuilt);
   for (auto& [id, d] : defs)
     define(id, d);
   // A damaged or missing metadata file is rewritten by the next maintain().
@@ -210,14 +205,14 @@ void dbengine::load() {
   std::map<std::pair<size_t, uint64_t>, size_t> unknown;
   for (auto& p : pages) {
     auto& h = p.h;
-    if (h.dim_id >= dims_.size() || registry_.info({h.dim_id})->key.chart_id.empty()) {
+    if (h.dim_id >= dims_.size()
+        || registry_.info({h.dim_id})->key.chart_id.empty()) {
       ++unknown[{p.tier, p.seq}];
       continue;
     }
     auto& d = dims_[h.dim_id];
     if (h.last_s <= d.valid_after_s
-        || h.update_every
-             != static_cast<uint32_t>(bucket_seconds(d, p.tier)))
+        || h.update_every != static_cast<uint32_t>(bucket_seconds(d, p.tier)))
       continue; // data of an earlier update_every
     auto& refs = d.t[p.tier].pages;
     // Equal ends on tiers 1+: a bucket continued after an old clean close.
@@ -226,9 +221,9 @@ void dbengine::load() {
                         : h.first_s < refs.back().last_s)) {
       diagnostics_.emplace_back(ec::corruption,
                                 datafile_path(p.tier, p.seq)
-                                  + ": page overlaps an earlier page, skipped"
-                                    " at offset "
-                                  + std::to_string(p.offset),
+                                    + ": page overlaps an earlier page, skipped"
+                                      " at offset "
+                                    + std::to_string(p.offset),
                                 static_cast<size_t>(p.offset));
       continue;
     }
@@ -239,8 +234,8 @@ void dbengine::load() {
   for (auto& [file, n] : unknown)
     diagnostics_.emplace_back(ec::corruption,
                               datafile_path(file.first, file.second) + ": "
-                                + std::to_string(n)
-                                + " pages of an unknown dimension skipped",
+                                  + std::to_string(n)
+                                  + " pages of an unknown dimension skipped",
                               0);
   if (!journal_on_)
     return;
@@ -262,10 +257,8 @@ void dbengine::scan_datafile(size_t tier, uint64_t seq,
   files_[tier].push_back(datafile{seq, all.size()});
   disk_bytes_[tier] += all.size();
   auto report = [&](ec code, size_t at, const std::string& what) {
-    diagnostics_.emplace_back(code,
-                              path + ": " + what + " at offset "
-                                + std::to_string(at),
-                              at);
+    diagnostics_.emplace_back(
+        code, path + ": " + what + " at offset " + std::to_string(at), at);
   };
   uint32_t file_tier = 0;
   uint64_t file_seq = 0;
@@ -329,7 +322,8 @@ void dbengine::scan_datafile(size_t tier, uint64_t seq,
       report(ec::corruption, at, "page of another tier skipped");
       continue;
     }
-    out.push_back(scanned_page{tier, seq, at, static_cast<uint32_t>(record), h});
+    out.push_back(
+        scanned_page{tier, seq, at, static_cast<uint32_t>(record), h});
   }
 }
 
@@ -494,8 +488,8 @@ void dbengine::replay_journal() {
     clean = false;
     if (e.kind == journal_event::dimension) {
       dbengine_dimension def{e.info, e.valid_after_s};
-      bool known = e.dim < dims_.size()
-                   && registry_.info({e.dim})->key == e.info.key;
+      bool known
+          = e.dim < dims_.size() && registry_.info({e.dim})->key == e.info.key;
       if (!known)
         define(e.dim, def);
       if (!(registry_.info({e.dim})->key == e.info.key))
@@ -527,10 +521,9 @@ void dbengine::replay_journal() {
           t.values.clear();
           t.points.clear();
           t.acc_open = false;
-          auto keep = std::find_if(t.pages.begin(), t.pages.end(),
-                                   [&](const page_ref& p) {
-                                     return p.last_s > e.valid_after_s;
-                                   });
+          auto keep = std::find_if(
+              t.pages.begin(), t.pages.end(),
+              [&](const page_ref& p) { return p.last_s > e.valid_after_s; });
           t.pages.erase(t.pages.begin(), keep);
         }
       }
@@ -582,21 +575,22 @@ void dbengine::trim_written(uint32_t id, bool tiers) {
       if (k == 0)
         continue;
       t.times.erase(t.times.begin(), i);
-      t.values.erase(t.values.begin(), t.values.begin() + static_cast<std::ptrdiff_t>(k));
+      t.values.erase(t.values.begin(),
+                     t.values.begin() + static_cast<std::ptrdiff_t>(k));
       open_points_ -= std::min<uint64_t>(open_points_, k);
     } else {
       // Buckets end strictly later than the last written one: a clean close
       // leaves unfinished buckets in the journal, not in a page.
-      auto i = std::find_if(t.points.begin(), t.points.end(),
-                            [&](const storage_point& p) {
-                              return p.end_s > last;
-                            });
+      auto i = std::find_if(
+          t.points.begin(), t.points.end(),
+          [&](const storage_point& p) { return p.end_s > last; });
       t.points.erase(t.points.begin(), i);
     }
   }
 }
 
-// -- registration -------------------------------------------------------------------
+// -- registration
+// -------------------------------------------------------------------
 
 memory_mode dbengine::mode() const noexcept {
   return memory_mode::dbengine;
@@ -604,8 +598,8 @@ memory_mode dbengine::mode() const noexcept {
 
 dimension_handle dbengine::add_dimension(const dimension_info& info) {
   auto* old = registry_.find(info.key).valid()
-                ? registry_.info(registry_.find(info.key))
-                : nullptr;
+                  ? registry_.info(registry_.find(info.key))
+                  : nullptr;
   dimension_info before;
   if (old != nullptr)
     before = *old;
@@ -620,8 +614,8 @@ dimension_handle dbengine::add_dimension(const dimension_info& info) {
     meta_dirty_ = true;
     return h;
   }
-  bool changed = before.chart_name != now.chart_name
-                 || before.dim_name != now.dim_name;
+  bool changed
+      = before.chart_name != now.chart_name || before.dim_name != now.dim_name;
   auto& d = dims_[h.id];
   if (d.ue != now.update_every) {
     // Like the ring modes, a new update_every starts the dimension over.
@@ -662,7 +656,8 @@ const dbengine::dim_state* dbengine::state(dimension_handle h) const {
   return &dims_[h.id];
 }
 
-// -- writing ----------------------------------------------------------------------
+// -- writing
+// ----------------------------------------------------------------------
 
 int64_t dbengine::bucket_seconds(const dim_state& d,
                                  size_t tier) const noexcept {
@@ -714,8 +709,10 @@ void dbengine::make_room(uint32_t id) {
   if (t0.times.empty())
     return;
   auto k = std::max<size_t>(t0.times.size() / 8, 1);
-  t0.times.erase(t0.times.begin(), t0.times.begin() + static_cast<std::ptrdiff_t>(k));
-  t0.values.erase(t0.values.begin(), t0.values.begin() + static_cast<std::ptrdiff_t>(k));
+  t0.times.erase(t0.times.begin(),
+                 t0.times.begin() + static_cast<std::ptrdiff_t>(k));
+  t0.values.erase(t0.values.begin(),
+                  t0.values.begin() + static_cast<std::ptrdiff_t>(k));
   open_points_ -= std::min<uint64_t>(open_points_, k);
   dropped_points_ += k;
 }
@@ -811,11 +808,10 @@ error dbengine::write_page(uint32_t id, size_t tier, bool retry) {
   if (degraded_ && !retry)
     return {}; // maintain() retries
   auto ue = static_cast<uint32_t>(bucket_seconds(d, tier));
-  auto record = tier == 0
-                  ? encode_page(id, ue, t.times.data(), t.values.data(), n,
-                                codec_)
-                  : encode_tier_page(id, static_cast<uint8_t>(tier), ue,
-                                     t.points.data(), n, codec_);
+  auto record = tier == 0 ? encode_page(id, ue, t.times.data(), t.values.data(),
+                                        n, codec_)
+                          : encode_tier_page(id, static_cast<uint8_t>(tier), ue,
+                                             t.points.data(), n, codec_);
   page_ref ref;
   ref.first_s = tier == 0 ? t.times.front() : t.points.front().end_s;
   ref.last_s = tier == 0 ? t.times.back() : t.points.back().end_s;
@@ -899,7 +895,8 @@ void dbengine::enforce_retention(size_t tier) {
   }
 }
 
-// -- the journal ------------------------------------------------------------------
+// -- the journal
+// ------------------------------------------------------------------
 
 bool dbengine::rotate_journal(bool clean) {
   // A generation starts with every dimension's identity and open state, in
@@ -953,8 +950,8 @@ void dbengine::maintain() {
       for (size_t tier = 0; ok && tier < tiers_; ++tier) {
         auto& t = dims_[id].t[tier];
         auto n = tier == 0 ? t.times.size() : t.points.size();
-        auto full = tier == 0 ? page_points_
-                              : std::max<size_t>(page_points_ / 4, 1);
+        auto full
+            = tier == 0 ? page_points_ : std::max<size_t>(page_points_ / 4, 1);
         if (n >= full && write_page(id, tier, true))
           ok = false;
       }
@@ -1059,12 +1056,11 @@ error dbengine::close() {
     if (journal_on_ && rotate_journal())
       result = error{ec::io_error,
                      std::to_string(waiting) + " points not written ("
-                       + page_err.message + "); kept in the journal "
-                       + journal_path() + " for the next start"};
+                         + page_err.message + "); kept in the journal "
+                         + journal_path() + " for the next start"};
     else
-      result = error{ec::io_error,
-                     std::to_string(waiting) + " points lost: "
-                       + page_err.message};
+      result = error{ec::io_error, std::to_string(waiting)
+                                       + " points lost: " + page_err.message};
   } else if (!journal_on_ || !rotate_journal(true)) {
     // Without a journal generation to carry them, the unfinished buckets
     // are written as they are (a bucket continued later is then stored
@@ -1078,9 +1074,9 @@ error dbengine::close() {
   if (!result && meta_err)
     result = error{ec::io_error,
                    "metadata not written (" + meta_err.message
-                     + "); nothing lost: the previous generation and the "
-                       "datafiles' dimension records describe every "
-                       "dimension"};
+                       + "); nothing lost: the previous generation and the "
+                         "datafiles' dimension records describe every "
+                         "dimension"};
   closed_ = true;
   return result;
 }
@@ -1089,7 +1085,8 @@ uint64_t dbengine::disk_bytes(size_t tier) const noexcept {
   return tier < max_tiers ? disk_bytes_[tier] : 0;
 }
 
-// -- reading ------------------------------------------------------------------------
+// -- reading
+// ------------------------------------------------------------------------
 
 std::shared_ptr<const decoded_page>
 dbengine::load_page(size_t tier, const page_ref& ref) const {
@@ -1103,10 +1100,9 @@ dbengine::load_page(size_t tier, const page_ref& ref) const {
   ++stats_.cache_misses;
   auto path = datafile_path(tier, ref.file_seq);
   auto report = [&](ec code, const std::string& what) {
-    io_errors_.emplace_back(code,
-                            path + ": " + what + " at offset "
-                              + std::to_string(ref.offset),
-                            static_cast<size_t>(ref.offset));
+    io_errors_.emplace_back(
+        code, path + ": " + what + " at offset " + std::to_string(ref.offset),
+        static_cast<size_t>(ref.offset));
     return nullptr;
   };
   auto bytes = fs_->read_range(path, ref.offset, ref.size);
@@ -1149,10 +1145,9 @@ std::vector<sample> dbengine::query(dimension_handle h, int64_t after_s,
     out.push_back(to_sample(t, x));
   };
   auto& t0 = d->t[0];
-  auto i = std::lower_bound(t0.pages.begin(), t0.pages.end(), after_s,
-                            [](const page_ref& p, int64_t t) {
-                              return p.last_s < t;
-                            });
+  auto i = std::lower_bound(
+      t0.pages.begin(), t0.pages.end(), after_s,
+      [](const page_ref& p, int64_t t) { return p.last_s < t; });
   for (; i != t0.pages.end() && i->first_s <= before_s; ++i) {
     auto page = load_page(0, *i);
     if (page == nullptr)
@@ -1165,8 +1160,8 @@ std::vector<sample> dbengine::query(dimension_handle h, int64_t after_s,
   return out;
 }
 
-std::vector<storage_point> dbengine::query_tier(dimension_handle h,
-                                                size_t tier, int64_t after_s,
+std::vector<storage_point> dbengine::query_tier(dimension_handle h, size_t tier,
+                                                int64_t after_s,
                                                 int64_t before_s) const {
   if (tier == 0)
     return engine::query_tier(h, tier, after_s, before_s);
@@ -1185,10 +1180,9 @@ std::vector<storage_point> dbengine::query_tier(dimension_handle h,
       out.push_back(p);
   };
   auto& t = d->t[tier];
-  auto i = std::lower_bound(t.pages.begin(), t.pages.end(), after_s,
-                            [](const page_ref& p, int64_t x) {
-                              return p.last_s < x;
-                            });
+  auto i = std::lower_bound(
+      t.pages.begin(), t.pages.end(), after_s,
+      [](const page_ref& p, int64_t x) { return p.last_s < x; });
   for (; i != t.pages.end() && i->first_s <= before_s; ++i) {
     auto page = load_page(tier, *i);
     if (page == nullptr)

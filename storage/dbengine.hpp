@@ -76,7 +76,8 @@ public:
 
   storage_health health() const override;
 
-  // -- introspection (tests, benchmarks) ---------------------------------------
+  // -- introspection (tests, benchmarks)
+  // ---------------------------------------
 
   /// Counters since construction.
   struct statistics {
@@ -159,7 +160,8 @@ private:
   using cache_key = std::tuple<size_t, uint64_t, uint64_t>;
   using cache_entry = std::pair<cache_key, std::shared_ptr<const decoded_page>>;
 
-  // -- helpers ------------------------------------------------------------------
+  // -- helpers
+  // ------------------------------------------------------------------
 
   struct scanned_page {
     size_t tier = 0;
@@ -193,7 +195,8 @@ private:
                                                 const page_ref& ref) const;
   const dim_state* state(dimension_handle h) const;
 
-  // -- member variables ---------------------------------------------------------
+  // -- member variables
+  // ---------------------------------------------------------
 
   filesystem* fs_;
   std::string directory_;

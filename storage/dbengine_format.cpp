@@ -40,7 +40,8 @@ bool regular(const int64_t* ts, size_t n, int64_t step) {
 std::string compress(const std::string& raw, page_codec& codec) {
   std::string out;
   if (codec == page_codec::lz4) {
-    out.resize(static_cast<size_t>(LZ4_compressBound(static_cast<int>(raw.size()))));
+    out.resize(
+        static_cast<size_t>(LZ4_compressBound(static_cast<int>(raw.size()))));
     auto n = LZ4_compress_default(raw.data(), out.data(),
                                   static_cast<int>(raw.size()),
                                   static_cast<int>(out.size()));
@@ -294,9 +295,8 @@ void put_dimension_body(std::string& p, const dbengine_dimension& d) {
 bool get_dimension_body(byte_reader& r, dbengine_dimension& d) {
   uint32_t ue = 0;
   if (!r.str16(d.info.key.chart_id) || !r.str16(d.info.key.dim_id)
-      || !r.str16(d.info.chart_name) || !r.str16(d.info.dim_name)
-      || !r.uint(ue) || !r.i64(d.valid_after_s) || !r.done() || ue == 0
-      || ue > 86400)
+      || !r.str16(d.info.chart_name) || !r.str16(d.info.dim_name) || !r.uint(ue)
+      || !r.i64(d.valid_after_s) || !r.done() || ue == 0 || ue > 86400)
     return false;
   d.info.update_every = static_cast<int>(ue);
   return true;
@@ -388,8 +388,7 @@ expected<dbengine_metadata> decode_metadata(std::string_view bytes,
                   "file ends in dimension record " + std::to_string(i));
     if (crc != crc32c(p.data(), p.size()))
       return fail(ec::corruption, at,
-                  "checksum mismatch in dimension record "
-                    + std::to_string(i));
+                  "checksum mismatch in dimension record " + std::to_string(i));
     byte_reader r{p};
     dbengine_dimension d;
     uint32_t ue = 0;
@@ -403,7 +402,8 @@ expected<dbengine_metadata> decode_metadata(std::string_view bytes,
     x.dimensions.push_back(std::move(d));
   }
   if (!in.done())
-    return fail(ec::corruption, in.pos(), "trailing bytes after the last record");
+    return fail(ec::corruption, in.pos(),
+                "trailing bytes after the last record");
   return x;
 }
 

@@ -5,16 +5,14 @@
 namespace tributary::storage {
 
 dimension_ring::dimension_ring(size_t capacity, int update_every)
-  : owned_(capacity, sn_empty_slot),
-    slots_(owned_.data()),
-    capacity_(capacity),
-    update_every_(update_every) {
+    : owned_(capacity, sn_empty_slot), slots_(owned_.data()),
+      capacity_(capacity), update_every_(update_every) {
   // nop
 }
 
 dimension_ring::dimension_ring(storage_number* slots, size_t capacity,
                                int update_every, position at)
-  : slots_(slots), capacity_(capacity), update_every_(update_every) {
+    : slots_(slots), capacity_(capacity), update_every_(update_every) {
   if (capacity_ == 0 || at.size == 0 || at.last_time_s <= 0) {
     clear();
     return;
@@ -25,24 +23,18 @@ dimension_ring::dimension_ring(storage_number* slots, size_t capacity,
 }
 
 dimension_ring::dimension_ring(const dimension_ring& other)
-  : owned_(other.slots_, other.slots_ + other.capacity_),
-    slots_(owned_.data()),
-    capacity_(other.capacity_),
-    update_every_(other.update_every_),
-    head_(other.head_),
-    size_(other.size_),
-    last_time_s_(other.last_time_s_) {
+    : owned_(other.slots_, other.slots_ + other.capacity_),
+      slots_(owned_.data()), capacity_(other.capacity_),
+      update_every_(other.update_every_), head_(other.head_),
+      size_(other.size_), last_time_s_(other.last_time_s_) {
   // A copy always owns its slots.
 }
 
 dimension_ring::dimension_ring(dimension_ring&& other) noexcept
-  : owned_(std::move(other.owned_)),
-    slots_(owned_.empty() ? other.slots_ : owned_.data()),
-    capacity_(other.capacity_),
-    update_every_(other.update_every_),
-    head_(other.head_),
-    size_(other.size_),
-    last_time_s_(other.last_time_s_) {
+    : owned_(std::move(other.owned_)),
+      slots_(owned_.empty() ? other.slots_ : owned_.data()),
+      capacity_(other.capacity_), update_every_(other.update_every_),
+      head_(other.head_), size_(other.size_), last_time_s_(other.last_time_s_) {
   // nop
 }
 
@@ -157,7 +149,8 @@ int64_t dimension_ring::first_time_s() const noexcept {
   if (size_ == 0)
     return 0;
   return last_time_s_
-         - static_cast<int64_t>(size_ - 1) * static_cast<int64_t>(update_every_);
+         - static_cast<int64_t>(size_ - 1)
+               * static_cast<int64_t>(update_every_);
 }
 
 void dimension_ring::clear() noexcept {

@@ -72,17 +72,17 @@ int64_t engine::tier_last_time_s(dimension_handle h, size_t tier) const {
 std::unique_ptr<engine> make_engine(memory_mode mode,
                                     const engine_options& opts) {
   switch (mode) {
-    case memory_mode::none:
-      return std::make_unique<none_engine>(opts);
-    case memory_mode::ram:
-    case memory_mode::alloc:
-      return std::make_unique<ram_engine>(opts, mode);
-    case memory_mode::save:
-      return std::make_unique<save_engine>(opts);
-    case memory_mode::dbengine:
-      return std::make_unique<dbengine>(opts);
-    case memory_mode::map:
-      return std::make_unique<map_engine>(opts);
+  case memory_mode::none:
+    return std::make_unique<none_engine>(opts);
+  case memory_mode::ram:
+  case memory_mode::alloc:
+    return std::make_unique<ram_engine>(opts, mode);
+  case memory_mode::save:
+    return std::make_unique<save_engine>(opts);
+  case memory_mode::dbengine:
+    return std::make_unique<dbengine>(opts);
+  case memory_mode::map:
+    return std::make_unique<map_engine>(opts);
   }
   auto result = std::make_unique<ram_engine>(opts, memory_mode::ram);
   result->diagnostics_.emplace_back(ec::internal, "unknown memory mode, "

@@ -16,7 +16,8 @@ namespace tributary::storage {
 
 class filesystem;
 
-// -- identities -----------------------------------------------------------------
+// -- identities
+// -----------------------------------------------------------------
 
 /// What identifies a dimension inside one host's database.
 struct dimension_key {
@@ -87,7 +88,8 @@ struct storage_point {
   uint8_t flags = 0;
 };
 
-// -- options ------------------------------------------------------------------------
+// -- options
+// ------------------------------------------------------------------------
 
 /// How dbengine compresses a page after its Gorilla bit coding.
 enum class page_codec : uint8_t {
@@ -119,9 +121,8 @@ struct engine_options {
   /// `dbengine multihost disk space MB` (tier 0) and `dbengine tier N
   /// multihost disk space MB`, times 2^20, divided among hosts by the
   /// caller. When a tier exceeds it, its oldest datafiles are deleted.
-  std::array<uint64_t, 3> disk_space_bytes{{uint64_t{256} << 20,
-                                           uint64_t{128} << 20,
-                                           uint64_t{64} << 20}};
+  std::array<uint64_t, 3> disk_space_bytes{
+      {uint64_t{256} << 20, uint64_t{128} << 20, uint64_t{64} << 20}};
   /// dbengine: bytes of decoded pages kept in memory (`page cache size MB`
   /// times 2^20). Pages being filled are not counted.
   uint64_t page_cache_bytes = uint64_t{32} << 20;
@@ -136,7 +137,8 @@ struct engine_options {
   bool journal = true;
 };
 
-// -- health ---------------------------------------------------------------------
+// -- health
+// ---------------------------------------------------------------------
 
 /// How an engine's disk is doing, for /api/v1/info and the actor console.
 struct storage_health {
@@ -157,7 +159,8 @@ struct storage_health {
   uint64_t journal_bytes = 0;
 };
 
-// -- the engine interface --------------------------------------------------------
+// -- the engine interface
+// --------------------------------------------------------
 
 /// One host's database. Engines are plain objects: no threads, no global
 /// state; the owner (the host-db actor) serializes all calls.
@@ -203,9 +206,9 @@ public:
 
   /// Tier-aware query: tier 0 gives one point per sample (gaps with
   /// `count == 0`); engines without tiers return an empty vector for others.
-  virtual std::vector<storage_point>
-  query_tier(dimension_handle h, size_t tier, int64_t after_s,
-             int64_t before_s) const;
+  virtual std::vector<storage_point> query_tier(dimension_handle h, size_t tier,
+                                                int64_t after_s,
+                                                int64_t before_s) const;
 
   /// Number of tiers (1 for all but dbengine).
   virtual size_t tiers() const noexcept;

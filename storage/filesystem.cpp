@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -38,7 +37,7 @@ std::string parent_of(const std::string& path) {
 class posix_mapping final : public filesystem::mapping {
 public:
   posix_mapping(std::string path, char* data, size_t size)
-    : path_(std::move(path)), data_(data), size_(size) {
+      : path_(std::move(path)), data_(data), size_(size) {
     // nop
   }
 
@@ -83,8 +82,8 @@ public:
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        auto err = error{ec::io_error, errno_text("cannot read", path),
-                         out.size()};
+        auto err
+            = error{ec::io_error, errno_text("cannot read", path), out.size()};
         ::close(fd);
         return err;
       }
@@ -99,8 +98,8 @@ public:
   error write_atomic(const std::string& path,
                      const std::string& data) override {
     auto tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                    0644);
+    int fd
+        = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
       return {ec::io_error, errno_text("cannot create", tmp)};
     size_t done = 0;
@@ -187,9 +186,8 @@ public:
     bool created = false;
     int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
-      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND
-                                  | O_CLOEXEC,
-                  0644);
+      fd = ::open(path.c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
       created = fd >= 0;
     }
     if (fd < 0)
@@ -292,7 +290,8 @@ public:
     if (auto rc = ::posix_fallocate(fd, 0, static_cast<off_t>(size));
         rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
       errno = rc;
-      auto err = error{ec::io_error, errno_text("cannot reserve space for", path)};
+      auto err
+          = error{ec::io_error, errno_text("cannot reserve space for", path)};
       ::close(fd);
       if (static_cast<size_t>(st.st_size) == 0)
         ::unlink(path.c_str());
@@ -303,7 +302,7 @@ public:
     if (p == MAP_FAILED)
       return error{ec::io_error, errno_text("cannot mmap", path)};
     return std::unique_ptr<mapping>{
-      new posix_mapping(path, static_cast<char*>(p), size)};
+        new posix_mapping(path, static_cast<char*>(p), size)};
   }
 };
 
@@ -442,8 +441,8 @@ memory_filesystem::map(const std::string& path, size_t size) {
     ++failed_writes;
     if (files[path].empty())
       files.erase(path);
-    return error{ec::io_error, "cannot reserve space for '" + path
-                                 + "': No space left"};
+    return error{ec::io_error,
+                 "cannot reserve space for '" + path + "': No space left"};
   }
   auto& bytes = files[path];
   if (bytes.size() < size)

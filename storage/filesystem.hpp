@@ -24,8 +24,8 @@ public:
   /// Replaces `path` with `data` atomically: writes `path + ".tmp"`, syncs
   /// it, renames it over `path` and syncs the directory. After a crash, the
   /// old or the new file exists; a stray ".tmp" may be left behind.
-  virtual error write_atomic(const std::string& path,
-                             const std::string& data) = 0;
+  virtual error write_atomic(const std::string& path, const std::string& data)
+      = 0;
 
   /// Creates `path` and its parents if missing.
   virtual error make_directories(const std::string& path) = 0;
@@ -34,7 +34,8 @@ public:
 
   /// Reads up to `size` bytes at `offset`; fewer at the end of the file.
   virtual expected<std::string> read_range(const std::string& path,
-                                           uint64_t offset, size_t size) = 0;
+                                           uint64_t offset, size_t size)
+      = 0;
 
   /// Appends `data` to `path`, creating it if missing. One call is one
   /// `write`: a process killed afterwards leaves all of it in the file (a
@@ -76,7 +77,8 @@ public:
   /// it with zero bytes if it is shorter. The space is reserved on disk, so
   /// a full disk fails here and not later with SIGBUS.
   virtual expected<std::unique_ptr<mapping>> map(const std::string& path,
-                                                 size_t size) = 0;
+                                                 size_t size)
+      = 0;
 };
 
 /// The real filesystem (POSIX calls).
@@ -86,8 +88,7 @@ filesystem& posix_filesystem();
 class memory_filesystem final : public filesystem {
 public:
   expected<std::string> read(const std::string& path) override;
-  error write_atomic(const std::string& path,
-                     const std::string& data) override;
+  error write_atomic(const std::string& path, const std::string& data) override;
   error make_directories(const std::string& path) override;
   expected<std::string> read_range(const std::string& path, uint64_t offset,
                                    size_t size) override;

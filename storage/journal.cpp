@@ -179,10 +179,8 @@ journal_contents read_journal(std::string_view bytes, const std::string& path) {
   size_t pos = 0;
   auto stop = [&](ec code, const std::string& what) {
     out.dropped_bytes = bytes.size() - pos;
-    out.problem = error{code,
-                        path + ": " + what + " at offset "
-                          + std::to_string(pos),
-                        pos};
+    out.problem = error{
+        code, path + ": " + what + " at offset " + std::to_string(pos), pos};
   };
   while (pos < bytes.size()) {
     if (bytes.size() - pos < journal_record_header_size)
@@ -210,8 +208,8 @@ journal_contents read_journal(std::string_view bytes, const std::string& path) {
     std::string_view payload = body;
     if (raw_size != 0) {
       raw.resize(raw_size);
-      auto n = ZSTD_decompress(raw.data(), raw.size(), body.data(),
-                               body.size());
+      auto n
+          = ZSTD_decompress(raw.data(), raw.size(), body.data(), body.size());
       if (ZSTD_isError(n) || n != raw_size)
         return stop(ec::corruption, "record does not decompress"), out;
       payload = raw;

@@ -38,11 +38,11 @@ bool ends_with(const std::string& x, std::string_view suffix) {
 } // namespace
 
 map_engine::map_engine(const engine_options& opts)
-  : fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
-    directory_(opts.directory.empty() ? "." : opts.directory),
-    default_ue_(opts.update_every < 1 ? 1 : opts.update_every),
-    slots_(static_cast<size_t>(aligned_history(memory_mode::map,
-                                               opts.history))) {
+    : fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
+      directory_(opts.directory.empty() ? "." : opts.directory),
+      default_ue_(opts.update_every < 1 ? 1 : opts.update_every),
+      slots_(static_cast<size_t>(
+          aligned_history(memory_mode::map, opts.history))) {
   load();
 }
 
@@ -63,7 +63,8 @@ std::string map_engine::path_of(const dimension_key& key) const {
          + crc;
 }
 
-// -- opening ------------------------------------------------------------------------
+// -- opening
+// ------------------------------------------------------------------------
 
 void map_engine::load() {
   if (auto err = fs_->make_directories(directory_))
@@ -83,8 +84,8 @@ bool map_engine::load_file(const std::string& name) {
   auto reject = [&](ec code, size_t at, const std::string& what) {
     diagnostics_.emplace_back(code,
                               path + ": " + what + " at offset "
-                                + std::to_string(at)
-                                + "; the dimension starts empty",
+                                  + std::to_string(at)
+                                  + "; the dimension starts empty",
                               at);
     fs_->remove(path);
     return false;
@@ -180,12 +181,11 @@ map_engine::dim map_engine::open_dimension(const dimension_info& info) {
     last_error_ = mapped.err().message;
     diagnostics_.emplace_back(mapped.err().code,
                               mapped.err().message
-                                + "; keeping the dimension in memory");
-    return dim{path, nullptr, dimension_ring{slots_, info.update_every},
-               false};
+                                  + "; keeping the dimension in memory");
+    return dim{path, nullptr, dimension_ring{slots_, info.update_every}, false};
   }
-  auto* data = reinterpret_cast<storage_number*>((*mapped)->data()
-                                                 + header_size);
+  auto* data
+      = reinterpret_cast<storage_number*>((*mapped)->data() + header_size);
   dim d{path, std::move(*mapped),
         dimension_ring{data, slots_, info.update_every, {}}, false};
   write_header(d, info);
@@ -203,16 +203,17 @@ void map_engine::write_header(dim& d, const dimension_info& info) {
   put_u64(out, slots_);
   put_u32(out, static_cast<uint32_t>(info.update_every));
   put_u32(out, 0);
-  for (auto* x : {&info.key.chart_id, &info.key.dim_id, &info.chart_name,
-                  &info.dim_name})
+  for (auto* x :
+       {&info.key.chart_id, &info.key.dim_id, &info.chart_name, &info.dim_name})
     put_str16(out, x->size() < 1024 ? *x : std::string{});
   put_u32(out, crc32c(out.data(), out.size()));
   if (out.size() > position_at || info.key.chart_id.size() >= 1024
       || info.key.dim_id.size() >= 1024) {
     // An id this long does not fit the header: keep the ring in memory.
     diagnostics_.emplace_back(ec::internal,
-                              d.path + ": names too long for a map file; "
-                                       "keeping the dimension in memory");
+                              d.path
+                                  + ": names too long for a map file; "
+                                    "keeping the dimension in memory");
     auto ring = dimension_ring{d.ring};
     fs_->remove(d.path);
     d.file.reset();
@@ -226,9 +227,8 @@ void map_engine::write_position(dim& d, bool clean) {
   if (d.file == nullptr)
     return;
   auto at = d.ring.where();
-  uint32_t slots_crc = clean ? crc32c(d.ring.data(),
-                                      slots_ * sizeof(storage_number))
-                             : 0;
+  uint32_t slots_crc
+      = clean ? crc32c(d.ring.data(), slots_ * sizeof(storage_number)) : 0;
   std::string out;
   put_u64(out, at.head);
   put_u64(out, at.size);
@@ -240,7 +240,8 @@ void map_engine::write_position(dim& d, bool clean) {
   d.clean = clean;
 }
 
-// -- registration and data -------------------------------------------------------
+// -- registration and data
+// -------------------------------------------------------
 
 dimension_handle map_engine::add_dimension(const dimension_info& info) {
   bool is_new = false;
@@ -292,8 +293,7 @@ std::vector<sample> map_engine::query(dimension_handle h, int64_t after_s,
 }
 
 int64_t map_engine::first_time_s(dimension_handle h) const {
-  return h.valid() && h.id < dims_.size() ? dims_[h.id].ring.first_time_s()
-                                          : 0;
+  return h.valid() && h.id < dims_.size() ? dims_[h.id].ring.first_time_s() : 0;
 }
 
 int64_t map_engine::last_time_s(dimension_handle h) const {
@@ -301,8 +301,7 @@ int64_t map_engine::last_time_s(dimension_handle h) const {
 }
 
 int map_engine::update_every(dimension_handle h) const {
-  return h.valid() && h.id < dims_.size() ? dims_[h.id].ring.update_every()
-                                          : 0;
+  return h.valid() && h.id < dims_.size() ? dims_[h.id].ring.update_every() : 0;
 }
 
 error map_engine::flush() {

@@ -15,18 +15,18 @@ constexpr int64_t slot_size = 4;          // sizeof(storage_number)
 
 std::string_view to_string(memory_mode x) noexcept {
   switch (x) {
-    case memory_mode::dbengine:
-      return "dbengine";
-    case memory_mode::ram:
-      return "ram";
-    case memory_mode::save:
-      return "save";
-    case memory_mode::map:
-      return "map";
-    case memory_mode::none:
-      return "none";
-    case memory_mode::alloc:
-      return "alloc";
+  case memory_mode::dbengine:
+    return "dbengine";
+  case memory_mode::ram:
+    return "ram";
+  case memory_mode::save:
+    return "save";
+  case memory_mode::map:
+    return "map";
+  case memory_mode::none:
+    return "none";
+  case memory_mode::alloc:
+    return "alloc";
   }
   return "dbengine";
 }
@@ -49,8 +49,8 @@ int64_t aligned_history(memory_mode mode, int64_t history) noexcept {
   if (history > history_max)
     history = history_max;
   auto header = (mode == memory_mode::map || mode == memory_mode::save)
-                  ? v019_header_size
-                  : 0;
+                    ? v019_header_size
+                    : 0;
   auto size = header + history * slot_size;
   if (size % page_size != 0) {
     size += page_size - size % page_size;

@@ -3,7 +3,7 @@
 namespace tributary::storage {
 
 none_engine::none_engine(const engine_options& opts)
-  : default_update_every_(opts.update_every) {
+    : default_update_every_(opts.update_every) {
   // nop
 }
 

@@ -7,23 +7,23 @@ namespace tributary::storage {
 
 std::string_view to_string(grouping x) noexcept {
   switch (x) {
-    case grouping::average:
-      return "average";
-    case grouping::min:
-      return "min";
-    case grouping::max:
-      return "max";
-    case grouping::sum:
-      return "sum";
-    case grouping::incremental_sum:
-      return "incremental_sum";
+  case grouping::average:
+    return "average";
+  case grouping::min:
+    return "min";
+  case grouping::max:
+    return "max";
+  case grouping::sum:
+    return "sum";
+  case grouping::incremental_sum:
+    return "incremental_sum";
   }
   return "average";
 }
 
 grouping parse_grouping(std::string_view x, grouping def) noexcept {
-  for (auto g : {grouping::average, grouping::min, grouping::max,
-                 grouping::sum, grouping::incremental_sum})
+  for (auto g : {grouping::average, grouping::min, grouping::max, grouping::sum,
+                 grouping::incremental_sum})
     if (x == to_string(g))
       return g;
   if (x == "incremental-sum")
@@ -33,7 +33,8 @@ grouping parse_grouping(std::string_view x, grouping def) noexcept {
 
 } // namespace tributary::storage
 
-// -- window calculation ---------------------------------------------------------
+// -- window calculation
+// ---------------------------------------------------------
 //
 // The rules are those of Netdata 1.37.1's query engine
 // (web/api/queries/query.c: rrdr_relative_window_to_absolute,
@@ -108,8 +109,7 @@ bool calculate_window(const query_request& req, int64_t first, int64_t last,
     }
   }
   auto available = (duration + 1) / granularity;
-  size_t points_available = available <= 0 ? 1
-                                            : static_cast<size_t>(available);
+  size_t points_available = available <= 0 ? 1 : static_cast<size_t>(available);
   if (points_wanted > points_available)
     points_wanted = points_available;
   if (points_wanted > 86400)
@@ -119,8 +119,7 @@ bool calculate_window(const query_request& req, int64_t first, int64_t last,
     group = 1;
   if (points_available % points_wanted > points_wanted / 2)
     group++;
-  if (static_cast<int64_t>(points_wanted * group)
-        * granularity < duration) {
+  if (static_cast<int64_t>(points_wanted * group) * granularity < duration) {
     points_wanted = points_available / group;
     if (points_wanted * group < points_available)
       points_wanted++;
@@ -159,7 +158,8 @@ bool calculate_window(const query_request& req, int64_t first, int64_t last,
   return true;
 }
 
-// -- grouping ----------------------------------------------------------------------
+// -- grouping
+// ----------------------------------------------------------------------
 
 struct group_state {
   grouping method;
@@ -169,31 +169,31 @@ struct group_state {
 
   void add(double v) {
     switch (method) {
-      case grouping::average:
-      case grouping::sum:
-        a += v;
+    case grouping::average:
+    case grouping::sum:
+      a += v;
+      ++count;
+      break;
+    case grouping::min:
+      // Netdata compares magnitudes for min and max.
+      if (count == 0 || std::fabs(v) < std::fabs(a)) {
+        a = v;
         ++count;
-        break;
-      case grouping::min:
-        // Netdata compares magnitudes for min and max.
-        if (count == 0 || std::fabs(v) < std::fabs(a)) {
-          a = v;
-          ++count;
-        }
-        break;
-      case grouping::max:
-        if (count == 0 || std::fabs(v) > std::fabs(a)) {
-          a = v;
-          ++count;
-        }
-        break;
-      case grouping::incremental_sum:
-        if (count == 0)
-          a = v;
-        else
-          b = v;
+      }
+      break;
+    case grouping::max:
+      if (count == 0 || std::fabs(v) > std::fabs(a)) {
+        a = v;
         ++count;
-        break;
+      }
+      break;
+    case grouping::incremental_sum:
+      if (count == 0)
+        a = v;
+      else
+        b = v;
+      ++count;
+      break;
     }
   }
 
@@ -201,20 +201,20 @@ struct group_state {
     std::optional<double> r;
     if (count != 0) {
       switch (method) {
-        case grouping::average:
-          if (w.resampling_group != 1)
-            r = a / w.resampling_divisor;
-          else
-            r = a / static_cast<double>(count);
-          break;
-        case grouping::sum:
-        case grouping::min:
-        case grouping::max:
-          r = a;
-          break;
-        case grouping::incremental_sum:
-          r = count == 1 ? 0.0 : b - a;
-          break;
+      case grouping::average:
+        if (w.resampling_group != 1)
+          r = a / w.resampling_divisor;
+        else
+          r = a / static_cast<double>(count);
+        break;
+      case grouping::sum:
+      case grouping::min:
+      case grouping::max:
+        r = a;
+        break;
+      case grouping::incremental_sum:
+        r = count == 1 ? 0.0 : b - a;
+        break;
       }
     }
     a = b = 0;
@@ -223,7 +223,8 @@ struct group_state {
   }
 };
 
-// -- per dimension ----------------------------------------------------------------
+// -- per dimension
+// ----------------------------------------------------------------
 
 struct point {
   int64_t start = 0;
@@ -238,9 +239,9 @@ void interpolate(point& p, const point& last, int64_t now) {
       && std::isfinite(last.value)) {
     p.value = last.value
               + (p.value - last.value)
-                  * (1.0
-                     - static_cast<double>(p.end - now)
-                         / static_cast<double>(p.end - p.start));
+                    * (1.0
+                       - static_cast<double>(p.end - now)
+                             / static_cast<double>(p.end - p.start));
     p.end = now;
   }
 }
@@ -333,17 +334,17 @@ std::vector<point> fetch(const engine& db, dimension_handle h, size_t tier,
     p.flags = x.count == 0 ? 0 : x.flags;
     if (x.count != 0) {
       switch (method) {
-        case grouping::min:
-          p.value = x.min;
-          break;
-        case grouping::max:
-          p.value = x.max;
-          break;
-        case grouping::sum:
-          p.value = x.sum;
-          break;
-        default:
-          p.value = x.sum / x.count;
+      case grouping::min:
+        p.value = x.min;
+        break;
+      case grouping::max:
+        p.value = x.max;
+        break;
+      case grouping::sum:
+        p.value = x.sum;
+        break;
+      default:
+        p.value = x.sum / x.count;
       }
     }
     out.push_back(p);
@@ -525,8 +526,7 @@ query_result run_query(const engine& db,
   res.update_every = static_cast<int>(ue);
   window w;
   if (dims.empty()
-      || !calculate_window(req, res.first_entry, res.last_entry, ue, now_s,
-                           w))
+      || !calculate_window(req, res.first_entry, res.last_entry, ue, now_s, w))
     return res;
   auto view = static_cast<int64_t>(w.group) * w.granularity;
   res.view_update_every = static_cast<int>(view);

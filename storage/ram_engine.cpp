@@ -3,9 +3,9 @@
 namespace tributary::storage {
 
 ram_engine::ram_engine(const engine_options& opts, memory_mode mode)
-  : mode_(mode == memory_mode::alloc ? memory_mode::ram : mode),
-    default_update_every_(opts.update_every < 1 ? 1 : opts.update_every),
-    slots_(static_cast<size_t>(aligned_history(mode, opts.history))) {
+    : mode_(mode == memory_mode::alloc ? memory_mode::ram : mode),
+      default_update_every_(opts.update_every < 1 ? 1 : opts.update_every),
+      slots_(static_cast<size_t>(aligned_history(mode, opts.history))) {
   // nop
 }
 

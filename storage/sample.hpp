@@ -5,7 +5,8 @@
 
 namespace tributary::storage {
 
-// -- sample flags --------------------------------------------------------------
+// -- sample flags
+// --------------------------------------------------------------
 
 /// The slot holds no value (a gap, or NaN/inf was stored). Netdata's
 /// `SN_EMPTY_SLOT`; `/api/v1/data` renders it as `null`.

@@ -8,17 +8,16 @@ namespace tributary::storage {
 
 std::string save_file_path(const engine_options& opts) {
   auto dir = opts.directory.empty() ? std::string{"."} : opts.directory;
-  auto name = opts.host_guid.empty() ? std::string{"localhost"}
-                                     : opts.host_guid;
+  auto name
+      = opts.host_guid.empty() ? std::string{"localhost"} : opts.host_guid;
   return dir + "/tributary-" + name + ".save";
 }
 
 save_engine::save_engine(const engine_options& opts)
-  : ram_engine(opts, memory_mode::save),
-    fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
-    directory_(opts.directory.empty() ? "." : opts.directory),
-    path_(save_file_path(opts)),
-    host_guid_(opts.host_guid) {
+    : ram_engine(opts, memory_mode::save),
+      fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
+      directory_(opts.directory.empty() ? "." : opts.directory),
+      path_(save_file_path(opts)), host_guid_(opts.host_guid) {
   load();
   replay();
 }
@@ -44,8 +43,8 @@ void save_engine::load() {
   if (snap->host_guid != host_guid_) {
     diagnostics_.emplace_back(ec::corruption,
                               path_ + ": belongs to host '" + snap->host_guid
-                                + "', not '" + host_guid_
-                                + "'; starting empty",
+                                  + "', not '" + host_guid_
+                                  + "'; starting empty",
                               save_file_magic.size() + 16);
     return;
   }

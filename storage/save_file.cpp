@@ -13,7 +13,8 @@ constexpr size_t max_string = 4096;
 constexpr size_t max_guid = 1024;
 constexpr uint64_t max_time = 1ULL << 40; // year ~36812; beyond is garbage
 
-// -- little-endian writer --------------------------------------------------------
+// -- little-endian writer
+// --------------------------------------------------------
 
 void put_u32(std::string& out, uint32_t x) {
   for (int i = 0; i < 4; ++i)
@@ -30,7 +31,8 @@ void put_str(std::string& out, const std::string& x) {
   out += x;
 }
 
-// -- bounds-checked reader ---------------------------------------------------------
+// -- bounds-checked reader
+// ---------------------------------------------------------
 
 class reader {
 public:
@@ -180,8 +182,7 @@ expected<save_snapshot> decode_save_file(std::string_view bytes,
                   "file ends in dimension record " + std::to_string(i));
     if (crc != crc32c(payload.data(), payload.size()))
       return fail(ec::corruption, path, record_at,
-                  "checksum mismatch in dimension record "
-                    + std::to_string(i));
+                  "checksum mismatch in dimension record " + std::to_string(i));
     reader r{payload, record_at + 8};
     saved_dimension d;
     uint32_t ue = 0;

@@ -86,9 +86,8 @@ spool::spool(spool_options opts) : opts_(std::move(opts)) {
   fs_ = opts_.fs != nullptr ? opts_.fs : &posix_filesystem();
   segment_limit_ = opts_.segment_bytes;
   if (segment_limit_ == 0)
-    segment_limit_ = std::clamp<uint64_t>(opts_.size_limit_bytes / 8,
-                                          uint64_t{64} << 10,
-                                          uint64_t{32} << 20);
+    segment_limit_ = std::clamp<uint64_t>(
+        opts_.size_limit_bytes / 8, uint64_t{64} << 10, uint64_t{32} << 20);
   open();
 }
 
@@ -120,8 +119,8 @@ void spool::load_segment(const std::string& name, uint64_t seq) {
   std::string_view all{*bytes};
   if (all.size() < magic_size || all.substr(0, magic_size) != spool_magic) {
     diagnostics_.push_back(error{ec::corruption, "spool " + path
-                                                 + ": not a spool segment; "
-                                                   "deleting it"});
+                                                     + ": not a spool segment; "
+                                                       "deleting it"});
     fs_->remove(path);
     return;
   }
@@ -171,9 +170,9 @@ void spool::load_segment(const std::string& name, uint64_t seq) {
     }
     if (!ok) {
       diagnostics_.push_back(error{
-        ec::corruption, "spool " + path + ": torn or corrupt record at byte "
-                        + std::to_string(pos) + "; ignoring the last "
-                        + std::to_string(all.size() - pos) + " bytes"});
+          ec::corruption, "spool " + path + ": torn or corrupt record at byte "
+                              + std::to_string(pos) + "; ignoring the last "
+                              + std::to_string(all.size() - pos) + " bytes"});
       break;
     }
     pos += frame_header + len;
@@ -198,8 +197,8 @@ uint32_t spool::define(const std::string& chart_id,
   // A changed chart gets a new number: rows already taken keep the columns
   // of the definition they were collected with.
   auto number = static_cast<uint32_t>(charts_.size());
-  charts_.push_back(chart_entry{chart_id, dim_ids,
-                                update_every > 0 ? update_every : 1});
+  charts_.push_back(
+      chart_entry{chart_id, dim_ids, update_every > 0 ? update_every : 1});
   chart_numbers_[chart_id] = number;
   return number;
 }

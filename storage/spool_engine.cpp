@@ -5,7 +5,7 @@
 namespace tributary::storage {
 
 spool_engine::spool_engine(std::unique_ptr<engine> inner, spool_options opts)
-  : inner_(std::move(inner)), spool_(std::move(opts)) {
+    : inner_(std::move(inner)), spool_(std::move(opts)) {
   diagnostics_ = inner_->diagnostics();
   for (auto& d : spool_.diagnostics())
     diagnostics_.push_back(d);
@@ -102,10 +102,9 @@ std::vector<sample> spool_engine::query(dimension_handle h, int64_t after_s,
   // Slots one per update_every from the first held one, as a ring gives
   // them: the spool where the engine has nothing, the engine after.
   auto ue = static_cast<int64_t>(std::max(1, inner_->update_every(h)));
-  auto spooled = spool_.query(i->key.chart_id, i->key.dim_id, after_s,
-                              inner_first != 0 ? std::min(before_s,
-                                                          inner_first - 1)
-                                               : before_s);
+  auto spooled = spool_.query(
+      i->key.chart_id, i->key.dim_id, after_s,
+      inner_first != 0 ? std::min(before_s, inner_first - 1) : before_s);
   std::vector<sample> out;
   for (auto& x : spooled) {
     if (!out.empty())
@@ -138,8 +137,7 @@ int64_t spool_engine::last_time_s(dimension_handle h) const {
   auto* i = inner_->info(h);
   if (i == nullptr)
     return 0;
-  return std::max(inner_->last_time_s(h),
-                  spool_.last_time_s(i->key.chart_id));
+  return std::max(inner_->last_time_s(h), spool_.last_time_s(i->key.chart_id));
 }
 
 int spool_engine::update_every(dimension_handle h) const {

@@ -38,18 +38,19 @@ uint64_t align_usec(uint64_t t, int ue, uint64_t usec) {
 
 } // namespace
 
-// -- algorithm names -------------------------------------------------------------
+// -- algorithm names
+// -------------------------------------------------------------
 
 std::string_view to_string(algorithm x) noexcept {
   switch (x) {
-    case algorithm::absolute:
-      return "absolute";
-    case algorithm::incremental:
-      return "incremental";
-    case algorithm::percentage_of_absolute_row:
-      return "percentage-of-absolute-row";
-    case algorithm::percentage_of_incremental_row:
-      return "percentage-of-incremental-row";
+  case algorithm::absolute:
+    return "absolute";
+  case algorithm::incremental:
+    return "incremental";
+  case algorithm::percentage_of_absolute_row:
+    return "percentage-of-absolute-row";
+  case algorithm::percentage_of_incremental_row:
+    return "percentage-of-incremental-row";
   }
   return "absolute";
 }
@@ -62,10 +63,10 @@ algorithm parse_algorithm(std::string_view x) noexcept {
   return algorithm::absolute;
 }
 
-// -- construction ------------------------------------------------------------------
+// -- construction
+// ------------------------------------------------------------------
 
-chart_row_calculator::chart_row_calculator(chart_config cfg)
-  : cfg_(cfg) {
+chart_row_calculator::chart_row_calculator(chart_config cfg) : cfg_(cfg) {
   if (cfg_.update_every < 1)
     cfg_.update_every = 1;
   if (cfg_.gap_when_lost_iterations_above < 1)
@@ -114,7 +115,8 @@ void chart_row_calculator::sync_clock() noexcept {
   sync_clock_ = true;
 }
 
-// -- BEGIN ------------------------------------------------------------------------
+// -- BEGIN
+// ------------------------------------------------------------------------
 
 void chart_row_calculator::begin(uint64_t microseconds, uint64_t now_usec) {
   // The very first BEGIN of a chart changes nothing: END anchors the clock.
@@ -145,8 +147,8 @@ void chart_row_calculator::next(uint64_t duration, uint64_t now) {
   } else if (now < last_collected_ut_) {
     // The chart clock is in the future: move it to now − update_every.
     auto back = now >= ue_ut ? now - ue_ut : 0;
-    last_collected_ut_ = align_usec(back, cfg_.update_every,
-                                    cfg_.store_first ? 0 : 500000);
+    last_collected_ut_
+        = align_usec(back, cfg_.update_every, cfg_.store_first ? 0 : 500000);
     last_updated_ut_ = align_usec(back, cfg_.update_every, 0);
     duration = ue_ut;
   } else if (now - last_collected_ut_ > 5 * ue_ut) {
@@ -155,7 +157,8 @@ void chart_row_calculator::next(uint64_t duration, uint64_t now) {
   usec_since_last_update_ = duration;
 }
 
-// -- SET ------------------------------------------------------------------------------
+// -- SET
+// ------------------------------------------------------------------------------
 
 void chart_row_calculator::set(size_t index, int64_t value) {
   if (index >= dims_.size())
@@ -171,7 +174,8 @@ void chart_row_calculator::set(size_t index, int64_t value) {
   }
 }
 
-// -- END ------------------------------------------------------------------------------
+// -- END
+// ------------------------------------------------------------------------------
 
 void chart_row_calculator::reset() {
   last_collected_ut_ = 0;
@@ -187,10 +191,10 @@ void chart_row_calculator::reset() {
 void chart_row_calculator::end(uint64_t now_usec, std::vector<row>& out) {
   auto ue = cfg_.update_every;
   auto ue_ut = update_every_usec();
-  auto entries = static_cast<uint64_t>(aligned_history(cfg_.mode,
-                                                       cfg_.history));
-  bool ring_mode = cfg_.mode != memory_mode::dbengine
-                   && cfg_.mode != memory_mode::none;
+  auto entries
+      = static_cast<uint64_t>(aligned_history(cfg_.mode, cfg_.history));
+  bool ring_mode
+      = cfg_.mode != memory_mode::dbengine && cfg_.mode != memory_mode::none;
   bool store_this_entry = true;
   bool first_entry = false;
   // A chart silent for longer than its ring starts over.
@@ -203,8 +207,8 @@ void chart_row_calculator::end(uint64_t now_usec, std::vector<row>& out) {
   uint64_t last_collect_ut = 0;
   if (last_collected_ut_ / usec_per_sec == 0) {
     // First collection: anchor the chart clock to the grid (+0.5 s).
-    last_collected_ut_ = align_usec(now_usec, ue,
-                                    cfg_.store_first ? 0 : 500000);
+    last_collected_ut_
+        = align_usec(now_usec, ue, cfg_.store_first ? 0 : 500000);
     last_collect_ut = last_collected_ut_ - ue_ut;
     store_this_entry = false;
     first_entry = true;
@@ -241,18 +245,18 @@ void chart_row_calculator::end(uint64_t now_usec, std::vector<row>& out) {
   }
   auto now_collect_ut = last_collected_ut_;
   auto last_stored_ut = last_updated_ut_;
-  auto next_store_ut = (last_updated_ut_ / usec_per_sec
-                        + static_cast<uint64_t>(ue))
-                       * usec_per_sec;
+  auto next_store_ut
+      = (last_updated_ut_ / usec_per_sec + static_cast<uint64_t>(ue))
+        * usec_per_sec;
   if (counter_done_ == 0) {
     // First collection of this session. (A ring loaded from disk would fill
     // the gap here; our calculator never starts from a loaded state.)
     if (cfg_.mode == memory_mode::dbengine) {
       init_last_updated();
       last_stored_ut = last_updated_ut_;
-      next_store_ut = (last_updated_ut_ / usec_per_sec
-                       + static_cast<uint64_t>(ue))
-                      * usec_per_sec;
+      next_store_ut
+          = (last_updated_ut_ / usec_per_sec + static_cast<uint64_t>(ue))
+            * usec_per_sec;
     }
     if (cfg_.store_first) {
       store_this_entry = true;
@@ -281,13 +285,12 @@ void chart_row_calculator::compute(bool& has_reset) {
         has_reset = true;
       d.last_collected = d.collected;
     }
-    last_collected_total = static_cast<int64_t>(
-      static_cast<uint64_t>(last_collected_total)
-      + static_cast<uint64_t>(d.last_collected));
-    collected_total = static_cast<int64_t>(static_cast<uint64_t>(
-                                             collected_total)
-                                           + static_cast<uint64_t>(
-                                             d.collected));
+    last_collected_total
+        = static_cast<int64_t>(static_cast<uint64_t>(last_collected_total)
+                               + static_cast<uint64_t>(d.last_collected));
+    collected_total
+        = static_cast<int64_t>(static_cast<uint64_t>(collected_total)
+                               + static_cast<uint64_t>(d.collected));
   }
   for (auto& d : dims_) {
     if (!d.updated) {
@@ -297,62 +300,62 @@ void chart_row_calculator::compute(bool& has_reset) {
     auto mul = static_cast<long double>(d.cfg.multiplier);
     auto div = static_cast<long double>(d.cfg.divisor);
     switch (d.cfg.algo) {
-      case algorithm::absolute:
-        d.calculated = static_cast<long double>(d.collected) * mul / div;
-        break;
-      case algorithm::percentage_of_absolute_row:
-        if (collected_total == 0)
-          d.calculated = 0;
-        else
-          d.calculated = 100.0L * static_cast<long double>(d.collected)
-                         / static_cast<long double>(collected_total);
-        break;
-      case algorithm::incremental: {
-        if (d.collections <= 1) {
-          d.calculated = 0;
-          break;
-        }
-        auto last = static_cast<uint64_t>(d.last_collected);
-        auto now = static_cast<uint64_t>(d.collected);
-        if (last > now) {
-          // Reset or overflow. An overflow is assumed when the wrapped delta
-          // is below 10% of the counter's range (32 or 64 bits, chosen by
-          // the largest value ever collected); otherwise it is a reset and
-          // this point's increment is 0.
-          if (d.cfg.detect_resets)
-            has_reset = true;
-          auto max = static_cast<uint64_t>(d.collected_max);
-          uint64_t cap = max > 0x00000000FFFFFFFFULL ? 0xFFFFFFFFFFFFFFFFULL
-                                                     : 0x00000000FFFFFFFFULL;
-          uint64_t delta = cap - last + now;
-          uint64_t max_acceptable = (cap / 100) * max_incremental_percent_rate;
-          if (delta < max_acceptable)
-            d.calculated += static_cast<long double>(delta) * mul / div;
-        } else {
-          auto delta = static_cast<int64_t>(now - last);
-          d.calculated += static_cast<long double>(delta) * mul / div;
-        }
+    case algorithm::absolute:
+      d.calculated = static_cast<long double>(d.collected) * mul / div;
+      break;
+    case algorithm::percentage_of_absolute_row:
+      if (collected_total == 0)
+        d.calculated = 0;
+      else
+        d.calculated = 100.0L * static_cast<long double>(d.collected)
+                       / static_cast<long double>(collected_total);
+      break;
+    case algorithm::incremental: {
+      if (d.collections <= 1) {
+        d.calculated = 0;
         break;
       }
-      case algorithm::percentage_of_incremental_row: {
-        if (d.collections <= 1) {
-          d.calculated = 0;
-          break;
-        }
-        if (collected_total == last_collected_total) {
-          d.calculated = 0;
-        } else {
-          auto delta = static_cast<int64_t>(static_cast<uint64_t>(d.collected)
-                                            - static_cast<uint64_t>(
-                                              d.last_collected));
-          auto total = static_cast<int64_t>(
+      auto last = static_cast<uint64_t>(d.last_collected);
+      auto now = static_cast<uint64_t>(d.collected);
+      if (last > now) {
+        // Reset or overflow. An overflow is assumed when the wrapped delta
+        // is below 10% of the counter's range (32 or 64 bits, chosen by
+        // the largest value ever collected); otherwise it is a reset and
+        // this point's increment is 0.
+        if (d.cfg.detect_resets)
+          has_reset = true;
+        auto max = static_cast<uint64_t>(d.collected_max);
+        uint64_t cap = max > 0x00000000FFFFFFFFULL ? 0xFFFFFFFFFFFFFFFFULL
+                                                   : 0x00000000FFFFFFFFULL;
+        uint64_t delta = cap - last + now;
+        uint64_t max_acceptable = (cap / 100) * max_incremental_percent_rate;
+        if (delta < max_acceptable)
+          d.calculated += static_cast<long double>(delta) * mul / div;
+      } else {
+        auto delta = static_cast<int64_t>(now - last);
+        d.calculated += static_cast<long double>(delta) * mul / div;
+      }
+      break;
+    }
+    case algorithm::percentage_of_incremental_row: {
+      if (d.collections <= 1) {
+        d.calculated = 0;
+        break;
+      }
+      if (collected_total == last_collected_total) {
+        d.calculated = 0;
+      } else {
+        auto delta
+            = static_cast<int64_t>(static_cast<uint64_t>(d.collected)
+                                   - static_cast<uint64_t>(d.last_collected));
+        auto total = static_cast<int64_t>(
             static_cast<uint64_t>(collected_total)
             - static_cast<uint64_t>(last_collected_total));
-          d.calculated = 100.0L * static_cast<long double>(delta)
-                         / static_cast<long double>(total);
-        }
-        break;
+        d.calculated = 100.0L * static_cast<long double>(delta)
+                       / static_cast<long double>(total);
       }
+      break;
+    }
     }
   }
 }
@@ -368,22 +371,20 @@ void chart_row_calculator::interpolate(uint64_t last_stored_ut,
   // Grid points this collection completes (one more when exactly on one).
   int64_t iterations = 0;
   if (now_collect_ut >= last_stored_ut)
-    iterations = static_cast<int64_t>((now_collect_ut - last_stored_ut)
-                                      / ue_ut);
+    iterations
+        = static_cast<int64_t>((now_collect_ut - last_stored_ut) / ue_ut);
   if (now_collect_ut % ue_ut == 0)
     ++iterations;
-  auto gap_above = static_cast<int64_t>(cfg_.gap_when_lost_iterations_above)
-                   + 2;
+  auto gap_above
+      = static_cast<int64_t>(cfg_.gap_when_lost_iterations_above) + 2;
   uint8_t flags = has_reset ? flag_reset : 0;
-  for (; next_store_ut <= now_collect_ut; last_collect_ut = next_store_ut,
-                                          next_store_ut += ue_ut,
-                                          --iterations) {
+  for (; next_store_ut <= now_collect_ut;
+       last_collect_ut = next_store_ut, next_store_ut += ue_ut, --iterations) {
     row r;
     r.time_s = static_cast<int64_t>(next_store_ut / usec_per_sec);
     r.values.reserve(dims_.size());
     auto span_now = static_cast<long double>(now_collect_ut - last_collect_ut);
-    auto span_next = static_cast<long double>(next_store_ut
-                                              - last_collect_ut);
+    auto span_next = static_cast<long double>(next_store_ut - last_collect_ut);
     for (auto& d : dims_) {
       long double v = 0;
       if (d.cfg.algo == algorithm::incremental) {
@@ -410,8 +411,7 @@ void chart_row_calculator::interpolate(uint64_t last_stored_ut,
         continue;
       }
       if (d.updated && d.collections > 1 && iterations < gap_above) {
-        r.values.push_back(sample::of(r.time_s, static_cast<double>(v),
-                                      flags));
+        r.values.push_back(sample::of(r.time_s, static_cast<double>(v), flags));
         d.last_stored = static_cast<double>(v);
       } else {
         r.values.push_back(sample::gap(r.time_s));
@@ -458,7 +458,8 @@ void chart_row_calculator::collect(uint64_t collected_usec,
   previous_collect_usec_ = collected_usec;
 }
 
-// -- replication ---------------------------------------------------------------------
+// -- replication
+// ---------------------------------------------------------------------
 
 bool chart_row_calculator::replay_begin(int64_t start_s, int64_t end_s,
                                         int64_t child_now_s, int64_t now_s) {
@@ -523,7 +524,8 @@ void chart_row_calculator::replay_end(bool start_streaming,
   sync_clock_ = false;
 }
 
-// -- observers ------------------------------------------------------------------------
+// -- observers
+// ------------------------------------------------------------------------
 
 uint64_t chart_row_calculator::last_collected_usec() const noexcept {
   return last_collected_ut_;

@@ -12,7 +12,8 @@
 
 namespace tributary::storage {
 
-// -- dimension algorithms ------------------------------------------------------
+// -- dimension algorithms
+// ------------------------------------------------------
 
 /// How a dimension turns collected integers into stored values (DIMENSION's
 /// third field).
@@ -167,7 +168,8 @@ public:
   /// REND; `start_streaming` is its "true"/"false" field.
   void replay_end(bool start_streaming, int child_update_every);
 
-  // -- observers ----------------------------------------------------------------
+  // -- observers
+  // ----------------------------------------------------------------
 
   /// The chart clock: time of the last collection, µs (0 before the first).
   uint64_t last_collected_usec() const noexcept;

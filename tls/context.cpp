@@ -2,7 +2,6 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-
 #include <sys/stat.h>
 
 namespace tributary::tls {
@@ -43,8 +42,9 @@ std::string take_openssl_errors() {
 
 expected<context> context::server(const server_options& opts) {
   if (!file_exists(opts.certificate) || !file_exists(opts.key))
-    return error{ec::not_found, "To use encryption it is necessary to set "
-                                "\"ssl certificate\" and \"ssl key\" in [web] !"};
+    return error{ec::not_found,
+                 "To use encryption it is necessary to set "
+                 "\"ssl certificate\" and \"ssl key\" in [web] !"};
   ERR_clear_error();
   auto ctx = make_ctx(TLS_server_method());
   if (!ctx)
@@ -60,8 +60,11 @@ expected<context> context::server(const server_options& opts) {
     take_openssl_errors();
     return error{ec::tls_error, "SSL error. cannot set the cipher list"};
   }
-  if (SSL_CTX_use_certificate_chain_file(ctx.get(), opts.certificate.c_str()) != 1
-      || SSL_CTX_use_PrivateKey_file(ctx.get(), opts.key.c_str(), SSL_FILETYPE_PEM) != 1
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), opts.certificate.c_str())
+          != 1
+      || SSL_CTX_use_PrivateKey_file(ctx.get(), opts.key.c_str(),
+                                     SSL_FILETYPE_PEM)
+             != 1
       || SSL_CTX_check_private_key(ctx.get()) != 1)
     return error{ec::tls_error,
                  "SSL cannot check the private key: " + take_openssl_errors()};

@@ -59,7 +59,7 @@ public:
 
 private:
   context(std::shared_ptr<ssl_ctx_st> ctx, bool verify_peer)
-    : ctx_(std::move(ctx)), verify_peer_(verify_peer) {
+      : ctx_(std::move(ctx)), verify_peer_(verify_peer) {
     // nop
   }
 

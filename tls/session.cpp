@@ -1,11 +1,10 @@
 #include "tls/session.hpp"
 
+#include <algorithm>
+#include <climits>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-
-#include <algorithm>
-#include <climits>
 
 namespace tributary::tls {
 
@@ -83,8 +82,9 @@ error session::write(std::string_view plain) {
     return {ec::internal, "TLS write before the handshake completed"};
   while (!plain.empty()) {
     ERR_clear_error();
-    auto n = SSL_write(ssl_, plain.data(),
-                       static_cast<int>(std::min<size_t>(plain.size(), INT_MAX)));
+    auto n
+        = SSL_write(ssl_, plain.data(),
+                    static_cast<int>(std::min<size_t>(plain.size(), INT_MAX)));
     if (n <= 0)
       return failure("write", SSL_get_error(ssl_, n));
     plain.remove_prefix(static_cast<size_t>(n));

@@ -17,7 +17,8 @@ std::vector<actor_status> walk(int64_t samples, int64_t wire, int64_t text) {
   host.id = 2;
   host.parent = 1;
   host.counters = {{"rows", samples / 10}, {"samples", samples}, {"hops", 1}};
-  host.labels = {{"guid", "g-1"}, {"hostname", "child"}, {"direction", "inbound"}};
+  host.labels
+      = {{"guid", "g-1"}, {"hostname", "child"}, {"direction", "inbound"}};
   actor_status rx;
   rx.name = "STREAM child [receive from [127.0.0.1]:1]";
   rx.kind = "receiver";
@@ -32,43 +33,45 @@ std::vector<actor_status> walk(int64_t samples, int64_t wire, int64_t text) {
 
 TEST_SUITE("console model") {
 
-TEST_CASE("rates come from two walks, the ring keeps per-second totals per host") {
-  console_model m;
-  m.add(walk(1000, 100, 400), 10'000'000);
-  m.add(walk(1500, 300, 1200), 11'000'000);
-  auto streams = nlohmann::json::parse(m.render_streams());
-  REQUIRE(streams["hosts"].size() == 1);
-  auto& h = streams["hosts"][0];
-  CHECK(h["hostname"] == "child");
-  CHECK(h["samples_per_s"] == 500.0);
-  CHECK(h["bytes_in_per_s"] == 200.0);
-  CHECK(h["compression_ratio"] == 4.0);
-  CHECK(h["mailbox"] == 4);
+  TEST_CASE(
+      "rates come from two walks, the ring keeps per-second totals per host") {
+    console_model m;
+    m.add(walk(1000, 100, 400), 10'000'000);
+    m.add(walk(1500, 300, 1200), 11'000'000);
+    auto streams = nlohmann::json::parse(m.render_streams());
+    REQUIRE(streams["hosts"].size() == 1);
+    auto& h = streams["hosts"][0];
+    CHECK(h["hostname"] == "child");
+    CHECK(h["samples_per_s"] == 500.0);
+    CHECK(h["bytes_in_per_s"] == 200.0);
+    CHECK(h["compression_ratio"] == 4.0);
+    CHECK(h["mailbox"] == 4);
 
-  auto actors = nlohmann::json::parse(m.render_actors());
-  REQUIRE(actors["actors"].size() == 3);
-  CHECK(actors["actors"][1]["handled_per_s"] == 50.0);
-  CHECK(actors["actors"][1]["uptime_s"] == 1);
-  CHECK(actors["actors"][2]["parent"] == 2);
+    auto actors = nlohmann::json::parse(m.render_actors());
+    REQUIRE(actors["actors"].size() == 3);
+    CHECK(actors["actors"][1]["handled_per_s"] == 50.0);
+    CHECK(actors["actors"][1]["uptime_s"] == 1);
+    CHECK(actors["actors"][2]["parent"] == 2);
 
-  auto series = nlohmann::json::parse(m.render_series(10));
-  CHECK(series["t"] == nlohmann::json::array({11}));
-  CHECK(series["total"]["samples_per_s"][0] == 500.0);
-  CHECK(series["hosts"][0]["hostname"] == "child");
-  CHECK(series["hosts"][0]["bytes_per_s"][0] == 200.0);
-}
+    auto series = nlohmann::json::parse(m.render_series(10));
+    CHECK(series["t"] == nlohmann::json::array({11}));
+    CHECK(series["total"]["samples_per_s"][0] == 500.0);
+    CHECK(series["hosts"][0]["hostname"] == "child");
+    CHECK(series["hosts"][0]["bytes_per_s"][0] == 200.0);
+  }
 
-TEST_CASE("a counter that starts over has no rate; the ring keeps 300 seconds") {
-  console_model m;
-  m.add(walk(1000, 500, 500), 1'000'000);
-  m.add(walk(1000, 100, 100), 2'000'000);
-  auto streams = nlohmann::json::parse(m.render_streams());
-  CHECK(streams["hosts"][0]["bytes_in_per_s"] == 0.0);
-  for (uint64_t s = 3; s < 400; ++s)
-    m.add(walk(1000, 100, 100), s * 1'000'000);
-  auto series = nlohmann::json::parse(m.render_series(0));
-  CHECK(series["t"].size() == console_model::history_seconds);
-  CHECK(series["t"][0] == 100);
-}
+  TEST_CASE(
+      "a counter that starts over has no rate; the ring keeps 300 seconds") {
+    console_model m;
+    m.add(walk(1000, 500, 500), 1'000'000);
+    m.add(walk(1000, 100, 100), 2'000'000);
+    auto streams = nlohmann::json::parse(m.render_streams());
+    CHECK(streams["hosts"][0]["bytes_in_per_s"] == 0.0);
+    for (uint64_t s = 3; s < 400; ++s)
+      m.add(walk(1000, 100, 100), s * 1'000'000);
+    auto series = nlohmann::json::parse(m.render_series(0));
+    CHECK(series["t"].size() == console_model::history_seconds);
+    CHECK(series["t"][0] == 100);
+  }
 
 } // TEST_SUITE

@@ -1,9 +1,8 @@
 #include "actors/api.hpp"
 
+#include <cmath>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
-
-#include <cmath>
 
 using namespace tributary;
 
@@ -69,18 +68,36 @@ TEST_CASE("jsonwrap wraps the rows with the query's facts") {
   wrap.latest_values = {{"a", 5}, {"b", NAN}, {"z", 0}};
   auto doc = nlohmann::json::parse(render(res, opt, "json", &wrap));
   std::vector<std::string> keys;
-  auto ordered =
-    nlohmann::ordered_json::parse(render(res, opt, "json", &wrap));
+  auto ordered = nlohmann::ordered_json::parse(render(res, opt, "json", &wrap));
   for (auto& [k, v] : ordered.items())
     keys.push_back(k);
-  CHECK(keys == std::vector<std::string>{
-          "api", "id", "name", "view_update_every", "update_every",
-          "first_entry", "last_entry", "before", "after", "group", "options",
-          "dimension_names", "dimension_ids", "functions", "latest_values",
-          "view_latest_values", "dimensions", "points", "format",
-          "db_points_per_tier", "result", "min", "max"});
-  CHECK(doc["id"] == "chart://host:h/instance:system.test/dimensions:*/after:-3/"
-                     "before:0/points:3/group:average/options:nonzero,flip,jsonwrap,ms");
+  CHECK(keys
+        == std::vector<std::string>{"api",
+                                    "id",
+                                    "name",
+                                    "view_update_every",
+                                    "update_every",
+                                    "first_entry",
+                                    "last_entry",
+                                    "before",
+                                    "after",
+                                    "group",
+                                    "options",
+                                    "dimension_names",
+                                    "dimension_ids",
+                                    "functions",
+                                    "latest_values",
+                                    "view_latest_values",
+                                    "dimensions",
+                                    "points",
+                                    "format",
+                                    "db_points_per_tier",
+                                    "result",
+                                    "min",
+                                    "max"});
+  CHECK(doc["id"]
+        == "chart://host:h/instance:system.test/dimensions:*/after:-3/"
+           "before:0/points:3/group:average/options:nonzero,flip,jsonwrap,ms");
   CHECK(doc["options"] == "nonzero,flip,jsonwrap,ms,natural-points");
   CHECK(doc["dimension_ids"] == nlohmann::json{"a", "b"}); // z is all zero
   CHECK(doc["latest_values"] == nlohmann::json{5, nullptr});
@@ -88,7 +105,8 @@ TEST_CASE("jsonwrap wraps the rows with the query's facts") {
   CHECK(doc["dimensions"] == 2);
   CHECK(doc["points"] == 3);
   CHECK(doc["result"]["labels"] == nlohmann::json{"time", "A", "b"});
-  CHECK(doc["result"]["data"][0] == nlohmann::json{10000, 1, 3}); // flip: oldest first
+  CHECK(doc["result"]["data"][0]
+        == nlohmann::json{10000, 1, 3}); // flip: oldest first
   CHECK(doc["result"]["data"][1] == nlohmann::json{11000, -2, nullptr});
   CHECK(doc["min"] == -2); // z (zero) is left out but still counts
   CHECK(doc["max"] == 4);
@@ -105,7 +123,7 @@ TEST_CASE("format=array sums each row; dimensions, abs and percentage") {
   CHECK(nlohmann::json::parse(render(res, view_of("absolute", "A|z"), "array"))
         == nlohmann::json{4, 2, 1});
   auto doc = nlohmann::json::parse(
-    render(res, view_of("percentage|null2zero", "b"), "json"));
+      render(res, view_of("percentage|null2zero", "b"), "json"));
   CHECK(doc["result"] == nullptr); // no wrap: the bare result
   CHECK(doc["labels"] == nlohmann::json{"time", "b"});
   CHECK(doc["data"][0] == nlohmann::json{12, 50});
@@ -113,7 +131,8 @@ TEST_CASE("format=array sums each row; dimensions, abs and percentage") {
   CHECK(doc["data"][2] == nlohmann::json{10, 75});
 }
 
-TEST_CASE("routes: an unknown /api/v1/ command is named, other paths are files") {
+TEST_CASE(
+    "routes: an unknown /api/v1/ command is named, other paths are files") {
   auto r = api::parse_route("/api/v1/nosuch");
   CHECK(r.endpoint == "unsupported");
   CHECK(r.file_path == "nosuch");

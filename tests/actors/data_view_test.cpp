@@ -3,9 +3,8 @@
 // test_query_matrix_vs_netdata.sh compares them with a real parent).
 #include "actors/api.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cmath>
+#include <doctest/doctest.h>
 #include <limits>
 
 namespace tributary::test {
@@ -19,9 +18,9 @@ data_result three_dims() {
   r.dimension_ids = {"user", "system", "idle_id"};
   r.dimension_names = {"user", "system", "idle"};
   r.times = {10, 11, 12}; // oldest first
-  r.values = {1, 0, gap, //
+  r.values = {1,  0, gap, //
               -2, 0, gap, //
-              3, 0, gap};
+              3,  0, gap};
   return r;
 }
 
@@ -31,7 +30,8 @@ api::data_view view_of(std::map<std::string, std::string> q) {
 
 } // namespace
 
-TEST_CASE("dimensions= selects by id or name, '|' or ',' separated, simple patterns") {
+TEST_CASE("dimensions= selects by id or name, '|' or ',' separated, simple "
+          "patterns") {
   auto r = three_dims();
   REQUIRE(api::apply_data_view(r, view_of({{"dimensions", "user,idle"}})));
   CHECK_EQ(r.dimension_names, std::vector<std::string>{"user", "idle"});
@@ -47,13 +47,14 @@ TEST_CASE("dimensions= selects by id or name, '|' or ',' separated, simple patte
   CHECK_EQ(r.dimension_ids, std::vector<std::string>{"system"});
 }
 
-TEST_CASE("match-ids and match-names restrict what dimensions= is matched against") {
+TEST_CASE(
+    "match-ids and match-names restrict what dimensions= is matched against") {
   auto r = three_dims();
   CHECK_FALSE(api::apply_data_view(
-    r, view_of({{"dimensions", "idle"}, {"options", "match-ids"}})));
+      r, view_of({{"dimensions", "idle"}, {"options", "match-ids"}})));
   r = three_dims();
   REQUIRE(api::apply_data_view(
-    r, view_of({{"dimensions", "idle"}, {"options", "match-names"}})));
+      r, view_of({{"dimensions", "idle"}, {"options", "match-names"}})));
   CHECK_EQ(r.dimension_ids, std::vector<std::string>{"idle_id"});
 }
 
@@ -77,7 +78,7 @@ TEST_CASE("nonzero drops dimensions that are 0 or null in every row") {
   // dimensions= selected explicitly stay
   r = three_dims();
   REQUIRE(api::apply_data_view(
-    r, view_of({{"options", "nonzero"}, {"dimensions", "user|system"}})));
+      r, view_of({{"options", "nonzero"}, {"dimensions", "user|system"}})));
   CHECK_EQ(r.dimension_ids, std::vector<std::string>{"user", "system"});
 }
 
@@ -91,8 +92,8 @@ TEST_CASE("array, ssv and ssvcomma: one value per row, newest first") {
 
 TEST_CASE("null2zero, absolute, flip and ms") {
   auto r = three_dims();
-  REQUIRE(api::apply_data_view(
-    r, view_of({{"options", "null2zero|abs|flip|ms"}})));
+  REQUIRE(
+      api::apply_data_view(r, view_of({{"options", "null2zero|abs|flip|ms"}})));
   CHECK_EQ(r.times, std::vector<int64_t>{12000, 11000, 10000});
   CHECK_EQ(r.values, std::vector<double>{3, 0, 0, 2, 0, 0, 1, 0, 0});
 
@@ -105,9 +106,12 @@ TEST_CASE("null2zero, absolute, flip and ms") {
 
 TEST_CASE("data parameters are read as 1.37.1 reads them") {
   data_query q;
-  REQUIRE(api::parse_data_query({{"chart", "a.b"}, {"after", "abc"},
-                                 {"points", "-3"}, {"before", "-10x"},
-                                 {"group", "nosuch"}, {"options", "unaligned|ms"}},
+  REQUIRE(api::parse_data_query({{"chart", "a.b"},
+                                 {"after", "abc"},
+                                 {"points", "-3"},
+                                 {"before", "-10x"},
+                                 {"group", "nosuch"},
+                                 {"options", "unaligned|ms"}},
                                 q));
   CHECK_EQ(q.after, 0);
   CHECK_EQ(q.before, -10);
@@ -117,18 +121,20 @@ TEST_CASE("data parameters are read as 1.37.1 reads them") {
   CHECK_FALSE(api::parse_data_query({{"after", "1"}}, q));
 }
 
-TEST_CASE("percentage: of the row's total over every dimension, before dimensions=") {
+TEST_CASE(
+    "percentage: of the row's total over every dimension, before dimensions=") {
   data_result r;
   r.dimension_ids = r.dimension_names = {"a", "b", "c"};
   r.times = {1, 2};
   r.values = {1, 3, gap, //
               0, 0, 0};
   REQUIRE(api::apply_data_view(
-    r, view_of({{"options", "percentage"}, {"dimensions", "a"}})));
+      r, view_of({{"options", "percentage"}, {"dimensions", "a"}})));
   CHECK_EQ(r.values, std::vector<double>{25, 0});
 }
 
-TEST_CASE("csv: 7 decimals without trailing zeros, null for a gap, Unix time on request") {
+TEST_CASE("csv: 7 decimals without trailing zeros, null for a gap, Unix time "
+          "on request") {
   auto r = three_dims();
   r.values[0] = 18870.72333333;
   auto csv = api::render_data(r, "csv", true);

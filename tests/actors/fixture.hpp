@@ -10,7 +10,6 @@
 #include <caf/io/all.hpp>
 #include <caf/io/network/test_multiplexer.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
-
 #include <string>
 #include <vector>
 
@@ -32,11 +31,10 @@ struct actor_fixture {
   }
 
   actor_fixture()
-    : sys(init(cfg)),
-      self(sys, true),
-      sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
-      mpx(dynamic_cast<caf::io::network::test_multiplexer&>(
-        sys.middleman().backend())) {
+      : sys(init(cfg)), self(sys, true),
+        sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
+        mpx(dynamic_cast<caf::io::network::test_multiplexer&>(
+            sys.middleman().backend())) {
     // Make sure the current time isn't 0.
     sched.clock().current_time += std::chrono::hours(1);
   }

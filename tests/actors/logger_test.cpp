@@ -1,8 +1,7 @@
 #include "actors/logger.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cstdio>
+#include <doctest/doctest.h>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -21,7 +20,8 @@ std::string read_all(const std::string& path) {
 
 int count(const std::string& text, const std::string& what) {
   int n = 0;
-  for (auto i = text.find(what); i != std::string::npos; i = text.find(what, i + 1))
+  for (auto i = text.find(what); i != std::string::npos;
+       i = text.find(what, i + 1))
     ++n;
   return n;
 }
@@ -31,7 +31,8 @@ int count(const std::string& text, const std::string& what) {
 TEST_CASE("log_text escapes bytes and cuts long peer text with a marker") {
   CHECK(log_text("host-1") == "host-1");
   CHECK(log_text("caf\xc3\xa9") == "caf\xc3\xa9");
-  CHECK(log_text(std::string_view{"a\x01\xff\n\0b", 6}) == "a\\x01\\xff\\x0a\\x00b");
+  CHECK(log_text(std::string_view{"a\x01\xff\n\0b", 6})
+        == "a\\x01\\xff\\x0a\\x00b");
   auto long_name = std::string(8000, 'h');
   auto cut = log_text(long_name);
   CHECK(cut == std::string(200, 'h') + "...[7800 more bytes]");
@@ -48,7 +49,8 @@ TEST_CASE("logger lines are escaped and bounded whatever the caller passes") {
     logger lg;
     lg.quiet(true);
     REQUIRE(lg.open_file(path));
-    lg.write(log_level::error, std::string(1000, 'w'), std::string(10000, 't') + "\x1b");
+    lg.write(log_level::error, std::string(1000, 'w'),
+             std::string(10000, 't') + "\x1b");
   }
   auto text = read_all(path);
   CHECK(text.size() < 4096 + 300 + 200);
@@ -73,8 +75,9 @@ TEST_CASE("flood protection drops error lines past the threshold, once said") {
   }
   auto text = read_all(path);
   CHECK(count(text, "ERROR : T: error") == 3);
-  CHECK(count(text, ": tributary LOG FLOOD PROTECTION too many logs (4 logs in ")
-        == 1);
+  CHECK(
+      count(text, ": tributary LOG FLOOD PROTECTION too many logs (4 logs in ")
+      == 1);
   CHECK(count(text, " seconds, threshold is set to 3 logs in 1200 seconds). "
                     "Preventing more logs from process 'tributary' for ")
         == 1);

@@ -2,18 +2,15 @@
 // receiver -> host -> chart -> host db, driven one message at a time over
 // CAF's test multiplexer with the real bytes a Netdata 1.37.1 child sent.
 
-#include "tests/actors/fixture.hpp"
-#include "tests/test_data.hpp"
-
 #include "actors/api_request.hpp"
 #include "actors/listener.hpp"
 #include "actors/registry.hpp"
 #include "config/load.hpp"
+#include "tests/actors/fixture.hpp"
+#include "tests/test_data.hpp"
 
 #include <doctest/doctest.h>
-
 #include <nlohmann/json.hpp>
-
 #include <sstream>
 
 namespace tributary::test {
@@ -28,9 +25,9 @@ struct parent_fixture : actor_fixture {
   explicit parent_fixture(const std::string& more_netdata_conf = "") {
     log.quiet(true);
     auto loaded = config::load_ini_text(
-      "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n"
-        + more_netdata_conf,
-      std::string{"["} + api_key + "]\n  enabled = yes\n");
+        "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n"
+            + more_netdata_conf,
+        std::string{"["} + api_key + "]\n  enabled = yes\n");
     REQUIRE(loaded.ok());
     ctx.log = &log;
     ctx.settings = std::make_shared<const config::settings>(loaded.cfg);
@@ -125,7 +122,8 @@ struct parent_fixture : actor_fixture {
 
 } // namespace
 
-TEST_CASE_FIXTURE(parent_fixture, "a 1.37.1 child request gets the 1.37.1 reply") {
+TEST_CASE_FIXTURE(parent_fixture,
+                  "a 1.37.1 child request gets the 1.37.1 reply") {
   auto hdl = connect();
   peer_sends(hdl, read_data("netdata-1.37.1/child-request.txt"));
   // The child offers 16376; a 1.37.1 parent keeps only the newest of
@@ -140,18 +138,22 @@ TEST_CASE_FIXTURE(parent_fixture, "an unknown API key gets the denied reply") {
   req.replace(pos, 36, "99999999-9999-4999-8999-999999999999");
   auto hdl = connect();
   peer_sends(hdl, req);
-  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-denied.bin"));
+  CHECK_EQ(take_output(hdl),
+           read_data("netdata-1.37.1/parent-reply-denied.bin"));
 }
 
-TEST_CASE_FIXTURE(parent_fixture, "a plain stream fills the host's charts and data") {
+TEST_CASE_FIXTURE(parent_fixture,
+                  "a plain stream fills the host's charts and data") {
   auto hdl = connect();
   peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
-  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  CHECK_EQ(take_output(hdl),
+           read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
   replay_capture(hdl, "stream-plain.bin", "events-plain.tsv");
   // One REPLAY_CHART per CHART_DEFINITION_END: the capture has 25 charts.
   auto replies = take_output(hdl);
   size_t count = 0;
-  for (size_t i = 0; (i = replies.find("REPLAY_CHART ", i)) != std::string::npos; ++i)
+  for (size_t i = 0;
+       (i = replies.find("REPLAY_CHART ", i)) != std::string::npos; ++i)
     ++count;
   CHECK_EQ(count, 25u);
   auto info = nlohmann::json::parse(get("/api/v1/info"));
@@ -161,7 +163,7 @@ TEST_CASE_FIXTURE(parent_fixture, "a plain stream fills the host's charts and da
   CHECK_EQ(charts["charts_count"], 25);
   CHECK(charts["charts"].contains("system.cpu"));
   auto data = nlohmann::json::parse(
-    get("/host/ndpeer-child/api/v1/data?chart=system.uptime&after=-10"));
+      get("/host/ndpeer-child/api/v1/data?chart=system.uptime&after=-10"));
   REQUIRE(data["data"].size() > 5);
   // system.uptime grows by one second per second.
   auto newest = data["data"][0][1].get<double>();
@@ -169,14 +171,16 @@ TEST_CASE_FIXTURE(parent_fixture, "a plain stream fills the host's charts and da
   CHECK(newest - older == doctest::Approx(1.0).epsilon(0.05));
 }
 
-TEST_CASE_FIXTURE(parent_fixture, "stream bytes in the request's segment are the stream's start") {
+TEST_CASE_FIXTURE(
+    parent_fixture,
+    "stream bytes in the request's segment are the stream's start") {
   auto hdl = connect();
   auto stream = read_data("netdata-1.37.1/stream-plain.bin");
   auto first_chart = stream.find("CHART_DEFINITION_END ");
   REQUIRE(first_chart != std::string::npos);
   auto line_end = stream.find('\n', first_chart);
   peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt")
-                    + stream.substr(0, line_end + 1));
+                      + stream.substr(0, line_end + 1));
   auto out = take_output(hdl);
   auto reply = read_data("netdata-1.37.1/parent-reply-nocomp.bin");
   CHECK_EQ(out.substr(0, reply.size()), reply);
@@ -185,7 +189,8 @@ TEST_CASE_FIXTURE(parent_fixture, "stream bytes in the request's segment are the
   CHECK_EQ(charts["charts_count"], 1);
 }
 
-TEST_CASE_FIXTURE(parent_fixture, "a second connection for a streaming GUID is refused") {
+TEST_CASE_FIXTURE(parent_fixture,
+                  "a second connection for a streaming GUID is refused") {
   auto first = connect();
   peer_sends(first, read_data("netdata-1.37.1/child-request-nocomp.txt"));
   take_output(first);
@@ -203,10 +208,12 @@ TEST_CASE_FIXTURE(parent_fixture, "an unknown command drops only that child") {
   // The receiver quit and the connection closed: the GUID may connect again.
   auto again = connect();
   peer_sends(again, read_data("netdata-1.37.1/child-request-nocomp.txt"));
-  CHECK_EQ(take_output(again), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  CHECK_EQ(take_output(again),
+           read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
 }
 
-TEST_CASE_FIXTURE(parent_fixture, "bad API requests get Netdata's status and reason") {
+TEST_CASE_FIXTURE(parent_fixture,
+                  "bad API requests get Netdata's status and reason") {
   auto body = get("/api/v1/data?chart=no.such&points=abc");
   CHECK_EQ(last_status, "HTTP/1.1 404 Not Found");
   CHECK_EQ(body, "No metrics where matched to query.");
@@ -221,7 +228,9 @@ TEST_CASE_FIXTURE(parent_fixture, "bad API requests get Netdata's status and rea
 
 namespace tributary::test {
 
-TEST_CASE_FIXTURE(parent_fixture, "a receiver silent for 30 s is replaced by a new connection") {
+TEST_CASE_FIXTURE(
+    parent_fixture,
+    "a receiver silent for 30 s is replaced by a new connection") {
   auto first = connect();
   peer_sends(first, read_data("netdata-1.37.1/child-request-nocomp.txt"));
   take_output(first);
@@ -256,7 +265,8 @@ TEST_CASE_FIXTURE(parent_fixture, "a silent stream is closed after 600 s") {
   CHECK_EQ(info["mirrored_hosts_status"][1]["reachable"], false);
 }
 
-TEST_CASE_FIXTURE(parent_fixture, "an unfinished first request is dropped after the timeout") {
+TEST_CASE_FIXTURE(parent_fixture,
+                  "an unfinished first request is dropped after the timeout") {
   auto hdl = connect();
   peer_sends(hdl, "GET /api/v1/info HTTP/1.1\r\nHost: x\r\n"); // no blank line
   CHECK(take_output(hdl).empty());
@@ -275,7 +285,7 @@ namespace {
 /// A parent that cleans up hosts orphaned for 5 s.
 struct orphan_fixture : parent_fixture {
   orphan_fixture()
-    : parent_fixture("[db]\n  cleanup orphan hosts after secs = 5\n") {
+      : parent_fixture("[db]\n  cleanup orphan hosts after secs = 5\n") {
     // nop
   }
 
@@ -302,7 +312,8 @@ struct orphan_fixture : parent_fixture {
 
 } // namespace
 
-TEST_CASE_FIXTURE(orphan_fixture, "a host orphaned longer than the cleanup period is removed") {
+TEST_CASE_FIXTURE(orphan_fixture,
+                  "a host orphaned longer than the cleanup period is removed") {
   child_comes_and_goes();
   CHECK_EQ(hosts(), 2u);
   wait(5); // 5 s gone: not longer than the period yet
@@ -314,23 +325,27 @@ TEST_CASE_FIXTURE(orphan_fixture, "a host orphaned longer than the cleanup perio
   // The GUID may stream again: a new host.
   auto hdl = connect();
   peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
-  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  CHECK_EQ(take_output(hdl),
+           read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
   CHECK_EQ(hosts(), 2u);
 }
 
-TEST_CASE_FIXTURE(orphan_fixture, "a child back before the cleanup period keeps its host") {
+TEST_CASE_FIXTURE(orphan_fixture,
+                  "a child back before the cleanup period keeps its host") {
   child_comes_and_goes();
   wait(3);
   auto hdl = connect();
   peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
-  CHECK_EQ(take_output(hdl), read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
+  CHECK_EQ(take_output(hdl),
+           read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
   wait(20);
   CHECK_EQ(hosts(), 2u);
   auto info = nlohmann::json::parse(get("/api/v1/info"));
   CHECK_EQ(info["mirrored_hosts_status"][1]["reachable"], true);
 }
 
-TEST_CASE_FIXTURE(orphan_fixture, "a connected child is not an orphan, however long") {
+TEST_CASE_FIXTURE(orphan_fixture,
+                  "a connected child is not an orphan, however long") {
   auto hdl = connect();
   peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
   take_output(hdl);
@@ -357,7 +372,7 @@ struct stuck_registry_fixture : actor_fixture {
   stuck_registry_fixture() {
     log.quiet(true);
     auto loaded = config::load_ini_text(
-      "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n", "");
+        "[db]\n  mode = ram\n[directories]\n  lib = /nonexistent\n", "");
     REQUIRE(loaded.ok());
     ctx.log = &log;
     ctx.settings = std::make_shared<const config::settings>(loaded.cfg);
@@ -390,7 +405,9 @@ struct stuck_registry_fixture : actor_fixture {
 
 } // namespace
 
-TEST_CASE_FIXTURE(stuck_registry_fixture, "an API request whose step never answers gets a 503 at the deadline") {
+TEST_CASE_FIXTURE(
+    stuck_registry_fixture,
+    "an API request whose step never answers gets a 503 at the deadline") {
   auto hdl = caf::io::connection_handle::from_int(101);
   mpx.add_pending_connect(acceptor, hdl);
   mpx.accept_connection(acceptor);

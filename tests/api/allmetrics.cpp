@@ -1,8 +1,7 @@
 #include "api/allmetrics.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cmath>
+#include <doctest/doctest.h>
 #include <limits>
 
 using namespace tributary::api;
@@ -24,8 +23,8 @@ allmetrics_host sample_host() {
   c.last_updated = 100;
   c.dimensions.push_back({"received", "received", false, false, 12.5});
   c.dimensions.push_back({"sent", "sent \"out\"", false, true, -3.4});
-  c.dimensions.push_back({"gone", "gone", true, false,
-                          std::numeric_limits<double>::quiet_NaN()});
+  c.dimensions.push_back(
+      {"gone", "gone", true, false, std::numeric_limits<double>::quiet_NaN()});
   h.charts.push_back(c);
   return h;
 }
@@ -34,27 +33,30 @@ allmetrics_host sample_host() {
 
 TEST_CASE("allmetrics shell: upper-case names, rounded magnitudes, totals") {
   auto out = allmetrics_shell(sample_host());
-  CHECK(out == "\n# chart: net.eth0 (name: net.eth0)\n"
-               "NETDATA_NET_ETH0_RECEIVED=\"13\"      # kilobits/s\n"
-               "NETDATA_NET_ETH0_SENT__OUT_=\"3\"      # kilobits/s\n"
-               "NETDATA_NET_ETH0_GONE=\"\"      # kilobits/s\n"
-               "NETDATA_NET_ETH0_VISIBLETOTAL=\"16\"      # kilobits/s\n"
-               "\n# NETDATA ALARMS RUNNING\n");
+  CHECK(out
+        == "\n# chart: net.eth0 (name: net.eth0)\n"
+           "NETDATA_NET_ETH0_RECEIVED=\"13\"      # kilobits/s\n"
+           "NETDATA_NET_ETH0_SENT__OUT_=\"3\"      # kilobits/s\n"
+           "NETDATA_NET_ETH0_GONE=\"\"      # kilobits/s\n"
+           "NETDATA_NET_ETH0_VISIBLETOTAL=\"16\"      # kilobits/s\n"
+           "\n# NETDATA ALARMS RUNNING\n");
   CHECK(shell_name(std::string(150, 'a')).size() == 100);
 }
 
-TEST_CASE("allmetrics json: Netdata's layout, escaped strings, null for a gap") {
+TEST_CASE(
+    "allmetrics json: Netdata's layout, escaped strings, null for a gap") {
   auto out = allmetrics_json(sample_host());
-  CHECK(out == "{\n\t\"net.eth0\": {\n\t\t\"name\":\"net.eth0\",\n"
-               "\t\t\"family\":\"eth\\\"0\",\n\t\t\"context\":\"net.net\",\n"
-               "\t\t\"units\":\"kilobits/s\",\n\t\t\"last_updated\": 100,\n"
-               "\t\t\"dimensions\": {\n"
-               "\t\t\t\"received\": {\n\t\t\t\t\"name\": \"received\",\n"
-               "\t\t\t\t\"value\": 12.5000000\n\t\t\t},\n"
-               "\t\t\t\"sent\": {\n\t\t\t\t\"name\": \"sent \\\"out\\\"\",\n"
-               "\t\t\t\t\"value\": -3.4000000\n\t\t\t},\n"
-               "\t\t\t\"gone\": {\n\t\t\t\t\"name\": \"gone\",\n"
-               "\t\t\t\t\"value\": null\n\t\t\t}\n\t\t}\n\t}\n}");
+  CHECK(out
+        == "{\n\t\"net.eth0\": {\n\t\t\"name\":\"net.eth0\",\n"
+           "\t\t\"family\":\"eth\\\"0\",\n\t\t\"context\":\"net.net\",\n"
+           "\t\t\"units\":\"kilobits/s\",\n\t\t\"last_updated\": 100,\n"
+           "\t\t\"dimensions\": {\n"
+           "\t\t\t\"received\": {\n\t\t\t\t\"name\": \"received\",\n"
+           "\t\t\t\t\"value\": 12.5000000\n\t\t\t},\n"
+           "\t\t\t\"sent\": {\n\t\t\t\t\"name\": \"sent \\\"out\\\"\",\n"
+           "\t\t\t\t\"value\": -3.4000000\n\t\t\t},\n"
+           "\t\t\t\"gone\": {\n\t\t\t\t\"name\": \"gone\",\n"
+           "\t\t\t\t\"value\": null\n\t\t\t}\n\t\t}\n\t}\n}");
   CHECK(allmetrics_json(allmetrics_host{}) == "{\n}");
 }
 
@@ -63,21 +65,24 @@ TEST_CASE("prometheus: every label value escaped, one line per sample") {
   opt.now_ms = 123456;
   std::string out;
   append_prometheus_host(out, sample_host(), opt, true);
-  CHECK(out
-        == "netdata_info{instance=\"web\\\"1\\\\x\\nz\",application=\"netdata\","
-           "version=\"v1.37.1\"} 1 123456\n"
-           "netdata_net_net_kilobits_persec_average{chart=\"net.eth0\","
-           "family=\"eth\\\"0\",dimension=\"received\",instance=\"web\\\"1\\\\x\\nz\"}"
-           " 12.5000000 100000\n"
-           "netdata_net_net_kilobits_persec_average{chart=\"net.eth0\","
-           "family=\"eth\\\"0\",dimension=\"sent \\\"out\\\"\",instance=\"web\\\"1\\\\x\\nz\"}"
-           " -3.4000000 100000\n");
+  CHECK(
+      out
+      == "netdata_info{instance=\"web\\\"1\\\\x\\nz\",application=\"netdata\","
+         "version=\"v1.37.1\"} 1 123456\n"
+         "netdata_net_net_kilobits_persec_average{chart=\"net.eth0\","
+         "family=\"eth\\\"0\",dimension=\"received\",instance="
+         "\"web\\\"1\\\\x\\nz\"}"
+         " 12.5000000 100000\n"
+         "netdata_net_net_kilobits_persec_average{chart=\"net.eth0\","
+         "family=\"eth\\\"0\",dimension=\"sent "
+         "\\\"out\\\"\",instance=\"web\\\"1\\\\x\\nz\"}"
+         " -3.4000000 100000\n");
 }
 
 TEST_CASE("prometheus options: help, types, ids, no timestamps, sum, units") {
-  std::map<std::string, std::string> q{{"help", "yes"}, {"types", "1"},
-                                       {"names", "no"}, {"timestamps", "no"},
-                                       {"source", "sum"}, {"prefix", "zz"},
+  std::map<std::string, std::string> q{{"help", "yes"},    {"types", "1"},
+                                       {"names", "no"},    {"timestamps", "no"},
+                                       {"source", "sum"},  {"prefix", "zz"},
                                        {"server", "prom1"}};
   prometheus_options opt;
   std::string why;
@@ -120,7 +125,9 @@ TEST_CASE("prometheus options: help, types, ids, no timestamps, sum, units") {
   };
   CHECK(metric("%", {}) == "netdata_a_b_percent_average");
   CHECK(metric("percentage", {}) == "netdata_a_b_percentage_average");
-  CHECK(metric("percentage", {{"oldunits", "yes"}}) == "netdata_a_b_percent_average");
-  CHECK(metric("KiB/s", {{"oldunits", "true"}}) == "netdata_a_b_kilobytes_persec_average");
+  CHECK(metric("percentage", {{"oldunits", "yes"}})
+        == "netdata_a_b_percent_average");
+  CHECK(metric("KiB/s", {{"oldunits", "true"}})
+        == "netdata_a_b_kilobytes_persec_average");
   CHECK(metric("MiB", {{"hideunits", "yes"}}) == "netdata_a_b_average");
 }

@@ -1,7 +1,6 @@
 #include "api/static_files.hpp"
 
 #include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>

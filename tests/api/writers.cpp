@@ -2,17 +2,19 @@
 #include "api/prometheus_text.hpp"
 #include "api/text_fix.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cmath>
+#include <doctest/doctest.h>
 #include <limits>
 
 using namespace tributary::api;
 
 TEST_CASE("fix_utf8 keeps valid UTF-8 and turns every invalid byte into '_'") {
   CHECK(fix_utf8("plain") == "plain");
-  CHECK(fix_utf8("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80");
-  CHECK(fix_utf8("a\xff" "b") == "a_b");
+  CHECK(fix_utf8("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80")
+        == "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80");
+  CHECK(fix_utf8("a\xff"
+                 "b")
+        == "a_b");
   CHECK(fix_utf8("\xc3\x28") == "_(");           // bad continuation
   CHECK(fix_utf8("\xc0\xaf") == "__");           // overlong
   CHECK(fix_utf8("\xed\xa0\x80") == "___");      // surrogate
@@ -41,9 +43,10 @@ TEST_CASE("json_writer indents with tabs as nlohmann::json dump(1, '\\t')") {
   w.member("g", std::numeric_limits<double>::quiet_NaN());
   w.end_object();
   CHECK(w.depth() == 0);
-  CHECK(out == "{\n\t\"a\": 1,\n\t\"b\": [\n\t\t\"x\",\n\t\tnull,\n\t\ttrue\n\t],"
-               "\n\t\"c\": {},\n\t\"d\": [],\n\t\"e\": 1.5,\n\t\"f\": 2.0,"
-               "\n\t\"g\": null\n}");
+  CHECK(out
+        == "{\n\t\"a\": 1,\n\t\"b\": [\n\t\t\"x\",\n\t\tnull,\n\t\ttrue\n\t],"
+           "\n\t\"c\": {},\n\t\"d\": [],\n\t\"e\": 1.5,\n\t\"f\": 2.0,"
+           "\n\t\"g\": null\n}");
 }
 
 TEST_CASE("json numbers read back as the same double") {

@@ -2,10 +2,11 @@
 // (tests/data/netdata-1.37.1/stream-plain.bin, stream-lz4.bin):
 //   BM_Tokenize        tokenize() over every line of the plain capture
 //   BM_ParseCommand    tokenize() + parse_command() over the same lines
-//   BM_LineSplitter    line_splitter over the whole capture (bytes in, lines out)
-//   BM_Lz4Decode       lz4_decoder: deframe + decompress the lz4 capture
-//   BM_Lz4Encode       lz4_encoder over the decoded capture, per line-batch commits
-//   BM_WriteSetLines   write_command(set) — the hot line a parent relays
+//   BM_LineSplitter    line_splitter over the whole capture (bytes in, lines
+//   out) BM_Lz4Decode       lz4_decoder: deframe + decompress the lz4 capture
+//   BM_Lz4Encode       lz4_encoder over the decoded capture, per line-batch
+//   commits BM_WriteSetLines   write_command(set) — the hot line a parent
+//   relays
 // Counters: lines/s ("items_per_second") and MB/s ("bytes_per_second").
 //
 //   build-bench/tests/bench/protocol_bench --benchmark_min_time=1
@@ -16,7 +17,6 @@
 #include "protocol/tokenizer.hpp"
 
 #include <benchmark/benchmark.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -30,7 +30,8 @@ namespace proto = tributary::protocol;
 namespace {
 
 std::string read_file(const std::string& name) {
-  std::string path = std::string{TRIBUTARY_TEST_DATA} + "/netdata-1.37.1/" + name;
+  std::string path
+      = std::string{TRIBUTARY_TEST_DATA} + "/netdata-1.37.1/" + name;
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     std::fprintf(stderr, "cannot read %s\n", path.c_str());
@@ -85,7 +86,8 @@ void BM_Tokenize(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(ls.size()));
-  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(total_bytes(ls)));
+  state.SetBytesProcessed(int64_t(state.iterations())
+                          * int64_t(total_bytes(ls)));
   state.counters["lines"] = double(ls.size());
 }
 BENCHMARK(BM_Tokenize);
@@ -103,7 +105,8 @@ void BM_ParseCommand(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(ls.size()));
-  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(total_bytes(ls)));
+  state.SetBytesProcessed(int64_t(state.iterations())
+                          * int64_t(total_bytes(ls)));
   state.counters["bad"] = double(bad) / double(state.iterations());
 }
 BENCHMARK(BM_ParseCommand);
@@ -149,9 +152,9 @@ void BM_Lz4Decode(benchmark::State& state) {
   }
   // MB/s of decompressed output; compressed input rate in a counter.
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(produced));
-  state.counters["in_MB/s"] = benchmark::Counter(
-    double(in.size()) * double(state.iterations()) / 1e6,
-    benchmark::Counter::kIsRate);
+  state.counters["in_MB/s"]
+      = benchmark::Counter(double(in.size()) * double(state.iterations()) / 1e6,
+                           benchmark::Counter::kIsRate);
   state.counters["ratio"] = double(produced) / double(in.size());
 }
 BENCHMARK(BM_Lz4Decode)->Arg(1460)->Arg(65536);
@@ -208,7 +211,8 @@ void BM_Lz4Encode(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(in_bytes));
-  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(commits.size()));
+  state.SetItemsProcessed(int64_t(state.iterations())
+                          * int64_t(commits.size()));
 }
 BENCHMARK(BM_Lz4Encode);
 

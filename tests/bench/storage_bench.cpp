@@ -10,7 +10,6 @@
 #include "storage/value_math.hpp"
 
 #include <benchmark/benchmark.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -27,7 +26,8 @@ namespace {
 
 constexpr int64_t T = 1699999200; // a multiple of 3600
 
-// -- real values ----------------------------------------------------------------
+// -- real values
+// ----------------------------------------------------------------
 
 /// Stored values per dimension, as a parent computes them from the capture
 /// (BEGIN/SET/END through chart_row_calculator).
@@ -48,56 +48,55 @@ std::vector<std::vector<sample>> stream_series() {
   chart_state* defining = nullptr;
   std::vector<row> rows;
   protocol::decode_stream(
-    ss.str(), protocol::stream_mode::automatic, [&](std::string_view line) {
-      auto cmd = protocol::parse_line(line);
-      if (!cmd)
-        return;
-      if (auto* c = std::get_if<protocol::chart>(&*cmd)) {
-        auto& st = charts[c->id];
-        if (!st.calc) {
-          chart_config cfg;
-          cfg.update_every = c->update_every > 0
-                               ? static_cast<int>(c->update_every)
-                               : 1;
-          st.calc = std::make_unique<chart_row_calculator>(cfg);
+      ss.str(), protocol::stream_mode::automatic, [&](std::string_view line) {
+        auto cmd = protocol::parse_line(line);
+        if (!cmd)
+          return;
+        if (auto* c = std::get_if<protocol::chart>(&*cmd)) {
+          auto& st = charts[c->id];
+          if (!st.calc) {
+            chart_config cfg;
+            cfg.update_every
+                = c->update_every > 0 ? static_cast<int>(c->update_every) : 1;
+            st.calc = std::make_unique<chart_row_calculator>(cfg);
+          }
+          defining = &st;
+        } else if (auto* d = std::get_if<protocol::dimension>(&*cmd)) {
+          if (defining == nullptr || defining->dims.count(d->id) != 0)
+            return;
+          dimension_config dc;
+          dc.algo = parse_algorithm(d->algorithm);
+          dc.multiplier = d->multiplier;
+          dc.divisor = d->divisor;
+          defining->dims[d->id] = defining->calc->add_dimension(dc);
+          defining->series.push_back(out.size());
+          out.emplace_back();
+        } else if (auto* b = std::get_if<protocol::begin>(&*cmd)) {
+          auto i = charts.find(b->chart_id);
+          cur = i == charts.end() ? nullptr : &i->second;
+          if (cur == nullptr)
+            return;
+          auto us = b->microseconds.value_or(1000000);
+          cur->clock_us += us;
+          cur->calc->begin(us, cur->clock_us);
+        } else if (auto* s = std::get_if<protocol::set>(&*cmd)) {
+          if (cur == nullptr || !s->value)
+            return;
+          auto i = cur->dims.find(s->dimension_id);
+          if (i != cur->dims.end())
+            cur->calc->set(i->second, *s->value);
+        } else if (std::holds_alternative<protocol::end>(*cmd)) {
+          if (cur == nullptr)
+            return;
+          rows.clear();
+          cur->calc->end(cur->clock_us, rows);
+          for (auto& r : rows)
+            for (size_t k = 0; k < r.values.size() && k < cur->series.size();
+                 ++k)
+              out[cur->series[k]].push_back(r.values[k]);
+          cur = nullptr;
         }
-        defining = &st;
-      } else if (auto* d = std::get_if<protocol::dimension>(&*cmd)) {
-        if (defining == nullptr || defining->dims.count(d->id) != 0)
-          return;
-        dimension_config dc;
-        dc.algo = parse_algorithm(d->algorithm);
-        dc.multiplier = d->multiplier;
-        dc.divisor = d->divisor;
-        defining->dims[d->id] = defining->calc->add_dimension(dc);
-        defining->series.push_back(out.size());
-        out.emplace_back();
-      } else if (auto* b = std::get_if<protocol::begin>(&*cmd)) {
-        auto i = charts.find(b->chart_id);
-        cur = i == charts.end() ? nullptr : &i->second;
-        if (cur == nullptr)
-          return;
-        auto us = b->microseconds.value_or(1000000);
-        cur->clock_us += us;
-        cur->calc->begin(us, cur->clock_us);
-      } else if (auto* s = std::get_if<protocol::set>(&*cmd)) {
-        if (cur == nullptr || !s->value)
-          return;
-        auto i = cur->dims.find(s->dimension_id);
-        if (i != cur->dims.end())
-          cur->calc->set(i->second, *s->value);
-      } else if (std::holds_alternative<protocol::end>(*cmd)) {
-        if (cur == nullptr)
-          return;
-        rows.clear();
-        cur->calc->end(cur->clock_us, rows);
-        for (auto& r : rows)
-          for (size_t k = 0; k < r.values.size() && k < cur->series.size();
-               ++k)
-            out[cur->series[k]].push_back(r.values[k]);
-        cur = nullptr;
-      }
-    });
+      });
   return out;
 }
 
@@ -111,7 +110,8 @@ std::vector<double> cycled(const std::vector<sample>& xs, size_t n) {
   return out;
 }
 
-// -- synthetic mix -----------------------------------------------------------------
+// -- synthetic mix
+// -----------------------------------------------------------------
 
 /// A mix like a Netdata host's: a third idle (0), counters growing in
 /// steps, gauges on a random walk, noisy percentages with 2 decimals.
@@ -122,24 +122,24 @@ std::vector<std::vector<double>> synthetic(size_t dims, size_t n) {
     double x = static_cast<double>(rng() % 1000);
     for (size_t i = 0; i < n; ++i) {
       switch (d % 6) {
-        case 0:
-        case 1:
-          out[d].push_back(0);
-          break;
-        case 2: // packets/s: small integers
-          out[d].push_back(static_cast<double>(rng() % 20));
-          break;
-        case 3: // memory: slowly moving gauge, mostly unchanged
-          if (rng() % 10 == 0)
-            x += static_cast<double>(static_cast<int>(rng() % 200) - 100);
-          out[d].push_back(x * 1024);
-          break;
-        case 4: // cpu %: noisy with 2 decimals
-          out[d].push_back(std::round((rng() % 10000) / 100.0 * 100) / 100);
-          break;
-        default: // a constant-ish rate with jitter
-          out[d].push_back(1000 + static_cast<double>(rng() % 7));
-          break;
+      case 0:
+      case 1:
+        out[d].push_back(0);
+        break;
+      case 2: // packets/s: small integers
+        out[d].push_back(static_cast<double>(rng() % 20));
+        break;
+      case 3: // memory: slowly moving gauge, mostly unchanged
+        if (rng() % 10 == 0)
+          x += static_cast<double>(static_cast<int>(rng() % 200) - 100);
+        out[d].push_back(x * 1024);
+        break;
+      case 4: // cpu %: noisy with 2 decimals
+        out[d].push_back(std::round((rng() % 10000) / 100.0 * 100) / 100);
+        break;
+      default: // a constant-ish rate with jitter
+        out[d].push_back(1000 + static_cast<double>(rng() % 7));
+        break;
       }
     }
   }
@@ -169,14 +169,14 @@ void store_and_count(benchmark::State& state,
     for (size_t i = 0; i < n; ++i)
       for (size_t d = 0; d < series.size(); ++d)
         if (i < series[d].size())
-          db.append(hs[d], sample::of(T + 1 + static_cast<int64_t>(i),
-                                      series[d][i]));
+          db.append(hs[d],
+                    sample::of(T + 1 + static_cast<int64_t>(i), series[d][i]));
     db.close();
     bytes = db.stats().page_bytes[0];
     points = db.stats().points_written[0];
   }
-  state.counters["bytes_per_sample"] = static_cast<double>(bytes)
-                                       / static_cast<double>(points);
+  state.counters["bytes_per_sample"]
+      = static_cast<double>(bytes) / static_cast<double>(points);
   state.counters["samples"] = static_cast<double>(points);
 }
 
@@ -208,7 +208,8 @@ void BM_Tier0BytesSynthetic(benchmark::State& state) {
 }
 BENCHMARK(BM_Tier0BytesSynthetic)->Arg(0)->Arg(1)->Arg(2);
 
-// -- append and query --------------------------------------------------------------
+// -- append and query
+// --------------------------------------------------------------
 
 std::string temp_dir() {
   char tmpl[] = "/tmp/tributary-bench-XXXXXX";
@@ -243,9 +244,9 @@ void BM_Append(benchmark::State& state) {
                             * static_cast<int64_t>(hs.size()));
     auto points = static_cast<double>(state.iterations()) * 1000;
     state.counters["journal_bytes_per_sample"]
-      = static_cast<double>(db.stats().journal_bytes) / points;
+        = static_cast<double>(db.stats().journal_bytes) / points;
     state.counters["page_bytes_per_sample"]
-      = static_cast<double>(db.stats().page_bytes[0]) / points;
+        = static_cast<double>(db.stats().page_bytes[0]) / points;
     db.close();
   }
   std::system(("rm -rf " + dir).c_str());
@@ -266,7 +267,8 @@ struct month {
     h = db->add_dimension({{"system.cpu", "user"}, "", "", 1});
     std::mt19937 rng{3};
     for (int64_t i = 1; i <= 30 * 86400; ++i)
-      db->append(h, sample::of(T + i, static_cast<double>(rng() % 10000) / 100));
+      db->append(h,
+                 sample::of(T + i, static_cast<double>(rng() % 10000) / 100));
     db->flush();
   }
 

@@ -3,19 +3,16 @@
 // proc.plugin streamed (stream-plain.bin), and plugin_reader against scripted
 // plugins.d output and the real output of Debian's apps.plugin 1.37.1.
 
-#include "tests/test_data.hpp"
-
 #include "collectors/plugin_reader.hpp"
 #include "collectors/proc_collector.hpp"
 #include "protocol/commands.hpp"
+#include "tests/test_data.hpp"
 
 #include <doctest/doctest.h>
-
-#include <unistd.h>
-
 #include <filesystem>
 #include <map>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace tributary::test {
@@ -117,10 +114,10 @@ struct proc_fixture {
   }
 
   explicit proc_fixture(const char* name)
-    : root(fs::temp_directory_path()
-           / ("tributary-collector-" + std::string{name} + "-"
-              + std::to_string(::getpid()))),
-      pc(config(root)) {
+      : root(fs::temp_directory_path()
+             / ("tributary-collector-" + std::string{name} + "-"
+                + std::to_string(::getpid()))),
+        pc(config(root)) {
     fs::remove_all(root);
     fs::create_directories(root);
     load("first");
@@ -133,7 +130,8 @@ struct proc_fixture {
 
   void load(const char* set) {
     fs::copy(data_path(std::string{"proc/"} + set), root,
-             fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+             fs::copy_options::recursive
+                 | fs::copy_options::overwrite_existing);
   }
 };
 
@@ -180,14 +178,31 @@ TEST_CASE("proc collector: definitions equal Netdata 1.37.1 proc.plugin's") {
   for (auto& d : f.pc.definitions())
     if (ref.count(d.id) != 0)
       order.push_back(d.id);
-  std::vector<std::string> want{
-    "system.cpu", "system.ctxt", "system.forks", "system.processes",
-    "system.uptime", "system.load", "system.active_processes", "system.ram",
-    "mem.available", "mem.committed", "mem.writeback", "mem.kernel",
-    "mem.slab", "net_operstate.ifb0", "net_mtu.ifb0", "net_operstate.ifb1",
-    "net_mtu.ifb1", "net.eth0", "net_speed.eth0", "net_duplex.eth0",
-    "net_operstate.eth0", "net_carrier.eth0", "net_mtu.eth0",
-    "net_packets.eth0", "system.net"};
+  std::vector<std::string> want{"system.cpu",
+                                "system.ctxt",
+                                "system.forks",
+                                "system.processes",
+                                "system.uptime",
+                                "system.load",
+                                "system.active_processes",
+                                "system.ram",
+                                "mem.available",
+                                "mem.committed",
+                                "mem.writeback",
+                                "mem.kernel",
+                                "mem.slab",
+                                "net_operstate.ifb0",
+                                "net_mtu.ifb0",
+                                "net_operstate.ifb1",
+                                "net_mtu.ifb1",
+                                "net.eth0",
+                                "net_speed.eth0",
+                                "net_duplex.eth0",
+                                "net_operstate.eth0",
+                                "net_carrier.eth0",
+                                "net_mtu.eth0",
+                                "net_packets.eth0",
+                                "system.net"};
   CHECK(order == want);
   CHECK(f.pc.new_charts().size() == f.pc.definitions().size());
 }
@@ -198,8 +213,8 @@ TEST_CASE("proc collector: charts beyond the capture follow proc.plugin") {
   f.pc.collect(t0, rows);
   // Not created: lo (disabled by default), a partition, an excluded loop
   // device, an idle CD drive, swap I/O before any swapping.
-  for (auto id : {"net.lo", "net_mtu.lo", "disk.sda1", "disk.loop0",
-                  "disk.sr0", "disk_ops.sr0", "system.swapio"})
+  for (auto id : {"net.lo", "net_mtu.lo", "disk.sda1", "disk.loop0", "disk.sr0",
+                  "disk_ops.sr0", "system.swapio"})
     CHECK_MESSAGE(f.pc.find(id) == nullptr, id);
   auto* cpu0 = f.pc.find("cpu.cpu0");
   REQUIRE(cpu0 != nullptr);
@@ -271,93 +286,97 @@ TEST_CASE("proc collector: exact rows over two collections") {
   proc_fixture f{"rows"};
   std::vector<chart_row> rows;
   f.pc.collect(t0, rows);
-  check_rows(rows,
-             {
-               {"system.cpu", 0, {0, 0, 1745, 211, 0, 20553, 8543, 0, 1121, 95850}},
-               {"cpu.cpu0", 0, {0, 0, 870, 150, 0, 10112, 4301, 0, 602, 47901}},
-               {"cpu.cpu1", 0, {0, 0, 875, 61, 0, 10441, 4242, 0, 519, 47949}},
-               {"system.intr", 0, {2510298}},
-               {"system.ctxt", 0, {1387509}},
-               {"system.forks", 0, {11532}},
-               {"system.processes", 0, {1, 0}},
-               {"system.uptime", 0, {641100}},
-               {"system.load", 0, {910, 620, 300}},
-               {"system.active_processes", 0, {127}},
-               {"system.pgpgio", 0, {1008830, 220144}},
-               {"mem.pgfaults", 0, {2904170, 3132}},
-               // used = total - free - (cached + sreclaimable - shmem) - buffers
-               {"system.ram", 0, {23454420, 180964, 1041996, 6712}},
-               {"mem.available", 0, {24165072}},
-               {"system.swap", 0, {1048572, 0}},
-               {"mem.committed", 0, {363316}},
-               {"mem.writeback", 0, {156, 0, 0, 0, 0}},
-               {"mem.kernel", 0, {155660, 2048, 2036, 14828, 1000}},
-               {"mem.slab", 0, {116488, 39172}},
-               {"disk.sda", 0, {2017660, 440288}},
-               {"disk_ops.sda", 0, {14532, 2371}},
-               // physical disks only, sectors * 512 / 1024
-               {"system.io", 0, {1008830, 220144}},
-               {"net_operstate.ifb0", 0, {0, 1, 0, 0, 0, 0, 0}},
-               {"net_mtu.ifb0", 0, {1500}},
-               {"net_operstate.ifb1", 0, {0, 1, 0, 0, 0, 0, 0}},
-               {"net_mtu.ifb1", 0, {1500}},
-               {"net.eth0", 0, {38301081, 41733}},
-               // speed "-1" reads as 0, as Netdata's str2ull reads it
-               {"net_speed.eth0", 0, {0}},
-               {"net_duplex.eth0", 0, {0, 0, 1}},
-               {"net_operstate.eth0", 0, {1, 0, 0, 0, 0, 0, 0}},
-               {"net_carrier.eth0", 0, {1, 0}},
-               {"net_mtu.eth0", 0, {1400}},
-               {"net_packets.eth0", 0, {27190, 512, 0}},
-               // physical interfaces only (not lo, not the virtual ifb*)
-               {"system.net", 0, {38301081, 41733}},
-             },
-             t0);
+  check_rows(
+      rows,
+      {
+          {"system.cpu", 0, {0, 0, 1745, 211, 0, 20553, 8543, 0, 1121, 95850}},
+          {"cpu.cpu0", 0, {0, 0, 870, 150, 0, 10112, 4301, 0, 602, 47901}},
+          {"cpu.cpu1", 0, {0, 0, 875, 61, 0, 10441, 4242, 0, 519, 47949}},
+          {"system.intr", 0, {2510298}},
+          {"system.ctxt", 0, {1387509}},
+          {"system.forks", 0, {11532}},
+          {"system.processes", 0, {1, 0}},
+          {"system.uptime", 0, {641100}},
+          {"system.load", 0, {910, 620, 300}},
+          {"system.active_processes", 0, {127}},
+          {"system.pgpgio", 0, {1008830, 220144}},
+          {"mem.pgfaults", 0, {2904170, 3132}},
+          // used = total - free - (cached + sreclaimable - shmem) - buffers
+          {"system.ram", 0, {23454420, 180964, 1041996, 6712}},
+          {"mem.available", 0, {24165072}},
+          {"system.swap", 0, {1048572, 0}},
+          {"mem.committed", 0, {363316}},
+          {"mem.writeback", 0, {156, 0, 0, 0, 0}},
+          {"mem.kernel", 0, {155660, 2048, 2036, 14828, 1000}},
+          {"mem.slab", 0, {116488, 39172}},
+          {"disk.sda", 0, {2017660, 440288}},
+          {"disk_ops.sda", 0, {14532, 2371}},
+          // physical disks only, sectors * 512 / 1024
+          {"system.io", 0, {1008830, 220144}},
+          {"net_operstate.ifb0", 0, {0, 1, 0, 0, 0, 0, 0}},
+          {"net_mtu.ifb0", 0, {1500}},
+          {"net_operstate.ifb1", 0, {0, 1, 0, 0, 0, 0, 0}},
+          {"net_mtu.ifb1", 0, {1500}},
+          {"net.eth0", 0, {38301081, 41733}},
+          // speed "-1" reads as 0, as Netdata's str2ull reads it
+          {"net_speed.eth0", 0, {0}},
+          {"net_duplex.eth0", 0, {0, 0, 1}},
+          {"net_operstate.eth0", 0, {1, 0, 0, 0, 0, 0, 0}},
+          {"net_carrier.eth0", 0, {1, 0}},
+          {"net_mtu.eth0", 0, {1400}},
+          {"net_packets.eth0", 0, {27190, 512, 0}},
+          // physical interfaces only (not lo, not the virtual ifb*)
+          {"system.net", 0, {38301081, 41733}},
+      },
+      t0);
   f.load("second");
   rows.clear();
   f.pc.collect(t1, rows);
   constexpr uint64_t dt = t1 - t0;
-  check_rows(rows,
-             {
-               // user -= guest, nice -= guest_nice
-               {"system.cpu", dt, {1, 12, 1746, 212, 0, 20643, 8594, 2, 1125, 96019}},
-               {"cpu.cpu0", dt, {1, 6, 870, 151, 0, 10154, 4327, 1, 604, 47985}},
-               {"cpu.cpu1", dt, {0, 6, 876, 61, 0, 10489, 4267, 1, 521, 48034}},
-               {"system.intr", dt, {2511102}},
-               {"system.ctxt", dt, {1388031}},
-               {"system.forks", dt, {11537}},
-               {"system.processes", dt, {3, 2}},
-               {"system.uptime", dt, {642100}},
-               // no system.load: Netdata reads it every 5 s
-               {"system.active_processes", dt, {129}},
-               {"system.swapio", 0, {2, 256}},
-               {"system.pgpgio", dt, {1008846, 220400}},
-               {"mem.pgfaults", dt, {2905901, 3133}},
-               {"system.ram", dt, {23450004, 184420, 1042956, 6712}},
-               {"mem.available", dt, {24160000}},
-               {"system.swap", dt, {1047548, 1024}},
-               {"mem.committed", dt, {363316}},
-               {"mem.writeback", dt, {312, 0, 0, 0, 0}},
-               {"mem.kernel", dt, {155660, 2048, 2036, 14828, 1000}},
-               {"mem.slab", dt, {116488, 39172}},
-               {"disk.sda", dt, {2017692, 440800}},
-               {"disk_ops.sda", dt, {14534, 2390}},
-               {"system.io", dt, {1008846, 220400}},
-               {"net_operstate.ifb0", dt, {0, 1, 0, 0, 0, 0, 0}},
-               {"net_mtu.ifb0", dt, {1500}},
-               {"net_operstate.ifb1", dt, {0, 1, 0, 0, 0, 0, 0}},
-               {"net_mtu.ifb1", dt, {1500}},
-               // "eth0:38310201" (no blank after the colon) still parses
-               {"net.eth0", dt, {38310201, 43001}},
-               {"net_speed.eth0", dt, {0}},
-               {"net_duplex.eth0", dt, {0, 0, 1}},
-               {"net_operstate.eth0", dt, {1, 0, 0, 0, 0, 0, 0}},
-               {"net_carrier.eth0", dt, {1, 0}},
-               {"net_mtu.eth0", dt, {1400}},
-               {"net_packets.eth0", dt, {27201, 519, 3}},
-               {"system.net", dt, {38310201, 43001}},
-             },
-             t1);
+  check_rows(
+      rows,
+      {
+          // user -= guest, nice -= guest_nice
+          {"system.cpu",
+           dt,
+           {1, 12, 1746, 212, 0, 20643, 8594, 2, 1125, 96019}},
+          {"cpu.cpu0", dt, {1, 6, 870, 151, 0, 10154, 4327, 1, 604, 47985}},
+          {"cpu.cpu1", dt, {0, 6, 876, 61, 0, 10489, 4267, 1, 521, 48034}},
+          {"system.intr", dt, {2511102}},
+          {"system.ctxt", dt, {1388031}},
+          {"system.forks", dt, {11537}},
+          {"system.processes", dt, {3, 2}},
+          {"system.uptime", dt, {642100}},
+          // no system.load: Netdata reads it every 5 s
+          {"system.active_processes", dt, {129}},
+          {"system.swapio", 0, {2, 256}},
+          {"system.pgpgio", dt, {1008846, 220400}},
+          {"mem.pgfaults", dt, {2905901, 3133}},
+          {"system.ram", dt, {23450004, 184420, 1042956, 6712}},
+          {"mem.available", dt, {24160000}},
+          {"system.swap", dt, {1047548, 1024}},
+          {"mem.committed", dt, {363316}},
+          {"mem.writeback", dt, {312, 0, 0, 0, 0}},
+          {"mem.kernel", dt, {155660, 2048, 2036, 14828, 1000}},
+          {"mem.slab", dt, {116488, 39172}},
+          {"disk.sda", dt, {2017692, 440800}},
+          {"disk_ops.sda", dt, {14534, 2390}},
+          {"system.io", dt, {1008846, 220400}},
+          {"net_operstate.ifb0", dt, {0, 1, 0, 0, 0, 0, 0}},
+          {"net_mtu.ifb0", dt, {1500}},
+          {"net_operstate.ifb1", dt, {0, 1, 0, 0, 0, 0, 0}},
+          {"net_mtu.ifb1", dt, {1500}},
+          // "eth0:38310201" (no blank after the colon) still parses
+          {"net.eth0", dt, {38310201, 43001}},
+          {"net_speed.eth0", dt, {0}},
+          {"net_duplex.eth0", dt, {0, 0, 1}},
+          {"net_operstate.eth0", dt, {1, 0, 0, 0, 0, 0, 0}},
+          {"net_carrier.eth0", dt, {1, 0}},
+          {"net_mtu.eth0", dt, {1400}},
+          {"net_packets.eth0", dt, {27201, 519, 3}},
+          {"system.net", dt, {38310201, 43001}},
+      },
+      t1);
   // Five seconds after the first load row, system.load comes back with the
   // time since its own previous row.
   for (int i = 2; i <= 5; ++i) {
@@ -407,34 +426,35 @@ TEST_CASE("proc collector: live /proc of this machine") {
     CHECK(r.values.size() == pc.find(r.chart_id)->dimensions.size());
 }
 
-// -- plugin_reader ---------------------------------------------------------------
+// -- plugin_reader
+// ---------------------------------------------------------------
 
 namespace {
 
 constexpr std::string_view scripted
-  = "CHART example.random '' 'A random number' 'number' random "
-    "example.random line 90000 0 '' 'go.d.plugin' 'example'\n"
-    "CLABEL 'source' 'fixture' 1\n"
-    "CLABEL_COMMIT\n"
-    "DIMENSION random1 '' absolute 1 1\n"
-    "DIMENSION random2 r2 incremental -1 100 hidden\n"
-    "VARIABLE CHART max = 10\n"
-    "BEGIN example.random 1000000\n"
-    "SET random1 = 42\n"
-    "SET random2 = -7\n"
-    "END\n"
-    "\n"
-    "BEGIN example.random\n"
-    "SET random2 = 8\n"
-    "END\n"
-    "FLUSH\n"
-    "VARIABLE HOST answer = 42.5\n"
-    "BEGIN example.random 1000123\n"
-    "SET random1 = 1\n"
-    "FLUSH\n"
-    "CHART example.second '' 'Second' 'things' second example.second "
-    "stacked 90001 5\n"
-    "DIMENSION a\n";
+    = "CHART example.random '' 'A random number' 'number' random "
+      "example.random line 90000 0 '' 'go.d.plugin' 'example'\n"
+      "CLABEL 'source' 'fixture' 1\n"
+      "CLABEL_COMMIT\n"
+      "DIMENSION random1 '' absolute 1 1\n"
+      "DIMENSION random2 r2 incremental -1 100 hidden\n"
+      "VARIABLE CHART max = 10\n"
+      "BEGIN example.random 1000000\n"
+      "SET random1 = 42\n"
+      "SET random2 = -7\n"
+      "END\n"
+      "\n"
+      "BEGIN example.random\n"
+      "SET random2 = 8\n"
+      "END\n"
+      "FLUSH\n"
+      "VARIABLE HOST answer = 42.5\n"
+      "BEGIN example.random 1000123\n"
+      "SET random1 = 1\n"
+      "FLUSH\n"
+      "CHART example.second '' 'Second' 'things' second example.second "
+      "stacked 90001 5\n"
+      "DIMENSION a\n";
 
 std::vector<plugin_event> read_all(plugin_reader& r, std::string_view bytes,
                                    size_t chunk) {
@@ -462,7 +482,7 @@ void check_scripted(const std::vector<plugin_event>& ev) {
   CHECK(def->module == "example");
   CHECK(def->labels
         == std::vector<std::pair<std::string, std::string>>{
-          {"source", "fixture"}});
+            {"source", "fixture"}});
   REQUIRE(def->dimensions.size() == 2);
   CHECK(def->dimensions[0].id == "random1");
   CHECK(def->dimensions[0].name == "random1");

@@ -7,9 +7,9 @@ using tributary::config::parse_destinations;
 
 TEST_CASE("destinations: the full grammar of [stream] destination") {
   auto ds = parse_destinations(
-    "10.11.12.1:19999 tcp:parent.example.net, [::1]:20000:SSL "
-    "[fe80::1]%eth0:19999 unix:/run/netdata/stream.sock /tmp/x.sock "
-    "host%eth1 h:netdata");
+      "10.11.12.1:19999 tcp:parent.example.net, [::1]:20000:SSL "
+      "[fe80::1]%eth0:19999 unix:/run/netdata/stream.sock /tmp/x.sock "
+      "host%eth1 h:netdata");
   REQUIRE(ds);
   REQUIRE_EQ(ds->size(), 8u);
   auto& v = *ds;

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <doctest/doctest.h>
-
-#include <string>
-
 #include "config/load.hpp"
 #include "tests/test_data.hpp"
+
+#include <doctest/doctest.h>
+#include <string>
 
 namespace tributary::config::test {
 
@@ -18,10 +17,9 @@ inline std::string all_diagnostics(const load_result& x) {
 }
 
 /// The first diagnostic of level `lvl` at `line` of a file ending in `file`.
-inline const diagnostic* find_diagnostic(const load_result& x,
-                                         const std::string& file, size_t line,
-                                         diagnostic::severity lvl
-                                         = diagnostic::error) {
+inline const diagnostic*
+find_diagnostic(const load_result& x, const std::string& file, size_t line,
+                diagnostic::severity lvl = diagnostic::error) {
   for (const auto& d : x.diagnostics)
     if (d.line == line && d.level == lvl && d.file.size() >= file.size()
         && d.file.compare(d.file.size() - file.size(), file.size(), file) == 0)

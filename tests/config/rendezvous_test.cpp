@@ -1,10 +1,8 @@
 #include "config/destination.hpp"
 #include "config/rendezvous.hpp"
 
-#include <doctest/doctest.h>
-
 #include <algorithm>
-
+#include <doctest/doctest.h>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,21 +49,24 @@ TEST_CASE("rendezvous: 1000 nodes spread evenly over 3 and 4 parents") {
     MESSAGE("N=", n, ": ", spread);
     for (auto& [host, c] : count) {
       // 1000/N ± 20 %: the binomial standard deviation is ~15 at N = 3.
-      CHECK_MESSAGE(c > 1000 / n * 8 / 10, host, " got ", c, " of 1000 (N=", n, ")");
-      CHECK_MESSAGE(c < 1000 / n * 12 / 10, host, " got ", c, " of 1000 (N=", n, ")");
+      CHECK_MESSAGE(c > 1000 / n * 8 / 10, host, " got ", c, " of 1000 (N=", n,
+                    ")");
+      CHECK_MESSAGE(c < 1000 / n * 12 / 10, host, " got ", c, " of 1000 (N=", n,
+                    ")");
     }
   }
 }
 
-TEST_CASE("rendezvous: growing 3 -> 4 parents moves about 1/4 of the nodes, all to the new one") {
+TEST_CASE("rendezvous: growing 3 -> 4 parents moves about 1/4 of the nodes, "
+          "all to the new one") {
   int moved = 0;
   for (int i = 0; i < 1000; ++i) {
     auto before = first_for(node(i), 3);
     auto after = first_for(node(i), 4);
     if (before != after) {
       ++moved;
-      CHECK_MESSAGE(after.rfind("tributary-parent-3.", 0) == 0,
-                    node(i), " moved from ", before, " to ", after);
+      CHECK_MESSAGE(after.rfind("tributary-parent-3.", 0) == 0, node(i),
+                    " moved from ", before, " to ", after);
     }
   }
   MESSAGE("3 -> 4 parents: ", moved, " of 1000 nodes moved");
@@ -81,7 +82,9 @@ TEST_CASE("rendezvous: the rest of the list is the failover order") {
     order_by_rendezvous(ds, node(i));
     auto without = parents(4);
     without.erase(std::remove_if(without.begin(), without.end(),
-                                 [&](const destination& d) { return d.host == ds[0].host; }),
+                                 [&](const destination& d) {
+                                   return d.host == ds[0].host;
+                                 }),
                   without.end());
     order_by_rendezvous(without, node(i));
     REQUIRE_EQ(without.size(), 3u);
@@ -90,7 +93,8 @@ TEST_CASE("rendezvous: the rest of the list is the failover order") {
   }
 }
 
-TEST_CASE("rendezvous: the order is fixed, whatever the listed order, and :SSL does not change it") {
+TEST_CASE("rendezvous: the order is fixed, whatever the listed order, and :SSL "
+          "does not change it") {
   auto a = parse_destinations("p0:19999 p1:19999 p2:19999");
   auto b = parse_destinations("p2:19999:SSL p0:19999:SSL p1:19999:SSL");
   REQUIRE(a);

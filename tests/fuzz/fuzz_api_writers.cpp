@@ -7,11 +7,10 @@
 #include "api/prometheus_text.hpp"
 #include "api/text_fix.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -2,14 +2,14 @@
 // linked to a chart and evaluated; the whole input is also parsed as one
 // expression.
 
+#include "health/definitions.hpp"
+#include "health/expression.hpp"
+#include "health/host_health.hpp"
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-
-#include "health/definitions.hpp"
-#include "health/expression.hpp"
-#include "health/host_health.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tributary::health;
@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return name[0] == 'n' ? NAN : static_cast<double>(name.size());
   };
   if (auto e = expression::parse(input)) {
-    (void) e->evaluate(resolver);
-    (void) e->evaluate_traced(resolver);
+    (void)e->evaluate(resolver);
+    (void)e->evaluate_traced(resolver);
     // The canonical print parses again.
     if (!expression::parse(e->parsed_as()))
       return 1;
@@ -48,9 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   row.names = row.ids;
   row.values = {1.5, NAN};
   for (auto& key : h.due(2000)) {
-    (void) h.query_for(key, 2000);
+    (void)h.query_for(key, 2000);
     h.evaluate(key, row, row, 2000);
   }
-  (void) h.take_notifications(2000);
+  (void)h.take_notifications(2000);
   return 0;
 }

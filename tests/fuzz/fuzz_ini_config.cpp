@@ -2,14 +2,14 @@
 // The input is split at the first NUL byte: before it netdata.conf, after it
 // stream.conf (no NUL: all of it is stream.conf).
 
-#include <cstddef>
-#include <cstdint>
-#include <string_view>
-
 #include "config/check.hpp"
 #include "config/dump.hpp"
 #include "config/load.hpp"
 #include "config/resolve.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tributary::config;
@@ -31,11 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (++pairs > 16)
         break;
       auto r = resolve_receiver(x.cfg, key, guid, 1);
-      (void) check_access(x.cfg, key, guid, "10.1.2.3");
-      (void) r.allow_from.matches("10.1.2.3");
+      (void)check_access(x.cfg, key, guid, "10.1.2.3");
+      (void)r.allow_from.matches("10.1.2.3");
     }
   }
-  (void) resolve_receiver(x.cfg, "k", "g");
-  (void) x.cfg.stream.send_charts_matching.evaluate(input.substr(0, 64));
+  (void)resolve_receiver(x.cfg, "k", "g");
+  (void)x.cfg.stream.send_charts_matching.evaluate(input.substr(0, 64));
   return report.exit_code > 1 || text.empty() ? 1 : 0;
 }

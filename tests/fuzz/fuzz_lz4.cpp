@@ -1,13 +1,13 @@
 // lz4 stream decoder on arbitrary bytes and chunkings; encoder round trip.
 
+#include "protocol/lz4_framing.hpp"
+#include "protocol/stream_decoder.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include "protocol/lz4_framing.hpp"
-#include "protocol/stream_decoder.hpp"
 
 using namespace tributary::protocol;
 
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < in.size(); i += chunk)
       if (!dec.feed(in.substr(i, chunk), out))
         break;
-    (void) dec.finish();
+    (void)dec.finish();
   }
   {
     stream_decoder dec;
@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       while (dec.next(line)) {
       }
     }
-    (void) dec.finish();
+    (void)dec.finish();
   }
   {
     lz4_encoder enc{size > 2 && (data[2] & 1)};

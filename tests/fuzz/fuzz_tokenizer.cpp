@@ -1,16 +1,16 @@
 // Tokenizer, command parser, writer and command_reader on arbitrary lines.
 // Also checks that a parsed command re-parses to the same bytes.
 
+#include "protocol/command_reader.hpp"
+#include "protocol/commands.hpp"
+#include "protocol/line_splitter.hpp"
+#include "protocol/tokenizer.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include "protocol/command_reader.hpp"
-#include "protocol/commands.hpp"
-#include "protocol/line_splitter.hpp"
-#include "protocol/tokenizer.hpp"
 
 using namespace tributary::protocol;
 
@@ -36,20 +36,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lines.feed(in);
   command_reader reader;
   std::string_view line;
-  auto dir = size > 0 && (data[0] & 1) ? direction::to_child
-                                        : direction::to_parent;
+  auto dir
+      = size > 0 && (data[0] & 1) ? direction::to_child : direction::to_parent;
   while (lines.next(line)) {
     words ws;
     tokenize(line, ws);
     if (ws.size() > max_words)
       std::abort();
     for (auto w : ws)
-      if (w.data() < line.data() || w.data() + w.size() > line.data() + line.size())
+      if (w.data() < line.data()
+          || w.data() + w.size() > line.data() + line.size())
         std::abort();
     if (auto cmd = parse_command(ws, dir); cmd && clean(ws)) {
       auto text = to_string(*cmd);
       // What we write must parse again and write the same bytes.
-      auto again = parse_line(std::string_view{text}.substr(0, text.size() - 1), dir);
+      auto again
+          = parse_line(std::string_view{text}.substr(0, text.size() - 1), dir);
       if (!again || to_string(*again) != text)
         std::abort();
     }
@@ -57,6 +59,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tributary::error err;
     reader.consume(line, cmd, err);
   }
-  (void) lines.finish();
+  (void)lines.finish();
   return 0;
 }

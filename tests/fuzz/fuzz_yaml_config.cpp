@@ -1,13 +1,13 @@
 // libFuzzer target: arbitrary text as a YAML configuration -> settings.
 
-#include <cstddef>
-#include <cstdint>
-#include <string_view>
-
 #include "config/check.hpp"
 #include "config/dump.hpp"
 #include "config/load.hpp"
 #include "config/resolve.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tributary::config;
@@ -18,6 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t n = 0;
   for (const auto& [key, k] : x.cfg.api_keys)
     if (++n <= 16)
-      (void) check_access(x.cfg, key, key, "127.0.0.1");
+      (void)check_access(x.cfg, key, key, "127.0.0.1");
   return report.exit_code > 1 || text.empty() ? 1 : 0;
 }

@@ -1,9 +1,8 @@
 #include "health/expression.hpp"
 
-#include <doctest/doctest.h>
-
 #include <algorithm>
 #include <cmath>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -130,7 +129,8 @@ TEST_CASE("expression: the number reader used for green and red") {
 
 TEST_CASE("expression: variable names") {
   CHECK(parsed("$this").variables() == strings{"this"});
-  CHECK(parsed("${name with spaces}").variables() == strings{"name with spaces"});
+  CHECK(parsed("${name with spaces}").variables()
+        == strings{"name with spaces"});
   CHECK(parsed("$system.ram.free").variables() == strings{"system.ram.free"});
   CHECK(parsed("$a_1.b_2").variables() == strings{"a_1.b_2"});
   // `-` ends a plain name: this is a subtraction.
@@ -195,14 +195,16 @@ TEST_CASE("expression: precedence quirks of spec 2.2") {
   CHECK(parsed_as("$a * $b + $c * $d") == "((${a} * ${b}) + (${c} * ${d}))");
   CHECK(parsed_as("$a == $b + $c * $d") == "(${a} == ((${b} + ${c}) * ${d}))");
   CHECK(parsed_as("$this > 80 ? 1 : 0") == "(${this} > (80 ? 1 : 0))");
-  CHECK(parsed_as("$a ? $b : $c ? $d : 0") == "((${a} ? ${b} : ${c}) ? ${d} : 0)");
+  CHECK(parsed_as("$a ? $b : $c ? $d : 0")
+        == "((${a} ? ${b} : ${c}) ? ${d} : 0)");
   CHECK(parsed_as("$a>1&&$b<1") == "((${a} > 1) && (${b} < 1))");
   // The quirks change results, not only the print.
   vars abcd{{"a", 9}, {"b", 1}, {"c", 2}, {"d", 3}};
   CHECK(value("$a == $b + $c * $d", abcd) == 1);
   CHECK(value("$this > 80 ? 1 : 0", {{"this", 50}}) == 1);
   CHECK(value("$this > 80 ? 1 : 0", {{"this", 1}}) == 0);
-  CHECK(value("$a ? $b : $c ? $d : 0", {{"a", 0}, {"b", 1}, {"c", 0}, {"d", 5}}) == 0);
+  CHECK(value("$a ? $b : $c ? $d : 0", {{"a", 0}, {"b", 1}, {"c", 0}, {"d", 5}})
+        == 0);
 }
 
 TEST_CASE("expression: precedence and associativity") {
@@ -229,12 +231,14 @@ TEST_CASE("expression: precedence and associativity") {
   CHECK(parsed_as("(1 + 2)") == "(1 + 2)");
   CHECK(parsed_as("+5") == "+5");
   // Branches of ?: are single operands.
-  CHECK(bad("1 ? 2 + 3 : 4") == at(expression_code::if_then_else_missing_else, 6));
+  CHECK(bad("1 ? 2 + 3 : 4")
+        == at(expression_code::if_then_else_missing_else, 6));
   CHECK(value("1 ? (2 + 3) : 4") == 5);
   CHECK(value("0 ? 1 : -4") == -4);
   // Stock hysteresis idiom.
   auto hysteresis = "$this > (($status >= $WARNING) ? (75) : (85))";
-  CHECK(parsed_as(hysteresis) == "(${this} > ((${status} >= ${WARNING}) ? 75 : 85))");
+  CHECK(parsed_as(hysteresis)
+        == "(${this} > ((${status} >= ${WARNING}) ? 75 : 85))");
   CHECK(value(hysteresis, {{"this", 80}, {"status", 1}, {"WARNING", 3}}) == 0);
   CHECK(value(hysteresis, {{"this", 80}, {"status", 3}, {"WARNING", 3}}) == 1);
   CHECK(value(hysteresis, {{"this", 86}, {"status", 1}, {"WARNING", 3}}) == 1);
@@ -355,23 +359,32 @@ TEST_CASE("expression: evaluation errors and the trace") {
   CHECK(r.code == expression_code::unknown_variable);
   CHECK(std::isnan(r.value));
   CHECK(r.trace
-        == "[ undefined variable 'x' ] ; failed to evaluate expression with error 105 "
+        == "[ undefined variable 'x' ] ; failed to evaluate expression with "
+           "error 105 "
            "(undefined variable)");
   // 105 wins over an infinite result too.
-  CHECK(failure("($x == nan) ? (1 / 0) : 0") == expression_code::unknown_variable);
+  CHECK(failure("($x == nan) ? (1 / 0) : 0")
+        == expression_code::unknown_variable);
   r = run("nan");
   CHECK(r.code == expression_code::value_is_nan);
-  CHECK(r.trace == "failed to evaluate expression with error 103 (value is unset)");
+  CHECK(r.trace
+        == "failed to evaluate expression with error 103 (value is unset)");
   r = run("1 / 0");
   CHECK(r.code == expression_code::value_is_infinite);
-  CHECK(r.trace == "failed to evaluate expression with error 104 (computed value is infinite)");
+  CHECK(r.trace
+        == "failed to evaluate expression with error 104 (computed value is "
+           "infinite)");
   r = run("$after", {{"after", nan_value}});
   CHECK(r.code == expression_code::value_is_nan);
   CHECK(r.trace
-        == "[ $after = nan ] ; failed to evaluate expression with error 103 (value is unset)");
-  r = run("$WARNING + ${x y} + ${big}", {{"WARNING", 3}, {"x y", -0.25}, {"big", inf_value}});
+        == "[ $after = nan ] ; failed to evaluate expression with error 103 "
+           "(value is unset)");
+  r = run("$WARNING + ${x y} + ${big}",
+          {{"WARNING", 3}, {"x y", -0.25}, {"big", inf_value}});
   CHECK(r.code == expression_code::value_is_infinite);
-  CHECK(r.trace.rfind("[ $WARNING = 3 ] [ ${x y} = -0.25 ] [ ${big} = inf ] ; ", 0) == 0);
+  CHECK(r.trace.rfind("[ $WARNING = 3 ] [ ${x y} = -0.25 ] [ ${big} = inf ] ; ",
+                      0)
+        == 0);
 }
 
 TEST_CASE("expression: evaluate() as expected<double>") {
@@ -411,11 +424,13 @@ TEST_CASE("expression: parse errors and their positions") {
   CHECK(bad("$a ? 1 2") == at(expression_code::if_then_else_missing_else, 7));
   CHECK(bad("$a ? 1 :") == at(expression_code::missing_operand, 8));
   CHECK(bad("$a : 1") == at(expression_code::missing_operator, 3));
-  CHECK(describe(expression_code::missing_close_subexpression) == "missing closing parenthesis");
+  CHECK(describe(expression_code::missing_close_subexpression)
+        == "missing closing parenthesis");
   CHECK(describe(expression_code::unknown_operand) == "unknown operand");
   CHECK(describe(expression_code::missing_operand) == "expected operand");
   CHECK(describe(expression_code::missing_operator) == "expected operator");
-  CHECK(describe(expression_code::remaining_garbage) == "remaining characters after expression");
+  CHECK(describe(expression_code::remaining_garbage)
+        == "remaining characters after expression");
   CHECK(describe(expression_code::if_then_else_missing_else)
         == "missing second sub-expression of inline conditional");
 }
@@ -456,12 +471,16 @@ TEST_CASE("expression: copies keep the parsed tree") {
 TEST_CASE("expression: stock expressions") {
   // ram.conf
   auto ram = "$used * 100 / ($used + $cached + $free + $buffers)";
-  CHECK(parsed(ram).variables() == strings{"used", "cached", "free", "buffers"});
-  CHECK(value(ram, {{"used", 30}, {"cached", 20}, {"free", 40}, {"buffers", 10}}) == 30);
+  CHECK(parsed(ram).variables()
+        == strings{"used", "cached", "free", "buffers"});
+  CHECK(
+      value(ram, {{"used", 30}, {"cached", 20}, {"free", 40}, {"buffers", 10}})
+      == 30);
   // disks.conf
   auto disk = "$used * 100 / ($avail + $used)";
   CHECK(value(disk, {{"used", 1}, {"avail", 3}}) == 25);
-  CHECK(failure(disk, {{"used", 0}, {"avail", 0}}) == expression_code::value_is_nan);
+  CHECK(failure(disk, {{"used", 0}, {"avail", 0}})
+        == expression_code::value_is_nan);
   // cpu.conf
   auto crit = "$this > (($status == $CRITICAL) ? (85) : (95))";
   vars cpu{{"this", 90}, {"status", 1}, {"CRITICAL", 4}};
@@ -472,7 +491,8 @@ TEST_CASE("expression: stock expressions") {
   auto load = "($active_processors == nan or $active_processors == inf or "
               "$active_processors < 2) ? ( 2 ) : ( $active_processors )";
   CHECK(parsed_as(load)
-        == "((((${active_processors} == nan) || (${active_processors} == inf)) || "
+        == "((((${active_processors} == nan) || (${active_processors} == inf)) "
+           "|| "
            "(${active_processors} < 2)) ? 2 : ${active_processors})");
   CHECK(value(load, {{"active_processors", 8}}) == 8);
   CHECK(value(load, {{"active_processors", 1}}) == 2);
@@ -481,17 +501,28 @@ TEST_CASE("expression: stock expressions") {
   // net.conf
   auto speed = "( $nic_speed_max > 0 ) ? ( $nic_speed_max) : ( nan )";
   CHECK(value(speed, {{"nic_speed_max", 1000}}) == 1000);
-  CHECK(failure(speed, {{"nic_speed_max", 0}}) == expression_code::value_is_nan);
+  CHECK(failure(speed, {{"nic_speed_max", 0}})
+        == expression_code::value_is_nan);
   CHECK(failure(speed, {}) == expression_code::unknown_variable);
   auto drops = "(($inbound_packets_dropped != nan AND $this > 10000) ? "
                "($inbound_packets_dropped * 100 / $this) : (0))";
-  CHECK(value(drops, {{"inbound_packets_dropped", 50}, {"this", 20000}}) == 0.25);
+  CHECK(value(drops, {{"inbound_packets_dropped", 50}, {"this", 20000}})
+        == 0.25);
   CHECK(value(drops, {{"this", 20000}}) == 0);
   // tcp_mem.conf
-  auto mem = "${mem} > (($status >= $WARNING  ) ? ( ${tcp_mem_pressure} * 0.8 ) : "
-             "( ${tcp_mem_pressure}   ))";
-  CHECK(value(mem, {{"mem", 90}, {"status", 3}, {"WARNING", 3}, {"tcp_mem_pressure", 100}}) == 1);
-  CHECK(value(mem, {{"mem", 90}, {"status", 1}, {"WARNING", 3}, {"tcp_mem_pressure", 100}}) == 0);
+  auto mem
+      = "${mem} > (($status >= $WARNING  ) ? ( ${tcp_mem_pressure} * 0.8 ) : "
+        "( ${tcp_mem_pressure}   ))";
+  CHECK(value(mem, {{"mem", 90},
+                    {"status", 3},
+                    {"WARNING", 3},
+                    {"tcp_mem_pressure", 100}})
+        == 1);
+  CHECK(value(mem, {{"mem", 90},
+                    {"status", 1},
+                    {"WARNING", 3},
+                    {"tcp_mem_pressure", 100}})
+        == 0);
 }
 
 namespace {
@@ -500,7 +531,8 @@ std::string collapse(std::string_view s) {
   std::string out;
   bool space = false;
   for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v'
+        || c == '\f') {
       space = !out.empty();
       continue;
     }
@@ -518,7 +550,8 @@ struct stock_expression {
 };
 
 // The calc/warn/crit values of a health.d file, read as spec 1.2 says.
-std::vector<stock_expression> expressions_of(const std::filesystem::path& file) {
+std::vector<stock_expression>
+expressions_of(const std::filesystem::path& file) {
   std::vector<stock_expression> result;
   std::ifstream in{file};
   std::string physical;
@@ -544,8 +577,9 @@ std::vector<stock_expression> expressions_of(const std::filesystem::path& file) 
     if (colon == std::string::npos)
       continue;
     auto key = collapse(line.substr(0, colon));
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
+      return static_cast<char>(std::tolower(c));
+    });
     if (key == "calc" || key == "warn" || key == "crit")
       result.push_back({file.filename().string() + ":" + std::to_string(first),
                         collapse(line.substr(colon + 1))});
@@ -555,7 +589,8 @@ std::vector<stock_expression> expressions_of(const std::filesystem::path& file) 
 
 } // namespace
 
-TEST_CASE("expression: every calc, warn and crit of Debian's stock health.d parses") {
+TEST_CASE(
+    "expression: every calc, warn and crit of Debian's stock health.d parses") {
   std::filesystem::path dir{"/usr/lib/netdata/conf.d/health.d"};
   REQUIRE_MESSAGE(std::filesystem::is_directory(dir), dir.string(),
                   " is missing: install Debian's netdata-core 1.37.1");
@@ -570,7 +605,8 @@ TEST_CASE("expression: every calc, warn and crit of Debian's stock health.d pars
       ++count;
       auto parsed = expression::parse(x.text);
       if (!parsed)
-        failures.push_back(x.where + ": " + x.text + " -> " + to_string(parsed.err()));
+        failures.push_back(x.where + ": " + x.text + " -> "
+                           + to_string(parsed.err()));
       else if (parsed->source() != x.text)
         failures.push_back(x.where + ": source changed");
     }

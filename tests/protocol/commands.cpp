@@ -1,13 +1,12 @@
 #include "protocol/commands.hpp"
 
-#include <doctest/doctest.h>
-
-#include <cmath>
-#include <vector>
-
 #include "protocol/command_reader.hpp"
 #include "protocol/line_splitter.hpp"
 #include "tests/test_data.hpp"
+
+#include <cmath>
+#include <doctest/doctest.h>
+#include <vector>
 
 using namespace tributary;
 using namespace tributary::protocol;
@@ -71,10 +70,10 @@ TEST_CASE("commands: replication captures round-trip byte for byte") {
 }
 
 TEST_CASE("commands: parent-to-child captures round-trip byte for byte") {
-  for (auto name : {"parent-to-child.bin", "parent-to-child-lz4.bin",
-                    "replication-parent-to-child.bin",
-                    "replication-steps-parent-to-child.bin",
-                    "fakeparent-to-child.bin"}) {
+  for (auto name :
+       {"parent-to-child.bin", "parent-to-child-lz4.bin",
+        "replication-parent-to-child.bin",
+        "replication-steps-parent-to-child.bin", "fakeparent-to-child.bin"}) {
     CAPTURE(name);
     CHECK(round_trip(name, direction::to_child) >= 25);
   }
@@ -98,9 +97,9 @@ TEST_CASE("commands: typed fields of the data path") {
 
 TEST_CASE("commands: typed fields of definitions") {
   auto c = parse_as<chart>(
-    "CHART \"system.forks\" \"\" \"Started Processes\" \"processes/s\" "
-    "\"processes\" \"system.forks\" \"line\" 700 1 \" detail  \" "
-    "\"proc.plugin\" \"/proc/stat\"");
+      "CHART \"system.forks\" \"\" \"Started Processes\" \"processes/s\" "
+      "\"processes\" \"system.forks\" \"line\" 700 1 \" detail  \" "
+      "\"proc.plugin\" \"/proc/stat\"");
   CHECK(c.id == "system.forks");
   CHECK(c.name.empty());
   CHECK(c.units == "processes/s");
@@ -110,7 +109,7 @@ TEST_CASE("commands: typed fields of definitions") {
   CHECK_FALSE(c.obsolete());
   CHECK(c.module == "/proc/stat");
   auto d = parse_as<dimension>(
-    "DIMENSION \"blocked\" \"blocked\" \"absolute\" -1 0x10 \" hidden \"");
+      "DIMENSION \"blocked\" \"blocked\" \"absolute\" -1 0x10 \" hidden \"");
   CHECK(d.multiplier == -1);
   CHECK(d.divisor == 16);
   CHECK(d.hidden());
@@ -126,18 +125,19 @@ TEST_CASE("commands: typed fields of definitions") {
   CHECK(v.value->value == 2.0);
   CHECK_FALSE(parse_as<variable>("VARIABLE CHART x").value);
   auto cl = parse_as<claimed_id>(
-    "CLAIMED_ID 33333333-3333-4333-8333-333333333333 NULL");
+      "CLAIMED_ID 33333333-3333-4333-8333-333333333333 NULL");
   CHECK(cl.claim_id.empty());
   auto fd = parse_as<function_def>("FUNCTION GLOBAL \"processes\" 10 \"help\"");
   CHECK(fd.global);
   CHECK(fd.timeout == 10);
-  CHECK(to_string(command{fd}) == "FUNCTION GLOBAL \"processes\" 10 \"help\"\n");
+  CHECK(to_string(command{fd})
+        == "FUNCTION GLOBAL \"processes\" 10 \"help\"\n");
 }
 
 TEST_CASE("commands: typed fields of replication") {
   auto rc = parse_as<replay_chart>(
-    "REPLAY_CHART \"system.cpu\" \"false\" 1795635073 1795635083",
-    direction::to_child);
+      "REPLAY_CHART \"system.cpu\" \"false\" 1795635073 1795635083",
+      direction::to_child);
   CHECK_FALSE(rc.start_streaming);
   CHECK(rc.before == 1795635083);
   auto rb = parse_as<rbegin>("RBEGIN '' 1795635073 1795635074 1795635100");
@@ -153,7 +153,7 @@ TEST_CASE("commands: typed fields of replication") {
   mine.value = decimal{1.0 / 3};
   CHECK(to_string(command{mine}) == "RSET \"y\" 0.3333333 \"\"\n");
   auto rd = parse_as<rdstate>(
-    "RDSTATE \"blocked\" 1795635241286247 12 -0.0000000 1.5000000");
+      "RDSTATE \"blocked\" 1795635241286247 12 -0.0000000 1.5000000");
   CHECK(rd.last_collected_ut == 1795635241286247u);
   CHECK(rd.last_collected_value == 12);
   CHECK(rd.last_stored_value.value == 1.5);
@@ -165,8 +165,8 @@ TEST_CASE("commands: typed fields of replication") {
 
 TEST_CASE("commands: function call and result") {
   auto call = parse_as<function_call>(
-    "FUNCTION 0b5f1c1e-6c1d-11ed-a1eb-0242ac120002 10 \"processes user\"",
-    direction::to_child);
+      "FUNCTION 0b5f1c1e-6c1d-11ed-a1eb-0242ac120002 10 \"processes user\"",
+      direction::to_child);
   CHECK(call.timeout == 10);
   CHECK(call.function == "processes user");
   CHECK(to_string(command{call})
@@ -174,7 +174,7 @@ TEST_CASE("commands: function call and result") {
            "user\"\n");
   // The same words from a child are a definition.
   CHECK(std::holds_alternative<function_def>(
-    *parse_line("FUNCTION name 10 \"help\"")));
+      *parse_line("FUNCTION name 10 \"help\"")));
 
   std::string text = "FUNCTION_RESULT_BEGIN \"tx1\" 200 \"application/json\" "
                      "1795635100\n{\"a\": 1,\n\n  \"b\": \"SET x = 1\"}\n"

@@ -1,9 +1,9 @@
 #include "protocol/handshake.hpp"
 
-#include <doctest/doctest.h>
-
 #include "protocol/capabilities.hpp"
 #include "tests/test_data.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace tributary;
 using namespace tributary::protocol;
@@ -76,9 +76,9 @@ TEST_CASE("handshake: parse then build reproduces the child's bytes") {
 }
 
 TEST_CASE("handshake: query part alone, URL decoding, encoded fields") {
-  auto req = parse_stream_request(
-    "key=k&hostname=h%20x&machine_guid=g&NETDATA_SYSTEM_OS_NAME=Debian+GNU%2fLinux"
-    "&ver=5");
+  auto req = parse_stream_request("key=k&hostname=h%20x&machine_guid=g&NETDATA_"
+                                  "SYSTEM_OS_NAME=Debian+GNU%2fLinux"
+                                  "&ver=5");
   REQUIRE(req);
   CHECK(req->hostname == "h%20x"); // a 1.37.1 child never encodes hostnames
   CHECK(*req->info("NETDATA_SYSTEM_OS_NAME") == "Debian GNU/Linux");
@@ -89,7 +89,8 @@ TEST_CASE("handshake: query part alone, URL decoding, encoded fields") {
 
 TEST_CASE("handshake: errors carry the offset") {
   SUBCASE("control character escape") {
-    auto req = parse_stream_request("STREAM key=a%0Ab&hostname=x HTTP/1.1\r\n\r\n");
+    auto req
+        = parse_stream_request("STREAM key=a%0Ab&hostname=x HTTP/1.1\r\n\r\n");
     REQUIRE_FALSE(req);
     CHECK(req.err().code == ec::bad_handshake);
     CHECK(req.err().position == 12);
@@ -100,7 +101,8 @@ TEST_CASE("handshake: errors carry the offset") {
     CHECK(req.err().position == 19);
   }
   SUBCASE("missing blank line") {
-    auto req = parse_stream_request("STREAM key=a HTTP/1.1\r\nUser-Agent: x\r\n");
+    auto req
+        = parse_stream_request("STREAM key=a HTTP/1.1\r\nUser-Agent: x\r\n");
     REQUIRE_FALSE(req);
     CHECK(req.err().code == ec::truncated);
   }

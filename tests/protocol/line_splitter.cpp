@@ -1,11 +1,10 @@
 #include "protocol/line_splitter.hpp"
 
-#include <doctest/doctest.h>
+#include "tests/test_data.hpp"
 
+#include <doctest/doctest.h>
 #include <string>
 #include <vector>
-
-#include "tests/test_data.hpp"
 
 using namespace tributary;
 using namespace tributary::protocol;

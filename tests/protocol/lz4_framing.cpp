@@ -1,10 +1,9 @@
 #include "protocol/lz4_framing.hpp"
 
-#include <doctest/doctest.h>
-
-#include <random>
-
 #include "tests/test_data.hpp"
+
+#include <doctest/doctest.h>
+#include <random>
 
 using namespace tributary;
 using namespace tributary::protocol;

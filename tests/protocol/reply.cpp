@@ -1,8 +1,8 @@
-#include <doctest/doctest.h>
-
 #include "protocol/capabilities.hpp"
 #include "protocol/handshake.hpp"
 #include "tests/test_data.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace tributary;
 using namespace tributary::protocol;
@@ -27,7 +27,8 @@ TEST_CASE("reply: captured parent replies are recognised") {
   CHECK(nocomp.version == 15296);
   auto norepl = fixture_reply("fakeparent-norepl-reply.bin");
   CHECK(norepl.version == 11200);
-  CHECK((accept_reply(norepl.version, our_capabilities) & cap_replication) == 0);
+  CHECK((accept_reply(norepl.version, our_capabilities) & cap_replication)
+        == 0);
   CHECK(fixture_reply("parent-reply-denied.bin").kind
         == reply_kind::permission_denied);
   CHECK(fixture_reply("parent-reply-already-streaming.bin").kind
@@ -41,8 +42,9 @@ TEST_CASE("reply: build reproduces the captured bytes") {
         == test::read_data("netdata-1.37.1/parent-reply-nocomp.bin"));
   CHECK(build_reply(reply_kind::permission_denied)
         == test::read_data("netdata-1.37.1/parent-reply-denied.bin"));
-  CHECK(build_reply(reply_kind::already_streaming)
-        == test::read_data("netdata-1.37.1/parent-reply-already-streaming.bin"));
+  CHECK(
+      build_reply(reply_kind::already_streaming)
+      == test::read_data("netdata-1.37.1/parent-reply-already-streaming.bin"));
 }
 
 TEST_CASE("reply: every kind round-trips") {

@@ -1,8 +1,8 @@
 #include "protocol/stream_decoder.hpp"
 
-#include <doctest/doctest.h>
-
 #include "tests/test_data.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace tributary;
 using namespace tributary::protocol;
@@ -30,9 +30,9 @@ TEST_CASE("stream_decoder: forced modes") {
   REQUIRE_FALSE(wrong);
   CHECK(wrong.err().code == ec::compression_error);
   auto lines = 0;
-  CHECK_FALSE(decode_stream(test::read_data("netdata-1.37.1/parent-to-child.bin"),
-                            stream_mode::plain,
-                            [&](std::string_view) { ++lines; }));
+  CHECK_FALSE(
+      decode_stream(test::read_data("netdata-1.37.1/parent-to-child.bin"),
+                    stream_mode::plain, [&](std::string_view) { ++lines; }));
   CHECK(lines == 25);
 }
 

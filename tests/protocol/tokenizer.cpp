@@ -1,7 +1,6 @@
 #include "protocol/tokenizer.hpp"
 
 #include <doctest/doctest.h>
-
 #include <string>
 #include <vector>
 
@@ -24,16 +23,19 @@ TEST_CASE("tokenizer: plain, quoted and = separated words") {
   CHECK(split("SET x 5") == split("SET x = 5"));
   CHECK(split("SET x=5") == strings{"SET", "x", "5"});
   CHECK(split("a\tb\r\nc") == strings{"a", "b", "c"});
-  CHECK(split("  leading   and trailing  ") == strings{"leading", "and", "trailing"});
+  CHECK(split("  leading   and trailing  ")
+        == strings{"leading", "and", "trailing"});
   CHECK(split("X 'single quoted' \"double quoted\"")
         == strings{"X", "single quoted", "double quoted"});
   // Inside quotes, = and whitespace are literal.
-  CHECK(split("LABEL \"a = b\" = 1 \"c d\"") == strings{"LABEL", "a = b", "1", "c d"});
+  CHECK(split("LABEL \"a = b\" = 1 \"c d\"")
+        == strings{"LABEL", "a = b", "1", "c d"});
 }
 
 TEST_CASE("tokenizer: empty quoted words count") {
   CHECK(split("RBEGIN '' 1 2 3") == strings{"RBEGIN", "", "1", "2", "3"});
-  CHECK(split("RSET \"x\" 1.0000000 \"\"") == strings{"RSET", "x", "1.0000000", ""});
+  CHECK(split("RSET \"x\" 1.0000000 \"\"")
+        == strings{"RSET", "x", "1.0000000", ""});
   CHECK(split("A \"\" \"\"") == strings{"A", "", ""});
   CHECK(split("CHART \"   \"") == strings{"CHART", "   "});
 }

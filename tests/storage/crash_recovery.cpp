@@ -10,9 +10,8 @@
 #include "storage/save_engine.hpp"
 #include "storage/storage_number.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cmath>
+#include <doctest/doctest.h>
 #include <random>
 #include <string>
 
@@ -42,7 +41,9 @@ engine_options options(memory_filesystem& fs, size_t page_points) {
 
 dimension_info dim(int k) {
   return {{"chart" + std::to_string(k % 3), "d" + std::to_string(k)},
-          "c", "D" + std::to_string(k), 1};
+          "c",
+          "D" + std::to_string(k),
+          1};
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // truncated tails, reopening after close, a process killed while writing.
 
 #include "storage/dbengine.hpp"
+
 #include "storage/dbengine_format.hpp"
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
@@ -10,11 +11,10 @@
 #include "storage/query.hpp"
 #include "storage/storage_number.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <random>
 #include <string>
 #include <sys/wait.h>
@@ -71,8 +71,8 @@ struct fixture {
     uint32_t id = 0;
     dbengine_dimension d;
     auto n = parse_dimension_record(
-      std::string_view{fs.files[tier0_file()]}.substr(datafile_header_size),
-      id, d);
+        std::string_view{fs.files[tier0_file()]}.substr(datafile_header_size),
+        id, d);
     REQUIRE(n > 0);
     return datafile_header_size + n;
   }
@@ -337,9 +337,9 @@ TEST_CASE("dbengine: a corrupt metadata file is reported, the datafiles keep "
     meta[i] = static_cast<char>(meta[i] ^ 0x5a);
   auto db = f.open();
   REQUIRE(db->diagnostics().size() == 1);
-  CHECK(db->diagnostics()[0].message.find(f.opts.directory
-                                          + "/dbengine-meta.tdm")
-        == 0);
+  CHECK(
+      db->diagnostics()[0].message.find(f.opts.directory + "/dbengine-meta.tdm")
+      == 0);
   CHECK(db->recovery().find("rebuilt from the datafiles: 1")
         != std::string::npos);
   auto h = db->find({"system.cpu", "user"});

@@ -1,15 +1,15 @@
 // map engine tests: restart, a process killed while writing (the kernel
 // keeps the mapped pages), and damaged files in the LevelDB style.
 
+#include "storage/map_engine.hpp"
+
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
-#include "storage/map_engine.hpp"
 #include "storage/storage_number.hpp"
-
-#include <doctest/doctest.h>
 
 #include <csignal>
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,9 +41,9 @@ struct fixture {
     auto c = db->add_dimension({{"a.b", "c"}, "b", "C", 1});
     auto d = db->add_dimension({{"a.b", "d/x"}, "", "", 2});
     for (int64_t i = 1; i <= 50; ++i)
-      db->append(c, i == 20 ? sample::gap(T + i)
-                            : sample::of(T + i, i / 3.0, i == 7 ? flag_reset
-                                                                : 0));
+      db->append(c, i == 20
+                        ? sample::gap(T + i)
+                        : sample::of(T + i, i / 3.0, i == 7 ? flag_reset : 0));
     db->append(d, sample::of(T + 10, 42));
     REQUIRE_FALSE(db->close());
   }

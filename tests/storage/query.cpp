@@ -1,20 +1,19 @@
 // Windows and values are derived by hand from Netdata 1.37.1's query rules
 // (docs/storage.md, "Queries"); each case says how.
 
-#include "storage/engine.hpp"
-#include "storage/filesystem.hpp"
 #include "storage/query.hpp"
 
-#include <doctest/doctest.h>
+#include "storage/engine.hpp"
+#include "storage/filesystem.hpp"
 
 #include <cmath>
+#include <doctest/doctest.h>
 #include <string>
 
 using namespace tributary::storage;
 
 // Times are real epochs: |t| <= 3 years would be read as relative.
 constexpr int64_t T = 1700000000; // divisible by 10
-
 
 namespace {
 
@@ -73,8 +72,8 @@ struct StringMaker<std::vector<double>> {
 
 TEST_CASE("query: relative after with before=0 gives every natural point") {
   fixture f;
-  // before 0 → last entry (T + 10); after −10 → (T + 10) − 10 + 1 = (T + 1) (after is
-  // relative to before and inclusive); 10 natural points.
+  // before 0 → last entry (T + 10); after −10 → (T + 10) − 10 + 1 = (T + 1)
+  // (after is relative to before and inclusive); 10 natural points.
   auto r = f.run(-10, 0, 0);
   REQUIRE(r.rows() == 10);
   CHECK(r.times.front() == (T + 1));
@@ -129,7 +128,8 @@ TEST_CASE("query: min and max compare magnitudes, as Netdata does") {
 
 TEST_CASE("query: relative before is relative to now - 1") {
   fixture f;
-  // now (T + 11) → (T + 10); before −5 → (T + 5); after −5 → (T + 5) − 5 + 1 = (T + 1).
+  // now (T + 11) → (T + 10); before −5 → (T + 5); after −5 → (T + 5) − 5 + 1 =
+  // (T + 1).
   auto r = f.run(-5, -5, 0);
   REQUIRE(r.rows() == 5);
   CHECK(r.times.front() == (T + 1));
@@ -151,8 +151,8 @@ TEST_CASE("query: gaps are null, and skipped inside a group") {
   auto h = db->add_dimension({{"c.x", "a"}, "", "", 1});
   for (int64_t t = (T + 1); t <= (T + 6); ++t)
     db->append(h, t == (T + 3) || t == (T + 4)
-                    ? sample::gap(t)
-                    : sample::of(t, static_cast<double>(t - T)));
+                      ? sample::gap(t)
+                      : sample::of(t, static_cast<double>(t - T)));
   query_request req;
   req.after = (T + 1);
   req.before = (T + 6);
@@ -214,7 +214,8 @@ struct every5 {
 
 } // namespace
 
-TEST_CASE("query: an absolute window with points steps by the second (virtual points)") {
+TEST_CASE("query: an absolute window with points steps by the second (virtual "
+          "points)") {
   every5 f{memory_mode::ram};
   // Absolute after/before and points > 0: granularity 1, not the chart's 5.
   // (T+30) − (T+11) + 1 = 20 seconds, points 20 → group 1, 20 rows ending
@@ -253,18 +254,19 @@ TEST_CASE("query: the ring labels its slots with the walk's times") {
   CHECK(ring_slot_at(T + 5, T + 50, 5, T + 1) == T + 5);
   CHECK(ring_slot_at(T + 5, T + 50, 5, T + 99) == T + 50);
   auto r = f.run(T + 11, T + 30, 20);
-  CHECK(rounded(column(r))
-        == std::vector<double>{-1, 15, 15, 15, 15, 15, 16, 17, 18, 19, 20,
-                               21, 22, 23, 24, 25, -1, -1, -1, -1});
+  CHECK(rounded(column(r)) == std::vector<double>{-1, 15, 15, 15, 15, 15, 16,
+                                                  17, 18, 19, 20, 21, 22, 23,
+                                                  24, 25, -1, -1, -1, -1});
   // Starting on a slot time (T+15) nothing is shifted: 15 at T+15, then
   // interpolated up to 30 at T+30.
   auto a = f.run(T + 15, T + 30, 16);
   CHECK(rounded(column(a))
-        == std::vector<double>{15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
-                               26, 27, 28, 29, 30});
+        == std::vector<double>{15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+                               27, 28, 29, 30});
 }
 
-TEST_CASE("query: dbengine reads the point before after and the one at or after before") {
+TEST_CASE("query: dbengine reads the point before after and the one at or "
+          "after before") {
   // The walk starts at the stored point at or before T+11 (T+10) and ends at
   // the first at or after T+30. Row T+11 averages T+10's 10 (it ends inside
   // the row's second [T+10, T+11)) with 11 interpolated at T+11.
@@ -277,7 +279,8 @@ TEST_CASE("query: dbengine reads the point before after and the one at or after 
   CHECK(rounded(column(r)) == want);
   // before T+28 is not a slot time: T+30 is read to interpolate up to it.
   auto b = f.run(T + 21, T + 28, 8);
-  CHECK(rounded(column(b)) == std::vector<double>{20.5, 22, 23, 24, 25, 26, 27, 28});
+  CHECK(rounded(column(b))
+        == std::vector<double>{20.5, 22, 23, 24, 25, 26, 27, 28});
 }
 
 TEST_CASE("relative_window_to_absolute") {

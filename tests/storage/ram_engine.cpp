@@ -1,6 +1,7 @@
+#include "storage/ram_engine.hpp"
+
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
-#include "storage/ram_engine.hpp"
 #include "storage/storage_number.hpp"
 
 #include <doctest/doctest.h>
@@ -157,8 +158,8 @@ TEST_CASE("every mode gets its own engine") {
   engine_options opts;
   opts.directory = "/db";
   opts.fs = &fs;
-  for (auto mode : {memory_mode::dbengine, memory_mode::map,
-                    memory_mode::save, memory_mode::ram, memory_mode::none}) {
+  for (auto mode : {memory_mode::dbengine, memory_mode::map, memory_mode::save,
+                    memory_mode::ram, memory_mode::none}) {
     auto db = make_engine(mode, opts);
     CHECK(db->mode() == mode);
     CHECK(db->diagnostics().empty());

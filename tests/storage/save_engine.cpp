@@ -1,15 +1,15 @@
 // Save file tests in the LevelDB style (db/log_test.cc, corruption_test.cc):
 // a string-backed filesystem, flipped bytes, truncated tails, crash leftovers.
 
+#include "storage/save_engine.hpp"
+
 #include "storage/crc32c.hpp"
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
-#include "storage/save_engine.hpp"
 #include "storage/save_file.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <string>
 #include <unistd.h>
 
@@ -157,8 +157,7 @@ TEST_CASE("save: empty file, wrong magic, trailing garbage, foreign host") {
     auto db = f.reopen();
     REQUIRE(db->diagnostics().size() == 1);
     CHECK(db->diagnostics()[0].code == ec::truncated);
-    CHECK(db->diagnostics()[0].message.find("empty file")
-          != std::string::npos);
+    CHECK(db->diagnostics()[0].message.find("empty file") != std::string::npos);
   }
   SUBCASE("wrong magic") {
     f.file()[0] = 'X';

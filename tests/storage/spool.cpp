@@ -1,5 +1,6 @@
-#include "storage/filesystem.hpp"
 #include "storage/spool.hpp"
+
+#include "storage/filesystem.hpp"
 #include "storage/spool_engine.hpp"
 #include "storage/storage_number.hpp"
 
@@ -100,7 +101,8 @@ TEST_CASE("spool: a torn or corrupt tail loses only the records after it") {
         == std::vector<int64_t>{T + 1, T + 2, T + 3, T + 4, T + 6});
 }
 
-TEST_CASE("spool: the size limit deletes the oldest segments and says how much") {
+TEST_CASE(
+    "spool: the size limit deletes the oldest segments and says how much") {
   memory_filesystem fs;
   // Segments of 1 KiB, 4 KiB in all.
   spool s{options(fs, 4096, 1024)};
@@ -122,7 +124,8 @@ TEST_CASE("spool: the size limit deletes the oldest segments and says how much")
   auto xs = s.query("a.b", "x", T, T + 400);
   REQUIRE_FALSE(xs.empty());
   CHECK(xs.back().time_s == T + 400);
-  CHECK(xs.size() == static_cast<size_t>(xs.back().time_s - xs.front().time_s + 1));
+  CHECK(xs.size()
+        == static_cast<size_t>(xs.back().time_s - xs.front().time_s + 1));
   CHECK(s.first_time_s("a.b") == xs.front().time_s);
 }
 

@@ -3,9 +3,8 @@
 
 #include "storage/value_math.hpp"
 
-#include <doctest/doctest.h>
-
 #include <cmath>
+#include <doctest/doctest.h>
 
 using namespace tributary::storage;
 
@@ -407,7 +406,8 @@ TEST_CASE("replication state without points: the child's clock sets the "
     CHECK(f.aut.last_collected_usec() == 1003 * sec + 500000);
     return stored;
   };
-  for (uint64_t offset : {uint64_t{10000}, uint64_t{480000}, uint64_t{990000}}) {
+  for (uint64_t offset :
+       {uint64_t{10000}, uint64_t{480000}, uint64_t{990000}}) {
     CAPTURE(offset);
     auto v = run(offset);
     // 1001: the dimension's first collection (RDSTATE does not count one):

@@ -1,8 +1,7 @@
+#include "tests/tls/helpers.hpp"
 #include "tls/context.hpp"
 
 #include <doctest/doctest.h>
-
-#include "tests/tls/helpers.hpp"
 
 using namespace tributary;
 using namespace tributary::tls;
@@ -10,9 +9,9 @@ using namespace tributary::tls::test;
 
 namespace {
 
-const std::string missing_files_line =
-  "To use encryption it is necessary to set \"ssl certificate\" and "
-  "\"ssl key\" in [web] !";
+const std::string missing_files_line
+    = "To use encryption it is necessary to set \"ssl certificate\" and "
+      "\"ssl key\" in [web] !";
 
 server_options server_files(const std::string& cert, const std::string& key) {
   server_options opts;
@@ -31,8 +30,8 @@ TEST_CASE("context: client with an unusable CAfile still works") {
   REQUIRE(ctx.has_value());
   CHECK(ctx->native() != nullptr);
   REQUIRE(notes.size() == 1);
-  CHECK(starts_with(notes[0],
-                    "Netdata can not verify custom CAfile or CApath"));
+  CHECK(
+      starts_with(notes[0], "Netdata can not verify custom CAfile or CApath"));
 }
 
 TEST_CASE("context: client with a usable CAfile has no notes") {
@@ -65,9 +64,9 @@ TEST_CASE("context: server from the test certificate") {
 }
 
 TEST_CASE("context: server with a missing file") {
-  for (auto opts : {server_files("nonexistent.pem", "server.key"),
-                    server_files("server.pem", "nonexistent.key"),
-                    server_options{}}) {
+  for (auto opts :
+       {server_files("nonexistent.pem", "server.key"),
+        server_files("server.pem", "nonexistent.key"), server_options{}}) {
     auto ctx = context::server(opts);
     REQUIRE_FALSE(ctx.has_value());
     CHECK(ctx.err().code == ec::not_found);
@@ -79,9 +78,9 @@ TEST_CASE("context: server key that does not match the certificate") {
   auto ctx = context::server(server_files("server.pem", "mismatch.key"));
   REQUIRE_FALSE(ctx.has_value());
   CHECK(ctx.err().code == ec::tls_error);
-  CHECK_MESSAGE(starts_with(ctx.err().message,
-                            "SSL cannot check the private key:"),
-                ctx.err().message);
+  CHECK_MESSAGE(
+      starts_with(ctx.err().message, "SSL cannot check the private key:"),
+      ctx.err().message);
 }
 
 TEST_CASE("context: server with an unknown cipher list") {

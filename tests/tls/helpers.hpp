@@ -1,15 +1,13 @@
 #pragma once
 
+#include "tests/test_data.hpp"
 #include "tls/context.hpp"
 #include "tls/session.hpp"
 
 #include <doctest/doctest.h>
-
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "tests/test_data.hpp"
 
 namespace tributary::tls::test {
 
@@ -91,8 +89,8 @@ inline void pump(endpoint& client, endpoint& server) {
 /// A client and a server session after the client's `start` and a pump.
 struct connection {
   connection(const context& client_ctx, const context& server_ctx)
-    : client(client_ctx, session::role::client),
-      server(server_ctx, session::role::server) {
+      : client(client_ctx, session::role::client),
+        server(server_ctx, session::role::server) {
     auto err = client.tls.start();
     REQUIRE_MESSAGE(!err, err.message);
     pump(client, server);

@@ -1,10 +1,8 @@
+#include "tests/tls/helpers.hpp"
 #include "tls/session.hpp"
 
 #include <doctest/doctest.h>
-
 #include <string>
-
-#include "tests/tls/helpers.hpp"
 
 using namespace tributary;
 using namespace tributary::tls;

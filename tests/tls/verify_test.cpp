@@ -1,14 +1,11 @@
+#include "tests/tls/helpers.hpp"
 #include "tls/session.hpp"
 
-#include <doctest/doctest.h>
-
-#include <openssl/x509_vfy.h>
-
 #include <cstdlib>
+#include <doctest/doctest.h>
+#include <openssl/x509_vfy.h>
 #include <optional>
 #include <string>
-
-#include "tests/tls/helpers.hpp"
 
 using namespace tributary::tls;
 using namespace tributary::tls::test;
