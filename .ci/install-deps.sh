@@ -7,7 +7,7 @@ packages=(
   libcaf-dev libssl-dev liblz4-dev libyaml-cpp-dev nlohmann-json3-dev
   doctest-dev libcli11-dev libhttp-parser-dev libzstd-dev
   libcurl4-openssl-dev  # tributary top's HTTP client
-  libbenchmark-dev clang
+  libbenchmark-dev clang clang-format clang-tidy
   file dpkg-dev adduser systemd logrotate groff-base man-db
   chromium  # the web console's browser test (test_console_browser.sh)
 )

@@ -12,9 +12,15 @@ stage "install dependencies"
 bash .ci/install-deps.sh
 bash tests/harness/ndpeer.sh install
 
+stage "format (.clang-format)"
+bash .ci/format-check.sh
+
 stage "release build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_ENABLE_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
+
+stage "clang-tidy (.clang-tidy, CAF-free layers)"
+bash .ci/tidy.sh build
 
 stage "tests (release)"
 ctest --test-dir build --output-on-failure -j"$jobs" -LE 'integration|deploy'
