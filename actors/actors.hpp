@@ -4,7 +4,7 @@
 // whole topology here (see docs/DESIGN.md for the data flow).
 
 #include "actors/messages.hpp"
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>

@@ -7,7 +7,7 @@
 #include "protocol/chart_def.hpp"
 #include "protocol/command_reader.hpp"
 #include "protocol/commands.hpp"
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 #include "protocol/line_splitter.hpp"
 
 #include <cstdint>

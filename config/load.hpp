@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config/settings.hpp"
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 
 #include <cstddef>
 #include <string>
