@@ -1,7 +1,7 @@
 #pragma once
 
-#include "config/destination.hpp"
 #include "base/error.hpp"
+#include "config/destination.hpp"
 
 #include <chrono>
 #include <string>

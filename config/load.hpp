@@ -1,7 +1,7 @@
 #pragma once
 
-#include "config/settings.hpp"
 #include "base/error.hpp"
+#include "config/settings.hpp"
 
 #include <cstddef>
 #include <string>

@@ -1,4 +1,5 @@
-// health.d files: lines, entities and keywords (spec §1.1–§1.3, §1.8).
+// health.d files: lines, entities and keywords (docs/health.md "health.d
+// files", "Keywords", "Parser quirks kept").
 
 #include "health/definitions.hpp"
 

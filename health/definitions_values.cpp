@@ -1,5 +1,6 @@
 // Values inside health.d lines: durations, thresholds, names, and the
-// `lookup`, `delay` and `repeat` mini-languages (spec §1.3, §1.4, §3.5, §3.6).
+// `lookup`, `delay` and `repeat` mini-languages (docs/health.md "Keywords",
+// "lookup lines", "Delay", "Repeat").
 
 #include "config/text.hpp"
 #include "health/definitions.hpp"

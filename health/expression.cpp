@@ -216,7 +216,8 @@ public:
 
 private:
   // An operand, then any number of binary operators with their operands.
-  // Each new operator is compared with the top node only (see spec §2.2).
+  // Each new operator is compared with the top node only (docs/health.md
+  // "Operator precedence").
   uint32_t full_expression() {
     auto top = operand();
     if (top == none)

@@ -1,6 +1,6 @@
-// Words -> typed commands (spec §4.3-§4.4, §5). Numbers follow the parent's
-// leniency where Netdata has a default (missing or empty -> default) but a
-// word that is not a number at all is an error, so bugs surface early.
+// Words -> typed commands (docs/protocol.md "Commands"). Numbers follow the
+// parent's leniency where Netdata has a default (missing or empty -> default)
+// but a word that is not a number at all is an error, so bugs surface early.
 
 #include "protocol/commands.hpp"
 #include "protocol/handshake.hpp"

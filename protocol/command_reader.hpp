@@ -1,7 +1,7 @@
 #pragma once
 
-#include "protocol/commands.hpp"
 #include "base/error.hpp"
+#include "protocol/commands.hpp"
 
 #include <cstddef>
 #include <string_view>

@@ -1,4 +1,5 @@
-// Typed commands -> the exact bytes a v1.37.1 agent prints (spec §4.4, §5).
+// Typed commands -> the exact bytes a v1.37.1 agent prints (docs/protocol.md
+// "Commands").
 
 #include "protocol/commands.hpp"
 
