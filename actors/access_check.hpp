@@ -1,8 +1,9 @@
 #pragma once
 
-// The STREAM access decision of a v1.37.1 parent (spec §1.3 steps 2-4), as a
-// plain function: the registry actor supplies the facts it owns (live
-// receivers, the rate-limit timestamp), this decides and words the log line.
+// The STREAM access decision of a v1.37.1 parent (docs/protocol.md "Parent
+// checks", steps 2-4), as a plain function: the registry actor supplies the
+// facts it owns (live receivers, the rate-limit timestamp), this decides and
+// words the log line.
 
 #include "actors/actors.hpp"
 #include "config/settings.hpp"

@@ -4,7 +4,7 @@
 // whole topology here (see docs/DESIGN.md for the data flow).
 
 #include "actors/messages.hpp"
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
@@ -160,7 +160,8 @@ using host_actor = caf::typed_actor<
     // The receiver asked the child to replicate this chart (its
     // CHART_DEFINITION_END): senders get the chart, its rows and its
     // definition only once this replication finished, so that a proxy offers
-    // its parent what it got from the child (spec §5.5).
+    // its parent what it got from the child (docs/protocol.md "Storing
+    // replicated points").
     caf::reacts_to<atom::replay, std::string>,
     // (The host's own) time to end the holds that waited too long.
     caf::reacts_to<atom::replay, atom::timeout>,

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/error.hpp"
 #include "config/destination.hpp"
-#include "protocol/error.hpp"
 
 #include <chrono>
 #include <string>

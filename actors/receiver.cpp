@@ -41,9 +41,9 @@ void flush_replay(receiver_ptr self) {
   st.replay = replay_point{};
 }
 
-/// Sends the REPLAY_CHART a 1.37.1 parent sends (spec §5.3): the part of
-/// the child's retention that the host db lacks, at most one step at a
-/// time; an empty request when there is nothing to ask for.
+/// Sends the REPLAY_CHART a 1.37.1 parent sends (docs/protocol.md "Replication
+/// requests"): the part of the child's retention that the host db lacks, at
+/// most one step at a time; an empty request when there is nothing to ask for.
 void send_replay_request(receiver_ptr self, const std::string& chart,
                          int64_t child_first, int64_t child_last,
                          int64_t child_now, bool follow_up,
@@ -335,7 +335,8 @@ struct dispatcher {
     st.replay.is_set.assign(n, 0);
     st.replay.child_now_s = x.child_now.value_or(0);
     st.replay.now_usec = st.ctx.now_usec();
-    // Netdata drops points with bad times (spec §5.5); so do we.
+    // Netdata drops points with bad times (docs/protocol.md "Storing replicated
+    // points"); so do we.
     st.in_replay = x.point_start > 0 && x.point_end > x.point_start;
     return {};
   }

@@ -20,7 +20,8 @@ struct receiver_state {
     /// row's SETs in the same order every time, so one string compare
     /// usually replaces the hash lookup.
     size_t next_dim = 0;
-    /// The window of the last REPLAY_CHART we sent (spec §5.3).
+    /// The window of the last REPLAY_CHART we sent (docs/protocol.md
+    /// "Replication requests").
     int64_t requested_before = 0;
     /// A REPLAY_CHART went out and no REND with start-streaming came back.
     bool replicating = false;
@@ -65,7 +66,8 @@ struct receiver_state {
   int64_t text_bytes = 0;
   /// When the stream was accepted (seconds since the epoch).
   int64_t connected_s = 0;
-  /// Effective replication settings for this host (spec §5.1, §7.1).
+  /// Effective replication settings for this host (docs/protocol.md
+  /// "Replication settings", "Settings lookup").
   bool replication = true;
   int64_t seconds_to_replicate = 86400;
   int64_t replication_step = 600;

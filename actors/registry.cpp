@@ -75,9 +75,9 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
   auto db_actor = self->spawn(host_db, db, ctx, opts.directory, info.hostname);
-  // Health per spec §4.2: [health] enabled, then the key's and the GUID's
-  // `health enabled`; never without a database. localhost (no API key)
-  // follows [health] enabled and is not postponed.
+  // Health per docs/health.md "Health per child": [health] enabled, then the
+  // key's and the GUID's `health enabled`; never without a database. localhost
+  // (no API key) follows [health] enabled and is not postponed.
   host_health_settings health;
   health.enabled = eff.health_enabled != config::health_mode::no
                    && mode != storage::memory_mode::none;

@@ -300,9 +300,9 @@ void note_replicated(sender_state& st) {
 /// may still have been on its way to the host db (µs).
 constexpr uint64_t row_in_flight_usec = 200000;
 
-/// Writes a replication reply (spec §5.4) with the points of `res` (empty
-/// for an empty request) and switches the chart to streaming when done.
-/// `query_usec` is when the query for `res` was sent.
+/// Writes a replication reply (docs/protocol.md "Replication replies") with the
+/// points of `res` (empty for an empty request) and switches the chart to
+/// streaming when done. `query_usec` is when the query for `res` was sent.
 void write_replay(sender_state& st, const protocol::replay_chart& r,
                   const data_result* res, uint64_t query_usec) {
   auto i = st.charts.find(r.chart_id);

@@ -9,9 +9,10 @@
 // host preamble, then per chart CHART/DIMENSION(/CHART_DEFINITION_END) and,
 // when REPLICATION was negotiated, holds the chart's data back until it has
 // answered the parent's REPLAY_CHART with `RBEGIN "id"` + `REND ... true`
-// (spec §5.4). Every update_every seconds it collects each streaming chart:
-// one BEGIN/SET.../END commit per chart, lz4-compressed per commit when
-// COMPRESSION was negotiated (spec §3.1).
+// (docs/protocol.md "Replication replies"). Every update_every seconds it
+// collects each streaming chart: one BEGIN/SET.../END commit per chart,
+// lz4-compressed per commit when COMPRESSION was negotiated (docs/protocol.md
+// "lz4 framing").
 //
 // Misbehaving children (--misbehave KIND[:FRACTION]) are extra children:
 //   cut        streams a few seconds, then sends part of a collection (a cut

@@ -4,10 +4,10 @@
 // of a plugin (any chunking) into chart definitions and chart rows, the way
 // Netdata 1.37.1's pluginsd parser reads them. Plain C++, no CAF.
 
+#include "base/error.hpp"
 #include "protocol/chart_def.hpp"
 #include "protocol/command_reader.hpp"
 #include "protocol/commands.hpp"
-#include "protocol/error.hpp"
 #include "protocol/line_splitter.hpp"
 
 #include <cstdint>

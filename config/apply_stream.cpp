@@ -258,7 +258,8 @@ void apply_stream_section(const merged_section& s, settings& cfg,
                            : "unknown key; did you mean `" + hint + "`?");
   }
   // 1.37.1 (rrdpush_init) cuts the destination at the first `:SSL` and then
-  // forces TLS for all streaming (spec §1.1).
+  // forces TLS for all streaming (docs/protocol.md "Transport and
+  // destinations").
   auto ssl = st.destination.find(":SSL");
   if (ssl != std::string::npos) {
     auto rest = st.destination.substr(ssl + 4);

@@ -1,8 +1,8 @@
 #pragma once
 
 // Netdata 1.37.1's code defaults: the value that applies when a key is absent
-// (spec §8.1; where the stock files or the docs show another value, the code
-// wins and the difference is noted here).
+// (docs/protocol.md "stream.conf defaults"; where the stock files or the docs
+// show another value, the code wins and the difference is noted here).
 
 #include <cstdint>
 #include <string_view>

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/error.hpp"
 #include "config/settings.hpp"
-#include "protocol/error.hpp"
 
 #include <cstddef>
 #include <string>

@@ -9,21 +9,22 @@
 namespace tributary::config {
 
 /// The effective settings for a stream from `api_key` / `machine_guid`, as
-/// 1.37.1's receiver computes them (spec §7.1): start from the globals
-/// (netdata.conf and [stream]), override with what `[api_key]` sets (with its
-/// `default ...` names), then with what `[machine_guid]` sets. `history` is
-/// raised to at least 5, `enable_compression` is ANDed with [stream] enable
-/// compression, and `update_every` falls back to `child_update_every`.
-/// In the result, `enabled` is true iff both levels enable the stream, and
-/// `allow_from` is the GUID section's if it sets one, else the key's (empty:
-/// not checked). Use `check_access` for the admission decision, which checks
-/// `allow from` at both levels as Netdata does.
+/// 1.37.1's receiver computes them (docs/protocol.md "Settings lookup"): start
+/// from the globals (netdata.conf and [stream]), override with what `[api_key]`
+/// sets (with its `default ...` names), then with what `[machine_guid]` sets.
+/// `history` is raised to at least 5, `enable_compression` is ANDed with
+/// [stream] enable compression, and `update_every` falls back to
+/// `child_update_every`. In the result, `enabled` is true iff both levels
+/// enable the stream, and `allow_from` is the GUID section's if it sets one,
+/// else the key's (empty: not checked). Use `check_access` for the admission
+/// decision, which checks `allow from` at both levels as Netdata does.
 receiver_settings
 resolve_receiver(const settings& cfg, std::string_view api_key,
                  std::string_view machine_guid,
                  std::optional<int64_t> child_update_every = std::nullopt);
 
-/// Why a stream request is refused (spec §1.3 steps 4-11, in check order).
+/// Why a stream request is refused (docs/protocol.md "Parent checks", step 2
+/// items 4-11, in check order).
 enum class access_verdict : uint8_t {
   allowed,
   /// The key is not a UUID.

@@ -218,7 +218,8 @@ struct stream_settings {
   /// enabled. Netdata turns it off when destination or api key is empty.
   bool enabled = defaults::stream_enabled;
   /// destination: `[PROTOCOL:]HOST[%IF][:PORT][:SSL]` entries separated by
-  /// spaces or commas. Cut at the first `:SSL` as 1.37.1 does (spec §1.1).
+  /// spaces or commas. Cut at the first `:SSL` as 1.37.1 does (docs/protocol.md
+  /// "Transport and destinations").
   std::string destination;
   /// True if the configured destination contained `:SSL` (TLS for all
   /// streaming, 1.37.1 quirk).
@@ -390,7 +391,8 @@ struct settings {
 };
 
 /// The receiver defaults that apply below the globals of `cfg`: what an
-/// API key section inherits for each field it does not set (spec §7.1).
+/// API key section inherits for each field it does not set (docs/protocol.md
+/// "Settings lookup").
 receiver_settings receiver_defaults(const settings& cfg);
 
 } // namespace tributary::config

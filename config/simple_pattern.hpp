@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 
 #include <string>
 #include <string_view>
@@ -8,12 +8,13 @@
 
 namespace tributary::config {
 
-/// A Netdata "simple pattern" (v1.37.1 semantics, spec §6.5): words separated
-/// by whitespace, `*` matches any run of characters (also empty) anywhere in a
-/// word, a leading `!` makes a word negative, a backslash escapes the next
-/// character (so a word may contain a space). Words are tried left to right and
-/// the first word that matches decides; when no word matches, the result is
-/// "no match". An empty subject never matches. Matching is case-sensitive.
+/// A Netdata "simple pattern" (v1.37.1 semantics, docs/protocol.md "Simple
+/// patterns"): words separated by whitespace, `*` matches any run of characters
+/// (also empty) anywhere in a word, a leading `!` makes a word negative, a
+/// backslash escapes the next character (so a word may contain a space). Words
+/// are tried left to right and the first word that matches decides; when no
+/// word matches, the result is "no match". An empty subject never matches.
+/// Matching is case-sensitive.
 class simple_pattern {
 public:
   // -- member types -----------------------------------------------------------

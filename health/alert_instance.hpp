@@ -39,7 +39,8 @@ struct alert_instance {
   int64_t next_update = 0;
   delay_state delay;
 
-  /// `repeat: warning D critical D` in seconds (0 = never, spec §3.6).
+  /// `repeat: warning D critical D` in seconds (0 = never, docs/health.md
+  /// "Repeat").
   int64_t warn_repeat_every = 0;
   int64_t crit_repeat_every = 0;
   /// When the last repeat notification was built, and how many were.

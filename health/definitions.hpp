@@ -18,9 +18,9 @@
 namespace tributary::health {
 
 // Netdata 1.37.1's health.d files (`alarm:` and `template:` entities) as typed
-// definitions, following the health spec §1. Expressions stay raw strings;
-// health/expression.hpp parses them. Nothing here throws on bad input: every
-// problem becomes a diagnostic naming `file:line`.
+// definitions, following docs/health.md "health.d files". Expressions stay raw
+// strings; health/expression.hpp parses them. Nothing here throws on bad input:
+// every problem becomes a diagnostic naming `file:line`.
 
 /// A finding of the loader; same type as config's, so check-config can print
 /// both. `error`: Netdata logs it and ignores the line, value or entity.
@@ -35,11 +35,12 @@ using label_list = std::vector<std::pair<std::string, std::string>>;
 // -- values
 // --------------------------------------------------------------------
 
-/// Parses a Netdata duration (spec §1.3): `never` = 0, else a number that
-/// starts with a digit, `+` or `-` (decimals allowed), then an optional unit
-/// `s m h d w M Y`; only the first char after the number is read and any other
-/// char means seconds (`10min` = 600). Truncated to whole seconds. nullopt if
-/// unparsable or outside ±2^31 seconds (the caller then uses 0).
+/// Parses a Netdata duration (docs/health.md "Keywords"): `never` = 0, else a
+/// number that starts with a digit, `+` or `-` (decimals allowed), then an
+/// optional unit `s m h d w M Y`; only the first char after the number is read
+/// and any other char means seconds (`10min` = 600). Truncated to whole
+/// seconds. nullopt if unparsable or outside ±2^31 seconds (the caller then
+/// uses 0).
 std::optional<int64_t> parse_duration(std::string_view text);
 
 /// A `green:`/`red:` number: the expression number syntax (digits, optional
@@ -54,7 +55,8 @@ std::string sanitize_name(std::string_view name);
 // -- lookup
 // --------------------------------------------------------------------
 
-/// The per-dimension reduction of a `lookup` line (spec §1.4).
+/// The per-dimension reduction of a `lookup` line (docs/health.md "lookup
+/// lines").
 enum class lookup_method : uint8_t {
   average,
   min,
@@ -135,13 +137,13 @@ struct lookup_parse {
   std::vector<std::string> errors;
 };
 
-/// Parses the value of a `lookup:` line (spec §1.4).
+/// Parses the value of a `lookup:` line (docs/health.md "lookup lines").
 lookup_parse parse_lookup(std::string_view value);
 
 // -- definitions
 // ---------------------------------------------------------------
 
-/// `repeat: off | [warning D] [critical D]` (spec §3.6).
+/// `repeat: off | [warning D] [critical D]` (docs/health.md "Repeat").
 struct repeat_settings {
   int64_t warning = 0;
   int64_t critical = 0;
@@ -239,7 +241,8 @@ struct alert_definition {
 // -- loading
 // -------------------------------------------------------------------
 
-/// What the loader needs from netdata.conf `[health]` (spec §4.5).
+/// What the loader needs from netdata.conf `[health]` (docs/health.md "[health]
+/// in netdata.conf").
 struct load_options {
   /// `[health] script to execute on alarm`: `<plugins dir>/alarm-notify.sh`.
   std::string default_exec
@@ -295,7 +298,7 @@ load_result load_health_dirs(const std::string& user_dir,
                              const std::string& stock_dir, bool enable_stock,
                              const load_options& opts = {});
 
-// -- attaching (spec §1.6, §1.7)
+// -- attaching (docs/health.md "Attaching alerts")
 // -----------------------------------------------
 
 /// What the `os` and `hosts` filters test.

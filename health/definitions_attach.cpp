@@ -1,4 +1,5 @@
-// Which hosts and charts a definition applies to (spec §1.1, §1.6, §1.7).
+// Which hosts and charts a definition applies to (docs/health.md "health.d
+// files", "Attaching alerts").
 
 #include "health/definitions.hpp"
 

@@ -84,14 +84,14 @@ public:
   /// same alert that is not superseded yet. Returns the unique id.
   uint32_t add(log_entry e);
 
-  /// Whether the alert `alarm_id` repeats its notifications (spec §3.6):
-  /// the transitions added for it from now on carry
+  /// Whether the alert `alarm_id` repeats its notifications (docs/health.md
+  /// "Repeat"): the transitions added for it from now on carry
   /// `entry_flag::is_repeating`, so `take_notifications` skips them.
   void set_repeating(uint32_t alarm_id, bool repeating);
 
-  /// A repeat notification (spec §3.6): `e` numbered as `add` would number
-  /// it (the host's next unique id, the alert's next event id, its own
-  /// non-clear duration) but not stored; marked processed, and also
+  /// A repeat notification (docs/health.md "Repeat"): `e` numbered as `add`
+  /// would number it (the host's next unique id, the alert's next event id, its
+  /// own non-clear duration) but not stored; marked processed, and also
   /// exec_run when it notifies (the §3.7 rules with no older entry: a CLEAR
   /// only with RUN_ONCE after WARNING/CRITICAL). Returns whether it
   /// notifies.

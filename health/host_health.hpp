@@ -56,9 +56,10 @@ struct lookup_query {
   bool aligned = true;
 };
 
-/// The health of one host as Netdata's health loop runs it (spec §1.7, §2.5,
-/// §3.2): links definitions to charts, says which alerts are due, and
-/// evaluates them from the values the caller queried. No I/O.
+/// The health of one host as Netdata's health loop runs it (docs/health.md
+/// "Attaching alerts", "Variable lookup", §3.2): links definitions to charts,
+/// says which alerts are due, and evaluates them from the values the caller
+/// queried. No I/O.
 class host_health {
 public:
   /// `defs` must outlive this object.
@@ -97,13 +98,13 @@ public:
     return log_.take_notifications(now);
   }
 
-  /// Pass 3 of Netdata's health loop (spec §3.6): for every linked
-  /// repeating alert whose delay is over, the repeat due at `now` (WARNING
-  /// and CRITICAL every `repeat` interval, one CLEAR after leaving them)
-  /// updates the alert's `last_repeat`/`times_repeat` and builds an
-  /// `old status -> status` entry that is not added to the log. Returns the
-  /// entries to notify now (the §3.7 rules; each has a unique id of its own
-  /// that no log entry has).
+  /// Pass 3 of Netdata's health loop (docs/health.md "Repeat"): for every
+  /// linked repeating alert whose delay is over, the repeat due at `now`
+  /// (WARNING and CRITICAL every `repeat` interval, one CLEAR after leaving
+  /// them) updates the alert's `last_repeat`/`times_repeat` and builds an `old
+  /// status -> status` entry that is not added to the log. Returns the entries
+  /// to notify now (the §3.7 rules; each has a unique id of its own that no log
+  /// entry has).
   std::vector<log_entry> take_repeats(int64_t now);
 
   const std::map<std::string, host_alert>& alerts() const {

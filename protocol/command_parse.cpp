@@ -1,7 +1,8 @@
-// Words -> typed commands (spec §4.3-§4.4, §5). Numbers follow the parent's
-// leniency where Netdata has a default (missing or empty -> default) but a
-// word that is not a number at all is an error, so bugs surface early.
+// Words -> typed commands (docs/protocol.md "Commands"). Numbers follow the
+// parent's leniency where Netdata has a default (missing or empty -> default)
+// but a word that is not a number at all is an error, so bugs surface early.
 
+#include "protocol/command_parse_detail.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/handshake.hpp"
 
@@ -12,104 +13,9 @@
 
 namespace tributary::protocol {
 
+using namespace command_parse_detail;
+
 namespace {
-
-error bad(size_t index, std::string msg) {
-  return error{ec::bad_parameters, std::move(msg), index};
-}
-
-bool to_i64(std::string_view s, int64_t& out) {
-  if (!s.empty() && s.front() == '+')
-    s.remove_prefix(1);
-  if (s.empty())
-    return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && ptr == s.data() + s.size();
-}
-
-bool to_u64(std::string_view s, uint64_t& out) {
-  if (!s.empty() && s.front() == '+')
-    s.remove_prefix(1);
-  if (s.empty())
-    return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && ptr == s.data() + s.size();
-}
-
-// strtol(..., 0) semantics (0x hex, leading-0 octal) as Netdata reads the
-// multiplier and divisor.
-bool to_i64_any_base(std::string_view s, int64_t& out) {
-  bool neg = false;
-  if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
-    neg = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  } else if (s.size() > 1 && s[0] == '0') {
-    base = 8;
-    s.remove_prefix(1);
-  }
-  if (s.empty() || s.front() == '-' || s.front() == '+')
-    return false;
-  uint64_t mag = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), mag, base);
-  if (ec != std::errc{} || ptr != s.data() + s.size())
-    return false;
-  if (mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-    return false;
-  out = neg ? -static_cast<int64_t>(mag) : static_cast<int64_t>(mag);
-  return true;
-}
-
-decimal to_decimal(std::string_view s) {
-  decimal d;
-  d.text = std::string{s};
-  std::string_view t = s;
-  if (!t.empty() && t.front() == '+')
-    t.remove_prefix(1);
-  double x = 0;
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-  if (t.empty() || ec != std::errc{} || ptr != t.data() + t.size()) {
-    // Netdata stores a non-number as an empty slot.
-    x = std::numeric_limits<double>::quiet_NaN();
-  }
-  d.value = x;
-  return d;
-}
-
-// Optional integer word: missing or empty -> `dflt`.
-template <class T, class F>
-error opt_num(const words& ws, size_t i, T& out, T dflt, F convert,
-              const char* what) {
-  auto w = ws[i];
-  if (i >= ws.size() || w.empty()) {
-    out = dflt;
-    return {};
-  }
-  if (!convert(w, out))
-    return bad(i, std::string{what} + " is not a number: '" + std::string{w}
-                      + "'");
-  return {};
-}
-
-error opt_i64(const words& ws, size_t i, int64_t& out, int64_t dflt,
-              const char* what) {
-  return opt_num(ws, i, out, dflt, to_i64, what);
-}
-
-error opt_u64(const words& ws, size_t i, uint64_t& out, uint64_t dflt,
-              const char* what) {
-  return opt_num(ws, i, out, dflt, to_u64, what);
-}
-
-error require(const words& ws, size_t n, const char* usage) {
-  if (ws.size() < n)
-    return bad(ws.size(), std::string{"missing parameters, expected "} + usage);
-  return {};
-}
 
 #define TRY(expr)                                                              \
   if (auto err_ = (expr))                                                      \
@@ -227,91 +133,6 @@ expected<command> parse_claimed_id(const words& ws) {
       return bad(2, "CLAIMED_ID claim id is not a UUID");
     x.claim_id = std::string{ws[2]};
   }
-  return command{std::move(x)};
-}
-
-expected<command> parse_rbegin(const words& ws) {
-  TRY(require(ws, 2, "RBEGIN \"type.id\" [start end [now]]"));
-  rbegin x;
-  x.chart_id = std::string{ws[1]};
-  if (ws.size() >= 4) {
-    x.has_times = true;
-    TRY(opt_i64(ws, 2, x.point_start, 0, "point start"));
-    TRY(opt_i64(ws, 3, x.point_end, 0, "point end"));
-    if (ws.size() >= 5 && !ws[4].empty()) {
-      int64_t now = 0;
-      TRY(opt_i64(ws, 4, now, 0, "child now"));
-      x.child_now = now;
-    }
-  } else if (x.chart_id.empty()) {
-    return bad(1, "RBEGIN without a chart id or times");
-  }
-  return command{std::move(x)};
-}
-
-expected<command> parse_rset(const words& ws) {
-  TRY(require(ws, 2, "RSET \"dim\" value \"flags\""));
-  if (ws[1].empty())
-    return bad(1, "RSET without a dimension id");
-  rset x;
-  x.dimension_id = std::string{ws[1]};
-  if (ws.size() > 2)
-    x.value = to_decimal(ws[2]);
-  else
-    x.value.value = std::numeric_limits<double>::quiet_NaN();
-  x.flags = std::string{ws[3]};
-  return command{std::move(x)};
-}
-
-expected<command> parse_rdstate(const words& ws) {
-  TRY(require(ws, 2, "RDSTATE \"dim\" ut collected calculated stored"));
-  if (ws[1].empty())
-    return bad(1, "RDSTATE without a dimension id");
-  rdstate x;
-  x.dimension_id = std::string{ws[1]};
-  TRY(opt_u64(ws, 2, x.last_collected_ut, 0, "last collected time"));
-  TRY(opt_i64(ws, 3, x.last_collected_value, 0, "last collected value"));
-  x.last_calculated_value = ws.size() > 4 ? to_decimal(ws[4]) : decimal{0.0};
-  x.last_stored_value = ws.size() > 5 ? to_decimal(ws[5]) : decimal{0.0};
-  return command{std::move(x)};
-}
-
-expected<command> parse_rend(const words& ws) {
-  TRY(require(ws, 7,
-              "REND update_every first last true|false after before "
-              "[now]"));
-  rend x;
-  TRY(opt_i64(ws, 1, x.update_every, 0, "update_every"));
-  TRY(opt_i64(ws, 2, x.db_first, 0, "first entry"));
-  TRY(opt_i64(ws, 3, x.db_last, 0, "last entry"));
-  x.start_streaming = ws[4] == "true";
-  TRY(opt_i64(ws, 5, x.requested_after, 0, "after"));
-  TRY(opt_i64(ws, 6, x.requested_before, 0, "before"));
-  if (ws.size() > 7 && !ws[7].empty()) {
-    int64_t now = 0;
-    TRY(opt_i64(ws, 7, now, 0, "child now"));
-    x.child_now = now;
-  }
-  return command{std::move(x)};
-}
-
-expected<command> parse_replay_chart(const words& ws) {
-  TRY(require(ws, 2, "REPLAY_CHART \"type.id\" \"true|false\" after before"));
-  replay_chart x;
-  x.chart_id = std::string{ws[1]};
-  x.start_streaming = ws[2] == "true";
-  TRY(opt_i64(ws, 3, x.after, 0, "after"));
-  TRY(opt_i64(ws, 4, x.before, 0, "before"));
-  return command{std::move(x)};
-}
-
-expected<command> parse_function_result_begin(const words& ws) {
-  TRY(require(ws, 2, "FUNCTION_RESULT_BEGIN transaction code type expires"));
-  function_result_begin x;
-  x.transaction = std::string{ws[1]};
-  TRY(opt_i64(ws, 2, x.code, 0, "code"));
-  x.content_type = std::string{ws[3]};
-  TRY(opt_i64(ws, 4, x.expires, 0, "expires"));
   return command{std::move(x)};
 }
 

@@ -11,7 +11,8 @@ command_reader::status command_reader::consume(std::string_view line,
   tokenize(line, ws);
   if (in_payload_) {
     // The payload ends at the first line whose first word is the end
-    // keyword, even if the payload meant it as data (spec §4.4).
+    // keyword, even if the payload meant it as data (docs/protocol.md
+    // "Commands").
     if (!ws.empty() && ws[0] == "FUNCTION_RESULT_END") {
       in_payload_ = false;
       cmd = std::move(pending_);

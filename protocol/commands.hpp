@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 #include "protocol/tokenizer.hpp"
 
 #include <cstdint>
@@ -11,9 +11,9 @@
 
 namespace tributary::protocol {
 
-// The v1.37.1 text protocol (spec §4.3-§4.4, §5). One struct per keyword.
-// Every `write_command` output ends with `\n` and is byte-for-byte what a
-// 1.37.1 agent prints for the same values.
+// The v1.37.1 text protocol (docs/protocol.md "Commands"). One struct per
+// keyword. Every `write_command` output ends with `\n` and is byte-for-byte
+// what a 1.37.1 agent prints for the same values.
 
 /// A double as Netdata prints it with `%0.7f`. Keeps the text it was parsed
 /// from, so that a value re-writes exactly even where a double cannot hold

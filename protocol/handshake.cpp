@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view stream_method = "STREAM ";
 constexpr std::string_view http_marker = " HTTP/";
 
-// Netdata's web server limits (spec §1.2).
+// Netdata's web server limits (docs/protocol.md "The STREAM request").
 constexpr size_t max_request_size = 16384;
 constexpr size_t max_url_size = 8192;
 

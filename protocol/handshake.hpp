@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -14,12 +14,12 @@ namespace tributary::protocol {
 /// A name/value pair in wire order.
 using name_value = std::pair<std::string, std::string>;
 
-/// The child's `STREAM ...` request (spec §1.2). Every value is the one the
-/// child meant: the five values a v1.37.1 child URL-encodes (OS name, OS id,
-/// OS version, kernel name, kernel version) are decoded; every other value
-/// is kept verbatim, exactly as a 1.37.1 child sends it raw (a Netdata parent
-/// decodes the whole query instead, turning e.g. `2.445e+09` into
-/// `2.445e 09`; we keep the `+`).
+/// The child's `STREAM ...` request (docs/protocol.md "The STREAM request").
+/// Every value is the one the child meant: the five values a v1.37.1 child
+/// URL-encodes (OS name, OS id, OS version, kernel name, kernel version) are
+/// decoded; every other value is kept verbatim, exactly as a 1.37.1 child sends
+/// it raw (a Netdata parent decodes the whole query instead, turning e.g.
+/// `2.445e+09` into `2.445e 09`; we keep the `+`).
 struct stream_request {
   /// API key (a UUID); required.
   std::string key;
@@ -92,20 +92,22 @@ std::string build_stream_request(const stream_request& req);
 /// Renders just the query part (between `STREAM ` and ` HTTP/1.1`).
 std::string build_query(const stream_request& req);
 
-/// The child's version for negotiation (spec §2.4 step 2): `ver` if given;
-/// else 1 if NETDATA_PROTOCOL_VERSION was given; else 0.
+/// The child's version for negotiation (docs/protocol.md "Negotiation", step
+/// 2): `ver` if given; else 1 if NETDATA_PROTOCOL_VERSION was given; else 0.
 int64_t effective_version(const stream_request& req);
 
-/// The parent's first checks of spec §1.3 step 2 (items 1-5): key, hostname
-/// and machine_guid present; key and machine_guid valid UUIDs. Returns
-/// ec::access_denied with Netdata's log wording, or a default error.
+/// The parent's first checks of docs/protocol.md "Parent checks", step 2 (items
+/// 1-5): key, hostname and machine_guid present; key and machine_guid valid
+/// UUIDs. Returns ec::access_denied with Netdata's log wording, or a default
+/// error.
 error validate(const stream_request& req);
 
 /// True if `s` is a UUID in RFC 4122 text form (8-4-4-4-12 hex digits, any
 /// case), as Netdata's `uuid_parse` accepts API keys and machine GUIDs.
 bool is_valid_machine_guid(std::string_view s) noexcept;
 
-// -- parent replies (spec §1.4) ----------------------------------------------
+// -- parent replies (docs/protocol.md "Parent replies")
+// ----------------------------------------------
 
 /// Every reply a parent can send to a STREAM request.
 enum class reply_kind {
@@ -158,7 +160,8 @@ std::string build_ok_reply(uint32_t caps);
 /// else -> ec::bad_handshake ("not understood, is it Netdata?").
 expected<parsed_reply> parse_reply(std::string_view bytes);
 
-/// True if a v1.37.1 child recognises `kind` (spec §1.4, §11.2).
+/// True if a v1.37.1 child recognises `kind` (docs/protocol.md "Parent
+/// replies").
 bool known_to_v1_37(reply_kind kind) noexcept;
 
 /// Seconds a v1.37.1 child postpones the destination after `kind` (spec

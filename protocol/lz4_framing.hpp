@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 #include "protocol/limits.hpp"
 
 #include <array>
@@ -13,7 +13,7 @@
 namespace tributary::protocol {
 
 /// The 4-byte header of one compressed block of `n` bytes (1..16383):
-/// `FA 80|n&7F 80|(n>>7)&7F 0A` (spec §3.1).
+/// `FA 80|n&7F 80|(n>>7)&7F 0A` (docs/protocol.md "lz4 framing").
 std::array<char, lz4_header_size> lz4_header(size_t n) noexcept;
 
 /// True if `b` starts with a valid header signature; `n` gets the length.

@@ -1,5 +1,5 @@
-// Parent replies to a STREAM request (spec §1.4): raw text, no newline, no
-// HTTP headers.
+// Parent replies to a STREAM request (docs/protocol.md "Parent replies"): raw
+// text, no newline, no HTTP headers.
 
 #include "protocol/capabilities.hpp"
 #include "protocol/handshake.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 #include "protocol/line_splitter.hpp"
 #include "protocol/lz4_framing.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 #include "protocol/limits.hpp"
 
 #include <array>
@@ -39,11 +39,12 @@ struct words {
   }
 };
 
-/// Splits `line` with v1.37.1's exact rules (spec §4.1): separators are
-/// space, tab, CR, LF and `=`; `"` or `'` opens a quoted word only as the
-/// first character of a word and the same character closes it; `\` makes
-/// the next character literal but is kept; `""` is an empty word; a NUL byte
-/// ends the line; words past `max_words` are dropped. Never fails.
+/// Splits `line` with v1.37.1's exact rules (docs/protocol.md "Lines and
+/// words"): separators are space, tab, CR, LF and `=`; `"` or `'` opens a
+/// quoted word only as the first character of a word and the same character
+/// closes it; `\` makes the next character literal but is kept; `""` is an
+/// empty word; a NUL byte ends the line; words past `max_words` are dropped.
+/// Never fails.
 void tokenize(std::string_view line, words& out) noexcept;
 
 /// Convenience form of the above. Never returns an error today; the

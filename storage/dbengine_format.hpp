@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/error.hpp"
+#include "base/error.hpp"
 #include "storage/engine.hpp"
 #include "storage/storage_number.hpp"
 
@@ -15,6 +15,8 @@ namespace tributary::storage {
 // The dbengine files; the byte layout is specified in docs/storage.md
 // ("dbengine files"). All integers are little-endian.
 
+/// The version every dbengine file header carries (datafiles, metadata).
+constexpr uint32_t dbengine_format_version = 1;
 /// First 8 bytes of every datafile.
 constexpr std::string_view datafile_magic = "TRIBDBF1";
 /// Size of the datafile header: magic, u32 version, u32 tier, u64 sequence,

@@ -14,7 +14,7 @@
 #     child's own error.log says "remote server denied access";
 #   * rate limit (`[web] accept a streaming request every seconds`, separate
 #     instance): the first request after start is accepted (Netdata 1.37.1
-#     refuses it too, because its timestamp starts at 0 — spec §1.3 step 3;
+#     refuses it too, because its timestamp starts at 0 — docs/protocol.md "Parent checks", step 3;
 #     tributary deliberately does not copy that quirk, which only delays the
 #     first child by the whole limit), a request once the limit has passed is
 #     accepted, and one right after it gets "The server is too busy now to
