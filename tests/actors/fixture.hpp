@@ -63,6 +63,15 @@ struct actor_fixture {
     run();
   }
 
+  /// Fires the timeouts still pending (idle checks, ticks): they hold
+  /// references to their actors, which must be gone before the system is.
+  void fire_pending_timeouts() {
+    for (int i = 0; i < 3 && sched.clock().has_pending_timeout(); ++i) {
+      sched.clock().trigger_timeouts();
+      run();
+    }
+  }
+
   /// Bytes the actors wrote to `hdl` so far; clears them.
   std::string take_output(caf::io::connection_handle hdl) {
     auto& buf = mpx.output_buffer(hdl);
