@@ -228,6 +228,26 @@ void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
 
 } // namespace
 
+namespace {
+
+/// The entries 1.37.1 reports for a host: `none` keeps 5; the memory modes
+/// round the 4-byte entries of one dimension up to whole 4 KiB pages (ram:
+/// 3600 → 4096; save and map also count their file's header there, which
+/// is left out here).
+int64_t reported_history(std::string_view memory_mode, int64_t history) {
+  if (history <= 0)
+    history = 3600;
+  if (memory_mode == "none")
+    return 5;
+  if (memory_mode == "dbengine")
+    return history;
+  constexpr int64_t page = 4096, entry = 4;
+  auto bytes = (history * entry + page - 1) / page * page;
+  return bytes / entry;
+}
+
+} // namespace
+
 charts_writer::charts_writer(host_summary host, chart_listing charts,
                              size_t hosts_count)
     : host_(std::move(host)), charts_(std::move(charts)),
@@ -244,7 +264,7 @@ bool charts_writer::next(std::string& out, size_t budget) {
     w.member("os", host_.info.os);
     w.member("timezone", host_.info.timezone);
     w.member("update_every", host_.info.update_every);
-    w.member("history", 3600);
+    w.member("history", reported_history(host_.memory_mode, host_.history));
     w.member("memory_mode", host_.memory_mode);
     w.member("custom_info", "");
     w.key("charts").begin_object();

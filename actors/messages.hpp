@@ -196,13 +196,15 @@ struct host_summary {
   int64_t dimensions = 0;
   std::string memory_mode;
   storage_status storage;
+  /// The host's configured `history` (entries per dimension).
+  int64_t history = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_summary& x) {
   return f(caf::meta::type_name("host_summary"), x.info, x.reachable,
            x.stream_compression, x.has_sender, x.sender_compression, x.charts,
-           x.dimensions, x.memory_mode, x.storage);
+           x.dimensions, x.memory_mode, x.storage, x.history);
 }
 
 /// An actor's answer to a status request (the console and API walk these).
