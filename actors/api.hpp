@@ -185,14 +185,30 @@ void prepare_data_wrap(const data_result& res, const data_view& view,
 /// answers 404 "No metrics where matched to query.").
 bool apply_data_view(data_result& res, const data_view& view);
 
-/// /api/v1/data in `format` (json, csv, tsv, array, ssv, ssvcomma); empty
-/// if the format is unknown.
+/// /api/v1/data in `format` (json, csv, tsv, array, ssv, ssvcomma, html,
+/// markdown, csvjsonarray, datatable); empty if the format is unknown.
 /// csv and tsv rows start with the local date and time unless `epoch_times`
 /// (options `seconds` or `ms`).
 /// array, ssv and ssvcomma give each row's sum, or with `min2max` its
 /// max − min.
 std::string render_data(const data_result& res, std::string_view format,
                         bool epoch_times = false, bool min2max = false);
+
+/// The formats of render_data that are tables of rows (csv, tsv, html,
+/// markdown, csvjsonarray, datatable); empty for any other.
+std::string render_data_table(const data_result& res, std::string_view format,
+                              bool epoch_times);
+
+/// /api/v1/data?format=datasource: the Google Visualization DataTable in
+/// the `responseHandler` callback, with `version`, `reqId` and `sig` of
+/// the `tqx` parameter (`name:value` pairs separated by `;`).
+std::string render_datasource(const data_result& res, std::string_view tqx);
+
+/// The Content-Type 1.37.1 answers /api/v1/data in `format` with.
+std::string_view data_content_type(std::string_view format);
+
+/// `format` if /api/v1/data knows it, else "json" (as 1.37.1 answers).
+std::string_view known_data_format(std::string_view format);
 
 /// /api/v1/data with `options=jsonwrap`: `res` after apply_data_view,
 /// `format`'s rows in "result" (a JSON document for json and array, a

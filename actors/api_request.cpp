@@ -521,11 +521,10 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                    "No chart or context is given.");
     auto view = api::parse_data_view(req.query);
     // 1.37.1 answers an unknown format in json.
-    auto format = param(req, "format", "json");
-    if (format != "csv" && format != "tsv" && format != "array"
-        && format != "ssv" && format != "ssvcomma" && format != "jsonp")
-      format = "json";
+    auto format
+        = std::string{api::known_data_format(param(req, "format", "json"))};
     auto callback = param(req, "callback", "callback");
+    auto tqx = param(req, "tqx", "");
     self->request(host, step_deadline, atom::query::value, q)
         .then(
             [=](data_result& res) mutable {
@@ -540,10 +539,10 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                 return reply(
                     self, rp, 200, "application/x-javascript; charset=utf-8",
                     callback + "(" + api::render_data(res, "json") + ");");
-              auto type = format == "json" || format == "array"
-                              ? json_type
-                              : "text/plain; charset=utf-8";
-              reply(self, rp, 200, type,
+              if (format == "datasource")
+                return reply(self, rp, 200, api::data_content_type(format),
+                             api::render_datasource(res, tqx));
+              reply(self, rp, 200, api::data_content_type(format),
                     api::render_data(res, format, epoch, view.min2max));
             },
             [=](caf::error& err) mutable {

@@ -410,6 +410,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         for (auto& [id, c] : st.charts)
           s.dimensions += static_cast<int64_t>(c.def->dimensions.size());
         s.memory_mode = st.memory_mode;
+        s.history = st.chart_cfg.history;
         // The storage health comes from the host's database actor.
         auto rp = self->make_response_promise<host_summary>();
         self->request(st.db, std::chrono::seconds(5), atom::get::value,

@@ -33,6 +33,8 @@ data_result to_data_result(const chart_def& def, const storage::query_result& q,
     if (!all && hidden(d))
       continue;
     keep.push_back(i);
+    if (all)
+      out.hidden.push_back(hidden(d));
     out.dimension_ids.push_back(d.id);
     out.dimension_names.push_back(d.name.empty() ? d.id : d.name);
   }
@@ -170,6 +172,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         req.points = static_cast<size_t>(q.points);
         req.group = storage::parse_grouping(q.group);
         req.aligned = q.aligned;
+        req.resampling_time = q.gtime;
         auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
         auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
         return to_data_result(i->second.def, res, q.all_dimensions);

@@ -99,12 +99,14 @@ struct data_query {
   /// False for `options=unaligned` (and `unaligned` health lookups): rows
   /// end at the newest point instead of a multiple of their duration.
   bool aligned = true;
+  /// `gtime`: seconds the group's average is expressed per (0 = none).
+  int64_t gtime = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, data_query& x) {
   return f(caf::meta::type_name("data_query"), x.chart, x.after, x.before,
-           x.points, x.group, x.all_dimensions, x.aligned);
+           x.points, x.group, x.all_dimensions, x.aligned, x.gtime);
 }
 
 /// The answer to a `data_query`: rows oldest first; NaN marks a gap.
@@ -121,13 +123,16 @@ struct data_result {
   std::vector<int64_t> times;
   /// times.size() rows of dimension_ids.size() values.
   std::vector<double> values;
+  /// With `data_query::all_dimensions`: which dimensions are hidden (empty
+  /// otherwise, and then none is).
+  std::vector<bool> hidden;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, data_result& x) {
   return f(caf::meta::type_name("data_result"), x.chart_id, x.chart_name,
            x.update_every, x.first_entry, x.last_entry, x.after, x.before,
-           x.dimension_ids, x.dimension_names, x.times, x.values);
+           x.dimension_ids, x.dimension_names, x.times, x.values, x.hidden);
 }
 
 /// A summary of a chart for /api/v1/charts.
@@ -191,13 +196,15 @@ struct host_summary {
   int64_t dimensions = 0;
   std::string memory_mode;
   storage_status storage;
+  /// The host's configured `history` (entries per dimension).
+  int64_t history = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_summary& x) {
   return f(caf::meta::type_name("host_summary"), x.info, x.reachable,
            x.stream_compression, x.has_sender, x.sender_compression, x.charts,
-           x.dimensions, x.memory_mode, x.storage);
+           x.dimensions, x.memory_mode, x.storage, x.history);
 }
 
 /// An actor's answer to a status request (the console and API walk these).

@@ -18,6 +18,17 @@ enum class grouping {
   sum,
   /// Last value minus first value of the group (Netdata's `incremental_sum`).
   incremental_sum,
+  /// The middle value of the group (sorted).
+  median,
+  /// Sample standard deviation of the group.
+  stddev,
+  /// Coefficient of variation: stddev ÷ |mean| × 100.
+  cv,
+  /// Single exponential smoothing, carried from group to group of a
+  /// dimension (Netdata's `ses`).
+  ses,
+  /// Double exponential smoothing (Holt), carried like ses (`des`).
+  des,
 };
 
 /// Returns Netdata's spelling, e.g. "average".

@@ -118,7 +118,26 @@ TEST_CASE("data parameters are read as 1.37.1 reads them") {
   CHECK_EQ(q.points, 0);
   CHECK_EQ(q.group, "nosuch");
   CHECK_FALSE(q.aligned);
+  CHECK_FALSE(q.all_dimensions);
+  CHECK_EQ(q.gtime, 0);
   CHECK_FALSE(api::parse_data_query({{"after", "1"}}, q));
+  REQUIRE(api::parse_data_query(
+      {{"chart", "a.b"}, {"gtime", "60"}, {"options", "percentage"}}, q));
+  CHECK_EQ(q.gtime, 60);
+  // Percentages need the hidden dimensions' values for the total.
+  CHECK(q.all_dimensions);
+}
+
+TEST_CASE("hidden dimensions count in percentages, then are dropped") {
+  data_result r;
+  r.dimension_ids = r.dimension_names = {"user", "idle"};
+  r.times = {1};
+  r.values = {25, 75};
+  r.hidden = {false, true};
+  REQUIRE(api::apply_data_view(r, view_of({{"options", "percentage"}})));
+  CHECK_EQ(r.dimension_ids, std::vector<std::string>{"user"});
+  CHECK_EQ(r.values, std::vector<double>{25});
+  CHECK(r.hidden.empty());
 }
 
 TEST_CASE(

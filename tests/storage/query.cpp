@@ -107,6 +107,45 @@ TEST_CASE("query: points=5 groups pairs, rows end on even seconds") {
         == std::vector<double>{1, 1, 1, 1, 1});
 }
 
+TEST_CASE("query: median, stddev, cv, ses and des over groups of 5") {
+  fixture f;
+  // 10 points / 2 rows → groups 1..5 and 6..10.
+  CHECK(column(f.run(-10, 0, 2, grouping::median))
+        == std::vector<double>{3, 8});
+  // Sample standard deviation of 5 consecutive integers: sqrt(2.5).
+  CHECK(rounded(column(f.run(-10, 0, 2, grouping::stddev)))
+        == rounded({std::sqrt(2.5), std::sqrt(2.5)}));
+  CHECK(rounded(column(f.run(-10, 0, 2, grouping::cv)))
+        == rounded({100 * std::sqrt(2.5) / 3, 100 * std::sqrt(2.5) / 8}));
+  // alpha = 2 / (5 + 1); the level runs on from one group to the next.
+  double alpha = 2.0 / 6, level = 1;
+  std::vector<double> ses;
+  for (int v = 2; v <= 10; ++v) {
+    level = alpha * v + (1 - alpha) * level;
+    if (v % 5 == 0)
+      ses.push_back(level);
+  }
+  CHECK(rounded(column(f.run(-10, 0, 2, grouping::ses))) == rounded(ses));
+  // Holt's: level and trend start from the first two points.
+  double lvl = 2, trend = 1;
+  std::vector<double> des;
+  for (int v = 2; v <= 10; ++v) {
+    auto last = lvl;
+    lvl = alpha * v + (1 - alpha) * (lvl + trend);
+    trend = alpha * (lvl - last) + (1 - alpha) * trend;
+    if (v % 5 == 0)
+      des.push_back(lvl);
+  }
+  CHECK(rounded(column(f.run(-10, 0, 2, grouping::des))) == rounded(des));
+}
+
+TEST_CASE("query: the median of two points is their average") {
+  fixture f;
+  // Groups of 2 average both; the window's 10 points as 5 rows.
+  CHECK(column(f.run(-10, 0, 5, grouping::median))
+        == std::vector<double>{1.5, 3.5, 5.5, 7.5, 9.5});
+}
+
 TEST_CASE("query: min and max compare magnitudes, as Netdata does") {
   auto db = make_engine(memory_mode::ram, {});
   auto h = db->add_dimension({{"c.x", "a"}, "", "", 1});
@@ -304,5 +343,8 @@ TEST_CASE("grouping names") {
   CHECK(parse_grouping("max") == grouping::max);
   CHECK(parse_grouping("incremental_sum") == grouping::incremental_sum);
   CHECK(parse_grouping("nope", grouping::sum) == grouping::sum);
+  CHECK(parse_grouping("median") == grouping::median);
+  CHECK(parse_grouping("cv") == grouping::cv);
+  CHECK(parse_grouping("des") == grouping::des);
   CHECK(to_string(grouping::average) == "average");
 }
