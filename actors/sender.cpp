@@ -13,26 +13,26 @@ namespace tributary {
 
 namespace {
 
-using sender_ptr = caf::stateful_actor<sender_state>*;
+using sender_ptr = sender_actor::stateful_pointer<sender_state>;
 
 int64_t now_s(const daemon_context& ctx) {
   return static_cast<int64_t>(ctx.now_usec() / 1000000);
 }
 
 void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
-          caf::actor supervisor) {
+          sender_supervisor_actor supervisor) {
   auto& st = self->state;
   TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
   self->send(supervisor, atom::detach::value, postpone_s, st.bytes_written,
              why);
   if (st.conn)
-    self->send(st.conn, atom::close::value);
+    caf::anon_send(st.conn, atom::close::value);
   self->quit(caf::make_error(ec::io_error, why));
 }
 
 /// Sends what was queued in `out`, compressed if negotiated; enforces the
 /// `buffer size bytes` bound.
-void flush_out(sender_ptr self, caf::actor supervisor) {
+void flush_out(sender_ptr self, sender_supervisor_actor supervisor) {
   auto& st = self->state;
   if (st.out.empty())
     return;
@@ -51,7 +51,7 @@ void flush_out(sender_ptr self, caf::actor supervisor) {
   }
   st.out.clear();
   st.bytes_queued += wire.size();
-  self->send(st.conn, atom::write::value, std::move(wire));
+  caf::anon_send(st.conn, atom::write::value, std::move(wire));
   auto pending = st.bytes_queued > st.bytes_written
                      ? st.bytes_queued - st.bytes_written
                      : uint64_t{0};
@@ -207,7 +207,7 @@ void write_replay(sender_state& st, const protocol::replay_chart& r,
   }
 }
 
-void answer_replay(sender_ptr self, caf::actor supervisor,
+void answer_replay(sender_ptr self, sender_supervisor_actor supervisor,
                    const protocol::replay_chart& r) {
   auto& st = self->state;
   if (st.charts.count(r.chart_id) == 0)
@@ -234,7 +234,7 @@ void answer_replay(sender_ptr self, caf::actor supervisor,
           });
 }
 
-void on_parent_line(sender_ptr self, caf::actor supervisor,
+void on_parent_line(sender_ptr self, sender_supervisor_actor supervisor,
                     std::string_view line) {
   auto& st = self->state;
   auto cmd = protocol::parse_line(line, protocol::direction::to_child);
@@ -277,7 +277,8 @@ void start_streaming(sender_ptr self, int64_t version) {
     protocol::write_command(protocol::overwrite{}, st.out);
   }
   TRIBUTARY_INFO(*st.ctx.log, st.who, "enabling metrics streaming...");
-  self->send(st.host, atom::attach::value, caf::actor{self});
+  self->send(st.host, atom::subscribe::value,
+             caf::actor_cast<stream_subscriber_actor>(self));
 }
 
 /// True while `reply` may still grow into a reply we know.
@@ -296,7 +297,7 @@ bool may_grow(const std::string& reply) {
   return false;
 }
 
-void on_reply(sender_ptr self, caf::actor supervisor) {
+void on_reply(sender_ptr self, sender_supervisor_actor supervisor) {
   auto& st = self->state;
   auto parsed = protocol::parse_reply(st.reply);
   if (!parsed) {
@@ -340,7 +341,7 @@ void on_reply(sender_ptr self, caf::actor supervisor) {
 /// Sends a chart the parent is to get: its definition (with our retention
 /// when replicating, so that the parent asks for what it misses), then its
 /// rows once the parent says it has the past.
-void start_chart(sender_ptr self, const caf::actor& supervisor,
+void start_chart(sender_ptr self, const sender_supervisor_actor& supervisor,
                  const chart_def& def) {
   auto& st = self->state;
   auto& entry = st.charts[def.id];
@@ -370,10 +371,11 @@ void start_chart(sender_ptr self, const caf::actor& supervisor,
 
 } // namespace
 
-caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
-                     std::string destination, bool encrypted,
-                     caf::actor supervisor, host_actor host,
-                     sender_settings cfg, daemon_context ctx) {
+sender_actor::behavior_type
+sender(sender_actor::stateful_pointer<sender_state> self, int fd,
+       std::string destination, bool encrypted,
+       sender_supervisor_actor supervisor, host_actor host, sender_settings cfg,
+       daemon_context ctx) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.ctx = std::move(ctx);
@@ -382,7 +384,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
   st.supervisor_id = supervisor ? supervisor->id() : 0;
   st.last_activity_s = now_s(st.ctx);
   st.conn = self->system().middleman().spawn_broker(
-      sender_connection, fd, caf::actor{self},
+      sender_connection, fd, caf::actor_cast<sender_actor>(self),
       encrypted ? st.cfg.tls : std::shared_ptr<const tls::context>{});
   self->link_to(st.conn);
   self->request(st.host, caf::infinite, atom::get::value, atom::info::value)
@@ -417,7 +419,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                            "initializing communication...");
             auto request = protocol::build_stream_request(req);
             st.bytes_queued += request.size();
-            self->send(st.conn, atom::write::value, std::move(request));
+            caf::anon_send(st.conn, atom::write::value, std::move(request));
             TRIBUTARY_INFO(*st.ctx.log, st.who,
                            "waiting response from remote netdata...");
           },

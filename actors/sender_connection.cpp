@@ -28,7 +28,7 @@ struct sender_tls {
 
 /// Tells the sender (once) that TLS failed; it logs `detail` (if any), then
 /// `reason`, and leaves this destination alone.
-void report_tls_failure(caf::io::broker* self, const caf::actor& sender,
+void report_tls_failure(caf::io::broker* self, const sender_actor& sender,
                         sender_tls& t, std::string detail, std::string reason) {
   if (t.failed)
     return;
@@ -42,7 +42,7 @@ void report_tls_failure(caf::io::broker* self, const caf::actor& sender,
 } // namespace
 
 caf::behavior sender_connection(caf::io::broker* self, int fd,
-                                caf::actor sender,
+                                sender_actor sender,
                                 std::shared_ptr<const tls::context> tls_ctx) {
   auto h = self->add_scribe(fd);
   self->set_exit_handler([=](const caf::exit_msg& msg) {

@@ -8,7 +8,8 @@ namespace tributary {
 
 namespace {
 
-using supervisor_ptr = caf::stateful_actor<sender_supervisor_state>*;
+using supervisor_ptr
+    = sender_supervisor_actor::stateful_pointer<sender_supervisor_state>;
 
 /// How often the current sender checks for `timeout seconds` of silence.
 /// The supervisor ticks it: a delayed message that reaches an actor after
@@ -37,9 +38,10 @@ void try_connect(supervisor_ptr self) {
             st.current_dest = index;
             st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
             auto& d = st.cfg.destinations[index];
-            st.current = self->spawn<caf::monitored>(sender, fd, d.to_string(),
-                                                     d.ssl, caf::actor{self},
-                                                     st.host, st.cfg, st.ctx);
+            st.current = self->spawn<caf::monitored>(
+                sender, fd, d.to_string(), d.ssl,
+                caf::actor_cast<sender_supervisor_actor>(self), st.host, st.cfg,
+                st.ctx);
           },
           [=](caf::error&) {
             auto& st = self->state;
@@ -49,16 +51,16 @@ void try_connect(supervisor_ptr self) {
                             "could not connect to parent node at this time.");
             self->delayed_send(
                 self, std::chrono::seconds(st.cfg.reconnect_delay_seconds),
-                atom::attach::value);
+                atom::retry::value);
           });
 }
 
 } // namespace
 
-caf::behavior
-sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
-                  host_actor host, std::string hostname, sender_settings cfg,
-                  daemon_context ctx) {
+sender_supervisor_actor::behavior_type sender_supervisor(
+    sender_supervisor_actor::stateful_pointer<sender_supervisor_state> self,
+    host_actor host, std::string hostname, sender_settings cfg,
+    daemon_context ctx) {
   auto& st = self->state;
   st.host = std::move(host);
   st.hostname = std::move(hostname);
@@ -83,7 +85,7 @@ sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
     // over from the first destination.
     self->delayed_send(self,
                        std::chrono::seconds(st.cfg.reconnect_delay_seconds),
-                       atom::attach::value);
+                       atom::retry::value);
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     auto& st = self->state;
@@ -97,7 +99,7 @@ sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
   try_connect(self);
   self->delayed_send(self, idle_check_interval, atom::timeout::value);
   return {
-      [=](atom::attach) { try_connect(self); },
+      [=](atom::retry) { try_connect(self); },
       [=](atom::reload, const std::string& pattern) {
         auto& st = self->state;
         if (pattern == st.cfg.send_charts_matching.source())
