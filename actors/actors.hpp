@@ -47,11 +47,14 @@ using query = caf::atom_constant<caf::atom("query")>;
 using reload = caf::atom_constant<caf::atom("reload")>;
 using replay = caf::atom_constant<caf::atom("replay")>;
 using resume = caf::atom_constant<caf::atom("resume")>;
+using retry = caf::atom_constant<caf::atom("retry")>;
 using status = caf::atom_constant<caf::atom("status")>;
 using store = caf::atom_constant<caf::atom("store")>;
+using subscribe = caf::atom_constant<caf::atom("subscribe")>;
 using timeout = caf::atom_constant<caf::atom("timeout")>;
 using stream = caf::atom_constant<caf::atom("stream")>;
 using sync = caf::atom_constant<caf::atom("sync")>;
+using takeover = caf::atom_constant<caf::atom("takeover")>;
 using write = caf::atom_constant<caf::atom("write")>;
 
 } // namespace atom
@@ -109,6 +112,78 @@ struct reload_request {
 /// Every long-lived actor answers a status request for the console and API.
 using status_client_actor
     = caf::typed_actor<caf::replies_to<atom::status>::with<actor_status>>;
+
+/// What a host sends to those that subscribed to its charts (its senders).
+using stream_subscriber_actor = caf::typed_actor<
+    // A chart definition: each one the host had when the subscriber came,
+    // then each new or redefined chart.
+    caf::reacts_to<atom::define, chart_def>,
+    // One collected row.
+    caf::reacts_to<chart_row>>;
+
+/// One upstream connection on a connected socket, from the STREAM request
+/// on (a child's or a proxy's sender). Its socket broker (untyped) reports
+/// the reads, write progress, EOF and TLS failures.
+using sender_actor = caf::typed_actor<
+    // Bytes read from the parent.
+    caf::reacts_to<atom::data, std::string>,
+    // The sender's bytes handed to the kernel so far.
+    caf::reacts_to<atom::write, uint64_t>,
+    // `send charts matching` reloaded (the pattern's text).
+    caf::reacts_to<atom::reload, std::string>,
+    // (From the supervisor, every second) check for `timeout seconds` of
+    // silence.
+    caf::reacts_to<atom::timeout>,
+    // The parent closed the connection.
+    caf::reacts_to<atom::close>,
+    // TLS failed: the detail to log ("" = none), the reason, and the seconds
+    // to leave this destination alone.
+    caf::reacts_to<atom::close, std::string, std::string, int64_t>>::
+    extend_with<stream_subscriber_actor, status_client_actor>;
+
+/// Tries a sender's destinations in order on its own thread, once.
+using connector_actor = caf::typed_actor<
+    // The connected socket and the index of its destination, or an error
+    // when none connected; then it quits.
+    caf::replies_to<atom::get>::with<int, uint64_t>>;
+
+/// Keeps one sender of a host alive: connects, spawns, reconnects.
+using sender_supervisor_actor = caf::typed_actor<
+    // (To itself) connect again after `reconnect delay seconds`.
+    caf::reacts_to<atom::retry>,
+    // `send charts matching` reloaded (the pattern's text), passed on to the
+    // running sender.
+    caf::reacts_to<atom::reload, std::string>,
+    // (To itself, every second) ticks the current sender's idle check.
+    caf::reacts_to<atom::timeout>,
+    // From the sender before it quits: the seconds to leave its destination
+    // alone (0 = none), the bytes it wrote, and why it ended.
+    caf::reacts_to<atom::detach, int64_t, uint64_t,
+                   std::string>>::extend_with<status_client_actor>;
+
+/// One running external plugin (detached: it polls the plugin's stdout).
+using plugin_collector_actor = caf::typed_actor<
+    // (To itself) poll the plugin's stdout once, then again.
+    caf::reacts_to<atom::data>>::extend_with<status_client_actor>;
+
+/// Keeps one external plugin running.
+using plugin_supervisor_actor = caf::typed_actor<
+    // (To itself) start the plugin again after its restart delay.
+    caf::reacts_to<atom::retry>>::extend_with<status_client_actor>;
+
+/// Runs one notification script to its end, off the scheduler's threads.
+using notify_runner_actor = caf::typed_actor<
+    // Runs it once: its exit status (128 + signal when killed, -1 when it
+    // could not start); then it quits.
+    caf::replies_to<atom::get>::with<int>>;
+
+/// The web console's sampler (one per daemon).
+using console_actor = caf::typed_actor<
+    // (To itself, every second) walk the registry's actor directory.
+    caf::reacts_to<atom::timeout>,
+    // The JSON of /api/v1/console/<what> ("actors", "streams", "series";
+    // `after`: series points after that second), or ec::not_found.
+    caf::replies_to<atom::get, std::string, int64_t>::with<std::string>>;
 
 /// One storage engine instance for one host (its memory mode).
 using host_db_actor = caf::typed_actor<
@@ -177,7 +252,7 @@ using host_actor = caf::typed_actor<
     caf::reacts_to<atom::replay, atom::write, caf::actor_id>,
     // A sender wants every chart definition (those known now, then each new
     // one) and every row from now on.
-    caf::reacts_to<atom::attach, caf::actor>,
+    caf::reacts_to<atom::subscribe, stream_subscriber_actor>,
     // The host's summary for /api/v1/info.
     caf::replies_to<atom::get, atom::info>::with<host_summary>,
     // Every chart of the host for /api/v1/charts and allmetrics.
@@ -215,7 +290,7 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<atom::stream, stream_hello>::with<access_decision,
                                                       host_actor>,
     // The receiver of an accepted stream for this GUID took over.
-    caf::reacts_to<atom::attach, std::string, caf::actor>,
+    caf::reacts_to<atom::takeover, std::string, caf::actor>,
     // The receiver for this GUID received data at this time (seconds; sent at
     // most every few seconds).
     caf::reacts_to<atom::data, std::string, int64_t>,

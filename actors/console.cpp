@@ -6,7 +6,7 @@ namespace tributary {
 
 namespace {
 
-using console_ptr = caf::stateful_actor<console_state>*;
+using console_ptr = console_actor::stateful_pointer<console_state>;
 
 void walk(console_ptr self) {
   auto& st = self->state;
@@ -26,8 +26,9 @@ void walk(console_ptr self) {
 
 } // namespace
 
-caf::behavior console_sampler(caf::stateful_actor<console_state>* self,
-                              daemon_context ctx) {
+console_actor::behavior_type
+console_sampler(console_actor::stateful_pointer<console_state> self,
+                daemon_context ctx) {
   self->state.ctx = std::move(ctx);
   walk(self);
   self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);

@@ -18,10 +18,9 @@ struct console_state {
 
 /// The web console's sampler (long-lived, one per daemon): walks the
 /// registry's actor directory once a second into a `console_model`.
-/// Answers `(atom::get, std::string what, int64_t after)` with the JSON of
-/// /api/v1/console/<what> ("actors", "streams", "series"; `after`: series
-/// points after that second), or `ec::not_found` for another `what`.
-caf::behavior console_sampler(caf::stateful_actor<console_state>* self,
-                              daemon_context ctx);
+/// See console_actor for what it answers.
+console_actor::behavior_type
+console_sampler(console_actor::stateful_pointer<console_state> self,
+                daemon_context ctx);
 
 } // namespace tributary

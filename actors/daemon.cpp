@@ -314,7 +314,7 @@ int run_daemon(const daemon_options& opts) {
     auto local = localhost_info(*settings, log);
     ctx.ready = std::make_shared<std::atomic<bool>>(false);
     ctx.registry = sys.spawn(registry, local, ctx);
-    ctx.console = sys.spawn(console_sampler, ctx);
+    ctx.console = caf::actor_cast<caf::actor>(sys.spawn(console_sampler, ctx));
     caf::actor collector;
     std::vector<caf::actor> plugins;
     {
@@ -337,10 +337,10 @@ int run_daemon(const daemon_options& opts) {
                     continue;
                   }
                   // Restarted one update_every after it exits, as Netdata does.
-                  plugins.push_back(
+                  plugins.push_back(caf::actor_cast<caf::actor>(
                       sys.spawn(plugin_supervisor, localhost, name, path,
                                 settings->global.update_every,
-                                settings->global.update_every, ctx));
+                                settings->global.update_every, ctx)));
                 }
               },
               [&](caf::error& err) {

@@ -73,8 +73,9 @@ health::lookup_row last_row(const data_result& r) {
 }
 
 /// Runs a notification script to its end, off the scheduler's threads.
-caf::behavior notify_runner(caf::event_based_actor* self,
-                            std::vector<std::string> argv) {
+notify_runner_actor::behavior_type
+notify_runner(notify_runner_actor::pointer self,
+              std::vector<std::string> argv) {
   return {
       [=](atom::get) -> int {
         self->quit();

@@ -142,7 +142,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& subs = self->state.subscribers;
     subs.erase(std::remove_if(subs.begin(), subs.end(),
-                              [&](const caf::actor& a) {
+                              [&](const stream_subscriber_actor& a) {
                                 return a.address() == dm.source;
                               }),
                subs.end());
@@ -277,7 +277,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         }
       },
       [=](atom::info, host_info& info) { self->state.info = std::move(info); },
-      [=](atom::attach, caf::actor subscriber) {
+      [=](atom::subscribe, stream_subscriber_actor subscriber) {
         auto& st = self->state;
         self->monitor(subscriber);
         for (auto& [id, c] : st.charts)

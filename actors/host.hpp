@@ -40,7 +40,7 @@ struct host_state {
   /// Chart name -> id, for queries by name.
   std::map<std::string, std::string> names;
   /// Senders that get every definition and row (a child, a proxy).
-  std::vector<caf::actor> subscribers;
+  std::vector<stream_subscriber_actor> subscribers;
   /// A chart being replicated from the child: held back from the
   /// subscribers until the replication finished.
   struct held_chart {

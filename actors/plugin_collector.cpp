@@ -14,10 +14,10 @@ constexpr int poll_ms = 200;
 
 } // namespace
 
-caf::behavior
-plugin_collector(caf::stateful_actor<plugin_collector_state>* self,
-                 host_actor host, std::string plugin, std::string path,
-                 int64_t update_every, daemon_context ctx) {
+plugin_collector_actor::behavior_type plugin_collector(
+    plugin_collector_actor::stateful_pointer<plugin_collector_state> self,
+    host_actor host, std::string plugin, std::string path, int64_t update_every,
+    daemon_context ctx) {
   auto& st = self->state;
   st.plugin = std::move(plugin);
   st.host = std::move(host);
@@ -29,7 +29,7 @@ plugin_collector(caf::stateful_actor<plugin_collector_state>* self,
     TRIBUTARY_ERROR(*st.ctx.log, who, "cannot start ", path, ": ",
                     proc.err().message);
     self->quit(caf::make_error(proc.err().code, proc.err().message));
-    return {};
+    return plugin_collector_actor::behavior_type::make_empty_behavior();
   }
   st.proc = *proc;
   TRIBUTARY_INFO(*st.ctx.log, who, "started ", path, " (pid ", st.proc.pid,
@@ -87,11 +87,10 @@ plugin_collector(caf::stateful_actor<plugin_collector_state>* self,
   };
 }
 
-caf::behavior
-plugin_supervisor(caf::stateful_actor<plugin_supervisor_state>* self,
-                  host_actor host, std::string plugin, std::string path,
-                  int64_t update_every, int64_t restart_delay_s,
-                  daemon_context ctx) {
+plugin_supervisor_actor::behavior_type plugin_supervisor(
+    plugin_supervisor_actor::stateful_pointer<plugin_supervisor_state> self,
+    host_actor host, std::string plugin, std::string path, int64_t update_every,
+    int64_t restart_delay_s, daemon_context ctx) {
   auto start = [=] {
     self->state.current = self->spawn<caf::detached + caf::monitored>(
         plugin_collector, host, plugin, path, update_every, ctx);
@@ -105,7 +104,7 @@ plugin_supervisor(caf::stateful_actor<plugin_supervisor_state>* self,
       return;
     ++st.restarts;
     self->delayed_send(self, std::chrono::seconds(restart_delay_s),
-                       atom::attach::value);
+                       atom::retry::value);
   });
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     self->state.stopping = true;
@@ -115,7 +114,7 @@ plugin_supervisor(caf::stateful_actor<plugin_supervisor_state>* self,
   });
   start();
   return {
-      [=](atom::attach) {
+      [=](atom::retry) {
         if (!self->state.stopping)
           start();
       },

@@ -25,24 +25,23 @@ struct plugin_collector_state {
 /// `host`. Spawn it detached: it polls the pipe between messages. Quits with
 /// an error when the plugin exits or breaks the protocol; its supervisor
 /// restarts it.
-caf::behavior
-plugin_collector(caf::stateful_actor<plugin_collector_state>* self,
-                 host_actor host, std::string plugin, std::string path,
-                 int64_t update_every, daemon_context ctx);
+plugin_collector_actor::behavior_type plugin_collector(
+    plugin_collector_actor::stateful_pointer<plugin_collector_state> self,
+    host_actor host, std::string plugin, std::string path, int64_t update_every,
+    daemon_context ctx);
 
 /// State of a plugin supervisor.
 struct plugin_supervisor_state {
-  caf::actor current;
+  plugin_collector_actor current;
   int64_t restarts = 0;
   bool stopping = false;
   static inline const char* name = "plugin-supervisor";
 };
 
 /// Keeps one plugin running: restarts it `restart_delay_s` after it died.
-caf::behavior
-plugin_supervisor(caf::stateful_actor<plugin_supervisor_state>* self,
-                  host_actor host, std::string plugin, std::string path,
-                  int64_t update_every, int64_t restart_delay_s,
-                  daemon_context ctx);
+plugin_supervisor_actor::behavior_type plugin_supervisor(
+    plugin_supervisor_actor::stateful_pointer<plugin_supervisor_state> self,
+    host_actor host, std::string plugin, std::string path, int64_t update_every,
+    int64_t restart_delay_s, daemon_context ctx);
 
 } // namespace tributary

@@ -609,7 +609,7 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
       "': update every = ", st.hello.host.update_every,
       ", capabilities = ", protocol::to_string_caps(decision.capabilities));
   self->send(st.host, atom::stream::value, true, decision.compression);
-  self->send(st.ctx.registry, atom::attach::value, st.hello.host.machine_guid,
+  self->send(st.ctx.registry, atom::takeover::value, st.hello.host.machine_guid,
              caf::actor{self});
   TRIBUTARY_INFO(*st.ctx.log, st.who, "receiving metrics...");
   st.last_data_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);

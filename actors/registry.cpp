@@ -149,7 +149,7 @@ make_sender_settings(const daemon_context& ctx, const std::string& dests,
 /// One sender supervisor of `host` per destination group: `dests` first,
 /// then every group of `parallel` (each its own stream, buffer and
 /// replication; a group that cannot stream is logged and left out).
-std::vector<caf::actor>
+std::vector<sender_supervisor_actor>
 spawn_senders(registry_actor::stateful_pointer<registry_state> self,
               const daemon_context& ctx, host_actor host,
               const std::string& dests, const std::string& parallel,
@@ -158,7 +158,7 @@ spawn_senders(registry_actor::stateful_pointer<registry_state> self,
   std::vector<std::string> groups{dests};
   for (auto& g : config::split_destination_groups(parallel))
     groups.push_back(std::move(g));
-  std::vector<caf::actor> out;
+  std::vector<sender_supervisor_actor> out;
   for (auto& g : groups)
     if (auto s = make_sender_settings(ctx, g, api_key, charts, hostname, who))
       out.push_back(self->spawn(sender_supervisor, host, hostname, *s, ctx));
@@ -384,7 +384,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         return {d, i->second.actor};
       },
       [=](atom::reload, const reload_request& r) { on_reload(self, r); },
-      [=](atom::attach, const std::string& guid, caf::actor receiver) {
+      [=](atom::takeover, const std::string& guid, caf::actor receiver) {
         auto i = self->state.hosts.find(guid);
         if (i != self->state.hosts.end())
           i->second.receiver = std::move(receiver);
@@ -484,8 +484,9 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         for (auto& [guid, group] : st.senders) {
           auto h = st.hosts.find(guid);
           for (auto& s : group)
-            dynamic.emplace_back(s, h != st.hosts.end() ? h->second.actor->id()
-                                                        : registry_id);
+            dynamic.emplace_back(caf::actor_cast<caf::actor>(s),
+                                 h != st.hosts.end() ? h->second.actor->id()
+                                                     : registry_id);
         }
         // Per host: its own status and the list of its health helpers.
         auto pending

@@ -38,7 +38,7 @@ struct registry_state {
   /// Sender supervisors: localhost (a child) and proxied hosts.
   /// Per host GUID: one sender supervisor per destination group (the
   /// destination list, then each group of `parallel destinations`).
-  std::map<std::string, std::vector<caf::actor>> senders;
+  std::map<std::string, std::vector<sender_supervisor_actor>> senders;
   /// Orphan hosts being removed (their files not yet closed): a child with
   /// such a GUID is told to come back later.
   std::set<std::string> removing;

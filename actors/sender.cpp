@@ -1,200 +1,38 @@
 #include "actors/sender.hpp"
 
-#include "actors/connect.hpp"
 #include "config/settings.hpp"
 #include "protocol/capabilities.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/handshake.hpp"
-#include "tls/session.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <cmath>
-#include <deque>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace tributary {
 
-// -- the socket
-// ------------------------------------------------------------------
-
 namespace {
 
-/// The TLS side of a sender's socket: the session, what the sender wrote
-/// before the parent's certificate was accepted, and which ciphertext
-/// offsets end which plaintext, so that progress is reported in the
-/// sender's (plaintext) bytes.
-struct sender_tls {
-  std::unique_ptr<tls::session> session;
-  bool accepted = false;
-  bool failed = false;
-  std::string held;
-  uint64_t plain_total = 0;
-  uint64_t cipher_total = 0;
-  uint64_t plain_written = 0;
-  std::deque<std::pair<uint64_t, uint64_t>> marks;
-};
-
-/// Tells the sender (once) that TLS failed; it logs `detail` (if any), then
-/// `reason`, and leaves this destination alone.
-void report_tls_failure(caf::io::broker* self, const caf::actor& sender,
-                        sender_tls& t, std::string detail, std::string reason) {
-  if (t.failed)
-    return;
-  t.failed = true;
-  // Netdata parks a destination for 300 s after any TLS failure.
-  constexpr int64_t tls_postpone_s = 300;
-  self->send(sender, atom::close::value, std::move(detail), std::move(reason),
-             tls_postpone_s);
-}
-
-} // namespace
-
-caf::behavior sender_connection(caf::io::broker* self, int fd,
-                                caf::actor sender,
-                                std::shared_ptr<const tls::context> tls_ctx) {
-  auto h = self->add_scribe(fd);
-  self->set_exit_handler([=](const caf::exit_msg& msg) {
-    ::shutdown(fd, SHUT_RDWR);
-    self->quit(msg.reason);
-  });
-  self->configure_read(h, caf::io::receive_policy::at_most(64 * 1024));
-  self->ack_writes(h, true);
-  auto written = std::make_shared<uint64_t>(0);
-  auto tls = std::make_shared<sender_tls>();
-  auto encrypt = [=](std::string_view plain) {
-    auto& t = *tls;
-    if (auto err = t.session->write(plain))
-      return report_tls_failure(self, sender, *tls, {}, err.message);
-    t.plain_total += plain.size();
-    t.cipher_total += t.session->take_output(self->wr_buf(h));
-    t.marks.emplace_back(t.cipher_total, t.plain_total);
-    self->flush(h);
-  };
-  if (tls_ctx) {
-    tls->session
-        = std::make_unique<tls::session>(*tls_ctx, tls::session::role::client);
-    if (auto err = tls->session->start())
-      report_tls_failure(self, sender, *tls, {},
-                         "SSL cannot connect with the server: " + err.message);
-    tls->cipher_total += tls->session->take_output(self->wr_buf(h));
-    self->flush(h);
-  }
-  return {
-      [=](const caf::io::new_data_msg& msg) {
-        if (!tls->session) {
-          self->send(sender, atom::data::value,
-                     std::string{msg.buf.begin(), msg.buf.end()});
-          return;
-        }
-        auto& t = *tls;
-        if (t.failed)
-          return;
-        std::string plain;
-        auto ev = t.session->feed({msg.buf.data(), msg.buf.size()}, plain);
-        t.cipher_total += t.session->take_output(self->wr_buf(h));
-        self->flush(h);
-        if (!ev) {
-          if (!t.accepted)
-            return report_tls_failure(self, sender, t, {},
-                                      "SSL cannot connect with the server: "
-                                          + ev.err().message);
-          return report_tls_failure(self, sender, t, {}, ev.err().message);
-        }
-        if (*ev == tls::session::event::established) {
-          // Checked after the handshake, as 1.37.1 does, to say what is wrong.
-          auto vr = t.session->verify_result();
-          if (tls_ctx->verifies_peer()
-              && (!t.session->has_peer_certificate() || vr != 0))
-            return report_tls_failure(
-                self, sender, t,
-                "SSL RFC4158 check:  We have a invalid certificate, the tests "
-                "result with "
-                    + std::to_string(vr) + " and message "
-                    + tls::verify_result_text(vr),
-                "Closing the stream connection, because the server SSL "
-                "certificate is not valid.");
-          t.accepted = true;
-          if (!t.held.empty()) {
-            std::string held;
-            held.swap(t.held);
-            encrypt(held);
-          }
-        }
-        if (!plain.empty())
-          self->send(sender, atom::data::value, std::move(plain));
-        if (*ev == tls::session::event::closed)
-          self->send(sender, atom::close::value);
-      },
-      [=](const caf::io::data_transferred_msg& msg) {
-        // Never close in here (CAF 0.17.6 use-after-free); only report.
-        *written += msg.written;
-        auto progress = *written;
-        if (tls->session) {
-          auto& t = *tls;
-          while (!t.marks.empty() && t.marks.front().first <= *written) {
-            t.plain_written = t.marks.front().second;
-            t.marks.pop_front();
-          }
-          progress = t.plain_written;
-        }
-        self->send(sender, atom::write::value, progress);
-      },
-      [=](atom::write, const std::string& bytes) {
-        if (!tls->session) {
-          self->write(h, bytes.size(), bytes.data());
-          self->flush(h);
-        } else if (!tls->accepted) {
-          tls->held += bytes;
-        } else {
-          encrypt(bytes);
-        }
-      },
-      [=](atom::close) {
-        // Netdata closes at once and drops what is unsent: a graceful close
-        // would wait for a parent that does not read.
-        ::shutdown(fd, SHUT_RDWR);
-        self->close(h);
-        self->quit();
-      },
-      [=](const caf::io::connection_closed_msg&) {
-        if (tls->session && !tls->accepted)
-          report_tls_failure(self, sender, *tls, {},
-                             "SSL cannot connect with the server: the parent "
-                             "closed the connection during the TLS handshake");
-        else
-          self->send(sender, atom::close::value);
-        self->quit();
-      },
-  };
-}
-
-// -- the sender
-// -------------------------------------------------------------------
-
-namespace {
-
-using sender_ptr = caf::stateful_actor<sender_state>*;
+using sender_ptr = sender_actor::stateful_pointer<sender_state>;
 
 int64_t now_s(const daemon_context& ctx) {
   return static_cast<int64_t>(ctx.now_usec() / 1000000);
 }
 
 void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
-          caf::actor supervisor) {
+          sender_supervisor_actor supervisor) {
   auto& st = self->state;
   TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
   self->send(supervisor, atom::detach::value, postpone_s, st.bytes_written,
              why);
   if (st.conn)
-    self->send(st.conn, atom::close::value);
+    caf::anon_send(st.conn, atom::close::value);
   self->quit(caf::make_error(ec::io_error, why));
 }
 
 /// Sends what was queued in `out`, compressed if negotiated; enforces the
 /// `buffer size bytes` bound.
-void flush_out(sender_ptr self, caf::actor supervisor) {
+void flush_out(sender_ptr self, sender_supervisor_actor supervisor) {
   auto& st = self->state;
   if (st.out.empty())
     return;
@@ -213,7 +51,7 @@ void flush_out(sender_ptr self, caf::actor supervisor) {
   }
   st.out.clear();
   st.bytes_queued += wire.size();
-  self->send(st.conn, atom::write::value, std::move(wire));
+  caf::anon_send(st.conn, atom::write::value, std::move(wire));
   auto pending = st.bytes_queued > st.bytes_written
                      ? st.bytes_queued - st.bytes_written
                      : uint64_t{0};
@@ -369,7 +207,7 @@ void write_replay(sender_state& st, const protocol::replay_chart& r,
   }
 }
 
-void answer_replay(sender_ptr self, caf::actor supervisor,
+void answer_replay(sender_ptr self, sender_supervisor_actor supervisor,
                    const protocol::replay_chart& r) {
   auto& st = self->state;
   if (st.charts.count(r.chart_id) == 0)
@@ -396,7 +234,7 @@ void answer_replay(sender_ptr self, caf::actor supervisor,
           });
 }
 
-void on_parent_line(sender_ptr self, caf::actor supervisor,
+void on_parent_line(sender_ptr self, sender_supervisor_actor supervisor,
                     std::string_view line) {
   auto& st = self->state;
   auto cmd = protocol::parse_line(line, protocol::direction::to_child);
@@ -439,7 +277,8 @@ void start_streaming(sender_ptr self, int64_t version) {
     protocol::write_command(protocol::overwrite{}, st.out);
   }
   TRIBUTARY_INFO(*st.ctx.log, st.who, "enabling metrics streaming...");
-  self->send(st.host, atom::attach::value, caf::actor{self});
+  self->send(st.host, atom::subscribe::value,
+             caf::actor_cast<stream_subscriber_actor>(self));
 }
 
 /// True while `reply` may still grow into a reply we know.
@@ -458,7 +297,7 @@ bool may_grow(const std::string& reply) {
   return false;
 }
 
-void on_reply(sender_ptr self, caf::actor supervisor) {
+void on_reply(sender_ptr self, sender_supervisor_actor supervisor) {
   auto& st = self->state;
   auto parsed = protocol::parse_reply(st.reply);
   if (!parsed) {
@@ -502,7 +341,7 @@ void on_reply(sender_ptr self, caf::actor supervisor) {
 /// Sends a chart the parent is to get: its definition (with our retention
 /// when replicating, so that the parent asks for what it misses), then its
 /// rows once the parent says it has the past.
-void start_chart(sender_ptr self, const caf::actor& supervisor,
+void start_chart(sender_ptr self, const sender_supervisor_actor& supervisor,
                  const chart_def& def) {
   auto& st = self->state;
   auto& entry = st.charts[def.id];
@@ -532,10 +371,11 @@ void start_chart(sender_ptr self, const caf::actor& supervisor,
 
 } // namespace
 
-caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
-                     std::string destination, bool encrypted,
-                     caf::actor supervisor, host_actor host,
-                     sender_settings cfg, daemon_context ctx) {
+sender_actor::behavior_type
+sender(sender_actor::stateful_pointer<sender_state> self, int fd,
+       std::string destination, bool encrypted,
+       sender_supervisor_actor supervisor, host_actor host, sender_settings cfg,
+       daemon_context ctx) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.ctx = std::move(ctx);
@@ -544,7 +384,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
   st.supervisor_id = supervisor ? supervisor->id() : 0;
   st.last_activity_s = now_s(st.ctx);
   st.conn = self->system().middleman().spawn_broker(
-      sender_connection, fd, caf::actor{self},
+      sender_connection, fd, caf::actor_cast<sender_actor>(self),
       encrypted ? st.cfg.tls : std::shared_ptr<const tls::context>{});
   self->link_to(st.conn);
   self->request(st.host, caf::infinite, atom::get::value, atom::info::value)
@@ -579,7 +419,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                            "initializing communication...");
             auto request = protocol::build_stream_request(req);
             st.bytes_queued += request.size();
-            self->send(st.conn, atom::write::value, std::move(request));
+            caf::anon_send(st.conn, atom::write::value, std::move(request));
             TRIBUTARY_INFO(*st.ctx.log, st.who,
                            "waiting response from remote netdata...");
           },
@@ -717,210 +557,6 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
                     {"compression", st.lz4 ? "lz4" : "none"}};
         s.mailbox = static_cast<int64_t>(self->mailbox().size());
         return s;
-      },
-  };
-}
-
-// -- the supervisor
-// ----------------------------------------------------------------
-
-namespace {
-
-using supervisor_ptr = caf::stateful_actor<sender_supervisor_state>*;
-
-/// How often the current sender checks for `timeout seconds` of silence.
-/// The supervisor ticks it: a delayed message that reaches an actor after
-/// its end keeps that actor's memory for good in CAF 0.17.6, and a sender
-/// ends with every lost connection.
-constexpr auto idle_check_interval = std::chrono::seconds(1);
-
-/// Tries the destinations in order on its own thread (connect blocks).
-caf::behavior connector(caf::event_based_actor* self,
-                        std::vector<config::destination> dests,
-                        std::vector<int64_t> postponed_until, int64_t now,
-                        std::string default_port, int64_t timeout_s,
-                        std::string who, daemon_context ctx) {
-  return {
-      [=](atom::get) -> caf::result<int, uint64_t> {
-        for (size_t i = 0; i < dests.size(); ++i) {
-          auto& d = dests[i];
-          if (postponed_until[i] > now) {
-            TRIBUTARY_INFO(*ctx.log, who, "skipping destination '",
-                           d.to_string(), "' (default port: ", default_port,
-                           ") due to last error, will retry it in ",
-                           postponed_until[i] - now, " seconds");
-            continue;
-          }
-          TRIBUTARY_INFO(*ctx.log, who, "attempting to connect to '",
-                         d.to_string(), "' (default port: ", default_port,
-                         ")...");
-          auto fd = connect_destination(d, default_port,
-                                        std::chrono::seconds(timeout_s));
-          if (fd) {
-            self->quit();
-            return {*fd, static_cast<uint64_t>(i)};
-          }
-          TRIBUTARY_ERROR(*ctx.log, who, "Failed to connect to '",
-                          d.to_string(), "': ", fd.err().message);
-        }
-        self->quit();
-        return caf::make_error(
-            ec::io_error, "could not connect to parent node at this time.");
-      },
-  };
-}
-
-void try_connect(supervisor_ptr self) {
-  auto& st = self->state;
-  if (st.stopping)
-    return;
-  auto who = "STREAM " + log_text(st.hostname);
-  auto now = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-  st.connector = self->spawn<caf::detached>(
-      connector, st.cfg.destinations, st.postponed_until, now,
-      st.cfg.default_port, st.cfg.timeout_seconds, who, st.ctx);
-  self->request(st.connector, caf::infinite, atom::get::value)
-      .then(
-          [=](int fd, uint64_t index) {
-            auto& st = self->state;
-            st.connector = nullptr;
-            if (st.stopping) {
-              ::close(fd);
-              return;
-            }
-            st.current_dest = index;
-            st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-            auto& d = st.cfg.destinations[index];
-            st.current = self->spawn<caf::monitored>(sender, fd, d.to_string(),
-                                                     d.ssl, caf::actor{self},
-                                                     st.host, st.cfg, st.ctx);
-          },
-          [=](caf::error&) {
-            auto& st = self->state;
-            st.connector = nullptr;
-            st.last_reason = "could not connect to parent node at this time.";
-            TRIBUTARY_ERROR(*st.ctx.log, "STREAM " + st.hostname,
-                            "could not connect to parent node at this time.");
-            self->delayed_send(
-                self, std::chrono::seconds(st.cfg.reconnect_delay_seconds),
-                atom::attach::value);
-          });
-}
-
-} // namespace
-
-caf::behavior
-sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
-                  host_actor host, std::string hostname, sender_settings cfg,
-                  daemon_context ctx) {
-  auto& st = self->state;
-  st.host = std::move(host);
-  st.hostname = std::move(hostname);
-  st.cfg = std::move(cfg);
-  st.ctx = std::move(ctx);
-  st.postponed_until.assign(st.cfg.destinations.size(), 0);
-  self->send(st.host, atom::stream::value, atom::write::value, false,
-             st.cfg.enable_compression);
-  self->set_down_handler([=](const caf::down_msg& dm) {
-    auto& st = self->state;
-    if (dm.source != st.current.address())
-      return;
-    st.current = nullptr;
-    self->send(st.host, atom::stream::value, atom::write::value, false,
-               st.cfg.enable_compression);
-    if (st.stopping) {
-      self->quit();
-      return;
-    }
-    ++st.restarts;
-    // The supervision policy: wait `reconnect delay seconds`, then start
-    // over from the first destination.
-    self->delayed_send(self,
-                       std::chrono::seconds(st.cfg.reconnect_delay_seconds),
-                       atom::attach::value);
-  });
-  self->set_exit_handler([=](const caf::exit_msg& msg) {
-    auto& st = self->state;
-    st.stopping = true;
-    if (st.current)
-      self->send_exit(st.current, msg.reason);
-    if (st.connector)
-      self->send_exit(st.connector, msg.reason);
-    self->quit(msg.reason);
-  });
-  try_connect(self);
-  self->delayed_send(self, idle_check_interval, atom::timeout::value);
-  return {
-      [=](atom::attach) { try_connect(self); },
-      [=](atom::reload, const std::string& pattern) {
-        auto& st = self->state;
-        if (pattern == st.cfg.send_charts_matching.source())
-          return;
-        auto compiled = config::simple_pattern::compile(pattern);
-        if (!compiled)
-          return;
-        st.cfg.send_charts_matching = std::move(*compiled);
-        // The running sender filters from now on; the next one starts with it.
-        if (st.current)
-          self->send(st.current, atom::reload::value, pattern);
-        else
-          TRIBUTARY_INFO(*st.ctx.log, "STREAM " + st.hostname,
-                         "send charts matching is now '", pattern, "'");
-      },
-      [=](atom::timeout) {
-        if (self->state.current)
-          self->send(self->state.current, atom::timeout::value);
-        self->delayed_send(self, idle_check_interval, atom::timeout::value);
-      },
-      [=](atom::detach, int64_t postpone_s, uint64_t bytes_written,
-          const std::string& why) {
-        auto& st = self->state;
-        st.last_reason = why;
-        st.cfg.bytes_sent_before += bytes_written;
-        if (postpone_s > 0 && st.current_dest < st.postponed_until.size())
-          st.postponed_until[st.current_dest]
-              = static_cast<int64_t>(st.ctx.now_usec() / 1000000) + postpone_s;
-      },
-      [=](atom::status) -> caf::result<actor_status> {
-        auto& st = self->state;
-        actor_status s;
-        s.name = "STREAM " + st.hostname;
-        s.kind = "sender-supervisor";
-        s.restarts = st.restarts;
-        s.mailbox = static_cast<int64_t>(self->mailbox().size());
-        std::string dests;
-        for (auto& d : st.cfg.destinations)
-          dests += (dests.empty() ? "" : " ") + d.to_string();
-        s.labels = {{"hostname", st.hostname},
-                    {"destinations", dests},
-                    {"state", st.current     ? "connected"
-                              : st.connector ? "connecting"
-                                             : "waiting"},
-                    {"last_reason", st.last_reason}};
-        s.counters = {{"reconnects", st.restarts},
-                      {"buffer_size", st.cfg.buffer_size_bytes},
-                      {"bytes_sent_before",
-                       static_cast<int64_t>(st.cfg.bytes_sent_before)}};
-        if (!st.current)
-          return s;
-        // The current sender's facts join the supervisor's row.
-        s.counters.emplace_back("connected_since", st.connected_s);
-        auto rp = self->make_response_promise<actor_status>();
-        self->request(st.current, std::chrono::seconds(1), atom::status::value)
-            .then(
-                [=](actor_status& sender) mutable {
-                  for (auto& l : sender.labels)
-                    if (l.first == "destination")
-                      s.labels.emplace_back("current", l.second);
-                    else if (l.first != "state")
-                      s.labels.push_back(l);
-                  for (auto& c : sender.counters)
-                    s.counters.push_back(c);
-                  s.mailbox += sender.mailbox;
-                  rp.deliver(std::move(s));
-                },
-                [=](caf::error&) mutable { rp.deliver(std::move(s)); });
-        return rp;
       },
   };
 }

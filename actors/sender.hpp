@@ -85,11 +85,12 @@ struct sender_state {
 /// through TLS with `cfg.tls`): sends the STREAM request as a 1.37.1 child,
 /// then definitions and rows of `host`, answers REPLAY_CHART. Quits with an
 /// error on any failure; before that it sends `(atom::detach, int64_t
-/// postpone_s)` to `supervisor`, the seconds to leave this destination alone.
-caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
-                     std::string destination, bool encrypted,
-                     caf::actor supervisor, host_actor host,
-                     sender_settings cfg, daemon_context ctx);
+/// postpone_s, uint64_t bytes_written, std::string why)` to `supervisor`.
+sender_actor::behavior_type
+sender(sender_actor::stateful_pointer<sender_state> self, int fd,
+       std::string destination, bool encrypted,
+       sender_supervisor_actor supervisor, host_actor host, sender_settings cfg,
+       daemon_context ctx);
 
 /// The socket of a sender: moves bytes, through TLS when `tls` is set (the
 /// parent's certificate is checked before any byte of the sender leaves).
@@ -98,7 +99,7 @@ caf::behavior sender(caf::stateful_actor<sender_state>* self, int fd,
 /// as `(atom::close)` and a TLS failure as `(atom::close, std::string detail,
 /// std::string reason, int64_t postpone_s)`.
 caf::behavior sender_connection(caf::io::broker* self, int fd,
-                                caf::actor sender,
+                                sender_actor sender,
                                 std::shared_ptr<const tls::context> tls);
 
 /// State of a sender supervisor.
@@ -107,8 +108,8 @@ struct sender_supervisor_state {
   daemon_context ctx;
   host_actor host;
   std::string hostname;
-  caf::actor current;
-  caf::actor connector;
+  sender_actor current;
+  connector_actor connector;
   /// Per destination: do not try before this time (seconds).
   std::vector<int64_t> postponed_until;
   size_t current_dest = 0;
@@ -125,9 +126,9 @@ struct sender_supervisor_state {
 /// the destinations in order), spawns a sender on the socket, and after the
 /// sender fails waits `reconnect delay seconds` and starts again from the
 /// first destination.
-caf::behavior
-sender_supervisor(caf::stateful_actor<sender_supervisor_state>* self,
-                  host_actor host, std::string hostname, sender_settings cfg,
-                  daemon_context ctx);
+sender_supervisor_actor::behavior_type sender_supervisor(
+    sender_supervisor_actor::stateful_pointer<sender_supervisor_state> self,
+    host_actor host, std::string hostname, sender_settings cfg,
+    daemon_context ctx);
 
 } // namespace tributary
