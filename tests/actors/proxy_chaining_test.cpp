@@ -42,8 +42,8 @@ struct proxy_fixture : host_fixture {
   }
 
   void subscribe() {
-    self->send(aut, atom::attach::value,
-               caf::actor_cast<caf::actor>(self.ptr()));
+    self->send(aut, atom::subscribe::value,
+               caf::actor_cast<stream_subscriber_actor>(self.ptr()));
     run();
   }
 

@@ -93,7 +93,7 @@ struct registry_fixture : actor_fixture {
   /// The receiver for `guid` attaches, as the connection does after an
   /// accepted hello.
   void attach_receiver(const std::string& guid) {
-    self->send(reg, atom::attach::value, guid, caf::actor{});
+    self->send(reg, atom::takeover::value, guid, caf::actor{});
     run();
   }
 
