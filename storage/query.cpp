@@ -1,5 +1,7 @@
 #include "storage/query.hpp"
 
+#include "storage/query_group.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -54,21 +56,14 @@ grouping parse_grouping(std::string_view x, grouping def) noexcept {
 
 namespace tributary::storage {
 
+using detail::group_state;
+using detail::window;
+
 namespace {
 
 int64_t abs64(int64_t x) {
   return x < 0 ? -x : x;
 }
-
-struct window {
-  int64_t after = 0;
-  int64_t before = 0;
-  size_t points = 0;
-  size_t group = 1;
-  int64_t granularity = 1;
-  size_t resampling_group = 1;
-  double resampling_divisor = 1.0;
-};
 
 bool calculate_window(const query_request& req, int64_t first, int64_t last,
                       int64_t update_every, int64_t now_s, window& w) {
@@ -168,153 +163,6 @@ bool calculate_window(const query_request& req, int64_t first, int64_t last,
   w.resampling_divisor = resampling_divisor;
   return true;
 }
-
-// -- grouping
-// ----------------------------------------------------------------------
-
-struct group_state {
-  grouping method;
-  /// ses and des: the smoothing factor, 2 / (N + 1) over N = the points of
-  /// a group (the rows wanted when each row is one point), at most 15.
-  double alpha = 0;
-  double a = 0; // sum, min, max, first; the running mean of stddev and cv
-  double b = 0; // last; the sum of squared deviations of stddev and cv
-  size_t count = 0;
-  /// median: the group's values.
-  std::vector<double> series;
-  /// ses and des run over the whole dimension: flushing a group keeps them.
-  double level = 0;
-  double trend = 0;
-  size_t smoothed = 0;
-
-  group_state(grouping m, const window& w) : method{m} {
-    auto n = static_cast<double>(w.group == 1 ? w.points : w.group);
-    alpha = 2.0 / (std::min(n, 15.0) + 1.0);
-  }
-
-  void add(double v) {
-    switch (method) {
-    case grouping::average:
-    case grouping::sum:
-      a += v;
-      ++count;
-      break;
-    case grouping::min:
-      // Netdata compares magnitudes for min and max.
-      if (count == 0 || std::fabs(v) < std::fabs(a)) {
-        a = v;
-        ++count;
-      }
-      break;
-    case grouping::max:
-      if (count == 0 || std::fabs(v) > std::fabs(a)) {
-        a = v;
-        ++count;
-      }
-      break;
-    case grouping::incremental_sum:
-      if (count == 0)
-        a = v;
-      else
-        b = v;
-      ++count;
-      break;
-    case grouping::median:
-      series.push_back(v);
-      ++count;
-      break;
-    case grouping::stddev:
-    case grouping::cv: {
-      // Welford's running mean and squared deviations.
-      ++count;
-      auto mean = a + (v - a) / static_cast<double>(count);
-      b += (v - a) * (v - mean);
-      a = count == 1 ? v : mean;
-      break;
-    }
-    case grouping::ses:
-      level = smoothed == 0 ? v : alpha * v + (1 - alpha) * level;
-      ++smoothed;
-      ++count;
-      break;
-    case grouping::des:
-      if (smoothed == 0) {
-        level = trend = v;
-      } else {
-        if (smoothed == 1) {
-          trend = v - trend;
-          level = v;
-        }
-        auto last_level = level;
-        level = alpha * v + (1 - alpha) * (level + trend);
-        trend = alpha * (level - last_level) + (1 - alpha) * trend;
-      }
-      ++smoothed;
-      ++count;
-      break;
-    }
-  }
-
-  std::optional<double> flush(const window& w) {
-    std::optional<double> r;
-    if (method == grouping::ses || method == grouping::des) {
-      // The level stays from the groups before (Netdata resets it only
-      // between dimensions).
-      if (smoothed != 0 && std::isfinite(level))
-        r = level;
-    } else if (count != 0) {
-      switch (method) {
-      case grouping::average:
-        if (w.resampling_group != 1)
-          r = a / w.resampling_divisor;
-        else
-          r = a / static_cast<double>(count);
-        break;
-      case grouping::sum:
-      case grouping::min:
-      case grouping::max:
-        r = a;
-        break;
-      case grouping::incremental_sum:
-        r = count == 1 ? 0.0 : b - a;
-        break;
-      case grouping::median:
-        r = median();
-        break;
-      case grouping::stddev:
-        r = count == 1 ? 0.0 : std::sqrt(b / static_cast<double>(count - 1));
-        break;
-      case grouping::cv:
-        r = count == 1 ? 0.0
-                       : 100.0 * std::sqrt(b / static_cast<double>(count - 1))
-                             / std::fabs(a);
-        break;
-      default:
-        break;
-      }
-      // A value that is no number (cv of a zero mean) is a gap.
-      if (r && !std::isfinite(*r))
-        r.reset();
-    }
-    a = b = 0;
-    count = 0;
-    series.clear();
-    return r;
-  }
-
-  double median() {
-    std::sort(series.begin(), series.end());
-    auto n = series.size();
-    if (n == 1)
-      return series[0];
-    if (n == 2)
-      return (series[0] + series[1]) / 2;
-    // 1.37.1 averages the two values after the middle of an even count.
-    if (n % 2 == 0)
-      return (series[n / 2] + series[n / 2 + 1]) / 2;
-    return series[n / 2];
-  }
-};
 
 // -- per dimension
 // ----------------------------------------------------------------
