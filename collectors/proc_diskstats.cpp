@@ -93,8 +93,8 @@ void proc_collector::do_diskstats() {
   for (auto& ws : split(text, " \t")) {
     if (ws.size() < 14)
       continue;
-    unsigned long major = static_cast<unsigned long>(str2ull(ws[0]));
-    unsigned long minor = static_cast<unsigned long>(str2ull(ws[1]));
+    auto major = static_cast<unsigned long>(str2ull(ws[0]));
+    auto minor = static_cast<unsigned long>(str2ull(ws[1]));
     std::string name{ws[2]};
     int64_t reads = num(ws[3]), readsectors = num(ws[5]);
     int64_t writes = num(ws[7]), writesectors = num(ws[9]);

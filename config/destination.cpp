@@ -22,7 +22,7 @@ std::string destination::to_string() const {
 
 namespace {
 
-error bad(std::string_view entry, std::string why) {
+error bad(std::string_view entry, const std::string& why) {
   return error{ec::config_bad_value,
                "destination '" + std::string{entry} + "': " + why};
 }

@@ -70,7 +70,8 @@ ini_file parse_ini_lenient(std::string_view text, std::string file_name,
   return result;
 }
 
-expected<ini_file> parse_ini(std::string_view text, std::string file_name) {
+expected<ini_file> parse_ini(std::string_view text,
+                             const std::string& file_name) {
   std::vector<ini_problem> problems;
   auto result = parse_ini_lenient(text, file_name, problems);
   if (!problems.empty()) {

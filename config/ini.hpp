@@ -61,6 +61,7 @@ ini_file parse_ini_lenient(std::string_view text, std::string file_name,
 /// Like `parse_ini_lenient`, but fails on the first problem with
 /// `ec::config_syntax`, the message `file:line: message` and the line as
 /// position.
-expected<ini_file> parse_ini(std::string_view text, std::string file_name);
+expected<ini_file> parse_ini(std::string_view text,
+                             const std::string& file_name);
 
 } // namespace tributary::config

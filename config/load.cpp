@@ -74,7 +74,8 @@ settings default_settings() {
 
 load_result load_ini_text(std::string_view netdata_conf,
                           std::string_view stream_conf,
-                          std::string netdata_name, std::string stream_name) {
+                          const std::string& netdata_name,
+                          const std::string& stream_name) {
   detail::raw_config raw;
   std::vector<ini_problem> problems;
   auto add = [&](std::string_view text, const std::string& name,

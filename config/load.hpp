@@ -75,8 +75,8 @@ expected<load_result> load_config_dir(const std::string& dir);
 /// Loads the two files' text; the names are used in diagnostics.
 load_result load_ini_text(std::string_view netdata_conf,
                           std::string_view stream_conf,
-                          std::string netdata_name = "netdata.conf",
-                          std::string stream_name = "stream.conf");
+                          const std::string& netdata_name = "netdata.conf",
+                          const std::string& stream_name = "stream.conf");
 
 /// Reads a YAML configuration (format in docs/config.md). Fails with
 /// `ec::io_error` if the file cannot be read; YAML syntax errors become
@@ -85,6 +85,6 @@ expected<load_result> load_yaml_file(const std::string& path);
 
 /// Loads YAML text; `file_name` is used in diagnostics.
 load_result load_yaml_text(std::string_view text,
-                           std::string file_name = "config.yaml");
+                           const std::string& file_name = "config.yaml");
 
 } // namespace tributary::config

@@ -139,7 +139,8 @@ private:
 
 } // namespace
 
-load_result load_yaml_text(std::string_view text, std::string file_name) {
+load_result load_yaml_text(std::string_view text,
+                           const std::string& file_name) {
   raw_config raw;
   // yaml-cpp reports through exceptions; none may leave this layer.
   try {

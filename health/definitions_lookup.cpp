@@ -166,12 +166,12 @@ lookup_parse parse_lookup(std::string_view value) {
   auto rest = value;
   auto method_word = next_word(rest);
   if (method_word.empty()) {
-    errors.push_back("lookup without a method; line ignored");
+    errors.emplace_back("lookup without a method; line ignored");
     return result;
   }
   if (trim(rest).empty()) {
-    errors.push_back("lookup " + ticked(method_word)
-                     + " without a time window; line ignored");
+    errors.emplace_back("lookup " + ticked(method_word)
+                        + " without a time window; line ignored");
     return result;
   }
   auto method = parse_lookup_method(method_word);
@@ -195,8 +195,8 @@ lookup_parse parse_lookup(std::string_view value) {
   auto duration_arg = [&](std::string_view option, int64_t& target) {
     auto word = next_word(rest);
     if (word.empty()) {
-      errors.push_back("lookup option " + ticked(option)
-                       + " without a duration");
+      errors.emplace_back("lookup option " + ticked(option)
+                          + " without a duration");
       return;
     }
     if (auto d = parse_duration(word)) {
@@ -210,7 +210,7 @@ lookup_parse parse_lookup(std::string_view value) {
   auto parse_foreach = [&](std::string_view text) {
     text = trim(text);
     if (text.empty()) {
-      errors.push_back("lookup `foreach` without dimensions");
+      errors.emplace_back("lookup `foreach` without dimensions");
       return;
     }
     spec.foreach_dimensions = std::string{text};
@@ -253,7 +253,7 @@ lookup_parse parse_lookup(std::string_view value) {
       if (cut != std::string::npos)
         parse_foreach(list.substr(cut + 8));
       if (dims.empty()) {
-        errors.push_back("lookup `of` without dimensions");
+        errors.emplace_back("lookup `of` without dimensions");
       } else {
         spec.dimensions = std::string{dims};
         if (dims != "all")

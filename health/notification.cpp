@@ -20,7 +20,7 @@ std::string value_string(double value, const std::string& units) {
 namespace {
 
 /// Netdata strips leading dashes so that no argument reads as an option.
-std::string arg(std::string s) {
+std::string arg(const std::string& s) {
   auto first = s.find_first_not_of('-');
   return first == std::string::npos ? std::string{} : s.substr(first);
 }

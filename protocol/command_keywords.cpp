@@ -123,7 +123,7 @@ bool dimension::noreset() const {
   return has_word(options, "noreset") || has_word(options, "nooverflow");
 }
 
-std::string_view keyword(const command& x) noexcept {
+std::string_view keyword(const command& x) {
   return std::visit(keyword_visitor{}, x);
 }
 

@@ -72,7 +72,7 @@ expected<command> parse_rend(const words& ws) {
     TRY(opt_i64(ws, 7, now, 0, "child now"));
     x.child_now = now;
   }
-  return command{std::move(x)};
+  return command{x};
 }
 
 expected<command> parse_replay_chart(const words& ws) {

@@ -255,7 +255,7 @@ using command
 enum class direction { to_parent, to_child };
 
 /// The keyword of `x`, e.g. "BEGIN".
-std::string_view keyword(const command& x) noexcept;
+std::string_view keyword(const command& x);
 
 /// Parses tokenized words into a command. Errors: ec::malformed for no words,
 /// ec::unknown_command ("unknown command 'XYZ'") for a keyword v1.37.1 does

@@ -25,6 +25,6 @@ constexpr size_t lz4_max_input = 16255;
 constexpr size_t lz4_header_size = 4;
 
 /// Cap on a FUNCTION_RESULT payload (docs/protocol.md "Commands").
-constexpr size_t max_function_payload = 10 * 1024 * 1024;
+constexpr size_t max_function_payload = size_t{10} * 1024 * 1024;
 
 } // namespace tributary::protocol

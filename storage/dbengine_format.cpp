@@ -58,7 +58,7 @@ std::string compress(const std::string& raw, page_codec& codec) {
   return out;
 }
 
-std::string finish_record(page_header h, std::string raw) {
+std::string finish_record(page_header h, const std::string& raw) {
   h.raw_size = static_cast<uint32_t>(raw.size());
   auto payload = compress(raw, h.codec);
   h.payload_size = static_cast<uint32_t>(payload.size());

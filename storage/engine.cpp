@@ -10,9 +10,7 @@
 
 namespace tributary::storage {
 
-engine::~engine() {
-  // nop
-}
+engine::~engine() = default;
 
 size_t engine::append_row(const dimension_handle* hs, const sample* xs,
                           size_t n) {

@@ -11,13 +11,9 @@
 
 namespace tributary::storage {
 
-filesystem::~filesystem() {
-  // nop
-}
+filesystem::~filesystem() = default;
 
-filesystem::mapping::~mapping() {
-  // nop
-}
+filesystem::mapping::~mapping() = default;
 
 namespace {
 

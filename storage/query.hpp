@@ -40,7 +40,7 @@ grouping parse_grouping(std::string_view x,
 
 /// Netdata's API_RELATIVE_TIME_MAX: |after| or |before| at most this many
 /// seconds (3 years) is relative, anything larger is a Unix timestamp.
-constexpr int64_t api_relative_time_max = 3 * 365 * 86400;
+constexpr int64_t api_relative_time_max = int64_t{3} * 365 * 86400;
 
 /// The parameters of a data query, as `/api/v1/data` receives them.
 struct query_request {

@@ -33,7 +33,7 @@ bool parse_segment_name(const std::string& name, uint64_t& seq) {
     if (c >= '0' && c <= '9')
       d = static_cast<uint64_t>(c - '0');
     else if (c >= 'a' && c <= 'f')
-      d = static_cast<uint64_t>(c - 'a' + 10);
+      d = static_cast<uint64_t>(c - 'a') + 10;
     else
       return false;
     seq = seq * 16 + d;
@@ -88,9 +88,8 @@ void spool::load_segment(const std::string& name, uint64_t seq) {
   seg.bytes = bytes->size();
   std::string_view all{*bytes};
   if (all.size() < magic_size || all.substr(0, magic_size) != spool_magic) {
-    diagnostics_.push_back(error{ec::corruption, "spool " + path
-                                                     + ": not a spool segment; "
-                                                       "deleting it"});
+    diagnostics_.emplace_back(
+        ec::corruption, "spool " + path + ": not a spool segment; deleting it");
     fs_->remove(path);
     return;
   }
@@ -139,10 +138,10 @@ void spool::load_segment(const std::string& name, uint64_t seq) {
       ok = false;
     }
     if (!ok) {
-      diagnostics_.push_back(error{
+      diagnostics_.emplace_back(
           ec::corruption, "spool " + path + ": torn or corrupt record at byte "
                               + std::to_string(pos) + "; ignoring the last "
-                              + std::to_string(all.size() - pos) + " bytes"});
+                              + std::to_string(all.size() - pos) + " bytes");
       break;
     }
     pos += frame_header + len;

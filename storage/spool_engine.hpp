@@ -56,7 +56,6 @@ private:
   std::map<std::string, std::vector<dimension_handle>> chart_dims_;
   error last_error_;
   uint64_t failed_writes_ = 0;
-  uint64_t dropped_points_ = 0;
 };
 
 } // namespace tributary::storage

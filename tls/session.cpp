@@ -5,10 +5,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <utility>
 
 namespace tributary::tls {
 
-session::session(const context& ctx, role r) : ctx_(ctx) {
+session::session(context ctx, role r) : ctx_(std::move(ctx)) {
   ssl_ = SSL_new(ctx_.native());
   in_ = BIO_new(BIO_s_mem());
   out_ = BIO_new(BIO_s_mem());

@@ -29,7 +29,7 @@ public:
     closed,
   };
 
-  session(const context& ctx, role r);
+  session(context ctx, role r);
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
