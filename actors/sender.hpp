@@ -9,6 +9,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/io/broker.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -19,6 +20,19 @@ class context;
 #include <vector>
 
 namespace tributary {
+
+/// Seams for the deterministic actor tests: when set, a sender supervisor
+/// calls these instead of spawning its detached connector (which blocks on
+/// connect) and a sender on a real socket, so its restart policy runs one
+/// message at a time in virtual time. The daemon never sets them.
+struct sender_seams {
+  /// Answers `(atom::get)` with a socket and a destination index, or fails.
+  std::function<connector_actor(caf::local_actor* supervisor)> spawn_connector;
+  /// Stands in for the sender of the socket `fd` to destination `index`.
+  std::function<sender_actor(caf::local_actor* supervisor, int fd,
+                             uint64_t index)>
+      spawn_sender;
+};
 
 /// What a sender needs to know, resolved from `[stream]` (a child) or from
 /// the `proxy ...` keys of a received host's sections (a proxy).
@@ -39,6 +53,8 @@ struct sender_settings {
   uint64_t bytes_sent_before = 0;
   /// The TLS client context for destinations with `ssl` set.
   std::shared_ptr<const tls::context> tls;
+  /// Test seams (null in the daemon).
+  std::shared_ptr<const sender_seams> seams;
 };
 
 /// State of a sender: one upstream connection, from the handshake on.

@@ -23,9 +23,12 @@ void try_connect(supervisor_ptr self) {
     return;
   auto who = "STREAM " + log_text(st.hostname);
   auto now = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-  st.connector = self->spawn<caf::detached>(
-      connector, st.cfg.destinations, st.postponed_until, now,
-      st.cfg.default_port, st.cfg.timeout_seconds, who, st.ctx);
+  if (st.cfg.seams && st.cfg.seams->spawn_connector)
+    st.connector = st.cfg.seams->spawn_connector(self);
+  else
+    st.connector = self->spawn<caf::detached>(
+        connector, st.cfg.destinations, st.postponed_until, now,
+        st.cfg.default_port, st.cfg.timeout_seconds, who, st.ctx);
   self->request(st.connector, caf::infinite, atom::get::value)
       .then(
           [=](int fd, uint64_t index) {
@@ -37,6 +40,11 @@ void try_connect(supervisor_ptr self) {
             }
             st.current_dest = index;
             st.connected_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+            if (st.cfg.seams && st.cfg.seams->spawn_sender) {
+              st.current = st.cfg.seams->spawn_sender(self, fd, index);
+              self->monitor(st.current);
+              return;
+            }
             auto& d = st.cfg.destinations[index];
             st.current = self->spawn<caf::monitored>(
                 sender, fd, d.to_string(), d.ssl,
