@@ -1,0 +1,82 @@
+#pragma once
+
+// The steps one API request answers with, shared by the files of the
+// api_request actor: replying, and the answers of each API family.
+
+#include "actors/api.hpp"
+#include "actors/api_request.hpp"
+
+#include <caf/all.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::api_request_steps {
+
+/// The answer, or its first part: the bytes, and whether more follow (the
+/// connection then asks with `(atom::get, atom::next)` for each next part).
+using promise = caf::typed_response_promise<std::string, bool>;
+
+constexpr const char* json_type = "application/json; charset=utf-8";
+
+/// No finite timeout on our requests: in CAF 0.17.6 a pending request
+/// timeout keeps its actor alive after the actor is done. A request that
+/// fails (an actor gone) still answers 500 through the error handlers.
+constexpr auto step_deadline = caf::infinite;
+
+/// How much of a big answer is rendered per part: big enough that the
+/// per-part messages cost nothing, small enough that an answer in flight
+/// holds a few hundred KB.
+constexpr size_t part_budget = 256 * 1024;
+
+/// Renders the next part of a body and hands it to `done(part, more)`,
+/// at once or once the queries it needs have answered.
+using part_callback = std::function<void(std::string, bool)>;
+using part_source = std::function<void(part_callback)>;
+
+using step_failed = std::function<void(caf::error&)>;
+
+/// Answers `code` with `body` and ends the actor.
+void reply(caf::event_based_actor* self, promise rp, int code,
+           std::string_view type, const std::string& body);
+
+/// Answers 200 with the body `next` renders part by part. An answer that
+/// fits in its first part goes out whole with Content-Length as before;
+/// a bigger one is streamed: chunked to an HTTP/1.1 client, ended by the
+/// close for an HTTP/1.0 one. The connection asks for each next part once
+/// its socket took the previous one; if it goes away, so does this actor.
+void reply_streamed(caf::event_based_actor* self, promise rp,
+                    const http_request& req, std::string type,
+                    std::shared_ptr<part_source> next);
+
+/// A failed step (an actor gone, an error answer): 500, logged with the
+/// request.
+void reply_error(caf::event_based_actor* self, promise rp,
+                 const daemon_context& ctx, const http_request& req,
+                 const caf::error& err);
+
+void reply_400(caf::event_based_actor* self, promise rp, std::string_view why);
+
+std::string param(const http_request& req, const std::string& name,
+                  std::string fallback = {});
+
+/// /api/v1/allmetrics: format shell, json, prometheus or
+/// prometheus_all_hosts.
+void answer_allmetrics(caf::event_based_actor* self, promise rp,
+                       const http_request& req, host_actor host,
+                       const daemon_context& ctx);
+
+/// The API of one host: alarms, allmetrics, registry, data, charts, chart.
+void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
+             const api::route& r, host_actor host, size_t hosts_count,
+             const daemon_context& ctx);
+
+/// /api/v1/info, with the host's alert counts.
+void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
+                 std::optional<std::vector<host_summary>> all,
+                 const daemon_context& ctx, const http_request& req);
+
+} // namespace tributary::api_request_steps

@@ -1,0 +1,390 @@
+#include "actors/receiver_steps.hpp"
+#include "storage/sample.hpp"
+
+#include <caf/all.hpp>
+#include <cmath>
+
+namespace tributary::receiver_steps {
+
+void flush_definition(receiver_ptr self) {
+  auto& st = self->state;
+  if (st.dirty == nullptr)
+    return;
+  self->send(st.host, atom::define::value, st.dirty->def);
+  st.dirty = nullptr;
+}
+
+void flush_replay(receiver_ptr self) {
+  auto& st = self->state;
+  if (!st.in_replay)
+    return;
+  st.in_replay = false;
+  self->send(st.host, std::move(st.replay));
+  st.replay = replay_point{};
+}
+
+namespace {
+
+/// Handles one command; the visitor of `protocol::command`.
+struct dispatcher {
+  receiver_ptr self;
+  receiver_state& st;
+
+  outcome operator()(const protocol::chart& c) {
+    flush_definition(self);
+    if (c.id.empty() || c.id.find('.') == std::string::npos)
+      return fail("requested a CHART without type.id");
+    st.ignoring = false;
+    if (st.charts.count(c.id) == 0 && !room_for_chart(c.id))
+      return {};
+    auto& entry = st.charts[c.id];
+    auto& d = entry.def;
+    d.id = c.id;
+    d.name = c.name;
+    d.title = c.title;
+    d.units = c.units;
+    d.family = c.family;
+    d.context = c.context;
+    d.chart_type = c.chart_type;
+    d.priority = c.priority;
+    d.update_every
+        = c.update_every > 0 ? c.update_every : st.hello.host.update_every;
+    d.options = c.options;
+    d.plugin = c.plugin;
+    d.module = c.module;
+    st.current = &entry;
+    st.dirty = &entry;
+    return {};
+  }
+
+  /// Whether a new chart fits the host's limits; if not, it is refused
+  /// (logged with its name the first time) and its commands are ignored.
+  bool room_for_chart(const std::string& id) {
+    bool charts_full
+        = st.max_charts > 0
+          && static_cast<int64_t>(st.charts.size()) >= st.max_charts;
+    bool dims_full
+        = st.max_dimensions > 0 && st.dimensions >= st.max_dimensions;
+    if (!charts_full && !dims_full)
+      return true;
+    if (st.refused_charts++ == 0)
+      TRIBUTARY_ERROR(
+          *st.ctx.log, st.who, "chart '", id, "' of host '",
+          st.hello.host.hostname, "' refused: the host has ",
+          charts_full ? st.charts.size() : static_cast<size_t>(st.dimensions),
+          charts_full
+              ? " charts, the limit of [db] max charts per host"
+              : " dimensions, the limit of [db] max dimensions per host",
+          " (", charts_full ? st.max_charts : st.max_dimensions,
+          "); its data are ignored");
+    st.current = nullptr;
+    st.in_row = false;
+    st.ignoring = true;
+    return false;
+  }
+
+  outcome operator()(const protocol::dimension& x) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr)
+      return fail("requested a DIMENSION without a chart");
+    auto& e = *st.current;
+    auto d = dimension_def_from(x);
+    auto i = e.dim_index.find(x.id);
+    if (i == e.dim_index.end() && st.max_dimensions > 0
+        && st.dimensions >= st.max_dimensions) {
+      if (st.refused_dimensions++ == 0)
+        TRIBUTARY_ERROR(*st.ctx.log, st.who, "dimension '", x.id,
+                        "' of chart '", e.def.id, "' of host '",
+                        st.hello.host.hostname, "' refused: the host has ",
+                        st.dimensions,
+                        " dimensions, the limit of [db] max dimensions per "
+                        "host (",
+                        st.max_dimensions, "); its data are ignored");
+      return {};
+    }
+    if (i == e.dim_index.end()) {
+      ++st.dimensions;
+      e.dim_index.emplace(x.id, e.def.dimensions.size());
+      e.def.dimensions.push_back(std::move(d));
+    } else {
+      e.def.dimensions[i->second] = std::move(d);
+    }
+    st.dirty = &e;
+    return {};
+  }
+
+  outcome operator()(const protocol::clabel& x) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr)
+      return fail("requested a CLABEL without a chart");
+    st.current->def.labels.emplace_back(x.name, x.value);
+    return {};
+  }
+
+  outcome operator()(const protocol::clabel_commit&) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr)
+      return fail("requested CLABEL_COMMIT without a chart");
+    st.dirty = st.current;
+    return {};
+  }
+
+  outcome operator()(const protocol::chart_definition_end& x) {
+    if (st.ignoring)
+      return {}; // no REPLAY_CHART: the child holds the chart's data back
+    if (st.current == nullptr)
+      return fail("requested CHART_DEFINITION_END without a chart");
+    // Before the definition: the host holds the chart back from its senders
+    // until the REND that ends this replication.
+    self->send(st.host, atom::replay::value, st.current->def.id);
+    flush_definition(self);
+    request_replication(self, st.current->def.id, x.first_entry, x.last_entry,
+                        x.child_now, false);
+    return {};
+  }
+
+  outcome operator()(const protocol::begin& b) {
+    flush_definition(self);
+    flush_replay(self);
+    st.ignoring = false;
+    auto i = st.charts.find(b.chart_id);
+    if (i == st.charts.end() && st.refused_charts > 0) {
+      // Most likely a refused chart (their ids are not kept).
+      st.current = nullptr;
+      st.in_row = false;
+      st.ignoring = true;
+      return {};
+    }
+    if (i == st.charts.end())
+      return fail("requested a BEGIN on chart '" + b.chart_id
+                  + "', which does not exist");
+    st.current = &i->second;
+    i->second.next_dim = 0;
+    auto n = i->second.def.dimensions.size();
+    st.row.chart_id = b.chart_id;
+    st.row.microseconds = b.microseconds.value_or(0);
+    st.row.values.assign(n, 0);
+    st.row.is_set.assign(n, 0);
+    st.in_row = true;
+    return {};
+  }
+
+  outcome operator()(const protocol::set& x) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr || !st.in_row)
+      return fail("requested a SET on dimension '" + x.dimension_id
+                  + "' without a chart");
+    auto i = st.current->find_dimension(x.dimension_id);
+    if (i == chart_entry::npos && st.refused_dimensions > 0)
+      return {};
+    if (i == chart_entry::npos)
+      return fail("requested a SET on chart '" + st.current->def.id
+                  + "' of host '" + st.hello.host.hostname
+                  + "', without a dimension '" + x.dimension_id + "'");
+    if (x.value) {
+      st.row.values[i] = *x.value;
+      st.row.is_set[i] = 1;
+    }
+    return {};
+  }
+
+  outcome operator()(const protocol::end&) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr || !st.in_row)
+      return fail("requested an END without a chart");
+    st.in_row = false;
+    st.row.now_usec = st.ctx.now_usec();
+    ++st.updates;
+    self->send(st.host, std::move(st.row));
+    st.row = chart_row{};
+    return {};
+  }
+
+  outcome operator()(const protocol::rbegin& x) {
+    flush_definition(self);
+    flush_replay(self);
+    if (!x.has_times) {
+      st.ignoring = false;
+      auto i = st.charts.find(x.chart_id);
+      if (i == st.charts.end() && st.refused_charts > 0) {
+        st.current = nullptr;
+        st.ignoring = true;
+        return {};
+      }
+      if (i == st.charts.end())
+        return fail("requested a RBEGIN on chart '" + x.chart_id
+                    + "', which does not exist");
+      st.current = &i->second;
+      return {};
+    }
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr)
+      return fail("requested a RBEGIN without a chart");
+    auto n = st.current->def.dimensions.size();
+    st.current->next_dim = 0;
+    st.replay.chart_id = st.current->def.id;
+    st.replay.start_s = x.point_start;
+    st.replay.end_s = x.point_end;
+    st.replay.values.assign(n, std::nan(""));
+    st.replay.flags.assign(n, storage::flag_empty);
+    st.replay.is_set.assign(n, 0);
+    st.replay.child_now_s = x.child_now.value_or(0);
+    st.replay.now_usec = st.ctx.now_usec();
+    // Netdata drops points with bad times (docs/protocol.md "Storing replicated
+    // points"); so do we.
+    st.in_replay = x.point_start > 0 && x.point_end > x.point_start;
+    return {};
+  }
+
+  outcome operator()(const protocol::rset& x) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr)
+      return fail("requested a RSET without a chart");
+    auto i = st.current->find_dimension(x.dimension_id);
+    if (i == chart_entry::npos && st.refused_dimensions > 0)
+      return {};
+    if (i == chart_entry::npos)
+      return fail("requested a RSET on chart '" + st.current->def.id
+                  + "', without a dimension '" + x.dimension_id + "'");
+    if (!st.in_replay || st.replay.start_s <= 0)
+      return {};
+    uint8_t flags = 0;
+    if (x.flags.find('E') != std::string::npos || std::isnan(x.value.value))
+      flags |= storage::flag_empty;
+    if (x.flags.find('R') != std::string::npos)
+      flags |= storage::flag_reset;
+    st.replay.values[i] = x.value.value;
+    st.replay.flags[i] = flags;
+    st.replay.is_set[i] = 1;
+    return {};
+  }
+
+  /// Starts (or continues) the state form of `st.replay` for the current
+  /// chart: RDSTATE, RSSTATE and REND go to the chart's value math together,
+  /// after any replicated point before them.
+  replay_point& replay_state() {
+    if (st.in_replay
+        && (st.replay.start_s > 0 || st.replay.chart_id != st.current->def.id))
+      flush_replay(self);
+    if (!st.in_replay) {
+      auto n = st.current->def.dimensions.size();
+      st.replay = replay_point{};
+      st.replay.chart_id = st.current->def.id;
+      st.replay.now_usec = st.ctx.now_usec();
+      st.replay.dim_state.assign(n, 0);
+      st.replay.dim_last_collected_usec.assign(n, 0);
+      st.replay.dim_last_collected.assign(n, 0);
+      st.replay.dim_last_calculated.assign(n, 0);
+      st.replay.dim_last_stored.assign(n, 0);
+      st.in_replay = true;
+    }
+    return st.replay;
+  }
+
+  outcome operator()(const protocol::rdstate& x) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr)
+      return fail("requested a RDSTATE without a chart");
+    auto i = st.current->find_dimension(x.dimension_id);
+    if (i == chart_entry::npos)
+      return {};
+    auto& r = replay_state();
+    r.dim_state[i] = 1;
+    r.dim_last_collected_usec[i] = x.last_collected_ut;
+    r.dim_last_collected[i] = x.last_collected_value;
+    r.dim_last_calculated[i] = x.last_calculated_value.value;
+    r.dim_last_stored[i] = x.last_stored_value.value;
+    return {};
+  }
+
+  outcome operator()(const protocol::rsstate& x) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr)
+      return fail("requested a RSSTATE without a chart");
+    auto& r = replay_state();
+    r.chart_state = true;
+    r.last_collected_usec = x.last_collected_ut;
+    r.last_updated_usec = x.last_updated_ut;
+    return {};
+  }
+
+  outcome operator()(const protocol::rend& x) {
+    if (st.ignoring)
+      return {};
+    if (st.current == nullptr) {
+      flush_replay(self);
+      return fail("requested a REND without a chart");
+    }
+    auto& r = replay_state();
+    r.end = true;
+    r.start_streaming = x.start_streaming;
+    if (x.start_streaming && st.current->replicating) {
+      st.current->replicating = false;
+      --st.replicating_charts;
+    }
+    r.update_every = x.update_every;
+    flush_replay(self);
+    if (!x.start_streaming)
+      request_replication(self, st.current->def.id, x.db_first, x.db_last,
+                          x.child_now.value_or(0), true);
+    return {};
+  }
+
+  outcome operator()(const protocol::label& x) {
+    st.labels.emplace_back(x.name, x.value);
+    return {};
+  }
+
+  outcome operator()(const protocol::overwrite&) {
+    auto info = st.hello.host;
+    info.labels = std::move(st.labels);
+    st.labels.clear();
+    st.hello.host.labels = info.labels;
+    self->send(st.host, atom::info::value, std::move(info));
+    return {};
+  }
+
+  outcome operator()(const protocol::flush&) {
+    flush_definition(self);
+    st.ignoring = false;
+    st.current = nullptr;
+    st.in_row = false;
+    return {};
+  }
+
+  outcome operator()(const protocol::disable&) {
+    return fail("requested to DISABLE streaming");
+  }
+
+  outcome operator()(const protocol::replay_chart&) {
+    return fail("sent REPLAY_CHART, which only a parent sends");
+  }
+
+  outcome operator()(const protocol::function_call&) {
+    return fail("sent a FUNCTION call, which only a parent sends");
+  }
+
+  // Accepted and not acted on (yet): custom variables, claim ids, function
+  // definitions and results.
+  template <class T>
+  outcome operator()(const T&) {
+    return {};
+  }
+};
+
+} // namespace
+
+outcome dispatch(receiver_ptr self, const protocol::command& cmd) {
+  return std::visit(dispatcher{self, self->state}, cmd);
+}
+
+} // namespace tributary::receiver_steps

@@ -1,0 +1,41 @@
+#pragma once
+
+// The parts of the receiver actor shared by its files: handling the commands
+// of the stream, and asking the child for replication.
+
+#include "actors/receiver.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <string>
+
+namespace tributary::receiver_steps {
+
+using receiver_ptr = caf::stateful_actor<receiver_state>*;
+using chart_entry = receiver_state::chart_entry;
+
+/// What handling one command decided.
+struct outcome {
+  bool ok = true;
+  std::string why;
+};
+
+inline outcome fail(std::string why) {
+  return {false, std::move(why)};
+}
+
+/// Sends the host the definition changed since it was last sent, if any.
+void flush_definition(receiver_ptr self);
+
+/// Sends the host the replayed row in progress, if any.
+void flush_replay(receiver_ptr self);
+
+/// Handles one command of the stream.
+outcome dispatch(receiver_ptr self, const protocol::command& cmd);
+
+/// Asks the child for the part of `chart` the host db lacks (see
+/// receiver_replication.cpp).
+void request_replication(receiver_ptr self, const std::string& chart,
+                         int64_t child_first, int64_t child_last,
+                         int64_t child_now, bool follow_up);
+
+} // namespace tributary::receiver_steps
