@@ -20,9 +20,7 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   auto& cfg = *ctx.settings;
   auto eff = config::resolve_receiver(cfg, api_key, info.machine_guid,
                                       info.update_every);
-  auto mode_name = std::string{config::to_string(eff.memory_mode)};
-  auto mode = storage::parse_memory_mode(mode_name).value_or(
-      storage::memory_mode::ram);
+  auto mode = eff.memory_mode;
   storage::engine_options opts;
   opts.history = eff.history;
   // [db] dbengine page cache size MB, and the disk space: per child host
@@ -46,9 +44,8 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   bool upstream = api_key.empty()
                       ? cfg.stream.enabled && !cfg.stream.destination.empty()
                       : eff.proxy_enabled && !eff.proxy_destination.empty();
-  bool ring = mode == storage::memory_mode::none
-              || mode == storage::memory_mode::ram
-              || mode == storage::memory_mode::alloc;
+  bool ring = mode == memory_mode::none || mode == memory_mode::ram
+              || mode == memory_mode::alloc;
   bool spooled = upstream && ring && cfg.stream.spool_disk_space_mb > 0;
   if (spooled) {
     storage::spool_options sp;
@@ -70,8 +67,8 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   chart_cfg.mode = mode;
   // `none` computes no stored values; the spool needs them, without a ring's
   // reset after `history` silent slots.
-  if (spooled && mode == storage::memory_mode::none)
-    chart_cfg.mode = storage::memory_mode::dbengine;
+  if (spooled && mode == memory_mode::none)
+    chart_cfg.mode = memory_mode::dbengine;
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
   auto db_actor = self->spawn(host_db, db, ctx, opts.directory, info.hostname);
@@ -80,16 +77,16 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
   // (no API key) follows [health] enabled and is not postponed.
   host_health_settings health;
   health.enabled = eff.health_enabled != config::health_mode::no
-                   && mode != storage::memory_mode::none;
+                   && mode != memory_mode::none;
   if (api_key.empty())
-    health.enabled
-        = cfg.global.health_enabled && mode != storage::memory_mode::none;
+    health.enabled = cfg.global.health_enabled && mode != memory_mode::none;
   else {
     health.postpone_on_connect_s = eff.postpone_alarms_on_connect_seconds;
     health.pause_while_disconnected
         = eff.health_enabled == config::health_mode::automatic;
   }
-  return self->spawn(host, info, db_actor, mode_name, chart_cfg, health, ctx);
+  return self->spawn(host, info, db_actor, std::string{to_string(mode)},
+                     chart_cfg, health, ctx);
 }
 
 namespace {

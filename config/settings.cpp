@@ -30,40 +30,6 @@ bool iequals(std::string_view x, std::string_view y) {
 
 // -- enums --------------------------------------------------------------------
 
-std::optional<memory_mode> parse_memory_mode(std::string_view name) {
-  if (name == "dbengine")
-    return memory_mode::dbengine;
-  if (name == "ram")
-    return memory_mode::ram;
-  if (name == "save")
-    return memory_mode::save;
-  if (name == "map")
-    return memory_mode::map;
-  if (name == "none")
-    return memory_mode::none;
-  if (name == "alloc")
-    return memory_mode::alloc;
-  return std::nullopt;
-}
-
-std::string_view to_string(memory_mode x) noexcept {
-  switch (x) {
-  case memory_mode::dbengine:
-    return "dbengine";
-  case memory_mode::ram:
-    return "ram";
-  case memory_mode::save:
-    return "save";
-  case memory_mode::map:
-    return "map";
-  case memory_mode::none:
-    return "none";
-  case memory_mode::alloc:
-    return "alloc";
-  }
-  return "dbengine";
-}
-
 std::optional<health_mode> parse_health_mode(std::string_view x) {
   if (x == "yes")
     return health_mode::yes;

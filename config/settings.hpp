@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/memory_mode.hpp"
 #include "config/defaults.hpp"
 #include "config/simple_pattern.hpp"
 
@@ -16,15 +17,11 @@ namespace tributary::config {
 // -- enums
 // ----------------------------------------------------------------------
 
-/// A Netdata memory mode (`[db] mode`, `memory mode`).
-enum class memory_mode : uint8_t { dbengine, ram, save, map, none, alloc };
-
-/// Parses a memory mode name (exact, lower case as Netdata compares). Netdata
-/// itself maps any unknown name to `save`; we report it instead.
-std::optional<memory_mode> parse_memory_mode(std::string_view name);
-
-/// Returns the Netdata name of `x`, e.g. "dbengine".
-std::string_view to_string(memory_mode x) noexcept;
+/// A Netdata memory mode (`[db] mode`, `memory mode`): the shared
+/// vocabulary of base/.
+using tributary::memory_mode;
+using tributary::parse_memory_mode;
+using tributary::to_string;
 
 /// Health for a received host: three-valued (`health enabled by default`).
 enum class health_mode : uint8_t {
