@@ -6,6 +6,7 @@
 
 #include "actors/messages.hpp"
 #include "api/json_writer.hpp"
+#include "api/text_fix.hpp"
 
 #include <map>
 #include <string>
@@ -68,10 +69,6 @@ std::string bad_request(std::string_view reason);
 /// selects nothing.
 constexpr std::string_view no_metrics_matched
     = "No metrics where matched to query.";
-
-/// `text` with & < > " ' / written as HTML entities, as 1.37.1 echoes a
-/// chart id in its error answers.
-std::string html_escape(std::string_view text);
 
 /// /api/v1/info: `hosts` with the answering node first; `https`: the web
 /// server has TLS; `alarm_totals`: its health's {"normal","warning",

@@ -133,4 +133,34 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '/':
+      out += "&#x2F;";
+      break;
+    case '\'':
+      out += "&#x27;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
 } // namespace tributary::api

@@ -27,4 +27,9 @@ std::string fix_utf8(std::string_view text);
 /// escaped. The result always parses as JSON.
 void append_json_string(std::string& out, std::string_view text);
 
+/// `text` with & < > " / ' written as HTML entities (&#x2F;, &#x27;), as
+/// 1.37.1 echoes a chart id in its error answers and prints health
+/// expressions in /api/v1/alarms.
+std::string html_escape(std::string_view text);
+
 } // namespace tributary::api

@@ -70,37 +70,6 @@ std::string lookup_options(const lookup_spec& l) {
   return out;
 }
 
-/// Netdata prints expressions HTML-escaped in /api/v1/alarms (`&gt;`).
-std::string html_escaped(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (auto c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '/':
-      out += "&#x2F;";
-      break;
-    case '\'':
-      out += "&#x27;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 bool raised(status s) {
   return s == status::warning || s == status::critical;
 }
@@ -164,8 +133,8 @@ ordered_json alarm_json(const host_alert& a) {
   auto expr = [&](const char* key, const std::optional<expression>& e) {
     if (!e)
       return;
-    j[key] = html_escaped(e->source());
-    j[std::string{key} + "_parsed"] = html_escaped(e->parsed_as());
+    j[key] = api::html_escape(e->source());
+    j[std::string{key} + "_parsed"] = api::html_escape(e->parsed_as());
   };
   expr("calc", a.calc);
   expr("warn", a.warn);

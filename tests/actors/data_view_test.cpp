@@ -166,8 +166,4 @@ TEST_CASE("csv: 7 decimals without trailing zeros, null for a gap, Unix time "
   CHECK_NE(csv.find("\r\n19"), std::string::npos);
 }
 
-TEST_CASE("chart ids echoed in errors are HTML-escaped") {
-  CHECK_EQ(api::html_escape("a<b>&\"'/c"), "a&lt;b&gt;&amp;&quot;&#39;&#x2F;c");
-}
-
 } // namespace tributary::test

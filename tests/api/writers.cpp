@@ -8,6 +8,11 @@
 
 using namespace tributary::api;
 
+TEST_CASE("html_escape writes & < > \" / ' as 1.37.1's buffer does") {
+  CHECK(html_escape("a<b>&\"'/c") == "a&lt;b&gt;&amp;&quot;&#x27;&#x2F;c");
+  CHECK(html_escape("system.cpu") == "system.cpu");
+}
+
 TEST_CASE("fix_utf8 keeps valid UTF-8 and turns every invalid byte into '_'") {
   CHECK(fix_utf8("plain") == "plain");
   CHECK(fix_utf8("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80")
