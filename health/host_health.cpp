@@ -8,19 +8,21 @@ namespace tributary::health {
 
 namespace {
 
-/// The storage layer reduces these methods; the others give NaN for now.
+/// The methods the storage layer's query reduces (the API's `group=`
+/// values); the others (trimmed means, percentile, countif, ...) give NaN.
 std::optional<std::string> storage_group(lookup_method m) {
   switch (m) {
   case lookup_method::average:
-    return "average";
   case lookup_method::min:
-    return "min";
   case lookup_method::max:
-    return "max";
   case lookup_method::sum:
-    return "sum";
   case lookup_method::incremental_sum:
-    return "incremental_sum";
+  case lookup_method::median:
+  case lookup_method::stddev:
+  case lookup_method::cv:
+  case lookup_method::ses:
+  case lookup_method::des:
+    return std::string{to_string(m)};
   default:
     return std::nullopt;
   }

@@ -144,6 +144,38 @@ TEST_SUITE("host health") {
     CHECK_FALSE(h.query_for("fake.c1/fake_ratio", 1004).has_value());
   }
 
+  TEST_CASE("a lookup's method is the storage query's group where the query "
+            "has one") {
+    auto defs = parse_health_text(R"(
+ alarm: by_median
+    on: fake.c1
+lookup: median -3s of d0
+ every: 1s
+
+ alarm: by_des
+    on: fake.c1
+lookup: des -3s of d0
+ every: 1s
+
+ alarm: by_trimmed
+    on: fake.c1
+lookup: trimmed-median -3s of d0
+ every: 1s
+)",
+                                  "methods.conf");
+    REQUIRE(defs.ok());
+    host_health h{defs, host_facts{"linux", "child"}, 1000, 100};
+    h.link({chart(1, 1000, 1010)}, 1010);
+    auto median = h.query_for("fake.c1/by_median", 1010);
+    REQUIRE(median.has_value());
+    CHECK(median->group == "median");
+    auto des = h.query_for("fake.c1/by_des", 1010);
+    REQUIRE(des.has_value());
+    CHECK(des->group == "des");
+    // No storage group computes a trimmed median yet: no query, NaN.
+    CHECK_FALSE(h.query_for("fake.c1/by_trimmed", 1010).has_value());
+  }
+
   TEST_CASE_FIXTURE(fixture, "evaluation: lookup, calc with dimensions and "
                              "alarm variables, status changes") {
     h.link({chart(1, 1000, 1010), chart(2, 1000, 1010)}, 1010);
