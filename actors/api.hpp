@@ -84,7 +84,10 @@ std::string render_info(const std::vector<host_summary>& hosts, bool lz4_build,
 /// 100,000 charts is sent while it is written and never held whole.
 class charts_writer {
 public:
-  charts_writer(host_summary host, chart_listing charts, size_t hosts_count);
+  /// `hostnames`: every host the daemon lists, in its order (localhost
+  /// first).
+  charts_writer(host_summary host, chart_listing charts,
+                std::vector<std::string> hostnames);
   charts_writer(const charts_writer&) = delete;
   charts_writer& operator=(const charts_writer&) = delete;
 
@@ -95,7 +98,7 @@ public:
 private:
   host_summary host_;
   chart_listing charts_;
-  size_t hosts_count_;
+  std::vector<std::string> hostnames_;
   std::string buf_;
   json_writer w_{buf_};
   size_t next_chart_ = 0;

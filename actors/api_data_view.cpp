@@ -56,6 +56,10 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
     // ones included (1.37.1).
     out.all_dimensions = has_option(i->second, "percentage");
   }
+  // dimensions= selects among the hidden dimensions too (1.37.1 shows a
+  // hidden dimension its pattern matches).
+  if (auto i = q.find("dimensions"); i != q.end() && !i->second.empty())
+    out.all_dimensions = true;
   return true;
 }
 
@@ -174,7 +178,8 @@ bool apply_data_view(data_result& res, const data_view& view) {
     auto pattern = config::simple_pattern::compile(words);
     bool any = false;
     for (size_t d = 0; d < ndims; ++d) {
-      keep[d] = keep[d] && pattern
+      // The pattern alone decides, hidden or not.
+      keep[d] = pattern
                 && ((view.match_ids && pattern->matches(res.dimension_ids[d]))
                     || (view.match_names
                         && pattern->matches(res.dimension_names[d])));

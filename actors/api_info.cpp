@@ -178,8 +178,9 @@ std::string render_info(const std::vector<host_summary>& hosts, bool lz4_build,
 
 namespace {
 
-void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
-                 int64_t last_entry) {
+/// Writes one chart; returns the dimensions it lists.
+size_t write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
+                   int64_t last_entry) {
   const auto& name = d.name.empty() ? d.id : d.name;
   w.begin_object();
   w.member("id", d.id);
@@ -209,10 +210,12 @@ void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
     dims.emplace_back(dim.id, dim.name.empty() ? dim.id : dim.name);
   }
   w.key("dimensions").begin_object();
+  size_t listed = 0;
   for (auto [first, last] : unique_keys(dims)) {
     w.key(dims[first].first).begin_object();
     w.member("name", dims[last].second);
     w.end_object();
+    ++listed;
   }
   w.end_object();
   w.key("chart_variables").begin_object().end_object();
@@ -224,13 +227,15 @@ void write_chart(json_writer& w, const chart_def& d, int64_t first_entry,
   w.end_object();
   w.key("functions").begin_object().end_object();
   w.end_object();
+  return listed;
 }
 
 } // namespace
 
 namespace {
 
-/// The entries 1.37.1 reports for a host: `none` keeps 5; the memory modes
+/// The entries 1.37.1 reports for a host: `none` keeps 5, dbengine 0 (its
+/// retention is the disk's, not a count of entries); the memory modes
 /// round the 4-byte entries of one dimension up to whole 4 KiB pages (ram:
 /// 3600 → 4096; save and map also count their file's header there, which
 /// is left out here).
@@ -240,7 +245,7 @@ int64_t reported_history(std::string_view memory_mode, int64_t history) {
   if (memory_mode == "none")
     return 5;
   if (memory_mode == "dbengine")
-    return history;
+    return 0;
   constexpr int64_t page = 4096, entry = 4;
   auto bytes = (history * entry + page - 1) / page * page;
   return bytes / entry;
@@ -249,9 +254,9 @@ int64_t reported_history(std::string_view memory_mode, int64_t history) {
 } // namespace
 
 charts_writer::charts_writer(host_summary host, chart_listing charts,
-                             size_t hosts_count)
+                             std::vector<std::string> hostnames)
     : host_(std::move(host)), charts_(std::move(charts)),
-      hosts_count_(hosts_count) {}
+      hostnames_(std::move(hostnames)) {}
 
 bool charts_writer::next(std::string& out, size_t budget) {
   auto& w = w_;
@@ -276,8 +281,7 @@ bool charts_writer::next(std::string& out, size_t budget) {
     auto first = c.extent->first_entry.load(std::memory_order_relaxed);
     auto last = c.extent->last_entry.load(std::memory_order_relaxed);
     w.key(c.def->id);
-    write_chart(w, *c.def, first, last);
-    dims_ += c.def->dimensions.size();
+    dims_ += write_chart(w, *c.def, first, last);
   }
   bool more = next_chart_ < all.size();
   if (!more) {
@@ -286,9 +290,14 @@ bool charts_writer::next(std::string& out, size_t budget) {
     w.member("dimensions_count", static_cast<int64_t>(dims_));
     w.member("alarms_count", 0);
     w.member("rrd_memory_bytes", 0);
-    w.member("hosts_count", static_cast<int64_t>(hosts_count_));
+    w.member("hosts_count", static_cast<int64_t>(hostnames_.size()));
+    // As 1.37.1: every host when there are several, else this one.
     w.key("hosts").begin_array();
-    w.begin_object().member("hostname", host_.info.hostname).end_object();
+    if (hostnames_.size() > 1)
+      for (auto& name : hostnames_)
+        w.begin_object().member("hostname", name).end_object();
+    else
+      w.begin_object().member("hostname", host_.info.hostname).end_object();
     w.end_array();
     w.end_object();
   }

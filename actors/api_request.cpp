@@ -198,7 +198,12 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                               answer_info(self, rp, host, all, ctx, req);
                               return;
                             }
-                            on_host(self, rp, req, r, host, hosts.size(), ctx);
+                            std::vector<std::string> names;
+                            names.reserve(hosts.size());
+                            for (auto& h : hosts)
+                              names.push_back(h.info.hostname);
+                            on_host(self, rp, req, r, host, std::move(names),
+                                    ctx);
                           },
                           [=](caf::error&) mutable {
                             reply(self, rp, 404, "text/html; charset=utf-8",

@@ -54,8 +54,8 @@ void answer_data_wrapped(caf::event_based_actor* self, promise rp,
 } // namespace
 
 void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
-             const api::route& r, host_actor host, size_t hosts_count,
-             const daemon_context& ctx) {
+             const api::route& r, host_actor host,
+             std::vector<std::string> hostnames, const daemon_context& ctx) {
   auto fail
       = [=](caf::error& err) mutable { reply_error(self, rp, ctx, req, err); };
   if (r.endpoint.rfind("alarm", 0) == 0) {
@@ -153,7 +153,7 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                     [=](chart_listing& listing) mutable {
                       if (r.endpoint == "charts") {
                         auto writer = std::make_shared<api::charts_writer>(
-                            summary, std::move(listing), hosts_count);
+                            summary, std::move(listing), hostnames);
                         auto next = std::make_shared<part_source>(
                             [writer](part_callback done) {
                               std::string part;

@@ -71,8 +71,8 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
 
 /// The API of one host: alarms, allmetrics, registry, data, charts, chart.
 void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
-             const api::route& r, host_actor host, size_t hosts_count,
-             const daemon_context& ctx);
+             const api::route& r, host_actor host,
+             std::vector<std::string> hostnames, const daemon_context& ctx);
 
 /// /api/v1/info, with the host's alert counts.
 void answer_info(caf::event_based_actor* self, promise rp, host_actor host,

@@ -172,6 +172,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
                                                      std::move(extent)})
                     .first->second;
           entry.held = st.replicating.count(def.id) > 0;
+          entry.sequence = ++st.chart_sequence;
           st.by_id.emplace(def.id, &entry);
         } else {
           auto merged = std::make_shared<chart_def>(*i->second.def);
@@ -428,10 +429,17 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         // The host's own definitions, shared: one pass copying two pointers
         // per chart, no message per chart and no definition copied, so a
         // host of 100,000 charts stays responsive.
+        auto& st = self->state;
+        std::vector<const host_state::chart_entry*> order;
+        order.reserve(st.charts.size());
+        for (auto& [id, c] : st.charts)
+          order.push_back(&c);
+        std::sort(order.begin(), order.end(),
+                  [](auto* a, auto* b) { return a->sequence < b->sequence; });
         chart_listing out;
-        out.charts.reserve(self->state.charts.size());
-        for (auto& [id, c] : self->state.charts)
-          out.charts.push_back(listed_chart{c.def, c.extent});
+        out.charts.reserve(order.size());
+        for (auto* c : order)
+          out.charts.push_back(listed_chart{c->def, c->extent});
         return out;
       },
       [=](atom::get, atom::charts, const std::vector<std::string>& ids) {

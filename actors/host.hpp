@@ -27,14 +27,17 @@ struct host_state {
     bool touched = false;
     /// Held back from the subscribers: `replicating` has it.
     bool held = false;
+    /// Creation order on this host: /api/v1/charts lists charts in it, as
+    /// 1.37.1 walks its chart dictionary (appended as the child defines them).
+    uint64_t sequence = 0;
   };
   host_info info;
   host_db_actor db;
   std::string memory_mode;
   storage::chart_config chart_cfg;
-  /// Sorted: definitions reach a new subscriber, and /api/v1/charts lists
-  /// them, in id order.
+  /// Sorted: definitions reach a new subscriber in id order.
   std::map<std::string, chart_entry> charts;
+  uint64_t chart_sequence = 0;
   /// The same entries by id, for the row path (one hash lookup per row).
   std::unordered_map<std::string, chart_entry*> by_id;
   /// Chart name -> id, for queries by name.

@@ -10,6 +10,7 @@
 #include "storage/memory_mode.hpp"
 #include "storage/spool_engine.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <optional>
 
@@ -362,6 +363,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
                            registry_state::host_entry{})
                   .first;
           i->second.actor = h;
+          i->second.sequence = ++st.host_sequence;
         } else {
           self->send(i->second.actor, atom::info::value, hello.host);
         }
@@ -415,10 +417,18 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         auto rp = self->make_response_promise<std::vector<host_summary>>();
         auto out = std::make_shared<std::vector<host_summary>>(st.hosts.size());
         auto pending = std::make_shared<size_t>(st.hosts.size());
-        // localhost first, the others in GUID order.
-        size_t slot = 1;
-        for (auto& [guid, h] : st.hosts) {
-          auto index = guid == st.own_guid ? 0 : slot++;
+        // localhost first, the others in the order they were added (1.37.1
+        // appends a new host to its list).
+        std::vector<const registry_state::host_entry*> order;
+        for (auto& [guid, h] : st.hosts)
+          if (guid != st.own_guid)
+            order.push_back(&h);
+        std::sort(order.begin(), order.end(),
+                  [](auto* a, auto* b) { return a->sequence < b->sequence; });
+        if (auto own = st.hosts.find(st.own_guid); own != st.hosts.end())
+          order.insert(order.begin(), &own->second);
+        for (size_t index = 0; index < order.size(); ++index) {
+          auto& h = *order[index];
           self->request(h.actor, caf::infinite, atom::get::value,
                         atom::info::value)
               .then(

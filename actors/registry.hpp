@@ -31,10 +31,14 @@ struct registry_state {
     std::string api_key;
     std::string peer;
     std::string peer_ip;
+    /// When it was added, in creation order: hosts are listed in it
+    /// (localhost first), as 1.37.1 walks its host list.
+    uint64_t sequence = 0;
   };
   daemon_context ctx;
   std::string own_guid;
   std::map<std::string, host_entry> hosts;
+  uint64_t host_sequence = 0;
   /// Sender supervisors: localhost (a child) and proxied hosts.
   /// Per host GUID: one sender supervisor per destination group (the
   /// destination list, then each group of `parallel destinations`).

@@ -265,6 +265,10 @@ std::vector<point> fetch(const engine& db, dimension_handle h, size_t tier,
     if (db.mode() == memory_mode::dbengine)
       return walk_pages(db.query(h, after - ue + 1, before + ue - 1), ue,
                         before);
+    // 1.37.1's ring says its oldest time is one update_every before its
+    // oldest slot (last − entries × ue), and a query starts there: its first
+    // step is empty, so the first value is read inside the group it ends in.
+    after = std::max(first - ue, w.after);
     return walk_ring(db.query(h, ring_slot_at(first, last, ue, after), before),
                      ue, after, before);
   }

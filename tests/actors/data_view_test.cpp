@@ -140,6 +140,21 @@ TEST_CASE("hidden dimensions count in percentages, then are dropped") {
   CHECK(r.hidden.empty());
 }
 
+TEST_CASE("dimensions= selects hidden dimensions too, as 1.37.1 does") {
+  data_query q;
+  REQUIRE(
+      api::parse_data_query({{"chart", "a.b"}, {"dimensions", "!user|*"}}, q));
+  CHECK(q.all_dimensions);
+  data_result r;
+  r.dimension_ids = r.dimension_names = {"user", "system", "idle"};
+  r.times = {1};
+  r.values = {25, 5, 70};
+  r.hidden = {false, false, true};
+  REQUIRE(api::apply_data_view(r, view_of({{"dimensions", "!user|*"}})));
+  CHECK_EQ(r.dimension_ids, std::vector<std::string>{"system", "idle"});
+  CHECK_EQ(r.values, std::vector<double>{5, 70});
+}
+
 TEST_CASE(
     "percentage: of the row's total over every dimension, before dimensions=") {
   data_result r;

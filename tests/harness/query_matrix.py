@@ -19,7 +19,7 @@ Comparison:
     use the same bound, which covers the order of summation;
   * masked, because they legitimately differ: the "version" of each
     parent, first_entry/last_entry/duration of /chart(s) (when each parent
-    read its clock), "now"-relative windows are asked up to three times before a
+    read its clock), rrd_memory_bytes of /charts (each parent's own memory), "now"-relative windows are asked up to three times before a
     difference counts (the two requests may straddle a second).
 """
 import json
@@ -35,7 +35,8 @@ NPORT, TPORT, CHILD, GUID, *LOADGENS = sys.argv[1:]
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "api.md")
 
-MASKED_KEYS = {"version", "first_entry", "last_entry", "duration"}
+MASKED_KEYS = {"version", "first_entry", "last_entry", "duration", "rrd_memory_bytes"}
+MODE = os.environ.get("QM_MODE", "ram")
 
 
 def get(port, path):
@@ -136,13 +137,14 @@ def compare(nd, tr):
 
 
 def listed_patterns(kind):
-    """`- KIND `REGEX`: reason` lines of docs/api.md (accepted or open)."""
+    """`- KIND [MODE] `REGEX`: reason` lines of docs/api.md (accepted or
+    open; with a MODE, ram or dbengine, only for that run)."""
     out = []
     with open(DOCS, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"^- " + kind + r" `([^`]+)`: (.*)", line)
-            if m:
-                out.append((re.compile(m.group(1)), m.group(2).strip()))
+            m = re.match(r"^- " + kind + r"(?: (ram|dbengine))? `([^`]+)`: (.*)", line)
+            if m and m.group(1) in (None, MODE):
+                out.append((re.compile(m.group(2)), m.group(3).strip()))
     return out
 
 
@@ -265,7 +267,7 @@ for path, relative in requests:
     else:
         unaccepted += 1
         print(f"differs {path}: {why}")
-print(f"window [{after}, {before}] charts {sum(len(v) for v in SAMPLE.values())}: "
+print(f"{MODE}: window [{after}, {before}] charts {sum(len(v) for v in SAMPLE.values())}: "
       f"{time.time() - started:.0f} s: "
       f"{differ} of {len(requests)} requests differ "
       f"({differ - unaccepted - still_open} accepted, {still_open} known open)")

@@ -11,6 +11,8 @@
 # storage-number rounding; masked fields and the accepted differences are
 # listed in docs/api.md "Query parity"). options=jsonwrap is compared by
 # its own test; allmetrics by test_api_allmetrics_vs_netdata.sh.
+# QM_MODE=dbengine runs the same matrix with both parents on dbengine with
+# `storage tiers = 3` (test_query_matrix_vs_netdata_dbengine.sh).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/tribconf.sh"
@@ -22,11 +24,15 @@ NPORT=$(h_free_port)
 TPORT=$(h_free_port)
 RPORT=$(h_free_port)
 T=$(h_tmpdir)
+MODE=${QM_MODE:-ram}
+case "$MODE" in ram | dbengine) ;; *) h_fail "QM_MODE must be ram or dbengine" ;; esac
 
-NDPEER_MODE=ram NDPEER_REPLICATION=no NDPEER_COMPRESSION=no NDPEER_HOSTNAME=nd-parent-$$ \
+NDPEER_MODE=$MODE NDPEER_REPLICATION=no NDPEER_COMPRESSION=no NDPEER_HOSTNAME=qm-parent-$$ \
+  NDPEER_EXTRA_CONF=$(printf '[db]\n    storage tiers = 3') \
   h_ndpeer parent "$NPORT" "$T/nd" "$KEY"
-tc_instance "$T/trib" trib-parent-$$ "127.0.0.1:$TPORT"
-printf '[%s]\n    enabled = yes\n    default memory mode = ram\n    health enabled by default = no\n' "$KEY" > "$T/trib/conf/stream.conf"
+tc_instance "$T/trib" qm-parent-$$ "127.0.0.1:$TPORT" "$MODE"
+sed -i 's/^\[db\]$/[db]\n    storage tiers = 3/' "$T/trib/conf/netdata.conf"
+printf '[%s]\n    enabled = yes\n    default memory mode = %s\n    health enabled by default = no\n' "$KEY" "$MODE" > "$T/trib/conf/stream.conf"
 h_start tributary "$TRIBUTARY_BIN" run --config-dir "$T/trib/conf"
 h_start relay python3 "$H_HARNESS/ndrelay.py" --listen "127.0.0.1:$RPORT" \
   --port-file "$T/relay.port" --upstream "127.0.0.1:$NPORT" --upstream2 "127.0.0.1:$TPORT"
@@ -54,7 +60,7 @@ for ue in 1 2; do
   h_wait_for -t 30 -m "loadgen $ue on both parents" on_both "qm-lg$ue-$$-0000"
 done
 
-python3 "$H_HARNESS/query_matrix.py" "$NPORT" "$TPORT" "$CHILD_HOST" "$CHILD_GUID" \
+QM_MODE=$MODE python3 "$H_HARNESS/query_matrix.py" "$NPORT" "$TPORT" "$CHILD_HOST" "$CHILD_GUID" \
   "${LOADGENS[@]}" > "$T/matrix.log" 2>&1 \
   || { cat "$T/matrix.log"; h_fail "answers differ from Netdata 1.37.1"; }
 grep -a "^differs\|^accepted" "$T/matrix.log" | head -20 || true

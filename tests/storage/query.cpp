@@ -304,6 +304,19 @@ TEST_CASE("query: the ring labels its slots with the walk's times") {
                                27, 28, 29, 30});
 }
 
+TEST_CASE("query: the ring's first value counts in the row it ends in") {
+  // 1.37.1's ring says its oldest time is one step before its oldest slot
+  // (T+1), so a walk from before the data starts at T with an empty step
+  // and reads 1 inside row T+5 = (T, T+5]: rows T (null), T+5 = avg(1..5),
+  // T+10 = avg(6..10). Starting the walk at T+1, the row before read 1 and
+  // dropped it (T+5 averaged 2..5).
+  fixture f;
+  auto r = f.run(T - 4, T + 10, 3);
+  REQUIRE(r.rows() == 3);
+  CHECK(r.times.front() == T);
+  CHECK(column(r) == std::vector<double>{-1, 3, 8});
+}
+
 TEST_CASE("query: dbengine reads the point before after and the one at or "
           "after before") {
   // The walk starts at the stored point at or before T+11 (T+10) and ends at
