@@ -1,16 +1,17 @@
 #pragma once
 
+#include "storage/compressed_ring.hpp"
 #include "storage/dimension_registry.hpp"
-#include "storage/dimension_ring.hpp"
 #include "storage/engine.hpp"
 
 #include <vector>
 
 namespace tributary::storage {
 
-/// `memory mode = ram` (and `alloc`): one `dimension_ring` per dimension,
+/// `memory mode = ram` (and `alloc`): one ring per dimension,
 /// `aligned_history(mode, history)` slots each, values kept as Netdata's
-/// 32-bit storage_number. The base of the save engine.
+/// 32-bit storage_number, held compressed in pages (`compressed_ring`)
+/// rather than as Netdata's plain slot array. The base of the save engine.
 class ram_engine : public engine {
 public:
   /// Creates an empty engine; `mode` is ram, alloc or save (slot rounding).
@@ -35,12 +36,15 @@ public:
     return slots_;
   }
 
+  /// Heap bytes of all rings' history (not the registry).
+  size_t history_bytes() const noexcept;
+
   /// The ring of `h`; nullptr for an unknown handle.
-  const dimension_ring* ring(dimension_handle h) const;
+  const compressed_ring* ring(dimension_handle h) const;
 
 protected:
   /// Mutable ring access for derived engines (loading).
-  dimension_ring* ring(dimension_handle h);
+  compressed_ring* ring(dimension_handle h);
 
   /// True after close().
   bool closed_ = false;
@@ -50,7 +54,7 @@ private:
   int default_update_every_;
   size_t slots_;
   dimension_registry registry_;
-  std::vector<dimension_ring> rings_;
+  std::vector<compressed_ring> rings_;
 };
 
 } // namespace tributary::storage
