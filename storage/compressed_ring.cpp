@@ -3,6 +3,7 @@
 #include "storage/slot_page.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace tributary::storage {
 
@@ -14,12 +15,14 @@ constexpr size_t max_page_slots = 8192;
 } // namespace
 
 compressed_ring::compressed_ring(size_t capacity, int update_every,
-                                 size_t page_slots)
+                                 size_t page_slots, size_t chunk_slots)
     : capacity_(capacity), update_every_(update_every),
-      page_slots_(static_cast<uint32_t>(
-          std::clamp<size_t>(page_slots, 1, max_page_slots))),
-      open_(page_slots_, sn_empty_slot) {
-  // nop
+      chunk_slots_(static_cast<uint32_t>(
+          std::clamp<size_t>(chunk_slots, 1, max_page_slots))),
+      open_(chunk_slots_, sn_empty_slot) {
+  auto p = std::clamp<size_t>(page_slots, 1, max_page_slots);
+  page_slots_ = static_cast<uint32_t>((p + chunk_slots_ - 1) / chunk_slots_
+                                      * chunk_slots_);
 }
 
 dimension_ring::position compressed_ring::where() const noexcept {
@@ -42,7 +45,7 @@ bool compressed_ring::put(const sample& x) {
   }
   auto steps = size_ == 0 ? 0 : (x.time_s - last_time_s_) / ue;
   if (size_ > 0 && steps == 0) {
-    open_[(end_ - 1) % page_slots_] = packed;
+    open_[(end_ - 1) % chunk_slots_] = packed;
     return true;
   }
   if (size_ == 0 || steps >= static_cast<int64_t>(capacity_)) {
@@ -64,27 +67,52 @@ bool compressed_ring::put(const sample& x) {
 
 void compressed_ring::advance(uint64_t steps, storage_number x) {
   for (uint64_t i = 1; i <= steps; ++i) {
-    if (end_ % page_slots_ == 0)
+    if (end_ % chunk_slots_ == 0)
       seal();
-    open_[end_ % page_slots_] = i == steps ? x : sn_empty_slot;
+    open_[end_ % chunk_slots_] = i == steps ? x : sn_empty_slot;
     ++end_;
   }
 }
 
+size_t compressed_ring::slots_in(uint64_t p) const noexcept {
+  auto start = p * page_slots_;
+  return static_cast<size_t>(
+      std::min<uint64_t>(page_slots_, chunk_start() - start));
+}
+
 void compressed_ring::seal() {
-  if (page_bytes_.empty())
-    first_page_ = page_of(end_ - 1);
-  bit_writer w;
-  encode_slot_page(open_.data(), open_.size(), w);
-  auto bytes = w.finish();
-  auto need = sealed_.size() + bytes.size();
-  if (need > sealed_.capacity())
-    sealed_.reserve(need + need / 8); // steady state: no more growth
-  sealed_.insert(sealed_.end(), bytes.begin(), bytes.end());
-  if (page_bytes_.size() == page_bytes_.capacity())
-    page_bytes_.reserve(capacity_ / page_slots_ + 2);
-  page_bytes_.push_back(static_cast<uint16_t>(bytes.size()));
+  auto start = chunk_start();
+  auto p = page_of(start);
+  if (start % page_slots_ == 0) {
+    if (page_bytes_.empty())
+      first_page_ = p;
+    if (page_bytes_.size() == page_bytes_.capacity())
+      page_bytes_.reserve(capacity_ / page_slots_ + 2);
+    page_bytes_.push_back(0);
+    replace_page(page_bytes_.size() - 1,
+                 encode_slot_page(open_.data(), open_.size()));
+  } else {
+    // The chunk joins the partial newest page.
+    std::vector<storage_number> page(page_slots_);
+    auto n = decode_page(page_bytes_.size() - 1, page.data());
+    std::copy(open_.begin(), open_.end(), page.begin() + static_cast<long>(n));
+    replace_page(page_bytes_.size() - 1,
+                 encode_slot_page(page.data(), n + open_.size()));
+  }
   std::fill(open_.begin(), open_.end(), sn_empty_slot);
+}
+
+void compressed_ring::replace_page(size_t i, const std::string& bytes) {
+  auto off = static_cast<long>(page_offset(i));
+  auto old_end = off + static_cast<long>(page_bytes_[i]);
+  auto need = sealed_.size() - page_bytes_[i] + bytes.size();
+  if (need > sealed_.capacity()) {
+    // Room for one more average page: adding comes before dropping.
+    sealed_.reserve(need + std::max(bytes.size(), need / page_bytes_.size()));
+  }
+  sealed_.erase(sealed_.begin() + off, sealed_.begin() + old_end);
+  sealed_.insert(sealed_.begin() + off, bytes.begin(), bytes.end());
+  page_bytes_[i] = static_cast<uint16_t>(bytes.size());
 }
 
 void compressed_ring::drop_old_pages() {
@@ -111,34 +139,28 @@ size_t compressed_ring::page_offset(size_t i) const noexcept {
   return off;
 }
 
-void compressed_ring::decode_page(size_t i, storage_number* out) const {
+size_t compressed_ring::decode_page(size_t i, storage_number* out) const {
+  auto n = slots_in(first_page_ + i);
   auto off = page_offset(i);
-  bit_reader r{std::string_view{
-      reinterpret_cast<const char*>(sealed_.data()) + off, page_bytes_[i]}};
-  if (!decode_slot_page(r, out, page_slots_))
-    std::fill(out, out + page_slots_, sn_empty_slot); // cannot happen
+  std::string_view bytes{reinterpret_cast<const char*>(sealed_.data()) + off,
+                         page_bytes_[i]};
+  if (!decode_slot_page(bytes, out, n))
+    std::fill(out, out + n, sn_empty_slot); // cannot happen
+  return n;
 }
 
 void compressed_ring::set(uint64_t s, storage_number x) {
-  auto p = page_of(s);
-  if (p == page_of(end_ - 1)) {
-    open_[s % page_slots_] = x;
+  if (s >= chunk_start()) {
+    open_[s - chunk_start()] = x;
     return;
   }
-  auto i = static_cast<size_t>(p - first_page_);
+  auto i = static_cast<size_t>(page_of(s) - first_page_);
   std::vector<storage_number> page(page_slots_);
-  decode_page(i, page.data());
+  auto n = decode_page(i, page.data());
   if (page[s % page_slots_] == x)
     return;
   page[s % page_slots_] = x;
-  bit_writer w;
-  encode_slot_page(page.data(), page.size(), w);
-  auto bytes = w.finish();
-  auto off = static_cast<long>(page_offset(i));
-  auto old_end = off + static_cast<long>(page_bytes_[i]);
-  sealed_.erase(sealed_.begin() + off, sealed_.begin() + old_end);
-  sealed_.insert(sealed_.begin() + off, bytes.begin(), bytes.end());
-  page_bytes_[i] = static_cast<uint16_t>(bytes.size());
+  replace_page(i, encode_slot_page(page.data(), n));
 }
 
 void compressed_ring::restore(const std::vector<storage_number>& slots,
@@ -148,9 +170,9 @@ void compressed_ring::restore(const std::vector<storage_number>& slots,
     return;
   auto n = std::min(slots.size(), capacity_);
   for (auto i = slots.size() - n; i < slots.size(); ++i) {
-    if (end_ > 0 && end_ % page_slots_ == 0)
+    if (end_ > 0 && end_ % chunk_slots_ == 0)
       seal();
-    open_[end_ % page_slots_] = slots[i];
+    open_[end_ % chunk_slots_] = slots[i];
     ++end_;
   }
   size_ = n;
@@ -159,14 +181,14 @@ void compressed_ring::restore(const std::vector<storage_number>& slots,
 
 void compressed_ring::read(uint64_t from, uint64_t to,
                            std::vector<storage_number>& out) const {
-  auto open_page = page_of(end_ - 1);
+  auto chunk = chunk_start();
   std::vector<storage_number> page;
   uint64_t decoded = UINT64_MAX;
   out.reserve(out.size() + (to - from));
   for (auto s = from; s < to; ++s) {
     auto p = page_of(s);
-    if (p == open_page) {
-      out.push_back(open_[s % page_slots_]);
+    if (s >= chunk) {
+      out.push_back(open_[s - chunk]);
       continue;
     }
     if (p != decoded) {
