@@ -18,11 +18,25 @@ constexpr uint32_t flag_bits = ~(mantissa_mask | exponent_mask);
 
 enum page_code : uint64_t { xor_words = 0, offsets = 1, deltas = 2 };
 
-constexpr uint64_t pow10(unsigned k) {
-  uint64_t x = 1;
-  while (k-- > 0)
-    x *= 10;
-  return x;
+constexpr uint64_t powers_of_ten[16] = {1,
+                                        10,
+                                        100,
+                                        1000,
+                                        10000,
+                                        100000,
+                                        1000000,
+                                        10000000,
+                                        100000000,
+                                        1000000000,
+                                        10000000000,
+                                        100000000000,
+                                        1000000000000,
+                                        10000000000000,
+                                        100000000000000,
+                                        1000000000000000};
+
+uint64_t pow10(unsigned k) {
+  return powers_of_ten[k & 15];
 }
 
 unsigned width_of(uint64_t x) {
