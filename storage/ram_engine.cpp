@@ -49,7 +49,7 @@ compressed_ring* ram_engine::ring(dimension_handle h) {
 }
 
 size_t ram_engine::history_bytes() const noexcept {
-  size_t n = rings_.capacity() * sizeof(compressed_ring);
+  size_t n = rings_.size() * sizeof(compressed_ring);
   for (const auto& r : rings_)
     n += r.heap_bytes();
   return n;

@@ -4,6 +4,7 @@
 #include "storage/dimension_registry.hpp"
 #include "storage/engine.hpp"
 
+#include <deque>
 #include <vector>
 
 namespace tributary::storage {
@@ -54,7 +55,8 @@ private:
   int default_update_every_;
   size_t slots_;
   dimension_registry registry_;
-  std::vector<compressed_ring> rings_;
+  // A deque: no room reserved for rings to come.
+  std::deque<compressed_ring> rings_;
 };
 
 } // namespace tributary::storage
