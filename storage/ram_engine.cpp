@@ -85,6 +85,12 @@ int ram_engine::update_every(dimension_handle h) const {
   return r != nullptr ? r->update_every() : 0;
 }
 
+storage_health ram_engine::health() const {
+  storage_health h;
+  h.memory_bytes = history_bytes();
+  return h;
+}
+
 error ram_engine::flush() {
   return {};
 }

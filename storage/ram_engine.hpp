@@ -29,6 +29,7 @@ public:
   int64_t first_time_s(dimension_handle h) const override;
   int64_t last_time_s(dimension_handle h) const override;
   int update_every(dimension_handle h) const override;
+  storage_health health() const override;
   error flush() override;
   error close() override;
 
