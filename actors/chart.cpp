@@ -37,6 +37,9 @@ void apply_definition(chart_state& st, const chart_def& def) {
           static_cast<size_t>(i - st.def.dimensions.begin()), to_config(d));
     }
   }
+  // Thousands of charts keep these for good: no room for more.
+  st.def.dimensions.shrink_to_fit();
+  st.calc->shrink_to_fit();
   // A definition received again restarts the clock, as Netdata does.
   st.calc->sync_clock();
 }

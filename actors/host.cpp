@@ -47,6 +47,8 @@ void merge_definition(chart_def& into, const chart_def& def) {
     else
       *i = d;
   }
+  // Thousands of charts keep these for good: no room for more.
+  into.dimensions.shrink_to_fit();
 }
 
 /// What /api/v1/charts and health need of a chart: its merged definition and

@@ -234,7 +234,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         actor_status st;
         st.name = self->name();
         st.kind = "host-db";
-        auto h = to_status(engine()->health());
+        auto health = engine()->health();
+        auto h = to_status(health);
         st.counters
             = {{"charts", static_cast<int64_t>(self->state.charts.size())},
                {"rows_stored", self->state.points_stored},
@@ -243,7 +244,9 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
                {"storage_dropped_points", h.dropped_points},
                {"storage_pending_points", h.pending_points},
                {"storage_disk_bytes", h.disk_bytes},
-               {"storage_journal_bytes", h.journal_bytes}};
+               {"storage_journal_bytes", h.journal_bytes},
+               {"storage_memory_bytes",
+                static_cast<int64_t>(health.memory_bytes)}};
         if (auto* sp = self->state.spool) {
           st.counters.emplace_back(
               "spool_disk_bytes",

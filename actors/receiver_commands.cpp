@@ -10,6 +10,8 @@ void flush_definition(receiver_ptr self) {
   auto& st = self->state;
   if (st.dirty == nullptr)
     return;
+  // Thousands of charts keep these for good: no room for more.
+  st.dirty->def.dimensions.shrink_to_fit();
   self->send(st.host, atom::define::value, st.dirty->def);
   st.dirty = nullptr;
 }

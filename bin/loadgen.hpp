@@ -42,6 +42,9 @@ struct loadgen_options {
   double reconnect_delay = 2;
   /// Seconds over which the first connects are spread.
   double ramp = 1;
+  /// Seconds of history each child claims (CHART_DEFINITION_END) and
+  /// replays when asked (REPLAY_CHART); 0 = none (empty replies).
+  int64_t history = 0;
   /// Seconds between progress lines (0 = only the final report).
   double report_every = 1;
   /// Per child: queued bytes beyond which a collection is dropped.
@@ -114,8 +117,15 @@ public:
   }
 
   /// CHART + DIMENSION lines of chart `c` (one commit), plus
-  /// `CHART_DEFINITION_END now now now` if `replication`.
-  void definition(int c, bool replication, int64_t now, std::string& out) const;
+  /// `CHART_DEFINITION_END now-history now now` if `replication`.
+  void definition(int c, bool replication, int64_t now, int64_t history,
+                  std::string& out) const;
+
+  /// One point a `update_every` of chart `c` ending in [after, before]:
+  /// `RBEGIN '' start end now` + `RSET "dN" value ""` each, values of the
+  /// same kinds as `collect` makes (after `RBEGIN "id"`, before `REND`).
+  void replay(int c, int64_t after, int64_t before, int64_t now,
+              std::string& out);
 
   /// Host-level lines sent first after the handshake: CLAIMED_ID (if
   /// `claim`), LABEL + OVERWRITE (if `hlabels`).

@@ -265,7 +265,7 @@ void generator::on_reply(child& ch) {
   int64_t wall = now_wall();
   for (int c = 0; c < ch.work->charts(); ++c) {
     ch.commit.clear();
-    ch.work->definition(c, repl, wall, ch.commit);
+    ch.work->definition(c, repl, wall, o_.history, ch.commit);
     enqueue(ch, ch.commit);
   }
   // First collection one period after the definitions, at the child's phase.

@@ -84,16 +84,26 @@ void generator::handle_line(child& ch, std::string_view line) {
     if (c < 0)
       return; // an unknown chart: dropped, as a 1.37.1 child does
     int64_t now = now_wall();
-    // An empty replay: we keep no history (RBEGIN, then REND ... true).
+    // Without --history an empty replay (RBEGIN, then REND ... true); with
+    // it, the points asked for, and streaming when the parent says so.
     ch.commit.clear();
     proto::rbegin rb;
     rb.chart_id = rc->chart_id;
     proto::write_command(rb, ch.commit);
-    proto::write_command(proto::rend{o_.update_every, now, now, true, rc->after,
-                                     rc->before, now},
+    bool start = true;
+    int64_t first = now;
+    if (o_.history > 0) {
+      first = now - o_.history;
+      if (rc->after > 0 && rc->before >= rc->after)
+        ch.work->replay(c, std::max(rc->after, first), rc->before, now,
+                        ch.commit);
+      start = rc->start_streaming;
+    }
+    proto::write_command(proto::rend{o_.update_every, first, now, start,
+                                     rc->after, rc->before, now},
                          ch.commit);
     enqueue(ch, ch.commit);
-    if (!ch.streaming[size_t(c)]) {
+    if (start && !ch.streaming[size_t(c)]) {
       ch.streaming[size_t(c)] = 1;
       ++ch.streaming_charts;
     }

@@ -3,6 +3,7 @@
 #include "bin/loadgen.hpp"
 #include "protocol/commands.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace tributary::cli::loadgen_detail {
@@ -39,7 +40,7 @@ child_workload::child_workload(int child_index, int charts, int dims,
 }
 
 void child_workload::definition(int c, bool replication, int64_t now,
-                                std::string& out) const {
+                                int64_t history, std::string& out) const {
   proto::chart ch;
   ch.id = chart_id(c);
   ch.title = "loadgen chart " + std::to_string(c);
@@ -63,7 +64,8 @@ void child_workload::definition(int c, bool replication, int64_t now,
     proto::write_command(dim, out);
   }
   if (replication)
-    proto::write_command(proto::chart_definition_end{now, now, now}, out);
+    proto::write_command(proto::chart_definition_end{now - history, now, now},
+                         out);
 }
 
 void child_workload::host_preamble(const std::string& guid, bool claim,
@@ -125,6 +127,41 @@ int child_workload::collect(int c, uint64_t usec, std::string& out) {
   }
   out += "END\n";
   return dims_;
+}
+
+void child_workload::replay(int c, int64_t after, int64_t before, int64_t now,
+                            std::string& out) {
+  auto ue = int64_t{update_every_};
+  auto* vals = values_.data() + size_t(c) * size_t(dims_);
+  std::vector<int64_t> walk(vals, vals + dims_);
+  for (auto t = (after + ue - 1) / ue * ue; t <= before; t += ue) {
+    if (t - ue <= 0)
+      continue;
+    proto::rbegin rb;
+    rb.has_times = true;
+    rb.point_start = t - ue;
+    rb.point_end = t;
+    rb.child_now = now;
+    proto::write_command(rb, out);
+    for (int d = 0; d < dims_; ++d) {
+      double v = 0;
+      switch (kind_of(d)) {
+      case dim_kind::counter: // the rate a parent stores
+        v = double(100 + (c * 7 + d) % 50 + int64_t(rng_.below(10)));
+        break;
+      case dim_kind::gauge:
+        walk[size_t(d)] += int64_t(rng_.below(21)) - 10;
+        walk[size_t(d)] = std::clamp<int64_t>(walk[size_t(d)], 0, 1000);
+        v = double(walk[size_t(d)]);
+        break;
+      case dim_kind::constant:
+        v = double(vals[d]);
+        break;
+      }
+      proto::write_command(
+          proto::rset{"d" + std::to_string(d), proto::decimal{v}, ""}, out);
+    }
+  }
 }
 
 } // namespace tributary::cli::loadgen_detail

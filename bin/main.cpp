@@ -114,6 +114,10 @@ int main(int argc, char** argv) {
   lg->add_option("--ramp", lg_opts.ramp,
                  "seconds over which to spread first connects")
       ->capture_default_str();
+  lg->add_option("--history", lg_opts.history,
+                 "seconds of history each child claims and replays when asked "
+                 "(0 = none)")
+      ->capture_default_str();
   lg->add_option("--report-every", lg_opts.report_every,
                  "seconds between progress lines (0 = final only)")
       ->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include "storage/engine.hpp"
 
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -34,7 +35,7 @@ public:
   }
 
 private:
-  std::vector<dimension_info> infos_;
+  std::deque<dimension_info> infos_; // no room reserved for more
   std::map<dimension_key, uint32_t> index_;
 };
 

@@ -157,6 +157,8 @@ struct storage_health {
   uint64_t disk_bytes = 0;
   /// Bytes of the crash journal.
   uint64_t journal_bytes = 0;
+  /// Heap bytes of the history held in memory (ram and save modes).
+  uint64_t memory_bytes = 0;
 };
 
 // -- the engine interface

@@ -20,7 +20,7 @@ dimension_handle ram_engine::add_dimension(const dimension_info& info) {
   if (is_new)
     rings_.emplace_back(slots_, ue);
   else if (rings_[h.id].update_every() != ue)
-    rings_[h.id] = dimension_ring{slots_, ue};
+    rings_[h.id] = compressed_ring{slots_, ue};
   return h;
 }
 
@@ -36,16 +36,23 @@ std::vector<dimension_handle> ram_engine::dimensions() const {
   return registry_.handles();
 }
 
-const dimension_ring* ram_engine::ring(dimension_handle h) const {
+const compressed_ring* ram_engine::ring(dimension_handle h) const {
   if (!h.valid() || h.id >= rings_.size())
     return nullptr;
   return &rings_[h.id];
 }
 
-dimension_ring* ram_engine::ring(dimension_handle h) {
+compressed_ring* ram_engine::ring(dimension_handle h) {
   if (!h.valid() || h.id >= rings_.size())
     return nullptr;
   return &rings_[h.id];
+}
+
+size_t ram_engine::history_bytes() const noexcept {
+  size_t n = rings_.size() * sizeof(compressed_ring);
+  for (const auto& r : rings_)
+    n += r.heap_bytes();
+  return n;
 }
 
 bool ram_engine::append(dimension_handle h, const sample& x) {
@@ -76,6 +83,12 @@ int64_t ram_engine::last_time_s(dimension_handle h) const {
 int ram_engine::update_every(dimension_handle h) const {
   auto* r = ring(h);
   return r != nullptr ? r->update_every() : 0;
+}
+
+storage_health ram_engine::health() const {
+  storage_health h;
+  h.memory_bytes = history_bytes();
+  return h;
 }
 
 error ram_engine::flush() {

@@ -1,16 +1,18 @@
 #pragma once
 
+#include "storage/compressed_ring.hpp"
 #include "storage/dimension_registry.hpp"
-#include "storage/dimension_ring.hpp"
 #include "storage/engine.hpp"
 
+#include <deque>
 #include <vector>
 
 namespace tributary::storage {
 
-/// `memory mode = ram` (and `alloc`): one `dimension_ring` per dimension,
+/// `memory mode = ram` (and `alloc`): one ring per dimension,
 /// `aligned_history(mode, history)` slots each, values kept as Netdata's
-/// 32-bit storage_number. The base of the save engine.
+/// 32-bit storage_number, held compressed in pages (`compressed_ring`)
+/// rather than as Netdata's plain slot array. The base of the save engine.
 class ram_engine : public engine {
 public:
   /// Creates an empty engine; `mode` is ram, alloc or save (slot rounding).
@@ -27,6 +29,7 @@ public:
   int64_t first_time_s(dimension_handle h) const override;
   int64_t last_time_s(dimension_handle h) const override;
   int update_every(dimension_handle h) const override;
+  storage_health health() const override;
   error flush() override;
   error close() override;
 
@@ -35,12 +38,15 @@ public:
     return slots_;
   }
 
+  /// Heap bytes of all rings' history (not the registry).
+  size_t history_bytes() const noexcept;
+
   /// The ring of `h`; nullptr for an unknown handle.
-  const dimension_ring* ring(dimension_handle h) const;
+  const compressed_ring* ring(dimension_handle h) const;
 
 protected:
   /// Mutable ring access for derived engines (loading).
-  dimension_ring* ring(dimension_handle h);
+  compressed_ring* ring(dimension_handle h);
 
   /// True after close().
   bool closed_ = false;
@@ -50,7 +56,8 @@ private:
   int default_update_every_;
   size_t slots_;
   dimension_registry registry_;
-  std::vector<dimension_ring> rings_;
+  // A deque: no room reserved for rings to come.
+  std::deque<compressed_ring> rings_;
 };
 
 } // namespace tributary::storage

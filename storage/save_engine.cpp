@@ -196,6 +196,7 @@ storage_health save_engine::health() const {
   h.pending_points = unsaved_points_;
   h.journal_bytes = journal_bytes_;
   h.disk_bytes = file_bytes_ + journal_bytes_;
+  h.memory_bytes = history_bytes();
   return h;
 }
 

@@ -144,6 +144,11 @@ public:
   /// as Netdata does after a chart definition is received again.
   void sync_clock() noexcept;
 
+  /// Releases room reserved for dimensions not added (after a definition).
+  void shrink_to_fit() {
+    dims_.shrink_to_fit();
+  }
+
   // -- replication (RBEGIN / RSET / RDSTATE / RSSTATE / REND) ----------------
 
   /// RBEGIN with timestamps: returns true if the point is accepted (then the

@@ -8,6 +8,7 @@
 #include "storage/filesystem.hpp"
 #include "storage/query.hpp"
 #include "storage/value_math.hpp"
+#include "tests/bench/stream_series.hpp"
 
 #include <benchmark/benchmark.h>
 #include <cmath>
@@ -24,81 +25,9 @@ using namespace tributary::storage;
 
 namespace {
 
+using tributary::bench::stream_series;
+
 constexpr int64_t T = 1699999200; // a multiple of 3600
-
-// -- real values
-// ----------------------------------------------------------------
-
-/// Stored values per dimension, as a parent computes them from the capture
-/// (BEGIN/SET/END through chart_row_calculator).
-std::vector<std::vector<sample>> stream_series() {
-  std::ifstream in{TRIBUTARY_TEST_DATA "/netdata-1.37.1/stream-plain.bin",
-                   std::ios::binary};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  struct chart_state {
-    std::unique_ptr<chart_row_calculator> calc;
-    std::map<std::string, size_t> dims;
-    std::vector<size_t> series; // dim index -> series index
-    uint64_t clock_us = uint64_t{T} * 1000000;
-  };
-  std::map<std::string, chart_state> charts;
-  std::vector<std::vector<sample>> out;
-  chart_state* cur = nullptr;
-  chart_state* defining = nullptr;
-  std::vector<row> rows;
-  protocol::decode_stream(
-      ss.str(), protocol::stream_mode::automatic, [&](std::string_view line) {
-        auto cmd = protocol::parse_line(line);
-        if (!cmd)
-          return;
-        if (auto* c = std::get_if<protocol::chart>(&*cmd)) {
-          auto& st = charts[c->id];
-          if (!st.calc) {
-            chart_config cfg;
-            cfg.update_every
-                = c->update_every > 0 ? static_cast<int>(c->update_every) : 1;
-            st.calc = std::make_unique<chart_row_calculator>(cfg);
-          }
-          defining = &st;
-        } else if (auto* d = std::get_if<protocol::dimension>(&*cmd)) {
-          if (defining == nullptr || defining->dims.count(d->id) != 0)
-            return;
-          dimension_config dc;
-          dc.algo = parse_algorithm(d->algorithm);
-          dc.multiplier = d->multiplier;
-          dc.divisor = d->divisor;
-          defining->dims[d->id] = defining->calc->add_dimension(dc);
-          defining->series.push_back(out.size());
-          out.emplace_back();
-        } else if (auto* b = std::get_if<protocol::begin>(&*cmd)) {
-          auto i = charts.find(b->chart_id);
-          cur = i == charts.end() ? nullptr : &i->second;
-          if (cur == nullptr)
-            return;
-          auto us = b->microseconds.value_or(1000000);
-          cur->clock_us += us;
-          cur->calc->begin(us, cur->clock_us);
-        } else if (auto* s = std::get_if<protocol::set>(&*cmd)) {
-          if (cur == nullptr || !s->value)
-            return;
-          auto i = cur->dims.find(s->dimension_id);
-          if (i != cur->dims.end())
-            cur->calc->set(i->second, *s->value);
-        } else if (std::holds_alternative<protocol::end>(*cmd)) {
-          if (cur == nullptr)
-            return;
-          rows.clear();
-          cur->calc->end(cur->clock_us, rows);
-          for (auto& r : rows)
-            for (size_t k = 0; k < r.values.size() && k < cur->series.size();
-                 ++k)
-              out[cur->series[k]].push_back(r.values[k]);
-          cur = nullptr;
-        }
-      });
-  return out;
-}
 
 /// `xs` repeated until it holds `n` points on a 1 s grid.
 std::vector<double> cycled(const std::vector<sample>& xs, size_t n) {
