@@ -145,7 +145,11 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                       reply(self, rp, 200, json_type, body);
                     },
                     [=](caf::error& err) mutable {
-                      reply_error(self, rp, ctx, req, err);
+                      if (err == ec::not_found)
+                        reply(self, rp, 404, "text/plain",
+                              "no host " + host + "\n");
+                      else
+                        reply_error(self, rp, ctx, req, err);
                     });
             return rp;
           }
