@@ -55,6 +55,8 @@ using timeout = caf::atom_constant<caf::atom("timeout")>;
 using stream = caf::atom_constant<caf::atom("stream")>;
 using sync = caf::atom_constant<caf::atom("sync")>;
 using takeover = caf::atom_constant<caf::atom("takeover")>;
+/// A listener joins the console's walk.
+using listen = caf::atom_constant<caf::atom("listen")>;
 using write = caf::atom_constant<caf::atom("write")>;
 
 } // namespace atom
@@ -183,7 +185,12 @@ using console_actor = caf::typed_actor<
     caf::reacts_to<atom::timeout>,
     // The JSON of /api/v1/console/<what> ("actors", "streams", "series";
     // `after`: series points after that second), or ec::not_found.
-    caf::replies_to<atom::get, std::string, int64_t>::with<std::string>>;
+    caf::replies_to<atom::get, std::string, int64_t>::with<std::string>,
+    // The JSON of one host's chart actors (hostname or GUID; the drill-down
+    // of /api/v1/console/actors?host=...&charts=1), or ec::not_found.
+    caf::replies_to<atom::get, atom::charts, std::string>::with<std::string>,
+    // A listener joins the walk (its connections with it).
+    caf::reacts_to<atom::listen, caf::actor>>;
 
 /// One storage engine instance for one host (its memory mode).
 using host_db_actor = caf::typed_actor<
@@ -274,6 +281,10 @@ using host_actor = caf::typed_actor<
                     std::vector<std::string>>::with<std::string>,
     // The host's health monitor and postpone timer, if running (the console).
     caf::replies_to<atom::get, atom::health>::with<std::vector<caf::actor>>,
+    // The status of its chart actors, the first `limit` by id (the console's
+    // charts drill-down, asked on demand only).
+    caf::replies_to<atom::status, atom::charts,
+                    int64_t>::with<std::vector<actor_status>>,
     // Removes the host: stops its charts and health, closes its database and,
     // if true, deletes its files; answers once done, then quits.
     caf::replies_to<atom::close, bool>::with<bool>,

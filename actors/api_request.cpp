@@ -134,6 +134,25 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
             reply(self, rp, 503, "text/plain", "the console is not running\n");
             return rp;
           }
+          if (auto host = param(req, "host", "");
+              r.endpoint == "console/actors" && !host.empty()
+              && param(req, "charts", "") == "1") {
+            // One host's chart actors, asked now (docs/console.md).
+            self->request(ctx.console, step_deadline, atom::get::value,
+                          atom::charts::value, host)
+                .then(
+                    [=](const std::string& body) mutable {
+                      reply(self, rp, 200, json_type, body);
+                    },
+                    [=](caf::error& err) mutable {
+                      if (err == ec::not_found)
+                        reply(self, rp, 404, "text/plain",
+                              "no host " + host + "\n");
+                      else
+                        reply_error(self, rp, ctx, req, err);
+                    });
+            return rp;
+          }
           int64_t after = 0;
           auto a = param(req, "after", "0");
           char* end = nullptr;

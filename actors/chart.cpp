@@ -92,6 +92,7 @@ chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
         self->send(self->state.db, atom::define::value, self->state.def);
       },
       [=](const chart_row& row) {
+        timed_handler timed{self->state.timing};
         auto& st = self->state;
         ++st.rows;
         st.calc->begin(row.microseconds, row.now_usec);
@@ -153,6 +154,7 @@ chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
         actor_status s;
         s.name = self->state.def.id;
         s.kind = "chart";
+        report_handling(s, self->state.timing);
         s.counters
             = {{"rows", self->state.rows}, {"points", self->state.points}};
         s.mailbox = static_cast<int64_t>(self->mailbox().size());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "base/handling_time.hpp"
 #include "storage/value_math.hpp"
 
 #include <atomic>
@@ -30,6 +31,8 @@ struct chart_state {
   std::shared_ptr<chart_extent> extent;
   int64_t rows = 0;
   int64_t points = 0;
+  /// Handling time of every 16th message (docs/console.md).
+  handling_time timing{16};
   static inline const char* name = "chart";
 };
 

@@ -489,6 +489,32 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
       [=](atom::write, const std::string& bytes) {
         send_bytes(self, hdl, bytes);
       },
+      [=](atom::status) {
+        // The console's walk, through the listener.
+        auto& st = self->state;
+        actor_status s;
+        s.name = st.peer;
+        s.kind = "connection";
+        using ph = connection_state::phase;
+        std::string kind = st.receiver || st.ph == ph::deciding ? "stream"
+                           : st.http                            ? "api"
+                                                                : "new";
+        if (st.tls)
+          kind += "+tls";
+        s.labels = {{"peer", st.peer}, {"kind", kind}};
+        auto age = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::steady_clock::now() - st.accepted_at)
+                       .count();
+        s.counters
+            = {{"connected_since",
+                static_cast<int64_t>(ctx.now_usec() / 1000000) - age},
+               {"receiver",
+                st.receiver ? static_cast<int64_t>(st.receiver->id()) : 0},
+               {"in_flight", st.in_flight},
+               {"halts", st.halts}};
+        s.mailbox = static_cast<int64_t>(self->mailbox().size());
+        return s;
+      },
       [=](atom::sync, int64_t stored) {
         auto& st = self->state;
         st.in_flight -= stored;

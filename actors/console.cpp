@@ -1,6 +1,7 @@
 #include "actors/console.hpp"
 
 #include <caf/all.hpp>
+#include <memory>
 
 namespace tributary {
 
@@ -8,20 +9,70 @@ namespace {
 
 using console_ptr = console_actor::stateful_pointer<console_state>;
 
+/// The most chart actors one drill-down asks (a parent's host can have tens
+/// of thousands).
+constexpr int64_t drill_down_limit = 1000;
+
+/// `all` is null when the registry did not answer: the last walk stays.
+void walked(console_ptr self, std::vector<actor_status>* all) {
+  auto& st = self->state;
+  st.walking = false;
+  if (all != nullptr)
+    st.model.add(std::move(*all), st.ctx.now_usec());
+  auto waiting = std::move(st.after_walk);
+  st.after_walk.clear();
+  for (auto& f : waiting)
+    f();
+}
+
+/// The registry's walk, then each listener's (itself and its connections).
 void walk(console_ptr self) {
   auto& st = self->state;
   if (st.walking)
     return;
   st.walking = true;
+  auto registry_id = st.ctx.registry->id();
   self->request(st.ctx.registry, std::chrono::seconds(5), atom::get::value,
                 atom::status::value)
       .then(
           [=](std::vector<actor_status>& all) {
-            auto& st = self->state;
-            st.walking = false;
-            st.model.add(std::move(all), st.ctx.now_usec());
+            auto listeners = self->state.listeners;
+            if (listeners.empty()) {
+              walked(self, &all);
+              return;
+            }
+            auto out
+                = std::make_shared<std::vector<actor_status>>(std::move(all));
+            auto pending = std::make_shared<size_t>(listeners.size());
+            auto done = [=] {
+              if (--*pending == 0)
+                walked(self, out.get());
+            };
+            for (auto& l : listeners)
+              self->request(l, std::chrono::seconds(5), atom::get::value,
+                            atom::status::value)
+                  .then(
+                      [=](std::vector<actor_status>& part) {
+                        for (auto& s : part) {
+                          if (s.kind == "listener")
+                            s.parent = registry_id;
+                          out->push_back(std::move(s));
+                        }
+                        done();
+                      },
+                      [=](caf::error&) { done(); });
           },
-          [=](caf::error&) { self->state.walking = false; });
+          [=](caf::error&) { walked(self, nullptr); });
+}
+
+/// Someone looks: keep walking every second for `console_watch_s` more.
+void watched(console_ptr self) {
+  auto& st = self->state;
+  st.last_asked_usec = st.ctx.now_usec();
+  if (st.ticking)
+    return;
+  st.ticking = true;
+  self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
 }
 
 } // namespace
@@ -30,23 +81,66 @@ console_actor::behavior_type
 console_sampler(console_actor::stateful_pointer<console_state> self,
                 daemon_context ctx) {
   self->state.ctx = std::move(ctx);
-  walk(self);
-  self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
+  // Idle until the first console request: nobody looks yet.
   return {
       [=](atom::timeout) {
+        auto& st = self->state;
+        auto quiet_usec = st.ctx.now_usec() - st.last_asked_usec;
+        if (quiet_usec > static_cast<uint64_t>(console_watch_s) * 1000000) {
+          st.ticking = false;
+          return;
+        }
         walk(self);
         self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
       },
+      [=](atom::listen, caf::actor listener) {
+        self->state.listeners.push_back(std::move(listener));
+      },
       [=](atom::get, const std::string& what,
           int64_t after) -> caf::result<std::string> {
-        auto& m = self->state.model;
-        if (what == "actors")
-          return m.render_actors();
-        if (what == "streams")
-          return m.render_streams();
-        if (what == "series")
+        if (what != "actors" && what != "streams" && what != "series")
+          return caf::make_error(ec::not_found, "console " + what);
+        auto& st = self->state;
+        bool was_idle = !st.ticking;
+        watched(self);
+        auto render = [=] {
+          auto& m = self->state.model;
+          if (what == "actors")
+            return m.render_actors();
+          if (what == "streams")
+            return m.render_streams();
           return m.render_series(after);
-        return caf::make_error(ec::not_found, "console " + what);
+        };
+        if (!was_idle && !st.model.empty())
+          return render();
+        // Back from idle: answer with a fresh walk, not a stale one.
+        auto rp = self->make_response_promise<std::string>();
+        st.after_walk.emplace_back(
+            [rp, render]() mutable { rp.deliver(render()); });
+        walk(self);
+        return rp;
+      },
+      [=](atom::get, atom::charts,
+          const std::string& host) -> caf::result<std::string> {
+        watched(self);
+        auto rp = self->make_response_promise<std::string>();
+        self->request(self->state.ctx.registry, std::chrono::seconds(5),
+                      atom::get::value, host)
+            .then(
+                [=](host_actor& h) mutable {
+                  self->request(h, std::chrono::seconds(5), atom::status::value,
+                                atom::charts::value, drill_down_limit)
+                      .then(
+                          [=](std::vector<actor_status>& charts) mutable {
+                            auto& st = self->state;
+                            rp.deliver(st.model.render_charts(
+                                host, std::move(charts), drill_down_limit,
+                                st.ctx.now_usec()));
+                          },
+                          [=](caf::error& err) mutable { rp.deliver(err); });
+                },
+                [=](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
       },
   };
 }

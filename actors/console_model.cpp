@@ -79,6 +79,13 @@ void console_model::add(std::vector<actor_status> walk, uint64_t now_usec) {
   seen_ = std::move(next);
   walk_ = std::move(walk);
   t_usec_ = now_usec;
+  // In the tree a receiver sits under the connection it reads from (its
+  // host stays its parent for the streams and the plots).
+  tree_parent_.clear();
+  for (auto& s : walk_)
+    if (s.kind == "connection")
+      if (auto rx = counter(s, "receiver"); rx > 0)
+        tree_parent_[static_cast<uint64_t>(rx)] = s.id;
 
   point p;
   p.t = static_cast<int64_t>(now_usec / 1000000);
@@ -119,25 +126,70 @@ void console_model::add(std::vector<actor_status> walk, uint64_t now_usec) {
     ring_.pop_front();
 }
 
+namespace {
+
+/// One actor of /api/v1/console/actors (and of a charts drill-down).
+void write_actor(json_writer& w, const actor_status& s, uint64_t parent,
+                 uint64_t host,
+                 const std::vector<std::pair<std::string, double>>& rates,
+                 int64_t uptime) {
+  w.begin_object();
+  w.member("id", s.id);
+  w.member("parent", parent);
+  w.member("host", host);
+  w.member("name", s.name);
+  w.member("kind", s.kind);
+  w.member("mailbox", s.mailbox);
+  w.member("restarts", s.restarts);
+  w.member("handled_per_s", round2(handled_per_s(s, rates)));
+  // Negative: no message was timed in the interval.
+  auto us = [&](const char* key, double v) {
+    if (v < 0)
+      w.key(key).null();
+    else
+      w.member(key, round2(v));
+  };
+  us("handling_p50_us", s.handling_p50_us);
+  us("handling_p99_us", s.handling_p99_us);
+  w.member("uptime_s", uptime);
+  w.key("counters").begin_object();
+  std::set<std::string_view> keys;
+  for (auto& [k, v] : s.counters)
+    if (keys.insert(k).second)
+      w.member(k, v);
+  w.end_object();
+  w.key("rates").begin_object();
+  keys.clear();
+  for (auto& [k, v] : rates)
+    if (keys.insert(k).second)
+      w.member(k, round2(v));
+  w.end_object();
+  w.key("labels").begin_object();
+  keys.clear();
+  for (auto& [k, v] : s.labels)
+    if (keys.insert(k).second)
+      w.member(k, v);
+  w.end_object();
+  w.end_object();
+}
+
+} // namespace
+
 std::string console_model::render_actors() const {
   std::string out;
   json_writer w{out, false};
   w.begin_object();
   w.member("now", static_cast<int64_t>(t_usec_ / 1000000));
   w.key("actors").begin_array();
+  static const std::vector<std::pair<std::string, double>> none;
+  std::set<uint64_t> hosts;
+  for (auto& s : walk_)
+    if (s.kind == "host")
+      hosts.insert(s.id);
   for (auto& s : walk_) {
-    static const std::vector<std::pair<std::string, double>> none;
     auto r = rates_.find(s.id);
     auto& rates = r == rates_.end() ? none : r->second;
     auto sn = seen_.find(s.id);
-    w.begin_object();
-    w.member("id", s.id);
-    w.member("parent", s.parent);
-    w.member("name", s.name);
-    w.member("kind", s.kind);
-    w.member("mailbox", s.mailbox);
-    w.member("restarts", s.restarts);
-    w.member("handled_per_s", round2(handled_per_s(s, rates)));
     // Known start times first; else since the console first saw the actor.
     auto since = counter(s, "connected_since");
     int64_t uptime = 0;
@@ -146,29 +198,58 @@ std::string console_model::render_actors() const {
     else if (sn != seen_.end())
       uptime = static_cast<int64_t>((t_usec_ - sn->second.first_seen_usec)
                                     / 1000000);
-    w.member("uptime_s", uptime);
-    w.key("counters").begin_object();
-    std::set<std::string_view> keys;
-    for (auto& [k, v] : s.counters)
-      if (keys.insert(k).second)
-        w.member(k, v);
-    w.end_object();
-    w.key("rates").begin_object();
-    keys.clear();
-    for (auto& [k, v] : rates)
-      if (keys.insert(k).second)
-        w.member(k, round2(v));
-    w.end_object();
-    w.key("labels").begin_object();
-    keys.clear();
-    for (auto& [k, v] : s.labels)
-      if (keys.insert(k).second)
-        w.member(k, v);
-    w.end_object();
-    w.end_object();
+    auto tp = tree_parent_.find(s.id);
+    uint64_t host = s.kind == "host"             ? s.id
+                    : hosts.count(s.parent) != 0 ? s.parent
+                                                 : 0;
+    write_actor(w, s, tp == tree_parent_.end() ? s.parent : tp->second, host,
+                rates, uptime);
   }
   w.end_array();
   w.end_object();
+  return out;
+}
+
+std::string console_model::render_charts(const std::string& host,
+                                         std::vector<actor_status> charts,
+                                         int64_t limit, uint64_t now_usec) {
+  std::string out;
+  json_writer w{out, false};
+  w.begin_object();
+  w.member("now", static_cast<int64_t>(now_usec / 1000000));
+  w.member("host", host);
+  int64_t total = -1;
+  for (auto& s : walk_)
+    if (s.kind == "host" && (s.name == host || label(s, "guid") == host))
+      total = counter(s, "charts");
+  w.member("charts", total < 0 ? static_cast<int64_t>(charts.size()) : total);
+  w.member("limit", limit);
+  std::sort(charts.begin(), charts.end(),
+            [](auto& a, auto& b) { return a.name < b.name; });
+  // Rates against this host's previous drill-down, if recent.
+  auto& before = drill_downs_[host];
+  std::map<uint64_t, seen> next;
+  w.key("actors").begin_array();
+  for (auto& s : charts) {
+    std::vector<std::pair<std::string, double>> rates;
+    uint64_t first = now_usec;
+    if (auto i = before.find(s.id); i != before.end()) {
+      first = i->second.first_seen_usec;
+      double dt = static_cast<double>(now_usec - i->second.t_usec) / 1e6;
+      if (dt > 0 && dt < 120) {
+        auto rows = counter(s, "rows");
+        auto was
+            = i->second.counters.empty() ? 0 : i->second.counters[0].second;
+        rates.emplace_back("rows", rows >= was ? (rows - was) / dt : 0);
+      }
+    }
+    write_actor(w, s, s.parent, s.parent, rates,
+                static_cast<int64_t>((now_usec - first) / 1000000));
+    next[s.id] = seen{{{"rows", counter(s, "rows")}}, first, now_usec};
+  }
+  w.end_array();
+  w.end_object();
+  before = std::move(next);
   return out;
 }
 

@@ -50,6 +50,12 @@ public:
   /// /api/v1/console/series: the per-second points after `after` (seconds
   /// since the epoch; 0 = all kept).
   std::string render_series(int64_t after) const;
+  /// The charts drill-down of one host (hostname or GUID): `charts`, the
+  /// status of its first `limit` chart actors, with rows/s against the
+  /// previous drill-down of the same host.
+  std::string render_charts(const std::string& host,
+                            std::vector<actor_status> charts, int64_t limit,
+                            uint64_t now_usec);
 
 private:
   struct seen {
@@ -61,6 +67,10 @@ private:
   /// Per actor id: per-counter rate over the last interval.
   std::map<uint64_t, std::vector<std::pair<std::string, double>>> rates_;
   std::map<uint64_t, seen> seen_;
+  /// Receiver id -> its connection's id (the tree only).
+  std::map<uint64_t, uint64_t> tree_parent_;
+  /// Per host asked: its charts at the last drill-down.
+  std::map<std::string, std::map<uint64_t, seen>> drill_downs_;
   std::map<std::string, std::string> hostnames_;
   std::deque<point> ring_;
   uint64_t t_usec_ = 0;

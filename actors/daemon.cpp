@@ -360,6 +360,7 @@ int run_daemon(const daemon_options& opts) {
       if (rc != 0)
         break;
       listeners.push_back(l);
+      caf::anon_send(ctx.console, atom::listen::value, l);
       if (!b.unix_path.empty()) {
         std::cout << "tributary " << local.hostname << " ("
                   << local.machine_guid

@@ -370,6 +370,7 @@ health_monitor(caf::stateful_actor<health_monitor_state>* self, host_actor host,
         apply_pending_definitions(st);
       },
       [=](atom::timeout) {
+        timed_handler timed{self->state.timing};
         run_round(self);
         self->delayed_send(self, tick, atom::timeout::value);
       },
@@ -429,6 +430,7 @@ health_monitor(caf::stateful_actor<health_monitor_state>* self, host_actor host,
         actor_status s;
         s.name = who(st);
         s.kind = "health";
+        report_handling(s, st.timing);
         s.counters
             = {{"alerts", static_cast<int64_t>(st.engine->alerts().size())},
                {"rounds", st.rounds},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "base/handling_time.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -42,6 +43,8 @@ struct health_monitor_state {
   int64_t notifications = 0;
   health_monitor_state();
   ~health_monitor_state();
+  /// Handling time of every timed message (docs/console.md).
+  handling_time timing{1};
   static inline const char* name = "health";
 };
 

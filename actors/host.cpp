@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace tributary {
 
@@ -193,6 +194,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         }
       },
       [=](chart_row& row) {
+        timed_handler timed{self->state.timing};
         auto& st = self->state;
         auto i = st.by_id.find(row.chart_id);
         if (i == st.by_id.end()) {
@@ -470,11 +472,46 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
           return caf::make_error(ec::not_found, "chart " + q.chart);
         return self->delegate(self->state.db, atom::query::value, q, *def);
       },
+      [=](atom::status, atom::charts,
+          int64_t limit) -> caf::result<std::vector<actor_status>> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<std::vector<actor_status>>();
+        auto out = std::make_shared<std::vector<actor_status>>();
+        auto n = std::min<size_t>(
+            st.charts.size(), static_cast<size_t>(std::max<int64_t>(limit, 0)));
+        if (n == 0) {
+          rp.deliver(std::vector<actor_status>{});
+          return rp;
+        }
+        auto pending = std::make_shared<size_t>(n);
+        auto host_id = self->id();
+        auto done = [=](std::optional<actor_status> s) mutable {
+          if (s)
+            out->push_back(std::move(*s));
+          if (--*pending == 0)
+            rp.deliver(std::move(*out));
+        };
+        for (auto& [id, c] : st.charts) {
+          if (n-- == 0)
+            break;
+          auto cid = c.actor->id();
+          self->request(c.actor, std::chrono::seconds(2), atom::status::value)
+              .then(
+                  [=](actor_status& s) mutable {
+                    s.id = cid;
+                    s.parent = host_id;
+                    done(std::move(s));
+                  },
+                  [=](caf::error&) mutable { done(std::nullopt); });
+        }
+        return rp;
+      },
       [=](atom::status) {
         auto& st = self->state;
         actor_status s;
         s.name = st.info.hostname;
         s.kind = "host";
+        report_handling(s, st.timing);
         s.counters = {{"charts", static_cast<int64_t>(st.charts.size())},
                       {"rows", st.rows},
                       {"samples", st.samples},

@@ -2,6 +2,7 @@
 
 #include "actors/chart.hpp"
 #include "actors/context.hpp"
+#include "base/handling_time.hpp"
 #include "storage/value_math.hpp"
 
 #include <map>
@@ -79,6 +80,8 @@ struct host_state {
   int64_t samples = 0;
   int64_t dropped_rows = 0;
   daemon_context ctx;
+  /// Handling time of every 16th message (docs/console.md).
+  handling_time timing{16};
   static inline const char* name = "host";
 };
 

@@ -146,6 +146,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       [=](atom::store, const std::string& chart, int64_t time_s,
           const std::vector<double>& values,
           const std::vector<uint8_t>& flags) {
+        timed_handler timed{self->state.timing};
         auto i = self->state.charts.find(chart);
         if (i == self->state.charts.end())
           return;
@@ -234,6 +235,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         actor_status st;
         st.name = self->name();
         st.kind = "host-db";
+        report_handling(st, self->state.timing);
         auto health = engine()->health();
         auto h = to_status(health);
         st.counters

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "base/handling_time.hpp"
 #include "storage/engine.hpp"
 #include "storage/spool_engine.hpp"
 
@@ -36,6 +37,8 @@ struct host_db_state {
   bool episode_logged = false;
   /// The engine's spool, if it has one (owned by `db`).
   storage::spool_engine* spool = nullptr;
+  /// Handling time of every 16th message (docs/console.md).
+  handling_time timing{16};
   static inline const char* name = "host-db";
 };
 

@@ -14,6 +14,7 @@
 #include <memory>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <optional>
 #include <set>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -162,6 +163,7 @@ caf::behavior listener(caf::io::broker* self, config::bind_address address,
   auto api_deadlines = std::make_shared<
       std::map<caf::actor_id, caf::actor_clock::time_point>>();
   auto api_ticking = std::make_shared<bool>(false);
+  auto accepted = std::make_shared<int64_t>(0);
   self->set_down_handler([=](const caf::down_msg& dm) {
     live->erase(dm.source.id());
     api_deadlines->erase(dm.source.id());
@@ -183,6 +185,7 @@ caf::behavior listener(caf::io::broker* self, config::bind_address address,
                         caf::actor{self});
     self->monitor(c);
     live->emplace(c->id(), c);
+    ++*accepted;
     // `[web] timeout for first request`, timed here: CAF 0.17.6 never
     // frees an actor that a delayed message reaches after its end, and
     // most connections end long before this timeout.
@@ -246,6 +249,46 @@ caf::behavior listener(caf::io::broker* self, config::bind_address address,
           self->send(i->second, atom::timeout::value);
       },
       [=](atom::get, atom::info) { return bound; },
+      [=](atom::get, atom::status) -> caf::result<std::vector<actor_status>> {
+        // The console's walk: this listener, then each open connection
+        // (parent ids set here; the console sets ours).
+        auto out = std::make_shared<std::vector<actor_status>>();
+        actor_status own;
+        own.name = where.empty() ? "port " + std::to_string(bound) : where;
+        own.kind = "listener";
+        own.labels = {{"address", own.name}};
+        own.counters
+            = {{"accepted", *accepted},
+               {"open_connections", static_cast<int64_t>(live->size())}};
+        own.mailbox = static_cast<int64_t>(self->mailbox().size());
+        own.id = self->id();
+        out->push_back(std::move(own));
+        auto rp = self->make_response_promise<std::vector<actor_status>>();
+        auto pending = std::make_shared<size_t>(live->size());
+        if (*pending == 0) {
+          rp.deliver(std::move(*out));
+          return rp;
+        }
+        auto done = [=](std::optional<actor_status> s) mutable {
+          if (s)
+            out->push_back(std::move(*s));
+          if (--*pending == 0)
+            rp.deliver(std::move(*out));
+        };
+        auto listener_id = self->id();
+        for (auto& [id, c] : *live) {
+          auto cid = id;
+          self->request(c, std::chrono::seconds(2), atom::status::value)
+              .then(
+                  [=](actor_status& s) mutable {
+                    s.id = cid;
+                    s.parent = listener_id;
+                    done(std::move(s));
+                  },
+                  [=](caf::error&) mutable { done(std::nullopt); });
+        }
+        return rp;
+      },
   };
 }
 

@@ -3,6 +3,7 @@
 // Payloads that travel between actors. Plain structs with CAF 0.17 inspect
 // overloads; the inspect templates only need caf/meta/type_name.hpp.
 
+#include "base/handling_time.hpp"
 #include "protocol/chart_def.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/host_info.hpp"
@@ -220,12 +221,24 @@ struct actor_status {
   /// walk (`get, status`): the console's tree.
   uint64_t id = 0;
   uint64_t parent = 0;
+  /// Handling time of the timed messages since the last status read
+  /// (base/handling_time.hpp); negative: none was timed.
+  double handling_p50_us = -1;
+  double handling_p99_us = -1;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_status& x) {
   return f(caf::meta::type_name("actor_status"), x.name, x.kind, x.counters,
-           x.mailbox, x.restarts, x.labels, x.id, x.parent);
+           x.mailbox, x.restarts, x.labels, x.id, x.parent, x.handling_p50_us,
+           x.handling_p99_us);
+}
+
+/// Reports `t`'s handling time since the last status read into `s`.
+inline void report_handling(actor_status& s, handling_time& t) {
+  auto [p50, p99] = t.take();
+  s.handling_p50_us = p50;
+  s.handling_p99_us = p99;
 }
 
 } // namespace tributary

@@ -168,6 +168,7 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
       [=](atom::data, const std::string& bytes) {
         if (self->state.closed)
           return;
+        timed_handler timed{self->state.timing};
         consume(self, bytes);
         self->state.unacked += static_cast<int64_t>(bytes.size());
         fence(self);
@@ -182,6 +183,7 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
         actor_status s;
         s.name = st.who;
         s.kind = "receiver";
+        report_handling(s, st.timing);
         // Asked every second by the console: only a host that is
         // replicating pays for a walk over its charts (100,000 idle charts
         // cost 4 % of a core when every status walked them).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "base/handling_time.hpp"
 #include "protocol/command_reader.hpp"
 #include "protocol/stream_decoder.hpp"
 
@@ -95,6 +96,9 @@ struct receiver_state {
   /// The current chart was refused: its commands are ignored until the
   /// next CHART, BEGIN or RBEGIN.
   bool ignoring = false;
+  /// Handling time of data chunk (a chunk is kilobytes of work)
+  /// (docs/console.md).
+  handling_time timing{1};
   static inline const char* name = "receiver";
 };
 

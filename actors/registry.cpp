@@ -301,11 +301,13 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
   return {
       [=](atom::timeout) {
+        timed_handler timed{self->state.timing};
         remove_orphans(self);
         self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
       },
       [=](atom::stream,
           stream_hello& hello) -> caf::result<access_decision, host_actor> {
+        timed_handler timed{self->state.timing};
         auto& st = self->state;
         auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
         access_facts facts;
@@ -465,6 +467,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
                         {"refused", st.refused},
                         {"removed_orphans", st.removed_orphans}};
         own.mailbox = static_cast<int64_t>(self->mailbox().size());
+        report_handling(own, st.timing);
         own.id = self->id();
         out->push_back(std::move(own));
         auto registry_id = self->id();

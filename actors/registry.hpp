@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "base/handling_time.hpp"
 
 #include <map>
 #include <set>
@@ -50,6 +51,8 @@ struct registry_state {
   int64_t last_accept_s = 0;
   int64_t accepted = 0;
   int64_t refused = 0;
+  /// Handling time of every timed message (docs/console.md).
+  handling_time timing{1};
   static inline const char* name = "registry";
 };
 

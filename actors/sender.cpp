@@ -483,6 +483,7 @@ sender(sender_actor::stateful_pointer<sender_state> self, int fd,
                        " charts no longer sent");
       },
       [=](const chart_row& row) {
+        timed_handler timed{self->state.timing};
         auto& st = self->state;
         auto i = st.charts.find(row.chart_id);
         if (i == st.charts.end() || !i->second.wanted)
@@ -540,6 +541,7 @@ sender(sender_actor::stateful_pointer<sender_state> self, int fd,
         actor_status s;
         s.name = st.who;
         s.kind = "sender";
+        report_handling(s, st.timing);
         int64_t replicating = 0;
         for (auto& [id, c] : st.charts)
           if (c.mode == sender_state::chart_mode::replicating && c.wanted)

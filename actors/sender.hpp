@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "base/handling_time.hpp"
 #include "config/defaults.hpp"
 #include "config/destination.hpp"
 #include "config/simple_pattern.hpp"
@@ -94,6 +95,8 @@ struct sender_state {
   uint64_t bytes_written = 0;
   int64_t last_activity_s = 0;
   int64_t rows = 0;
+  /// Handling time of every 16th message (docs/console.md).
+  handling_time timing{16};
   static inline const char* name = "sender";
 };
 

@@ -173,6 +173,8 @@ sender_supervisor_actor::behavior_type sender_supervisor(
                   for (auto& c : sender.counters)
                     s.counters.push_back(c);
                   s.mailbox += sender.mailbox;
+                  s.handling_p50_us = sender.handling_p50_us;
+                  s.handling_p99_us = sender.handling_p99_us;
                   rp.deliver(std::move(s));
                 },
                 [=](caf::error&) mutable { rp.deliver(std::move(s)); });

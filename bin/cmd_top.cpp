@@ -1,6 +1,6 @@
 // `tributary top`: the actor console in a terminal. Polls the daemon's
 // /api/v1/console/actors (docs/console.md) and prints every long-lived actor
-// with its host, mailbox, rate, restarts and uptime.
+// with its host, mailbox, rate, handling time p50/p99, restarts and uptime.
 
 #include "bin/commands.hpp"
 #include "config/host_port.hpp"
@@ -116,6 +116,21 @@ std::string duration(int64_t s) {
   return b;
 }
 
+/// A handling time in microseconds; -1 when not measured (null).
+double micros(const nlohmann::json& a, const char* key) {
+  auto i = a.find(key);
+  return i != a.end() && i->is_number() ? i->get<double>() : -1.0;
+}
+
+/// "-" when not measured.
+std::string micros_text(double us) {
+  if (us < 0)
+    return "-";
+  char b[32];
+  std::snprintf(b, sizeof(b), us < 10 ? "%.2f" : "%.0f", us);
+  return b;
+}
+
 std::string clip(std::string s, size_t n) {
   return s.size() > n ? s.substr(0, n - 3) + "..." : s;
 }
@@ -135,9 +150,9 @@ void print_table(const nlohmann::json& doc, const top_options& opts) {
           = {a.value("name", ""), a["labels"].value("guid", std::string{})};
   std::vector<row> rows;
   for (auto& a : actors) {
-    auto h = hosts.find(a.value("kind", "") == "host"
-                            ? a.value("id", uint64_t{0})
-                            : a.value("parent", uint64_t{0}));
+    // "host": the host an actor belongs to ("parent" is its place in the
+    // tree: a receiver's is its connection).
+    auto h = hosts.find(a.value("host", a.value("parent", uint64_t{0})));
     row r{a, h == hosts.end() ? "" : h->second.first};
     if (!opts.host.empty()
         && (h == hosts.end()
@@ -152,6 +167,10 @@ void print_table(const nlohmann::json& doc, const top_options& opts) {
       return r.a.value("restarts", 0.0);
     if (opts.sort == "uptime")
       return r.a.value("uptime_s", 0.0);
+    if (opts.sort == "p50")
+      return micros(r.a, "handling_p50_us");
+    if (opts.sort == "p99")
+      return micros(r.a, "handling_p99_us");
     return r.a.value("mailbox", 0.0);
   };
   auto text = [&](const row& r) -> std::string {
@@ -164,15 +183,18 @@ void print_table(const nlohmann::json& doc, const top_options& opts) {
   std::stable_sort(rows.begin(), rows.end(), [&](auto& x, auto& y) {
     return textual ? text(x) < text(y) : num(x) > num(y);
   });
-  std::printf("%-18s %-20s %-50s %8s %10s %8s %9s\n", "KIND", "HOST", "NAME",
-              "MAILBOX", "HANDLED/S", "RESTARTS", "UPTIME");
+  std::printf("%-18s %-20s %-50s %8s %10s %8s %8s %8s %9s\n", "KIND", "HOST",
+              "NAME", "MAILBOX", "HANDLED/S", "P50_US", "P99_US", "RESTARTS",
+              "UPTIME");
   for (auto& r : rows)
-    std::printf("%-18s %-20s %-50s %8lld %10.1f %8lld %9s\n",
+    std::printf("%-18s %-20s %-50s %8lld %10.1f %8s %8s %8lld %9s\n",
                 r.a.value("kind", std::string{}).c_str(),
                 clip(r.host, 20).c_str(),
                 clip(r.a.value("name", std::string{}), 50).c_str(),
                 static_cast<long long>(r.a.value("mailbox", 0)),
                 r.a.value("handled_per_s", 0.0),
+                micros_text(micros(r.a, "handling_p50_us")).c_str(),
+                micros_text(micros(r.a, "handling_p99_us")).c_str(),
                 static_cast<long long>(r.a.value("restarts", 0)),
                 duration(r.a.value("uptime_s", int64_t{0})).c_str());
   std::printf("%zu actors\n", rows.size());

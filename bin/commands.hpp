@@ -31,7 +31,8 @@ struct top_options {
   double interval_seconds = 1;
   /// Print one table and exit (scripts, tests).
   bool once = false;
-  /// Column to sort by: mailbox, rate, restarts, uptime, kind, name, host.
+  /// Column to sort by: mailbox, rate, p50, p99, restarts, uptime, kind,
+  /// name, host.
   std::string sort = "mailbox";
   /// Only this host's actors (hostname or GUID); empty = all.
   std::string host;

@@ -136,8 +136,8 @@ int main(int argc, char** argv) {
                   "the daemon's API: HOST:PORT, a name or [IPv6]:PORT "
                   "(default 127.0.0.1:19999)");
   top->add_option("--sort", top_opts.sort, "sort by this column")
-      ->check(CLI::IsMember(
-          {"mailbox", "rate", "restarts", "uptime", "kind", "name", "host"}))
+      ->check(CLI::IsMember({"mailbox", "rate", "p50", "p99", "restarts",
+                             "uptime", "kind", "name", "host"}))
       ->capture_default_str();
   top->add_option("--host", top_opts.host,
                   "only this host's actors (hostname or GUID)");

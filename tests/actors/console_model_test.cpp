@@ -74,4 +74,61 @@ TEST_SUITE("console model") {
     CHECK(series["t"][0] == 100);
   }
 
+  TEST_CASE("handling times, a receiver under its connection, host ids") {
+    auto w = walk(1000, 100, 400);
+    w[1].handling_p50_us = 2.048;
+    w[1].handling_p99_us = 65.536;
+    actor_status lis;
+    lis.name = lis.kind = "listener";
+    lis.id = 5;
+    lis.parent = 1;
+    actor_status conn;
+    conn.name = "[127.0.0.1]:1";
+    conn.kind = "connection";
+    conn.id = 6;
+    conn.parent = 5;
+    conn.counters = {{"receiver", 3}};
+    w.push_back(lis);
+    w.push_back(conn);
+    console_model m;
+    m.add(w, 10'000'000);
+    auto a = nlohmann::json::parse(m.render_actors())["actors"];
+    REQUIRE(a.size() == 5);
+    CHECK(a[1]["handling_p50_us"] == 2.05);
+    CHECK(a[1]["handling_p99_us"] == 65.54);
+    CHECK(a[0]["handling_p50_us"].is_null()); // nothing timed
+    CHECK(a[2]["parent"] == 6);               // the receiver: its connection
+    CHECK(a[2]["host"] == 2);                 // still the child's
+    CHECK(a[1]["host"] == 2);
+    CHECK(a[4]["host"] == 0);
+    // The streams still find the receiver through its host.
+    m.add(walk(1500, 300, 1200), 11'000'000);
+    auto h = nlohmann::json::parse(m.render_streams())["hosts"][0];
+    CHECK(h["bytes_in_per_s"] == 200.0);
+  }
+
+  TEST_CASE("the charts drill-down: rows/s against the previous one") {
+    console_model m;
+    m.add(walk(1000, 100, 400), 10'000'000);
+    auto chart = [](int64_t rows) {
+      actor_status c;
+      c.name = "system.cpu";
+      c.kind = "chart";
+      c.id = 9;
+      c.parent = 2;
+      c.counters = {{"rows", rows}, {"points", rows}};
+      return c;
+    };
+    auto d = nlohmann::json::parse(
+        m.render_charts("child", {chart(10)}, 1000, 10'000'000));
+    CHECK(d["host"] == "child");
+    CHECK(d["limit"] == 1000);
+    REQUIRE(d["actors"].size() == 1);
+    CHECK(d["actors"][0]["handled_per_s"] == 0.0);
+    d = nlohmann::json::parse(
+        m.render_charts("child", {chart(30)}, 1000, 15'000'000));
+    CHECK(d["actors"][0]["handled_per_s"] == 4.0);
+    CHECK(d["actors"][0]["uptime_s"] == 5);
+    CHECK(d["actors"][0]["parent"] == 2);
+  }
 } // TEST_SUITE

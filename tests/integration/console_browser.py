@@ -34,17 +34,22 @@ try:
     js, wait_for = page.js, page.wait_for
 
     child_q = json.dumps(child)
-    # The tree: registry -> host <child> -> receiver.
-    wait_for("the tree shows the child under the registry with its receiver", """
+    # The tree: registry -> host <child> with its collapsed charts, and
+    # registry -> listener -> connection -> receiver.
+    wait_for("the tree shows the child under the registry with its charts", """
       (() => {
         const reg = document.querySelector('#tree > li[data-kind=registry]');
         if (!reg) return false;
         for (const h of reg.querySelectorAll(':scope > ul > li[data-kind=host]'))
           if (h.textContent.includes(%s)
-              && h.querySelector(':scope > ul > li[data-kind=receiver]'))
+              && h.querySelector(':scope > ul > li[data-kind=charts]'))
             return true;
         return false;
       })()""" % child_q)
+    wait_for("the tree shows a listener with a connection and its receiver", """
+      !!document.querySelector('#tree > li[data-kind=registry] > ul > '
+        + 'li[data-kind=listener] > ul > li[data-kind=connection] > ul > '
+        + 'li[data-kind=receiver]')""")
     # The stream table: the child's row with samples/s above zero.
     samples = wait_for("the child's host row shows samples/s above zero", """
       (() => {
@@ -79,6 +84,48 @@ try:
                         .map(r => r.cells[1].textContent); })()""")
     if order != sorted(order, reverse=True):
         fail("sorting by kind again gives %r" % order)
+    # Handling time: the child's host row has p50 and p99 numbers.
+    p = wait_for("the child's host row shows handling p50/p99", """
+      (() => {
+        for (const tr of document.querySelectorAll('#actors tbody tr'))
+          if (tr.cells[0].textContent === %s && tr.cells[1].textContent === 'host') {
+            const p50 = parseFloat(tr.querySelector('.p50').textContent);
+            const p99 = parseFloat(tr.querySelector('.p99').textContent);
+            return p50 > 0 && p99 >= p50 ? [p50, p99] : false;
+          }
+        return false;
+      })()""" % child_q, 20)
+    print("console_browser: child host handling p50 %s us, p99 %s us" % tuple(p))
+    # Sorting by p99: descending first, then ascending ("–" is unmeasured,
+    # below every number).
+    p99_order = """
+      (() => { document.querySelector('#actors th[data-key=handling_p99_us]').click();
+               return [...document.querySelectorAll('#actors tbody tr')]
+                        .map(r => r.querySelector('.p99').textContent)
+                        .map(t => t === '–' ? -1 : parseFloat(t.replace(/,/g, ''))); })()"""
+    order = js(p99_order)
+    if order != sorted(order, reverse=True) or not any(v > 0 for v in order):
+        fail("sorting by p99 gives %r" % order)
+    order = js(p99_order)
+    if order != sorted(order):
+        fail("sorting by p99 again gives %r" % order)
+    # The child's charts: a collapsed node whose drill-down lists them.
+    js("""(() => {
+      for (const h of document.querySelectorAll('#tree li[data-kind=host]'))
+        if (h.textContent.includes(%s))
+          h.querySelector(':scope > ul > li[data-kind=charts] > span').click();
+    })()""" % child_q)
+    charts = wait_for("the child's charts drill-down lists its chart actors", """
+      (() => {
+        for (const h of document.querySelectorAll('#tree li[data-kind=host]'))
+          if (h.textContent.includes(%s)) {
+            const c = h.querySelectorAll(
+              ':scope > ul > li[data-kind=charts] > ul > li[data-kind=chart]');
+            return c.length > 0 ? c.length : false;
+          }
+        return false;
+      })()""" % child_q, 15)
+    print("console_browser: child's charts drill-down shows %s charts" % charts)
     # Drill-down: click the child's receiver row.
     js("""[...document.querySelectorAll('#actors tbody tr')]
             .find(r => r.cells[1].textContent === 'receiver').click()""")

@@ -105,6 +105,16 @@ h_assert_contains "$(cat "$T/top.err")" "cannot reach the daemon at 127.0.0.1:1"
   || h_fail "top --address localhost:PORT failed"
 h_assert_contains "$(cat "$T/top-name.out")" "HANDLED/S" "top shows rates"
 h_assert_contains "$(cat "$T/top-name.out")" "UPTIME" "top shows uptime"
+# handling time: sorted by p99, the first actor has a number once a second
+# of rows went by since the last status read (the localhost host's rows from
+# the /proc collector are timed, every 16th)
+p99_first() {
+  "$TRIBUTARY_BIN" top --address "127.0.0.1:$PORT" --once --sort p99 > "$T/top-p99.out" || return 1
+  [[ "$(sed -n 2p "$T/top-p99.out" | awk '{print $(NF-2)}')" =~ ^[0-9.]+$ ]]
+}
+h_wait_for -t 20 -m "top --sort p99 shows a number first" p99_first
+h_assert_contains "$(head -1 "$T/top-p99.out")" "P99_US" "top shows p99"
+h_log "top --sort p99: $(sed -n 2p "$T/top-p99.out")"
 "$TRIBUTARY_BIN" top --address "127.0.0.1:$PORT" --once --host cli-node > "$T/top-host.out" \
   || h_fail "top --host failed"
 h_assert_contains "$(grep -E '^host-db ' "$T/top-host.out")" "cli-node" "one host's actors carry its name"

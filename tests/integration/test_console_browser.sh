@@ -67,11 +67,25 @@ h_log "child on the parent: $(child_streams)"
 tree_ok=$(h_http_get "$PBASE/api/v1/console/actors" | python3 -c '
 import json, sys
 a = json.load(sys.stdin)["actors"]
+by_id = {x["id"]: x for x in a}
 reg = [x for x in a if x["kind"] == "registry"][0]
 host = [x for x in a if x["kind"] == "host" and x["name"] == sys.argv[1]][0]
-rx = [x for x in a if x["kind"] == "receiver" and x["parent"] == host["id"]]
-print(host["parent"] == reg["id"] and len(rx) == 1)' "$CHILD")
-h_assert_eq True "$tree_ok" "the child's host is under the registry, its receiver under it"
+rx = [x for x in a if x["kind"] == "receiver" and x["host"] == host["id"]]
+conn = by_id.get(rx[0]["parent"], {}) if len(rx) == 1 else {}
+lis = by_id.get(conn.get("parent"), {})
+print(host["parent"] == reg["id"] and conn.get("kind") == "connection"
+      and conn["labels"]["kind"] == "stream" and lis.get("kind") == "listener"
+      and lis["parent"] == reg["id"] and lis["counters"]["open_connections"] >= 1)' "$CHILD")
+h_assert_eq True "$tree_ok" "the child's host is under the registry; its receiver under its connection, under a listener"
+charts_ok=$(h_http_get "$PBASE/api/v1/console/actors?host=$CHILD&charts=1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = d["actors"]
+print(d["charts"] > 0 and len(c) == min(d["charts"], d["limit"])
+      and all(x["kind"] == "chart" for x in c))')
+h_assert_eq True "$charts_ok" "the charts drill-down lists the child's chart actors"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$PBASE/api/v1/console/actors?host=nobody-$$&charts=1")
+h_assert_eq 404 "$code" "the drill-down of an unknown host is 404"
 
 # The page in a real browser.
 python3 "$TRIBUTARY_SOURCE_DIR/tests/integration/console_browser.py" \

@@ -2,7 +2,9 @@
 "use strict";
 
 const state = { sortKey: "mailbox", sortAsc: false, selected: null,
-                actors: [], series: null };
+                actors: [], series: null,
+                // Host GUID -> its last charts drill-down (open nodes only).
+                charts: new Map() };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -84,6 +86,7 @@ function renderTree(actors) {
         el("span", { class: "kind" }, a.kind + " "), a.name,
         a.restarts ? " (restarts " + a.restarts + ")" : "");
       const sub = branch(a.id);
+      if (a.kind === "host") sub.push(chartsNode(a));
       if (sub.length) li.append(el("ul", {}, ...sub));
       return li;
     });
@@ -91,11 +94,51 @@ function renderTree(actors) {
   document.getElementById("tree").replaceChildren(...branch(0));
 }
 
+// A host's charts: one collapsed node; opening it asks the daemon for that
+// host's chart actors (nothing is sampled per chart otherwise).
+function chartsNode(host) {
+  const guid = host.labels.guid || host.name;
+  const open = state.charts.get(guid);
+  const li = el("li", { class: "charts", "data-kind": "charts",
+                        "data-host": guid },
+    el("span", { class: "kind" }, (open ? "▾" : "▸") + " charts "),
+    "(" + num(host.counters.charts, 0) + ")");
+  li.firstChild.addEventListener("click", () => {
+    if (state.charts.has(guid)) state.charts.delete(guid);
+    else { state.charts.set(guid, null); drillDown(guid); }
+    renderTree(state.actors);
+  });
+  if (open) {
+    const items = open.actors.map(c => el("li", { "data-id": c.id,
+                                                   "data-kind": "chart" },
+      el("span", { class: "kind" }, "chart "), c.name,
+      " — " + num(c.handled_per_s, 1) + " rows/s, mailbox " + c.mailbox));
+    if (open.charts > open.actors.length)
+      items.push(el("li", {}, "… first " + open.actors.length + " of "
+                              + num(open.charts, 0)));
+    li.append(el("ul", {}, ...items));
+  }
+  return li;
+}
+
+async function drillDown(guid) {
+  const d = await getJSON("actors", "?host=" + encodeURIComponent(guid)
+                                    + "&charts=1");
+  if (!state.charts.has(guid)) return;
+  state.charts.set(guid, d);
+  renderTree(state.actors);
+}
+
+function us(x) {
+  return x === null || x === undefined ? "–" : num(x, x < 10 ? 2 : 0);
+}
+
 function renderActors() {
   const table = document.getElementById("actors");
   const k = state.sortKey, dir = state.sortAsc ? 1 : -1;
   const rows = [...state.actors].sort((a, b) => {
-    const x = a[k], y = b[k];
+    // Not measured (null) sorts below every number.
+    const x = a[k] ?? -1, y = b[k] ?? -1;
     const c = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
     return dir * c || a.id - b.id;
   });
@@ -108,6 +151,8 @@ function renderActors() {
       el("td", {}, a.name), el("td", {}, a.kind),
       el("td", { class: "num" }, a.mailbox),
       el("td", { class: "num" }, num(a.handled_per_s, 1)),
+      el("td", { class: "num p50" }, us(a.handling_p50_us)),
+      el("td", { class: "num p99" }, us(a.handling_p99_us)),
       el("td", { class: "num" }, a.restarts),
       el("td", { class: "num" }, duration(a.uptime_s)));
     if (a.id === state.selected) tr.classList.add("selected");
@@ -181,6 +226,9 @@ async function tick() {
       getJSON("actors"), getJSON("streams"), getJSON("series")]);
     state.actors = actors.actors;
     renderTree(actors.actors);
+    // Open drill-downs refresh every 5 s (rows/s needs two).
+    if (actors.now % 5 === 0)
+      for (const guid of state.charts.keys()) drillDown(guid).catch(() => {});
     renderActors();
     renderStreams(streams);
     renderPlots(series);
