@@ -92,7 +92,7 @@ bool exporter_window(const listed_chart& c, int64_t after, int64_t before,
 }
 
 /// One host's charts and their values as `plan` says, then `done`.
-void collect_host(caf::event_based_actor* self, host_actor host,
+void collect_host(api_request_ptr self, host_actor host,
                   std::shared_ptr<const allmetrics_plan> plan, host_done done,
                   step_failed fail) {
   self->request(host, step_deadline, atom::get::value, atom::info::value)
@@ -187,7 +187,7 @@ void collect_host(caf::event_based_actor* self, host_actor host,
 
 } // namespace
 
-void answer_allmetrics(caf::event_based_actor* self, promise rp,
+void answer_allmetrics(api_request_ptr self, promise rp,
                        const http_request& req, host_actor host,
                        const daemon_context& ctx) {
   auto format = param(req, "format", "shell");

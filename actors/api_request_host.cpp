@@ -10,8 +10,8 @@ namespace {
 
 /// /api/v1/data with `options=jsonwrap`: the wrapper also tells each
 /// dimension's newest stored value and the host's name, asked here.
-void answer_data_wrapped(caf::event_based_actor* self, promise rp,
-                         host_actor host, const data_query& q, data_result res,
+void answer_data_wrapped(api_request_ptr self, promise rp, host_actor host,
+                         const data_query& q, data_result res,
                          const std::string& format, const api::data_view& view,
                          step_failed fail) {
   auto wrap = std::make_shared<api::data_wrap>();
@@ -53,7 +53,7 @@ void answer_data_wrapped(caf::event_based_actor* self, promise rp,
 
 } // namespace
 
-void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
+void on_host(api_request_ptr self, promise rp, const http_request& req,
              const api::route& r, host_actor host, size_t hosts_count,
              const daemon_context& ctx) {
   auto fail
@@ -196,7 +196,7 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
           fail);
 }
 
-void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
+void answer_info(api_request_ptr self, promise rp, host_actor host,
                  std::optional<std::vector<host_summary>> all,
                  const daemon_context& ctx, const http_request& req) {
   bool https = ctx.web_tls != nullptr;

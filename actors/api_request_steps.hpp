@@ -20,6 +20,8 @@ namespace tributary::api_request_steps {
 /// connection then asks with `(atom::get, atom::next)` for each next part).
 using promise = caf::typed_response_promise<std::string, bool>;
 
+using api_request_ptr = api_request_actor::pointer;
+
 constexpr const char* json_type = "application/json; charset=utf-8";
 
 /// No finite timeout on our requests: in CAF 0.17.6 a pending request
@@ -40,42 +42,40 @@ using part_source = std::function<void(part_callback)>;
 using step_failed = std::function<void(caf::error&)>;
 
 /// Answers `code` with `body` and ends the actor.
-void reply(caf::event_based_actor* self, promise rp, int code,
-           std::string_view type, const std::string& body);
+void reply(api_request_ptr self, promise rp, int code, std::string_view type,
+           const std::string& body);
 
 /// Answers 200 with the body `next` renders part by part. An answer that
 /// fits in its first part goes out whole with Content-Length as before;
 /// a bigger one is streamed: chunked to an HTTP/1.1 client, ended by the
 /// close for an HTTP/1.0 one. The connection asks for each next part once
 /// its socket took the previous one; if it goes away, so does this actor.
-void reply_streamed(caf::event_based_actor* self, promise rp,
-                    const http_request& req, std::string type,
-                    std::shared_ptr<part_source> next);
+void reply_streamed(api_request_ptr self, promise rp, const http_request& req,
+                    std::string type, std::shared_ptr<part_source> next);
 
 /// A failed step (an actor gone, an error answer): 500, logged with the
 /// request.
-void reply_error(caf::event_based_actor* self, promise rp,
-                 const daemon_context& ctx, const http_request& req,
-                 const caf::error& err);
+void reply_error(api_request_ptr self, promise rp, const daemon_context& ctx,
+                 const http_request& req, const caf::error& err);
 
-void reply_400(caf::event_based_actor* self, promise rp, std::string_view why);
+void reply_400(api_request_ptr self, promise rp, std::string_view why);
 
 std::string param(const http_request& req, const std::string& name,
                   std::string fallback = {});
 
 /// /api/v1/allmetrics: format shell, json, prometheus or
 /// prometheus_all_hosts.
-void answer_allmetrics(caf::event_based_actor* self, promise rp,
+void answer_allmetrics(api_request_ptr self, promise rp,
                        const http_request& req, host_actor host,
                        const daemon_context& ctx);
 
 /// The API of one host: alarms, allmetrics, registry, data, charts, chart.
-void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
+void on_host(api_request_ptr self, promise rp, const http_request& req,
              const api::route& r, host_actor host, size_t hosts_count,
              const daemon_context& ctx);
 
 /// /api/v1/info, with the host's alert counts.
-void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
+void answer_info(api_request_ptr self, promise rp, host_actor host,
                  std::optional<std::vector<host_summary>> all,
                  const daemon_context& ctx, const http_request& req);
 

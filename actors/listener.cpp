@@ -112,7 +112,7 @@ caf::behavior listener(caf::io::broker* self, config::bind_address address,
   auto unix_path = address.unix_path;
   int listen_fd = address.fd;
   std::string where;
-  caf::actor acc;
+  acceptor_actor acc;
   if (!ctx.own_acceptor) {
     // CAF's test multiplexer: a virtual doorman, connections arrive as
     // new_connection_msg.

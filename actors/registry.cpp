@@ -384,7 +384,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         return {d, i->second.actor};
       },
       [=](atom::reload, const reload_request& r) { on_reload(self, r); },
-      [=](atom::takeover, const std::string& guid, caf::actor receiver) {
+      [=](atom::takeover, const std::string& guid, receiver_actor receiver) {
         auto i = self->state.hosts.find(guid);
         if (i != self->state.hosts.end())
           i->second.receiver = std::move(receiver);
@@ -394,7 +394,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         if (i != self->state.hosts.end())
           i->second.last_data_s = now_s;
       },
-      [=](atom::detach, const std::string& guid, const caf::actor& receiver,
+      [=](atom::detach, const std::string& guid, const receiver_actor& receiver,
           const std::string& why) {
         auto i = self->state.hosts.find(guid);
         // A replaced receiver's late detach must not detach its successor.
@@ -479,7 +479,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
                   h.last_data_s > 0 ? now_s - h.last_data_s : -1}};
           hosts.emplace_back(h.actor, std::move(facts));
           if (h.receiver)
-            dynamic.emplace_back(h.receiver, h.actor->id());
+            dynamic.emplace_back(caf::actor_cast<caf::actor>(h.receiver),
+                                 h.actor->id());
         }
         for (auto& [guid, group] : st.senders) {
           auto h = st.hosts.find(guid);

@@ -18,7 +18,7 @@ struct registry_state {
     /// When the receiver last received data, seconds since the epoch.
     int64_t last_data_s = 0;
     /// The attached receiver (to stop it when a new one replaces it).
-    caf::actor receiver;
+    receiver_actor receiver;
     /// When its receiver went away (seconds since the epoch); 0 while
     /// streaming or never streamed. Orphan cleanup counts from here.
     int64_t disconnected_s = 0;
