@@ -22,7 +22,7 @@ void answer_static(api_request_ptr self, promise rp,
                    const std::string& file_path, bool is_root,
                    const daemon_context& ctx, const http_request& req) {
   // The biggest file of Netdata's web folder is a few MB.
-  constexpr size_t max_static_bytes = 32 * 1024 * 1024;
+  constexpr size_t max_static_bytes = size_t{32} * 1024 * 1024;
   std::string web_dir = ctx.settings ? ctx.settings->global.web_dir : "";
   auto found = api::resolve_static_path(web_dir, file_path);
   if (found.status != 200) {
@@ -50,8 +50,8 @@ void answer_static(api_request_ptr self, promise rp,
 /// /alive: 200 when the registry answers (the actor system schedules and
 /// the I/O thread moved this request), else 503. /ready: alive, and the
 /// daemon has bound every listener and opened localhost's storage.
-void answer_probe(api_request_ptr self, promise rp, const std::string& probe,
-                  const daemon_context& ctx) {
+void answer_probe(api_request_ptr self, const promise& rp,
+                  const std::string& probe, const daemon_context& ctx) {
   bool started = ctx.ready && ctx.ready->load();
   self->request(ctx.registry, caf::infinite, atom::get::value,
                 atom::hosts::value)

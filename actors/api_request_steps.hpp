@@ -32,7 +32,7 @@ constexpr auto step_deadline = caf::infinite;
 /// How much of a big answer is rendered per part: big enough that the
 /// per-part messages cost nothing, small enough that an answer in flight
 /// holds a few hundred KB.
-constexpr size_t part_budget = 256 * 1024;
+constexpr size_t part_budget = size_t{256} * 1024;
 
 /// Renders the next part of a body and hands it to `done(part, more)`,
 /// at once or once the queries it needs have answered.
@@ -51,7 +51,8 @@ void reply(api_request_ptr self, promise rp, int code, std::string_view type,
 /// close for an HTTP/1.0 one. The connection asks for each next part once
 /// its socket took the previous one; if it goes away, so does this actor.
 void reply_streamed(api_request_ptr self, promise rp, const http_request& req,
-                    std::string type, std::shared_ptr<part_source> next);
+                    const std::string& type,
+                    const std::shared_ptr<part_source>& next);
 
 /// A failed step (an actor gone, an error answer): 500, logged with the
 /// request.
@@ -61,21 +62,22 @@ void reply_error(api_request_ptr self, promise rp, const daemon_context& ctx,
 void reply_400(api_request_ptr self, promise rp, std::string_view why);
 
 std::string param(const http_request& req, const std::string& name,
-                  std::string fallback = {});
+                  const std::string& fallback = {});
 
 /// /api/v1/allmetrics: format shell, json, prometheus or
 /// prometheus_all_hosts.
-void answer_allmetrics(api_request_ptr self, promise rp,
-                       const http_request& req, host_actor host,
+void answer_allmetrics(api_request_ptr self, const promise& rp,
+                       const http_request& req, const host_actor& host,
                        const daemon_context& ctx);
 
 /// The API of one host: alarms, allmetrics, registry, data, charts, chart.
-void on_host(api_request_ptr self, promise rp, const http_request& req,
-             const api::route& r, host_actor host, size_t hosts_count,
+void on_host(api_request_ptr self, const promise& rp, const http_request& req,
+             const api::route& r, const host_actor& host, size_t hosts_count,
              const daemon_context& ctx);
 
 /// /api/v1/info, with the host's alert counts.
-void answer_info(api_request_ptr self, promise rp, host_actor host,
+void answer_info(api_request_ptr self, const promise& rp,
+                 const host_actor& host,
                  std::optional<std::vector<host_summary>> all,
                  const daemon_context& ctx, const http_request& req);
 

@@ -68,8 +68,9 @@ struct connection_state {
 /// actor_id)`; it answers `(atom::timeout, atom::query)` after
 /// `api_answer_deadline_s`), and answered 503 if it has not finished by then.
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
-                         caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path, std::string ssl_mode,
+                         caf::io::connection_handle hdl,
+                         const daemon_context& ctx,
+                         const std::string& unix_path, std::string ssl_mode,
                          caf::actor listener);
 
 } // namespace tributary

@@ -106,7 +106,8 @@ expected<int> listen_socket(const config::bind_address& address) {
                     address.port);
 }
 
-caf::behavior listener(caf::io::broker* self, config::bind_address address,
+caf::behavior listener(caf::io::broker* self,
+                       const config::bind_address& address,
                        daemon_context ctx) {
   uint16_t bound = 0;
   auto unix_path = address.unix_path;

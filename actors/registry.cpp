@@ -12,6 +12,7 @@
 
 #include <caf/all.hpp>
 #include <optional>
+#include <utility>
 
 namespace tributary {
 
@@ -187,7 +188,7 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
     return;
   auto who = "STREAM " + log_text(hello.host.hostname) + " [send]";
   auto senders
-      = spawn_senders(self, st.ctx, host, eff.proxy_destination,
+      = spawn_senders(self, st.ctx, std::move(host), eff.proxy_destination,
                       eff.proxy_parallel_destinations, eff.proxy_api_key,
                       eff.proxy_send_charts_matching, hello.host.hostname, who);
   if (!senders.empty())
@@ -267,7 +268,7 @@ void on_reload(registry_actor::stateful_pointer<registry_state> self,
 
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
-         host_info localhost, daemon_context ctx) {
+         const host_info& localhost, const daemon_context& ctx) {
   auto& st = self->state;
   st.ctx = ctx;
   st.own_guid = localhost.machine_guid;

@@ -58,6 +58,6 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
 /// own host, listed first.
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
-         host_info localhost, daemon_context ctx);
+         const host_info& localhost, const daemon_context& ctx);
 
 } // namespace tributary
