@@ -219,7 +219,7 @@ void answer_info(api_request_ptr self, const promise& rp,
             });
   };
   if (all)
-    return render(std::move(*all));
+    return render(*all);
   self->request(host, step_deadline, atom::get::value, atom::info::value)
       .then([=](const host_summary& h) mutable { render({h}); },
             [=](caf::error& err) mutable {

@@ -235,7 +235,7 @@ void answer_replay(sender_ptr self, const sender_supervisor_actor& supervisor,
           });
 }
 
-void on_parent_line(sender_ptr self, sender_supervisor_actor supervisor,
+void on_parent_line(sender_ptr self, const sender_supervisor_actor& supervisor,
                     std::string_view line) {
   auto& st = self->state;
   auto cmd = protocol::parse_line(line, protocol::direction::to_child);
