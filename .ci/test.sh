@@ -19,7 +19,7 @@ stage "release build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_ENABLE_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 
-stage "clang-tidy (.clang-tidy, CAF-free layers)"
+stage "clang-tidy (.clang-tidy, CAF-free layers and actors)"
 bash .ci/tidy.sh build
 
 stage "tests (release)"

@@ -22,7 +22,7 @@ acceptor_state::~acceptor_state() {
 
 namespace {
 
-using acceptor_ptr = caf::stateful_actor<acceptor_state>*;
+using acceptor_ptr = acceptor_actor::stateful_pointer<acceptor_state>;
 
 constexpr int poll_ms = 500;
 constexpr auto pause_after_exhaustion = std::chrono::seconds(1);
@@ -83,12 +83,12 @@ void exhausted(acceptor_ptr self, int err) {
     int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c >= 0) {
       ++st.served_on_spare;
-      self->send(st.listener, atom::attach::value, c);
+      caf::anon_send(st.listener, atom::attach::value, c);
     }
     open_spare(st);
   }
   ++st.exhaustions;
-  self->send(st.listener, atom::close::value, atom::timeout::value);
+  caf::anon_send(st.listener, atom::close::value, atom::timeout::value);
   st.last_exhausted_at = now;
   if (log_now) {
     rlimit lim{};
@@ -129,7 +129,7 @@ void accept_round(acceptor_ptr self) {
     int c = ::accept4(st.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c >= 0) {
       ++st.accepted;
-      self->send(st.listener, atom::attach::value, c);
+      caf::anon_send(st.listener, atom::attach::value, c);
       continue;
     }
     int err = errno;
@@ -153,14 +153,15 @@ void accept_round(acceptor_ptr self) {
 
 } // namespace
 
-caf::behavior acceptor(caf::stateful_actor<acceptor_state>* self, int fd,
-                       caf::actor listener, std::string where,
-                       daemon_context ctx) {
+acceptor_actor::behavior_type
+acceptor(acceptor_actor::stateful_pointer<acceptor_state> self, int fd,
+         const caf::actor& listener, const std::string& where,
+         const daemon_context& ctx) {
   auto& st = self->state;
   st.fd = fd;
-  st.listener = std::move(listener);
-  st.where = std::move(where);
-  st.ctx = std::move(ctx);
+  st.listener = listener;
+  st.where = where;
+  st.ctx = ctx;
   open_spare(st);
   // The listener gone (it failed): nobody takes our sockets any more.
   self->monitor(st.listener);

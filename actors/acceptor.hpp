@@ -4,6 +4,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,7 @@ struct acceptor_state {
   /// A descriptor kept open (/dev/null) to give back when the process runs
   /// out of them, so that the pending connection can be accepted and served.
   int spare = -1;
+  /// An untyped broker: a typed actor only anon_sends to it.
   caf::actor listener;
   daemon_context ctx;
   /// The address, as log lines name it.
@@ -55,8 +57,9 @@ struct acceptor_state {
 /// `shed_after_s` (`(atom::close, atom::timeout)`), and accepting pauses for
 /// a second: existing streams keep their descriptors and keep working, and
 /// an API request gets through while idle sockets hold every descriptor.
-caf::behavior acceptor(caf::stateful_actor<acceptor_state>* self, int fd,
-                       caf::actor listener, std::string where,
-                       daemon_context ctx);
+acceptor_actor::behavior_type
+acceptor(acceptor_actor::stateful_pointer<acceptor_state> self, int fd,
+         const caf::actor& listener, const std::string& where,
+         const daemon_context& ctx);
 
 } // namespace tributary

@@ -294,6 +294,30 @@ using host_actor = caf::typed_actor<
     // stored: the receiver's read backpressure.
     caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
 
+/// One accepted child's stream: decompresses and parses it, feeds its host.
+/// Its connection (an untyped socket broker) gets `(atom::sync, int64_t)`
+/// for the bytes whose rows are stored.
+using receiver_actor = caf::typed_actor<
+    // Stream bytes from the connection.
+    caf::reacts_to<atom::data, std::string>,
+    // The child closed the connection.
+    caf::reacts_to<atom::close>,
+    // (From the connection, every 60 s) check for 600 s of silence.
+    caf::reacts_to<atom::timeout>>::extend_with<status_client_actor>;
+
+/// One HTTP API request; it quits once answered.
+using api_request_actor = caf::typed_actor<
+    // The whole HTTP response, or its first part: the bytes, and whether
+    // more follow.
+    caf::replies_to<atom::get>::with<std::string, bool>,
+    // The next part of an answer sent in parts (same meaning).
+    caf::replies_to<atom::get, atom::next>::with<std::string, bool>>;
+
+/// Accepts on one listening socket (detached, it waits in poll()).
+using acceptor_actor = caf::typed_actor<
+    // (To itself) poll and accept once more.
+    caf::reacts_to<atom::resume>>::extend_with<status_client_actor>;
+
 /// The host registry: machine GUID -> host, access checks for STREAM.
 using registry_actor = caf::typed_actor<
     // Runs the access check for a STREAM request and, if accepted, attaches
@@ -301,12 +325,12 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<atom::stream, stream_hello>::with<access_decision,
                                                       host_actor>,
     // The receiver of an accepted stream for this GUID took over.
-    caf::reacts_to<atom::takeover, std::string, caf::actor>,
+    caf::reacts_to<atom::takeover, std::string, receiver_actor>,
     // The receiver for this GUID received data at this time (seconds; sent at
     // most every few seconds).
     caf::reacts_to<atom::data, std::string, int64_t>,
     // The receiver for this GUID is gone, and why ("" = the child closed).
-    caf::reacts_to<atom::detach, std::string, caf::actor, std::string>,
+    caf::reacts_to<atom::detach, std::string, receiver_actor, std::string>,
     // Every host, localhost first.
     caf::replies_to<atom::get, atom::hosts>::with<std::vector<host_summary>>,
     // A host by hostname or machine GUID.

@@ -3,6 +3,7 @@
 #include "api/text_fix.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace tributary::api {
 

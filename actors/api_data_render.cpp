@@ -110,7 +110,7 @@ std::string render_data_wrapped(const data_result& res, std::string_view format,
   // A window given in absolute times gets exactly the points asked for
   // ("virtual"); a relative one the stored points ("natural"), as 1.37.1
   // decides (an absolute time is further than 3 years from 0).
-  constexpr int64_t relative_max = 3 * 365 * 86400;
+  constexpr int64_t relative_max = int64_t{3} * 365 * 86400;
   bool relative = std::llabs(q.after) <= relative_max
                   || std::llabs(q.before) <= relative_max;
   options += options.empty() ? "" : ",";

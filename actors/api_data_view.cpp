@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 
 namespace tributary::api {
@@ -238,10 +239,11 @@ bool apply_data_view(data_result& res, const data_view& view) {
   // write oldest first.
   if (view.oldest_first) {
     std::reverse(res.times.begin(), res.times.end());
+    auto row_at = [&](size_t row) {
+      return res.values.begin() + static_cast<std::ptrdiff_t>(row * ndims);
+    };
     for (size_t a = 0, b = rows; a + 1 < b; ++a, --b)
-      std::swap_ranges(res.values.begin() + a * ndims,
-                       res.values.begin() + (a + 1) * ndims,
-                       res.values.begin() + (b - 1) * ndims);
+      std::swap_ranges(row_at(a), row_at(a + 1), row_at(b - 1));
   }
   if (view.milliseconds)
     for (auto& t : res.times)

@@ -18,11 +18,11 @@ namespace {
 
 /// A file of `[directories] web` (Netdata's dashboard). `/` without one
 /// sends the browser to the console instead.
-void answer_static(caf::event_based_actor* self, promise rp,
+void answer_static(api_request_ptr self, promise rp,
                    const std::string& file_path, bool is_root,
                    const daemon_context& ctx, const http_request& req) {
   // The biggest file of Netdata's web folder is a few MB.
-  constexpr size_t max_static_bytes = 32 * 1024 * 1024;
+  constexpr size_t max_static_bytes = size_t{32} * 1024 * 1024;
   std::string web_dir = ctx.settings ? ctx.settings->global.web_dir : "";
   auto found = api::resolve_static_path(web_dir, file_path);
   if (found.status != 200) {
@@ -50,7 +50,7 @@ void answer_static(caf::event_based_actor* self, promise rp,
 /// /alive: 200 when the registry answers (the actor system schedules and
 /// the I/O thread moved this request), else 503. /ready: alive, and the
 /// daemon has bound every listener and opened localhost's storage.
-void answer_probe(caf::event_based_actor* self, promise rp,
+void answer_probe(api_request_ptr self, const promise& rp,
                   const std::string& probe, const daemon_context& ctx) {
   bool started = ctx.ready && ctx.ready->load();
   self->request(ctx.registry, caf::infinite, atom::get::value,
@@ -72,8 +72,9 @@ void answer_probe(caf::event_based_actor* self, promise rp,
 
 } // namespace
 
-caf::behavior api_request(caf::event_based_actor* self, http_request req,
-                          daemon_context ctx) {
+api_request_actor::behavior_type api_request(api_request_actor::pointer self,
+                                             const http_request& req,
+                                             const daemon_context& ctx) {
   return {
       [=](atom::get) -> caf::result<std::string, bool> {
         promise rp = self->make_response_promise<std::string, bool>();
@@ -235,6 +236,11 @@ caf::behavior api_request(caf::event_based_actor* self, http_request req,
                   reply_error(self, rp, ctx, req, err);
                 });
         return rp;
+      },
+      // Asked only after a first part said more follow (then the behavior
+      // is reply_streamed's).
+      [](atom::get, atom::next) -> caf::result<std::string, bool> {
+        return caf::sec::unexpected_message;
       },
   };
 }

@@ -3,7 +3,7 @@
 #include "actors/context.hpp"
 #include "actors/http_request.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 namespace tributary {
 
@@ -17,7 +17,8 @@ constexpr int64_t api_answer_deadline_s = 30;
 /// One HTTP API request: gathers what it needs from the registry, hosts and
 /// host databases, answers `(atom::get)` with the whole HTTP response, then
 /// quits.
-caf::behavior api_request(caf::event_based_actor* self, http_request req,
-                          daemon_context ctx);
+api_request_actor::behavior_type api_request(api_request_actor::pointer self,
+                                             const http_request& req,
+                                             const daemon_context& ctx);
 
 } // namespace tributary

@@ -92,9 +92,9 @@ bool exporter_window(const listed_chart& c, int64_t after, int64_t before,
 }
 
 /// One host's charts and their values as `plan` says, then `done`.
-void collect_host(caf::event_based_actor* self, host_actor host,
-                  std::shared_ptr<const allmetrics_plan> plan, host_done done,
-                  step_failed fail) {
+void collect_host(api_request_ptr self, const host_actor& host,
+                  const std::shared_ptr<const allmetrics_plan>& plan,
+                  const host_done& done, const step_failed& fail) {
   self->request(host, step_deadline, atom::get::value, atom::info::value)
       .then(
           [=](const host_summary& summary) mutable {
@@ -187,8 +187,8 @@ void collect_host(caf::event_based_actor* self, host_actor host,
 
 } // namespace
 
-void answer_allmetrics(caf::event_based_actor* self, promise rp,
-                       const http_request& req, host_actor host,
+void answer_allmetrics(api_request_ptr self, const promise& rp,
+                       const http_request& req, const host_actor& host,
                        const daemon_context& ctx) {
   auto format = param(req, "format", "shell");
   if (format != "shell" && format != "json" && format != "prometheus"
@@ -213,7 +213,7 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
   if (format == "shell" || format == "json") {
     collect_host(
         self, host, plan,
-        [=](api::allmetrics_host h) mutable {
+        [=](const api::allmetrics_host& h) mutable {
           if (format == "shell")
             reply(self, rp, 200, "text/plain; charset=utf-8",
                   api::allmetrics_shell(h));
@@ -241,7 +241,7 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
   if (format == "prometheus") {
     collect_host(
         self, host, plan,
-        [=](api::allmetrics_host h) mutable {
+        [=](const api::allmetrics_host& h) mutable {
           std::string out;
           api::append_prometheus_header(out, h.hostname, *opt);
           api::append_prometheus_host(out, h, *opt, false);
@@ -283,7 +283,8 @@ void answer_allmetrics(caf::event_based_actor* self, promise rp,
                                 [=](host_actor& h) mutable {
                                   collect_host(
                                       self, h, plan,
-                                      [=](api::allmetrics_host x) mutable {
+                                      [=](const api::allmetrics_host&
+                                              x) mutable {
                                         api::append_prometheus_host(
                                             (*parts)[i], x, *opt, true);
                                         finish();

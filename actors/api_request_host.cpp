@@ -10,10 +10,10 @@ namespace {
 
 /// /api/v1/data with `options=jsonwrap`: the wrapper also tells each
 /// dimension's newest stored value and the host's name, asked here.
-void answer_data_wrapped(caf::event_based_actor* self, promise rp,
-                         host_actor host, const data_query& q, data_result res,
-                         const std::string& format, const api::data_view& view,
-                         step_failed fail) {
+void answer_data_wrapped(api_request_ptr self, const promise& rp,
+                         const host_actor& host, const data_query& q,
+                         data_result res, const std::string& format,
+                         const api::data_view& view, const step_failed& fail) {
   auto wrap = std::make_shared<api::data_wrap>();
   wrap->query = q;
   api::prepare_data_wrap(res, view, *wrap);
@@ -53,9 +53,10 @@ void answer_data_wrapped(caf::event_based_actor* self, promise rp,
 
 } // namespace
 
-void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
-             const api::route& r, host_actor host,
-             std::vector<std::string> hostnames, const daemon_context& ctx) {
+void on_host(api_request_ptr self, const promise& rp, const http_request& req,
+             const api::route& r, const host_actor& host,
+             const std::vector<std::string>& hostnames,
+             const daemon_context& ctx) {
   auto fail
       = [=](caf::error& err) mutable { reply_error(self, rp, ctx, req, err); };
   if (r.endpoint.rfind("alarm", 0) == 0) {
@@ -155,7 +156,7 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
                         auto writer = std::make_shared<api::charts_writer>(
                             summary, std::move(listing), hostnames);
                         auto next = std::make_shared<part_source>(
-                            [writer](part_callback done) {
+                            [writer](const part_callback& done) {
                               std::string part;
                               bool more = writer->next(part, part_budget);
                               done(std::move(part), more);
@@ -196,12 +197,13 @@ void on_host(caf::event_based_actor* self, promise rp, const http_request& req,
           fail);
 }
 
-void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
+void answer_info(api_request_ptr self, const promise& rp,
+                 const host_actor& host,
                  std::optional<std::vector<host_summary>> all,
                  const daemon_context& ctx, const http_request& req) {
   bool https = ctx.web_tls != nullptr;
   bool stream_on = ctx.settings && ctx.settings->stream.enabled;
-  auto render = [=](std::vector<host_summary> hosts) mutable {
+  auto render = [=](const std::vector<host_summary>& hosts) mutable {
     std::vector<std::string> none;
     self->request(host, step_deadline, atom::health::value,
                   std::string{"alarm_totals"}, none)
@@ -218,7 +220,7 @@ void answer_info(caf::event_based_actor* self, promise rp, host_actor host,
             });
   };
   if (all)
-    return render(std::move(*all));
+    return render(*all);
   self->request(host, step_deadline, atom::get::value, atom::info::value)
       .then([=](const host_summary& h) mutable { render({h}); },
             [=](caf::error& err) mutable {

@@ -1,54 +1,62 @@
 #include "actors/api_request_steps.hpp"
 
+#include <utility>
+
 namespace tributary::api_request_steps {
 
-void reply(caf::event_based_actor* self, promise rp, int code,
-           std::string_view type, const std::string& body) {
+void reply(api_request_ptr self, promise rp, int code, std::string_view type,
+           const std::string& body) {
   rp.deliver(api::http_response(code, type, body), false);
   self->quit();
 }
 
-void reply_streamed(caf::event_based_actor* self, promise rp,
-                    const http_request& req, std::string type,
-                    std::shared_ptr<part_source> next) {
+void reply_streamed(api_request_ptr self, promise rp, const http_request& req,
+                    const std::string& type,
+                    const std::shared_ptr<part_source>& next) {
   bool chunked = req.http_1_1;
-  (*next)([=](std::string part, bool more) mutable {
+  (*next)([=](const std::string& part, bool more) mutable {
     if (!more)
       return reply(self, rp, 200, type, part);
     auto out = api::http_stream_head(200, type, chunked);
     api::append_body_part(out, part, chunked);
     rp.deliver(std::move(out), true);
-    self->become([=](atom::get, atom::next) {
-      auto part_rp = self->make_response_promise<std::string, bool>();
-      (*next)([=](std::string part, bool more) mutable {
-        std::string out;
-        api::append_body_part(out, part, chunked);
-        if (!more)
-          out += api::body_end(chunked);
-        part_rp.deliver(std::move(out), more);
-        if (!more)
-          self->quit();
-      });
-      return part_rp;
-    });
+    self->become(
+        // The whole answer was asked for once already.
+        [](atom::get) -> caf::result<std::string, bool> {
+          return caf::sec::unexpected_message;
+        },
+        [=](atom::get, atom::next) {
+          auto part_rp = self->make_response_promise<std::string, bool>();
+          (*next)([=](const std::string& part, bool more) mutable {
+            std::string out;
+            api::append_body_part(out, part, chunked);
+            if (!more)
+              out += api::body_end(chunked);
+            part_rp.deliver(std::move(out), more);
+            if (!more)
+              self->quit();
+          });
+          return part_rp;
+        });
   });
 }
 
-void reply_error(caf::event_based_actor* self, promise rp,
-                 const daemon_context& ctx, const http_request& req,
-                 const caf::error& err) {
+void reply_error(api_request_ptr self, promise rp, const daemon_context& ctx,
+                 const http_request& req, const caf::error& err) {
   auto what = self->system().render(err);
   TRIBUTARY_ERROR(*ctx.log, "WEB_SERVER", "request '", log_text(req.url),
                   "' failed: ", log_text(what));
-  reply(self, rp, 500, "text/plain", "internal error: " + what + "\n");
+  reply(self, std::move(rp), 500, "text/plain",
+        "internal error: " + what + "\n");
 }
 
-void reply_400(caf::event_based_actor* self, promise rp, std::string_view why) {
-  reply(self, rp, 400, "text/plain; charset=utf-8", api::bad_request(why));
+void reply_400(api_request_ptr self, promise rp, std::string_view why) {
+  reply(self, std::move(rp), 400, "text/plain; charset=utf-8",
+        api::bad_request(why));
 }
 
 std::string param(const http_request& req, const std::string& name,
-                  std::string fallback) {
+                  const std::string& fallback) {
   auto i = req.query.find(name);
   return i == req.query.end() ? fallback : i->second;
 }

@@ -75,7 +75,7 @@ void store_rows(chart_actor::stateful_pointer<chart_state> self) {
 } // namespace
 
 chart_actor::behavior_type
-chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
+chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
       host_db_actor db, storage::chart_config cfg,
       std::shared_ptr<chart_extent> extent) {
   auto& st = self->state;

@@ -38,7 +38,7 @@ struct chart_state {
 
 /// Spawned by its host on the first definition of a chart.
 chart_actor::behavior_type
-chart(chart_actor::stateful_pointer<chart_state> self, chart_def def,
+chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
       host_db_actor db, storage::chart_config cfg,
       std::shared_ptr<chart_extent> extent);
 

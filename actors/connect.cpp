@@ -103,7 +103,7 @@ expected<int> connect_destination(const config::destination& d,
     // instead of retransmitting for ~15 minutes, the sender reconnects and
     // the parent asks for the gap (replication) instead of receiving a late
     // burst it can only place at "now".
-    unsigned int user_timeout_ms = static_cast<unsigned int>(timeout.count());
+    auto user_timeout_ms = static_cast<unsigned int>(timeout.count());
     ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms,
                  sizeof(user_timeout_ms));
     if (::connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {

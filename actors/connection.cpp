@@ -31,7 +31,7 @@ constexpr int64_t halt_above = 4 << 20;
 constexpr int64_t resume_below = 1 << 20;
 /// A streamed API answer's next part is asked for once no more than this
 /// is left to write (about one part: see api_request).
-constexpr size_t part_low_water = 256 * 1024;
+constexpr size_t part_low_water = size_t{256} * 1024;
 
 using phase = connection_state::phase;
 using connection_ptr = caf::io::stateful_broker<connection_state>*;
@@ -372,8 +372,9 @@ void close_now(connection_ptr self, caf::io::connection_handle hdl) {
 } // namespace
 
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
-                         caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path, std::string ssl_mode,
+                         caf::io::connection_handle hdl,
+                         const daemon_context& ctx,
+                         const std::string& unix_path, std::string ssl_mode,
                          caf::actor listener) {
   auto& st = self->state;
   st.listener = std::move(listener);
@@ -396,7 +397,8 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
     self->quit();
     return {};
   }
-  self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
+  self->configure_read(hdl,
+                       caf::io::receive_policy::at_most(size_t{64} * 1024));
   // A client that never completes its first request is dropped, as
   // Netdata's `[web] timeout for first request` does: the listener sends
   // the timeout (a delayed message to a connection that has closed by then

@@ -22,7 +22,7 @@ struct connection_state {
   /// Bytes of the first request, or stream bytes waiting for the receiver.
   std::string buf;
   std::unique_ptr<http_request_reader> http;
-  caf::actor receiver;
+  receiver_actor receiver;
   std::string ip;
   uint16_t port = 0;
   /// "[ip]:port", as log lines name the peer.
@@ -44,11 +44,11 @@ struct connection_state {
   /// The listener, which times API requests for us.
   caf::actor listener;
   /// The actor building the answer to the API request, while it runs.
-  caf::actor api;
+  api_request_actor api;
   /// When the socket was accepted (steady clock).
   std::chrono::steady_clock::time_point accepted_at;
   /// The API request actor of an answer sent in parts.
-  caf::actor answer_source;
+  api_request_actor answer_source;
   /// The next part is asked for once the socket took the previous ones.
   bool part_wanted = false;
   connection_state();
@@ -68,8 +68,9 @@ struct connection_state {
 /// actor_id)`; it answers `(atom::timeout, atom::query)` after
 /// `api_answer_deadline_s`), and answered 503 if it has not finished by then.
 caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
-                         caf::io::connection_handle hdl, daemon_context ctx,
-                         std::string unix_path, std::string ssl_mode,
+                         caf::io::connection_handle hdl,
+                         const daemon_context& ctx,
+                         const std::string& unix_path, std::string ssl_mode,
                          caf::actor listener);
 
 } // namespace tributary

@@ -6,12 +6,12 @@
 
 namespace tributary {
 
-connector_actor::behavior_type connector(connector_actor::pointer self,
-                                         std::vector<config::destination> dests,
-                                         std::vector<int64_t> postponed_until,
-                                         int64_t now, std::string default_port,
-                                         int64_t timeout_s, std::string who,
-                                         daemon_context ctx) {
+connector_actor::behavior_type
+connector(connector_actor::pointer self,
+          const std::vector<config::destination>& dests,
+          const std::vector<int64_t>& postponed_until, int64_t now,
+          const std::string& default_port, int64_t timeout_s,
+          const std::string& who, const daemon_context& ctx) {
   return {
       [=](atom::get) -> caf::result<int, uint64_t> {
         for (size_t i = 0; i < dests.size(); ++i) {

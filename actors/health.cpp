@@ -75,11 +75,12 @@ health::lookup_row last_row(const data_result& r) {
 /// Runs a notification script to its end, off the scheduler's threads.
 notify_runner_actor::behavior_type
 notify_runner(notify_runner_actor::pointer self,
-              std::vector<std::string> argv) {
+              const std::vector<std::string>& argv) {
   return {
       [=](atom::get) -> int {
         self->quit();
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (auto& a : argv)
           args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
@@ -357,7 +358,7 @@ health_monitor(caf::stateful_actor<health_monitor_state>* self, host_actor host,
   st.host = std::move(host);
   st.info = std::move(info);
   st.definitions = std::move(definitions);
-  st.opts = std::move(opts);
+  st.opts = opts;
   st.ctx = std::move(ctx);
   build_engine(st);
   self->delayed_send(self, tick, atom::timeout::value);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <utility>
 
 namespace tributary {
 
@@ -111,10 +112,10 @@ void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
         std::shared_ptr<storage::engine> db, daemon_context ctx,
-        std::string files_dir, std::string hostname) {
+        std::string files_dir, const std::string& hostname) {
   // The engine is used by this actor alone from here on.
   self->state.db = std::move(db);
-  self->state.ctx = ctx;
+  self->state.ctx = std::move(ctx);
   self->state.files_dir = std::move(files_dir);
   self->state.who = "host-db " + hostname;
   self->state.spool

@@ -47,6 +47,6 @@ struct host_db_state {
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
         std::shared_ptr<storage::engine> db, daemon_context ctx,
-        std::string files_dir, std::string hostname);
+        std::string files_dir, const std::string& hostname);
 
 } // namespace tributary

@@ -107,13 +107,14 @@ expected<int> listen_socket(const config::bind_address& address) {
                     address.port);
 }
 
-caf::behavior listener(caf::io::broker* self, config::bind_address address,
+caf::behavior listener(caf::io::broker* self,
+                       const config::bind_address& address,
                        daemon_context ctx) {
   uint16_t bound = 0;
   auto unix_path = address.unix_path;
   int listen_fd = address.fd;
   std::string where;
-  caf::actor acc;
+  acceptor_actor acc;
   if (!ctx.own_acceptor) {
     // CAF's test multiplexer: a virtual doorman, connections arrive as
     // new_connection_msg.

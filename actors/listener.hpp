@@ -17,8 +17,8 @@ namespace tributary {
 /// Answers `(atom::reload, reload_request)`: connections accepted from then
 /// on are checked against the reloaded settings. Uses `address.fd` when it
 /// is a socket already listening (see `listen_socket`).
-caf::behavior listener(caf::io::broker* self, config::bind_address address,
-                       daemon_context ctx);
+caf::behavior listener(caf::io::broker* self,
+                       const config::bind_address& address, daemon_context ctx);
 
 /// Binds and listens on `address` (TCP, or a unix socket that replaces an
 /// old socket file), for a listener to take over through `address.fd`.

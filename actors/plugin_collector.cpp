@@ -16,8 +16,8 @@ constexpr int poll_ms = 200;
 
 plugin_collector_actor::behavior_type plugin_collector(
     plugin_collector_actor::stateful_pointer<plugin_collector_state> self,
-    host_actor host, std::string plugin, std::string path, int64_t update_every,
-    daemon_context ctx) {
+    host_actor host, std::string plugin, const std::string& path,
+    int64_t update_every, daemon_context ctx) {
   auto& st = self->state;
   st.plugin = std::move(plugin);
   st.host = std::move(host);
@@ -89,8 +89,8 @@ plugin_collector_actor::behavior_type plugin_collector(
 
 plugin_supervisor_actor::behavior_type plugin_supervisor(
     plugin_supervisor_actor::stateful_pointer<plugin_supervisor_state> self,
-    host_actor host, std::string plugin, std::string path, int64_t update_every,
-    int64_t restart_delay_s, daemon_context ctx) {
+    const host_actor& host, const std::string& plugin, const std::string& path,
+    int64_t update_every, int64_t restart_delay_s, const daemon_context& ctx) {
   auto start = [=] {
     self->state.current = self->spawn<caf::detached + caf::monitored>(
         plugin_collector, host, plugin, path, update_every, ctx);

@@ -27,8 +27,8 @@ struct plugin_collector_state {
 /// restarts it.
 plugin_collector_actor::behavior_type plugin_collector(
     plugin_collector_actor::stateful_pointer<plugin_collector_state> self,
-    host_actor host, std::string plugin, std::string path, int64_t update_every,
-    daemon_context ctx);
+    host_actor host, std::string plugin, const std::string& path,
+    int64_t update_every, daemon_context ctx);
 
 /// State of a plugin supervisor.
 struct plugin_supervisor_state {
@@ -41,7 +41,7 @@ struct plugin_supervisor_state {
 /// Keeps one plugin running: restarts it `restart_delay_s` after it died.
 plugin_supervisor_actor::behavior_type plugin_supervisor(
     plugin_supervisor_actor::stateful_pointer<plugin_supervisor_state> self,
-    host_actor host, std::string plugin, std::string path, int64_t update_every,
-    int64_t restart_delay_s, daemon_context ctx);
+    const host_actor& host, const std::string& plugin, const std::string& path,
+    int64_t update_every, int64_t restart_delay_s, const daemon_context& ctx);
 
 } // namespace tributary

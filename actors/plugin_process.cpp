@@ -25,6 +25,7 @@ expected<plugin_process> start_plugin(const std::vector<std::string>& argv,
     return error{ec::io_error, std::string{"pipe: "} + std::strerror(errno)};
   }
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (auto& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

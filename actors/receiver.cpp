@@ -40,7 +40,7 @@ void stop(receiver_ptr self, const std::string& why) {
                  " updates).");
   self->send(st.host, atom::stream::value, false, false);
   self->send(st.ctx.registry, atom::detach::value, st.hello.host.machine_guid,
-             caf::actor{self}, why);
+             caf::actor_cast<receiver_actor>(self), why);
   self->quit(why.empty() ? caf::exit_reason::normal
                          : caf::exit_reason::user_shutdown);
 }
@@ -115,7 +115,7 @@ void fence(receiver_ptr self) {
   auto done = [=] {
     auto& st = self->state;
     st.fencing = false;
-    self->send(st.conn, atom::sync::value, n);
+    caf::anon_send(st.conn, atom::sync::value, n);
     fence(self);
   };
   self->request(st.host, caf::infinite, atom::sync::value)
@@ -124,14 +124,16 @@ void fence(receiver_ptr self) {
 
 } // namespace
 
-caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
-                       caf::actor conn, host_actor host, stream_hello hello,
-                       access_decision decision, daemon_context ctx) {
+receiver_actor::behavior_type
+receiver(receiver_actor::stateful_pointer<receiver_state> self,
+         const caf::actor& conn, const host_actor& host,
+         const stream_hello& hello, const access_decision& decision,
+         const daemon_context& ctx) {
   auto& st = self->state;
-  st.conn = std::move(conn);
-  st.host = std::move(host);
-  st.hello = std::move(hello);
-  st.ctx = std::move(ctx);
+  st.conn = conn;
+  st.host = host;
+  st.hello = hello;
+  st.ctx = ctx;
   st.who
       = "STREAM " + log_text(st.hello.host.hostname) + " [receive from "
         + peer_name(st.hello.peer_ip, static_cast<uint16_t>(st.hello.peer_port))
@@ -157,7 +159,7 @@ caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
       ", capabilities = ", protocol::to_string_caps(decision.capabilities));
   self->send(st.host, atom::stream::value, true, decision.compression);
   self->send(st.ctx.registry, atom::takeover::value, st.hello.host.machine_guid,
-             caf::actor{self});
+             caf::actor_cast<receiver_actor>(self));
   TRIBUTARY_INFO(*st.ctx.log, st.who, "receiving metrics...");
   st.last_data_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
   // The idle check comes from the listener through the connection (every

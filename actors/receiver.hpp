@@ -6,6 +6,7 @@
 #include "protocol/stream_decoder.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +42,7 @@ struct receiver_state {
     }
     static constexpr size_t npos = static_cast<size_t>(-1);
   };
+  /// The connection, an untyped broker: a typed actor only anon_sends to it.
   caf::actor conn;
   host_actor host;
   stream_hello hello;
@@ -109,8 +111,10 @@ struct receiver_state {
 /// connection stops reading while too many bytes are unacknowledged),
 /// quits on a protocol error
 /// (the connection then closes) or on `(atom::close)` from the connection.
-caf::behavior receiver(caf::stateful_actor<receiver_state>* self,
-                       caf::actor conn, host_actor host, stream_hello hello,
-                       access_decision decision, daemon_context ctx);
+receiver_actor::behavior_type
+receiver(receiver_actor::stateful_pointer<receiver_state> self,
+         const caf::actor& conn, const host_actor& host,
+         const stream_hello& hello, const access_decision& decision,
+         const daemon_context& ctx);
 
 } // namespace tributary

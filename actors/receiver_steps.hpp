@@ -10,7 +10,7 @@
 
 namespace tributary::receiver_steps {
 
-using receiver_ptr = caf::stateful_actor<receiver_state>*;
+using receiver_ptr = receiver_actor::stateful_pointer<receiver_state>;
 using chart_entry = receiver_state::chart_entry;
 
 /// What handling one command decided.

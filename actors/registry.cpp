@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <caf/all.hpp>
 #include <optional>
+#include <utility>
 
 namespace tributary {
 
@@ -185,7 +186,7 @@ void start_proxy(registry_actor::stateful_pointer<registry_state> self,
     return;
   auto who = "STREAM " + log_text(hello.host.hostname) + " [send]";
   auto senders
-      = spawn_senders(self, st.ctx, host, eff.proxy_destination,
+      = spawn_senders(self, st.ctx, std::move(host), eff.proxy_destination,
                       eff.proxy_parallel_destinations, eff.proxy_api_key,
                       eff.proxy_send_charts_matching, hello.host.hostname, who);
   if (!senders.empty())
@@ -265,7 +266,7 @@ void on_reload(registry_actor::stateful_pointer<registry_state> self,
 
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
-         host_info localhost, daemon_context ctx) {
+         const host_info& localhost, const daemon_context& ctx) {
   auto& st = self->state;
   st.ctx = ctx;
   st.own_guid = localhost.machine_guid;
@@ -385,7 +386,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         return {d, i->second.actor};
       },
       [=](atom::reload, const reload_request& r) { on_reload(self, r); },
-      [=](atom::takeover, const std::string& guid, caf::actor receiver) {
+      [=](atom::takeover, const std::string& guid, receiver_actor receiver) {
         auto i = self->state.hosts.find(guid);
         if (i != self->state.hosts.end())
           i->second.receiver = std::move(receiver);
@@ -395,7 +396,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         if (i != self->state.hosts.end())
           i->second.last_data_s = now_s;
       },
-      [=](atom::detach, const std::string& guid, const caf::actor& receiver,
+      [=](atom::detach, const std::string& guid, const receiver_actor& receiver,
           const std::string& why) {
         auto i = self->state.hosts.find(guid);
         // A replaced receiver's late detach must not detach its successor.
@@ -489,7 +490,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
                   h.last_data_s > 0 ? now_s - h.last_data_s : -1}};
           hosts.emplace_back(h.actor, std::move(facts));
           if (h.receiver)
-            dynamic.emplace_back(h.receiver, h.actor->id());
+            dynamic.emplace_back(caf::actor_cast<caf::actor>(h.receiver),
+                                 h.actor->id());
         }
         for (auto& [guid, group] : st.senders) {
           auto h = st.hosts.find(guid);

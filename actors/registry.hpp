@@ -19,7 +19,7 @@ struct registry_state {
     /// When the receiver last received data, seconds since the epoch.
     int64_t last_data_s = 0;
     /// The attached receiver (to stop it when a new one replaces it).
-    caf::actor receiver;
+    receiver_actor receiver;
     /// When its receiver went away (seconds since the epoch); 0 while
     /// streaming or never streamed. Orphan cleanup counts from here.
     int64_t disconnected_s = 0;
@@ -65,6 +65,6 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
 /// own host, listed first.
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
-         host_info localhost, daemon_context ctx);
+         const host_info& localhost, const daemon_context& ctx);
 
 } // namespace tributary

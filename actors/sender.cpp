@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <cmath>
+#include <utility>
 
 namespace tributary {
 
@@ -20,7 +21,7 @@ int64_t now_s(const daemon_context& ctx) {
 }
 
 void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
-          sender_supervisor_actor supervisor) {
+          const sender_supervisor_actor& supervisor) {
   auto& st = self->state;
   TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
   self->send(supervisor, atom::detach::value, postpone_s, st.bytes_written,
@@ -32,7 +33,7 @@ void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
 
 /// Sends what was queued in `out`, compressed if negotiated; enforces the
 /// `buffer size bytes` bound.
-void flush_out(sender_ptr self, sender_supervisor_actor supervisor) {
+void flush_out(sender_ptr self, const sender_supervisor_actor& supervisor) {
   auto& st = self->state;
   if (st.out.empty())
     return;
@@ -207,7 +208,7 @@ void write_replay(sender_state& st, const protocol::replay_chart& r,
   }
 }
 
-void answer_replay(sender_ptr self, sender_supervisor_actor supervisor,
+void answer_replay(sender_ptr self, const sender_supervisor_actor& supervisor,
                    const protocol::replay_chart& r) {
   auto& st = self->state;
   if (st.charts.count(r.chart_id) == 0)
@@ -234,7 +235,7 @@ void answer_replay(sender_ptr self, sender_supervisor_actor supervisor,
           });
 }
 
-void on_parent_line(sender_ptr self, sender_supervisor_actor supervisor,
+void on_parent_line(sender_ptr self, const sender_supervisor_actor& supervisor,
                     std::string_view line) {
   auto& st = self->state;
   auto cmd = protocol::parse_line(line, protocol::direction::to_child);
@@ -297,7 +298,7 @@ bool may_grow(const std::string& reply) {
   return false;
 }
 
-void on_reply(sender_ptr self, sender_supervisor_actor supervisor) {
+void on_reply(sender_ptr self, const sender_supervisor_actor& supervisor) {
   auto& st = self->state;
   auto parsed = protocol::parse_reply(st.reply);
   if (!parsed) {
@@ -374,8 +375,8 @@ void start_chart(sender_ptr self, const sender_supervisor_actor& supervisor,
 sender_actor::behavior_type
 sender(sender_actor::stateful_pointer<sender_state> self, int fd,
        std::string destination, bool encrypted,
-       sender_supervisor_actor supervisor, host_actor host, sender_settings cfg,
-       daemon_context ctx) {
+       const sender_supervisor_actor& supervisor, host_actor host,
+       sender_settings cfg, daemon_context ctx) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.ctx = std::move(ctx);

@@ -43,7 +43,7 @@ struct sender_settings {
   std::string api_key;
   config::simple_pattern send_charts_matching;
   int64_t timeout_seconds = config::defaults::timeout_seconds;
-  int64_t buffer_size_bytes = 10 * 1024 * 1024;
+  int64_t buffer_size_bytes = int64_t{10} * 1024 * 1024;
   int64_t reconnect_delay_seconds = 5;
   bool enable_compression = true;
   /// `[stream] initial clock resync iterations`: after a chart definition
@@ -108,8 +108,8 @@ struct sender_state {
 sender_actor::behavior_type
 sender(sender_actor::stateful_pointer<sender_state> self, int fd,
        std::string destination, bool encrypted,
-       sender_supervisor_actor supervisor, host_actor host, sender_settings cfg,
-       daemon_context ctx);
+       const sender_supervisor_actor& supervisor, host_actor host,
+       sender_settings cfg, daemon_context ctx);
 
 /// The socket of a sender: moves bytes, through TLS when `tls` is set (the
 /// parent's certificate is checked before any byte of the sender leaves).
@@ -118,8 +118,8 @@ sender(sender_actor::stateful_pointer<sender_state> self, int fd,
 /// as `(atom::close)` and a TLS failure as `(atom::close, std::string detail,
 /// std::string reason, int64_t postpone_s)`.
 caf::behavior sender_connection(caf::io::broker* self, int fd,
-                                sender_actor sender,
-                                std::shared_ptr<const tls::context> tls);
+                                const sender_actor& sender,
+                                const std::shared_ptr<const tls::context>& tls);
 
 /// State of a sender supervisor.
 struct sender_supervisor_state {

@@ -41,15 +41,15 @@ void report_tls_failure(caf::io::broker* self, const sender_actor& sender,
 
 } // namespace
 
-caf::behavior sender_connection(caf::io::broker* self, int fd,
-                                sender_actor sender,
-                                std::shared_ptr<const tls::context> tls_ctx) {
+caf::behavior
+sender_connection(caf::io::broker* self, int fd, const sender_actor& sender,
+                  const std::shared_ptr<const tls::context>& tls_ctx) {
   auto h = self->add_scribe(fd);
   self->set_exit_handler([=](const caf::exit_msg& msg) {
     ::shutdown(fd, SHUT_RDWR);
     self->quit(msg.reason);
   });
-  self->configure_read(h, caf::io::receive_policy::at_most(64 * 1024));
+  self->configure_read(h, caf::io::receive_policy::at_most(size_t{64} * 1024));
   self->ack_writes(h, true);
   auto written = std::make_shared<uint64_t>(0);
   auto tls = std::make_shared<sender_tls>();

@@ -93,7 +93,7 @@ struct registry_fixture : actor_fixture {
   /// The receiver for `guid` attaches, as the connection does after an
   /// accepted hello.
   void attach_receiver(const std::string& guid) {
-    self->send(reg, atom::takeover::value, guid, caf::actor{});
+    self->send(reg, atom::takeover::value, guid, receiver_actor{});
     run();
   }
 
@@ -194,8 +194,8 @@ TEST_CASE_FIXTURE(registry_fixture,
                   "a GUID whose receiver detached may connect again") {
   REQUIRE(ask(hello(good_key, child_guid)).decision.accepted);
   attach_receiver(child_guid);
-  self->send(reg, atom::detach::value, std::string{child_guid}, caf::actor{},
-             std::string{});
+  self->send(reg, atom::detach::value, std::string{child_guid},
+             receiver_actor{}, std::string{});
   run();
   CHECK(ask(hello(good_key, child_guid)).decision.accepted);
 }
