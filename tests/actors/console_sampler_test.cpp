@@ -37,13 +37,6 @@ struct sampler_fixture : actor_fixture {
     fire_pending_timeouts();
   }
 
-  void wait(int secs) {
-    for (int i = 0; i < secs; ++i) {
-      now_usec += 1000000;
-      advance(std::chrono::seconds(1));
-    }
-  }
-
   /// Asks /api/v1/console/actors as the page does; true if answered.
   bool ask() {
     self->send(sampler, atom::get::value, std::string{"actors"}, int64_t{0});
@@ -56,7 +49,6 @@ struct sampler_fixture : actor_fixture {
 
   logger log;
   daemon_context ctx;
-  uint64_t now_usec = 1795635100ull * 1000000;
   std::shared_ptr<int> walks = std::make_shared<int>(0);
   caf::actor sampler;
 };

@@ -10,20 +10,6 @@
 namespace tributary::test {
 namespace {
 
-chart_def make_chart(const std::string& id) {
-  chart_def def;
-  def.id = id;
-  def.title = id;
-  def.units = "things";
-  def.family = "f";
-  def.context = id;
-  def.update_every = 1;
-  dimension_def d;
-  d.id = "a";
-  def.dimensions.push_back(d);
-  return def;
-}
-
 struct status_fixture : host_fixture {
   status_fixture() {
     self->send(aut, atom::stream::value, true, false);

@@ -63,6 +63,14 @@ struct actor_fixture {
     run();
   }
 
+  /// Lets `secs` seconds pass, on the daemon's clock (`now_usec`) and CAF's.
+  void wait(int secs) {
+    for (int i = 0; i < secs; ++i) {
+      now_usec += 1000000;
+      advance(std::chrono::seconds(1));
+    }
+  }
+
   /// Fires the timeouts still pending (idle checks, ticks): they hold
   /// references to their actors, which must be gone before the system is.
   void fire_pending_timeouts() {
@@ -86,6 +94,8 @@ struct actor_fixture {
     run();
   }
 
+  /// The daemon's clock in the fixtures (`daemon_context::now_usec`).
+  uint64_t now_usec = 1795635100ull * 1000000;
   caf::actor_system_config cfg;
   caf::actor_system sys;
   caf::scoped_actor self;

@@ -13,6 +13,21 @@
 
 namespace tributary::test {
 
+/// A chart `id` (every second) with one dimension `a`.
+inline chart_def make_chart(const std::string& id) {
+  chart_def def;
+  def.id = id;
+  def.title = id;
+  def.units = "things";
+  def.family = "f";
+  def.context = id;
+  def.update_every = 1;
+  dimension_def d;
+  d.id = "a";
+  def.dimensions.push_back(d);
+  return def;
+}
+
 struct host_fixture : actor_fixture {
   static constexpr auto api_key = "22222222-2222-4222-8222-222222222222";
 
@@ -42,17 +57,8 @@ struct host_fixture : actor_fixture {
     fire_pending_timeouts();
   }
 
-  /// Lets `secs` seconds pass, on the daemon's clock and CAF's.
-  void wait(int secs) {
-    for (int i = 0; i < secs; ++i) {
-      now_usec += 1000000;
-      advance(std::chrono::seconds(1));
-    }
-  }
-
   logger log;
   daemon_context ctx;
-  uint64_t now_usec = 1795635100ull * 1000000;
   host_actor aut;
 };
 

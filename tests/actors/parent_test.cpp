@@ -113,7 +113,6 @@ struct parent_fixture : actor_fixture {
 
   logger log;
   daemon_context ctx;
-  uint64_t now_usec = 1795635100ull * 1000000;
   caf::io::accept_handle acceptor = caf::io::accept_handle::from_int(1);
   int64_t last_conn = 100;
   caf::actor aut;
@@ -295,14 +294,6 @@ struct orphan_fixture : parent_fixture {
     peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
     take_output(hdl);
     peer_sends(hdl, "BOGUS 1 2 3\n");
-  }
-
-  /// Lets `secs` seconds pass, on our clock and CAF's.
-  void wait(int secs) {
-    for (int i = 0; i < secs; ++i) {
-      now_usec += 1000000;
-      advance(std::chrono::seconds(1));
-    }
   }
 
   size_t hosts() {

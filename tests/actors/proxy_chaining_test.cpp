@@ -11,20 +11,6 @@
 namespace tributary::test {
 namespace {
 
-chart_def make_chart(const std::string& id) {
-  chart_def def;
-  def.id = id;
-  def.title = id;
-  def.units = "things";
-  def.family = "f";
-  def.context = id;
-  def.update_every = 1;
-  dimension_def d;
-  d.id = "a";
-  def.dimensions.push_back(d);
-  return def;
-}
-
 chart_row make_row(const std::string& id, int64_t value, uint64_t now_usec) {
   chart_row r;
   r.chart_id = id;

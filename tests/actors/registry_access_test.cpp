@@ -99,7 +99,6 @@ struct registry_fixture : actor_fixture {
 
   logger log;
   daemon_context ctx;
-  uint64_t now_usec = 1795635100ull * 1000000;
   registry_actor reg;
 };
 
