@@ -222,8 +222,7 @@ api_request_actor::behavior_type api_request(api_request_actor::pointer self,
                             names.reserve(hosts.size());
                             for (auto& h : hosts)
                               names.push_back(h.info.hostname);
-                            on_host(self, rp, req, r, host, std::move(names),
-                                    ctx);
+                            on_host(self, rp, req, r, host, names, ctx);
                           },
                           [=](caf::error&) mutable {
                             reply(self, rp, 404, "text/html; charset=utf-8",

@@ -240,7 +240,8 @@ std::string console_model::render_charts(const std::string& host,
         auto rows = counter(s, "rows");
         auto was
             = i->second.counters.empty() ? 0 : i->second.counters[0].second;
-        rates.emplace_back("rows", rows >= was ? (rows - was) / dt : 0);
+        rates.emplace_back(
+            "rows", rows >= was ? static_cast<double>(rows - was) / dt : 0.0);
       }
     }
     write_actor(w, s, s.parent, s.parent, rates,
