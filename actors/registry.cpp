@@ -4,6 +4,7 @@
 #include "actors/host.hpp"
 #include "actors/host_db.hpp"
 #include "actors/sender.hpp"
+#include "base/free_heap.hpp"
 #include "config/rendezvous.hpp"
 #include "config/resolve.hpp"
 #include "protocol/handshake.hpp"
@@ -16,6 +17,13 @@
 #include <utility>
 
 namespace tributary {
+
+namespace {
+
+/// Seconds between two hand-backs of the heap's free pages.
+constexpr int heap_trim_interval_s = 60;
+
+} // namespace
 
 host_actor spawn_host(caf::local_actor* self, const host_info& info,
                       const std::string& api_key, const daemon_context& ctx) {
@@ -304,6 +312,12 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       [=](atom::timeout) {
         timed_handler timed{self->state.timing};
         remove_orphans(self);
+        // Replication bursts free tens of MB that glibc keeps otherwise
+        // (BENCHMARKS.md, "Issue 10, the memory part").
+        if (++self->state.ticks_since_trim >= heap_trim_interval_s) {
+          self->state.ticks_since_trim = 0;
+          return_free_heap();
+        }
         self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
       },
       [=](atom::stream,

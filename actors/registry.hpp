@@ -48,6 +48,8 @@ struct registry_state {
   /// such a GUID is told to come back later.
   std::set<std::string> removing;
   int64_t removed_orphans = 0;
+  /// Registry ticks since the heap's free pages were last handed back.
+  int ticks_since_trim = 0;
   int64_t last_accept_s = 0;
   int64_t accepted = 0;
   int64_t refused = 0;
