@@ -57,19 +57,36 @@ for p in nd1 nd2 trib; do
   h_wait_for -t 40 -m "$p mirrors $CHILD (hops 1)" mirrored "$p"
 done
 
-# uptime PARENT AFTER BEFORE -> "t:v ..." of the stored seconds
-uptime() {
-  h_http_get "${URL[$1]}/host/$CHILD/api/v1/data?chart=system.uptime&after=$2&before=$3&format=json&options=seconds" \
-    | python3 -c 'import json,sys; print(" ".join("%d:%s" % (r[0], r[1]) for r in sorted(json.load(sys.stdin)["data"]) if r[1] is not None))'
+# series DATA_URL AFTER BEFORE -> "t:v ..." of the stored seconds
+series() {
+  h_http_get "$1/api/v1/data?chart=system.uptime&after=$2&before=$3&format=json&options=seconds" \
+    | python3 -c 'import json,sys; print(" ".join("%d:%s" % (r[0], r[1]) for r in sorted(json.load(sys.stdin)["data"]) if r[1] is not None))' 2>/dev/null
 }
-missing() { # PARENT AFTER BEFORE -> the seconds without a value
-  uptime "$@" | python3 -c 'import sys
-have = {int(x.split(":")[0]) for x in sys.stdin.read().split()}
-print(" ".join(str(t) for t in range(int(sys.argv[1]), int(sys.argv[2]) + 1) if t not in have))' "$2" "$3"
+uptime() { series "${URL[$1]}/host/$CHILD" "$2" "$3"; } # PARENT AFTER BEFORE
+# missing PARENT AFTER BEFORE -> the seconds the child stored but the parent
+# did not. A second the child itself never collected (a loaded machine delays
+# its collector) is no streaming loss, so it is not counted.
+missing() {
+  local own theirs
+  own=$(series "$CHILD_URL" "$2" "$3") || own=""
+  theirs=$(uptime "$@") || theirs=""
+  python3 -c 'import sys
+seconds = lambda text: {int(x.split(":")[0]) for x in text.split()}
+after, before = int(sys.argv[1]), int(sys.argv[2])
+own, theirs = seconds(sys.argv[3]), seconds(sys.argv[4])
+window = range(after, before + 1)
+if sum(t not in own for t in window) > 5:  # the child itself must have collected
+    print("child-lacks:" + ",".join(str(t) for t in window if t not in own))
+else:
+    print(" ".join(str(t) for t in window if t in own and t not in theirs))' \
+    "$2" "$3" "$own" "$theirs"
+}
+none_missing() { # PARENT AFTER BEFORE
+  local m; m=$(missing "$@"); echo "$1 misses: $m" > "$T/missing-$1.err"; [ -z "$m" ]
 }
 newest() { # URL -> the newest stored second of the child's system.uptime there
   h_http_get "$1/api/v1/data?chart=system.uptime&after=-30&format=json&options=seconds" \
-    | python3 -c 'import json,sys; print(max([r[0] for r in json.load(sys.stdin)["data"] if r[1] is not None] or [0]))'
+    | python3 -c 'import json,sys; print(max([r[0] for r in json.load(sys.stdin)["data"] if r[1] is not None] or [0]))' 2>/dev/null
 }
 lag() { # PARENT -> seconds its newest point is behind the child's own newest
   local c p; c=$(newest "$CHILD_URL") || c=0; p=$(newest "${URL[$1]}/host/$CHILD") || p=0
@@ -113,9 +130,10 @@ worst=$(echo $during | tr ' ' '\n' | grep . | sort -n | tail -1)
 h_log "nd2 reads again; lag of the others during the stall: median ${stall_lag}s, worst ${worst}s (before: median ${base_lag}s)"
 [ "$stall_lag" -le $((base_lag + 1)) ] && [ "$worst" -le $((base_lag + 8)) ] \
   || h_fail "a stalled parent delayed the others: median ${stall_lag}s / worst ${worst}s behind the child (was ${base_lag}s): $during"
+# A deadline, not one look: the newest second may still be on its way.
 for p in nd1 trib; do
-  m=$(missing "$p" $((stall_at - 5)) $((stall_at + STALL)))
-  [ -z "$m" ] || h_fail "$p misses seconds during nd2's stall: $m"
+  h_wait_for -t 10 -m "$p has every second of nd2's stall (missing-$p.err)" \
+    none_missing "$p" $((stall_at - 5)) $((stall_at + STALL))
 done
 H_PASSED=$((H_PASSED + 1))
 caught_up() { [ -z "$(missing nd2 $((stall_at - 5)) $((stall_at + STALL)))" ]; }
@@ -136,8 +154,8 @@ gap_filled() {
 }
 h_wait_for -t 60 -m "nd2 gets its outage [$((down_at + 1)), $((up_at + 3))] by replication (gap.err)" gap_filled
 for p in nd1 trib; do
-  m=$(missing "$p" $((down_at - 5)) $((up_at + 3)))
-  [ -z "$m" ] || h_fail "$p misses seconds while nd2 was away: $m"
+  h_wait_for -t 10 -m "$p has every second while nd2 was away (missing-$p.err)" \
+    none_missing "$p" $((down_at - 5)) $((up_at + 3))
 done
 grep -q "STREAM $CHILD \[send to 127.0.0.1:$ND2\]: established link" "$T/child/log/error.log" \
   || h_fail "the child did not log its link to nd2"
