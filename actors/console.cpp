@@ -1,5 +1,7 @@
 #include "actors/console.hpp"
 
+#include "actors/status_gather.hpp"
+
 #include <caf/all.hpp>
 #include <memory>
 
@@ -36,31 +38,15 @@ void walk(console_ptr self) {
                 atom::status::value)
       .then(
           [=](std::vector<actor_status>& all) {
-            auto listeners = self->state.listeners;
-            if (listeners.empty()) {
-              walked(self, &all);
-              return;
-            }
-            auto out
-                = std::make_shared<std::vector<actor_status>>(std::move(all));
-            auto pending = std::make_shared<size_t>(listeners.size());
-            auto done = [=] {
-              if (--*pending == 0)
-                walked(self, out.get());
-            };
-            for (auto& l : listeners)
-              self->request(l, std::chrono::seconds(5), atom::get::value,
-                            atom::status::value)
-                  .then(
-                      [=](std::vector<actor_status>& part) {
-                        for (auto& s : part) {
-                          if (s.kind == "listener")
-                            s.parent = registry_id;
-                          out->push_back(std::move(s));
-                        }
-                        done();
-                      },
-                      [=](caf::error&) { done(); });
+            status_gather gather(
+                std::move(all), std::chrono::seconds(5),
+                [self](std::vector<actor_status>& out) { walked(self, &out); });
+            for (auto& l : self->state.listeners)
+              gather.ask_list(self, l, [registry_id](actor_status& s) {
+                if (s.kind == "listener")
+                  s.parent = registry_id;
+              });
+            gather.close();
           },
           [=](caf::error&) { walked(self, nullptr); });
 }

@@ -2,6 +2,7 @@
 
 #include "actors/chart.hpp"
 #include "actors/health.hpp"
+#include "actors/status_gather.hpp"
 #include "config/settings.hpp"
 
 #include <algorithm>
@@ -476,34 +477,16 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
           int64_t limit) -> caf::result<std::vector<actor_status>> {
         auto& st = self->state;
         auto rp = self->make_response_promise<std::vector<actor_status>>();
-        auto out = std::make_shared<std::vector<actor_status>>();
         auto n = std::min<size_t>(
             st.charts.size(), static_cast<size_t>(std::max<int64_t>(limit, 0)));
-        if (n == 0) {
-          rp.deliver(std::vector<actor_status>{});
-          return rp;
-        }
-        auto pending = std::make_shared<size_t>(n);
-        auto host_id = self->id();
-        auto done = [=](std::optional<actor_status> s) mutable {
-          if (s)
-            out->push_back(std::move(*s));
-          if (--*pending == 0)
-            rp.deliver(std::move(*out));
-        };
+        status_gather gather({}, std::chrono::seconds(2),
+                             status_gather::deliver_to(rp));
         for (auto& [id, c] : st.charts) {
           if (n-- == 0)
             break;
-          auto cid = c.actor->id();
-          self->request(c.actor, std::chrono::seconds(2), atom::status::value)
-              .then(
-                  [=](actor_status& s) mutable {
-                    s.id = cid;
-                    s.parent = host_id;
-                    done(std::move(s));
-                  },
-                  [=](caf::error&) mutable { done(std::nullopt); });
+          gather.ask(self, c.actor, self->id());
         }
+        gather.close();
         return rp;
       },
       [=](atom::status) {

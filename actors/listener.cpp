@@ -3,6 +3,7 @@
 #include "actors/acceptor.hpp"
 #include "actors/api_request.hpp"
 #include "actors/connection.hpp"
+#include "actors/status_gather.hpp"
 #include "config/settings.hpp"
 
 #include <caf/all.hpp>
@@ -253,7 +254,6 @@ caf::behavior listener(caf::io::broker* self,
       [=](atom::get, atom::status) -> caf::result<std::vector<actor_status>> {
         // The console's walk: this listener, then each open connection
         // (parent ids set here; the console sets ours).
-        auto out = std::make_shared<std::vector<actor_status>>();
         actor_status own;
         own.name = where.empty() ? "port " + std::to_string(bound) : where;
         own.kind = "listener";
@@ -263,31 +263,12 @@ caf::behavior listener(caf::io::broker* self,
                {"open_connections", static_cast<int64_t>(live->size())}};
         own.mailbox = static_cast<int64_t>(self->mailbox().size());
         own.id = self->id();
-        out->push_back(std::move(own));
         auto rp = self->make_response_promise<std::vector<actor_status>>();
-        auto pending = std::make_shared<size_t>(live->size());
-        if (*pending == 0) {
-          rp.deliver(std::move(*out));
-          return rp;
-        }
-        auto done = [=](std::optional<actor_status> s) mutable {
-          if (s)
-            out->push_back(std::move(*s));
-          if (--*pending == 0)
-            rp.deliver(std::move(*out));
-        };
-        auto listener_id = self->id();
-        for (auto& [id, c] : *live) {
-          auto cid = id;
-          self->request(c, std::chrono::seconds(2), atom::status::value)
-              .then(
-                  [=](actor_status& s) mutable {
-                    s.id = cid;
-                    s.parent = listener_id;
-                    done(std::move(s));
-                  },
-                  [=](caf::error&) mutable { done(std::nullopt); });
-        }
+        status_gather gather({std::move(own)}, std::chrono::seconds(2),
+                             status_gather::deliver_to(rp));
+        for (auto& [id, c] : *live)
+          gather.ask(self, c, self->id());
+        gather.close();
         return rp;
       },
   };

@@ -4,6 +4,7 @@
 #include "actors/host.hpp"
 #include "actors/host_db.hpp"
 #include "actors/sender.hpp"
+#include "actors/status_gather.hpp"
 #include "base/free_heap.hpp"
 #include "config/rendezvous.hpp"
 #include "config/resolve.hpp"
@@ -272,6 +273,66 @@ void on_reload(registry_actor::stateful_pointer<registry_state> self,
 
 } // namespace
 
+/// The console's walk: the registry, each host with the registry's facts
+/// about it and its health helpers, receivers and senders.
+void walk_status(registry_actor::stateful_pointer<registry_state> self,
+                 status_gather::finish_fn finish) {
+  auto& st = self->state;
+  actor_status own;
+  own.name = "registry";
+  own.kind = "registry";
+  own.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
+                  {"accepted", st.accepted},
+                  {"refused", st.refused},
+                  {"removed_orphans", st.removed_orphans}};
+  own.mailbox = static_cast<int64_t>(self->mailbox().size());
+  report_handling(own, st.timing);
+  own.id = self->id();
+  auto registry_id = self->id();
+  // A busy actor must not stall the console: answer without it.
+  status_gather gather({std::move(own)}, std::chrono::seconds(2),
+                       std::move(finish));
+  auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
+  for (auto& [guid, h] : st.hosts) {
+    actor_status facts;
+    facts.labels = {{"peer", h.peer},
+                    {"last_disconnect", h.last_disconnect},
+                    {"direction", guid == st.own_guid ? "local"
+                                  : h.streaming       ? "inbound"
+                                                      : "disconnected"}};
+    facts.counters
+        = {{"connected_since", h.streaming ? h.connected_s : 0},
+           {"disconnected_since", h.disconnected_s},
+           {"last_data_age_s", h.last_data_s > 0 ? now_s - h.last_data_s : -1}};
+    gather.ask(self, h.actor, registry_id, [facts](actor_status& s) {
+      for (auto& l : facts.labels)
+        s.labels.push_back(l);
+      for (auto& c : facts.counters)
+        s.counters.push_back(c);
+    });
+    auto host_id = h.actor->id();
+    gather.hold();
+    self->request(h.actor, std::chrono::seconds(2), atom::get::value,
+                  atom::health::value)
+        .then(
+            [=](const std::vector<caf::actor>& helpers) {
+              for (auto& a : helpers)
+                gather.ask(self, a, host_id);
+              gather.release();
+            },
+            [=](caf::error&) { gather.release(); });
+    if (h.receiver)
+      gather.ask(self, caf::actor_cast<caf::actor>(h.receiver), host_id);
+  }
+  for (auto& [guid, group] : st.senders) {
+    auto h = st.hosts.find(guid);
+    for (auto& s : group)
+      gather.ask(self, caf::actor_cast<caf::actor>(s),
+                 h != st.hosts.end() ? h->second.actor->id() : registry_id);
+  }
+  gather.close();
+}
+
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,
          const host_info& localhost, const daemon_context& ctx) {
@@ -471,109 +532,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         return caf::make_error(ec::not_found, "host " + name);
       },
       [=](atom::get, atom::status) -> caf::result<std::vector<actor_status>> {
-        auto& st = self->state;
         auto rp = self->make_response_promise<std::vector<actor_status>>();
-        auto out = std::make_shared<std::vector<actor_status>>();
-        actor_status own;
-        own.name = "registry";
-        own.kind = "registry";
-        own.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
-                        {"accepted", st.accepted},
-                        {"refused", st.refused},
-                        {"removed_orphans", st.removed_orphans}};
-        own.mailbox = static_cast<int64_t>(self->mailbox().size());
-        report_handling(own, st.timing);
-        own.id = self->id();
-        out->push_back(std::move(own));
-        auto registry_id = self->id();
-        // Each actor with its supervisor's id (the console's tree).
-        std::vector<std::pair<caf::actor, uint64_t>> dynamic;
-        std::vector<std::pair<host_actor, actor_status>> hosts;
-        auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
-        for (auto& [guid, h] : st.hosts) {
-          actor_status facts;
-          facts.labels = {{"peer", h.peer},
-                          {"last_disconnect", h.last_disconnect},
-                          {"direction", guid == st.own_guid ? "local"
-                                        : h.streaming       ? "inbound"
-                                                            : "disconnected"}};
-          facts.counters
-              = {{"connected_since", h.streaming ? h.connected_s : 0},
-                 {"disconnected_since", h.disconnected_s},
-                 {"last_data_age_s",
-                  h.last_data_s > 0 ? now_s - h.last_data_s : -1}};
-          hosts.emplace_back(h.actor, std::move(facts));
-          if (h.receiver)
-            dynamic.emplace_back(caf::actor_cast<caf::actor>(h.receiver),
-                                 h.actor->id());
-        }
-        for (auto& [guid, group] : st.senders) {
-          auto h = st.hosts.find(guid);
-          for (auto& s : group)
-            dynamic.emplace_back(caf::actor_cast<caf::actor>(s),
-                                 h != st.hosts.end() ? h->second.actor->id()
-                                                     : registry_id);
-        }
-        // Per host: its own status and the list of its health helpers.
-        auto pending
-            = std::make_shared<size_t>(2 * hosts.size() + dynamic.size());
-        if (*pending == 0) {
-          rp.deliver(std::move(*out));
-          return rp;
-        }
-        auto done = [=](std::optional<actor_status> s) mutable {
-          if (s)
-            out->push_back(std::move(*s));
-          if (--*pending == 0)
-            rp.deliver(std::move(*out));
-        };
-        // A busy actor must not stall the console: answer without it.
-        auto timeout = std::chrono::seconds(2);
-        for (auto& [h, facts] : hosts) {
-          auto host_id = h->id();
-          self->request(h, timeout, atom::status::value)
-              .then(
-                  [=, facts = facts](actor_status& s) mutable {
-                    s.id = host_id;
-                    s.parent = registry_id;
-                    for (auto& l : facts.labels)
-                      s.labels.push_back(l);
-                    for (auto& c : facts.counters)
-                      s.counters.push_back(c);
-                    done(std::move(s));
-                  },
-                  [=](caf::error&) mutable { done(std::nullopt); });
-          self->request(h, timeout, atom::get::value, atom::health::value)
-              .then(
-                  [=](const std::vector<caf::actor>& helpers) mutable {
-                    *pending += helpers.size();
-                    for (auto& a : helpers) {
-                      auto id = a->id();
-                      self->request(a, timeout, atom::status::value)
-                          .then(
-                              [=](actor_status& s) mutable {
-                                s.id = id;
-                                s.parent = host_id;
-                                done(std::move(s));
-                              },
-                              [=](caf::error&) mutable { done(std::nullopt); });
-                    }
-                    done(std::nullopt);
-                  },
-                  [=](caf::error&) mutable { done(std::nullopt); });
-        }
-        for (auto& [a, parent] : dynamic) {
-          auto id = a->id();
-          auto parent_id = parent;
-          self->request(a, timeout, atom::status::value)
-              .then(
-                  [=](actor_status& s) mutable {
-                    s.id = id;
-                    s.parent = parent_id;
-                    done(std::move(s));
-                  },
-                  [=](caf::error&) mutable { done(std::nullopt); });
-        }
+        walk_status(self, status_gather::deliver_to(rp));
         return rp;
       },
       [=](atom::status) {
