@@ -273,19 +273,25 @@ void on_reload(registry_actor::stateful_pointer<registry_state> self,
 
 } // namespace
 
+actor_status own_status(registry_actor::stateful_pointer<registry_state> self) {
+  auto& st = self->state;
+  actor_status s;
+  s.name = "registry";
+  s.kind = "registry";
+  s.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
+                {"accepted", st.accepted},
+                {"refused", st.refused},
+                {"removed_orphans", st.removed_orphans}};
+  s.mailbox = static_cast<int64_t>(self->mailbox().size());
+  return s;
+}
+
 /// The console's walk: the registry, each host with the registry's facts
 /// about it and its health helpers, receivers and senders.
 void walk_status(registry_actor::stateful_pointer<registry_state> self,
                  status_gather::finish_fn finish) {
   auto& st = self->state;
-  actor_status own;
-  own.name = "registry";
-  own.kind = "registry";
-  own.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
-                  {"accepted", st.accepted},
-                  {"refused", st.refused},
-                  {"removed_orphans", st.removed_orphans}};
-  own.mailbox = static_cast<int64_t>(self->mailbox().size());
+  auto own = own_status(self);
   report_handling(own, st.timing);
   own.id = self->id();
   auto registry_id = self->id();
@@ -536,18 +542,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         walk_status(self, status_gather::deliver_to(rp));
         return rp;
       },
-      [=](atom::status) {
-        auto& st = self->state;
-        actor_status s;
-        s.name = "registry";
-        s.kind = "registry";
-        s.counters = {{"hosts", static_cast<int64_t>(st.hosts.size())},
-                      {"accepted", st.accepted},
-                      {"refused", st.refused},
-                      {"removed_orphans", st.removed_orphans}};
-        s.mailbox = static_cast<int64_t>(self->mailbox().size());
-        return s;
-      },
+      [=](atom::status) { return own_status(self); },
   };
 }
 
