@@ -45,6 +45,9 @@ struct loadgen_options {
   /// Seconds of history each child claims (CHART_DEFINITION_END) and
   /// replays when asked (REPLAY_CHART); 0 = none (empty replies).
   int64_t history = 0;
+  /// Every algorithm, multipliers and divisors, counter resets and gaps
+  /// (see `dim_shape`) instead of the plain mix: for differential tests.
+  bool variety = false;
   /// Seconds between progress lines (0 = only the final report).
   double report_every = 1;
   /// Per child: queued bytes beyond which a collection is dropped.
@@ -93,6 +96,24 @@ inline dim_kind kind_of(int dim) noexcept {
   }
 }
 
+/// How a dimension is defined and fed. The plain mix: `incremental` for
+/// counters, `absolute` otherwise, multiplier and divisor 1, a SET every
+/// collection. With --variety, chart c follows profile c % 4: 0 plain;
+/// 1 multipliers and divisors (including negative ones), counters reset
+/// every 23rd collection and dimension 1 left out of every 7th; 2 every
+/// dimension `percentage-of-absolute-row`; 3 `percentage-of-incremental-row`.
+struct dim_shape {
+  const char* algorithm = "absolute";
+  int64_t multiplier = 1;
+  int64_t divisor = 1;
+  /// Every Nth collection the value restarts near 0 (0 = never).
+  int reset_every = 0;
+  /// Every Nth collection no SET is sent (0 = never).
+  int gap_every = 0;
+};
+
+dim_shape shape_of(bool variety, int chart, int dim) noexcept;
+
 /// The value of constant dimension `dim` of chart `chart` of child `child`
 /// (0-based); tests check the parent stored exactly this.
 inline int64_t constant_value(int child, int chart, int dim) noexcept {
@@ -106,7 +127,7 @@ std::string chart_id(int i);
 class child_workload {
 public:
   child_workload(int child_index, int charts, int dims, int update_every,
-                 uint64_t seed);
+                 uint64_t seed, bool variety = false);
 
   int charts() const noexcept {
     return charts_;
@@ -145,6 +166,9 @@ private:
   // charts_ x dims_ current values.
   std::vector<int64_t> values_;
   std::vector<std::string> begin_prefix_;
+  bool variety_;
+  // Collections made so far, per chart (resets and gaps count them).
+  std::vector<uint32_t> collections_;
 };
 
 } // namespace loadgen_detail

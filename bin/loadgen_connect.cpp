@@ -83,8 +83,8 @@ bool generator::setup() {
                   + name;
     ch.guid = make_guid(seed, i, o_.guid_prefix);
     ch.key = b == behavior::badkey ? random_uuid(keys) : o_.api_key;
-    ch.work = std::make_unique<child_workload>(i, o_.charts, o_.dims,
-                                               o_.update_every, seed);
+    ch.work = std::make_unique<child_workload>(
+        i, o_.charts, o_.dims, o_.update_every, seed, o_.variety);
     ch.streaming.assign(size_t(o_.charts), 0);
     ch.rounds.assign(size_t(o_.charts), 0);
     ch.phase = o_.update_every * double(i % std::max(1, o_.children))

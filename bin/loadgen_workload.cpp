@@ -14,11 +14,42 @@ std::string chart_id(int i) {
   return "lg.c" + std::to_string(i);
 }
 
+dim_shape shape_of(bool variety, int chart, int dim) noexcept {
+  dim_shape s;
+  s.algorithm = kind_of(dim) == dim_kind::counter ? "incremental" : "absolute";
+  if (!variety)
+    return s;
+  switch (chart % 4) {
+  case 1: {
+    static constexpr int64_t mul[] = {1, -1, 8, 1000, 1};
+    static constexpr int64_t div[] = {1024, 1, 1000, 3, 1};
+    s.multiplier = mul[dim % 5];
+    s.divisor = div[dim % 5];
+    if (kind_of(dim) == dim_kind::counter)
+      s.reset_every = 23;
+    if (dim == 1)
+      s.gap_every = 7;
+    break;
+  }
+  case 2:
+    s.algorithm = "percentage-of-absolute-row";
+    break;
+  case 3:
+    s.algorithm = "percentage-of-incremental-row";
+    break;
+  default:
+    break;
+  }
+  return s;
+}
+
 child_workload::child_workload(int child_index, int charts, int dims,
-                               int update_every, uint64_t seed)
+                               int update_every, uint64_t seed, bool variety)
     : index_(child_index), charts_(charts), dims_(dims),
       update_every_(update_every),
-      rng_(seed ^ (0xC0FFEEull * uint64_t(child_index + 1))) {
+      rng_(seed ^ (0xC0FFEEull * uint64_t(child_index + 1))),
+      variety_(variety) {
+  collections_.assign(size_t(charts), 0);
   values_.resize(size_t(charts) * size_t(dims));
   for (int c = 0; c < charts; ++c) {
     for (int d = 0; d < dims; ++d) {
@@ -58,8 +89,10 @@ void child_workload::definition(int c, bool replication, int64_t now,
     proto::dimension dim;
     dim.id = "d" + std::to_string(d);
     dim.name = dim.id;
-    dim.algorithm
-        = kind_of(d) == dim_kind::counter ? "incremental" : "absolute";
+    auto shape = shape_of(variety_, c, d);
+    dim.algorithm = shape.algorithm;
+    dim.multiplier = shape.multiplier;
+    dim.divisor = shape.divisor;
     dim.options = "  ";
     proto::write_command(dim, out);
   }
@@ -101,12 +134,17 @@ int child_workload::collect(int c, uint64_t usec, std::string& out) {
   append_unum(out, usec);
   out += '\n';
   auto* vals = values_.data() + size_t(c) * size_t(dims_);
+  auto n = ++collections_[size_t(c)];
+  int sent = 0;
   for (int d = 0; d < dims_; ++d) {
     auto& v = vals[d];
+    auto shape = shape_of(variety_, c, d);
     switch (kind_of(d)) {
     case dim_kind::counter:
       // A rate of 100..149 per second, plus some noise.
       v += (100 + (c * 7 + d) % 50 + int64_t(rng_.below(10))) * update_every_;
+      if (shape.reset_every > 0 && n % uint32_t(shape.reset_every) == 0)
+        v = int64_t(rng_.below(100));
       break;
     case dim_kind::gauge:
       v += int64_t(rng_.below(21)) - 10;
@@ -118,6 +156,9 @@ int child_workload::collect(int c, uint64_t usec, std::string& out) {
     case dim_kind::constant:
       break;
     }
+    if (shape.gap_every > 0 && n % uint32_t(shape.gap_every) == 0)
+      continue;
+    ++sent;
     // SET "dN" = value, exactly as `SET "%s" = %lld`.
     out += "SET \"d";
     append_num(out, d);
@@ -126,7 +167,7 @@ int child_workload::collect(int c, uint64_t usec, std::string& out) {
     out += '\n';
   }
   out += "END\n";
-  return dims_;
+  return sent;
 }
 
 void child_workload::replay(int c, int64_t after, int64_t before, int64_t now,

@@ -118,6 +118,9 @@ int main(int argc, char** argv) {
                  "seconds of history each child claims and replays when asked "
                  "(0 = none)")
       ->capture_default_str();
+  lg->add_flag("--variety", lg_opts.variety,
+               "every algorithm, multipliers/divisors, counter resets and "
+               "gaps (for differential tests)");
   lg->add_option("--report-every", lg_opts.report_every,
                  "seconds between progress lines (0 = final only)")
       ->capture_default_str();

@@ -168,7 +168,12 @@ while True:
             late.append(f"{host}: not on both parents")
             continue
         if host not in SAMPLE:
-            SAMPLE[host] = [c for c in WANTED if c in sets[0]][:4] if host == CHILD else sorted(sets[0])[:1]
+            if host == CHILD:
+                SAMPLE[host] = [c for c in WANTED if c in sets[0]][:4]
+            elif "-var" in host:  # loadgen --variety: one chart per profile
+                SAMPLE[host] = sorted(sets[0])[:4]
+            else:
+                SAMPLE[host] = sorted(sets[0])[:1]
         for c in SAMPLE.get(host, []):
             for cs in sets:
                 e = cs.get(c)
