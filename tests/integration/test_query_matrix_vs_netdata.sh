@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The query API answers as a real Netdata 1.37.1 parent does, over a matrix
 # of requests. One real child (ram), two loadgen children (every 1 and
-# 2 s) and two with every algorithm, multipliers/divisors, counter resets
-# and gaps (`loadgen --variety`, every 1 and 5 s) stream through tests/harness/ndrelay.py into a Netdata parent and a
+# 2 s) and three with every algorithm, multipliers/divisors, counter
+# resets and gaps (`loadgen --variety`, every 1, 5 and 10 s) stream
+# through tests/harness/ndrelay.py into a Netdata parent and a
 # tributary parent at once (both ram, health off). Then
 # tests/harness/query_matrix.py sends the same request to both for a sample
 # of charts: /api/v1/data over windows x group x options x dimensions x
@@ -61,8 +62,8 @@ for ue in 1 2; do
   h_wait_for -t 30 -m "loadgen $ue on both parents" on_both "qm-lg$ue-$$-0000"
 done
 # Every algorithm, multipliers and divisors, counter resets and gaps
-# (loadgen --variety), collected every 1 and 5 s.
-for ue in 1 5; do
+# (loadgen --variety), collected every 1, 5 and 10 s.
+for ue in 1 5 10; do
   h_start "variety$ue" "$TRIBUTARY_BIN" loadgen --destination "127.0.0.1:$RPORT" \
     --api-key "$KEY" --children 1 --charts 4 --dims 5 --update-every "$ue" --variety \
     --duration 300 --hostname-prefix "qm-var$ue-$$" --seed $((400 + ue)) --no-lz4 \
