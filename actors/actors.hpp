@@ -34,6 +34,7 @@ namespace atom {
 using attach = caf::atom_constant<caf::atom("attach")>;
 using charts = caf::atom_constant<caf::atom("charts")>;
 using close = caf::atom_constant<caf::atom("close")>;
+using collected = caf::atom_constant<caf::atom("collected")>;
 using data = caf::atom_constant<caf::atom("data")>;
 using define = caf::atom_constant<caf::atom("define")>;
 using detach = caf::atom_constant<caf::atom("detach")>;
@@ -227,6 +228,8 @@ using chart_actor = caf::typed_actor<
     caf::reacts_to<replay_point>,
     // The chart's summary for /api/v1/charts.
     caf::replies_to<atom::get, atom::charts>::with<chart_summary>,
+    // What each dimension last collected (allmetrics as-collected).
+    caf::replies_to<atom::get, atom::collected>::with<chart_collected>,
     // Answers once the rows received before it are stored (a fence through
     // the host db).
     caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
@@ -274,6 +277,10 @@ using host_actor = caf::typed_actor<
     caf::replies_to<atom::get, atom::define>::with<std::vector<chart_summary>>,
     // Stored data of one chart.
     caf::replies_to<atom::query, data_query>::with<data_result>,
+    // What each dimension of this chart last collected (not_found: no such
+    // chart).
+    caf::replies_to<atom::query, atom::collected,
+                    std::string>::with<chart_collected>,
     // A health endpoint (alarms, alarm_log, alarm_count, alarms_values) with
     // the query's name=value pairs: the JSON body, or not_found without
     // health.
@@ -359,6 +366,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (tributary::data_query))
   CAF_ADD_TYPE_ID(tributary, (tributary::data_result))
   CAF_ADD_TYPE_ID(tributary, (tributary::chart_summary))
+  CAF_ADD_TYPE_ID(tributary, (tributary::chart_collected))
   CAF_ADD_TYPE_ID(tributary, (tributary::host_summary))
   CAF_ADD_TYPE_ID(tributary, (tributary::storage_status))
   CAF_ADD_TYPE_ID(tributary, (tributary::actor_status))

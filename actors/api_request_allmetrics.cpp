@@ -2,6 +2,7 @@
 #include "actors/chart.hpp"
 #include "api/allmetrics.hpp"
 #include "config/simple_pattern.hpp"
+#include "storage/value_math.hpp"
 
 #include <algorithm>
 
@@ -13,9 +14,8 @@ namespace {
 /// every` default.
 constexpr int64_t prometheus_window_s = 10;
 
-/// One chart's newest row as allmetrics prints it.
-api::allmetrics_chart allmetrics_chart_of(const chart_def& def,
-                                          const data_result& res) {
+/// A chart's own fields as allmetrics prints them, no dimensions yet.
+api::allmetrics_chart allmetrics_chart_head(const chart_def& def) {
   api::allmetrics_chart c;
   c.id = def.id;
   // A CHART's name is given without its type; Netdata names it "type.name".
@@ -26,6 +26,15 @@ api::allmetrics_chart allmetrics_chart_of(const chart_def& def,
   c.family = def.family;
   c.context = def.context;
   c.units = def.units;
+  c.module = def.module;
+  c.homogeneity_check = def.homogeneity_check;
+  return c;
+}
+
+/// One chart's newest row as allmetrics prints it.
+api::allmetrics_chart allmetrics_chart_of(const chart_def& def,
+                                          const data_result& res) {
+  auto c = allmetrics_chart_head(def);
   auto row = res.times.size() - 1;
   c.last_updated = res.times[row];
   c.first_t = res.after;
@@ -48,6 +57,31 @@ api::allmetrics_chart allmetrics_chart_of(const chart_def& def,
   return c;
 }
 
+/// Every dimension's last collected value (source=as-collected), in the
+/// definition's order.
+api::allmetrics_chart as_collected_chart_of(const chart_def& def,
+                                            const chart_collected& got) {
+  auto c = allmetrics_chart_head(def);
+  auto n = std::min(def.dimensions.size(), got.values.size());
+  for (size_t d = 0; d < n; ++d) {
+    const auto& dim = def.dimensions[d];
+    api::allmetrics_dimension out;
+    out.id = dim.id;
+    out.name = dim.name.empty() ? dim.id : dim.name;
+    // As Netdata keeps it: an unknown name is absolute.
+    out.algorithm = std::string{
+        storage::to_string(storage::parse_algorithm(dim.algorithm))};
+    out.multiplier = dim.multiplier == 0 ? 1 : dim.multiplier;
+    out.divisor = dim.divisor == 0 ? 1 : dim.divisor;
+    out.obsolete = dim.options.find("obsolete") != std::string::npos;
+    out.collected = got.values[d];
+    out.collected_ms = static_cast<int64_t>(got.time_usec[d] / 1000);
+    out.collections = got.collections[d];
+    c.dimensions.push_back(std::move(out));
+  }
+  return c;
+}
+
 using host_done = std::function<void(api::allmetrics_host)>;
 
 /// What one allmetrics answer reads of each chart.
@@ -60,6 +94,9 @@ struct allmetrics_plan {
   /// Prometheus: each chart's window is derived from this one as 1.37.1's
   /// exporter does; a chart with no point in it is left out.
   bool exporter_window = false;
+  /// Prometheus source=as-collected: each chart's last collected values,
+  /// not stored data; every chart is listed.
+  bool as_collected = false;
   int64_t after = 0;
   int64_t before = 0;
 };
@@ -125,7 +162,7 @@ void collect_host(api_request_ptr self, const host_actor& host,
                         q.chart = c.def->id;
                         // 1.37.1 still prints the help comment of a chart with
                         // no point in its window: kept without dimensions.
-                        if (plan->exporter_window
+                        if (plan->exporter_window && !plan->as_collected
                             && !exporter_window(c, plan->after, plan->before,
                                                 q))
                           q.chart.clear();
@@ -160,6 +197,18 @@ void collect_host(api_request_ptr self, const host_actor& host,
                           c.context = def.context;
                           c.units = def.units;
                           finish();
+                          continue;
+                        }
+                        if (plan->as_collected) {
+                          self->request(host, step_deadline, atom::query::value,
+                                        atom::collected::value, q.chart)
+                              .then(
+                                  [=](const chart_collected& got) mutable {
+                                    out->charts[i] = as_collected_chart_of(
+                                        *(*defs)[i], got);
+                                    finish();
+                                  },
+                                  [=](caf::error&) mutable { finish(); });
                           continue;
                         }
                         self->request(host, step_deadline, atom::query::value,
@@ -234,6 +283,7 @@ void answer_allmetrics(api_request_ptr self, const promise& rp,
   opt->after = now_s - prometheus_window_s;
   opt->before = now_s;
   plan->exporter_window = true;
+  plan->as_collected = opt->source == "as collected";
   plan->after = opt->after;
   plan->before = opt->before;
   plan->window.group = opt->source == "sum" ? "sum" : "average";

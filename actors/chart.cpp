@@ -97,9 +97,13 @@ chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
         ++st.rows;
         st.calc->begin(row.microseconds, row.now_usec);
         auto n = std::min(row.values.size(), st.calc->dimensions());
+        if (st.set_usec.size() < n)
+          st.set_usec.resize(n);
         for (size_t i = 0; i < n; ++i)
-          if (i < row.is_set.size() && row.is_set[i])
+          if (i < row.is_set.size() && row.is_set[i]) {
             st.calc->set(i, row.values[i]);
+            st.set_usec[i] = row.now_usec;
+          }
         st.calc->end(row.now_usec, st.out);
         store_rows(self);
       },
@@ -145,6 +149,23 @@ chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
         s.first_entry = self->state.first_entry;
         s.last_entry = self->state.last_entry;
         return s;
+      },
+      [=](atom::get, atom::collected) {
+        const auto& calc = *self->state.calc;
+        chart_collected out;
+        auto n = calc.dimensions();
+        out.values.reserve(n);
+        out.time_usec.reserve(n);
+        out.collections.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+          auto c = calc.collected(i);
+          out.values.push_back(c.value);
+          auto set = i < self->state.set_usec.size() ? self->state.set_usec[i]
+                                                     : uint64_t{0};
+          out.time_usec.push_back(set > 0 ? set : c.time_usec);
+          out.collections.push_back(c.collections);
+        }
+        return out;
       },
       [=](atom::sync) -> caf::result<bool> {
         // Our stores are ahead of this in the db's mailbox.

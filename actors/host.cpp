@@ -4,6 +4,7 @@
 #include "actors/health.hpp"
 #include "actors/status_gather.hpp"
 #include "config/settings.hpp"
+#include "storage/value_math.hpp"
 
 #include <algorithm>
 #include <caf/all.hpp>
@@ -39,16 +40,23 @@ const chart_def* find_chart(const host_state& st, const std::string& key) {
 /// ones, as the chart actor applies it.
 void merge_definition(chart_def& into, const chart_def& def) {
   auto dims = std::move(into.dimensions);
+  auto check = into.homogeneity_check;
   into = def;
   into.dimensions = std::move(dims);
   for (auto& d : def.dimensions) {
     auto i = std::find_if(into.dimensions.begin(), into.dimensions.end(),
                           [&](const dimension_def& x) { return x.id == d.id; });
-    if (i == into.dimensions.end())
+    if (i == into.dimensions.end()) {
       into.dimensions.push_back(d);
-    else
-      *i = d;
+      continue;
+    }
+    if (storage::parse_algorithm(i->algorithm)
+            != storage::parse_algorithm(d.algorithm)
+        || i->multiplier != d.multiplier || i->divisor != d.divisor)
+      check = true;
+    *i = d;
   }
+  into.homogeneity_check = check || def.homogeneity_check;
   // Thousands of charts keep these for good: no room for more.
   into.dimensions.shrink_to_fit();
 }
@@ -472,6 +480,14 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         if (def == nullptr)
           return caf::make_error(ec::not_found, "chart " + q.chart);
         return self->delegate(self->state.db, atom::query::value, q, *def);
+      },
+      [=](atom::query, atom::collected,
+          const std::string& id) -> caf::result<chart_collected> {
+        auto i = self->state.by_id.find(id);
+        if (i == self->state.by_id.end())
+          return caf::make_error(ec::not_found, "chart " + id);
+        return self->delegate(i->second->actor, atom::get::value,
+                              atom::collected::value);
       },
       [=](atom::status, atom::charts,
           int64_t limit) -> caf::result<std::vector<actor_status>> {

@@ -27,7 +27,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chart_def& x) {
   return f(caf::meta::type_name("chart_def"), x.id, x.name, x.title, x.units,
            x.family, x.context, x.chart_type, x.priority, x.update_every,
-           x.options, x.plugin, x.module, x.dimensions, x.labels);
+           x.options, x.plugin, x.module, x.dimensions, x.labels,
+           x.homogeneity_check);
 }
 
 template <class Inspector>
@@ -147,6 +148,22 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chart_summary& x) {
   return f(caf::meta::type_name("chart_summary"), x.def, x.first_entry,
            x.last_entry);
+}
+
+/// What each dimension of a chart last collected, in its definition's
+/// order (allmetrics `source=as-collected`).
+struct chart_collected {
+  std::vector<int64_t> values;
+  /// When it was last set: the wall clock of the row that set it, µs.
+  std::vector<uint64_t> time_usec;
+  /// Collections that set it (0: never collected).
+  std::vector<uint64_t> collections;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chart_collected& x) {
+  return f(caf::meta::type_name("chart_collected"), x.values, x.time_usec,
+           x.collections);
 }
 
 struct chart_extent;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 namespace tributary::api {
@@ -83,10 +84,9 @@ bool parse_prometheus_options(const std::map<std::string, std::string>& query,
       out.server = v;
     else if (k == "data" || k == "source" || k == "data source"
              || k == "data-source" || k == "data_source" || k == "datasource") {
-      // as-collected needs the raw collected integers, which the API does
-      // not keep: answered as average (docs/api.md).
-      if (v == "as-collected" || v == "as collected" || v == "raw"
-          || v == "average")
+      if (v == "as-collected" || v == "as collected" || v == "raw")
+        out.source = "as collected";
+      else if (v == "average")
         out.source = "average";
       else if (v == "sum" || v == "volume")
         out.source = "sum";
@@ -205,6 +205,88 @@ void append_prometheus_header(std::string& out, const std::string& hostname,
          + "\n\n";
 }
 
+namespace {
+
+/// 1.37.1's homogeneity rule, applied only once a dimension changed: every
+/// dimension has the first one's algorithm, its multiplier (the first one's
+/// as is, the others' magnitudes) and the magnitude of its divisor.
+bool homogeneous(const allmetrics_chart& c) {
+  if (!c.homogeneity_check || c.dimensions.empty())
+    return true;
+  const auto& first = c.dimensions.front();
+  auto divisor = std::abs(first.divisor);
+  for (auto& d : c.dimensions)
+    if (&d != &first
+        && (d.algorithm != first.algorithm
+            || first.multiplier != std::abs(d.multiplier)
+            || divisor != std::abs(d.divisor)))
+      return false;
+  return true;
+}
+
+/// source=as-collected: each dimension's last collected value, raw.
+void append_as_collected(std::string& out, const allmetrics_host& host,
+                         const allmetrics_chart& c,
+                         const prometheus_options& opt, bool all_hosts) {
+  bool same = homogeneous(c);
+  bool prometheus_collector = c.module == "prometheus";
+  const auto& chart = opt.names && !c.name.empty() ? c.name : c.id;
+  auto base = name_part(opt.prefix) + "_" + name_part(c.context);
+  char buf[64];
+  for (auto& d : c.dimensions) {
+    if (d.collections == 0 || d.obsolete || d.collected_ms / 1000 < opt.after)
+      continue;
+    const auto& dim = opt.names && !d.name.empty() ? d.name : d.id;
+    bool counter = d.algorithm == "incremental"
+                   || d.algorithm == "percentage-of-incremental-row";
+    std::string suffix = counter && !prometheus_collector ? "_total" : "";
+    auto metric = same ? base + suffix : base + "_" + name_part(dim) + suffix;
+    const char* type = counter ? "counter" : "gauge";
+    if (opt.help) {
+      out += "# COMMENT " + metric + ": chart \"" + shell_comment(chart)
+             + "\", context \"" + shell_comment(c.context) + "\", family \""
+             + shell_comment(c.family) + "\", dimension \"" + shell_comment(dim)
+             + "\", value * ";
+      out += prometheus_collector ? "1 / 1"
+                                  : std::to_string(d.multiplier) + " / "
+                                        + std::to_string(d.divisor);
+      out += std::string{counter ? " delta gives " : " gives "}
+             + shell_comment(c.units) + " (" + type + ")\n";
+    }
+    // 1.37.1's TYPE line leaves the _total suffix out (it prints the
+    // suffix before it is set).
+    if (opt.types)
+      out += "# TYPE " + (same ? base : base + "_" + name_part(dim)) + " "
+             + type + "\n";
+    out += metric + "{";
+    append_label(out, "chart", chart);
+    out += ',';
+    append_label(out, "family", c.family);
+    if (same) {
+      out += ',';
+      append_label(out, "dimension", dim);
+    }
+    if (all_hosts) {
+      out += ',';
+      append_label(out, "instance", host.hostname);
+    }
+    if (prometheus_collector)
+      std::snprintf(buf, sizeof(buf), "} %0.7f",
+                    static_cast<double>(d.collected)
+                        * static_cast<double>(d.multiplier)
+                        / static_cast<double>(d.divisor == 0 ? 1 : d.divisor));
+    else
+      std::snprintf(buf, sizeof(buf), "} %lld",
+                    static_cast<long long>(d.collected));
+    out += buf;
+    if (opt.timestamps)
+      out += " " + std::to_string(d.collected_ms);
+    out += '\n';
+  }
+}
+
+} // namespace
+
 void append_prometheus_host(std::string& out, const allmetrics_host& host,
                             const prometheus_options& opt, bool all_hosts) {
   out += "netdata_info{";
@@ -218,15 +300,23 @@ void append_prometheus_host(std::string& out, const allmetrics_host& host,
     out += " " + std::to_string(opt.now_ms);
   out += '\n';
   bool sum = opt.source == "sum";
+  bool as_collected = opt.source == "as collected";
   std::string suffix = sum ? "_sum" : "_average";
   char buf[64];
   for (auto& c : host.charts) {
     const auto& chart = opt.names && !c.name.empty() ? c.name : c.id;
     if (opt.help) {
-      out += "\n# COMMENT homogeneous chart \"" + shell_comment(chart)
-             + "\", context \"" + shell_comment(c.context) + "\", family \""
+      out += std::string{"\n# COMMENT "}
+             + (!as_collected || homogeneous(c) ? "homogeneous"
+                                                : "heterogeneous")
+             + " chart \"" + shell_comment(chart) + "\", context \""
+             + shell_comment(c.context) + "\", family \""
              + shell_comment(c.family) + "\", units \"" + shell_comment(c.units)
              + "\"\n";
+    }
+    if (as_collected) {
+      append_as_collected(out, host, c, opt, all_hosts);
+      continue;
     }
     auto metric = name_part(opt.prefix) + "_" + name_part(c.context)
                   + (sum || opt.hideunits ? std::string{}

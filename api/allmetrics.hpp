@@ -19,6 +19,16 @@ struct allmetrics_dimension {
   bool negative = false;
   /// NaN: nothing stored.
   double value = 0;
+  // For source=as-collected: the definition and the raw collected value.
+  std::string algorithm = "absolute";
+  int64_t multiplier = 1;
+  int64_t divisor = 1;
+  bool obsolete = false;
+  /// Collections the dimension took part in (0: never collected).
+  uint64_t collections = 0;
+  int64_t collected = 0;
+  /// When it was last collected, ms since the epoch.
+  int64_t collected_ms = 0;
 };
 
 struct allmetrics_chart {
@@ -27,6 +37,11 @@ struct allmetrics_chart {
   std::string family;
   std::string context;
   std::string units;
+  /// The collector module (`prometheus` scales as-collected values).
+  std::string module;
+  /// Whether 1.37.1 would have checked its homogeneity (chart_def's
+  /// homogeneity_check); unchecked charts count as homogeneous.
+  bool homogeneity_check = false;
   /// The time of `value` (seconds); the window the value covers.
   int64_t last_updated = 0;
   int64_t first_t = 0;
@@ -43,7 +58,7 @@ struct allmetrics_host {
 /// The query options of format=prometheus (1.37.1 defaults).
 struct prometheus_options {
   std::string prefix = "netdata";
-  /// "average" or "sum".
+  /// "average", "sum" or "as collected".
   std::string source = "average";
   /// Who scrapes (`server=`, else the client address).
   std::string server;

@@ -53,6 +53,10 @@ struct chart_def {
   std::string module;
   std::vector<dimension_def> dimensions;
   std::vector<std::pair<std::string, std::string>> labels;
+  /// A redefinition changed a dimension's algorithm, multiplier or divisor:
+  /// only then does 1.37.1 check whether the chart is homogeneous (Prometheus
+  /// as-collected); until then it counts as homogeneous. Kept by the host.
+  bool homogeneity_check = false;
 };
 
 /// One collected row of a chart (BEGIN..END): the raw collected integers in

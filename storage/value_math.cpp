@@ -229,6 +229,14 @@ uint64_t chart_row_calculator::last_updated_usec() const noexcept {
   return last_updated_ut_;
 }
 
+chart_row_calculator::collected_state
+chart_row_calculator::collected(size_t index) const {
+  if (index >= dims_.size())
+    return {};
+  const auto& d = dims_[index];
+  return {d.last_collected, d.last_collected_usec, d.collections};
+}
+
 size_t chart_row_calculator::collections() const noexcept {
   return counter_done_;
 }

@@ -188,6 +188,16 @@ public:
   /// The last value stored for dimension `index` (NaN for a gap or none yet).
   double last_stored_value(size_t index) const;
 
+  /// What dimension `index` last collected (Netdata's last_collected_value,
+  /// last_collected_time and collections_counter): the raw value, the chart
+  /// clock then, and how many collections set it.
+  struct collected_state {
+    int64_t value = 0;
+    uint64_t time_usec = 0;
+    size_t collections = 0;
+  };
+  collected_state collected(size_t index) const;
+
 private:
   struct dim_state {
     dimension_config cfg;

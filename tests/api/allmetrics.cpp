@@ -131,3 +131,81 @@ TEST_CASE("prometheus options: help, types, ids, no timestamps, sum, units") {
         == "netdata_a_b_kilobytes_persec_average");
   CHECK(metric("MiB", {{"hideunits", "yes"}}) == "netdata_a_b_average");
 }
+
+TEST_CASE("prometheus as-collected: raw values, _total counters, 1.37.1's "
+          "homogeneity rule") {
+  prometheus_options opt;
+  std::string why;
+  REQUIRE(parse_prometheus_options(
+      {{"source", "as-collected"}, {"help", "yes"}, {"types", "yes"}}, opt,
+      why));
+  CHECK(opt.source == "as collected");
+  opt.after = 100;
+  auto dim = [](std::string id, std::string algo, int64_t mul, int64_t div,
+                int64_t value) {
+    allmetrics_dimension d;
+    d.id = d.name = std::move(id);
+    d.algorithm = std::move(algo);
+    d.multiplier = mul;
+    d.divisor = div;
+    d.collections = 5;
+    d.collected = value;
+    d.collected_ms = 104'250;
+    return d;
+  };
+  allmetrics_host h;
+  h.hostname = "h";
+  allmetrics_chart c;
+  c.id = c.name = "disk.io";
+  c.context = "disk.io";
+  c.family = "sda";
+  c.units = "KiB/s";
+  c.dimensions = {dim("reads", "incremental", 1, 1024, 4096),
+                  dim("writes", "incremental", -1, 1024, 8192),
+                  dim("never", "incremental", 1, 1, 0),
+                  dim("stale", "incremental", 1, 1, 7),
+                  dim("gone", "incremental", 1, 1, 7)};
+  c.dimensions[2].collections = 0;
+  c.dimensions[3].collected_ms = 99'999;
+  c.dimensions[4].obsolete = true;
+  h.charts.push_back(c);
+  std::string out;
+  append_prometheus_host(out, h, opt, false);
+  // Never checked (no dimension changed): homogeneous, dimension as label.
+  CHECK(out.find("# COMMENT homogeneous chart \"disk.io\"")
+        != std::string::npos);
+  CHECK(out.find("# COMMENT netdata_disk_io_total: chart \"disk.io\", context "
+                 "\"disk.io\", family \"sda\", dimension \"writes\", value * "
+                 "-1 / 1024 delta gives KiB/s (counter)\n"
+                 "# TYPE netdata_disk_io counter\n"
+                 "netdata_disk_io_total{chart=\"disk.io\",family=\"sda\","
+                 "dimension=\"writes\"} 8192 104250\n")
+        != std::string::npos);
+  // Not collected, collected before the window, obsolete: left out.
+  CHECK(out.find("\"never\"") == std::string::npos);
+  CHECK(out.find("\"stale\"") == std::string::npos);
+  CHECK(out.find("\"gone\"") == std::string::npos);
+  // Checked: the first dimension's multiplier as is, the others' magnitudes
+  // (-1 against 1 differs), so one metric per dimension.
+  h.charts[0].homogeneity_check = true;
+  out.clear();
+  append_prometheus_host(out, h, opt, false);
+  CHECK(out.find("# COMMENT heterogeneous chart") != std::string::npos);
+  CHECK(out.find("# TYPE netdata_disk_io_reads counter\n"
+                 "netdata_disk_io_reads_total{chart=\"disk.io\",family=\"sda\"}"
+                 " 4096 104250\n")
+        != std::string::npos);
+  h.charts[0].dimensions[1].multiplier = 1;
+  h.charts[0].dimensions.resize(2);
+  out.clear();
+  append_prometheus_host(out, h, opt, false);
+  CHECK(out.find("# COMMENT homogeneous chart") != std::string::npos);
+  // A prometheus collector's values are scaled, without _total.
+  h.charts[0].module = "prometheus";
+  out.clear();
+  opt.help = opt.types = false;
+  append_prometheus_host(out, h, opt, false);
+  CHECK(out.find("netdata_disk_io{chart=\"disk.io\",family=\"sda\",dimension="
+                 "\"reads\"} 4.0000000 104250\n")
+        != std::string::npos);
+}

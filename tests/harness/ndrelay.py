@@ -74,6 +74,7 @@ class Conn:
         self.child = child
         self.args = args
         self.counts = {"c2p": 0, "p2c": 0, "p2c2": 0}
+        self.reply2 = b""  # what upstream2 answered first, for the log
         self.tee = {}
         if args.tee:
             for d in self.counts:
@@ -89,6 +90,8 @@ class Conn:
                 log("conn %d: upstream2 unreachable (%s); relaying to upstream only" % (n, e))
 
     def record(self, d, data):
+        if d == "p2c2" and self.counts[d] < 200:
+            self.reply2 += data[:200]
         self.counts[d] += len(data)
         f = self.tee.get(d)
         if f:
@@ -118,31 +121,34 @@ class Conn:
         """Child bytes -> upstream2, from the queue, never blocking the child.
 
         A real Netdata parent has been seen to reset a fresh connection before
-        reading the request (nothing in its log). If upstream2 fails before it
-        has replied anything, it gets one new connection and every child byte
-        so far, so it still sees the whole stream from the STREAM request on."""
+        reading the request, and to close one right after its first reply
+        (nothing in its log either time). What upstream2 answers is discarded
+        anyway, so while the child's bytes so far are kept (the first 16 MB),
+        a failed upstream2 gets a new connection and all of them, up to three
+        times: it still sees the whole stream from the STREAM request on."""
         alive = True
-        retried = False
-        sent = bytearray()  # child bytes so far, kept until upstream2 replies
+        retries = 0
+        sent = bytearray()  # child bytes so far, while they fit
         while True:
             data = self.q2.get()
             if data is None:
                 break
             if not alive:
                 continue
-            if self.counts["p2c2"] == 0 and len(sent) < (16 << 20):
+            if sent is not None and len(sent) < (16 << 20):
                 sent += data
-                pending = data
             else:
                 sent = None
-                pending = data
+            pending = data
             try:
                 self.up2.sendall(pending)
             except OSError as e:
-                if not retried and sent is not None and self.counts["p2c2"] == 0:
-                    retried = True
-                    log("conn %d: upstream2 send failed before it replied (%s); reconnecting once"
-                        % (self.n, e))
+                if retries < 3 and sent is not None:
+                    retries += 1
+                    log("conn %d: upstream2 send failed (%s) after it answered %r; reconnecting (%d of 3)"
+                        % (self.n, e, bytes(self.reply2[:120]), retries))
+                    self.counts["p2c2"] = 0
+                    self.reply2 = b""
                     try:
                         shut(self.up2, socket.SHUT_RDWR)
                         self.up2.close()

@@ -220,6 +220,14 @@ for host, sample in SAMPLE.items():
             requests.append((f"{d}&{ABS}&points=5&format=csv&options=percentage|flip", False))
             requests.append((f"{d}&{ABS}&points=5&format=array&options=reversed|abs", False))
 
+# allmetrics source=as-collected over every variety profile (heterogeneous
+# charts, counters as _total, percentages): the raw values both parents
+# received; timestamps off (each parent's own clock).
+for n, host in enumerate(h for h in SAMPLE if "-var" in h):
+    for o in ["&help=yes&types=yes", "&names=no", ""]:
+        requests.append((f"/host/{host}/api/v1/allmetrics?format=prometheus&source=as-collected"
+                         f"&timestamps=no&server=qm{n}{o.replace('&', '_')}{o}", True))
+
 cpu = f"/host/{CHILD}/api/v1/data?chart=system.cpu&{ABS}&points=5&format=json"
 for dims in ["user", "user|system", "us*", "!user|*", "nosuch", "user,system"]:
     for o in ["", "&options=match-ids", "&options=match-names", "&options=nonzero"]:
@@ -252,7 +260,10 @@ started = time.time()
 for path, relative in requests:
     why = None
     for attempt in range(3 if relative else 1):
-        why = compare(get(NPORT, path), get(TPORT, path))
+        # A Prometheus server seen before gets only what changed since:
+        # each attempt is a new server.
+        asked = path.replace("&server=", f"&server=a{attempt}") if "/allmetrics?" in path else path
+        why = compare(get(NPORT, asked), get(TPORT, asked))
         if why is None:
             break
         time.sleep(0.6)

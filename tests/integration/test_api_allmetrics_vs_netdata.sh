@@ -6,7 +6,9 @@
 #   * format=shell (and filter=), format=json (parsed: same charts, names,
 #     families, contexts, units, dimensions);
 #   * format=prometheus with default options and with help, types,
-#     names=no, timestamps=no, source=sum, oldunits, hideunits, prefix;
+#     names=no, timestamps=no, source=sum, oldunits, hideunits, prefix,
+#     and source=as-collected (raw values: counters as _total, charts
+#     whose dimensions differ as one metric per dimension);
 #   * format=prometheus_all_hosts: the child's lines carry instance=, and
 #     the parent's own netdata_info is there too;
 #   * every Prometheus answer is valid exposition text (promtool when
@@ -116,7 +118,8 @@ if re.sub(r": (-?\d+(\.\d+)?|null)", ": N", nd.replace("\"value\": null", "\"val
 
 server = 0
 for opts in ("", "&help=yes&types=yes", "&names=no&timestamps=no", "&source=sum&types=yes",
-             "&oldunits=yes&help=yes", "&hideunits=yes", "&prefix=zz&timestamps=no"):
+             "&oldunits=yes&help=yes", "&hideunits=yes", "&prefix=zz&timestamps=no",
+             "&source=as-collected&help=yes&types=yes", "&data=as-collected&names=no"):
     server += 1
     q = f"format=prometheus&server=s{server}{opts}"
     nd, tr = both(q)
