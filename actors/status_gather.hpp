@@ -38,7 +38,7 @@ public:
   /// `who`'s id and `parent`, then `edit` adds what the asker knows.
   template <class Self, class Handle>
   void ask(Self* self, const Handle& who, uint64_t parent,
-           edit_fn edit = {}) const {
+           const edit_fn& edit = {}) const {
     auto st = st_;
     ++st->pending;
     auto id = who->id();
@@ -58,7 +58,7 @@ public:
   /// Asks `who` for a list (`atom::get, atom::status`: a listener and its
   /// connections); `edit` sees each entry.
   template <class Self, class Handle>
-  void ask_list(Self* self, const Handle& who, edit_fn edit = {}) const {
+  void ask_list(Self* self, const Handle& who, const edit_fn& edit = {}) const {
     auto st = st_;
     ++st->pending;
     self->request(who, st->timeout, atom::get::value, atom::status::value)
