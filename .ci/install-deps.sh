@@ -24,3 +24,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# promtool checks the Prometheus text of /api/v1/allmetrics in the tests. It
+# comes in Debian's prometheus package, whose install would also enable and
+# start a Prometheus server; only promtool is taken out of the package.
+if ! command -v promtool > /dev/null; then
+  tmp=$(mktemp -d)
+  chmod 777 "$tmp"  # apt's download user writes here
+  (cd "$tmp" && { apt-get download -q prometheus > /dev/null 2>&1 \
+    || { apt-get update -q && apt-get download -q prometheus > /dev/null; }; })
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/root"
+  install -m 755 "$tmp/root/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$tmp"
+fi

@@ -133,17 +133,21 @@ error assign(stream_request& req, std::string_view name, std::string value,
   return {};
 }
 
-error parse_query(std::string_view query, size_t base, stream_request& req) {
-  // Netdata rejects the whole request if decoding it would produce control
-  // characters or invalid UTF-8; check that first, on the raw text.
-  if (auto decoded = url_decode(query); !decoded) {
+error parse_query(std::string_view raw_query, size_t base,
+                  stream_request& req) {
+  // Netdata decodes the whole request before splitting it (a `%26` in a
+  // value splits it), and rejects it if that would produce control
+  // characters or invalid UTF-8. Positions below are in the decoded text.
+  auto decoded = url_decode(raw_query);
+  if (!decoded) {
     auto err = decoded.err();
     if (err.position != error::npos)
       err.position += base;
     return err;
-  } else if (decoded->size() > max_url_size) {
-    return error{ec::bad_handshake, "URL longer than 8192 bytes", base};
   }
+  if (decoded->size() > max_url_size)
+    return error{ec::bad_handshake, "URL longer than 8192 bytes", base};
+  std::string_view query = *decoded;
   size_t pos = 0;
   while (pos <= query.size()) {
     auto amp = query.find('&', pos);
@@ -153,20 +157,12 @@ error parse_query(std::string_view query, size_t base, stream_request& req) {
     if (!pair.empty()) {
       auto eq = pair.find('=');
       auto name = pair.substr(0, eq);
-      std::string_view raw = eq == std::string_view::npos ? std::string_view{}
-                                                          : pair.substr(eq + 1);
+      std::string_view value = eq == std::string_view::npos
+                                   ? std::string_view{}
+                                   : pair.substr(eq + 1);
       size_t value_pos
           = base + pos + (eq == std::string_view::npos ? pair.size() : eq + 1);
-      std::string value;
-      if (is_encoded_name(name)) {
-        auto decoded = url_decode(raw);
-        if (!decoded)
-          return error{ec::bad_handshake, decoded.err().message, value_pos};
-        value = std::move(*decoded);
-      } else {
-        value = std::string{raw};
-      }
-      if (auto err = assign(req, name, std::move(value), value_pos))
+      if (auto err = assign(req, name, std::string{value}, value_pos))
         return err;
     }
     pos = amp + 1;

@@ -224,6 +224,20 @@ h_assert_eq() {
   H_PASSED=$((H_PASSED + 1))
 }
 
+# h_promtool FILE [WHAT] : FILE is Prometheus text `promtool check metrics`
+# parses (Debian's promtool, .ci/install-deps.sh). Exit 3, lint remarks only
+# (Netdata's names: counters without _total, no HELP), passes; so does
+# 1.37.1's `# TYPE` repeated before each sample of a metric (types=yes),
+# which Prometheus's scraper takes: promtool reads the first of each.
+h_promtool() {
+  command -v promtool > /dev/null || h_fail "promtool is missing (.ci/install-deps.sh)"
+  local rc=0 out
+  out=$(awk '/^# TYPE /{ if (seen[$3]++) next } { print }' "$1" \
+    | promtool check metrics 2>&1) || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 3 ] \
+    || h_fail "${2:-$1}: promtool check metrics ($rc): $(echo "$out" | head -c 400)"
+}
+
 # h_assert_contains HAYSTACK NEEDLE [WHAT]  (fixed string)
 h_assert_contains() {
   case "$1" in
