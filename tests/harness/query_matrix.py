@@ -155,7 +155,7 @@ def charts(port, host):
 
 # ------------------------------------------------------------ wait for data
 WINDOW = 30
-deadline = time.time() + 75
+deadline = time.time() + 120
 WANTED = ["system.cpu", "system.load", "system.ram", "system.processes", "mem.committed"]
 SAMPLE = {}
 while True:
@@ -177,12 +177,16 @@ while True:
         for c in SAMPLE.get(host, []):
             for cs in sets:
                 e = cs.get(c)
-                if not e or e["first_entry"] == 0 or e["first_entry"] > after - 2 or e["last_entry"] < before:
+                # Two collections stored before the window: each parent's
+                # first points (when its connection began) stay out of it.
+                margin = 2 + 2 * (e or {}).get("update_every", 1)
+                if not e or e["first_entry"] == 0 or e["first_entry"] > after - margin \
+                        or e["last_entry"] < before:
                     late.append(f"{host} {c}: {e and (e['first_entry'], e['last_entry'])}")
     if not late:
         break
     if time.time() > deadline:
-        sys.exit(f"no common {WINDOW} s window on both parents within 75 s: {late[:4]}")
+        sys.exit(f"no common {WINDOW} s window on both parents within 120 s: {late[:4]}")
     time.sleep(2)
 
 # ------------------------------------------------------------ the matrix
