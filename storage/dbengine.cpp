@@ -86,7 +86,7 @@ dimension_handle dbengine::add_dimension(const dimension_info& info) {
     for (auto& desc : described_)
       if (h.id < desc.size())
         desc[h.id] = false;
-    if (h.id < journaled_.size() && journaled_[h.id] && !journal_broken_)
+    if (h.id < journaled_.size() && journaled_[h.id] && !journal_.broken)
       batch_.dimension(h.id, now, d.valid_after_s);
   }
   return h;
@@ -119,8 +119,8 @@ storage_health dbengine::health() const {
   h.pending_points = open_points_;
   for (auto b : disk_bytes_)
     h.disk_bytes += b;
-  h.journal_bytes = journal_bytes_;
-  h.disk_bytes += journal_bytes_;
+  h.journal_bytes = journal_.bytes;
+  h.disk_bytes += journal_.bytes;
   return h;
 }
 

@@ -217,12 +217,9 @@ private:
   bool journal_on_;
   journal_batch batch_;
   std::vector<bool> journaled_;
-  bool journal_broken_ = true;
+  journal_file journal_{true};
   bool replaying_ = false;
-  uint64_t journal_bytes_ = 0;
   uint64_t snapshot_bytes_ = 0;
-  unsigned rotate_wait_ = 0;
-  unsigned rotate_backoff_ = 1;
   // Dimension records written to the open datafile of each tier.
   std::array<std::vector<bool>, 3> described_;
   // Failed writes.

@@ -265,14 +265,14 @@ bool dbengine::rotate_journal(bool clean) {
     out += b.finish(true);
   if (auto err = fs_->write_atomic(journal_path(), out)) {
     note_failure(err);
-    journal_broken_ = true;
+    journal_.broken = true;
     batch_.clear();
     return false;
   }
   journaled_.assign(dims_.size(), true);
   batch_.clear();
-  journal_broken_ = false;
-  journal_bytes_ = out.size();
+  journal_.broken = false;
+  journal_.bytes = out.size();
   // The next generation comes when the batches outgrow twice the state
   // encoded here: encoding and compressing it then costs about half of
   // what the batches cost.

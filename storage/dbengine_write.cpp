@@ -35,7 +35,7 @@ bool dbengine::append(dimension_handle h, const sample& x) {
   t0.values.push_back(pack(x.value, x.flags));
   ++open_points_;
   d.last_s = x.time_s;
-  if (!replaying_ && !journal_broken_) {
+  if (!replaying_ && !journal_.broken) {
     if (!journaled_[h.id]) {
       journaled_[h.id] = true;
       batch_.dimension(h.id, *registry_.info(h), d.valid_after_s);
@@ -44,7 +44,7 @@ bool dbengine::append(dimension_handle h, const sample& x) {
     if (batch_.size() > max_batch_bytes) {
       // maintain() is late: the next generation carries these points.
       batch_.clear();
-      journal_broken_ = true;
+      journal_.broken = true;
     }
   }
   if (tiers_ > 1)
@@ -271,31 +271,15 @@ void dbengine::maintain() {
     ok = false;
   auto limit = std::max<uint64_t>(2 * snapshot_bytes_, uint64_t{1} << 20)
                + snapshot_bytes_;
-  if (!journal_on_) {
-    // nop
-  } else if (journal_broken_ || journal_bytes_ > limit) {
-    if (rotate_wait_ > 0) {
-      --rotate_wait_;
-      ok = false;
-    } else if (rotate_journal()) {
-      rotate_backoff_ = 1;
-    } else {
-      ok = false;
-      rotate_wait_ = rotate_backoff_;
-      rotate_backoff_ = std::min(rotate_backoff_ * 2, 8u);
-    }
-  } else if (batch_.events() > 0) {
-    auto record = batch_.finish(true);
-    if (auto err = fs_->append(journal_path(), record)) {
-      note_failure(err);
-      journal_broken_ = true;
-      ok = false;
-    } else {
-      journal_bytes_ += record.size();
-      stats_.journal_bytes += record.size();
-    }
+  if (journal_on_) {
+    auto flushed = flush_journal(
+        journal_, batch_, *fs_, journal_path(), limit, true,
+        [this] { return rotate_journal(); },
+        [this](const error& err) { note_failure(err); });
+    stats_.journal_bytes += flushed.appended;
+    ok = ok && flushed.done;
   }
-  if (ok && degraded_ && (!journal_on_ || !journal_broken_))
+  if (ok && degraded_ && (!journal_on_ || !journal_.broken))
     degraded_ = false;
 }
 

@@ -3,6 +3,7 @@
 #include "storage/byte_io.hpp"
 #include "storage/crc32c.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <zstd.h>
 
@@ -222,6 +223,40 @@ journal_contents read_journal(std::string_view bytes, const std::string& path) {
     pos += journal_record_header_size + size;
     ++out.records;
     out.good_bytes = pos;
+  }
+  return out;
+}
+
+journal_flush flush_journal(journal_file& j, journal_batch& batch,
+                            filesystem& fs, const std::string& path,
+                            uint64_t limit, bool compress,
+                            const std::function<bool()>& rotate,
+                            const std::function<void(const error&)>& failed) {
+  journal_flush out;
+  if (j.broken || j.bytes > limit) {
+    if (j.rotate_wait > 0) {
+      --j.rotate_wait;
+      out.done = false;
+    } else if (rotate()) {
+      j.broken = false;
+      j.rotate_backoff = 1;
+    } else {
+      out.done = false;
+      j.broken = true;
+      batch.clear();
+      j.rotate_wait = j.rotate_backoff;
+      j.rotate_backoff = std::min(j.rotate_backoff * 2, 8u);
+    }
+  } else if (batch.events() > 0) {
+    auto record = batch.finish(compress);
+    if (auto err = fs.append(path, record)) {
+      failed(err);
+      j.broken = true;
+      out.done = false;
+    } else {
+      j.bytes += record.size();
+      out.appended = record.size();
+    }
   }
   return out;
 }

@@ -2,10 +2,12 @@
 
 #include "base/error.hpp"
 #include "storage/engine.hpp"
+#include "storage/filesystem.hpp"
 #include "storage/sample.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,5 +89,37 @@ struct journal_contents {
 
 /// Decodes every whole record of `bytes` and stops at the first bad one.
 journal_contents read_journal(std::string_view bytes, const std::string& path);
+
+/// The journal file of an engine (save, dbengine) and when it is written.
+struct journal_file {
+  /// It misses what the engine holds: the next flush rotates.
+  bool broken = false;
+  /// Its size.
+  uint64_t bytes = 0;
+  /// Flushes a failed rotation still waits, and the next such wait.
+  unsigned rotate_wait = 0;
+  unsigned rotate_backoff = 1;
+};
+
+/// What one `flush_journal` did.
+struct journal_flush {
+  /// Everything the engine holds is on disk (nothing waits).
+  bool done = true;
+  /// Bytes of the record appended (0: none).
+  uint64_t appended = 0;
+};
+
+/// One flush of a crash journal. When it is broken or past `limit`, a new
+/// generation by `rotate` (true on success); a failed one is tried again
+/// after 1, 2, 4, then every 8 flushes, so a full disk is not rewritten on
+/// every flush, and the batch is dropped (the generation will cover it).
+/// Otherwise the batch is appended to `path` as one record (zstd when
+/// `compress`); a failed append breaks the journal. `failed` hears of each
+/// filesystem error.
+journal_flush flush_journal(journal_file& j, journal_batch& batch,
+                            filesystem& fs, const std::string& path,
+                            uint64_t limit, bool compress,
+                            const std::function<bool()>& rotate,
+                            const std::function<void(const error&)>& failed);
 
 } // namespace tributary::storage

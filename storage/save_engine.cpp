@@ -95,11 +95,11 @@ void save_engine::replay() {
     recovery_ += ", dropped " + std::to_string(j.dropped_bytes)
                  + " bytes at offset " + std::to_string(j.good_bytes) + " ("
                  + j.problem.message + ")";
-  journal_bytes_ = bytes->size();
+  journal_.bytes = bytes->size();
   // Fold it into the file, which also cuts a torn tail.
-  journal_broken_ = true;
+  journal_.broken = true;
   if (rotate())
-    journal_broken_ = false;
+    journal_.broken = false;
 }
 
 dimension_handle save_engine::add_dimension(const dimension_info& info) {
@@ -107,7 +107,7 @@ dimension_handle save_engine::add_dimension(const dimension_info& info) {
   if (journaled_.size() <= h.id)
     journaled_.resize(h.id + 1, false);
   // A changed update_every restarts the ring: the journal must say so.
-  if (journaled_[h.id] && !journal_broken_)
+  if (journaled_[h.id] && !journal_.broken)
     batch_.dimension(h.id, *this->info(h), 0);
   return h;
 }
@@ -116,7 +116,7 @@ bool save_engine::append(dimension_handle h, const sample& x) {
   if (!ram_engine::append(h, x))
     return false;
   ++unsaved_points_;
-  if (!replaying_ && !journal_broken_) {
+  if (!replaying_ && !journal_.broken) {
     if (journaled_.size() <= h.id)
       journaled_.resize(h.id + 1, false);
     if (!journaled_[h.id]) {
@@ -129,7 +129,7 @@ bool save_engine::append(dimension_handle h, const sample& x) {
     if (batch_.size() > (64u << 20)) {
       // maintain() is late: the next saved file carries these points.
       batch_.clear();
-      journal_broken_ = true;
+      journal_.broken = true;
     }
   }
   return true;
@@ -150,40 +150,20 @@ bool save_engine::rotate() {
   }
   journaled_.assign(journaled_.size(), false);
   batch_.clear();
-  journal_bytes_ = 0;
+  journal_.bytes = 0;
   return true;
 }
 
 void save_engine::maintain() {
   if (closed_)
     return;
-  bool ok = true;
   auto limit = std::max<uint64_t>(file_bytes_, uint64_t{1} << 20);
-  if (journal_broken_ || journal_bytes_ > limit) {
-    if (rotate_wait_ > 0) {
-      --rotate_wait_;
-      ok = false;
-    } else if (rotate()) {
-      journal_broken_ = false;
-      rotate_backoff_ = 1;
-    } else {
-      ok = false;
-      journal_broken_ = true;
-      batch_.clear();
-      rotate_wait_ = rotate_backoff_;
-      rotate_backoff_ = std::min(rotate_backoff_ * 2, 8u);
-    }
-  } else if (batch_.events() > 0) {
-    auto record = batch_.finish(false);
-    if (auto err = fs_->append(journal_path(), record)) {
-      // The next generation (a saved file) covers what this batch had.
-      note_failure(err);
-      journal_broken_ = true;
-      ok = false;
-    } else {
-      journal_bytes_ += record.size();
-    }
-  }
+  // A failed append: the next generation (a saved file) covers the batch.
+  bool ok = flush_journal(
+                journal_, batch_, *fs_, journal_path(), limit, false,
+                [this] { return rotate(); },
+                [this](const error& err) { note_failure(err); })
+                .done;
   if (ok)
     degraded_ = false;
 }
@@ -194,8 +174,8 @@ storage_health save_engine::health() const {
   h.last_error = last_error_;
   h.failed_writes = failed_writes_;
   h.pending_points = unsaved_points_;
-  h.journal_bytes = journal_bytes_;
-  h.disk_bytes = file_bytes_ + journal_bytes_;
+  h.journal_bytes = journal_.bytes;
+  h.disk_bytes = file_bytes_ + journal_.bytes;
   h.memory_bytes = history_bytes();
   return h;
 }
@@ -233,7 +213,7 @@ error save_engine::close() {
   if (closed_)
     return {};
   // The journal first: if the file cannot be saved, a restart replays it.
-  if (!journal_broken_ && batch_.events() > 0)
+  if (!journal_.broken && batch_.events() > 0)
     maintain();
   auto err = flush();
   if (!err)

@@ -55,13 +55,10 @@ private:
   std::string host_guid_;
   journal_batch batch_;
   std::vector<bool> journaled_;
-  bool journal_broken_ = false;
+  journal_file journal_{false};
   bool replaying_ = false;
-  uint64_t journal_bytes_ = 0;
   uint64_t file_bytes_ = 0;
   uint64_t unsaved_points_ = 0;
-  unsigned rotate_wait_ = 0;
-  unsigned rotate_backoff_ = 1;
   bool degraded_ = false;
   std::string last_error_;
   uint64_t failed_writes_ = 0;

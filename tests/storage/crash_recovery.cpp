@@ -278,3 +278,51 @@ TEST_CASE("save: a full disk degrades, then recovers when space returns") {
   CHECK(db->health().pending_points == 0);
   CHECK(fs.files.count(save_file_path(opts)) == 1);
 }
+
+TEST_CASE("flush_journal: batches appended, a broken journal rotated, a "
+          "failed rotation tried after 1, 2, 4, then 8 flushes") {
+  memory_filesystem fs;
+  journal_file j;
+  journal_batch batch;
+  int rotations = 0;
+  bool rotation_works = true;
+  auto rotate = [&] {
+    ++rotations;
+    return rotation_works;
+  };
+  std::vector<std::string> failures;
+  auto failed = [&](const error& e) { failures.push_back(e.message); };
+  auto flush = [&] {
+    return flush_journal(j, batch, fs, "/j", uint64_t{1} << 20, false, rotate,
+                         failed);
+  };
+  batch.point(0, value_at(1));
+  auto first = flush();
+  CHECK(first.done);
+  CHECK(first.appended > 0);
+  CHECK(j.bytes == first.appended);
+  CHECK(rotations == 0);
+  CHECK(flush().appended == 0); // nothing new
+  // The disk fills: the append fails and breaks the journal.
+  fs.fail_writes = true;
+  batch.point(0, value_at(2));
+  CHECK_FALSE(flush().done);
+  CHECK(j.broken);
+  CHECK(failures.size() == 1);
+  // Rotations fail: tried at once, then after 1, 2, 4, 8, 8 flushes.
+  rotation_works = false;
+  std::vector<int> tried_at;
+  for (int n = 1; n <= 40; ++n) {
+    auto before = rotations;
+    CHECK_FALSE(flush().done);
+    if (rotations > before)
+      tried_at.push_back(n);
+  }
+  CHECK(tried_at == std::vector<int>{1, 3, 6, 11, 20, 29, 38});
+  // The disk has room again: the next try rotates and all is well.
+  rotation_works = true;
+  for (int n = 0; n < 9 && j.broken; ++n)
+    flush();
+  CHECK_FALSE(j.broken);
+  CHECK(flush().done);
+}
