@@ -117,18 +117,37 @@ class Conn:
         if dst is not None:
             shut(dst, socket.SHUT_WR)
 
+    def send_up2(self, data, request_first):
+        """Writes `data` to upstream2. With `request_first`, the STREAM
+        request alone goes first and the rest once upstream2 answered it (or
+        after 15 s): a Netdata parent answers 400 to a request followed by
+        more bytes in the same read, which a queue that fell behind (or a
+        resend) would otherwise produce."""
+        if request_first:
+            end = data.find(b"\r\n\r\n")
+            if end >= 0:
+                self.up2.sendall(data[:end + 4])
+                deadline = time.monotonic() + 15
+                while self.counts["p2c2"] == 0 and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                data = data[end + 4:]
+        if data:
+            self.up2.sendall(data)
+
     def feed_up2(self):
         """Child bytes -> upstream2, from the queue, never blocking the child.
 
         A real Netdata parent has been seen to reset a fresh connection before
-        reading the request, and to close one right after its first reply
-        (nothing in its log either time). What upstream2 answers is discarded
+        reading the request, and to answer 400 when the request and the
+        stream's first bytes came in one read (send_up2 now keeps them
+        apart). What upstream2 answers is discarded
         anyway, so while the child's bytes so far are kept (the first 16 MB),
         a failed upstream2 gets a new connection and all of them, up to three
         times: it still sees the whole stream from the STREAM request on."""
         alive = True
         retries = 0
         sent = bytearray()  # child bytes so far, while they fit
+        head = bytearray()  # child bytes until the request is complete
         while True:
             data = self.q2.get()
             if data is None:
@@ -139,9 +158,15 @@ class Conn:
                 sent += data
             else:
                 sent = None
-            pending = data
             try:
-                self.up2.sendall(pending)
+                if head is not None:
+                    head += data
+                    if b"\r\n\r\n" not in head:
+                        continue
+                    data, head = bytes(head), None
+                    self.send_up2(data, True)
+                else:
+                    self.send_up2(data, False)
             except OSError as e:
                 if retries < 3 and sent is not None:
                     retries += 1
@@ -155,7 +180,7 @@ class Conn:
                         self.up2 = connect(self.args.upstream2)
                         threading.Thread(target=self.pump, args=(self.up2, None, "p2c2"),
                                          daemon=True).start()
-                        self.up2.sendall(bytes(sent))
+                        self.send_up2(bytes(sent), True)
                         continue
                     except OSError as e2:
                         e = e2
