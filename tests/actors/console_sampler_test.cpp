@@ -19,12 +19,16 @@ struct sampler_fixture : actor_fixture {
     ctx.now_usec = [this] { return now_usec; };
     // Stands in for the registry: counts the walks, lists nobody.
     auto counter = walks;
-    auto fake = sys.spawn([counter]() -> caf::behavior {
-      return {[counter](atom::get, atom::status) {
-        ++*counter;
-        return std::vector<actor_status>{};
-      }};
-    });
+    // The (unused) int: CAF 0.17.6 dereferences a null tuple for a function
+    // actor spawned without arguments (UBSan reports it).
+    auto fake = sys.spawn(
+        [counter](int) -> caf::behavior {
+          return {[counter](atom::get, atom::status) {
+            ++*counter;
+            return std::vector<actor_status>{};
+          }};
+        },
+        0);
     ctx.registry = caf::actor_cast<registry_actor>(fake);
     sampler = caf::actor_cast<caf::actor>(sys.spawn(console_sampler, ctx));
     run();

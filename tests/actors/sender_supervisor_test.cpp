@@ -22,24 +22,30 @@ struct supervisor_fixture : host_fixture {
       ++connects;
       auto ok = connect_ok;
       return sup->spawn(
-          [ok](connector_actor::pointer c) -> connector_actor::behavior_type {
+          // An (unused) argument: CAF 0.17.6 dereferences a null tuple for a
+          // function actor spawned without one (UBSan reports it).
+          [ok](connector_actor::pointer c,
+               int) -> connector_actor::behavior_type {
             return {[=](atom::get) -> caf::result<int, uint64_t> {
               c->quit();
               if (!ok)
                 return caf::make_error(caf::sec::cannot_connect_to_node);
               return {-1, uint64_t{0}};
             }};
-          });
+          },
+          0);
     };
     seams->spawn_sender = [this](caf::local_actor* sup, int, uint64_t) {
-      auto s = sup->spawn([](caf::event_based_actor* self) -> caf::behavior {
-        self->set_default_handler(caf::drop);
-        return {[](atom::status) {
-          actor_status st;
-          st.kind = "sender";
-          return st;
-        }};
-      });
+      auto s = sup->spawn(
+          [](caf::event_based_actor* self, int) -> caf::behavior {
+            self->set_default_handler(caf::drop);
+            return {[](atom::status) {
+              actor_status st;
+              st.kind = "sender";
+              return st;
+            }};
+          },
+          0);
       senders.push_back(s);
       return caf::actor_cast<sender_actor>(s);
     };
