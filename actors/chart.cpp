@@ -97,13 +97,9 @@ chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
         ++st.rows;
         st.calc->begin(row.microseconds, row.now_usec);
         auto n = std::min(row.values.size(), st.calc->dimensions());
-        if (st.set_usec.size() < n)
-          st.set_usec.resize(n);
         for (size_t i = 0; i < n; ++i)
-          if (i < row.is_set.size() && row.is_set[i]) {
+          if (i < row.is_set.size() && row.is_set[i])
             st.calc->set(i, row.values[i]);
-            st.set_usec[i] = row.now_usec;
-          }
         st.calc->end(row.now_usec, st.out);
         store_rows(self);
       },
@@ -160,9 +156,7 @@ chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
         for (size_t i = 0; i < n; ++i) {
           auto c = calc.collected(i);
           out.values.push_back(c.value);
-          auto set = i < self->state.set_usec.size() ? self->state.set_usec[i]
-                                                     : uint64_t{0};
-          out.time_usec.push_back(set > 0 ? set : c.time_usec);
+          out.time_usec.push_back(c.time_usec);
           out.collections.push_back(c.collections);
         }
         return out;

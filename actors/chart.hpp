@@ -29,9 +29,6 @@ struct chart_state {
   int64_t last_entry = 0;
   /// first_entry and last_entry, shared with the host.
   std::shared_ptr<chart_extent> extent;
-  /// Per dimension: the wall clock (µs) of the last row that set it, as
-  /// Netdata's last_collected_time (allmetrics as-collected).
-  std::vector<uint64_t> set_usec;
   int64_t rows = 0;
   int64_t points = 0;
   /// Handling time of every 16th message (docs/console.md).

@@ -271,8 +271,6 @@ void on_reload(registry_actor::stateful_pointer<registry_state> self,
   }
 }
 
-} // namespace
-
 actor_status own_status(registry_actor::stateful_pointer<registry_state> self) {
   auto& st = self->state;
   actor_status s;
@@ -338,6 +336,8 @@ void walk_status(registry_actor::stateful_pointer<registry_state> self,
   }
   gather.close();
 }
+
+} // namespace
 
 registry_actor::behavior_type
 registry(registry_actor::stateful_pointer<registry_state> self,

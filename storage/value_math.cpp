@@ -97,6 +97,7 @@ void chart_row_calculator::sync_clock() noexcept {
 // ------------------------------------------------------------------------
 
 void chart_row_calculator::begin(uint64_t microseconds, uint64_t now_usec) {
+  begin_usec_ = now_usec;
   // The very first BEGIN of a chart changes nothing: END anchors the clock.
   if (counter_done_ == 0)
     return;
@@ -145,6 +146,7 @@ void chart_row_calculator::set(size_t index, int64_t value) {
   d.collected = value;
   d.updated = true;
   d.collections++;
+  d.last_collected_usec = begin_usec_;
   if (value != std::numeric_limits<int64_t>::min()) {
     auto v = value >= 0 ? value : -value;
     if (v > d.collected_max)

@@ -189,8 +189,9 @@ public:
   double last_stored_value(size_t index) const;
 
   /// What dimension `index` last collected (Netdata's last_collected_value,
-  /// last_collected_time and collections_counter): the raw value, the chart
-  /// clock then, and how many collections set it.
+  /// last_collected_time and collections_counter): the raw value, the clock
+  /// given to the BEGIN of the collection that set it (the parent's wall
+  /// clock, as Netdata stamps a SET), and how many collections set it.
   struct collected_state {
     int64_t value = 0;
     uint64_t time_usec = 0;
@@ -225,6 +226,8 @@ private:
   chart_config cfg_;
   std::vector<dim_state> dims_;
   uint64_t last_collected_ut_ = 0;
+  // The clock given to the current collection's BEGIN.
+  uint64_t begin_usec_ = 0;
   uint64_t last_updated_ut_ = 0;
   uint64_t usec_since_last_update_ = 0;
   size_t counter_ = 0;

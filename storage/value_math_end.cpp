@@ -269,7 +269,6 @@ void chart_row_calculator::finish(bool first_entry) {
     if (!d.updated)
       continue;
     d.last_collected = d.collected;
-    d.last_collected_usec = last_collected_ut_;
     if (d.cfg.algo == algorithm::incremental) {
       if (!first_entry)
         d.last_calculated += d.calculated;
