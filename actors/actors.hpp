@@ -8,6 +8,7 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
+#include <caf/io/system_messages.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
@@ -125,8 +126,9 @@ using stream_subscriber_actor = caf::typed_actor<
     caf::reacts_to<chart_row>>;
 
 /// One upstream connection on a connected socket, from the STREAM request
-/// on (a child's or a proxy's sender). Its socket broker (untyped) reports
-/// the reads, write progress, EOF and TLS failures.
+/// on (a child's or a proxy's sender). Its socket broker
+/// (`sender_connection_actor`) reports the reads, write progress, EOF and
+/// TLS failures.
 using sender_actor = caf::typed_actor<
     // Bytes read from the parent.
     caf::reacts_to<atom::data, std::string>,
@@ -143,6 +145,20 @@ using sender_actor = caf::typed_actor<
     // to leave this destination alone.
     caf::reacts_to<atom::close, std::string, std::string, int64_t>>::
     extend_with<stream_subscriber_actor, status_client_actor>;
+
+/// The socket of a sender (a broker on CAF's I/O thread): moves bytes, through
+/// TLS when the sender's destination asked for it. Reports to its sender
+/// (see `sender_actor`).
+using sender_connection_actor = caf::typed_actor<
+    // Bytes of the sender to write.
+    caf::reacts_to<atom::write, std::string>,
+    // Close at once, dropping what is unsent (as Netdata does: a graceful
+    // close would wait for a parent that does not read).
+    caf::reacts_to<atom::close>,
+    // The socket's events.
+    caf::reacts_to<caf::io::new_data_msg>,
+    caf::reacts_to<caf::io::data_transferred_msg>,
+    caf::reacts_to<caf::io::connection_closed_msg>>;
 
 /// Tries a sender's destinations in order on its own thread, once.
 using connector_actor = caf::typed_actor<
@@ -163,6 +179,31 @@ using sender_supervisor_actor = caf::typed_actor<
     // alone (0 = none), the bytes it wrote, and why it ended.
     caf::reacts_to<atom::detach, int64_t, uint64_t,
                    std::string>>::extend_with<status_client_actor>;
+
+/// The built-in /proc collector of localhost.
+using collector_actor = caf::typed_actor<
+    // (To itself, aligned to the second) collect once, then again.
+    caf::reacts_to<atom::timeout>>::extend_with<status_client_actor>;
+
+/// The alerts of one host (its health loop).
+using health_monitor_actor = caf::typed_actor<
+    // Hold evaluation until this time (seconds; int64 max: the host
+    // disconnected). The monitor's own 1 s tick resumes it: no timer actor
+    // per connect, whose delayed message would keep it in memory after a
+    // reconnect ended it.
+    caf::reacts_to<atom::postpone, int64_t>,
+    // Evaluate again now.
+    caf::reacts_to<atom::resume>,
+    // (To itself, every second) one round of due alerts.
+    caf::reacts_to<atom::timeout>,
+    // New health.d definitions (the log is kept, alerts linked again).
+    caf::reacts_to<atom::reload, reload_request>,
+    // The host has new or redefined charts.
+    caf::reacts_to<atom::charts>,
+    // The JSON of /api/v1/alarms, alarm_log, alarm_count, alarms_values or
+    // alarm_totals, with the query's name=value pairs; not_found for another.
+    caf::replies_to<atom::health, std::string, std::vector<std::string>>::with<
+        std::string>>::extend_with<status_client_actor>;
 
 /// One running external plugin (detached: it polls the plugin's stdout).
 using plugin_collector_actor = caf::typed_actor<

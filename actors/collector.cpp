@@ -18,10 +18,9 @@ caf::timespan until_next_tick(uint64_t now_usec, int64_t every) {
 
 } // namespace
 
-caf::behavior
-proc_collector_actor(caf::stateful_actor<proc_collector_state>* self,
-                     host_actor host, int64_t update_every,
-                     daemon_context ctx) {
+collector_actor::behavior_type
+collector(collector_actor::stateful_pointer<proc_collector_state> self,
+          host_actor host, int64_t update_every, daemon_context ctx) {
   auto& st = self->state;
   st.host = std::move(host);
   st.ctx = std::move(ctx);

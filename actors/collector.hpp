@@ -21,8 +21,8 @@ struct proc_collector_state {
 /// Collects /proc once per `update_every` seconds, aligned to the second,
 /// and feeds the localhost host: its definitions once (and new ones as they
 /// appear, e.g. a new interface), then one row per chart per iteration.
-caf::behavior
-proc_collector_actor(caf::stateful_actor<proc_collector_state>* self,
-                     host_actor host, int64_t update_every, daemon_context ctx);
+collector_actor::behavior_type
+collector(collector_actor::stateful_pointer<proc_collector_state> self,
+          host_actor host, int64_t update_every, daemon_context ctx);
 
 } // namespace tributary

@@ -315,7 +315,7 @@ int run_daemon(const daemon_options& opts) {
     ctx.ready = std::make_shared<std::atomic<bool>>(false);
     ctx.registry = sys.spawn(registry, local, ctx);
     ctx.console = caf::actor_cast<caf::actor>(sys.spawn(console_sampler, ctx));
-    caf::actor collector;
+    collector_actor proc_collector;
     std::vector<caf::actor> plugins;
     {
       caf::scoped_actor self{sys};
@@ -324,8 +324,8 @@ int run_daemon(const daemon_options& opts) {
           .receive(
               [&](host_actor& localhost) {
                 if (settings->global.proc_plugin)
-                  collector = sys.spawn(proc_collector_actor, localhost,
-                                        settings->global.update_every, ctx);
+                  proc_collector = sys.spawn(
+                      collector, localhost, settings->global.update_every, ctx);
                 for (auto& [name, on] : settings->global.plugins) {
                   if (!on)
                     continue;
@@ -393,8 +393,8 @@ int run_daemon(const daemon_options& opts) {
       caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
     for (auto& p : plugins)
       caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
-    if (collector)
-      caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
+    if (proc_collector)
+      caf::anon_send_exit(proc_collector, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.console, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.registry, caf::exit_reason::user_shutdown);
   }

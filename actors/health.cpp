@@ -22,7 +22,8 @@ health_monitor_state::~health_monitor_state() = default;
 
 namespace {
 
-using monitor_ptr = caf::stateful_actor<health_monitor_state>*;
+using monitor_ptr
+    = health_monitor_actor::stateful_pointer<health_monitor_state>;
 
 int64_t now_s(const daemon_context& ctx) {
   return static_cast<int64_t>(ctx.now_usec() / 1000000);
@@ -349,11 +350,11 @@ constexpr auto tick = std::chrono::seconds(1);
 
 } // namespace
 
-caf::behavior
-health_monitor(caf::stateful_actor<health_monitor_state>* self, host_actor host,
-               host_info info,
-               std::shared_ptr<const health::load_result> definitions,
-               health_options opts, daemon_context ctx) {
+health_monitor_actor::behavior_type health_monitor(
+    health_monitor_actor::stateful_pointer<health_monitor_state> self,
+    host_actor host, host_info info,
+    std::shared_ptr<const health::load_result> definitions, health_options opts,
+    daemon_context ctx) {
   auto& st = self->state;
   st.host = std::move(host);
   st.info = std::move(info);

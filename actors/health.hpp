@@ -50,24 +50,11 @@ struct health_monitor_state {
 
 /// The alerts of one host (Netdata's per-host health loop): links the
 /// health.d definitions to the host's charts, evaluates due alerts from its
-/// database, keeps the health log, notifies. Messages:
-///   (atom::postpone, int64_t until_s)    hold evaluation until then (the
-///                                        monitor's own 1 s tick resumes it:
-///                                        no timer actor per connect, whose
-///                                        delayed message would keep it in
-///                                        memory after a reconnect ended it)
-///   (atom::resume)                       evaluate again
-///   (atom::reload, reload_request)       new health.d definitions (kept
-///                                        log, alerts linked again)
-///   (atom::charts)                       the host has new or redefined charts
-///   (atom::health, std::string endpoint, std::vector<std::string> args)
-///       -> std::string JSON of /api/v1/alarms, alarm_log, alarm_count,
-///          alarms_values (args: name=value pairs of the query)
-///   (atom::status) -> actor_status
-caf::behavior
-health_monitor(caf::stateful_actor<health_monitor_state>* self, host_actor host,
-               host_info info,
-               std::shared_ptr<const health::load_result> definitions,
-               health_options opts, daemon_context ctx);
+/// database, keeps the health log, notifies. Messages: `health_monitor_actor`.
+health_monitor_actor::behavior_type health_monitor(
+    health_monitor_actor::stateful_pointer<health_monitor_state> self,
+    host_actor host, host_info info,
+    std::shared_ptr<const health::load_result> definitions, health_options opts,
+    daemon_context ctx);
 
 } // namespace tributary

@@ -199,7 +199,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
           caf::anon_send(s, atom::define::value, def);
         if (st.health && !st.health_stale) {
           st.health_stale = true;
-          caf::anon_send(st.health, atom::charts::value);
+          self->send(st.health, atom::charts::value);
         }
       },
       [=](chart_row& row) {
@@ -337,18 +337,18 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         if (!connected) {
           // `auto`: frozen at the last status until the child is back.
           if (st.pause_health_while_disconnected)
-            caf::anon_send(st.health, atom::postpone::value,
-                           std::numeric_limits<int64_t>::max());
+            self->send(st.health, atom::postpone::value,
+                       std::numeric_limits<int64_t>::max());
           return;
         }
         // Netdata's `postpone alarms on connect seconds`, at every connect
         // (a reconnect moves the end); the monitor's tick resumes.
         if (st.postpone_on_connect_s > 0)
-          caf::anon_send(st.health, atom::postpone::value,
-                         static_cast<int64_t>(st.ctx.now_usec() / 1000000)
-                             + st.postpone_on_connect_s);
+          self->send(st.health, atom::postpone::value,
+                     static_cast<int64_t>(st.ctx.now_usec() / 1000000)
+                         + st.postpone_on_connect_s);
         else
-          caf::anon_send(st.health, atom::resume::value);
+          self->send(st.health, atom::resume::value);
       },
       [=](atom::health, const std::string& endpoint,
           const std::vector<std::string>& args) -> caf::result<std::string> {
@@ -399,7 +399,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
           return;
         st.ctx.health_definitions = r.health;
         if (st.health)
-          caf::anon_send(st.health, atom::reload::value, r);
+          self->send(st.health, atom::reload::value, r);
       },
       [=](atom::get, atom::health) {
         auto& st = self->state;
@@ -409,7 +409,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         if (st.db)
           out.push_back(caf::actor_cast<caf::actor>(st.db));
         if (st.health)
-          out.push_back(st.health);
+          out.push_back(caf::actor_cast<caf::actor>(st.health));
         return out;
       },
       [=](atom::get, atom::info) -> caf::result<host_summary> {

@@ -66,7 +66,7 @@ struct host_state {
   /// e.g. with its proxied child, no longer counts).
   std::map<caf::actor_id, caf::actor_addr> senders_behind;
   /// The host's health monitor (null when health is off for it).
-  caf::actor health;
+  health_monitor_actor health;
   /// `postpone alarms on connect seconds`.
   int64_t postpone_on_connect_s = 0;
   bool pause_health_while_disconnected = false;

@@ -27,7 +27,7 @@ void fail(sender_ptr self, const std::string& why, int64_t postpone_s,
   self->send(supervisor, atom::detach::value, postpone_s, st.bytes_written,
              why);
   if (st.conn)
-    caf::anon_send(st.conn, atom::close::value);
+    self->send(st.conn, atom::close::value);
   self->quit(caf::make_error(ec::io_error, why));
 }
 
@@ -52,7 +52,7 @@ void flush_out(sender_ptr self, const sender_supervisor_actor& supervisor) {
   }
   st.out.clear();
   st.bytes_queued += wire.size();
-  caf::anon_send(st.conn, atom::write::value, std::move(wire));
+  self->send(st.conn, atom::write::value, std::move(wire));
   auto pending = st.bytes_queued > st.bytes_written
                      ? st.bytes_queued - st.bytes_written
                      : uint64_t{0};
@@ -420,7 +420,7 @@ sender(sender_actor::stateful_pointer<sender_state> self, int fd,
                            "initializing communication...");
             auto request = protocol::build_stream_request(req);
             st.bytes_queued += request.size();
-            caf::anon_send(st.conn, atom::write::value, std::move(request));
+            self->send(st.conn, atom::write::value, std::move(request));
             TRIBUTARY_INFO(*st.ctx.log, st.who,
                            "waiting response from remote netdata...");
           },

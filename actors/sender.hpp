@@ -75,7 +75,7 @@ struct sender_state {
   sender_settings cfg;
   daemon_context ctx;
   host_actor host;
-  caf::actor conn;
+  sender_connection_actor conn;
   /// The supervisor's id: names this sender's parent link to the host (a
   /// host streamed to several parents keeps its spool until each has it).
   caf::actor_id supervisor_id = 0;
@@ -117,9 +117,10 @@ sender(sender_actor::stateful_pointer<sender_state> self, int fd,
 /// `(atom::write, uint64_t)` (the sender's bytes handed to the kernel), EOF
 /// as `(atom::close)` and a TLS failure as `(atom::close, std::string detail,
 /// std::string reason, int64_t postpone_s)`.
-caf::behavior sender_connection(caf::io::broker* self, int fd,
-                                const sender_actor& sender,
-                                const std::shared_ptr<const tls::context>& tls);
+sender_connection_actor::behavior_type
+sender_connection(sender_connection_actor::broker_pointer self, int fd,
+                  const sender_actor& sender,
+                  const std::shared_ptr<const tls::context>& tls);
 
 /// State of a sender supervisor.
 struct sender_supervisor_state {

@@ -28,8 +28,9 @@ struct sender_tls {
 
 /// Tells the sender (once) that TLS failed; it logs `detail` (if any), then
 /// `reason`, and leaves this destination alone.
-void report_tls_failure(caf::io::broker* self, const sender_actor& sender,
-                        sender_tls& t, std::string detail, std::string reason) {
+void report_tls_failure(sender_connection_actor::broker_pointer self,
+                        const sender_actor& sender, sender_tls& t,
+                        std::string detail, std::string reason) {
   if (t.failed)
     return;
   t.failed = true;
@@ -41,8 +42,9 @@ void report_tls_failure(caf::io::broker* self, const sender_actor& sender,
 
 } // namespace
 
-caf::behavior
-sender_connection(caf::io::broker* self, int fd, const sender_actor& sender,
+sender_connection_actor::behavior_type
+sender_connection(sender_connection_actor::broker_pointer self, int fd,
+                  const sender_actor& sender,
                   const std::shared_ptr<const tls::context>& tls_ctx) {
   auto h = self->add_scribe(fd);
   self->set_exit_handler([=](const caf::exit_msg& msg) {
