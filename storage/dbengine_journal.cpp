@@ -117,14 +117,10 @@ void dbengine::restore_state(uint32_t id, std::string_view blob) {
 }
 
 void dbengine::replay_journal() {
-  auto path = journal_path();
-  auto bytes = fs_->read(path);
-  if (!bytes) {
-    if (bytes.err().code != ec::not_found)
-      diagnostics_.push_back(bytes.err());
+  auto loaded = load_journal(*fs_, journal_path(), diagnostics_);
+  if (!loaded)
     return;
-  }
-  auto j = read_journal(*bytes, path);
+  auto& j = *loaded;
   std::vector<bool> seen;
   uint64_t points = 0;
   uint64_t skipped = 0;
