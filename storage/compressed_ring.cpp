@@ -16,7 +16,7 @@ constexpr size_t max_page_slots = 8192;
 
 compressed_ring::compressed_ring(size_t capacity, int update_every,
                                  size_t page_slots, size_t chunk_slots)
-    : capacity_(capacity), update_every_(update_every),
+    : ring_extent(capacity, update_every),
       chunk_slots_(static_cast<uint32_t>(
           std::clamp<size_t>(chunk_slots, 1, max_page_slots))),
       open_(chunk_slots_, sn_empty_slot) {
@@ -232,14 +232,6 @@ std::vector<storage_number> compressed_ring::raw() const {
   if (size_ > 0)
     read(end_ - size_, end_, out);
   return out;
-}
-
-int64_t compressed_ring::first_time_s() const noexcept {
-  if (size_ == 0)
-    return 0;
-  return last_time_s_
-         - static_cast<int64_t>(size_ - 1)
-               * static_cast<int64_t>(update_every_);
 }
 
 size_t compressed_ring::heap_bytes() const noexcept {

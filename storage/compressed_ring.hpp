@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/dimension_ring.hpp"
+#include "storage/ring_extent.hpp"
 #include "storage/sample.hpp"
 #include "storage/storage_number.hpp"
 
@@ -19,7 +20,7 @@ namespace tributary::storage {
 /// (p + 1) × page_slots). A full chunk is added to its page, which is
 /// re-encoded: the newest page may be partial. The oldest page goes once
 /// all its slots are older than the capacity allows.
-class compressed_ring {
+class compressed_ring : public ring_extent {
 public:
   /// Slots per page unless told otherwise.
   static constexpr size_t default_page_slots = 128;
@@ -47,29 +48,6 @@ public:
 
   /// As `dimension_ring::raw()`.
   std::vector<storage_number> raw() const;
-
-  /// Oldest held time (0 if empty).
-  int64_t first_time_s() const noexcept;
-
-  /// Newest held time (0 if empty).
-  int64_t last_time_s() const noexcept {
-    return last_time_s_;
-  }
-
-  /// Held slot count.
-  size_t size() const noexcept {
-    return size_;
-  }
-
-  /// Slot count limit.
-  size_t capacity() const noexcept {
-    return capacity_;
-  }
-
-  /// Seconds per slot.
-  int update_every() const noexcept {
-    return update_every_;
-  }
 
   /// Heap bytes held (page bytes, page sizes, the open page).
   size_t heap_bytes() const noexcept;
@@ -116,12 +94,8 @@ private:
   /// Byte offset of sealed page `i` in `sealed_`.
   size_t page_offset(size_t i) const noexcept;
 
-  size_t capacity_;
-  int update_every_;
   uint32_t page_slots_;
   uint32_t chunk_slots_;
-  size_t size_ = 0;
-  int64_t last_time_s_ = 0;
   uint64_t end_ = 0;        // one past the newest slot
   uint64_t first_page_ = 0; // page number of the oldest encoded page
   std::vector<uint8_t> sealed_;

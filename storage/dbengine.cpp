@@ -10,10 +10,10 @@ namespace tributary::storage {
 using namespace dbengine_detail;
 
 dbengine::dbengine(const engine_options& opts)
-    : fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
+    : registered_engine(opts.update_every),
+      fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
       directory_(opts.directory.empty() ? "." : opts.directory),
       host_guid_(opts.host_guid),
-      default_ue_(opts.update_every < 1 ? 1 : opts.update_every),
       tiers_(std::clamp<size_t>(opts.tiers, 1, max_tiers)),
       page_points_(std::max<size_t>(opts.page_points, 4)),
       codec_(opts.compression), disk_limit_(opts.disk_space_bytes),
@@ -51,16 +51,10 @@ memory_mode dbengine::mode() const noexcept {
 }
 
 dimension_handle dbengine::add_dimension(const dimension_info& info) {
-  auto* old = registry_.find(info.key).valid()
-                  ? registry_.info(registry_.find(info.key))
-                  : nullptr;
-  dimension_info before;
-  if (old != nullptr)
-    before = *old;
-  bool is_new = false;
-  auto h = registry_.add(info, default_ue_, is_new);
+  auto r = register_dimension(info);
+  auto h = r.h;
   auto& now = *registry_.info(h);
-  if (is_new) {
+  if (r.is_new) {
     dim_state st;
     st.ue = now.update_every;
     dims_.push_back(std::move(st));
@@ -68,8 +62,8 @@ dimension_handle dbengine::add_dimension(const dimension_info& info) {
     meta_dirty_ = true;
     return h;
   }
-  bool changed
-      = before.chart_name != now.chart_name || before.dim_name != now.dim_name;
+  bool changed = r.before.chart_name != now.chart_name
+                 || r.before.dim_name != now.dim_name;
   auto& d = dims_[h.id];
   if (d.ue != now.update_every) {
     // Like the ring modes, a new update_every starts the dimension over.
@@ -90,18 +84,6 @@ dimension_handle dbengine::add_dimension(const dimension_info& info) {
       batch_.dimension(h.id, now, d.valid_after_s);
   }
   return h;
-}
-
-dimension_handle dbengine::find(const dimension_key& key) const {
-  return registry_.find(key);
-}
-
-const dimension_info* dbengine::info(dimension_handle h) const {
-  return registry_.info(h);
-}
-
-std::vector<dimension_handle> dbengine::dimensions() const {
-  return registry_.handles();
 }
 
 const dbengine::dim_state* dbengine::state(dimension_handle h) const {

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "storage/dbengine_format.hpp"
-#include "storage/dimension_registry.hpp"
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
 #include "storage/journal.hpp"
+#include "storage/registered_engine.hpp"
 
 #include <array>
 #include <list>
@@ -33,7 +33,7 @@ namespace tributary::storage {
 ///
 /// Unlike the ring modes, a sample at or before the newest stored time of
 /// its dimension is dropped (pages are immutable).
-class dbengine final : public engine {
+class dbengine final : public registered_engine {
 public:
   /// Opens (or creates) the files in `opts.directory`; problems go to
   /// `diagnostics()`, damaged pages are skipped.
@@ -43,9 +43,6 @@ public:
 
   memory_mode mode() const noexcept override;
   dimension_handle add_dimension(const dimension_info& info) override;
-  dimension_handle find(const dimension_key& key) const override;
-  const dimension_info* info(dimension_handle h) const override;
-  std::vector<dimension_handle> dimensions() const override;
   bool append(dimension_handle h, const sample& x) override;
   std::vector<sample> query(dimension_handle h, int64_t after_s,
                             int64_t before_s) const override;
@@ -201,7 +198,6 @@ private:
   filesystem* fs_;
   std::string directory_;
   std::string host_guid_;
-  int default_ue_;
   size_t tiers_;
   size_t page_points_;
   page_codec codec_;
@@ -229,7 +225,6 @@ private:
   uint64_t dropped_points_ = 0;
   uint64_t open_points_ = 0;
   uint64_t degraded_base_points_ = 0;
-  dimension_registry registry_;
   std::vector<dim_state> dims_;
   /// Datafiles per tier, oldest first; the last one is appended to when
   /// `writable_[tier]`.

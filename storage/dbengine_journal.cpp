@@ -117,14 +117,19 @@ void dbengine::restore_state(uint32_t id, std::string_view blob) {
 }
 
 void dbengine::replay_journal() {
-  auto path = journal_path();
-  auto bytes = fs_->read(path);
-  if (!bytes) {
-    if (bytes.err().code != ec::not_found)
-      diagnostics_.push_back(bytes.err());
+  auto loaded = load_journal(*fs_, journal_path(), diagnostics_);
+  if (!loaded)
     return;
-  }
-  auto j = read_journal(*bytes, path);
+  auto& j = *loaded;
+  auto drop_open = [this](dim_state& d) {
+    open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
+    for (auto& t : d.t) {
+      t.times.clear();
+      t.values.clear();
+      t.points.clear();
+      t.acc_open = false;
+    }
+  };
   std::vector<bool> seen;
   uint64_t points = 0;
   uint64_t skipped = 0;
@@ -153,25 +158,15 @@ void dbengine::replay_journal() {
         // its state event (if the dimension existed then) or nothing.
         seen[e.dim] = true;
         ++touched;
-        open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
-        for (auto& t : d.t) {
-          t.times.clear();
-          t.values.clear();
-          t.points.clear();
-          t.acc_open = false;
-        }
+        drop_open(d);
         d.last_s = 0;
       }
       if (d.ue != e.info.update_every) {
         d.ue = e.info.update_every;
         d.valid_after_s = e.valid_after_s;
         d.last_s = e.valid_after_s;
-        open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
+        drop_open(d);
         for (auto& t : d.t) {
-          t.times.clear();
-          t.values.clear();
-          t.points.clear();
-          t.acc_open = false;
           auto keep = std::find_if(
               t.pages.begin(), t.pages.end(),
               [&](const page_ref& p) { return p.last_s > e.valid_after_s; });

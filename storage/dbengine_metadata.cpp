@@ -68,12 +68,7 @@ std::string encode_metadata(const dbengine_metadata& x) {
   put_u32(out, crc32c(out.data(), out.size()));
   for (auto& d : x.dimensions) {
     std::string p;
-    put_str16(p, d.info.key.chart_id);
-    put_str16(p, d.info.key.dim_id);
-    put_str16(p, d.info.chart_name);
-    put_str16(p, d.info.dim_name);
-    put_u32(p, static_cast<uint32_t>(d.info.update_every));
-    put_u64(p, static_cast<uint64_t>(d.valid_after_s));
+    put_dimension_body(p, d);
     put_u32(out, static_cast<uint32_t>(p.size()));
     put_u32(out, crc32c(p.data(), p.size()));
     out += p;
@@ -118,14 +113,9 @@ expected<dbengine_metadata> decode_metadata(std::string_view bytes,
                   "checksum mismatch in dimension record " + std::to_string(i));
     byte_reader r{p};
     dbengine_dimension d;
-    uint32_t ue = 0;
-    if (!r.str16(d.info.key.chart_id) || !r.str16(d.info.key.dim_id)
-        || !r.str16(d.info.chart_name) || !r.str16(d.info.dim_name)
-        || !r.uint(ue) || !r.i64(d.valid_after_s) || !r.done() || ue == 0
-        || ue > 86400)
+    if (!get_dimension_body(r, d))
       return fail(ec::corruption, at,
                   "malformed dimension record " + std::to_string(i));
-    d.info.update_every = static_cast<int>(ue);
     x.dimensions.push_back(std::move(d));
   }
   if (!in.done())

@@ -5,14 +5,14 @@
 namespace tributary::storage {
 
 dimension_ring::dimension_ring(size_t capacity, int update_every)
-    : owned_(capacity, sn_empty_slot), slots_(owned_.data()),
-      capacity_(capacity), update_every_(update_every) {
+    : ring_extent(capacity, update_every), owned_(capacity, sn_empty_slot),
+      slots_(owned_.data()) {
   // nop
 }
 
 dimension_ring::dimension_ring(storage_number* slots, size_t capacity,
                                int update_every, position at)
-    : slots_(slots), capacity_(capacity), update_every_(update_every) {
+    : ring_extent(capacity, update_every), slots_(slots) {
   if (capacity_ == 0 || at.size == 0 || at.last_time_s <= 0) {
     clear();
     return;
@@ -23,18 +23,15 @@ dimension_ring::dimension_ring(storage_number* slots, size_t capacity,
 }
 
 dimension_ring::dimension_ring(const dimension_ring& other)
-    : owned_(other.slots_, other.slots_ + other.capacity_),
-      slots_(owned_.data()), capacity_(other.capacity_),
-      update_every_(other.update_every_), head_(other.head_),
-      size_(other.size_), last_time_s_(other.last_time_s_) {
+    : ring_extent(other), owned_(other.slots_, other.slots_ + other.capacity_),
+      slots_(owned_.data()), head_(other.head_) {
   // A copy always owns its slots.
 }
 
 dimension_ring::dimension_ring(dimension_ring&& other) noexcept
-    : owned_(std::move(other.owned_)),
+    : ring_extent(other), owned_(std::move(other.owned_)),
       slots_(owned_.empty() ? other.slots_ : owned_.data()),
-      capacity_(other.capacity_), update_every_(other.update_every_),
-      head_(other.head_), size_(other.size_), last_time_s_(other.last_time_s_) {
+      head_(other.head_) {
   // nop
 }
 
@@ -45,13 +42,10 @@ dimension_ring& dimension_ring::operator=(const dimension_ring& other) {
 }
 
 dimension_ring& dimension_ring::operator=(dimension_ring&& other) noexcept {
+  ring_extent::operator=(other);
   owned_ = std::move(other.owned_);
   slots_ = owned_.empty() ? other.slots_ : owned_.data();
-  capacity_ = other.capacity_;
-  update_every_ = other.update_every_;
   head_ = other.head_;
-  size_ = other.size_;
-  last_time_s_ = other.last_time_s_;
   return *this;
 }
 
@@ -143,14 +137,6 @@ std::vector<storage_number> dimension_ring::raw() const {
   for (size_t k = size_; k-- > 0;)
     out.push_back(slots_[index(k)]);
   return out;
-}
-
-int64_t dimension_ring::first_time_s() const noexcept {
-  if (size_ == 0)
-    return 0;
-  return last_time_s_
-         - static_cast<int64_t>(size_ - 1)
-               * static_cast<int64_t>(update_every_);
 }
 
 void dimension_ring::clear() noexcept {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/ring_extent.hpp"
 #include "storage/sample.hpp"
 #include "storage/storage_number.hpp"
 
@@ -13,7 +14,7 @@ namespace tributary::storage {
 /// slot k (counting back from the newest) holds the point that ends at
 /// `last_time_s() − k × update_every`. The building block of the ram, save
 /// and map modes (Netdata keeps exactly this array per dimension).
-class dimension_ring {
+class dimension_ring : public ring_extent {
 public:
   /// Where the ring stands; what the map engine keeps in its file.
   struct position {
@@ -65,29 +66,6 @@ public:
   /// Raw slots, oldest first (for saving).
   std::vector<storage_number> raw() const;
 
-  /// Oldest held time (0 if empty).
-  int64_t first_time_s() const noexcept;
-
-  /// Newest held time (0 if empty).
-  int64_t last_time_s() const noexcept {
-    return last_time_s_;
-  }
-
-  /// Held slot count.
-  size_t size() const noexcept {
-    return size_;
-  }
-
-  /// Slot count limit.
-  size_t capacity() const noexcept {
-    return capacity_;
-  }
-
-  /// Seconds per slot.
-  int update_every() const noexcept {
-    return update_every_;
-  }
-
   /// Drops all slots.
   void clear() noexcept;
 
@@ -97,11 +75,7 @@ private:
 
   std::vector<storage_number> owned_; // empty for external slots
   storage_number* slots_;
-  size_t capacity_;
-  int update_every_;
   size_t head_ = 0; // index of the newest slot
-  size_t size_ = 0;
-  int64_t last_time_s_ = 0;
 };
 
 } // namespace tributary::storage

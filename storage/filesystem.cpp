@@ -21,6 +21,21 @@ std::string errno_text(const std::string& what, const std::string& path) {
   return what + " '" + path + "': " + std::strerror(errno);
 }
 
+// Writes all of `data`, counting the bytes written in `done`; false (with
+// errno) when a write fails.
+bool write_all(int fd, const std::string& data, size_t& done) {
+  while (done < data.size()) {
+    auto n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 std::string parent_of(const std::string& path) {
   auto pos = path.find_last_of('/');
   if (pos == std::string::npos)
@@ -99,17 +114,11 @@ public:
     if (fd < 0)
       return {ec::io_error, errno_text("cannot create", tmp)};
     size_t done = 0;
-    while (done < data.size()) {
-      auto n = ::write(fd, data.data() + done, data.size() - done);
-      if (n < 0) {
-        if (errno == EINTR)
-          continue;
-        error err{ec::io_error, errno_text("cannot write", tmp), done};
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return err;
-      }
-      done += static_cast<size_t>(n);
+    if (!write_all(fd, data, done)) {
+      error err{ec::io_error, errno_text("cannot write", tmp), done};
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return err;
     }
     if (::fsync(fd) != 0) {
       error err{ec::io_error, errno_text("cannot sync", tmp)};
@@ -191,21 +200,15 @@ public:
     struct stat st;
     off_t old_size = ::fstat(fd, &st) == 0 ? st.st_size : -1;
     size_t done = 0;
-    while (done < data.size()) {
-      auto n = ::write(fd, data.data() + done, data.size() - done);
-      if (n < 0) {
-        if (errno == EINTR)
-          continue;
-        error err{ec::io_error, errno_text("cannot write", path), done};
-        // Leave no torn record and no empty file behind (disk full).
-        if (created)
-          ::unlink(path.c_str());
-        else if (old_size >= 0 && ::ftruncate(fd, old_size) != 0)
-          err.message += " (and cannot cut it back)";
-        ::close(fd);
-        return err;
-      }
-      done += static_cast<size_t>(n);
+    if (!write_all(fd, data, done)) {
+      error err{ec::io_error, errno_text("cannot write", path), done};
+      // Leave no torn record and no empty file behind (disk full).
+      if (created)
+        ::unlink(path.c_str());
+      else if (old_size >= 0 && ::ftruncate(fd, old_size) != 0)
+        err.message += " (and cannot cut it back)";
+      ::close(fd);
+      return err;
     }
     ::close(fd);
     return {};

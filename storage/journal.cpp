@@ -227,6 +227,18 @@ journal_contents read_journal(std::string_view bytes, const std::string& path) {
   return out;
 }
 
+std::optional<journal_contents> load_journal(filesystem& fs,
+                                             const std::string& path,
+                                             std::vector<error>& diagnostics) {
+  auto bytes = fs.read(path);
+  if (!bytes) {
+    if (bytes.err().code != ec::not_found)
+      diagnostics.push_back(bytes.err());
+    return std::nullopt;
+  }
+  return read_journal(*bytes, path);
+}
+
 journal_flush flush_journal(journal_file& j, journal_batch& batch,
                             filesystem& fs, const std::string& path,
                             uint64_t limit, bool compress,

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,10 +86,21 @@ struct journal_contents {
   /// Why the rest was dropped (names the file and offset); empty if all of
   /// it was read.
   error problem;
+
+  /// Bytes read: the journal's size.
+  size_t size() const noexcept {
+    return good_bytes + dropped_bytes;
+  }
 };
 
 /// Decodes every whole record of `bytes` and stops at the first bad one.
 journal_contents read_journal(std::string_view bytes, const std::string& path);
+
+/// Reads the journal at `path` and decodes it; nothing if there is none or
+/// it cannot be read (that goes to `diagnostics`).
+std::optional<journal_contents> load_journal(filesystem& fs,
+                                             const std::string& path,
+                                             std::vector<error>& diagnostics);
 
 /// The journal file of an engine (save, dbengine) and when it is written.
 struct journal_file {

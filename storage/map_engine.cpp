@@ -38,9 +38,9 @@ bool ends_with(const std::string& x, std::string_view suffix) {
 } // namespace
 
 map_engine::map_engine(const engine_options& opts)
-    : fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
+    : registered_engine(opts.update_every),
+      fs_(opts.fs != nullptr ? opts.fs : &posix_filesystem()),
       directory_(opts.directory.empty() ? "." : opts.directory),
-      default_ue_(opts.update_every < 1 ? 1 : opts.update_every),
       slots_(static_cast<size_t>(
           aligned_history(memory_mode::map, opts.history))) {
   load();
@@ -164,8 +164,7 @@ bool map_engine::load_file(const std::string& name) {
     return reject(ec::corruption, header_size, "slot checksum mismatch");
   }
   info.update_every = static_cast<int>(ue);
-  bool is_new = false;
-  registry_.add(info, default_ue_, is_new);
+  register_dimension(info);
   dims_.push_back(dim{path, std::move(file),
                       dimension_ring{data, slots_, static_cast<int>(ue), at},
                       clean == 1});
@@ -244,35 +243,20 @@ void map_engine::write_position(dim& d, bool clean) {
 // -------------------------------------------------------
 
 dimension_handle map_engine::add_dimension(const dimension_info& info) {
-  bool is_new = false;
-  auto old = registry_.find(info.key);
-  int old_ue = old.valid() ? registry_.info(old)->update_every : 0;
-  auto h = registry_.add(info, default_ue_, is_new);
-  auto& now = *registry_.info(h);
-  if (is_new) {
+  auto r = register_dimension(info);
+  auto& now = *registry_.info(r.h);
+  if (r.is_new) {
     dims_.push_back(open_dimension(now));
-    return h;
+    return r.h;
   }
-  auto& d = dims_[h.id];
-  if (old_ue != now.update_every) {
+  auto& d = dims_[r.h.id];
+  if (r.before.update_every != now.update_every) {
     d.file.reset();
     d = open_dimension(now);
   } else {
     write_header(d, now);
   }
-  return h;
-}
-
-dimension_handle map_engine::find(const dimension_key& key) const {
-  return registry_.find(key);
-}
-
-const dimension_info* map_engine::info(dimension_handle h) const {
-  return registry_.info(h);
-}
-
-std::vector<dimension_handle> map_engine::dimensions() const {
-  return registry_.handles();
+  return r.h;
 }
 
 bool map_engine::append(dimension_handle h, const sample& x) {
@@ -298,10 +282,6 @@ int64_t map_engine::first_time_s(dimension_handle h) const {
 
 int64_t map_engine::last_time_s(dimension_handle h) const {
   return h.valid() && h.id < dims_.size() ? dims_[h.id].ring.last_time_s() : 0;
-}
-
-int map_engine::update_every(dimension_handle h) const {
-  return h.valid() && h.id < dims_.size() ? dims_[h.id].ring.update_every() : 0;
 }
 
 error map_engine::flush() {

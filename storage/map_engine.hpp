@@ -1,9 +1,9 @@
 #pragma once
 
-#include "storage/dimension_registry.hpp"
 #include "storage/dimension_ring.hpp"
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
+#include "storage/registered_engine.hpp"
 
 #include <memory>
 #include <string>
@@ -23,7 +23,7 @@ namespace tributary::storage {
 /// mismatch (header, position block, or the slots of a cleanly closed file)
 /// or a foreign file is reported in `diagnostics()` with its path and byte
 /// offset, deleted, and the dimension starts empty when it is added again.
-class map_engine final : public engine {
+class map_engine final : public registered_engine {
 public:
   explicit map_engine(const engine_options& opts);
 
@@ -31,15 +31,11 @@ public:
 
   memory_mode mode() const noexcept override;
   dimension_handle add_dimension(const dimension_info& info) override;
-  dimension_handle find(const dimension_key& key) const override;
-  const dimension_info* info(dimension_handle h) const override;
-  std::vector<dimension_handle> dimensions() const override;
   bool append(dimension_handle h, const sample& x) override;
   std::vector<sample> query(dimension_handle h, int64_t after_s,
                             int64_t before_s) const override;
   int64_t first_time_s(dimension_handle h) const override;
   int64_t last_time_s(dimension_handle h) const override;
-  int update_every(dimension_handle h) const override;
   error flush() override;
   error close() override;
 
@@ -68,12 +64,10 @@ private:
 
   filesystem* fs_;
   std::string directory_;
-  int default_ue_;
   size_t slots_;
   bool closed_ = false;
   std::string last_error_;
   uint64_t failed_writes_ = 0;
-  dimension_registry registry_;
   std::vector<dim> dims_;
 };
 

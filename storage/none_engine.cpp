@@ -3,7 +3,7 @@
 namespace tributary::storage {
 
 none_engine::none_engine(const engine_options& opts)
-    : default_update_every_(opts.update_every) {
+    : registered_engine(opts.update_every) {
   // nop
 }
 
@@ -12,20 +12,7 @@ memory_mode none_engine::mode() const noexcept {
 }
 
 dimension_handle none_engine::add_dimension(const dimension_info& info) {
-  bool is_new = false;
-  return registry_.add(info, default_update_every_, is_new);
-}
-
-dimension_handle none_engine::find(const dimension_key& key) const {
-  return registry_.find(key);
-}
-
-const dimension_info* none_engine::info(dimension_handle h) const {
-  return registry_.info(h);
-}
-
-std::vector<dimension_handle> none_engine::dimensions() const {
-  return registry_.handles();
+  return register_dimension(info).h;
 }
 
 bool none_engine::append(dimension_handle, const sample&) {
@@ -43,11 +30,6 @@ int64_t none_engine::first_time_s(dimension_handle) const {
 
 int64_t none_engine::last_time_s(dimension_handle) const {
   return 0;
-}
-
-int none_engine::update_every(dimension_handle h) const {
-  auto* x = registry_.info(h);
-  return x != nullptr ? x->update_every : 0;
 }
 
 error none_engine::flush() {

@@ -3,8 +3,8 @@
 namespace tributary::storage {
 
 ram_engine::ram_engine(const engine_options& opts, memory_mode mode)
-    : mode_(mode == memory_mode::alloc ? memory_mode::ram : mode),
-      default_update_every_(opts.update_every < 1 ? 1 : opts.update_every),
+    : registered_engine(opts.update_every),
+      mode_(mode == memory_mode::alloc ? memory_mode::ram : mode),
       slots_(static_cast<size_t>(aligned_history(mode, opts.history))) {
   // nop
 }
@@ -14,26 +14,13 @@ memory_mode ram_engine::mode() const noexcept {
 }
 
 dimension_handle ram_engine::add_dimension(const dimension_info& info) {
-  bool is_new = false;
-  auto h = registry_.add(info, default_update_every_, is_new);
-  auto ue = registry_.info(h)->update_every;
-  if (is_new)
+  auto r = register_dimension(info);
+  auto ue = registry_.info(r.h)->update_every;
+  if (r.is_new)
     rings_.emplace_back(slots_, ue);
-  else if (rings_[h.id].update_every() != ue)
-    rings_[h.id] = compressed_ring{slots_, ue};
-  return h;
-}
-
-dimension_handle ram_engine::find(const dimension_key& key) const {
-  return registry_.find(key);
-}
-
-const dimension_info* ram_engine::info(dimension_handle h) const {
-  return registry_.info(h);
-}
-
-std::vector<dimension_handle> ram_engine::dimensions() const {
-  return registry_.handles();
+  else if (rings_[r.h.id].update_every() != ue)
+    rings_[r.h.id] = compressed_ring{slots_, ue};
+  return r.h;
 }
 
 const compressed_ring* ram_engine::ring(dimension_handle h) const {
@@ -78,11 +65,6 @@ int64_t ram_engine::first_time_s(dimension_handle h) const {
 int64_t ram_engine::last_time_s(dimension_handle h) const {
   auto* r = ring(h);
   return r != nullptr ? r->last_time_s() : 0;
-}
-
-int ram_engine::update_every(dimension_handle h) const {
-  auto* r = ring(h);
-  return r != nullptr ? r->update_every() : 0;
 }
 
 storage_health ram_engine::health() const {

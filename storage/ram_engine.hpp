@@ -1,8 +1,8 @@
 #pragma once
 
 #include "storage/compressed_ring.hpp"
-#include "storage/dimension_registry.hpp"
 #include "storage/engine.hpp"
+#include "storage/registered_engine.hpp"
 
 #include <deque>
 #include <vector>
@@ -13,22 +13,18 @@ namespace tributary::storage {
 /// `aligned_history(mode, history)` slots each, values kept as Netdata's
 /// 32-bit storage_number, held compressed in pages (`compressed_ring`)
 /// rather than as Netdata's plain slot array. The base of the save engine.
-class ram_engine : public engine {
+class ram_engine : public registered_engine {
 public:
   /// Creates an empty engine; `mode` is ram, alloc or save (slot rounding).
   ram_engine(const engine_options& opts, memory_mode mode = memory_mode::ram);
 
   memory_mode mode() const noexcept override;
   dimension_handle add_dimension(const dimension_info& info) override;
-  dimension_handle find(const dimension_key& key) const override;
-  const dimension_info* info(dimension_handle h) const override;
-  std::vector<dimension_handle> dimensions() const override;
   bool append(dimension_handle h, const sample& x) override;
   std::vector<sample> query(dimension_handle h, int64_t after_s,
                             int64_t before_s) const override;
   int64_t first_time_s(dimension_handle h) const override;
   int64_t last_time_s(dimension_handle h) const override;
-  int update_every(dimension_handle h) const override;
   storage_health health() const override;
   error flush() override;
   error close() override;
@@ -53,9 +49,7 @@ protected:
 
 private:
   memory_mode mode_;
-  int default_update_every_;
   size_t slots_;
-  dimension_registry registry_;
   // A deque: no room reserved for rings to come.
   std::deque<compressed_ring> rings_;
 };

@@ -57,14 +57,10 @@ void save_engine::load() {
 }
 
 void save_engine::replay() {
-  auto path = journal_path();
-  auto bytes = fs_->read(path);
-  if (!bytes) {
-    if (bytes.err().code != ec::not_found)
-      diagnostics_.push_back(bytes.err());
+  auto loaded = load_journal(*fs_, journal_path(), diagnostics_);
+  if (!loaded)
     return;
-  }
-  auto j = read_journal(*bytes, path);
+  auto& j = *loaded;
   std::vector<dimension_handle> ids;
   uint64_t points = 0;
   uint64_t skipped = 0;
@@ -95,7 +91,7 @@ void save_engine::replay() {
     recovery_ += ", dropped " + std::to_string(j.dropped_bytes)
                  + " bytes at offset " + std::to_string(j.good_bytes) + " ("
                  + j.problem.message + ")";
-  journal_.bytes = bytes->size();
+  journal_.bytes = j.size();
   // Fold it into the file, which also cuts a torn tail.
   journal_.broken = true;
   if (rotate())

@@ -1,5 +1,6 @@
 #include "storage/save_file.hpp"
 
+#include "storage/byte_io.hpp"
 #include "storage/crc32c.hpp"
 
 #include <cstring>
@@ -13,89 +14,37 @@ constexpr size_t max_string = 4096;
 constexpr size_t max_guid = 1024;
 constexpr uint64_t max_time = 1ULL << 40; // year ~36812; beyond is garbage
 
-// -- little-endian writer
-// --------------------------------------------------------
-
-void put_u32(std::string& out, uint32_t x) {
-  for (int i = 0; i < 4; ++i)
-    out.push_back(static_cast<char>((x >> (8 * i)) & 0xffu));
-}
-
-void put_u64(std::string& out, uint64_t x) {
-  for (int i = 0; i < 8; ++i)
-    out.push_back(static_cast<char>((x >> (8 * i)) & 0xffu));
-}
-
 void put_str(std::string& out, const std::string& x) {
   put_u32(out, static_cast<uint32_t>(x.size()));
   out += x;
 }
 
-// -- bounds-checked reader
-// ---------------------------------------------------------
-
-class reader {
+/// A `byte_reader` that knows where its bytes start in the file.
+class reader : public byte_reader {
 public:
-  reader(std::string_view bytes, size_t base) : bytes_(bytes), base_(base) {
+  reader(std::string_view bytes, size_t base)
+      : byte_reader(bytes), base_(base) {
     // nop
   }
 
-  bool u32(uint32_t& x) {
-    if (bytes_.size() - pos_ < 4)
-      return false;
-    x = 0;
-    for (int i = 0; i < 4; ++i)
-      x |= static_cast<uint32_t>(static_cast<unsigned char>(bytes_[pos_ + i]))
-           << (8 * i);
-    pos_ += 4;
-    return true;
-  }
-
-  bool u64(uint64_t& x) {
-    if (bytes_.size() - pos_ < 8)
-      return false;
-    x = 0;
-    for (int i = 0; i < 8; ++i)
-      x |= static_cast<uint64_t>(static_cast<unsigned char>(bytes_[pos_ + i]))
-           << (8 * i);
-    pos_ += 8;
-    return true;
-  }
-
+  /// A u32 length (at most `limit`) and the bytes. On failure, a length
+  /// that was read stays consumed.
   bool str(std::string& x, size_t limit) {
     uint32_t n = 0;
-    if (!u32(n) || n > limit || bytes_.size() - pos_ < n)
+    std::string_view v;
+    if (!uint(n) || n > limit || !bytes(n, v))
       return false;
-    x.assign(bytes_.data() + pos_, n);
-    pos_ += n;
+    x.assign(v.data(), v.size());
     return true;
-  }
-
-  bool bytes(size_t n, std::string_view& x) {
-    if (bytes_.size() - pos_ < n)
-      return false;
-    x = bytes_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-
-  size_t pos() const noexcept {
-    return pos_;
   }
 
   /// Absolute offset in the file.
   size_t offset() const noexcept {
-    return base_ + pos_;
-  }
-
-  bool done() const noexcept {
-    return pos_ == bytes_.size();
+    return base_ + pos();
   }
 
 private:
-  std::string_view bytes_;
   size_t base_;
-  size_t pos_ = 0;
 };
 
 error fail(ec code, const std::string& path, size_t offset,
@@ -151,7 +100,7 @@ expected<save_snapshot> decode_save_file(std::string_view bytes,
     return fail(ec::corruption, path, 0, "wrong magic (not a save file)");
   uint32_t version = 0;
   uint32_t count = 0;
-  if (!in.u32(version) || !in.u32(count) || !in.u64(x.slots_per_dimension))
+  if (!in.uint(version) || !in.uint(count) || !in.uint(x.slots_per_dimension))
     return fail(ec::truncated, path, bytes.size(), "file ends in the header");
   if (version != format_version)
     return fail(ec::corruption, path, save_file_magic.size(),
@@ -161,14 +110,14 @@ expected<save_snapshot> decode_save_file(std::string_view bytes,
     // Short of bytes is a truncation; an absurd length is corruption.
     uint32_t len = 0;
     reader peek{bytes.substr(in.pos()), guid_at};
-    bool short_file = !peek.u32(len)
+    bool short_file = !peek.uint(len)
                       || (len <= max_guid && bytes.size() - guid_at - 4 < len);
     return fail(short_file ? ec::truncated : ec::corruption, path, guid_at,
                 "bad host guid field");
   }
   auto header_size = in.pos();
   uint32_t header_crc = 0;
-  if (!in.u32(header_crc))
+  if (!in.uint(header_crc))
     return fail(ec::truncated, path, bytes.size(), "file ends in the header");
   if (header_crc != crc32c(bytes.data(), header_size))
     return fail(ec::corruption, path, header_size, "header checksum mismatch");
@@ -177,7 +126,7 @@ expected<save_snapshot> decode_save_file(std::string_view bytes,
     uint32_t size = 0;
     uint32_t crc = 0;
     std::string_view payload;
-    if (!in.u32(size) || !in.u32(crc) || !in.bytes(size, payload))
+    if (!in.uint(size) || !in.uint(crc) || !in.bytes(size, payload))
       return fail(ec::truncated, path, record_at,
                   "file ends in dimension record " + std::to_string(i));
     if (crc != crc32c(payload.data(), payload.size()))
@@ -191,8 +140,8 @@ expected<save_snapshot> decode_save_file(std::string_view bytes,
     if (!r.str(d.info.key.chart_id, max_string)
         || !r.str(d.info.key.dim_id, max_string)
         || !r.str(d.info.chart_name, max_string)
-        || !r.str(d.info.dim_name, max_string) || !r.u32(ue) || !r.u64(last)
-        || !r.u32(n) || n > x.slots_per_dimension
+        || !r.str(d.info.dim_name, max_string) || !r.uint(ue) || !r.uint(last)
+        || !r.uint(n) || n > x.slots_per_dimension
         || (payload.size() - r.pos()) / 4 != n
         || (payload.size() - r.pos()) % 4 != 0 || ue == 0 || ue > 86400
         || last > max_time)
@@ -202,7 +151,7 @@ expected<save_snapshot> decode_save_file(std::string_view bytes,
     d.last_time_s = static_cast<int64_t>(last);
     d.slots.resize(n);
     for (auto& s : d.slots)
-      r.u32(s);
+      r.uint(s);
     x.dimensions.push_back(std::move(d));
   }
   if (!in.done())

@@ -130,6 +130,33 @@ TEST_CASE("map: truncated files and damaged headers are reported") {
   CHECK(db->dimensions().size() == 1);
 }
 
+TEST_CASE("map: re-registration keeps the slots for new names and starts "
+          "over for a new update_every") {
+  fixture f;
+  f.write();
+  {
+    auto db = f.open();
+    auto c = db->add_dimension({{"a.b", "c"}, "b", "Cee", 1});
+    CHECK(c == db->find({"a.b", "c"}));
+    CHECK(db->query(c, 0, T + 100).size() == 50);
+    auto d = db->add_dimension({{"a.b", "d/x"}, "", "", 5});
+    CHECK(db->update_every(d) == 5);
+    CHECK(db->query(d, 0, T + 100).empty());
+    CHECK(db->append(d, sample::of(T + 20, 7)));
+    REQUIRE_FALSE(db->close());
+  }
+  auto db = f.open();
+  CHECK(db->diagnostics().empty());
+  auto c = db->find({"a.b", "c"});
+  CHECK(db->info(c)->dim_name == "Cee");
+  CHECK(db->query(c, 0, T + 100).size() == 50);
+  auto d = db->find({"a.b", "d/x"});
+  CHECK(db->update_every(d) == 5);
+  auto xs = db->query(d, 0, T + 100);
+  REQUIRE(xs.size() == 1);
+  CHECK(xs[0].time_s == T + 20);
+}
+
 TEST_CASE("map: a changed history starts over silently") {
   fixture f;
   f.write();
