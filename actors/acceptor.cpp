@@ -155,7 +155,7 @@ void accept_round(acceptor_ptr self) {
 
 acceptor_actor::behavior_type
 acceptor(acceptor_actor::stateful_pointer<acceptor_state> self, int fd,
-         const caf::actor& listener, const std::string& where,
+         const listener_actor& listener, const std::string& where,
          const daemon_context& ctx) {
   auto& st = self->state;
   st.fd = fd;

@@ -20,8 +20,7 @@ struct acceptor_state {
   /// A descriptor kept open (/dev/null) to give back when the process runs
   /// out of them, so that the pending connection can be accepted and served.
   int spare = -1;
-  /// An untyped broker: a typed actor only anon_sends to it.
-  caf::actor listener;
+  listener_actor listener;
   daemon_context ctx;
   /// The address, as log lines name it.
   std::string where;
@@ -59,7 +58,7 @@ struct acceptor_state {
 /// an API request gets through while idle sockets hold every descriptor.
 acceptor_actor::behavior_type
 acceptor(acceptor_actor::stateful_pointer<acceptor_state> self, int fd,
-         const caf::actor& listener, const std::string& where,
+         const listener_actor& listener, const std::string& where,
          const daemon_context& ctx);
 
 } // namespace tributary

@@ -146,6 +146,55 @@ using sender_actor = caf::typed_actor<
     caf::reacts_to<atom::close, std::string, std::string, int64_t>>::
     extend_with<stream_subscriber_actor, status_client_actor>;
 
+/// One accepted socket (a broker on CAF's I/O thread): reads the first
+/// request, answers HTTP API requests, or hands a STREAM to a receiver.
+using connection_actor = caf::typed_actor<
+    // (From the listener) `[web] timeout for first request` passed.
+    caf::reacts_to<atom::timeout>,
+    // (From the listener) the daemon is out of descriptors: close if still
+    // waiting for a first request after a while.
+    caf::reacts_to<atom::close, atom::timeout>,
+    // (From the listener) the API request's deadline passed: answer 503.
+    caf::reacts_to<atom::timeout, atom::query>,
+    // (From the listener, every 60 s) the receiver's idle check, passed on.
+    caf::reacts_to<atom::timeout, atom::stream>,
+    // (From the receiver) bytes to write to the child.
+    caf::reacts_to<atom::write, std::string>,
+    // (From the receiver) this many stream bytes are stored: read again
+    // once few enough are in flight.
+    caf::reacts_to<atom::sync, int64_t>,
+    // The socket's events.
+    caf::reacts_to<caf::io::new_data_msg>,
+    caf::reacts_to<caf::io::data_transferred_msg>,
+    caf::reacts_to<caf::io::connection_closed_msg>>::
+    extend_with<status_client_actor>;
+
+/// The listening socket of one `[web] bind to` address (a broker on CAF's
+/// I/O thread); forks a connection per accepted socket.
+using listener_actor = caf::typed_actor<
+    // (From its acceptor) an accepted socket.
+    caf::reacts_to<atom::attach, int>,
+    // (From its acceptor) out of descriptors: connections that still wait
+    // for a first request make room.
+    caf::reacts_to<atom::close, atom::timeout>,
+    // A reloaded configuration: connections accepted from now on follow it.
+    caf::reacts_to<atom::reload, reload_request>,
+    // (From a connection) its API request started: time its deadline.
+    caf::reacts_to<atom::query, atom::timeout, caf::actor_id>,
+    // (To itself, every second while requests run) the API deadlines.
+    caf::reacts_to<atom::timeout, atom::query>,
+    // (To itself, every 60 s) the receivers' idle check.
+    caf::reacts_to<atom::timeout, atom::stream>,
+    // (To itself) this connection's first request is due.
+    caf::reacts_to<atom::timeout, caf::actor_id>,
+    // The TCP port it listens on (0 for a unix socket).
+    caf::replies_to<atom::get, atom::info>::with<uint16_t>,
+    // Its own status, then each open connection's (the console's walk).
+    caf::replies_to<atom::get, atom::status>::with<std::vector<actor_status>>,
+    // CAF's test multiplexer: a virtual doorman's connections.
+    caf::reacts_to<caf::io::new_connection_msg>,
+    caf::reacts_to<caf::io::acceptor_closed_msg>>;
+
 /// The socket of a sender (a broker on CAF's I/O thread): moves bytes, through
 /// TLS when the sender's destination asked for it. Reports to its sender
 /// (see `sender_actor`).
@@ -232,7 +281,7 @@ using console_actor = caf::typed_actor<
     // of /api/v1/console/actors?host=...&charts=1), or ec::not_found.
     caf::replies_to<atom::get, atom::charts, std::string>::with<std::string>,
     // A listener joins the walk (its connections with it).
-    caf::reacts_to<atom::listen, caf::actor>>;
+    caf::reacts_to<atom::listen, listener_actor>>;
 
 /// One storage engine instance for one host (its memory mode).
 using host_db_actor = caf::typed_actor<
@@ -343,8 +392,8 @@ using host_actor = caf::typed_actor<
     caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
 
 /// One accepted child's stream: decompresses and parses it, feeds its host.
-/// Its connection (an untyped socket broker) gets `(atom::sync, int64_t)`
-/// for the bytes whose rows are stored.
+/// Its connection gets `(atom::sync, int64_t)` for the bytes whose rows are
+/// stored.
 using receiver_actor = caf::typed_actor<
     // Stream bytes from the connection.
     caf::reacts_to<atom::data, std::string>,

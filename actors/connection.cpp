@@ -34,7 +34,8 @@ constexpr int64_t resume_below = 1 << 20;
 constexpr size_t part_low_water = size_t{256} * 1024;
 
 using phase = connection_state::phase;
-using connection_ptr = caf::io::stateful_broker<connection_state>*;
+using connection_ptr
+    = connection_actor::stateful_broker_pointer<connection_state>;
 
 /// STREAM requests are no HTTP method http_parser knows: detect them first.
 bool starts_stream(std::string_view buf) {
@@ -298,7 +299,8 @@ void start_stream(connection_ptr self, caf::io::connection_handle hdl,
             self->flush(hdl);
             st.ph = phase::streaming;
             st.receiver = self->spawn<caf::monitored>(
-                receiver, caf::actor{self}, host, hello, d, ctx);
+                receiver, caf::actor_cast<connection_actor>(self), host, hello,
+                d, ctx);
             if (!st.buf.empty()) {
               to_receiver(self, hdl, std::move(st.buf));
               st.buf.clear();
@@ -371,11 +373,11 @@ void close_now(connection_ptr self, caf::io::connection_handle hdl) {
 
 } // namespace
 
-caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
-                         caf::io::connection_handle hdl,
-                         const daemon_context& ctx,
-                         const std::string& unix_path, std::string ssl_mode,
-                         caf::actor listener) {
+connection_actor::behavior_type
+connection(connection_actor::stateful_broker_pointer<connection_state> self,
+           caf::io::connection_handle hdl, const daemon_context& ctx,
+           const std::string& unix_path, std::string ssl_mode,
+           listener_actor listener) {
   auto& st = self->state;
   st.listener = std::move(listener);
   st.accepted_at = std::chrono::steady_clock::now();
@@ -395,7 +397,7 @@ caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
                     "connection denied by [web] allow connections from");
     self->close(hdl);
     self->quit();
-    return {};
+    return connection_actor::behavior_type::make_empty_behavior();
   }
   self->configure_read(hdl,
                        caf::io::receive_policy::at_most(size_t{64} * 1024));

@@ -42,7 +42,7 @@ struct connection_state {
   bool halted = false;
   int64_t halts = 0;
   /// The listener, which times API requests for us.
-  caf::actor listener;
+  listener_actor listener;
   /// The actor building the answer to the API request, while it runs.
   api_request_actor api;
   /// When the socket was accepted (steady clock).
@@ -67,10 +67,11 @@ struct connection_state {
 /// An API request is timed by `listener` (`(atom::query, atom::timeout,
 /// actor_id)`; it answers `(atom::timeout, atom::query)` after
 /// `api_answer_deadline_s`), and answered 503 if it has not finished by then.
-caf::behavior connection(caf::io::stateful_broker<connection_state>* self,
-                         caf::io::connection_handle hdl,
-                         const daemon_context& ctx,
-                         const std::string& unix_path, std::string ssl_mode,
-                         caf::actor listener);
+/// Messages: `connection_actor`.
+connection_actor::behavior_type
+connection(connection_actor::stateful_broker_pointer<connection_state> self,
+           caf::io::connection_handle hdl, const daemon_context& ctx,
+           const std::string& unix_path, std::string ssl_mode,
+           listener_actor listener);
 
 } // namespace tributary

@@ -79,7 +79,7 @@ console_sampler(console_actor::stateful_pointer<console_state> self,
         walk(self);
         self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
       },
-      [=](atom::listen, caf::actor listener) {
+      [=](atom::listen, listener_actor listener) {
         self->state.listeners.push_back(std::move(listener));
       },
       [=](atom::get, const std::string& what,

@@ -15,7 +15,7 @@ struct console_state {
   daemon_context ctx;
   console_model model;
   /// The listeners whose connections join the walk.
-  std::vector<caf::actor> listeners;
+  std::vector<listener_actor> listeners;
   /// A walk of the registry is under way.
   bool walking = false;
   /// The 1 s tick is scheduled (only while someone watches).

@@ -348,7 +348,7 @@ int run_daemon(const daemon_options& opts) {
                                 "no localhost host: ", sys.render(err));
               });
     }
-    std::vector<caf::actor> listeners;
+    std::vector<listener_actor> listeners;
     for (auto& b : *binds) {
       auto host = b.host.empty() ? std::string{"0.0.0.0"} : b.host;
       auto l = sys.middleman().spawn_broker(listener, b, ctx);

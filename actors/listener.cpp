@@ -108,9 +108,9 @@ expected<int> listen_socket(const config::bind_address& address) {
                     address.port);
 }
 
-caf::behavior listener(caf::io::broker* self,
-                       const config::bind_address& address,
-                       daemon_context ctx) {
+listener_actor::behavior_type listener(listener_actor::broker_pointer self,
+                                       const config::bind_address& address,
+                                       daemon_context ctx) {
   uint16_t bound = 0;
   auto unix_path = address.unix_path;
   int listen_fd = address.fd;
@@ -123,7 +123,7 @@ caf::behavior listener(caf::io::broker* self,
     auto res = self->add_tcp_doorman(address.port, host.c_str(), true);
     if (!res) {
       self->quit(res.error());
-      return {};
+      return listener_actor::behavior_type::make_empty_behavior();
     }
     bound = res->second;
   } else {
@@ -134,7 +134,7 @@ caf::behavior listener(caf::io::broker* self,
       if (!fd) {
         TRIBUTARY_ERROR(*ctx.log, "WEB", fd.err().message);
         self->quit(caf::make_error(fd.err().code, fd.err().message));
-        return {};
+        return listener_actor::behavior_type::make_empty_behavior();
       }
       listen_fd = *fd;
     }
@@ -151,14 +151,14 @@ caf::behavior listener(caf::io::broker* self,
     }
     TRIBUTARY_INFO(*ctx.log, "WEB", "listening on ", where);
     // Our own acceptor, not CAF's doorman: see acceptor.hpp (EMFILE).
-    acc = self->spawn<caf::detached>(acceptor, listen_fd, caf::actor{self},
-                                     where, ctx);
+    acc = self->spawn<caf::detached>(
+        acceptor, listen_fd, caf::actor_cast<listener_actor>(self), where, ctx);
   }
   // Forked connections are not linked to us: track them, so that a shutdown
   // closes every socket.
   // Keyed by actor id: the timers below name a connection by its id only,
   // so that no pending timer keeps a closed connection's memory.
-  auto live = std::make_shared<std::map<caf::actor_id, caf::actor>>();
+  auto live = std::make_shared<std::map<caf::actor_id, connection_actor>>();
   // Connections answering an API request, and when their deadline passes.
   // Checked by a 1 s tick while there are any: one delayed message per
   // request would stay queued here for the whole deadline.
@@ -182,9 +182,13 @@ caf::behavior listener(caf::io::broker* self,
   });
   // What new connections are checked against; a reload replaces it.
   auto current = std::make_shared<daemon_context>(std::move(ctx));
+  auto ssl_mode = address.ssl;
   auto start = [=](caf::io::connection_handle hdl) {
-    auto c = self->fork(connection, hdl, *current, unix_path, address.ssl,
-                        caf::actor{self});
+    // Lvalues only: typed_broker::fork forwards its arguments twice, so an
+    // rvalue would reach the connection moved-from.
+    const auto& settings = *current;
+    auto me = caf::actor_cast<listener_actor>(self);
+    auto c = self->fork(connection, hdl, settings, unix_path, ssl_mode, me);
     self->monitor(c);
     live->emplace(c->id(), c);
     ++*accepted;
@@ -203,6 +207,9 @@ caf::behavior listener(caf::io::broker* self,
         start(hdl);
       },
       [=](const caf::io::new_connection_msg& msg) { start(msg.handle); },
+      [=](const caf::io::acceptor_closed_msg&) {
+        // nop: the test multiplexer's doorman ends with the test.
+      },
       [=](atom::reload, const reload_request& r) {
         current->settings = r.settings;
       },

@@ -115,7 +115,7 @@ void fence(receiver_ptr self) {
   auto done = [=] {
     auto& st = self->state;
     st.fencing = false;
-    caf::anon_send(st.conn, atom::sync::value, n);
+    self->send(st.conn, atom::sync::value, n);
     fence(self);
   };
   self->request(st.host, caf::infinite, atom::sync::value)
@@ -126,7 +126,7 @@ void fence(receiver_ptr self) {
 
 receiver_actor::behavior_type
 receiver(receiver_actor::stateful_pointer<receiver_state> self,
-         const caf::actor& conn, const host_actor& host,
+         const connection_actor& conn, const host_actor& host,
          const stream_hello& hello, const access_decision& decision,
          const daemon_context& ctx) {
   auto& st = self->state;

@@ -42,8 +42,7 @@ struct receiver_state {
     }
     static constexpr size_t npos = static_cast<size_t>(-1);
   };
-  /// The connection, an untyped broker: a typed actor only anon_sends to it.
-  caf::actor conn;
+  connection_actor conn;
   host_actor host;
   stream_hello hello;
   daemon_context ctx;
@@ -113,7 +112,7 @@ struct receiver_state {
 /// (the connection then closes) or on `(atom::close)` from the connection.
 receiver_actor::behavior_type
 receiver(receiver_actor::stateful_pointer<receiver_state> self,
-         const caf::actor& conn, const host_actor& host,
+         const connection_actor& conn, const host_actor& host,
          const stream_hello& hello, const access_decision& decision,
          const daemon_context& ctx);
 

@@ -47,7 +47,7 @@ void send_replay_request(receiver_ptr self, const std::string& chart,
       ++st.replicating_charts;
     entry.replicating = true;
   }
-  caf::anon_send(st.conn, atom::write::value, protocol::to_string(r));
+  self->send(st.conn, atom::write::value, protocol::to_string(r));
 }
 
 } // namespace

@@ -70,7 +70,7 @@ void failed(logger& log) {
 
 bool reload_daemon(const daemon_options& opts, running_config& running,
                    logger& log, const registry_actor& registry,
-                   const std::vector<caf::actor>& listeners) {
+                   const std::vector<listener_actor>& listeners) {
   // Netdata's SIGHUP reopens its logs: logrotate relies on it.
   if (!log.reopen() && !log.file_path().empty())
     TRIBUTARY_ERROR(log, "MAIN", "cannot reopen ", log.file_path(),

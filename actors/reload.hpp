@@ -45,6 +45,6 @@ size_t health_fingerprint(const config::settings& cfg,
 /// stays. Returns true if the reload was applied.
 bool reload_daemon(const daemon_options& opts, running_config& running,
                    logger& log, const registry_actor& registry,
-                   const std::vector<caf::actor>& listeners);
+                   const std::vector<listener_actor>& listeners);
 
 } // namespace tributary

@@ -115,7 +115,7 @@ struct parent_fixture : actor_fixture {
   daemon_context ctx;
   caf::io::accept_handle acceptor = caf::io::accept_handle::from_int(1);
   int64_t last_conn = 100;
-  caf::actor aut;
+  listener_actor aut;
   std::string last_status;
 };
 
@@ -391,7 +391,7 @@ struct stuck_registry_fixture : actor_fixture {
   logger log;
   daemon_context ctx;
   caf::io::accept_handle acceptor = caf::io::accept_handle::from_int(1);
-  caf::actor aut;
+  listener_actor aut;
 };
 
 } // namespace
