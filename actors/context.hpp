@@ -36,7 +36,7 @@ struct daemon_context {
   registry_actor registry;
   /// The web console's sampler (actors/console.hpp); null in tests that
   /// do not start one (the console endpoints then answer 503).
-  caf::actor console;
+  console_actor console;
   /// Wall clock in microseconds since the epoch; tests inject their own.
   std::function<uint64_t()> now_usec;
   /// The web server's TLS context (`[web] ssl certificate` and `ssl key`);

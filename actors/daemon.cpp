@@ -314,7 +314,7 @@ int run_daemon(const daemon_options& opts) {
     auto local = localhost_info(*settings, log);
     ctx.ready = std::make_shared<std::atomic<bool>>(false);
     ctx.registry = sys.spawn(registry, local, ctx);
-    ctx.console = caf::actor_cast<caf::actor>(sys.spawn(console_sampler, ctx));
+    ctx.console = sys.spawn(console_sampler, ctx);
     collector_actor proc_collector;
     std::vector<caf::actor> plugins;
     {
