@@ -1,5 +1,6 @@
 #include "actors/health.hpp"
 
+#include "base/child_exec.hpp"
 #include "config/settings.hpp"
 #include "health/health_json.hpp"
 #include "health/host_health.hpp"
@@ -80,11 +81,7 @@ notify_runner(notify_runner_actor::pointer self,
   return {
       [=](atom::get) -> int {
         self->quit();
-        std::vector<char*> args;
-        args.reserve(argv.size() + 1);
-        for (auto& a : argv)
-          args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
+        auto args = exec_argv(argv);
         auto pid = ::fork();
         if (pid < 0)
           return -1;
@@ -94,11 +91,7 @@ notify_runner(notify_runner_actor::pointer self,
             ::dup2(null, STDIN_FILENO);
             ::dup2(null, STDOUT_FILENO);
           }
-          sigset_t none;
-          sigemptyset(&none);
-          ::sigprocmask(SIG_SETMASK, &none, nullptr);
-          ::execv(args[0], args.data());
-          ::_exit(127);
+          exec_child(args);
         }
         int status = 0;
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

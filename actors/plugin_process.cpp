@@ -1,5 +1,7 @@
 #include "actors/plugin_process.hpp"
 
+#include "base/child_exec.hpp"
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -24,11 +26,7 @@ expected<plugin_process> start_plugin(const std::vector<std::string>& argv,
     ::close(out[1]);
     return error{ec::io_error, std::string{"pipe: "} + std::strerror(errno)};
   }
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+  auto args = exec_argv(argv);
   auto pid = ::fork();
   if (pid < 0) {
     for (int fd : {out[0], out[1], in[0], in[1]})
@@ -42,11 +40,7 @@ expected<plugin_process> start_plugin(const std::vector<std::string>& argv,
     int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (err >= 0)
       ::dup2(err, STDERR_FILENO);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(args);
   }
   ::close(out[1]);
   ::close(in[0]);

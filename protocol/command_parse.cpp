@@ -151,7 +151,7 @@ expected<command> parse_command(const words& ws, direction dir) {
     x.dimension_id = std::string{ws[1]};
     if (ws.size() > 2 && !ws[2].empty()) {
       int64_t v = 0;
-      if (!to_i64(ws[2], v))
+      if (!parse_decimal(ws[2], v))
         return bad(2,
                    "SET value is not an integer: '" + std::string{ws[2]} + "'");
       x.value = v;
@@ -166,7 +166,7 @@ expected<command> parse_command(const words& ws, direction dir) {
     x.chart_id = std::string{ws[1]};
     if (ws.size() > 2 && !ws[2].empty()) {
       uint64_t us = 0;
-      if (!to_u64(ws[2], us))
+      if (!parse_decimal(ws[2], us))
         return bad(2, "BEGIN microseconds is not a number");
       x.microseconds = us;
     }

@@ -3,6 +3,7 @@
 // Number words and the per-keyword parsers that parse_command dispatches to;
 // not part of the protocol interface.
 
+#include "base/decimal.hpp"
 #include "protocol/commands.hpp"
 
 #include <charconv>
@@ -15,24 +16,6 @@ namespace tributary::protocol::command_parse_detail {
 
 inline error bad(size_t index, std::string msg) {
   return error{ec::bad_parameters, std::move(msg), index};
-}
-
-inline bool to_i64(std::string_view s, int64_t& out) {
-  if (!s.empty() && s.front() == '+')
-    s.remove_prefix(1);
-  if (s.empty())
-    return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && ptr == s.data() + s.size();
-}
-
-inline bool to_u64(std::string_view s, uint64_t& out) {
-  if (!s.empty() && s.front() == '+')
-    s.remove_prefix(1);
-  if (s.empty())
-    return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && ptr == s.data() + s.size();
 }
 
 // strtol(..., 0) semantics (0x hex, leading-0 octal) as Netdata reads the
@@ -96,12 +79,12 @@ inline error opt_num(const words& ws, size_t i, T& out, T dflt, F convert,
 
 inline error opt_i64(const words& ws, size_t i, int64_t& out, int64_t dflt,
                      const char* what) {
-  return opt_num(ws, i, out, dflt, to_i64, what);
+  return opt_num(ws, i, out, dflt, parse_decimal<int64_t>, what);
 }
 
 inline error opt_u64(const words& ws, size_t i, uint64_t& out, uint64_t dflt,
                      const char* what) {
-  return opt_num(ws, i, out, dflt, to_u64, what);
+  return opt_num(ws, i, out, dflt, parse_decimal<uint64_t>, what);
 }
 
 inline error require(const words& ws, size_t n, const char* usage) {

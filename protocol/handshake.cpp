@@ -1,10 +1,10 @@
 #include "protocol/handshake.hpp"
 
+#include "base/decimal.hpp"
 #include "protocol/url.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace tributary::protocol {
 
@@ -41,15 +41,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool parse_int(std::string_view s, int64_t& out) {
-  if (!s.empty() && s.front() == '+')
-    s.remove_prefix(1);
-  if (s.empty())
-    return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && ptr == s.data() + s.size();
-}
-
 // Parses "Name: value" header lines between `begin` and the blank line.
 error parse_headers(std::string_view text, size_t base,
                     std::vector<name_value>& out) {
@@ -80,7 +71,7 @@ error assign(stream_request& req, std::string_view name, std::string value,
   auto set_int = [&](int64_t& field) -> error {
     if (value.empty())
       return {};
-    if (!parse_int(value, field))
+    if (!parse_decimal(value, field))
       return error{ec::bad_handshake,
                    "parameter " + std::string{name} + " is not an integer",
                    value_pos};
