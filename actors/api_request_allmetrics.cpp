@@ -132,106 +132,92 @@ bool exporter_window(const listed_chart& c, int64_t after, int64_t before,
 void collect_host(api_request_ptr self, const host_actor& host,
                   const std::shared_ptr<const allmetrics_plan>& plan,
                   const host_done& done, const step_failed& fail) {
-  self->request(host, step_deadline, atom::get::value, atom::info::value)
-      .then(
-          [=](const host_summary& summary) mutable {
-            self->request(host, step_deadline, atom::get::value,
-                          atom::charts::value)
+  with_host_listing(
+      self, host,
+      [=](const host_summary& summary, chart_listing& listing) mutable {
+        const auto& all = listing.charts;
+        auto out = std::make_shared<api::allmetrics_host>();
+        out->hostname = summary.info.hostname;
+        out->program_name = summary.info.program_name;
+        out->program_version = summary.info.program_version;
+        // The host's shared definitions: a listing copies no
+        // chart.
+        auto defs
+            = std::make_shared<std::vector<std::shared_ptr<const chart_def>>>();
+        auto windows = std::make_shared<std::vector<data_query>>();
+        for (auto& c : all) {
+          const auto& name = c.def->name.empty() ? c.def->id : c.def->name;
+          if (plan->filter
+              && !(plan->filter->matches(name)
+                   || (plan->filter_ids && plan->filter->matches(c.def->id))))
+            continue;
+          auto q = plan->window;
+          q.chart = c.def->id;
+          // 1.37.1 still prints the help comment of a chart with
+          // no point in its window: kept without dimensions.
+          if (plan->exporter_window && !plan->as_collected
+              && !exporter_window(c, plan->after, plan->before, q))
+            q.chart.clear();
+          defs->push_back(c.def);
+          windows->push_back(std::move(q));
+        }
+        out->charts.resize(defs->size());
+        auto pending = std::make_shared<size_t>(defs->size());
+        if (defs->empty())
+          return done(std::move(*out));
+        for (size_t i = 0; i < defs->size(); ++i) {
+          auto q = (*windows)[i];
+          auto finish = [=]() mutable {
+            if (--*pending == 0) {
+              // Charts with nothing stored yet are not listed.
+              auto& v = out->charts;
+              v.erase(std::remove_if(v.begin(), v.end(),
+                                     [](const api::allmetrics_chart& c) {
+                                       return c.id.empty();
+                                     }),
+                      v.end());
+              done(std::move(*out));
+            }
+          };
+          if (q.chart.empty()) {
+            auto& def = *(*defs)[i];
+            auto& c = out->charts[i];
+            c.id = def.id;
+            c.name = def.name.empty() ? def.id : def.name;
+            c.family = def.family;
+            c.context = def.context;
+            c.units = def.units;
+            finish();
+            continue;
+          }
+          if (plan->as_collected) {
+            self->request(host, step_deadline, atom::query::value,
+                          atom::collected::value, q.chart)
                 .then(
-                    [=](const chart_listing& listing) mutable {
-                      const auto& all = listing.charts;
-                      auto out = std::make_shared<api::allmetrics_host>();
-                      out->hostname = summary.info.hostname;
-                      out->program_name = summary.info.program_name;
-                      out->program_version = summary.info.program_version;
-                      // The host's shared definitions: a listing copies no
-                      // chart.
-                      auto defs = std::make_shared<
-                          std::vector<std::shared_ptr<const chart_def>>>();
-                      auto windows
-                          = std::make_shared<std::vector<data_query>>();
-                      for (auto& c : all) {
-                        const auto& name
-                            = c.def->name.empty() ? c.def->id : c.def->name;
-                        if (plan->filter
-                            && !(plan->filter->matches(name)
-                                 || (plan->filter_ids
-                                     && plan->filter->matches(c.def->id))))
-                          continue;
-                        auto q = plan->window;
-                        q.chart = c.def->id;
-                        // 1.37.1 still prints the help comment of a chart with
-                        // no point in its window: kept without dimensions.
-                        if (plan->exporter_window && !plan->as_collected
-                            && !exporter_window(c, plan->after, plan->before,
-                                                q))
-                          q.chart.clear();
-                        defs->push_back(c.def);
-                        windows->push_back(std::move(q));
-                      }
-                      out->charts.resize(defs->size());
-                      auto pending = std::make_shared<size_t>(defs->size());
-                      if (defs->empty())
-                        return done(std::move(*out));
-                      for (size_t i = 0; i < defs->size(); ++i) {
-                        auto q = (*windows)[i];
-                        auto finish = [=]() mutable {
-                          if (--*pending == 0) {
-                            // Charts with nothing stored yet are not listed.
-                            auto& v = out->charts;
-                            v.erase(std::remove_if(
-                                        v.begin(), v.end(),
-                                        [](const api::allmetrics_chart& c) {
-                                          return c.id.empty();
-                                        }),
-                                    v.end());
-                            done(std::move(*out));
-                          }
-                        };
-                        if (q.chart.empty()) {
-                          auto& def = *(*defs)[i];
-                          auto& c = out->charts[i];
-                          c.id = def.id;
-                          c.name = def.name.empty() ? def.id : def.name;
-                          c.family = def.family;
-                          c.context = def.context;
-                          c.units = def.units;
-                          finish();
-                          continue;
-                        }
-                        if (plan->as_collected) {
-                          self->request(host, step_deadline, atom::query::value,
-                                        atom::collected::value, q.chart)
-                              .then(
-                                  [=](const chart_collected& got) mutable {
-                                    out->charts[i] = as_collected_chart_of(
-                                        *(*defs)[i], got);
-                                    finish();
-                                  },
-                                  [=](caf::error&) mutable { finish(); });
-                          continue;
-                        }
-                        self->request(host, step_deadline, atom::query::value,
-                                      q)
-                            .then(
-                                [=](const data_result& res) mutable {
-                                  if (!res.times.empty()) {
-                                    out->charts[i]
-                                        = allmetrics_chart_of(*(*defs)[i], res);
-                                    if (plan->exporter_window) {
-                                      out->charts[i].first_t
-                                          = q.after + (*defs)[i]->update_every;
-                                      out->charts[i].last_updated = q.before;
-                                    }
-                                  }
-                                  finish();
-                                },
-                                [=](caf::error&) mutable { finish(); });
-                      }
+                    [=](const chart_collected& got) mutable {
+                      out->charts[i] = as_collected_chart_of(*(*defs)[i], got);
+                      finish();
                     },
-                    fail);
-          },
-          fail);
+                    [=](caf::error&) mutable { finish(); });
+            continue;
+          }
+          self->request(host, step_deadline, atom::query::value, q)
+              .then(
+                  [=](const data_result& res) mutable {
+                    if (!res.times.empty()) {
+                      out->charts[i] = allmetrics_chart_of(*(*defs)[i], res);
+                      if (plan->exporter_window) {
+                        out->charts[i].first_t
+                            = q.after + (*defs)[i]->update_every;
+                        out->charts[i].last_updated = q.before;
+                      }
+                    }
+                    finish();
+                  },
+                  [=](caf::error&) mutable { finish(); });
+        }
+      },
+      fail);
 }
 
 } // namespace

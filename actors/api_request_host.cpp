@@ -145,56 +145,46 @@ void on_host(api_request_ptr self, const promise& rp, const http_request& req,
             });
     return;
   }
-  self->request(host, step_deadline, atom::get::value, atom::info::value)
-      .then(
-          [=](const host_summary& summary) mutable {
-            self->request(host, step_deadline, atom::get::value,
-                          atom::charts::value)
-                .then(
-                    [=](chart_listing& listing) mutable {
-                      if (r.endpoint == "charts") {
-                        auto writer = std::make_shared<api::charts_writer>(
-                            summary, std::move(listing), hostnames);
-                        auto next = std::make_shared<part_source>(
-                            [writer](const part_callback& done) {
-                              std::string part;
-                              bool more = writer->next(part, part_budget);
-                              done(std::move(part), more);
-                            });
-                        return reply_streamed(self, rp, req, json_type, next);
-                      }
-                      if (r.endpoint == "chart") {
-                        auto id = param(req, "chart");
-                        if (id.empty())
-                          return reply(self, rp, 400,
-                                       "text/plain; charset=utf-8",
-                                       "No chart id is given at the request.");
-                        // by id, by name, or by "type.name" as /data finds it
-                        auto dot = id.find('.');
-                        for (auto& c : listing.charts) {
-                          auto& d = *c.def;
-                          if (d.id == id || d.name == id
-                              || (dot != std::string::npos && !d.name.empty()
-                                  && d.id.compare(0, dot + 1, id, 0, dot + 1)
-                                         == 0
-                                  && d.name == id.substr(dot + 1))) {
-                            chart_summary one;
-                            one.def = d;
-                            one.first_entry = c.extent->first_entry.load();
-                            one.last_entry = c.extent->last_entry.load();
-                            return reply(self, rp, 200, json_type,
-                                         api::render_chart(one));
-                          }
-                        }
-                        return reply(self, rp, 404, "text/plain; charset=utf-8",
-                                     "Chart is not found: "
-                                         + api::html_escape(id));
-                      }
-                      reply_400(self, rp, "unknown endpoint");
-                    },
-                    fail);
-          },
-          fail);
+  with_host_listing(
+      self, host,
+      [=](const host_summary& summary, chart_listing& listing) mutable {
+        if (r.endpoint == "charts") {
+          auto writer = std::make_shared<api::charts_writer>(
+              summary, std::move(listing), hostnames);
+          auto next = std::make_shared<part_source>(
+              [writer](const part_callback& done) {
+                std::string part;
+                bool more = writer->next(part, part_budget);
+                done(std::move(part), more);
+              });
+          return reply_streamed(self, rp, req, json_type, next);
+        }
+        if (r.endpoint == "chart") {
+          auto id = param(req, "chart");
+          if (id.empty())
+            return reply(self, rp, 400, "text/plain; charset=utf-8",
+                         "No chart id is given at the request.");
+          // by id, by name, or by "type.name" as /data finds it
+          auto dot = id.find('.');
+          for (auto& c : listing.charts) {
+            auto& d = *c.def;
+            if (d.id == id || d.name == id
+                || (dot != std::string::npos && !d.name.empty()
+                    && d.id.compare(0, dot + 1, id, 0, dot + 1) == 0
+                    && d.name == id.substr(dot + 1))) {
+              chart_summary one;
+              one.def = d;
+              one.first_entry = c.extent->first_entry.load();
+              one.last_entry = c.extent->last_entry.load();
+              return reply(self, rp, 200, json_type, api::render_chart(one));
+            }
+          }
+          return reply(self, rp, 404, "text/plain; charset=utf-8",
+                       "Chart is not found: " + api::html_escape(id));
+        }
+        reply_400(self, rp, "unknown endpoint");
+      },
+      fail);
 }
 
 void answer_info(api_request_ptr self, const promise& rp,

@@ -61,4 +61,17 @@ std::string param(const http_request& req, const std::string& name,
   return i == req.query.end() ? fallback : i->second;
 }
 
+void with_host_listing(api_request_ptr self, const host_actor& host,
+                       host_listing_fn then, const step_failed& fail) {
+  self->request(host, step_deadline, atom::get::value, atom::info::value)
+      .then(
+          [=](const host_summary& summary) {
+            self->request(host, step_deadline, atom::get::value,
+                          atom::charts::value)
+                .then([=](chart_listing& listing) { then(summary, listing); },
+                      fail);
+          },
+          fail);
+}
+
 } // namespace tributary::api_request_steps

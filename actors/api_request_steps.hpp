@@ -64,6 +64,13 @@ void reply_400(api_request_ptr self, promise rp, std::string_view why);
 std::string param(const http_request& req, const std::string& name,
                   const std::string& fallback = {});
 
+/// Asks `host` for its summary, then for every chart it has, and hands both
+/// to `then` (/charts, /chart and allmetrics start from them).
+using host_listing_fn
+    = std::function<void(const host_summary&, chart_listing&)>;
+void with_host_listing(api_request_ptr self, const host_actor& host,
+                       host_listing_fn then, const step_failed& fail);
+
 /// /api/v1/allmetrics: format shell, json, prometheus or
 /// prometheus_all_hosts.
 void answer_allmetrics(api_request_ptr self, const promise& rp,
