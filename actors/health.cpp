@@ -1,6 +1,6 @@
 #include "actors/health.hpp"
 
-#include "base/child_exec.hpp"
+#include "actors/notify_runner.hpp"
 #include "config/settings.hpp"
 #include "health/health_json.hpp"
 #include "health/host_health.hpp"
@@ -72,33 +72,6 @@ health::lookup_row last_row(const data_result& r) {
     break;
   }
   return row;
-}
-
-/// Runs a notification script to its end, off the scheduler's threads.
-notify_runner_actor::behavior_type
-notify_runner(notify_runner_actor::pointer self,
-              const std::vector<std::string>& argv) {
-  return {
-      [=](atom::get) -> int {
-        self->quit();
-        auto args = exec_argv(argv);
-        auto pid = ::fork();
-        if (pid < 0)
-          return -1;
-        if (pid == 0) {
-          int null = ::open("/dev/null", O_RDWR);
-          if (null >= 0) {
-            ::dup2(null, STDIN_FILENO);
-            ::dup2(null, STDOUT_FILENO);
-          }
-          exec_child(args);
-        }
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      },
-  };
 }
 
 /// A due notification: logged, and handed to the alert's `exec` script
