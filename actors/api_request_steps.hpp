@@ -3,8 +3,8 @@
 // The steps one API request answers with, shared by the files of the
 // api_request actor: replying, and the answers of each API family.
 
-#include "actors/api.hpp"
 #include "actors/api_request.hpp"
+#include "api/v1.hpp"
 
 #include <caf/all.hpp>
 #include <functional>
