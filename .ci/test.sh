@@ -34,10 +34,10 @@ stage "sanitizer build (ASan+UBSan)"
 # CAF's template-heavy translation units costs build time we do not need.
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
   -DTRIBUTARY_ENABLE_ASAN=ON -DTRIBUTARY_ENABLE_UBSAN=ON >/dev/null
-cmake --build build-asan -j"$jobs" --target base_tests protocol_tests config_tests storage_tests tls_tests health_tests api_tests collectors_tests actors_tests
+cmake --build build-asan -j"$jobs" --target base_tests protocol_tests config_tests storage_tests tls_tests health_tests api_tests collectors_tests log_tests actors_tests
 stage "tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -L 'base|protocol|config|storage|tls|health|api|collectors'
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -L 'base|protocol|config|storage|tls|health|api|collectors|log'
 # Leak checking is off for the actor tests only: on CAF 0.17's test
 # coordinator, the connection/receiver actors of a finished test case are
 # still referenced when the system goes away and LeakSanitizer reports them

@@ -66,41 +66,6 @@ using write = caf::atom_constant<caf::atom("write")>;
 // -- message payloads that need actor handles
 // ----------------------------------
 
-/// A child's STREAM request as the connection actor hands it to the registry.
-struct stream_hello {
-  host_info host;
-  std::string api_key;
-  /// The `ver` parameter: a capability bitmask or a legacy version.
-  int64_t ver = 0;
-  /// True if the request carried `ver` or NETDATA_PROTOCOL_VERSION.
-  bool has_ver = false;
-  std::string peer_ip;
-  int64_t peer_port = 0;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, stream_hello& x) {
-  return f(caf::meta::type_name("stream_hello"), x.host, x.api_key, x.ver,
-           x.has_ver, x.peer_ip, x.peer_port);
-}
-
-/// The registry's decision on a STREAM request: the exact reply bytes and,
-/// when accepted, the negotiated capabilities.
-struct access_decision {
-  bool accepted = false;
-  /// Written to the child as is, in one write.
-  std::string reply;
-  /// The negotiated capability bitmask (accepted only).
-  uint32_t capabilities = 0;
-  bool compression = false;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, access_decision& x) {
-  return f(caf::meta::type_name("access_decision"), x.accepted, x.reply,
-           x.capabilities, x.compression);
-}
-
 /// A configuration reloaded on SIGHUP, for the actors that make new
 /// decisions from it (the registry, the listeners, the hosts' health).
 /// Local only: it carries shared pointers to immutable data.

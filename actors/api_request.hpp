@@ -1,7 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
-#include "actors/http_request.hpp"
+#include "api/http_request.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 

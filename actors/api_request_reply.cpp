@@ -62,7 +62,7 @@ std::string param(const http_request& req, const std::string& name,
 }
 
 void with_host_listing(api_request_ptr self, const host_actor& host,
-                       host_listing_fn then, const step_failed& fail) {
+                       const host_listing_fn& then, const step_failed& fail) {
   self->request(host, step_deadline, atom::get::value, atom::info::value)
       .then(
           [=](const host_summary& summary) {

@@ -3,8 +3,8 @@
 // The steps one API request answers with, shared by the files of the
 // api_request actor: replying, and the answers of each API family.
 
-#include "actors/api.hpp"
 #include "actors/api_request.hpp"
+#include "api/v1.hpp"
 
 #include <caf/all.hpp>
 #include <functional>
@@ -69,7 +69,7 @@ std::string param(const http_request& req, const std::string& name,
 using host_listing_fn
     = std::function<void(const host_summary&, chart_listing&)>;
 void with_host_listing(api_request_ptr self, const host_actor& host,
-                       host_listing_fn then, const step_failed& fail);
+                       const host_listing_fn& then, const step_failed& fail);
 
 /// /api/v1/allmetrics: format shell, json, prometheus or
 /// prometheus_all_hosts.

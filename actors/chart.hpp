@@ -2,22 +2,14 @@
 
 #include "actors/context.hpp"
 #include "base/handling_time.hpp"
+#include "model/payloads.hpp"
 #include "storage/value_math.hpp"
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace tributary {
-
-/// A chart's first and last stored times (seconds), written by its chart
-/// actor and read by its host, so that /api/v1/charts needs no message per
-/// chart (100,000 of them kept a host busy for minutes).
-struct chart_extent {
-  std::atomic<int64_t> first_entry{0};
-  std::atomic<int64_t> last_entry{0};
-};
 
 /// State of a chart actor: its definition and Netdata's collection math.
 struct chart_state {

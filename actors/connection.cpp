@@ -1,9 +1,9 @@
 #include "actors/connection.hpp"
 
 #include "actors/acceptor.hpp"
-#include "actors/api.hpp"
 #include "actors/api_request.hpp"
 #include "actors/receiver.hpp"
+#include "api/v1.hpp"
 #include "config/settings.hpp"
 #include "protocol/handshake.hpp"
 #include "tls/session.hpp"

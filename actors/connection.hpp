@@ -1,7 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
-#include "actors/http_request.hpp"
+#include "api/http_request.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/io/broker.hpp>

@@ -1,6 +1,6 @@
 #include "actors/connector.hpp"
 
-#include "actors/connect.hpp"
+#include "net/connect.hpp"
 
 #include <caf/all.hpp>
 

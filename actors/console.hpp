@@ -1,7 +1,7 @@
 #pragma once
 
-#include "actors/console_model.hpp"
 #include "actors/context.hpp"
+#include "api/console_model.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>

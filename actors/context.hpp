@@ -1,7 +1,7 @@
 #pragma once
 
 #include "actors/actors.hpp"
-#include "actors/logger.hpp"
+#include "log/logger.hpp"
 
 #include <atomic>
 #include <cstdint>

@@ -5,15 +5,16 @@
 #include "actors/console.hpp"
 #include "actors/context.hpp"
 #include "actors/listener.hpp"
-#include "actors/logger.hpp"
 #include "actors/plugin_collector.hpp"
 #include "actors/registry.hpp"
 #include "actors/reload.hpp"
-#include "actors/service.hpp"
 #include "collectors/system_info.hpp"
 #include "config/bind_to.hpp"
 #include "config/load.hpp"
 #include "config/settings.hpp"
+#include "log/logger.hpp"
+#include "net/listen.hpp"
+#include "service/service.hpp"
 #include "tls/context.hpp"
 
 #include <algorithm>

@@ -18,8 +18,4 @@ listener_actor::behavior_type listener(listener_actor::broker_pointer self,
                                        const config::bind_address& address,
                                        daemon_context ctx);
 
-/// Binds and listens on `address` (TCP, or a unix socket that replaces an
-/// old socket file), for a listener to take over through `address.fd`.
-expected<int> listen_socket(const config::bind_address& address);
-
 } // namespace tributary

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
-#include "actors/plugin_process.hpp"
+#include "collectors/plugin_process.hpp"
 #include "collectors/plugin_reader.hpp"
 
 #include <memory>

@@ -1,6 +1,6 @@
 #include "actors/registry.hpp"
 
-#include "actors/access_check.hpp"
+#include "access/check.hpp"
 #include "actors/host.hpp"
 #include "actors/host_db.hpp"
 #include "actors/sender.hpp"

@@ -6,8 +6,8 @@
 
 #include "actors/actors.hpp"
 #include "actors/daemon.hpp"
-#include "actors/logger.hpp"
 #include "config/load.hpp"
+#include "log/logger.hpp"
 
 #include <caf/actor.hpp>
 #include <cstddef>

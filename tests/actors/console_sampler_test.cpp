@@ -3,7 +3,7 @@
 // nothing again; the first request after a quiet minute waits for a walk.
 
 #include "actors/console.hpp"
-#include "actors/logger.hpp"
+#include "log/logger.hpp"
 #include "tests/actors/fixture.hpp"
 
 #include <doctest/doctest.h>

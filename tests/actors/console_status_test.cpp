@@ -2,7 +2,7 @@
 // 16th timed, reset at each status read) and, on demand, its chart actors'
 // status (the charts drill-down), bounded by the limit asked.
 
-#include "actors/console_model.hpp"
+#include "api/console_model.hpp"
 #include "tests/actors/host_fixture.hpp"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "actors/api.hpp"
+#include "api/v1.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>

@@ -1,6 +1,6 @@
-#include "actors/access_log.hpp"
+#include "log/access_log.hpp"
 
-#include "actors/logger.hpp"
+#include "log/logger.hpp"
 
 #include <ctime>
 #include <sys/syscall.h>

@@ -1,6 +1,6 @@
 // /api/v1/data's query parameters and the options that reshape its rows.
 
-#include "actors/api.hpp"
+#include "api/v1.hpp"
 #include "config/simple_pattern.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "actors/api.hpp"
+#include "api/v1.hpp"
 
 #include "api/text_fix.hpp"
 

@@ -1,10 +1,10 @@
 // /api/v1/data rendered as json, array, ssv and ssvcomma (the tables in
 // api_data_tables.cpp), and wrapped by options=jsonwrap.
 
-#include "actors/api.hpp"
-#include "actors/api_numbers.hpp"
 #include "api/json_writer.hpp"
+#include "api/numbers.hpp"
 #include "api/text_fix.hpp"
+#include "api/v1.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 // files limit, and leaving root for `[global] run as user` once its sockets
 // are bound (as Netdata does).
 
-#include "actors/logger.hpp"
+#include "log/logger.hpp"
 
 #include <optional>
 #include <string>

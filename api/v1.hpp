@@ -4,9 +4,9 @@
 // actors): /api/v1/info, /api/v1/charts, /api/v1/chart, /api/v1/data,
 // /api/v1/allmetrics.
 
-#include "actors/messages.hpp"
 #include "api/json_writer.hpp"
 #include "api/text_fix.hpp"
+#include "model/payloads.hpp"
 
 #include <map>
 #include <string>

@@ -1,4 +1,4 @@
-#include "actors/connect.hpp"
+#include "net/connect.hpp"
 
 #include <cerrno>
 #include <cstring>

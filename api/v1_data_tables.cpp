@@ -2,9 +2,9 @@
 // csvjsonarray; and as a Google Visualization DataTable (datatable, and
 // datasource: the same table, in JSON, in a JavaScript callback).
 
-#include "actors/api.hpp"
-#include "actors/api_numbers.hpp"
+#include "api/numbers.hpp"
 #include "api/text_fix.hpp"
+#include "api/v1.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "actors/logger.hpp"
+#include "log/logger.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>

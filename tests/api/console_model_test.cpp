@@ -1,4 +1,4 @@
-#include "actors/console_model.hpp"
+#include "api/console_model.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // /api/v1/data options and dimensions= applied after the query, and the
 // lenient parameter parsing of 1.37.1 (tests/integration/
 // test_query_matrix_vs_netdata.sh compares them with a real parent).
-#include "actors/api.hpp"
+#include "api/v1.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "actors/logger.hpp"
+#include "log/logger.hpp"
 
 #include "api/text_fix.hpp"
 

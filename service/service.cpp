@@ -1,4 +1,4 @@
-#include "actors/service.hpp"
+#include "service/service.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,9 +1,9 @@
 // /api/v1/info, charts, chart, registry hello and actors as JSON.
 
-#include "actors/api.hpp"
-#include "actors/chart.hpp"
 #include "api/json_writer.hpp"
 #include "api/text_fix.hpp"
+#include "api/v1.hpp"
+#include "model/payloads.hpp"
 
 #include <unordered_map>
 

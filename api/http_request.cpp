@@ -1,4 +1,4 @@
-#include "actors/http_request.hpp"
+#include "api/http_request.hpp"
 
 #include "protocol/url.hpp"
 

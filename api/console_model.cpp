@@ -1,4 +1,4 @@
-#include "actors/console_model.hpp"
+#include "api/console_model.hpp"
 
 #include "api/json_writer.hpp"
 

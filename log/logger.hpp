@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/access_log.hpp"
+#include "log/access_log.hpp"
 
 #include <cstdint>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "actors/plugin_process.hpp"
+#include "collectors/plugin_process.hpp"
 
 #include "base/child_exec.hpp"
 

@@ -1,7 +1,7 @@
-#include "actors/access_check.hpp"
+#include "access/check.hpp"
 
-#include "actors/logger.hpp"
 #include "config/resolve.hpp"
+#include "log/logger.hpp"
 #include "protocol/capabilities.hpp"
 
 namespace tributary {

@@ -5,7 +5,7 @@
 // per-second totals per host for the live plots. The console actor feeds it
 // one walk a second; the API renders it.
 
-#include "actors/messages.hpp"
+#include "model/payloads.hpp"
 
 #include <cstdint>
 #include <deque>

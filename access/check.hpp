@@ -1,18 +1,41 @@
 #pragma once
 
-// The STREAM access decision of a v1.37.1 parent (docs/protocol.md "Parent
-// checks", steps 2-4), as a plain function: the registry actor supplies the
-// facts it owns (live receivers, the rate-limit timestamp), this decides and
-// words the log line.
+// Who may stream: the STREAM access decision of a v1.37.1 parent
+// (docs/protocol.md "Parent checks", steps 2-4), as a plain function: the
+// registry actor supplies the facts it owns (live receivers, the rate-limit
+// timestamp), this decides and words the log line.
 
-#include "actors/actors.hpp"
 #include "config/settings.hpp"
 #include "protocol/handshake.hpp"
+#include "protocol/host_info.hpp"
 
 #include <cstdint>
 #include <string>
 
 namespace tributary {
+
+/// A child's STREAM request as the connection actor hands it to the registry.
+struct stream_hello {
+  host_info host;
+  std::string api_key;
+  /// The `ver` parameter: a capability bitmask or a legacy version.
+  int64_t ver = 0;
+  /// True if the request carried `ver` or NETDATA_PROTOCOL_VERSION.
+  bool has_ver = false;
+  std::string peer_ip;
+  int64_t peer_port = 0;
+};
+
+/// The registry's decision on a STREAM request: the exact reply bytes and,
+/// when accepted, the negotiated capabilities.
+struct access_decision {
+  bool accepted = false;
+  /// Written to the child as is, in one write.
+  std::string reply;
+  /// The negotiated capability bitmask (accepted only).
+  uint32_t capabilities = 0;
+  bool compression = false;
+};
 
 /// What the registry knows about the GUID and the clock.
 struct access_facts {
