@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 shift || true
 folders=("$@")
-[ ${#folders[@]} -gt 0 ] || folders=(base protocol config storage health model api collectors log service net access tls actors)
+[ ${#folders[@]} -gt 0 ] || folders=(base protocol config storage health model api collectors log service net access tls actors loadgen bin)
 files=()
 for f in "${folders[@]}"; do
   [ -d "$f" ] || continue

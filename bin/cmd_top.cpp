@@ -131,7 +131,7 @@ std::string micros_text(double us) {
   return b;
 }
 
-std::string clip(std::string s, size_t n) {
+std::string clip(const std::string& s, size_t n) {
   return s.size() > n ? s.substr(0, n - 3) + "..." : s;
 }
 

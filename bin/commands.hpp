@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bin/loadgen.hpp" // tributary loadgen: loadgen_options, loadgen()
+#include "loadgen/loadgen.hpp" // tributary loadgen: loadgen_options, loadgen()
 
 #include <string>
 #include <vector>

@@ -28,9 +28,7 @@ void default_config_dir(std::string& config_dir, const std::string& yaml_file,
     config_dir = TRIBUTARY_DEFAULT_CONFIG_DIR;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   using namespace tributary;
   CLI::App app{"tributary: a metrics stream broker, wire-compatible with "
                "Netdata's parent/child streaming"};
@@ -178,4 +176,19 @@ int main(int argc, char** argv) {
     return cli::loadgen(lg_opts);
   }
   return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // What escapes a command (bad_alloc, a library's exception) is reported
+  // as one line rather than by std::terminate's abort.
+  try {
+    return run_command(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "tributary: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "tributary: unknown exception\n";
+  }
+  return 1;
 }

@@ -1,6 +1,6 @@
 // The load generator: a streaming child's commits, reads and ticks.
 
-#include "bin/loadgen_generator.hpp"
+#include "loadgen/generator.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -19,7 +20,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <random>
-#include <signal.h>
 #include <sstream>
 #include <sys/epoll.h>
 #include <sys/socket.h>

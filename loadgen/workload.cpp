@@ -1,6 +1,6 @@
 // The synthetic workload of `tributary loadgen`: chart definitions and
 // collected values, as the exact lines a v1.37.1 child writes. No sockets.
-#include "bin/loadgen.hpp"
+#include "loadgen/loadgen.hpp"
 #include "protocol/commands.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // The load generator: progress lines and the JSON report.
 
-#include "bin/loadgen_generator.hpp"
+#include "loadgen/generator.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -21,7 +22,6 @@
 #include <netinet/tcp.h>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <signal.h>
 #include <sstream>
 #include <sys/epoll.h>
 #include <sys/socket.h>

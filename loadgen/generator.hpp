@@ -4,7 +4,7 @@
 // and the generator that drives all children from one epoll loop (see
 // loadgen.cpp for the state machine).
 
-#include "bin/loadgen.hpp"
+#include "loadgen/loadgen.hpp"
 #include "protocol/capabilities.hpp"
 #include "protocol/command_reader.hpp"
 #include "protocol/commands.hpp"

@@ -21,7 +21,7 @@
 //              streaming until the parent closes (a 1.37.1 parent does)
 //   slowloris  sends its STREAM request one byte every 2 s and never ends it
 //   badkey     uses a wrong API key (refused with 401)
-#include "bin/loadgen_generator.hpp"
+#include "loadgen/generator.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -31,6 +31,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -40,7 +41,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <random>
-#include <signal.h>
 #include <sstream>
 #include <sys/epoll.h>
 #include <sys/socket.h>

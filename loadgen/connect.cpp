@@ -1,6 +1,6 @@
 // The load generator: connecting a child and its STREAM handshake.
 
-#include "bin/loadgen_generator.hpp"
+#include "loadgen/generator.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -19,7 +20,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <random>
-#include <signal.h>
 #include <sstream>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -118,7 +118,9 @@ bool generator::setup() {
       init(b, idx++, j);
   for (auto& ch : kids_)
     ch.next_connect
-        = t0_ + o_.ramp * ch.index / std::max<size_t>(1, kids_.size());
+        = t0_
+          + o_.ramp * ch.index
+                / static_cast<double>(std::max<size_t>(1, kids_.size()));
   std::cerr << "loadgen: " << good_ << " children x " << o_.charts
             << " charts x " << o_.dims << " dims every " << o_.update_every
             << " s (" << (good_ * double(o_.charts) * o_.dims / o_.update_every)

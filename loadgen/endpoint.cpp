@@ -1,5 +1,5 @@
-#include "bin/loadgen_generator.hpp"
 #include "config/host_port.hpp"
+#include "loadgen/generator.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
