@@ -107,9 +107,10 @@ expected<save_snapshot> decode_save_file(std::string_view bytes,
                 "unsupported version " + std::to_string(version));
   auto guid_at = in.offset();
   if (!in.str(x.host_guid, max_guid)) {
-    // Short of bytes is a truncation; an absurd length is corruption.
+    // Short of bytes is a truncation; an absurd length is corruption. The
+    // length is read again from its start (a failed `str` may consume it).
     uint32_t len = 0;
-    reader peek{bytes.substr(in.pos()), guid_at};
+    reader peek{bytes.substr(guid_at), guid_at};
     bool short_file = !peek.uint(len)
                       || (len <= max_guid && bytes.size() - guid_at - 4 < len);
     return fail(short_file ? ec::truncated : ec::corruption, path, guid_at,

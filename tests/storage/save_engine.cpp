@@ -148,6 +148,25 @@ TEST_CASE("save: truncated tails are detected at every length") {
   }
 }
 
+TEST_CASE("save: a file cut inside the host GUID is truncated, not corrupt") {
+  fixture f;
+  f.write_sample_file();
+  auto full = f.file();
+  // magic, version, count, slots per dimension, then the GUID's length.
+  auto guid_at = save_file_magic.size() + 16;
+  for (size_t cut : {guid_at + 2, guid_at + 4, guid_at + 4 + 10,
+                     guid_at + 4 + f.opts.host_guid.size() - 1}) {
+    CAPTURE(cut);
+    f.file() = full.substr(0, cut);
+    auto db = f.reopen();
+    REQUIRE(db->diagnostics().size() == 1);
+    CHECK(db->diagnostics()[0].code == ec::truncated);
+    CHECK(db->diagnostics()[0].position == guid_at);
+    CHECK(db->diagnostics()[0].message.find("bad host guid field")
+          != std::string::npos);
+  }
+}
+
 TEST_CASE("save: empty file, wrong magic, trailing garbage, foreign host") {
   fixture f;
   f.write_sample_file();
