@@ -140,8 +140,7 @@ void collect_host(api_request_ptr self, const host_actor& host,
         out->hostname = summary.info.hostname;
         out->program_name = summary.info.program_name;
         out->program_version = summary.info.program_version;
-        // The host's shared definitions: a listing copies no
-        // chart.
+        // The host's shared definitions: a listing copies no chart.
         auto defs
             = std::make_shared<std::vector<std::shared_ptr<const chart_def>>>();
         auto windows = std::make_shared<std::vector<data_query>>();

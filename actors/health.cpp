@@ -7,14 +7,10 @@
 #include "health/notification.hpp"
 
 #include <caf/all.hpp>
-#include <cerrno>
 #include <cmath>
-#include <csignal>
-#include <fcntl.h>
 #include <limits>
 #include <map>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <optional>
 
 namespace tributary {
 

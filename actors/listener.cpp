@@ -9,17 +9,9 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <map>
 #include <memory>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <optional>
-#include <set>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 namespace tributary {
