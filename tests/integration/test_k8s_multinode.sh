@@ -271,8 +271,8 @@ fi
 # `[db] cleanup orphan hosts after secs` (registry.cpp remove_orphans) through
 # the proxy tier: the proxy stops streaming node-d upstream when it leaves.
 gone_parent=${HOME_OF[node-d]}
+gone_at=$(date +%s) # before the stop: its stream closes at the signal, not when the stop returns
 h_stop "$(h_pid node-d)"
-gone_at=$(date +%s)
 h_log "node-d stopped for good; its parent $gone_parent must drop it after ${ORPHAN_SECS}s"
 unreachable() { [ "$(status "$gone_parent" node-d)" = "false 2" ] || [ "$(status "$gone_parent" node-d)" = "false 1" ]; }
 h_wait_for -t 30 -m "node-d unreachable on $gone_parent" unreachable

@@ -120,8 +120,8 @@ h_start tributary "$TRIBUTARY_BIN" run --config-dir "$T/trib/conf"
 h_wait_http "$TPORT" /api/v1/info 20
 TBASE=http://127.0.0.1:$TPORT
 
-start_loadgen lg-trib-plain "$TPORT" "lgtp$$" 11 plain 14
-start_loadgen lg-trib-lz4 "$TPORT" "lgtz$$" 12 lz4 14
+start_loadgen lg-trib-plain "$TPORT" "lgtp$$" 11 plain 24
+start_loadgen lg-trib-lz4 "$TPORT" "lgtz$$" 12 lz4 24
 h_wait_for -t 10 -m "plain loadgen: all children streaming" all_streaming lg-trib-plain
 h_wait_for -t 10 -m "lz4 loadgen: all children streaming" all_streaming lg-trib-lz4
 h_wait_for -t 10 -m "tributary mirrored_hosts lists all 20 loadgen children" \
@@ -132,7 +132,7 @@ for i in 0 4 9; do
   h_wait_for -t 10 -m "tributary data of lgtz$$-000$i" check_host "$TBASE" "lgtz$$-000$i" "$i"
 done
 h_log "tributary rows of lgtz$$-0004: $(head -c 300 "$T/data-lgtz$$-0004.json")"
-h_wait_for -t 20 -m "loadgens finished" test -s "$T/lg-trib-lz4.json" -a -s "$T/lg-trib-plain.json"
+h_wait_for -t 40 -m "loadgens finished" test -s "$T/lg-trib-lz4.json" -a -s "$T/lg-trib-plain.json"
 h_log "tributary plain: $(final_clean lg-trib-plain plain)" || true
 h_assert_eq ok "$(final_clean lg-trib-plain plain > /dev/null && echo ok)" "plain loadgen report"
 h_assert_eq ok "$(final_clean lg-trib-lz4 lz4 > /dev/null && echo ok)" "lz4 loadgen report"
@@ -144,8 +144,8 @@ NPORT=$(h_free_port)
 NDPEER_PROC=none NDPEER_MODE=ram h_ndpeer parent "$NPORT" "$T/ndparent" "$KEY"
 bash "$H_NDPEER" wait-http "$NPORT" 30 || h_fail "netdata parent did not start"
 NBASE=http://127.0.0.1:$NPORT
-start_loadgen lg-nd-plain "$NPORT" "lgnp$$" 21 plain 14
-start_loadgen lg-nd-lz4 "$NPORT" "lgnz$$" 22 lz4 14
+start_loadgen lg-nd-plain "$NPORT" "lgnp$$" 21 plain 24
+start_loadgen lg-nd-lz4 "$NPORT" "lgnz$$" 22 lz4 24
 h_wait_for -t 15 -m "plain loadgen (netdata): all children streaming" all_streaming lg-nd-plain
 h_wait_for -t 15 -m "lz4 loadgen (netdata): all children streaming" all_streaming lg-nd-lz4
 h_wait_for -t 15 -m "netdata mirrored_hosts lists all 20 loadgen children" \
@@ -155,7 +155,7 @@ for i in 0 9; do
   h_wait_for -t 10 -m "netdata data of lgnp$$-000$i" check_host "$NBASE" "lgnp$$-000$i" "$i"
   h_wait_for -t 10 -m "netdata data of lgnz$$-000$i" check_host "$NBASE" "lgnz$$-000$i" "$i"
 done
-h_wait_for -t 20 -m "loadgens finished" test -s "$T/lg-nd-lz4.json" -a -s "$T/lg-nd-plain.json"
+h_wait_for -t 40 -m "loadgens finished" test -s "$T/lg-nd-lz4.json" -a -s "$T/lg-nd-plain.json"
 h_assert_eq ok "$(final_clean lg-nd-plain plain > /dev/null && echo ok)" "plain loadgen report (netdata)"
 h_assert_eq ok "$(final_clean lg-nd-lz4 lz4 > /dev/null && echo ok)" "lz4 loadgen report (netdata)"
 h_log "netdata: $(grep 'final' "$H_TMP/lg-nd-lz4.out")"

@@ -84,7 +84,7 @@ ports = (nport, tport)
 WINDOW = 20
 # The window ends 12 s ago (a chart collected every 10 s has stored it on
 # both parents) and starts where both have data before it.
-deadline = time.time() + 70
+deadline = time.time() + 150
 while True:
     before = int(time.time()) - 12
     after = before - WINDOW + 1
@@ -105,7 +105,7 @@ while True:
     if not missing or (time.time() > deadline and child in hosts):
         break
     if time.time() > deadline:
-        sys.exit(f"no common {WINDOW} s window on both parents within 70 s: {missing}")
+        sys.exit(f"no common {WINDOW} s window on both parents within 150 s: {missing}")
     time.sleep(2)
 for m in missing:
     print(f"skipped {m}")
