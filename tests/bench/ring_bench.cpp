@@ -2,7 +2,8 @@
 // range() speed, for Netdata's plain slot array (dimension_ring, Arg 0) and
 // the paged compressed ring the ram and save engines use (Arg 1). Values:
 // the loadgen mix (1/3 counters as the rates a parent stores, 1/3 wandering
-// gauges, 1/3 constants) and the captured Netdata 1.37.1 stream (cycled).
+// gauges, 1/3 constants), the captured Netdata 1.37.1 stream (cycled) and
+// the 10-minute corpus of a real child.
 // Results: BENCHMARKS.md, "Issue 10: history compressed in memory".
 
 #include "storage/compressed_ring.hpp"
@@ -52,13 +53,15 @@ std::vector<std::vector<double>> loadgen_mix(size_t n) {
   return out;
 }
 
-std::vector<std::vector<double>> stream_mix(size_t n) {
+/// The capture's series, each cycled to `n` points (0: as captured).
+std::vector<std::vector<double>>
+stream_mix(size_t n, const char* path = tributary::bench::fixture_stream) {
   std::vector<std::vector<double>> out;
-  for (auto& xs : tributary::bench::stream_series()) {
+  for (auto& xs : tributary::bench::stream_series(path)) {
     if (xs.empty())
       continue;
     out.emplace_back();
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < (n == 0 ? xs.size() : n); ++i)
       out.back().push_back(xs[i % xs.size()].value);
   }
   return out;
@@ -120,6 +123,25 @@ BENCHMARK_TEMPLATE(BM_RingBytesStream, dimension_ring)
 BENCHMARK_TEMPLATE(BM_RingBytesStream, compressed_ring)
     ->Arg(3600)
     ->Arg(3 * ram_slots)
+    ->Unit(benchmark::kMillisecond);
+
+// Ten minutes of a real 1.37.1 child (all /proc charts): as captured (Arg 0)
+// and cycled to a full hour. Pages are coded on their own, so cycling does
+// not flatter the compressed ring beyond the one seam per cycle.
+template <class Ring>
+void BM_RingBytesCorpus(benchmark::State& state) {
+  fill_and_count<Ring>(state,
+                       stream_mix(static_cast<size_t>(state.range(0)),
+                                  tributary::bench::corpus_stream));
+}
+BENCHMARK_TEMPLATE(BM_RingBytesCorpus, dimension_ring)
+    ->Arg(0)
+    ->Arg(3600)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_RingBytesCorpus, compressed_ring)
+    ->Arg(0)
+    ->Arg(3600)
+    ->Arg(ram_slots)
     ->Unit(benchmark::kMillisecond);
 
 /// 200 full rings of the loadgen mix, kept between iterations.

@@ -10,7 +10,9 @@
 # LZ4 (yes|no, yes), MODE (ram), RETENTION (entries, 3600), PARENTS
 # ("netdata tributary"), STREAM_WAIT (s, 180: bound on the time until every
 # chart of every child streams, i.e. replication done), BENCH_OUT (markdown
-# table copied there, results as JSON lines next to it).
+# table copied there, results as JSON lines next to it), HISTORY (s, 0: every
+# loadgen child claims that much history and answers REPLAY_CHART with it, so
+# the parent backfills C×M×D×HISTORY samples first and its rings start full).
 #
 # Both parents: [db] mode = MODE, retention = RETENTION, update every 1,
 # replication on, stream compression on, no health, no ML, no collectors of
@@ -21,6 +23,9 @@
 #   RSS/dim peak        (VmHWM at the end - idle VmRSS) / live dims
 #   refused / dropped   loadgen's refusals, dropped collections (samples),
 #                       disconnects of well-behaved children
+#   backfill            with HISTORY: the samples replayed / the parent's CPU s
+#                       from the loadgen's start until every chart streams, and
+#                       / the wall seconds of that phase
 # Loopback only; every process started is stopped (lib.sh trap).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
@@ -34,6 +39,7 @@ MODE=${MODE:-ram}
 RETENTION=${RETENTION:-3600}
 PARENTS=${PARENTS:-"netdata tributary"}
 STREAM_WAIT=${STREAM_WAIT:-180}
+HISTORY=${HISTORY:-0}
 BENCH=$(cd "$(dirname "$0")" && pwd -P)
 KEY=$(cat /proc/sys/kernel/random/uuid)
 T=$(h_tmpdir)
@@ -43,6 +49,7 @@ lzflag=--lz4
 [ "$LZ4" = yes ] || lzflag=--no-lz4
 
 vmrss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 start_tributary() { # PORT DIR -> sets PARENT_PID
   mkdir -p "$2/conf"
@@ -104,15 +111,20 @@ run_one() { # PARENT SIZE
   sleep 3
   idle=$(vmrss "$PARENT_PID")
   lgname=lg-$parent-$size
-  local t_start=$SECONDS
+  local t_start=$SECONDS c_start t0_ns histflag=()
+  [ "$HISTORY" -gt 0 ] && histflag=(--history "$HISTORY")
+  c_start=$(cpu_ticks "$PARENT_PID")
+  t0_ns=$(date +%s%N)
   # duration: time to stream every chart (<= STREAM_WAIT) + warm-up + window + slack
   h_start "$lgname" "$TRIBUTARY_BIN" loadgen --destination "127.0.0.1:$port" --api-key "$KEY" \
     --children "$n" --charts "$m" --dims "$d" --update-every 1 \
     --duration $((WARMUP + MEASURE + STREAM_WAIT + 15)) --ramp 2 --reconnect-delay 5 $lzflag \
-    --hostname-prefix "sbs-$parent-$n-$m-$d" --seed 42 --json "$T/$lgname.json"
+    --hostname-prefix "sbs-$parent-$n-$m-$d" --seed 42 --json "$T/$lgname.json" "${histflag[@]}"
   lgpid=$H_LAST_PID
   h_wait_for -t "$STREAM_WAIT" -m "$parent $size: all children streaming" all_streaming "$lgname" "$n"
-  local t_up=$SECONDS
+  local t_up=$SECONDS c_up up_ns
+  c_up=$(cpu_ticks "$PARENT_PID")
+  up_ns=$(date +%s%N)
   h_log "$parent $size: every chart streaming after $((t_up - t_start)) s"
   sleep "$WARMUP"
   meas=$(python3 "$BENCH/procmeter.py" --pid "$PARENT_PID" --loadgen-pid "$lgpid" \
@@ -126,9 +138,11 @@ run_one() { # PARENT SIZE
   h_stop "$lgpid" 10
   # the loadgen writes its JSON at exit (TERM = normal end)
   h_wait_for -t 10 -m "loadgen report" test -s "$T/$lgname.json"
-  python3 - "$parent" "$size" "$idle" "$rows" "$((t_up - t_start))" "$T/$lgname.json" "$meas" >> "$RESULTS" <<'PY'
+  python3 - "$parent" "$size" "$idle" "$rows" "$((t_up - t_start))" "$T/$lgname.json" "$meas" \
+    "$HISTORY" "$(( (c_up - c_start) ))" "$(getconf CLK_TCK)" "$(( (up_ns - t0_ns) / 1000000 ))" >> "$RESULTS" <<'PY'
 import json, statistics, sys
 parent, size, idle, rows, stream_s, lgjson, meas = sys.argv[1:8]
+history, fill_ticks, hz, fill_ms = map(int, sys.argv[8:12])
 n, m, d = map(int, size.split("x"))
 lg = json.load(open(lgjson))
 me = json.loads(meas)
@@ -150,6 +164,12 @@ r = {
     "loadgen_cpu_pct": 100 * me["loadgen_cpu_s"] / me["wall_s"],
     "recent_rows": rows, "all_streaming_after_s": int(stream_s),
 }
+if history > 0:
+    replayed = dims * history
+    cpu = fill_ticks / hz
+    r.update({"history": history, "backfill_samples": replayed, "backfill_cpu_s": cpu,
+              "backfill_m_per_cpu_s": replayed / cpu / 1e6 if cpu else None,
+              "backfill_m_per_s": replayed / (fill_ms / 1000) / 1e6})
 print(json.dumps(r))
 PY
   h_log "$(tail -n 1 "$RESULTS")"
@@ -188,6 +208,15 @@ for size, p in by.items():
         def ratio(k):
             return f(a[k] / b[k]) if a[k] and b[k] else "—"
         print("| %s | %s | %s | %s |" % (size, ratio("cpu_per_m"), ratio("steady_b_per_dim"), ratio("peak_b_per_dim")))
+back = [r for r in rs if r.get("history")]
+if back:
+    print()
+    print("| size | parent | history s | samples replayed | backfill until every chart streams s | M samples/s | parent CPU s | M samples per CPU s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for r in back:
+        print("| %s | %s | %d | %d | %s | %s | %s | %s |" % (
+            r["size"], r["parent"], r["history"], r["backfill_samples"], r["all_streaming_after_s"],
+            f(r["backfill_m_per_s"]), f(r["backfill_cpu_s"]), f(r["backfill_m_per_cpu_s"])))
 PY
 cat "$T/table.md"
 [ -z "${BENCH_OUT:-}" ] || cp "$T/table.md" "$BENCH_OUT"

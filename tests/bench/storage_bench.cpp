@@ -132,6 +132,17 @@ void BM_Tier0BytesStreamCycled(benchmark::State& state) {
 }
 BENCHMARK(BM_Tier0BytesStreamCycled)->Arg(0)->Arg(1)->Arg(2);
 
+void BM_Tier0BytesCorpus(benchmark::State& state) {
+  // Ten minutes of a real 1.37.1 child with all its /proc charts, as
+  // captured: ~600 points per dimension, under one page each.
+  std::vector<std::vector<double>> series;
+  for (auto& xs : stream_series(tributary::bench::corpus_stream))
+    if (!xs.empty())
+      series.push_back(cycled(xs, xs.size()));
+  store_and_count(state, series, codec_arg(state.range(0)));
+}
+BENCHMARK(BM_Tier0BytesCorpus)->Arg(0)->Arg(1)->Arg(2);
+
 void BM_Tier0BytesSynthetic(benchmark::State& state) {
   store_and_count(state, synthetic(120, 4096), codec_arg(state.range(0)));
 }

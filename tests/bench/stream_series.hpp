@@ -1,13 +1,17 @@
 #pragma once
 
 // Shared by the storage benchmarks: the values a parent stores for each
-// dimension of the captured Netdata 1.37.1 stream (tests/data).
+// dimension of a captured Netdata 1.37.1 stream (tests/data): the 20 s
+// fixture, or the 10-minute corpus of a child with all its /proc charts
+// (kept zstd-compressed).
 
 #include "protocol/commands.hpp"
 #include "protocol/stream_decoder.hpp"
 #include "storage/value_math.hpp"
 
 #include <fstream>
+#include <stdexcept>
+#include <zstd.h>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -21,13 +25,37 @@ using namespace tributary::storage;
 /// Start of the replayed capture's clock: a multiple of 3600.
 constexpr int64_t stream_start_s = 1699999200;
 
-/// Stored values per dimension, as a parent computes them from the capture
-/// (BEGIN/SET/END through chart_row_calculator).
-inline std::vector<std::vector<sample>> stream_series() {
-  std::ifstream in{TRIBUTARY_TEST_DATA "/netdata-1.37.1/stream-plain.bin",
-                   std::ios::binary};
+inline constexpr const char* fixture_stream
+    = TRIBUTARY_TEST_DATA "/netdata-1.37.1/stream-plain.bin";
+inline constexpr const char* corpus_stream
+    = TRIBUTARY_TEST_DATA "/netdata-1.37.1/corpus-proc-10min.plain.zst";
+
+/// The file's bytes; a `.zst` file decompressed.
+inline std::string read_capture(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    throw std::runtime_error("cannot open " + path);
   std::stringstream ss;
   ss << in.rdbuf();
+  std::string bytes = ss.str();
+  if (path.size() < 4 || path.compare(path.size() - 4, 4, ".zst") != 0)
+    return bytes;
+  auto size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+    throw std::runtime_error(path + ": not a zstd frame with its size");
+  std::string out(size, '\0');
+  auto n = ZSTD_decompress(out.data(), out.size(), bytes.data(), bytes.size());
+  if (ZSTD_isError(n) != 0)
+    throw std::runtime_error(path + ": " + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+/// Stored values per dimension, as a parent computes them from the capture
+/// (BEGIN/SET/END through chart_row_calculator).
+inline std::vector<std::vector<sample>>
+stream_series(const std::string& path = fixture_stream) {
+  std::stringstream ss{read_capture(path)};
   struct chart_state {
     std::unique_ptr<chart_row_calculator> calc;
     std::map<std::string, size_t> dims;
