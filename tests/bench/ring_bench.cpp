@@ -130,9 +130,8 @@ BENCHMARK_TEMPLATE(BM_RingBytesStream, compressed_ring)
 // not flatter the compressed ring beyond the one seam per cycle.
 template <class Ring>
 void BM_RingBytesCorpus(benchmark::State& state) {
-  fill_and_count<Ring>(state,
-                       stream_mix(static_cast<size_t>(state.range(0)),
-                                  tributary::bench::corpus_stream));
+  fill_and_count<Ring>(state, stream_mix(static_cast<size_t>(state.range(0)),
+                                         tributary::bench::corpus_stream));
 }
 BENCHMARK_TEMPLATE(BM_RingBytesCorpus, dimension_ring)
     ->Arg(0)

@@ -10,13 +10,13 @@
 #include "storage/value_math.hpp"
 
 #include <fstream>
-#include <stdexcept>
-#include <zstd.h>
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
+#include <zstd.h>
 
 namespace tributary::bench {
 
@@ -53,8 +53,8 @@ inline std::string read_capture(const std::string& path) {
 
 /// Stored values per dimension, as a parent computes them from the capture
 /// (BEGIN/SET/END through chart_row_calculator).
-inline std::vector<std::vector<sample>>
-stream_series(const std::string& path = fixture_stream) {
+inline std::vector<std::vector<sample>> stream_series(const std::string& path
+                                                      = fixture_stream) {
   std::stringstream ss{read_capture(path)};
   struct chart_state {
     std::unique_ptr<chart_row_calculator> calc;
