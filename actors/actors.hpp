@@ -255,6 +255,8 @@ using host_db_actor = caf::typed_actor<
     // Stores one computed point per dimension of a chart at a time (seconds).
     caf::reacts_to<atom::store, std::string, int64_t, std::vector<double>,
                    std::vector<uint8_t>>,
+    // Stores a batch of computed points of one chart (replication).
+    caf::reacts_to<atom::store, stored_points>,
     // Answers a query for a chart.
     caf::replies_to<atom::query, data_query, chart_def>::with<data_result>,
     // Flushes to disk and quits (orderly shutdown).
@@ -279,8 +281,8 @@ using chart_actor = caf::typed_actor<
     caf::reacts_to<atom::define, chart_def>,
     // One collected row (BEGIN..END).
     caf::reacts_to<chart_row>,
-    // One replicated point.
-    caf::reacts_to<replay_point>,
+    // Replicated points, in stream order.
+    caf::reacts_to<replay_batch>,
     // The chart's summary for /api/v1/charts.
     caf::replies_to<atom::get, atom::charts>::with<chart_summary>,
     // What each dimension last collected (allmetrics as-collected).
@@ -295,8 +297,8 @@ using host_actor = caf::typed_actor<
     caf::reacts_to<atom::define, chart_def>,
     // One collected row, routed to its chart.
     caf::reacts_to<chart_row>,
-    // One replicated point, routed to its chart.
-    caf::reacts_to<replay_point>,
+    // Replicated points of one chart, routed to it.
+    caf::reacts_to<replay_batch>,
     // The receiver asked the child to replicate this chart (its
     // CHART_DEFINITION_END): senders get the chart, its rows and its
     // definition only once this replication finished, so that a proxy offers
@@ -417,6 +419,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (tributary::chart_def))
   CAF_ADD_TYPE_ID(tributary, (tributary::chart_row))
   CAF_ADD_TYPE_ID(tributary, (tributary::replay_point))
+  CAF_ADD_TYPE_ID(tributary, (tributary::replay_batch))
+  CAF_ADD_TYPE_ID(tributary, (tributary::stored_points))
   CAF_ADD_TYPE_ID(tributary, (tributary::host_info))
   CAF_ADD_TYPE_ID(tributary, (tributary::data_query))
   CAF_ADD_TYPE_ID(tributary, (tributary::data_result))

@@ -72,6 +72,62 @@ void store_rows(chart_actor::stateful_pointer<chart_state> self) {
   st.out.clear();
 }
 
+/// Sends the stored points of a batch to the host db in one message.
+void send_stored(chart_actor::stateful_pointer<chart_state> self,
+                 stored_points& out) {
+  auto& st = self->state;
+  if (out.times.empty())
+    return;
+  publish_extent(st);
+  out.chart_id = st.def.id;
+  self->send(st.db, atom::store::value, std::move(out));
+  out = stored_points{};
+}
+
+/// One replicated point through the value math: the state form sets the
+/// collection state the first BEGIN after replication continues from; a
+/// point is stored (appended to `out`).
+void apply_replay(chart_actor::stateful_pointer<chart_state> self,
+                  const replay_point& p, stored_points& out) {
+  auto& st = self->state;
+  auto& calc = *st.calc;
+  auto n = std::min(p.dim_state.size(), calc.dimensions());
+  if (p.start_s <= 0) {
+    for (size_t i = 0; i < n; ++i)
+      if (p.dim_state[i])
+        calc.replay_dimension_state(
+            i, p.dim_last_collected_usec[i], p.dim_last_collected[i],
+            p.dim_last_calculated[i], p.dim_last_stored[i]);
+    if (p.chart_state)
+      calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
+    if (p.end)
+      calc.replay_end(p.start_streaming,
+                      static_cast<int>(p.update_every > 0
+                                           ? p.update_every
+                                           : calc.config().update_every));
+    return;
+  }
+  if (!calc.replay_begin(p.start_s, p.end_s, p.child_now_s,
+                         static_cast<int64_t>(p.now_usec / 1000000)))
+    return;
+  n = std::min(p.is_set.size(), calc.dimensions());
+  for (size_t i = 0; i < n; ++i)
+    if (p.is_set[i])
+      calc.replay_set(i);
+  if (st.first_entry == 0 || p.end_s < st.first_entry)
+    st.first_entry = p.end_s;
+  if (p.end_s > st.last_entry)
+    st.last_entry = p.end_s;
+  auto width = static_cast<uint32_t>(p.values.size());
+  if (!out.times.empty() && out.width != width)
+    send_stored(self, out);
+  out.width = width;
+  out.times.push_back(p.end_s);
+  out.values.insert(out.values.end(), p.values.begin(), p.values.end());
+  out.flags.insert(out.flags.end(), p.flags.begin(), p.flags.end());
+  out.flags.resize(out.values.size(), 0);
+}
+
 } // namespace
 
 chart_actor::behavior_type
@@ -103,41 +159,11 @@ chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
         st.calc->end(row.now_usec, st.out);
         store_rows(self);
       },
-      [=](const replay_point& p) {
-        auto& st = self->state;
-        auto& calc = *st.calc;
-        auto n = std::min(p.dim_state.size(), calc.dimensions());
-        if (p.start_s <= 0) {
-          // RDSTATE / RSSTATE / REND: the child's collection state, which
-          // the first BEGIN after replication continues from.
-          for (size_t i = 0; i < n; ++i)
-            if (p.dim_state[i])
-              calc.replay_dimension_state(
-                  i, p.dim_last_collected_usec[i], p.dim_last_collected[i],
-                  p.dim_last_calculated[i], p.dim_last_stored[i]);
-          if (p.chart_state)
-            calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
-          if (p.end)
-            calc.replay_end(p.start_streaming,
-                            static_cast<int>(p.update_every > 0
-                                                 ? p.update_every
-                                                 : calc.config().update_every));
-          return;
-        }
-        if (!calc.replay_begin(p.start_s, p.end_s, p.child_now_s,
-                               static_cast<int64_t>(p.now_usec / 1000000)))
-          return;
-        n = std::min(p.is_set.size(), calc.dimensions());
-        for (size_t i = 0; i < n; ++i)
-          if (p.is_set[i])
-            calc.replay_set(i);
-        if (st.first_entry == 0 || p.end_s < st.first_entry)
-          st.first_entry = p.end_s;
-        if (p.end_s > st.last_entry)
-          st.last_entry = p.end_s;
-        publish_extent(st);
-        self->send(st.db, atom::store::value, st.def.id, p.end_s, p.values,
-                   p.flags);
+      [=](const replay_batch& b) {
+        stored_points out;
+        for (auto& p : b.points)
+          apply_replay(self, p, out);
+        send_stored(self, out);
       },
       [=](atom::get, atom::charts) {
         chart_summary s;

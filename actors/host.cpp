@@ -219,15 +219,18 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         touch(st, c);
         self->send(c.actor, std::move(row));
       },
-      [=](replay_point& p) {
+      [=](replay_batch& b) {
         auto& st = self->state;
-        auto i = st.by_id.find(p.chart_id);
-        if (i == st.by_id.end())
+        auto i = st.by_id.find(b.chart_id);
+        if (i == st.by_id.end() || b.points.empty())
           return;
         touch(st, *i->second);
-        bool finished = p.end && p.start_streaming;
-        auto id = p.chart_id;
-        self->send(i->second->actor, std::move(p));
+        // Only the state form (REND) can end a replication, and it ends a
+        // batch.
+        auto& last = b.points.back();
+        bool finished = last.end && last.start_streaming;
+        auto id = b.chart_id;
+        self->send(i->second->actor, std::move(b));
         if (finished)
           release_after_chart(self, id);
       },

@@ -163,6 +163,26 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         engine()->append_row(dims.data(), row.data(), n);
         ++self->state.points_stored;
       },
+      [=](atom::store, const stored_points& b) {
+        timed_handler timed{self->state.timing};
+        auto i = self->state.charts.find(b.chart_id);
+        if (i == self->state.charts.end() || b.width == 0)
+          return;
+        auto& dims = i->second.dims;
+        auto n = std::min<size_t>(dims.size(), b.width);
+        auto& row = self->state.row;
+        row.resize(n);
+        for (size_t r = 0; r < b.times.size(); ++r) {
+          auto at = r * b.width;
+          for (size_t d = 0; d < n; ++d) {
+            row[d].time_s = b.times[r];
+            row[d].value = b.values[at + d];
+            row[d].flags = b.flags[at + d];
+          }
+          engine()->append_row(dims.data(), row.data(), n);
+          ++self->state.points_stored;
+        }
+      },
       [=](atom::query, const data_query& q,
           const chart_def& def) -> caf::result<data_result> {
         auto i = self->state.charts.find(def.id);

@@ -47,6 +47,17 @@ typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replay_batch& x) {
+  return f(caf::meta::type_name("replay_batch"), x.chart_id, x.points);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stored_points& x) {
+  return f(caf::meta::type_name("stored_points"), x.chart_id, x.width, x.times,
+           x.values, x.flags);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_info& x) {
   return f(caf::meta::type_name("host_info"), x.machine_guid, x.hostname,
            x.registry_hostname, x.os, x.timezone, x.abbrev_timezone,

@@ -34,6 +34,8 @@ void stop(receiver_ptr self, const std::string& why) {
     return;
   st.closed = true;
   log_refusals(self);
+  // What was parsed before the end is stored, as it was before batching.
+  receiver_steps::send_replays(self);
   if (!why.empty())
     TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
   TRIBUTARY_INFO(*st.ctx.log, st.who, "disconnected (completed ", st.updates,

@@ -59,6 +59,9 @@ struct receiver_state {
   chart_row row;
   bool in_replay = false;
   replay_point replay;
+  /// Finished points of one chart not yet sent to the host (sent before
+  /// anything else goes to the host, and at the end of every read).
+  replay_batch replay_out;
   std::vector<std::pair<std::string, std::string>> labels;
   int64_t lines = 0;
   int64_t updates = 0;

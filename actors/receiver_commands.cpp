@@ -7,6 +7,7 @@
 namespace tributary::receiver_steps {
 
 void flush_definition(receiver_ptr self) {
+  send_replays(self);
   auto& st = self->state;
   if (st.dirty == nullptr)
     return;
@@ -16,13 +17,31 @@ void flush_definition(receiver_ptr self) {
   st.dirty = nullptr;
 }
 
+/// Points a batch holds at most (a 600 s replication step is one batch).
+constexpr size_t max_replay_batch = 1024;
+
+void send_replays(receiver_ptr self) {
+  auto& st = self->state;
+  if (st.replay_out.points.empty())
+    return;
+  self->send(st.host, std::move(st.replay_out));
+  st.replay_out = replay_batch{};
+}
+
 void flush_replay(receiver_ptr self) {
   auto& st = self->state;
   if (!st.in_replay)
     return;
   st.in_replay = false;
-  self->send(st.host, std::move(st.replay));
+  if (st.replay_out.chart_id != st.replay.chart_id)
+    send_replays(self);
+  st.replay_out.chart_id = st.replay.chart_id;
+  // The state form closes a response: what follows may need it stored.
+  bool closes = st.replay.start_s <= 0;
+  st.replay_out.points.push_back(std::move(st.replay));
   st.replay = replay_point{};
+  if (closes || st.replay_out.points.size() >= max_replay_batch)
+    send_replays(self);
 }
 
 namespace {
@@ -141,6 +160,7 @@ struct dispatcher {
       return fail("requested CHART_DEFINITION_END without a chart");
     // Before the definition: the host holds the chart back from its senders
     // until the REND that ends this replication.
+    send_replays(self);
     self->send(st.host, atom::replay::value, st.current->def.id);
     flush_definition(self);
     request_replication(self, st.current->def.id, x.first_entry, x.last_entry,
@@ -202,6 +222,7 @@ struct dispatcher {
     st.in_row = false;
     st.row.now_usec = st.ctx.now_usec();
     ++st.updates;
+    send_replays(self);
     self->send(st.host, std::move(st.row));
     st.row = chart_row{};
     return {};
@@ -351,6 +372,7 @@ struct dispatcher {
     info.labels = std::move(st.labels);
     st.labels.clear();
     st.hello.host.labels = info.labels;
+    send_replays(self);
     self->send(st.host, atom::info::value, std::move(info));
     return {};
   }

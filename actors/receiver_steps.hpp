@@ -29,6 +29,9 @@ void flush_definition(receiver_ptr self);
 /// Sends the host the replayed row in progress, if any.
 void flush_replay(receiver_ptr self);
 
+/// Sends the finished replicated points to the host.
+void send_replays(receiver_ptr self);
+
 /// Handles one command of the stream.
 outcome dispatch(receiver_ptr self, const protocol::command& cmd);
 

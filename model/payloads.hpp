@@ -54,6 +54,25 @@ struct replay_point {
   int64_t update_every = 0;
 };
 
+/// Consecutive replicated points of one chart in stream order, as the
+/// receiver parsed them (the last may be the state form that closes a
+/// response). A backfill moves millions of points: one message per batch,
+/// not per point, on each hop (receiver -> host -> chart).
+struct replay_batch {
+  std::string chart_id;
+  std::vector<replay_point> points;
+};
+
+/// Computed points of one chart for its host db, oldest first: row `r` is
+/// `times[r]` with `width` values and flags at `r * width`.
+struct stored_points {
+  std::string chart_id;
+  uint32_t width = 0;
+  std::vector<int64_t> times;
+  std::vector<double> values;
+  std::vector<uint8_t> flags;
+};
+
 /// A query for stored data of one chart.
 struct data_query {
   std::string chart; // id or name

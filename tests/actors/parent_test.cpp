@@ -170,6 +170,30 @@ TEST_CASE_FIXTURE(parent_fixture,
   CHECK(newest - older == doctest::Approx(1.0).epsilon(0.05));
 }
 
+TEST_CASE_FIXTURE(parent_fixture,
+                  "a child's replicated history is stored, every second") {
+  // The child ran 65 s before its parent started (the capture's README):
+  // its charts start at 1795635171 and stream live from 1795635240.
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(hdl);
+  replay_capture(hdl, "replication-child-to-parent.bin",
+                 "events-replication.tsv");
+  auto data = nlohmann::json::parse(
+      get("/host/ndpeer-child/api/v1/data?chart=system.uptime"
+          "&after=1795635175&before=1795635235&points=0&format=json"));
+  auto& rows = data["data"];
+  REQUIRE_EQ(rows.size(), 61u);
+  // Newest first; system.uptime grows by one second per second.
+  for (size_t i = 0; i + 1 < rows.size(); ++i) {
+    INFO("row ", i, ": ", rows[i].dump(), " then ", rows[i + 1].dump());
+    REQUIRE(rows[i][1].is_number());
+    CHECK_EQ(rows[i][0].get<int64_t>() - rows[i + 1][0].get<int64_t>(), 1);
+    CHECK(rows[i][1].get<double>() - rows[i + 1][1].get<double>()
+          == doctest::Approx(1.0).epsilon(0.05));
+  }
+}
+
 TEST_CASE_FIXTURE(
     parent_fixture,
     "stream bytes in the request's segment are the stream's start") {

@@ -103,7 +103,7 @@ TEST_CASE_FIXTURE(proxy_fixture,
   end.end = true;
   end.start_streaming = true;
   end.update_every = 1;
-  self->send(aut, end);
+  self->send(aut, replay_batch{"a.one", {end}});
   run();
   row("a.one", 3);
   CHECK_EQ(upstream(), lines{"define a.one", "row a.one 3"});
