@@ -9,30 +9,16 @@
 # SECONDS defaults to 60; the window opens 5 s after the parent answers.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 WINDOW=${1:-60}
 PORT=$(h_free_port)
 D=$(h_tmpdir)
-mkdir -p "$D/conf" "$D/log" "$D/cache" "$D/lib"
-cat > "$D/conf/netdata.conf" <<CONF
-[global]
-    hostname = idle-parent
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$PORT
-[directories]
-    log = $D/log
-    cache = $D/cache
-    lib = $D/lib
-[plugins]
-    proc = no
-[health]
-    enabled = no
-CONF
-printf '[%s]\n    enabled = yes\n    allow from = *\n' "$(cat /proc/sys/kernel/random/uuid)" \
-  > "$D/conf/stream.conf"
-h_start idle-parent "$TRIBUTARY_BIN" run --config-dir "$D/conf"
+tc_instance "$D" idle-parent "127.0.0.1:$PORT"
+tc_no_proc "$D"
+printf '[health]\n    enabled = no\n' >> "$D/conf/netdata.conf"
+tc_accept_key "$D" "$(cat /proc/sys/kernel/random/uuid)"
+tc_start idle-parent "$D"
 PID=$H_LAST_PID
 h_wait_http "$PORT" /api/v1/info 20
 sleep 5
