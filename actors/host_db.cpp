@@ -107,6 +107,30 @@ void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
   }
 }
 
+/// Appends `rows` points of a chart, each `width` values and flags (flags
+/// may be short: 0), at `times`. Unknown charts are ignored.
+void append_points(host_db_state& st, const std::string& chart,
+                   const int64_t* times, size_t rows, size_t width,
+                   const std::vector<double>& values,
+                   const std::vector<uint8_t>& flags) {
+  auto i = st.charts.find(chart);
+  if (i == st.charts.end())
+    return;
+  auto& dims = i->second.dims;
+  auto n = std::min(dims.size(), width);
+  st.row.resize(n);
+  for (size_t r = 0; r < rows; ++r) {
+    auto at = r * width;
+    for (size_t d = 0; d < n; ++d) {
+      st.row[d].time_s = times[r];
+      st.row[d].value = values[at + d];
+      st.row[d].flags = at + d < flags.size() ? flags[at + d] : 0;
+    }
+    st.db->append_row(dims.data(), st.row.data(), n);
+    ++st.points_stored;
+  }
+}
+
 } // namespace
 
 host_db_actor::behavior_type
@@ -148,40 +172,13 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
           const std::vector<double>& values,
           const std::vector<uint8_t>& flags) {
         timed_handler timed{self->state.timing};
-        auto i = self->state.charts.find(chart);
-        if (i == self->state.charts.end())
-          return;
-        auto& dims = i->second.dims;
-        auto n = std::min(dims.size(), values.size());
-        auto& row = self->state.row;
-        row.resize(n);
-        for (size_t d = 0; d < n; ++d) {
-          row[d].time_s = time_s;
-          row[d].value = values[d];
-          row[d].flags = d < flags.size() ? flags[d] : 0;
-        }
-        engine()->append_row(dims.data(), row.data(), n);
-        ++self->state.points_stored;
+        append_points(self->state, chart, &time_s, 1, values.size(), values,
+                      flags);
       },
       [=](atom::store, const stored_points& b) {
         timed_handler timed{self->state.timing};
-        auto i = self->state.charts.find(b.chart_id);
-        if (i == self->state.charts.end() || b.width == 0)
-          return;
-        auto& dims = i->second.dims;
-        auto n = std::min<size_t>(dims.size(), b.width);
-        auto& row = self->state.row;
-        row.resize(n);
-        for (size_t r = 0; r < b.times.size(); ++r) {
-          auto at = r * b.width;
-          for (size_t d = 0; d < n; ++d) {
-            row[d].time_s = b.times[r];
-            row[d].value = b.values[at + d];
-            row[d].flags = b.flags[at + d];
-          }
-          engine()->append_row(dims.data(), row.data(), n);
-          ++self->state.points_stored;
-        }
+        append_points(self->state, b.chart_id, b.times.data(), b.times.size(),
+                      b.width, b.values, b.flags);
       },
       [=](atom::query, const data_query& q,
           const chart_def& def) -> caf::result<data_result> {

@@ -26,10 +26,11 @@ inline outcome fail(std::string why) {
 /// Sends the host the definition changed since it was last sent, if any.
 void flush_definition(receiver_ptr self);
 
-/// Sends the host the replayed row in progress, if any.
+/// Finishes the replicated point in progress, if any, into the batch of
+/// points for the host (sent at once when it closes a response or is full).
 void flush_replay(receiver_ptr self);
 
-/// Sends the finished replicated points to the host.
+/// Sends the batch of finished replicated points to the host.
 void send_replays(receiver_ptr self);
 
 /// Handles one command of the stream.
