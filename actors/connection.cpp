@@ -400,7 +400,7 @@ connection(connection_actor::stateful_broker_pointer<connection_state> self,
     return connection_actor::behavior_type::make_empty_behavior();
   }
   self->configure_read(hdl,
-                       caf::io::receive_policy::at_most(size_t{64} * 1024));
+                       caf::io::receive_policy::at_most(socket_read_bytes));
   // A client that never completes its first request is dropped, as
   // Netdata's `[web] timeout for first request` does: the listener sends
   // the timeout (a delayed message to a connection that has closed by then

@@ -51,7 +51,7 @@ sender_connection(sender_connection_actor::broker_pointer self, int fd,
     ::shutdown(fd, SHUT_RDWR);
     self->quit(msg.reason);
   });
-  self->configure_read(h, caf::io::receive_policy::at_most(size_t{64} * 1024));
+  self->configure_read(h, caf::io::receive_policy::at_most(socket_read_bytes));
   self->ack_writes(h, true);
   auto written = std::make_shared<uint64_t>(0);
   auto tls = std::make_shared<sender_tls>();
