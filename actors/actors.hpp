@@ -297,6 +297,8 @@ using host_actor = caf::typed_actor<
     caf::reacts_to<atom::define, chart_def>,
     // One collected row, routed to its chart.
     caf::reacts_to<chart_row>,
+    // The rows of one read of a receiver, each routed to its chart.
+    caf::reacts_to<row_batch>,
     // Replicated points of one chart, routed to it.
     caf::reacts_to<replay_batch>,
     // The receiver asked the child to replicate this chart (its
@@ -420,6 +422,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (tributary::chart_row))
   CAF_ADD_TYPE_ID(tributary, (tributary::replay_point))
   CAF_ADD_TYPE_ID(tributary, (tributary::replay_batch))
+  CAF_ADD_TYPE_ID(tributary, (tributary::row_batch))
   CAF_ADD_TYPE_ID(tributary, (tributary::stored_points))
   CAF_ADD_TYPE_ID(tributary, (tributary::host_info))
   CAF_ADD_TYPE_ID(tributary, (tributary::data_query))

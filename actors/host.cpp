@@ -94,6 +94,25 @@ int64_t now_s(const host_state& st) {
 
 using host_ptr = host_actor::stateful_pointer<host_state>;
 
+/// Sends a collected row to its chart, and to the subscribers unless the
+/// chart is held back from them.
+void route_row(host_ptr self, chart_row&& row) {
+  auto& st = self->state;
+  auto i = st.by_id.find(row.chart_id);
+  if (i == st.by_id.end()) {
+    ++st.dropped_rows;
+    return;
+  }
+  auto& c = *i->second;
+  ++st.rows;
+  st.samples += static_cast<int64_t>(row.values.size());
+  if (!c.held)
+    for (auto& s : st.subscribers)
+      caf::anon_send(s, row);
+  touch(st, c);
+  self->send(c.actor, std::move(row));
+}
+
 /// Ends the hold on chart `id` (if still at `generation`): the subscribers
 /// get its definition now, so a proxy offers its parent all it received.
 void release_chart(host_ptr self, const std::string& id, uint64_t generation) {
@@ -204,20 +223,12 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
       },
       [=](chart_row& row) {
         timed_handler timed{self->state.timing};
-        auto& st = self->state;
-        auto i = st.by_id.find(row.chart_id);
-        if (i == st.by_id.end()) {
-          ++st.dropped_rows;
-          return;
-        }
-        auto& c = *i->second;
-        ++st.rows;
-        st.samples += static_cast<int64_t>(row.values.size());
-        if (!c.held)
-          for (auto& s : st.subscribers)
-            caf::anon_send(s, row);
-        touch(st, c);
-        self->send(c.actor, std::move(row));
+        route_row(self, std::move(row));
+      },
+      [=](row_batch& b) {
+        timed_handler timed{self->state.timing};
+        for (auto& row : b.rows)
+          route_row(self, std::move(row));
       },
       [=](replay_batch& b) {
         auto& st = self->state;

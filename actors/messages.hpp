@@ -37,6 +37,11 @@ typename Inspector::result_type inspect(Inspector& f, chart_row& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, row_batch& x) {
+  return f(caf::meta::type_name("row_batch"), x.rows);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
   return f(caf::meta::type_name("replay_point"), x.chart_id, x.start_s, x.end_s,
            x.values, x.flags, x.is_set, x.child_now_s, x.now_usec, x.dim_state,

@@ -35,7 +35,7 @@ void stop(receiver_ptr self, const std::string& why) {
   st.closed = true;
   log_refusals(self);
   // What was parsed before the end is stored, as it was before batching.
-  receiver_steps::send_replays(self);
+  receiver_steps::send_pending(self);
   if (!why.empty())
     TRIBUTARY_ERROR(*st.ctx.log, st.who, why);
   TRIBUTARY_INFO(*st.ctx.log, st.who, "disconnected (completed ", st.updates,
@@ -103,17 +103,25 @@ void consume(receiver_ptr self, const std::string& bytes) {
   flush_definition(self);
 }
 
+/// Bytes parsed before the receiver fences: far below the connection's
+/// 4 MiB halt, so reading never stops for want of a fence, yet a fence per
+/// read (three messages per chart it touched) no longer doubles the
+/// messages per row of a child that sends a few KiB a second.
+constexpr int64_t fence_every_bytes = int64_t{256} << 10;
+
 /// Read backpressure: once the rows of the bytes parsed so far are stored
 /// (a fence through the host, its charts and the host db), the connection
-/// may read that many bytes more. One fence at a time; bytes parsed while it
-/// runs wait for the next one.
+/// may read that many bytes more. One fence at a time, once
+/// `fence_every_bytes` were parsed; bytes parsed while it runs wait for the
+/// next one.
 void fence(receiver_ptr self) {
   auto& st = self->state;
-  if (st.fencing || st.unacked == 0 || st.closed)
+  if (st.fencing || st.unacked < fence_every_bytes || st.closed)
     return;
   auto n = st.unacked;
   st.unacked = 0;
   st.fencing = true;
+  receiver_steps::send_pending(self);
   auto done = [=] {
     auto& st = self->state;
     st.fencing = false;

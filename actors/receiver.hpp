@@ -57,6 +57,11 @@ struct receiver_state {
   chart_entry* dirty = nullptr;
   bool in_row = false;
   chart_row row;
+  /// Finished rows not yet sent to the host, in stream order (sent before
+  /// anything else goes to the host, and at the end of every read). It and
+  /// `replay_out` are never both non-empty: each is sent before the other
+  /// takes an entry, so the host gets rows and points in stream order.
+  row_batch rows_out;
   bool in_replay = false;
   replay_point replay;
   /// Finished points of one chart not yet sent to the host (sent before

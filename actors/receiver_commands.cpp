@@ -7,7 +7,7 @@
 namespace tributary::receiver_steps {
 
 void flush_definition(receiver_ptr self) {
-  send_replays(self);
+  send_pending(self);
   auto& st = self->state;
   if (st.dirty == nullptr)
     return;
@@ -20,6 +20,9 @@ void flush_definition(receiver_ptr self) {
 /// Points a batch holds at most (a 600 s replication step is one batch).
 constexpr size_t max_replay_batch = 1024;
 
+/// Rows a batch holds at most.
+constexpr size_t max_row_batch = 256;
+
 void send_replays(receiver_ptr self) {
   auto& st = self->state;
   if (st.replay_out.points.empty())
@@ -28,11 +31,25 @@ void send_replays(receiver_ptr self) {
   st.replay_out = replay_batch{};
 }
 
+void send_rows(receiver_ptr self) {
+  auto& st = self->state;
+  if (st.rows_out.rows.empty())
+    return;
+  self->send(st.host, std::move(st.rows_out));
+  st.rows_out = row_batch{};
+}
+
+void send_pending(receiver_ptr self) {
+  send_rows(self);
+  send_replays(self);
+}
+
 void flush_replay(receiver_ptr self) {
   auto& st = self->state;
   if (!st.in_replay)
     return;
   st.in_replay = false;
+  send_rows(self);
   if (st.replay_out.chart_id != st.replay.chart_id)
     send_replays(self);
   st.replay_out.chart_id = st.replay.chart_id;
@@ -160,7 +177,7 @@ struct dispatcher {
       return fail("requested CHART_DEFINITION_END without a chart");
     // Before the definition: the host holds the chart back from its senders
     // until the REND that ends this replication.
-    send_replays(self);
+    send_pending(self);
     self->send(st.host, atom::replay::value, st.current->def.id);
     flush_definition(self);
     request_replication(self, st.current->def.id, x.first_entry, x.last_entry,
@@ -223,8 +240,10 @@ struct dispatcher {
     st.row.now_usec = st.ctx.now_usec();
     ++st.updates;
     send_replays(self);
-    self->send(st.host, std::move(st.row));
+    st.rows_out.rows.push_back(std::move(st.row));
     st.row = chart_row{};
+    if (st.rows_out.rows.size() >= max_row_batch)
+      send_rows(self);
     return {};
   }
 
@@ -372,7 +391,7 @@ struct dispatcher {
     info.labels = std::move(st.labels);
     st.labels.clear();
     st.hello.host.labels = info.labels;
-    send_replays(self);
+    send_pending(self);
     self->send(st.host, atom::info::value, std::move(info));
     return {};
   }

@@ -64,6 +64,7 @@ void request_replication(receiver_ptr self, const std::string& chart,
   q.chart = chart;
   q.after = -1;
   q.points = 1;
+  send_pending(self);
   self->request(st.host, caf::infinite, atom::query::value, q)
       .then(
           [=](const data_result& res) {

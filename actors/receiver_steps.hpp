@@ -33,6 +33,13 @@ void flush_replay(receiver_ptr self);
 /// Sends the batch of finished replicated points to the host.
 void send_replays(receiver_ptr self);
 
+/// Sends the batch of finished rows to the host.
+void send_rows(receiver_ptr self);
+
+/// Sends the host every finished row and point not yet sent: before any
+/// other message to the host, so that it sees the stream's order.
+void send_pending(receiver_ptr self);
+
 /// Handles one command of the stream.
 outcome dispatch(receiver_ptr self, const protocol::command& cmd);
 

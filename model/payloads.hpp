@@ -54,6 +54,13 @@ struct replay_point {
   int64_t update_every = 0;
 };
 
+/// The rows a receiver parsed from one read of its stream, in stream order
+/// (any charts). One message per read on the receiver -> host hop instead of
+/// one per row: the host routes each to its chart.
+struct row_batch {
+  std::vector<chart_row> rows;
+};
+
 /// Consecutive replicated points of one chart in stream order, as the
 /// receiver parsed them (the last may be the state form that closes a
 /// response). A backfill moves millions of points: one message per batch,
