@@ -67,6 +67,10 @@ expected<command> parse_dimension(const words& ws) {
 expected<command> parse_function(const words& ws, direction dir) {
   if (dir == direction::to_child) {
     TRY(require(ws, 4, "FUNCTION transaction timeout \"function\""));
+    // A call without a transaction id could never be answered (and an
+    // empty id would not survive being written again).
+    if (ws[1].empty())
+      return bad(1, "FUNCTION without a transaction");
     function_call x;
     x.transaction = std::string{ws[1]};
     TRY(opt_i64(ws, 2, x.timeout, 10, "timeout"));

@@ -172,6 +172,10 @@ TEST_CASE("commands: function call and result") {
   CHECK(to_string(command{call})
         == "FUNCTION 0b5f1c1e-6c1d-11ed-a1eb-0242ac120002 10 \"processes "
            "user\"\n");
+  // A call without a transaction id is refused (found by fuzz_tokenizer:
+  // the id was written as nothing and the line re-read differently).
+  CHECK_FALSE(
+      parse_line("FUNCTION \"\" 10 \"processes\"", direction::to_child));
   // The same words from a child are a definition.
   CHECK(std::holds_alternative<function_def>(
       *parse_line("FUNCTION name 10 \"help\"")));
