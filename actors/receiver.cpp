@@ -71,6 +71,11 @@ void consume(receiver_ptr self, const std::string& bytes) {
   while (st.decoder.next(line)) {
     ++st.lines;
     st.text_bytes += static_cast<int64_t>(line.size()) + 1;
+    if (protocol::set_view set; st.reader.plain_set(line, set)) {
+      if (auto res = handle_set(self, set); !res.ok)
+        return stop(self, res.why + ". Disabling it.");
+      continue;
+    }
     protocol::command cmd;
     error err;
     switch (st.reader.consume(line, cmd, err)) {

@@ -8,6 +8,7 @@
 #include <caf/actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,10 +30,10 @@ struct receiver_state {
     bool replicating = false;
 
     /// The index of dimension `id`, or `npos`.
-    size_t find_dimension(const std::string& id) {
+    size_t find_dimension(std::string_view id) {
       size_t i = next_dim;
       if (i >= def.dimensions.size() || def.dimensions[i].id != id) {
-        auto j = dim_index.find(id);
+        auto j = dim_index.find(std::string{id});
         if (j == dim_index.end())
           return npos;
         i = j->second;

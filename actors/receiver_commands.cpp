@@ -61,6 +61,28 @@ void flush_replay(receiver_ptr self) {
     send_replays(self);
 }
 
+outcome handle_set(receiver_ptr self, const protocol::set_view& x) {
+  auto& st = self->state;
+  if (st.ignoring)
+    return {};
+  if (st.current == nullptr || !st.in_row)
+    return fail("requested a SET on dimension '" + std::string{x.dimension_id}
+                + "' without a chart");
+  auto i = st.current->find_dimension(x.dimension_id);
+  if (i == chart_entry::npos && st.refused_dimensions > 0)
+    return {};
+  if (i == chart_entry::npos)
+    return fail("requested a SET on chart '" + st.current->def.id
+                + "' of host '" + st.hello.host.hostname
+                + "', without a dimension '" + std::string{x.dimension_id}
+                + "'");
+  if (x.value) {
+    st.row.values[i] = *x.value;
+    st.row.is_set[i] = 1;
+  }
+  return {};
+}
+
 namespace {
 
 /// Handles one command; the visitor of `protocol::command`.
@@ -212,23 +234,7 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::set& x) {
-    if (st.ignoring)
-      return {};
-    if (st.current == nullptr || !st.in_row)
-      return fail("requested a SET on dimension '" + x.dimension_id
-                  + "' without a chart");
-    auto i = st.current->find_dimension(x.dimension_id);
-    if (i == chart_entry::npos && st.refused_dimensions > 0)
-      return {};
-    if (i == chart_entry::npos)
-      return fail("requested a SET on chart '" + st.current->def.id
-                  + "' of host '" + st.hello.host.hostname
-                  + "', without a dimension '" + x.dimension_id + "'");
-    if (x.value) {
-      st.row.values[i] = *x.value;
-      st.row.is_set[i] = 1;
-    }
-    return {};
+    return handle_set(self, protocol::set_view{x.dimension_id, x.value});
   }
 
   outcome operator()(const protocol::end&) {

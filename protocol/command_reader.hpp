@@ -2,6 +2,7 @@
 
 #include "base/error.hpp"
 #include "protocol/commands.hpp"
+#include "protocol/plain_set.hpp"
 
 #include <cstddef>
 #include <string_view>
@@ -32,6 +33,13 @@ public:
   /// Consumes one line (without its `\n`). On `status::ready`, `cmd` holds
   /// the command; on `status::failed`, `err` holds the error.
   status consume(std::string_view line, command& cmd, error& err);
+
+  /// True if `line` is a SET in Netdata's own form (`parse_plain_set`) and
+  /// not part of a function result: the caller handles `out` instead of
+  /// calling `consume()`.
+  bool plain_set(std::string_view line, set_view& out) const noexcept {
+    return !in_payload_ && parse_plain_set(line, out);
+  }
 
   /// Forgets any partial function result.
   void reset() noexcept {

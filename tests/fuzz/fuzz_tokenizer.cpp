@@ -1,9 +1,11 @@
 // Tokenizer, command parser, writer and command_reader on arbitrary lines.
-// Also checks that a parsed command re-parses to the same bytes.
+// Also checks that a parsed command re-parses to the same bytes, and that
+// the SET fast path reads what the generic parser reads.
 
 #include "protocol/command_reader.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/line_splitter.hpp"
+#include "protocol/plain_set.hpp"
 #include "protocol/tokenizer.hpp"
 
 #include <cstddef>
@@ -11,6 +13,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <variant>
 
 using namespace tributary::protocol;
 
@@ -53,6 +56,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto again
           = parse_line(std::string_view{text}.substr(0, text.size() - 1), dir);
       if (!again || to_string(*again) != text)
+        std::abort();
+    }
+    // The SET fast path agrees with the generic parser on every line it
+    // takes.
+    if (set_view fast; parse_plain_set(line, fast)) {
+      auto generic = parse_command(ws, dir);
+      auto* x = generic ? std::get_if<set>(&*generic) : nullptr;
+      if (x == nullptr || x->dimension_id != fast.dimension_id
+          || x->value != fast.value)
         std::abort();
     }
     command cmd;
