@@ -76,6 +76,11 @@ void consume(receiver_ptr self, const std::string& bytes) {
         return stop(self, res.why + ". Disabling it.");
       continue;
     }
+    if (protocol::rset_view rset; st.reader.plain_rset(line, rset)) {
+      if (auto res = handle_rset(self, rset); !res.ok)
+        return stop(self, res.why + ". Disabling it.");
+      continue;
+    }
     protocol::command cmd;
     error err;
     switch (st.reader.consume(line, cmd, err)) {

@@ -83,6 +83,32 @@ outcome handle_set(receiver_ptr self, const protocol::set_view& x) {
   return {};
 }
 
+outcome handle_rset(receiver_ptr self, const protocol::rset_view& x) {
+  auto& st = self->state;
+  if (st.ignoring)
+    return {};
+  if (st.current == nullptr)
+    return fail("requested a RSET without a chart");
+  auto i = st.current->find_dimension(x.dimension_id);
+  if (i == chart_entry::npos && st.refused_dimensions > 0)
+    return {};
+  if (i == chart_entry::npos)
+    return fail("requested a RSET on chart '" + st.current->def.id
+                + "', without a dimension '" + std::string{x.dimension_id}
+                + "'");
+  if (!st.in_replay || st.replay.start_s <= 0)
+    return {};
+  uint8_t flags = 0;
+  if (x.flags.find('E') != std::string_view::npos || std::isnan(x.value))
+    flags |= storage::flag_empty;
+  if (x.flags.find('R') != std::string_view::npos)
+    flags |= storage::flag_reset;
+  st.replay.values[i] = x.value;
+  st.replay.flags[i] = flags;
+  st.replay.is_set[i] = 1;
+  return {};
+}
+
 namespace {
 
 /// Handles one command; the visitor of `protocol::command`.
@@ -291,27 +317,8 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::rset& x) {
-    if (st.ignoring)
-      return {};
-    if (st.current == nullptr)
-      return fail("requested a RSET without a chart");
-    auto i = st.current->find_dimension(x.dimension_id);
-    if (i == chart_entry::npos && st.refused_dimensions > 0)
-      return {};
-    if (i == chart_entry::npos)
-      return fail("requested a RSET on chart '" + st.current->def.id
-                  + "', without a dimension '" + x.dimension_id + "'");
-    if (!st.in_replay || st.replay.start_s <= 0)
-      return {};
-    uint8_t flags = 0;
-    if (x.flags.find('E') != std::string::npos || std::isnan(x.value.value))
-      flags |= storage::flag_empty;
-    if (x.flags.find('R') != std::string::npos)
-      flags |= storage::flag_reset;
-    st.replay.values[i] = x.value.value;
-    st.replay.flags[i] = flags;
-    st.replay.is_set[i] = 1;
-    return {};
+    return handle_rset(
+        self, protocol::rset_view{x.dimension_id, x.value.value, x.flags});
   }
 
   /// Starts (or continues) the state form of `st.replay` for the current

@@ -46,6 +46,9 @@ outcome dispatch(receiver_ptr self, const protocol::command& cmd);
 /// Handles a SET (read by the fast path or as a command).
 outcome handle_set(receiver_ptr self, const protocol::set_view& x);
 
+/// Handles an RSET (read by the fast path or as a command).
+outcome handle_rset(receiver_ptr self, const protocol::rset_view& x);
+
 /// Asks the child for the part of `chart` the host db lacks (see
 /// receiver_replication.cpp).
 void request_replication(receiver_ptr self, const std::string& chart,

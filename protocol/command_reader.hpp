@@ -41,6 +41,11 @@ public:
     return !in_payload_ && parse_plain_set(line, out);
   }
 
+  /// As `plain_set()`, for an RSET (`parse_plain_rset`).
+  bool plain_rset(std::string_view line, rset_view& out) const noexcept {
+    return !in_payload_ && parse_plain_rset(line, out);
+  }
+
   /// Forgets any partial function result.
   void reset() noexcept {
     in_payload_ = false;

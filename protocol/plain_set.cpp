@@ -2,26 +2,81 @@
 
 namespace tributary::protocol {
 
-bool parse_plain_set(std::string_view line, set_view& out) noexcept {
-  constexpr std::string_view head = "SET ";
-  if (line.size() < head.size() + 3 || line.substr(0, head.size()) != head)
+namespace {
+
+/// Reads a quoted word of at least `min` bytes at `p` (the quote) whose
+/// bytes need no care: no quote, backslash, NUL or control byte. Moves `p`
+/// past the closing quote.
+bool plain_quoted(const char*& p, const char* e, std::string_view& out,
+                  size_t min) noexcept {
+  if (p == e || (*p != '"' && *p != '\''))
     return false;
-  const char* p = line.data() + head.size();
-  const char* e = line.data() + line.size();
   char quote = *p++;
-  if (quote != '"' && quote != '\'')
-    return false;
-  const char* id = p;
+  const char* start = p;
   while (p != e && *p != quote) {
     auto c = static_cast<unsigned char>(*p);
     if (c < 0x20 || c == '\\' || c == '"' || c == '\'')
       return false;
     ++p;
   }
-  if (p == e || p == id)
+  if (p == e || static_cast<size_t>(p - start) < min)
     return false;
-  out.dimension_id = std::string_view(id, static_cast<size_t>(p - id));
+  out = std::string_view(start, static_cast<size_t>(p - start));
   ++p;
+  return true;
+}
+
+} // namespace
+
+bool parse_plain_rset(std::string_view line, rset_view& out) noexcept {
+  constexpr std::string_view head = "RSET ";
+  if (line.substr(0, head.size()) != head)
+    return false;
+  const char* p = line.data() + head.size();
+  const char* e = line.data() + line.size();
+  if (!plain_quoted(p, e, out.dimension_id, 1) || p == e || *p++ != ' ')
+    return false;
+  bool negative = p != e && *p == '-';
+  if (negative)
+    ++p;
+  int64_t n = 0;
+  int digits = 0;
+  int decimals = 0;
+  bool dot = false;
+  for (; p != e && *p != ' '; ++p) {
+    if (*p == '.' && !dot && digits > 0) {
+      dot = true;
+      continue;
+    }
+    if (*p < '0' || *p > '9')
+      return false;
+    n = n * 10 + (*p - '0');
+    if (++digits > 15)
+      return false;
+    if (dot)
+      ++decimals;
+  }
+  if (digits == 0 || (dot && decimals == 0) || p == e)
+    return false;
+  ++p;
+  if (!plain_quoted(p, e, out.flags, 0) || p != e)
+    return false;
+  static constexpr double powers[]
+      = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  auto v = static_cast<double>(n) / powers[decimals];
+  out.value = negative ? -v : v;
+  return true;
+}
+
+bool parse_plain_set(std::string_view line, set_view& out) noexcept {
+  constexpr std::string_view head = "SET ";
+  if (line.substr(0, head.size()) != head)
+    return false;
+  const char* p = line.data() + head.size();
+  const char* e = line.data() + line.size();
+  if (!plain_quoted(p, e, out.dimension_id, 1))
+    return false;
   // " =" and then nothing, or " = " and the value.
   if (e - p < 2 || p[0] != ' ' || p[1] != '=')
     return false;

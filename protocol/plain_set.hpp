@@ -21,4 +21,21 @@ struct set_view {
 /// building a command for each.
 bool parse_plain_set(std::string_view line, set_view& out) noexcept;
 
+/// An RSET line's dimension id, value and flags (views into the line).
+struct rset_view {
+  std::string_view dimension_id;
+  double value = 0;
+  std::string_view flags;
+};
+
+/// Reads `line` as an RSET in the form a Netdata child writes it:
+/// `RSET "id" 12.3456789 "flags"` (the id and flags as for SET, the flags
+/// possibly empty; the value `-`, digits, optionally `.` and digits, at most
+/// 15 digits in all). Returns false for any other line (a `nan`, an
+/// exponent, more digits...), which then goes the generic way; for a line
+/// it accepts, the result is the `rset` the generic parser makes: the value
+/// is the integer of its digits divided by a power of ten, both exact in a
+/// double, so the quotient is the correctly rounded value `from_chars` gives.
+bool parse_plain_rset(std::string_view line, rset_view& out) noexcept;
+
 } // namespace tributary::protocol

@@ -1,6 +1,6 @@
 // Tokenizer, command parser, writer and command_reader on arbitrary lines.
 // Also checks that a parsed command re-parses to the same bytes, and that
-// the SET fast path reads what the generic parser reads.
+// the SET and RSET fast paths read what the generic parser reads.
 
 #include "protocol/command_reader.hpp"
 #include "protocol/commands.hpp"
@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -65,6 +66,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto* x = generic ? std::get_if<set>(&*generic) : nullptr;
       if (x == nullptr || x->dimension_id != fast.dimension_id
           || x->value != fast.value)
+        std::abort();
+    }
+    if (rset_view fast; parse_plain_rset(line, fast)) {
+      auto generic = parse_command(ws, dir);
+      auto* x = generic ? std::get_if<rset>(&*generic) : nullptr;
+      if (x == nullptr || x->dimension_id != fast.dimension_id
+          || x->flags != fast.flags
+          || std::memcmp(&x->value.value, &fast.value, sizeof(double)) != 0)
         std::abort();
     }
     command cmd;

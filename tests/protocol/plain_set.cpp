@@ -2,6 +2,7 @@
 
 #include "protocol/commands.hpp"
 
+#include <cstring>
 #include <doctest/doctest.h>
 #include <string>
 #include <variant>
@@ -66,4 +67,64 @@ TEST_CASE("plain SET: every other shape is left to the generic parser") {
   CHECK_FALSE(fast("SETX \"x\" = 5"));
   CHECK_FALSE(fast("BEGIN \"x\" 5"));
   CHECK_FALSE(fast(""));
+}
+
+namespace {
+
+/// The RSET fast path's answer agrees with tokenize + parse_command, to the
+/// bit.
+void check_rset_same_as_generic(std::string_view line) {
+  rset_view fast;
+  REQUIRE(parse_plain_rset(line, fast));
+  auto cmd = parse_line(line);
+  REQUIRE(cmd);
+  auto* x = std::get_if<rset>(&*cmd);
+  REQUIRE(x != nullptr);
+  CHECK(x->dimension_id == fast.dimension_id);
+  CHECK(x->flags == fast.flags);
+  CHECK(std::memcmp(&x->value.value, &fast.value, sizeof(double)) == 0);
+}
+
+bool fast_rset(std::string_view line) {
+  rset_view v;
+  return parse_plain_rset(line, v);
+}
+
+} // namespace
+
+TEST_CASE("plain RSET: the lines Netdata writes, same as the generic parser") {
+  check_rset_same_as_generic("RSET \"user\" 0.5050505 \"\"");
+  check_rset_same_as_generic("RSET \"guest\" 0.0000000 \"\"");
+  check_rset_same_as_generic("RSET \"x\" -0.0000000 \"\"");
+  check_rset_same_as_generic("RSET \"x\" -12345.6789012 \"R\"");
+  check_rset_same_as_generic("RSET 'x' 7 'E'");
+  check_rset_same_as_generic("RSET \"x\" 99999999.9999999 \"\"");
+  check_rset_same_as_generic("RSET \"x\" 0.1000000 \"\"");
+  check_rset_same_as_generic("RSET \"x\" 0.3 \"\"");
+  check_rset_same_as_generic("RSET \"x\" 123456789012345 \"\"");
+  check_rset_same_as_generic("RSET \"a = b\" 1.5 \"ER\"");
+  rset_view v;
+  REQUIRE(parse_plain_rset("RSET \"user\" 0.5050505 \"E\"", v));
+  CHECK(v.dimension_id == "user");
+  CHECK(v.value == 0.5050505);
+  CHECK(v.flags == "E");
+}
+
+TEST_CASE("plain RSET: every other shape is left to the generic parser") {
+  CHECK_FALSE(fast_rset("RSET \"x\" nan \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" 1e5 \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" 1234567890123456 \"\"")); // 16 digits
+  CHECK_FALSE(fast_rset("RSET \"x\" 5. \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" .5 \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" - \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" +5 \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" 1.2.3 \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" 5 \"\" more"));
+  CHECK_FALSE(fast_rset("RSET \"x\" 5"));
+  CHECK_FALSE(fast_rset("RSET \"x\" 5 "));
+  CHECK_FALSE(fast_rset("RSET \"x\"  5 \"\""));
+  CHECK_FALSE(fast_rset("RSET \"\" 5 \"\""));
+  CHECK_FALSE(fast_rset("RSET \"x\" 5 \"E\\\\\""));
+  CHECK_FALSE(fast_rset("RSET x 5 \"\""));
+  CHECK_FALSE(fast_rset("RSETX \"x\" 5 \"\""));
 }
