@@ -118,17 +118,24 @@ void append_points(host_db_state& st, const std::string& chart,
     return;
   auto& dims = i->second.dims;
   auto n = std::min(dims.size(), width);
-  st.row.resize(n);
+  st.row.resize(rows * n);
   for (size_t r = 0; r < rows; ++r) {
     auto at = r * width;
+    auto* row = st.row.data() + r * n;
     for (size_t d = 0; d < n; ++d) {
-      st.row[d].time_s = times[r];
-      st.row[d].value = values[at + d];
-      st.row[d].flags = at + d < flags.size() ? flags[at + d] : 0;
+      row[d].time_s = times[r];
+      row[d].value = values[at + d];
+      row[d].flags = at + d < flags.size() ? flags[at + d] : 0;
     }
-    st.db->append_row(dims.data(), st.row.data(), n);
-    ++st.points_stored;
   }
+  if (rows == 1)
+    st.db->append_row(dims.data(), st.row.data(), n);
+  else
+    st.db->append_rows(dims.data(), st.row.data(), rows, n);
+  st.points_stored += static_cast<int64_t>(rows);
+  // A backfill batch must not keep its room for good (one per host).
+  if (st.row.capacity() > 256)
+    st.row = std::vector<storage::sample>();
 }
 
 } // namespace

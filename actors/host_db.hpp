@@ -21,7 +21,8 @@ struct host_db_state {
   std::shared_ptr<storage::engine> db;
   std::map<std::string, chart_entry> charts;
   int64_t points_stored = 0;
-  /// Scratch for one row being stored.
+  /// Scratch for the rows being stored (row-major; a batch's room is
+  /// freed after it, a row's kept).
   std::vector<storage::sample> row;
   daemon_context ctx;
   /// The directory holding the host's files (removed with the host).

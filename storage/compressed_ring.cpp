@@ -65,6 +65,31 @@ bool compressed_ring::put(const sample& x) {
   return true;
 }
 
+size_t compressed_ring::put_many(const sample* xs, size_t n) {
+  size_t stored = 0;
+  auto ue = static_cast<int64_t>(update_every_);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& x = xs[i];
+    if (size_ > 0 && x.time_s == last_time_s_ + ue) {
+      // The next slot: seal() may stage, nothing here decodes a page.
+      staging_ = true;
+      advance(1, pack(x.value, x.flags));
+      size_ = std::min(capacity_, size_ + 1);
+      last_time_s_ += ue;
+      drop_old_pages();
+      ++stored;
+      continue;
+    }
+    staging_ = false;
+    flush_staged();
+    if (put(x))
+      ++stored;
+  }
+  staging_ = false;
+  flush_staged();
+  return stored;
+}
+
 void compressed_ring::advance(uint64_t steps, storage_number x) {
   for (uint64_t i = 1; i <= steps; ++i) {
     if (end_ % chunk_slots_ == 0)
@@ -83,6 +108,23 @@ size_t compressed_ring::slots_in(uint64_t p) const noexcept {
 void compressed_ring::seal() {
   auto start = chunk_start();
   auto p = page_of(start);
+  if (staging_) {
+    if (start % page_slots_ == 0) {
+      staged_is_new_ = true;
+      staged_page_ = p;
+      staged_.clear();
+      staged_.reserve(page_slots_);
+    } else if (staged_.empty()) {
+      staged_is_new_ = false;
+      staged_.resize(page_slots_);
+      staged_.resize(decode_page(page_bytes_.size() - 1, staged_.data()));
+    }
+    staged_.insert(staged_.end(), open_.begin(), open_.end());
+    if (staged_.size() == page_slots_)
+      flush_staged();
+    std::fill(open_.begin(), open_.end(), sn_empty_slot);
+    return;
+  }
   if (start % page_slots_ == 0) {
     if (page_bytes_.empty())
       first_page_ = p;
@@ -100,6 +142,22 @@ void compressed_ring::seal() {
                  encode_slot_page(page.data(), n + open_.size()));
   }
   std::fill(open_.begin(), open_.end(), sn_empty_slot);
+}
+
+void compressed_ring::flush_staged() {
+  if (staged_.empty())
+    return;
+  auto bytes = encode_slot_page(staged_.data(), staged_.size());
+  if (staged_is_new_) {
+    if (page_bytes_.empty())
+      first_page_ = staged_page_;
+    if (page_bytes_.size() == page_bytes_.capacity())
+      page_bytes_.reserve(capacity_ / page_slots_ + 2);
+    page_bytes_.push_back(0);
+  }
+  replace_page(page_bytes_.size() - 1, bytes);
+  // Its room goes too: thousands of rings would keep a page each.
+  staged_ = std::vector<storage_number>();
 }
 
 void compressed_ring::replace_page(size_t i, const std::string& bytes) {
@@ -236,12 +294,13 @@ std::vector<storage_number> compressed_ring::raw() const {
 
 size_t compressed_ring::heap_bytes() const noexcept {
   return sealed_.capacity() + page_bytes_.capacity() * sizeof(uint16_t)
-         + open_.capacity() * sizeof(storage_number);
+         + (open_.capacity() + staged_.capacity()) * sizeof(storage_number);
 }
 
 void compressed_ring::clear() noexcept {
-  sealed_ = {};
-  page_bytes_ = {};
+  sealed_ = std::vector<uint8_t>();
+  page_bytes_ = std::vector<uint16_t>();
+  staged_ = std::vector<storage_number>();
   std::fill(open_.begin(), open_.end(), sn_empty_slot);
   size_ = 0;
   last_time_s_ = 0;

@@ -40,6 +40,12 @@ public:
   /// patches and re-encodes that page.
   bool put(const sample& x);
 
+  /// As `put()` for each of `xs[0..n)` in turn; returns how many were
+  /// stored. Consecutive slots (a backfill) are cheaper than one `put` each:
+  /// the newest page is encoded once when it is full or the batch ends,
+  /// not once per chunk.
+  size_t put_many(const sample* xs, size_t n);
+
   /// As `dimension_ring::restore()`.
   void restore(const std::vector<storage_number>& slots, int64_t last_time_s);
 
@@ -49,7 +55,7 @@ public:
   /// As `dimension_ring::raw()`.
   std::vector<storage_number> raw() const;
 
-  /// Heap bytes held (page bytes, page sizes, the open page).
+  /// Heap bytes held (page bytes, page sizes, the open chunk).
   size_t heap_bytes() const noexcept;
 
   /// Drops all slots.
@@ -75,8 +81,14 @@ private:
   /// Encoded slots of page `p`: a full page, or the part before the chunk.
   size_t slots_in(uint64_t p) const noexcept;
 
-  /// Adds the full open chunk to its page and empties it.
+  /// Adds the full open chunk to its page and empties it. While `staging_`,
+  /// a page not yet full collects its chunks in `staged_` instead of being
+  /// encoded again for each.
   void seal();
+
+  /// Encodes `staged_` into its page (a new one or the newest) and empties
+  /// it.
+  void flush_staged();
 
   /// Replaces the bytes of encoded page `i` (0 = oldest).
   void replace_page(size_t i, const std::string& bytes);
@@ -101,6 +113,12 @@ private:
   std::vector<uint8_t> sealed_;
   std::vector<uint16_t> page_bytes_;
   std::vector<storage_number> open_;
+  /// Only within `put_many`: the decoded slots of the newest page, whose
+  /// encoded bytes are stale (or not yet added, if `staged_is_new_`).
+  bool staging_ = false;
+  bool staged_is_new_ = false;
+  uint64_t staged_page_ = 0;
+  std::vector<storage_number> staged_;
 };
 
 } // namespace tributary::storage

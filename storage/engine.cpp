@@ -21,6 +21,14 @@ size_t engine::append_row(const dimension_handle* hs, const sample* xs,
   return stored;
 }
 
+size_t engine::append_rows(const dimension_handle* hs, const sample* xs,
+                           size_t rows, size_t width) {
+  size_t stored = 0;
+  for (size_t r = 0; r < rows; ++r)
+    stored += append_row(hs, xs + r * width, width);
+  return stored;
+}
+
 std::vector<storage_point> engine::query_tier(dimension_handle h, size_t tier,
                                               int64_t after_s,
                                               int64_t before_s) const {

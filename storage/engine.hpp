@@ -200,6 +200,13 @@ public:
   virtual size_t append_row(const dimension_handle* hs, const sample* xs,
                             size_t n);
 
+  /// Stores `rows` rows of `width` samples, oldest first: `xs[r * width +
+  /// i]` for `hs[i]`. The same as `append_row` for each row; an engine may
+  /// store a dimension's samples of the batch together (ram: one page
+  /// encoding per page, not per chunk). Returns the number stored.
+  virtual size_t append_rows(const dimension_handle* hs, const sample* xs,
+                             size_t rows, size_t width);
+
   /// Returns the slots of `h` with `after_s <= time_s <= before_s`, oldest
   /// first, one per update_every, gaps as empty samples. Slots outside the
   /// stored range are not returned.

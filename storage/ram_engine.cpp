@@ -49,6 +49,23 @@ bool ram_engine::append(dimension_handle h, const sample& x) {
   return r->put(x);
 }
 
+size_t ram_engine::append_rows(const dimension_handle* hs, const sample* xs,
+                               size_t rows, size_t width) {
+  if (closed_)
+    return 0;
+  size_t stored = 0;
+  for (size_t i = 0; i < width; ++i) {
+    auto* r = ring(hs[i]);
+    if (r == nullptr)
+      continue;
+    column_.resize(rows);
+    for (size_t k = 0; k < rows; ++k)
+      column_[k] = xs[k * width + i];
+    stored += r->put_many(column_.data(), rows);
+  }
+  return stored;
+}
+
 std::vector<sample> ram_engine::query(dimension_handle h, int64_t after_s,
                                       int64_t before_s) const {
   auto* r = ring(h);

@@ -21,6 +21,9 @@ public:
   memory_mode mode() const noexcept override;
   dimension_handle add_dimension(const dimension_info& info) override;
   bool append(dimension_handle h, const sample& x) override;
+  /// Column by column: each ring takes its samples of the batch at once.
+  size_t append_rows(const dimension_handle* hs, const sample* xs, size_t rows,
+                     size_t width) override;
   std::vector<sample> query(dimension_handle h, int64_t after_s,
                             int64_t before_s) const override;
   int64_t first_time_s(dimension_handle h) const override;
@@ -52,6 +55,8 @@ private:
   size_t slots_;
   // A deque: no room reserved for rings to come.
   std::deque<compressed_ring> rings_;
+  /// One dimension's samples of a batch (append_rows).
+  std::vector<sample> column_;
 };
 
 } // namespace tributary::storage

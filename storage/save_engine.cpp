@@ -108,6 +108,11 @@ dimension_handle save_engine::add_dimension(const dimension_info& info) {
   return h;
 }
 
+size_t save_engine::append_rows(const dimension_handle* hs, const sample* xs,
+                                size_t rows, size_t width) {
+  return engine::append_rows(hs, xs, rows, width);
+}
+
 bool save_engine::append(dimension_handle h, const sample& x) {
   if (!ram_engine::append(h, x))
     return false;

@@ -28,6 +28,9 @@ public:
 
   dimension_handle add_dimension(const dimension_info& info) override;
   bool append(dimension_handle h, const sample& x) override;
+  /// Row by row through `append` (every point is journaled).
+  size_t append_rows(const dimension_handle* hs, const sample* xs, size_t rows,
+                     size_t width) override;
   error flush() override;
   error close() override;
   void maintain() override;

@@ -181,6 +181,36 @@ void BM_RingPut(benchmark::State& state) {
 BENCHMARK_TEMPLATE(BM_RingPut, dimension_ring);
 BENCHMARK_TEMPLATE(BM_RingPut, compressed_ring);
 
+/// A backfill: batches of `state.range(0)` consecutive seconds into each of
+/// 200 full compressed rings, by `put` one at a time (Arg 1 of the second
+/// number = 0) or by `put_many` (1).
+void BM_RingBackfill(benchmark::State& state) {
+  int64_t t = 0;
+  auto& rings = full_rings<compressed_ring>(t);
+  auto mix = loadgen_mix(1024);
+  auto n = static_cast<size_t>(state.range(0));
+  bool many = state.range(1) != 0;
+  std::vector<sample> batch(n);
+  size_t i = 0;
+  for (auto _ : state) {
+    for (size_t d = 0; d < rings.size(); ++d) {
+      for (size_t k = 0; k < n; ++k)
+        batch[k] = sample::of(t + static_cast<int64_t>(k),
+                              mix[d][(i + k) % 1024]);
+      if (many)
+        rings[d].put_many(batch.data(), n);
+      else
+        for (const auto& x : batch)
+          rings[d].put(x);
+    }
+    t += static_cast<int64_t>(n);
+    i += n;
+  }
+  state.SetItemsProcessed(state.iterations()
+                          * static_cast<int64_t>(rings.size() * n));
+}
+BENCHMARK(BM_RingBackfill)->ArgsProduct({{10, 50, 600}, {0, 1}});
+
 template <class Ring>
 void BM_RingRange(benchmark::State& state) {
   // range() over the last state.range(0) seconds of every ring.

@@ -165,3 +165,54 @@ TEST_CASE("every mode gets its own engine") {
     CHECK(db->diagnostics().empty());
   }
 }
+
+TEST_CASE("ram and save: append_rows stores what append_row does, row by row") {
+  for (auto mode : {memory_mode::ram, memory_mode::save}) {
+    CAPTURE(mode);
+    memory_filesystem fs;
+    engine_options opts;
+    opts.history = 600;
+    opts.host_guid = "11111111-2222-3333-4444-555555555555";
+    opts.fs = &fs;
+    opts.directory = "/rows";
+    auto rows_db = make_engine(mode, opts);
+    opts.directory = "/one";
+    auto one_db = make_engine(mode, opts);
+    std::vector<dimension_handle> hr, ho;
+    for (const char* id : {"a", "b", "c"}) {
+      hr.push_back(rows_db->add_dimension(dim("lg.c0", id)));
+      ho.push_back(one_db->add_dimension(dim("lg.c0", id)));
+    }
+    // 900 rows (more than the history) in batches, with a gap, a late row
+    // and an empty value among them.
+    std::vector<sample> batch;
+    int64_t t = T;
+    for (int b = 0; b < 9; ++b) {
+      batch.clear();
+      for (int r = 0; r < 100; ++r) {
+        t += (b == 4 && r == 50) ? 7 : 1;
+        auto at = (b == 6 && r == 10) ? t - 30 : t;
+        for (int d = 0; d < 3; ++d)
+          batch.push_back(d == 1 && r % 17 == 0
+                              ? sample::gap(at)
+                              : sample::of(at, b * 1000 + r * 3 + d));
+      }
+      size_t want = 0;
+      for (size_t r = 0; r < 100; ++r)
+        want += one_db->append_row(ho.data(), batch.data() + r * 3, 3);
+      CHECK(rows_db->append_rows(hr.data(), batch.data(), 100, 3) == want);
+    }
+    for (size_t d = 0; d < 3; ++d) {
+      auto got = rows_db->query(hr[d], 0, t + 1);
+      auto exp = one_db->query(ho[d], 0, t + 1);
+      REQUIRE(got.size() == exp.size());
+      CHECK(got.size() > 500);
+      for (size_t k = 0; k < got.size(); ++k) {
+        CHECK(got[k].time_s == exp[k].time_s);
+        CHECK(got[k].flags == exp[k].flags);
+        CHECK((got[k].value == exp[k].value
+               || (got[k].empty() && exp[k].empty())));
+      }
+    }
+  }
+}
