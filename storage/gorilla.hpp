@@ -11,6 +11,14 @@ namespace tributary::storage {
 /// Appends bits, most significant first, to a byte string.
 class bit_writer {
 public:
+  bit_writer() = default;
+
+  /// A writer with room for `bytes` bytes (no reallocation while the
+  /// output stays below that).
+  explicit bit_writer(size_t bytes) {
+    out_.reserve(bytes);
+  }
+
   /// Appends the low `n` bits of `x`. REQUIRES: `n <= 64`.
   void put(uint64_t x, unsigned n);
 

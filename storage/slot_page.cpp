@@ -178,9 +178,14 @@ void put_frame(bit_writer& w, page_code code, const frame& f) {
   w.put(f.scale, 4);
 }
 
+/// Room for a page's code: at most 64 bits a slot and a header.
+size_t page_room(size_t n) {
+  return 8 * n + 32;
+}
+
 std::string offsets_code(const std::vector<uint64_t>& vs, const frame& f) {
   auto [lo, hi] = std::minmax_element(vs.begin(), vs.end());
-  bit_writer w;
+  bit_writer w{page_room(vs.size())};
   put_frame(w, offsets, f);
   put_var(w, *lo);
   put_var(w, *hi - *lo);
@@ -196,7 +201,7 @@ std::string deltas_code(const std::vector<uint64_t>& vs, const frame& f) {
   for (size_t i = 1; i < vs.size(); ++i)
     ds[i - 1] = static_cast<int64_t>(vs[i] - vs[i - 1]);
   auto [lo, hi] = std::minmax_element(ds.begin(), ds.end());
-  bit_writer w;
+  bit_writer w{page_room(vs.size())};
   put_frame(w, deltas, f);
   put_var(w, vs[0]);
   put_var(w, zigzag(*lo));
@@ -211,7 +216,7 @@ std::string deltas_code(const std::vector<uint64_t>& vs, const frame& f) {
 } // namespace
 
 std::string encode_slot_page(const storage_number* xs, size_t n) {
-  bit_writer w;
+  bit_writer w{page_room(n)};
   w.put(xor_words, 2);
   encode_words(xs, n, w);
   auto best = w.finish();
