@@ -128,10 +128,7 @@ void append_points(host_db_state& st, const std::string& chart,
       row[d].flags = at + d < flags.size() ? flags[at + d] : 0;
     }
   }
-  if (rows == 1)
-    st.db->append_row(dims.data(), st.row.data(), n);
-  else
-    st.db->append_rows(dims.data(), st.row.data(), rows, n);
+  st.db->append_rows(dims.data(), st.row.data(), rows, n);
   st.points_stored += static_cast<int64_t>(rows);
   // A backfill batch must not keep its room for good (one per host).
   if (st.row.capacity() > 256)

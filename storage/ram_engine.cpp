@@ -53,6 +53,9 @@ size_t ram_engine::append_rows(const dimension_handle* hs, const sample* xs,
                                size_t rows, size_t width) {
   if (closed_)
     return 0;
+  // A live row gains nothing from gathering columns.
+  if (rows == 1)
+    return append_row(hs, xs, width);
   size_t stored = 0;
   for (size_t i = 0; i < width; ++i) {
     auto* r = ring(hs[i]);
