@@ -258,8 +258,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         st.name = self->name();
         st.kind = "host-db";
         report_handling(st, self->state.timing);
-        auto health = engine()->health();
-        auto h = to_status(health);
+        auto h = to_status(engine()->health());
         st.counters
             = {{"charts", static_cast<int64_t>(self->state.charts.size())},
                {"rows_stored", self->state.points_stored},
@@ -270,7 +269,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
                {"storage_disk_bytes", h.disk_bytes},
                {"storage_journal_bytes", h.journal_bytes},
                {"storage_memory_bytes",
-                static_cast<int64_t>(health.memory_bytes)}};
+                static_cast<int64_t>(engine()->memory_bytes())}};
         if (auto* sp = self->state.spool) {
           st.counters.emplace_back(
               "spool_disk_bytes",

@@ -157,8 +157,6 @@ struct storage_health {
   uint64_t disk_bytes = 0;
   /// Bytes of the crash journal.
   uint64_t journal_bytes = 0;
-  /// Heap bytes of the history held in memory (ram and save modes).
-  uint64_t memory_bytes = 0;
 };
 
 // -- the engine interface
@@ -251,8 +249,16 @@ public:
   /// crash journal and retries writes that failed. Nothing by default.
   virtual void maintain();
 
-  /// The disk's state (ok for engines without files).
+  /// The disk's state (ok for engines without files). Cheap: the owner
+  /// asks every second.
   virtual storage_health health() const;
+
+  /// Heap bytes of the history held in memory (ram and save modes; 0
+  /// otherwise). Visits every dimension: for status requests, not for
+  /// periodic work.
+  virtual uint64_t memory_bytes() const {
+    return 0;
+  }
 
   /// What opening recovered from a crash (journal replayed, torn tail
   /// dropped), one line; empty after a clean stop or without a journal.

@@ -87,12 +87,6 @@ int64_t ram_engine::last_time_s(dimension_handle h) const {
   return r != nullptr ? r->last_time_s() : 0;
 }
 
-storage_health ram_engine::health() const {
-  storage_health h;
-  h.memory_bytes = history_bytes();
-  return h;
-}
-
 error ram_engine::flush() {
   return {};
 }

@@ -28,7 +28,9 @@ public:
                             int64_t before_s) const override;
   int64_t first_time_s(dimension_handle h) const override;
   int64_t last_time_s(dimension_handle h) const override;
-  storage_health health() const override;
+  uint64_t memory_bytes() const override {
+    return history_bytes();
+  }
   error flush() override;
   error close() override;
 

@@ -179,7 +179,6 @@ storage_health save_engine::health() const {
   h.pending_points = unsaved_points_;
   h.journal_bytes = journal_.bytes;
   h.disk_bytes = file_bytes_ + journal_.bytes;
-  h.memory_bytes = history_bytes();
   return h;
 }
 

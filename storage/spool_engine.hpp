@@ -33,6 +33,9 @@ public:
   error close() override;
   void maintain() override;
   storage_health health() const override;
+  uint64_t memory_bytes() const override {
+    return inner_->memory_bytes();
+  }
 
   /// The spool (spooling on/off, clearing, drops).
   storage::spool& spool() noexcept {
