@@ -17,7 +17,8 @@ bool hidden(const dimension_def& d) {
 }
 
 /// Netdata's JSON drops hidden dimensions (system.cpu's idle, ...) unless
-/// asked for them; so do we.
+/// asked for them; so do we. `def` is the host's: it may already name a
+/// dimension this db has not been told of (a redefinition on its way here).
 data_result to_data_result(const chart_def& def, const storage::query_result& q,
                            bool all) {
   data_result out;
@@ -29,7 +30,8 @@ data_result to_data_result(const chart_def& def, const storage::query_result& q,
   out.after = q.after;
   out.before = q.before;
   std::vector<size_t> keep;
-  for (size_t i = 0; i < def.dimensions.size(); ++i) {
+  auto columns = std::min(def.dimensions.size(), q.dimensions);
+  for (size_t i = 0; i < columns; ++i) {
     auto& d = def.dimensions[i];
     if (!all && hidden(d))
       continue;
@@ -158,7 +160,6 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       [=](atom::get, atom::store) { return to_status(engine()->health()); },
       [=](atom::define, const chart_def& def) {
         auto& entry = self->state.charts[def.id];
-        entry.def = def;
         entry.dims.clear();
         for (auto& d : def.dimensions) {
           storage::dimension_info info;
@@ -198,7 +199,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         req.resampling_time = q.gtime;
         auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
         auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
-        return to_data_result(i->second.def, res, q.all_dimensions);
+        return to_data_result(def, res, q.all_dimensions);
       },
       [=](atom::sync) { return true; },
       [=](atom::stream, atom::write, bool replicated) {

@@ -15,7 +15,8 @@ namespace tributary {
 /// State of a host database: one storage engine instance for one host.
 struct host_db_state {
   struct chart_entry {
-    chart_def def;
+    /// In the order of the chart's dimensions. The definition itself is
+    /// the host's (queries bring it): thousands of charts keep one copy.
     std::vector<storage::dimension_handle> dims;
   };
   std::shared_ptr<storage::engine> db;
