@@ -282,12 +282,16 @@ int run_daemon(const daemon_options& opts) {
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
   // Metrics arrive in bursts once per second: CAF's default work stealing
   // polls idle workers for ~25 ms after every burst, which costs more CPU
-  // than the work itself at small loads. Sleep sooner. A worker in its
-  // relaxed sleep is woken at once by work handed to it (a condition
-  // variable); the timeout only paces stealing from a busy sibling, so a
-  // long one costs little latency and keeps an idle parent quiet (2.2 % of
-  // a core at 5 ms, 0.43 % at 100 ms; BENCHMARKS.md).
-  cfg.set("work-stealing.aggressive-poll-attempts", size_t{10});
+  // than the work itself at small loads. An idle worker goes straight to
+  // its relaxed sleep, and is woken at once by work handed to it (a
+  // condition variable); the timeout only paces stealing from a busy
+  // sibling, so a long one keeps an idle parent quiet (2.2 % of a core at
+  // 5 ms, 0.43 % at 100 ms; BENCHMARKS.md). No poll attempts at all: each
+  // one steals, and a host fanning a read's rows out to its chart actors
+  // queues thousands of tiny jobs on its worker, which the idle one then
+  // stole one at a time, both spinning on that queue's lock (a child with
+  // 20,000 charts cost 1.7 cores instead of 0.3).
+  cfg.set("work-stealing.aggressive-poll-attempts", size_t{0});
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
   cfg.set("work-stealing.moderate-sleep-duration",
           caf::timespan{std::chrono::microseconds(50)});
