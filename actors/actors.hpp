@@ -251,7 +251,7 @@ using console_actor = caf::typed_actor<
 /// One storage engine instance for one host (its memory mode).
 using host_db_actor = caf::typed_actor<
     // Registers or updates a chart and its dimensions.
-    caf::reacts_to<atom::define, chart_def>,
+    caf::reacts_to<atom::define, shared_chart_def>,
     // Stores one computed point per dimension of a chart at a time (seconds).
     caf::reacts_to<atom::store, std::string, int64_t, std::vector<double>,
                    std::vector<uint8_t>>,
@@ -277,8 +277,8 @@ using host_db_actor = caf::typed_actor<
 
 /// One chart of a host: definition, collection state, value math.
 using chart_actor = caf::typed_actor<
-    // Defines or redefines the chart.
-    caf::reacts_to<atom::define, chart_def>,
+    // Redefines the chart: the host's merged definition.
+    caf::reacts_to<atom::define, shared_chart_def>,
     // One collected row (BEGIN..END).
     caf::reacts_to<chart_row>,
     // Replicated points, in stream order.
@@ -293,8 +293,11 @@ using chart_actor = caf::typed_actor<
 
 /// A node: localhost or a streamed child, keyed by machine GUID.
 using host_actor = caf::typed_actor<
-    // A chart definition from the receiver or a collector.
+    // A chart definition from a collector.
     caf::reacts_to<atom::define, chart_def>,
+    // A chart definition from a receiver, which copies it before it changes
+    // it: a new chart keeps it as its merged definition.
+    caf::reacts_to<atom::define, shared_chart_def>,
     // One collected row, routed to its chart.
     caf::reacts_to<chart_row>,
     // The rows of one read of a receiver, each routed to its chart.
@@ -437,6 +440,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::chart_summary>))
   CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::host_summary>))
   CAF_ADD_TYPE_ID(tributary, (std::vector<tributary::actor_status>))
+  CAF_ADD_TYPE_ID(tributary, (tributary::shared_chart_def))
 CAF_END_TYPE_ID_BLOCK(tributary)
 
 CAF_ERROR_CODE_ENUM(tributary::ec, "tributary")

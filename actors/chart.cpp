@@ -16,29 +16,20 @@ storage::dimension_config to_config(const dimension_def& d) {
   return cfg;
 }
 
-/// Applies a (re)definition: new dimensions are appended, known ones updated.
-void apply_definition(chart_state& st, const chart_def& def) {
-  auto old = std::move(st.def.dimensions);
-  st.def = def;
-  st.def.dimensions = std::move(old);
-  if (def.update_every > 0
-      && def.update_every != st.calc->config().update_every)
-    st.calc->set_update_every(static_cast<int>(def.update_every));
-  for (auto& d : def.dimensions) {
-    auto same = [&](const dimension_def& x) { return x.id == d.id; };
-    auto i = std::find_if(st.def.dimensions.begin(), st.def.dimensions.end(),
-                          same);
-    if (i == st.def.dimensions.end()) {
-      st.def.dimensions.push_back(d);
-      st.calc->add_dimension(to_config(d));
-    } else {
-      *i = d;
-      st.calc->update_dimension(
-          static_cast<size_t>(i - st.def.dimensions.begin()), to_config(d));
-    }
+/// Applies the host's merged definition, which keeps the dimensions in the
+/// order they were first defined (new ones appended, known ones updated).
+void apply_definition(chart_state& st, std::shared_ptr<const chart_def> def) {
+  st.def = std::move(def);
+  const auto& d = *st.def;
+  if (d.update_every > 0 && d.update_every != st.calc->config().update_every)
+    st.calc->set_update_every(static_cast<int>(d.update_every));
+  for (size_t i = 0; i < d.dimensions.size(); ++i) {
+    if (i < st.calc->dimensions())
+      st.calc->update_dimension(i, to_config(d.dimensions[i]));
+    else
+      st.calc->add_dimension(to_config(d.dimensions[i]));
   }
   // Thousands of charts keep these for good: no room for more.
-  st.def.dimensions.shrink_to_fit();
   st.calc->shrink_to_fit();
   // A definition received again restarts the clock, as Netdata does.
   st.calc->sync_clock();
@@ -64,7 +55,7 @@ void store_rows(chart_actor::stateful_pointer<chart_state> self) {
       st.first_entry = r.time_s;
     st.last_entry = r.time_s;
     ++st.points;
-    self->send(st.db, atom::store::value, st.def.id, r.time_s,
+    self->send(st.db, atom::store::value, st.def->id, r.time_s,
                std::move(values), std::move(flags));
   }
   if (!st.out.empty())
@@ -79,7 +70,7 @@ void send_stored(chart_actor::stateful_pointer<chart_state> self,
   if (out.times.empty())
     return;
   publish_extent(st);
-  out.chart_id = st.def.id;
+  out.chart_id = st.def->id;
   self->send(st.db, atom::store::value, std::move(out));
   out = stored_points{};
 }
@@ -131,21 +122,22 @@ void apply_replay(chart_actor::stateful_pointer<chart_state> self,
 } // namespace
 
 chart_actor::behavior_type
-chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
-      host_db_actor db, storage::chart_config cfg,
-      std::shared_ptr<chart_extent> extent) {
+chart(chart_actor::stateful_pointer<chart_state> self,
+      std::shared_ptr<const chart_def> def, host_db_actor db,
+      storage::chart_config cfg, std::shared_ptr<chart_extent> extent) {
   auto& st = self->state;
   st.db = std::move(db);
   st.extent = std::move(extent);
   cfg.update_every
-      = static_cast<int>(def.update_every > 0 ? def.update_every : 1);
+      = static_cast<int>(def->update_every > 0 ? def->update_every : 1);
   st.calc = std::make_unique<storage::chart_row_calculator>(cfg);
-  apply_definition(st, def);
-  self->send(st.db, atom::define::value, st.def);
+  apply_definition(st, std::move(def));
+  self->send(st.db, atom::define::value, shared_chart_def{st.def});
   return {
-      [=](atom::define, const chart_def& def) {
-        apply_definition(self->state, def);
-        self->send(self->state.db, atom::define::value, self->state.def);
+      [=](atom::define, const shared_chart_def& x) {
+        apply_definition(self->state, x.def);
+        self->send(self->state.db, atom::define::value,
+                   shared_chart_def{self->state.def});
       },
       [=](const chart_row& row) {
         timed_handler timed{self->state.timing};
@@ -167,7 +159,7 @@ chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
       },
       [=](atom::get, atom::charts) {
         chart_summary s;
-        s.def = self->state.def;
+        s.def = *self->state.def;
         s.first_entry = self->state.first_entry;
         s.last_entry = self->state.last_entry;
         return s;
@@ -193,7 +185,7 @@ chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
       },
       [=](atom::status) {
         actor_status s;
-        s.name = self->state.def.id;
+        s.name = self->state.def->id;
         s.kind = "chart";
         report_handling(s, self->state.timing);
         s.counters

@@ -13,7 +13,8 @@ namespace tributary {
 
 /// State of a chart actor: its definition and Netdata's collection math.
 struct chart_state {
-  chart_def def;
+  /// The host's merged definition (shared, never changed).
+  std::shared_ptr<const chart_def> def;
   std::unique_ptr<storage::chart_row_calculator> calc;
   host_db_actor db;
   std::vector<storage::row> out;
@@ -28,10 +29,11 @@ struct chart_state {
   static inline const char* name = "chart";
 };
 
-/// Spawned by its host on the first definition of a chart.
+/// Spawned by its host on the first definition of a chart, with the host's
+/// merged definition.
 chart_actor::behavior_type
-chart(chart_actor::stateful_pointer<chart_state> self, const chart_def& def,
-      host_db_actor db, storage::chart_config cfg,
-      std::shared_ptr<chart_extent> extent);
+chart(chart_actor::stateful_pointer<chart_state> self,
+      std::shared_ptr<const chart_def> def, host_db_actor db,
+      storage::chart_config cfg, std::shared_ptr<chart_extent> extent);
 
 } // namespace tributary

@@ -11,6 +11,8 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 namespace tributary {
 
@@ -59,6 +61,19 @@ void merge_definition(chart_def& into, const chart_def& def) {
   into.homogeneity_check = check || def.homogeneity_check;
   // Thousands of charts keep these for good: no room for more.
   into.dimensions.shrink_to_fit();
+}
+
+/// Whether merging `def` into an empty definition would give `def` itself:
+/// no dimension id twice and no spare room.
+bool is_merged(const chart_def& def) {
+  if (def.dimensions.capacity() != def.dimensions.size())
+    return false;
+  std::vector<std::string_view> ids;
+  ids.reserve(def.dimensions.size());
+  for (const auto& d : def.dimensions)
+    ids.emplace_back(d.id);
+  std::sort(ids.begin(), ids.end());
+  return std::adjacent_find(ids.begin(), ids.end()) == ids.end();
 }
 
 /// What /api/v1/charts and health need of a chart: its merged definition and
@@ -147,6 +162,50 @@ void release_after_chart(host_ptr self, const std::string& id) {
             [=](caf::error&) { release_chart(self, id, generation); });
 }
 
+/// A chart (re)defined. The first definition of a chart is kept as its
+/// merged one (merging it into nothing changes nothing); a later one is
+/// merged into a copy.
+void define_chart(host_ptr self,
+                  const std::shared_ptr<const chart_def>& incoming) {
+  auto& st = self->state;
+  const auto& def = *incoming;
+  auto i = st.charts.find(def.id);
+  if (i == st.charts.end()) {
+    auto extent = std::make_shared<chart_extent>();
+    std::shared_ptr<const chart_def> merged = incoming;
+    if (!is_merged(def)) {
+      auto m = std::make_shared<chart_def>();
+      merge_definition(*m, def);
+      merged = std::move(m);
+    }
+    auto actor
+        = self->spawn<caf::linked>(chart, merged, st.db, st.chart_cfg, extent);
+    auto& entry
+        = st.charts
+              .emplace(def.id, host_state::chart_entry{actor, std::move(merged),
+                                                       std::move(extent)})
+              .first->second;
+    entry.held = st.replicating.count(def.id) > 0;
+    entry.sequence = ++st.chart_sequence;
+    st.by_id.emplace(def.id, &entry);
+  } else {
+    auto merged = std::make_shared<chart_def>(*i->second.def);
+    merge_definition(*merged, def);
+    i->second.def = merged;
+    self->send(i->second.actor, atom::define::value,
+               shared_chart_def{std::move(merged)});
+  }
+  st.names[full_name(def)] = def.id;
+  if (st.replicating.count(def.id) > 0)
+    return;
+  for (auto& s : st.subscribers)
+    caf::anon_send(s, atom::define::value, def);
+  if (st.health && !st.health_stale) {
+    st.health_stale = true;
+    self->send(st.health, atom::charts::value);
+  }
+}
+
 } // namespace
 
 host_actor::behavior_type
@@ -188,38 +247,10 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
   });
   return {
       [=](atom::define, const chart_def& def) {
-        auto& st = self->state;
-        auto i = st.charts.find(def.id);
-        if (i == st.charts.end()) {
-          auto extent = std::make_shared<chart_extent>();
-          auto actor = self->spawn<caf::linked>(chart, def, st.db, st.chart_cfg,
-                                                extent);
-          auto merged = std::make_shared<chart_def>();
-          merge_definition(*merged, def);
-          auto& entry
-              = st.charts
-                    .emplace(def.id,
-                             host_state::chart_entry{actor, std::move(merged),
-                                                     std::move(extent)})
-                    .first->second;
-          entry.held = st.replicating.count(def.id) > 0;
-          entry.sequence = ++st.chart_sequence;
-          st.by_id.emplace(def.id, &entry);
-        } else {
-          auto merged = std::make_shared<chart_def>(*i->second.def);
-          merge_definition(*merged, def);
-          i->second.def = std::move(merged);
-          self->send(i->second.actor, atom::define::value, def);
-        }
-        st.names[full_name(def)] = def.id;
-        if (st.replicating.count(def.id) > 0)
-          return;
-        for (auto& s : st.subscribers)
-          caf::anon_send(s, atom::define::value, def);
-        if (st.health && !st.health_stale) {
-          st.health_stale = true;
-          self->send(st.health, atom::charts::value);
-        }
+        define_chart(self, std::make_shared<const chart_def>(def));
+      },
+      [=](atom::define, const shared_chart_def& x) {
+        define_chart(self, x.def);
       },
       [=](chart_row& row) {
         timed_handler timed{self->state.timing};

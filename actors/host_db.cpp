@@ -158,7 +158,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
       },
       [=](atom::get, atom::store) { return to_status(engine()->health()); },
-      [=](atom::define, const chart_def& def) {
+      [=](atom::define, const shared_chart_def& x) {
+        const auto& def = *x.def;
         auto& entry = self->state.charts[def.id];
         entry.dims.clear();
         for (auto& d : def.dimensions) {

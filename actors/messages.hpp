@@ -12,7 +12,11 @@
 #include "protocol/commands.hpp"
 #include "protocol/host_info.hpp"
 
+#include <caf/error.hpp>
+#include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/none.hpp>
+#include <memory>
 
 namespace tributary {
 
@@ -28,6 +32,20 @@ typename Inspector::result_type inspect(Inspector& f, chart_def& x) {
            x.family, x.context, x.chart_type, x.priority, x.update_every,
            x.options, x.plugin, x.module, x.dimensions, x.labels,
            x.homogeneity_check);
+}
+
+/// Local messages only share the pointer; a serializer sees a copy of the
+/// definition and a deserializer makes a new one.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shared_chart_def& x) {
+  auto def = x.def ? std::make_shared<chart_def>(*x.def)
+                   : std::make_shared<chart_def>();
+  auto keep = [&]() -> caf::error {
+    x.def = std::move(def);
+    return caf::none;
+  };
+  return f(caf::meta::type_name("shared_chart_def"), *def,
+           caf::meta::load_callback(keep));
 }
 
 template <class Inspector>

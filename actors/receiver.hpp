@@ -17,7 +17,9 @@ namespace tributary {
 /// State of a receiver: the parsed command stream of one child.
 struct receiver_state {
   struct chart_entry {
-    chart_def def;
+    /// The chart as this child defined it. Shared with the host once sent,
+    /// which never changes it: `writable_def()` copies it first then.
+    std::shared_ptr<chart_def> def = std::make_shared<chart_def>();
     std::unordered_map<std::string, size_t> dim_index;
     /// The index the next SET (or RSET) most likely names: a child sends a
     /// row's SETs in the same order every time, so one string compare
@@ -32,7 +34,7 @@ struct receiver_state {
     /// The index of dimension `id`, or `npos`.
     size_t find_dimension(std::string_view id) {
       size_t i = next_dim;
-      if (i >= def.dimensions.size() || def.dimensions[i].id != id) {
+      if (i >= def->dimensions.size() || def->dimensions[i].id != id) {
         auto j = dim_index.find(std::string{id});
         if (j == dim_index.end())
           return npos;
@@ -42,6 +44,13 @@ struct receiver_state {
       return i;
     }
     static constexpr size_t npos = static_cast<size_t>(-1);
+
+    /// `def`, this entry's own (a copy if the host shares it).
+    chart_def& writable_def() {
+      if (def.use_count() > 1)
+        def = std::make_shared<chart_def>(*def);
+      return *def;
+    }
   };
   connection_actor conn;
   host_actor host;

@@ -11,9 +11,12 @@ void flush_definition(receiver_ptr self) {
   auto& st = self->state;
   if (st.dirty == nullptr)
     return;
-  // Thousands of charts keep these for good: no room for more.
-  st.dirty->def.dimensions.shrink_to_fit();
-  self->send(st.host, atom::define::value, st.dirty->def);
+  // Thousands of charts keep these for good: no room for more (one sent
+  // before has none).
+  auto& dims = st.dirty->def->dimensions;
+  if (dims.capacity() != dims.size())
+    st.dirty->writable_def().dimensions.shrink_to_fit();
+  self->send(st.host, atom::define::value, shared_chart_def{st.dirty->def});
   st.dirty = nullptr;
 }
 
@@ -72,7 +75,7 @@ outcome handle_set(receiver_ptr self, const protocol::set_view& x) {
   if (i == chart_entry::npos && st.refused_dimensions > 0)
     return {};
   if (i == chart_entry::npos)
-    return fail("requested a SET on chart '" + st.current->def.id
+    return fail("requested a SET on chart '" + st.current->def->id
                 + "' of host '" + st.hello.host.hostname
                 + "', without a dimension '" + std::string{x.dimension_id}
                 + "'");
@@ -93,7 +96,7 @@ outcome handle_rset(receiver_ptr self, const protocol::rset_view& x) {
   if (i == chart_entry::npos && st.refused_dimensions > 0)
     return {};
   if (i == chart_entry::npos)
-    return fail("requested a RSET on chart '" + st.current->def.id
+    return fail("requested a RSET on chart '" + st.current->def->id
                 + "', without a dimension '" + std::string{x.dimension_id}
                 + "'");
   if (!st.in_replay || st.replay.start_s <= 0)
@@ -124,7 +127,7 @@ struct dispatcher {
     if (st.charts.count(c.id) == 0 && !room_for_chart(c.id))
       return {};
     auto& entry = st.charts[c.id];
-    auto& d = entry.def;
+    auto& d = entry.writable_def();
     d.id = c.id;
     d.name = c.name;
     d.title = c.title;
@@ -181,7 +184,7 @@ struct dispatcher {
         && st.dimensions >= st.max_dimensions) {
       if (st.refused_dimensions++ == 0)
         TRIBUTARY_ERROR(*st.ctx.log, st.who, "dimension '", x.id,
-                        "' of chart '", e.def.id, "' of host '",
+                        "' of chart '", e.def->id, "' of host '",
                         st.hello.host.hostname, "' refused: the host has ",
                         st.dimensions,
                         " dimensions, the limit of [db] max dimensions per "
@@ -191,10 +194,10 @@ struct dispatcher {
     }
     if (i == e.dim_index.end()) {
       ++st.dimensions;
-      e.dim_index.emplace(x.id, e.def.dimensions.size());
-      e.def.dimensions.push_back(std::move(d));
+      e.dim_index.emplace(x.id, e.def->dimensions.size());
+      e.writable_def().dimensions.push_back(std::move(d));
     } else {
-      e.def.dimensions[i->second] = std::move(d);
+      e.writable_def().dimensions[i->second] = std::move(d);
     }
     st.dirty = &e;
     return {};
@@ -205,7 +208,7 @@ struct dispatcher {
       return {};
     if (st.current == nullptr)
       return fail("requested a CLABEL without a chart");
-    st.current->def.labels.emplace_back(x.name, x.value);
+    st.current->writable_def().labels.emplace_back(x.name, x.value);
     return {};
   }
 
@@ -226,9 +229,9 @@ struct dispatcher {
     // Before the definition: the host holds the chart back from its senders
     // until the REND that ends this replication.
     send_pending(self);
-    self->send(st.host, atom::replay::value, st.current->def.id);
+    self->send(st.host, atom::replay::value, st.current->def->id);
     flush_definition(self);
-    request_replication(self, st.current->def.id, x.first_entry, x.last_entry,
+    request_replication(self, st.current->def->id, x.first_entry, x.last_entry,
                         x.child_now, false);
     return {};
   }
@@ -250,7 +253,7 @@ struct dispatcher {
                   + "', which does not exist");
     st.current = &i->second;
     i->second.next_dim = 0;
-    auto n = i->second.def.dimensions.size();
+    auto n = i->second.def->dimensions.size();
     st.row.chart_id = b.chart_id;
     st.row.microseconds = b.microseconds.value_or(0);
     st.row.values.assign(n, 0);
@@ -300,9 +303,9 @@ struct dispatcher {
       return {};
     if (st.current == nullptr)
       return fail("requested a RBEGIN without a chart");
-    auto n = st.current->def.dimensions.size();
+    auto n = st.current->def->dimensions.size();
     st.current->next_dim = 0;
-    st.replay.chart_id = st.current->def.id;
+    st.replay.chart_id = st.current->def->id;
     st.replay.start_s = x.point_start;
     st.replay.end_s = x.point_end;
     st.replay.values.assign(n, std::nan(""));
@@ -326,12 +329,12 @@ struct dispatcher {
   /// after any replicated point before them.
   replay_point& replay_state() {
     if (st.in_replay
-        && (st.replay.start_s > 0 || st.replay.chart_id != st.current->def.id))
+        && (st.replay.start_s > 0 || st.replay.chart_id != st.current->def->id))
       flush_replay(self);
     if (!st.in_replay) {
-      auto n = st.current->def.dimensions.size();
+      auto n = st.current->def->dimensions.size();
       st.replay = replay_point{};
-      st.replay.chart_id = st.current->def.id;
+      st.replay.chart_id = st.current->def->id;
       st.replay.now_usec = st.ctx.now_usec();
       st.replay.dim_state.assign(n, 0);
       st.replay.dim_last_collected_usec.assign(n, 0);
@@ -389,7 +392,7 @@ struct dispatcher {
     r.update_every = x.update_every;
     flush_replay(self);
     if (!x.start_streaming)
-      request_replication(self, st.current->def.id, x.db_first, x.db_last,
+      request_replication(self, st.current->def->id, x.db_first, x.db_last,
                           x.child_now.value_or(0), true);
     return {};
   }

@@ -28,7 +28,7 @@ void send_replay_request(receiver_ptr self, const std::string& chart,
                                    : now - st.seconds_to_replicate;
   auto gap_to = child_now > 0 ? std::max(now, child_now) : now;
   bool empty = !st.replication || child_last == 0
-               || entry.def.dimensions.empty() || child_first <= 0
+               || entry.def->dimensions.empty() || child_first <= 0
                || child_first > child_last || local_last > child_last;
   if (!empty) {
     auto after = std::max(child_first, gap_from);

@@ -115,6 +115,13 @@ struct data_result {
   std::vector<bool> hidden;
 };
 
+/// A chart's merged definition as the host keeps it, handed to its chart
+/// actor and host db without a copy: thousands of charts would otherwise
+/// hold one each. Never changed once shared (a redefinition replaces it).
+struct shared_chart_def {
+  std::shared_ptr<const chart_def> def;
+};
+
 /// A summary of a chart for /api/v1/charts.
 struct chart_summary {
   chart_def def;
