@@ -76,6 +76,20 @@ bool is_merged(const chart_def& def) {
   return std::adjacent_find(ids.begin(), ids.end()) == ids.end();
 }
 
+/// Whether `merged` (a definition with `def` merged into it) is `def` itself:
+/// the merge replaces the header and every dimension `def` names, so it is
+/// when `def` names every dimension, in the same order, and leaves the
+/// homogeneity check as it was.
+bool merges_to_itself(const chart_def& merged, const chart_def& def) {
+  if (!is_merged(def) || merged.dimensions.size() != def.dimensions.size()
+      || merged.homogeneity_check != def.homogeneity_check)
+    return false;
+  for (size_t k = 0; k < def.dimensions.size(); ++k)
+    if (merged.dimensions[k].id != def.dimensions[k].id)
+      return false;
+  return true;
+}
+
 /// What /api/v1/charts and health need of a chart: its merged definition and
 /// the stored range the chart actor publishes.
 chart_summary summary_of(const host_state::chart_entry& c) {
@@ -189,8 +203,13 @@ void define_chart(host_ptr self,
     entry.sequence = ++st.chart_sequence;
     st.by_id.emplace(def.id, &entry);
   } else {
-    auto merged = std::make_shared<chart_def>(*i->second.def);
-    merge_definition(*merged, def);
+    auto m = std::make_shared<chart_def>(*i->second.def);
+    merge_definition(*m, def);
+    // A child that reconnects defines its charts again, the same: keep its
+    // receiver's object then, not a second copy.
+    std::shared_ptr<const chart_def> merged = std::move(m);
+    if (merges_to_itself(*merged, def))
+      merged = incoming;
     i->second.def = merged;
     self->send(i->second.actor, atom::define::value,
                shared_chart_def{std::move(merged)});

@@ -91,6 +91,29 @@ TEST_CASE_FIXTURE(shared_definition_fixture,
 }
 
 TEST_CASE_FIXTURE(shared_definition_fixture,
+                  "a chart defined again the same (a child that reconnected) "
+                  "keeps the new receiver's definition, not a copy") {
+  auto first = std::make_shared<const chart_def>(
+      with_dimensions("net.eth0", {"received", "sent"}));
+  define(first);
+  auto again = std::make_shared<const chart_def>(
+      with_dimensions("net.eth0", {"received", "sent"}));
+  define(again);
+  CHECK(listed("net.eth0").get() == again.get());
+
+  // The same dimensions with another multiplier: the merge starts 1.37.1's
+  // homogeneity check, which the receiver's definition does not carry.
+  auto scaled = with_dimensions("net.eth0", {"received", "sent"});
+  scaled.dimensions[1].multiplier = -1;
+  auto third = std::make_shared<const chart_def>(scaled);
+  define(third);
+  auto merged = listed("net.eth0");
+  CHECK(merged.get() != third.get());
+  CHECK(merged->homogeneity_check);
+  CHECK(merged->dimensions[1].multiplier == -1);
+}
+
+TEST_CASE_FIXTURE(shared_definition_fixture,
                   "a definition naming a dimension twice is merged, not kept") {
   auto twice = std::make_shared<const chart_def>(
       with_dimensions("disk.sda", {"reads", "reads", "writes"}));
