@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config ca-certificates openssl python3 procps curl
   libcaf-dev libssl-dev liblz4-dev libyaml-cpp-dev nlohmann-json3-dev
   doctest-dev libcli11-dev libhttp-parser-dev libzstd-dev
+  libjemalloc-dev  # the daemon's allocator
   libcurl4-openssl-dev  # tributary top's HTTP client
   libbenchmark-dev clang clang-format clang-tidy
   file dpkg-dev adduser systemd logrotate groff-base man-db

@@ -99,7 +99,7 @@ done
 H_PASSED=$((H_PASSED + 1))
 DEPENDS=$(dpkg-deb -f "$DEB" Depends)
 for dep in adduser libcaf-core0.17 libcaf-io0.17 libssl3 liblz4-1 libyaml-cpp0.7 libzstd1 \
-           libhttp-parser2.9; do
+           libhttp-parser2.9 libjemalloc2; do
   h_assert_contains "$DEPENDS" "$dep" "Depends"
 done
 h_assert_eq "$(printf '/etc/tributary/netdata.conf\n/etc/tributary/stream.conf\n/etc/logrotate.d/tributary')" \
