@@ -78,6 +78,9 @@ struct receiver_state {
   /// anything else goes to the host, and at the end of every read).
   replay_batch replay_out;
   std::vector<std::pair<std::string, std::string>> labels;
+  /// CLABELs since the last CLABEL_COMMIT: the commit makes them the current
+  /// chart's labels, replacing the ones it had (as Netdata does).
+  std::vector<std::pair<std::string, std::string>> chart_labels;
   int64_t lines = 0;
   int64_t updates = 0;
   int64_t bytes = 0;

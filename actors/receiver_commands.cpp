@@ -1,6 +1,7 @@
 #include "actors/receiver_steps.hpp"
 #include "storage/sample.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <cmath>
 
@@ -208,7 +209,13 @@ struct dispatcher {
       return {};
     if (st.current == nullptr)
       return fail("requested a CLABEL without a chart");
-    st.current->writable_def().labels.emplace_back(x.name, x.value);
+    auto same_name = [&x](const auto& l) { return l.first == x.name; };
+    auto i = std::find_if(st.chart_labels.begin(), st.chart_labels.end(),
+                          same_name);
+    if (i == st.chart_labels.end())
+      st.chart_labels.emplace_back(x.name, x.value);
+    else
+      i->second = x.value;
     return {};
   }
 
@@ -217,7 +224,13 @@ struct dispatcher {
       return {};
     if (st.current == nullptr)
       return fail("requested CLABEL_COMMIT without a chart");
-    st.dirty = st.current;
+    // A child sends every label of the chart again with each definition:
+    // replace them, or a redefinition would repeat each label once more.
+    if (st.current->def->labels != st.chart_labels) {
+      st.current->writable_def().labels = std::move(st.chart_labels);
+      st.dirty = st.current;
+    }
+    st.chart_labels.clear();
     return {};
   }
 
