@@ -2,7 +2,7 @@
 # A child that defines a chart again sends all its CLABELs again, then
 # CLABEL_COMMIT: the commit makes them the chart's labels. A label re-sent
 # is not listed twice, a changed value replaces the old one, and a label the
-# child no longer sends is gone (docs/protocol.md, "CLABEL_COMMIT").
+# child no longer sends is gone (docs/protocol.md, "Commands").
 # A fake 1.37.1 child (ndfakechild.py) defines chart lab.c with labels
 # a=1, b=2, sends rows, defines it again with a=3 and c=4 only; the parent's
 # /api/v1/charts must list exactly a=3 and c=4, each once.
