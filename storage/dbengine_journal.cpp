@@ -191,6 +191,17 @@ void dbengine::replay_journal() {
       continue;
     trim_written(id, true);
     auto& d = dims_[id];
+    // A page written after the journal's last flush holds a tier's open
+    // bucket already, complete: closing it would write it again, before the
+    // page's end. Only the tier above takes it (what it had of the bucket).
+    for (size_t tier = 1; tier < tiers_; ++tier) {
+      auto& t = d.t[tier];
+      if (t.pages.empty() || !t.acc_open || t.acc.end_s > t.pages.back().last_s)
+        continue;
+      t.acc_open = false;
+      if (t.acc.count > 0 && tier + 1 < tiers_)
+        aggregate(id, tier + 1, t.acc);
+    }
     if (!d.t[0].pages.empty())
       d.last_s = std::max(d.last_s, d.t[0].pages.back().last_s);
   }

@@ -188,6 +188,65 @@ TEST_CASE("dbengine: a crash loses only what was appended after the last "
         == 0);
 }
 
+TEST_CASE("dbengine: a tier 1 page written after the last maintain() is not "
+          "written again from the journal's open bucket") {
+  // page_points 64: a tier 1 page holds 16 buckets of 60 s, written when
+  // point 961 closes the bucket ending at 960. The journal's last flush
+  // (maintain) was at 890 or 950, inside an earlier or the same bucket.
+  for (int64_t flushed : {890, 950}) {
+    CAPTURE(flushed);
+    memory_filesystem ref_fs;
+    memory_filesystem fs;
+    {
+      dbengine ref{options(ref_fs, 64)};
+      auto h = ref.add_dimension(dim(0));
+      for (int64_t i = 1; i <= 961; ++i)
+        ref.append(h, value_at(i));
+      REQUIRE_FALSE(ref.close());
+    }
+    {
+      auto db = std::make_unique<dbengine>(options(fs, 64));
+      auto h = db->add_dimension(dim(0));
+      for (int64_t i = 1; i <= 961; ++i) {
+        db->append(h, value_at(i));
+        if (i == flushed)
+          db->maintain();
+      }
+      auto at_crash = fs.files;
+      db.reset();
+      fs.files = std::move(at_crash);
+    }
+    {
+      dbengine db{options(fs, 64)};
+      CHECK(db.diagnostics().empty());
+      auto h = db.find(dim(0).key);
+      REQUIRE(h.valid());
+      CHECK(db.last_time_s(h)
+            == T + 960); // 961 was neither journaled nor paged
+      CHECK(db.append(h, value_at(961)));
+      REQUIRE_FALSE(db.close());
+    }
+    dbengine db{options(fs, 64)};
+    dbengine ref{options(ref_fs, 64)};
+    std::string seen;
+    for (auto& d : db.diagnostics())
+      seen += to_string(d) + "; ";
+    CHECK_MESSAGE(db.diagnostics().empty(), seen);
+    auto h = db.find(dim(0).key);
+    auto rh = ref.find(dim(0).key);
+    CHECK(db.query(h, 0, T + 2000) == ref.query(rh, 0, T + 2000));
+    auto a = db.query_tier(h, 1, 0, T + 2000);
+    auto b = ref.query_tier(rh, 1, 0, T + 2000);
+    REQUIRE(a.size() == b.size());
+    for (size_t n = 0; n < a.size(); ++n) {
+      CAPTURE(n);
+      CHECK(a[n].end_s == b[n].end_s);
+      CHECK(a[n].count == b[n].count);
+      CHECK(a[n].sum == doctest::Approx(b[n].sum));
+    }
+  }
+}
+
 TEST_CASE("dbengine: a crash while the disk is full keeps what the journal "
           "had; the journal of the metadata-less datafiles names dimensions") {
   memory_filesystem fs;
