@@ -8,6 +8,7 @@
 # /api/v1/charts must list exactly a=3 and c=4, each once.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/tribconf.sh"
 
 FAKE=$H_HARNESS/ndfakechild.py
 KEY=$(cat /proc/sys/kernel/random/uuid)
@@ -15,21 +16,10 @@ GUID=$(cat /proc/sys/kernel/random/uuid)
 PORT=$(h_free_port)
 T=$(h_tmpdir)
 
-mkdir -p "$T/conf"
-cat > "$T/conf/netdata.conf" <<CONF
-[global]
-    hostname = clabel-parent-$$
-[db]
-    mode = ram
-[web]
-    bind to = 127.0.0.1:$PORT
-[directories]
-    log = $T/log
-    cache = $T/cache
-    lib = $T/lib
-CONF
-printf '[%s]\n    enabled = yes\n    default memory mode = ram\n' "$KEY" > "$T/conf/stream.conf"
-h_start tributary "$TRIBUTARY_BIN" run --config-dir "$T/conf"
+tc_instance "$T" "clabel-parent-$$" "127.0.0.1:$PORT"
+tc_no_proc "$T"
+tc_accept_key "$T" "$KEY"
+tc_start parent "$T"
 h_wait_http "$PORT" /api/v1/info 20
 
 python3 - "$T/define.txt" "$T/round.txt" <<'PY'
