@@ -141,6 +141,12 @@ void journal_batch::state(uint32_t dim, std::string_view blob) {
 }
 
 void journal_batch::clear() noexcept {
+  // A burst (a replication backfill: tens of MiB in a second) must not keep
+  // its room for good: the first batch far smaller than the room gives it
+  // back; steady batches keep theirs. (Assigning an empty string would keep
+  // the room.)
+  if (payload_.capacity() > std::max<size_t>(2 * payload_.size(), 64 << 10))
+    std::string{}.swap(payload_);
   payload_.clear();
   events_ = 0;
   prev_dim_ = 0;

@@ -60,6 +60,11 @@ public:
     return payload_.size();
   }
 
+  /// Heap bytes held.
+  size_t heap_bytes() const noexcept {
+    return payload_.capacity();
+  }
+
   /// The record (header and payload, zstd-compressed when `compress` and it
   /// pays); the batch starts over.
   std::string finish(bool compress);
