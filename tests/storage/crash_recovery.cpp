@@ -89,6 +89,29 @@ TEST_CASE("journal: records round trip, a torn tail at any byte is dropped") {
   }
 }
 
+TEST_CASE("journal: a batch does not keep the room of a burst") {
+  journal_batch b;
+  // A backfill: a million points in one second's batch.
+  for (int i = 0; i < 1000000; ++i)
+    b.point(static_cast<uint32_t>(i % 1000), sample::of(T + i / 1000, i));
+  auto burst = b.heap_bytes();
+  CHECK(burst > (size_t{4} << 20));
+  CHECK(b.finish(true).size() > 0);
+  // The next second's batch is small: the burst's room goes with it.
+  b.point(1, sample::of(T + 2000, 1));
+  CHECK(b.finish(true).size() > 0);
+  CHECK(b.heap_bytes() < (size_t{64} << 10));
+  // Steady batches of the same size keep their room.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 10000; ++i)
+      b.point(static_cast<uint32_t>(i % 1000), sample::of(T + i / 1000, i));
+    auto used = b.heap_bytes();
+    CHECK(used >= b.size());
+    b.clear();
+    CHECK(b.heap_bytes() == used);
+  }
+}
+
 TEST_CASE("dbengine: crashes right after maintain() lose nothing, tiers "
           "included") {
   // The reference never crashes; the other is killed every few hundred
