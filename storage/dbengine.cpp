@@ -68,7 +68,7 @@ dimension_handle dbengine::add_dimension(const dimension_info& info) {
   if (d.ue != now.update_every) {
     // Like the ring modes, a new update_every starts the dimension over.
     auto last = d.last_s;
-    open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
+    open_points_ -= std::min<uint64_t>(open_points_, d.t[0].open.size());
     d = dim_state{};
     d.ue = now.update_every;
     d.last_s = last;
@@ -129,7 +129,7 @@ int64_t dbengine::tier_first_time_s(dimension_handle h, size_t tier) const {
   if (!t.pages.empty())
     return t.pages.front().first_s;
   if (tier == 0)
-    return t.times.empty() ? 0 : t.times.front();
+    return t.open.empty() ? 0 : t.open.front_time();
   if (!t.points.empty())
     return t.points.front().end_s;
   return t.acc_open && t.acc.count > 0 ? t.acc.end_s : 0;
@@ -141,8 +141,8 @@ int64_t dbengine::tier_last_time_s(dimension_handle h, size_t tier) const {
     return 0;
   auto& t = d->t[tier];
   if (tier == 0) {
-    if (!t.times.empty())
-      return t.times.back();
+    if (!t.open.empty())
+      return t.open.back_time();
   } else {
     auto len = bucket_seconds(*d, tier);
     for (size_t j = 1; j <= tier; ++j)

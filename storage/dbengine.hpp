@@ -4,6 +4,7 @@
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
 #include "storage/journal.hpp"
+#include "storage/open_page.hpp"
 #include "storage/registered_engine.hpp"
 
 #include <array>
@@ -132,9 +133,8 @@ private:
   struct tier_data {
     /// Written pages, oldest first.
     std::vector<page_ref> pages;
-    /// The page being filled: tier 0 uses times/values, others points.
-    std::vector<int64_t> times;
-    std::vector<storage_number> values;
+    /// The page being filled: tier 0 uses `open`, others `points`.
+    open_page open;
     std::vector<storage_point> points;
     /// The bucket being aggregated (tiers 1+).
     storage_point acc;

@@ -47,16 +47,18 @@ bool get_point(byte_reader& r, storage_point& p) {
 std::string dbengine::encode_state(uint32_t id) const {
   auto& d = dims_[id];
   std::string out;
-  out.reserve(32 + d.t[0].times.size() * 12
+  out.reserve(32 + d.t[0].open.size() * 12
               + (d.t[1].points.size() + d.t[2].points.size() + 2) * 49);
   put_u64(out, static_cast<uint64_t>(d.last_s));
   put_u32(out, static_cast<uint32_t>(d.ue));
   put_u8(out, static_cast<uint8_t>(tiers_));
-  auto& t0 = d.t[0];
-  put_u32(out, static_cast<uint32_t>(t0.times.size()));
-  for (size_t i = 0; i < t0.times.size(); ++i) {
-    put_u64(out, static_cast<uint64_t>(t0.times[i]));
-    put_u32(out, t0.values[i]);
+  std::vector<int64_t> times;
+  std::vector<storage_number> values;
+  d.t[0].open.decode(times, values);
+  put_u32(out, static_cast<uint32_t>(times.size()));
+  for (size_t i = 0; i < times.size(); ++i) {
+    put_u64(out, static_cast<uint64_t>(times[i]));
+    put_u32(out, values[i]);
   }
   for (size_t tier = 1; tier < tiers_; ++tier) {
     auto& t = d.t[tier];
@@ -88,8 +90,7 @@ void dbengine::restore_state(uint32_t id, std::string_view blob) {
     uint32_t v = 0;
     if (!r.i64(t) || !r.uint(v))
       return;
-    st.t[0].times.push_back(t);
-    st.t[0].values.push_back(v);
+    st.t[0].open.push(t, v);
   }
   for (size_t tier = 1; tier < ntiers; ++tier) {
     storage_point p;
@@ -111,8 +112,8 @@ void dbengine::restore_state(uint32_t id, std::string_view blob) {
   }
   for (size_t tier = 0; tier < max_tiers; ++tier)
     st.t[tier].pages = std::move(d.t[tier].pages);
-  open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
-  open_points_ += st.t[0].times.size();
+  open_points_ -= std::min<uint64_t>(open_points_, d.t[0].open.size());
+  open_points_ += st.t[0].open.size();
   d = std::move(st);
 }
 
@@ -122,10 +123,9 @@ void dbengine::replay_journal() {
     return;
   auto& j = *loaded;
   auto drop_open = [this](dim_state& d) {
-    open_points_ -= std::min<uint64_t>(open_points_, d.t[0].times.size());
+    open_points_ -= std::min<uint64_t>(open_points_, d.t[0].open.size());
     for (auto& t : d.t) {
-      t.times.clear();
-      t.values.clear();
+      t.open.clear();
       t.points.clear();
       t.acc_open = false;
     }
@@ -227,13 +227,9 @@ void dbengine::trim_written(uint32_t id, bool tiers) {
       continue;
     auto last = t.pages.back().last_s;
     if (tier == 0) {
-      auto i = std::upper_bound(t.times.begin(), t.times.end(), last);
-      auto k = static_cast<size_t>(i - t.times.begin());
+      auto k = t.open.drop_through(last);
       if (k == 0)
         continue;
-      t.times.erase(t.times.begin(), i);
-      t.values.erase(t.values.begin(),
-                     t.values.begin() + static_cast<std::ptrdiff_t>(k));
       open_points_ -= std::min<uint64_t>(open_points_, k);
     } else {
       // Buckets end strictly later than the last written one: a clean close

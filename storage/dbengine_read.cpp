@@ -80,8 +80,11 @@ std::vector<sample> dbengine::query(dimension_handle h, int64_t after_s,
     for (size_t k = 0; k < page->times.size(); ++k)
       add(page->times[k], page->values[k]);
   }
-  for (size_t k = 0; k < t0.times.size(); ++k)
-    add(t0.times[k], t0.values[k]);
+  std::vector<int64_t> times;
+  std::vector<storage_number> values;
+  t0.open.decode(times, values);
+  for (size_t k = 0; k < times.size(); ++k)
+    add(times[k], values[k]);
   return out;
 }
 

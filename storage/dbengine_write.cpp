@@ -31,8 +31,7 @@ bool dbengine::append(dimension_handle h, const sample& x) {
   if (degraded_)
     make_room(h.id);
   auto& t0 = d.t[0];
-  t0.times.push_back(x.time_s);
-  t0.values.push_back(pack(x.value, x.flags));
+  t0.open.push(x.time_s, pack(x.value, x.flags));
   ++open_points_;
   d.last_s = x.time_s;
   if (!replaying_ && !journal_.broken) {
@@ -49,7 +48,7 @@ bool dbengine::append(dimension_handle h, const sample& x) {
   }
   if (tiers_ > 1)
     aggregate(h.id, 1, point_of(x));
-  if (t0.times.size() >= page_points_)
+  if (t0.open.size() >= page_points_)
     write_page(h.id, 0);
   return true;
 }
@@ -61,13 +60,10 @@ void dbengine::make_room(uint32_t id) {
   if (open_points_ <= degraded_base_points_ + budget)
     return;
   auto& t0 = dims_[id].t[0];
-  if (t0.times.empty())
+  if (t0.open.empty())
     return;
-  auto k = std::max<size_t>(t0.times.size() / 8, 1);
-  t0.times.erase(t0.times.begin(),
-                 t0.times.begin() + static_cast<std::ptrdiff_t>(k));
-  t0.values.erase(t0.values.begin(),
-                  t0.values.begin() + static_cast<std::ptrdiff_t>(k));
+  auto k = std::max<size_t>(t0.open.size() / 8, 1);
+  t0.open.drop_front(k);
   open_points_ -= std::min<uint64_t>(open_points_, k);
   dropped_points_ += k;
 }
@@ -157,19 +153,27 @@ error dbengine::write_page(uint32_t id, size_t tier, bool retry) {
   // twice.
   if (!t.pages.empty())
     trim_written(id, replaying_);
-  size_t n = tier == 0 ? t.times.size() : t.points.size();
+  size_t n = tier == 0 ? t.open.size() : t.points.size();
   if (n == 0)
     return {};
   if (degraded_ && !retry)
     return {}; // maintain() retries
   auto ue = static_cast<uint32_t>(bucket_seconds(d, tier));
-  auto record = tier == 0 ? encode_page(id, ue, t.times.data(), t.values.data(),
-                                        n, codec_)
-                          : encode_tier_page(id, static_cast<uint8_t>(tier), ue,
-                                             t.points.data(), n, codec_);
+  std::string record;
   page_ref ref;
-  ref.first_s = tier == 0 ? t.times.front() : t.points.front().end_s;
-  ref.last_s = tier == 0 ? t.times.back() : t.points.back().end_s;
+  if (tier == 0) {
+    std::vector<int64_t> times;
+    std::vector<storage_number> values;
+    t.open.decode(times, values);
+    record = encode_page(id, ue, times.data(), values.data(), n, codec_);
+    ref.first_s = times.front();
+    ref.last_s = times.back();
+  } else {
+    record = encode_tier_page(id, static_cast<uint8_t>(tier), ue,
+                              t.points.data(), n, codec_);
+    ref.first_s = t.points.front().end_s;
+    ref.last_s = t.points.back().end_s;
+  }
   auto& files = files_[tier];
   bool fresh = !writable_[tier];
   auto seq = fresh ? next_seq_[tier] : files.back().seq;
@@ -204,8 +208,7 @@ error dbengine::write_page(uint32_t id, size_t tier, bool retry) {
   desc[id] = true;
   if (tier == 0)
     open_points_ -= std::min<uint64_t>(open_points_, n);
-  t.times.clear();
-  t.values.clear();
+  t.open.clear();
   t.points.clear();
   ref.file_seq = seq;
   ref.offset = offset;
@@ -260,7 +263,7 @@ void dbengine::maintain() {
     for (uint32_t id = 0; ok && id < dims_.size(); ++id)
       for (size_t tier = 0; ok && tier < tiers_; ++tier) {
         auto& t = dims_[id].t[tier];
-        auto n = tier == 0 ? t.times.size() : t.points.size();
+        auto n = tier == 0 ? t.open.size() : t.points.size();
         auto full
             = tier == 0 ? page_points_ : std::max<size_t>(page_points_ / 4, 1);
         if (n >= full && write_page(id, tier, true))
