@@ -19,6 +19,13 @@ void bit_writer::put(uint64_t x, unsigned n) {
   }
 }
 
+std::string bit_writer::peek() const {
+  auto out = out_;
+  if (used_ > 0)
+    out.push_back(static_cast<char>((acc_ << (8 - used_)) & 0xffu));
+  return out;
+}
+
 std::string bit_writer::finish() {
   if (used_ > 0) {
     out_.push_back(static_cast<char>((acc_ << (8 - used_)) & 0xffu));
@@ -58,118 +65,144 @@ int64_t unzigzag(uint64_t x) {
 
 } // namespace
 
-void encode_times(const int64_t* ts, size_t n, int64_t step, bit_writer& w) {
-  int64_t prev_delta = step;
-  for (size_t i = 1; i < n; ++i) {
-    int64_t delta = ts[i] - ts[i - 1];
-    auto z = zigzag(delta - prev_delta);
-    prev_delta = delta;
-    if (z == 0)
-      w.put(0, 1);
-    else if (z < (1u << 7))
-      w.put((uint64_t{0b10} << 7) | z, 9);
-    else if (z < (1u << 9))
-      w.put((uint64_t{0b110} << 9) | z, 12);
-    else if (z < (1u << 12))
-      w.put((uint64_t{0b1110} << 12) | z, 16);
-    else {
-      w.put(0b1111, 4);
-      w.put(z, 64);
-    }
+void time_encoder::put(int64_t t, bit_writer& w) {
+  int64_t delta = t - prev_;
+  auto z = zigzag(delta - prev_delta_);
+  prev_ = t;
+  prev_delta_ = delta;
+  if (z == 0)
+    w.put(0, 1);
+  else if (z < (1u << 7))
+    w.put((uint64_t{0b10} << 7) | z, 9);
+  else if (z < (1u << 9))
+    w.put((uint64_t{0b110} << 9) | z, 12);
+  else if (z < (1u << 12))
+    w.put((uint64_t{0b1110} << 12) | z, 16);
+  else {
+    w.put(0b1111, 4);
+    w.put(z, 64);
   }
 }
 
-bool decode_times(bit_reader& r, int64_t* ts, size_t n, int64_t step) {
-  int64_t prev_delta = step;
-  for (size_t i = 1; i < n; ++i) {
-    unsigned ones = 0;
-    bool b = true;
-    while (ones < 4) {
-      if (!r.bit(b))
-        return false;
-      if (!b)
-        break;
-      ++ones;
-    }
-    static constexpr unsigned widths[] = {0, 7, 9, 12, 64};
-    uint64_t z = 0;
-    if (!r.get(widths[ones], z))
+bool time_decoder::get(bit_reader& r, int64_t& t) {
+  unsigned ones = 0;
+  bool b = true;
+  while (ones < 4) {
+    if (!r.bit(b))
       return false;
-    prev_delta += unzigzag(z);
-    ts[i] = ts[i - 1] + prev_delta;
+    if (!b)
+      break;
+    ++ones;
   }
+  static constexpr unsigned widths[] = {0, 7, 9, 12, 64};
+  uint64_t z = 0;
+  if (!r.get(widths[ones], z))
+    return false;
+  prev_delta_ += unzigzag(z);
+  prev_ += prev_delta_;
+  t = prev_;
+  return true;
+}
+
+void encode_times(const int64_t* ts, size_t n, int64_t step, bit_writer& w) {
+  if (n == 0)
+    return;
+  time_encoder e{ts[0], step};
+  for (size_t i = 1; i < n; ++i)
+    e.put(ts[i], w);
+}
+
+bool decode_times(bit_reader& r, int64_t* ts, size_t n, int64_t step) {
+  if (n == 0)
+    return true;
+  time_decoder d{ts[0], step};
+  for (size_t i = 1; i < n; ++i)
+    if (!d.get(r, ts[i]))
+      return false;
+  return true;
+}
+
+void word_encoder::put(uint32_t x, bit_writer& w) {
+  if (!started_) {
+    started_ = true;
+    prev_ = x;
+    w.put(x, 32);
+    return;
+  }
+  uint32_t d = x ^ prev_;
+  prev_ = x;
+  if (d == 0) {
+    w.put(0, 1);
+    return;
+  }
+  auto l = static_cast<unsigned>(__builtin_clz(d));
+  auto t = static_cast<unsigned>(__builtin_ctz(d));
+  if (l > 31)
+    l = 31;
+  if (lead_ <= 32 && l >= lead_ && t >= trail_) {
+    unsigned len = 32 - lead_ - trail_;
+    w.put(0b10, 2);
+    w.put(d >> trail_, len);
+    return;
+  }
+  unsigned len = 32 - l - t;
+  w.put(0b11, 2);
+  w.put(l, 5);
+  w.put(len - 1, 5);
+  w.put(d >> t, len);
+  lead_ = l;
+  trail_ = t;
+}
+
+bool word_decoder::get(bit_reader& r, uint32_t& x) {
+  uint64_t v = 0;
+  if (!started_) {
+    if (!r.get(32, v))
+      return false;
+    started_ = true;
+    prev_ = x = static_cast<uint32_t>(v);
+    return true;
+  }
+  bool b = false;
+  if (!r.bit(b))
+    return false;
+  if (!b) {
+    x = prev_;
+    return true;
+  }
+  if (!r.bit(b))
+    return false;
+  if (b) {
+    uint64_t l = 0;
+    uint64_t len = 0;
+    if (!r.get(5, l) || !r.get(5, len))
+      return false;
+    ++len;
+    if (l + len > 32)
+      return false;
+    lead_ = static_cast<unsigned>(l);
+    trail_ = static_cast<unsigned>(32 - l - len);
+  } else if (lead_ > 32) {
+    return false; // a window reference before any window
+  }
+  unsigned len = 32 - lead_ - trail_;
+  if (!r.get(len, v))
+    return false;
+  prev_ = x = prev_ ^ static_cast<uint32_t>(v << trail_);
   return true;
 }
 
 void encode_words(const uint32_t* xs, size_t n, bit_writer& w) {
-  if (n == 0)
-    return;
-  w.put(xs[0], 32);
-  unsigned lead = 33; // no window yet
-  unsigned trail = 0;
-  for (size_t i = 1; i < n; ++i) {
-    uint32_t x = xs[i] ^ xs[i - 1];
-    if (x == 0) {
-      w.put(0, 1);
-      continue;
-    }
-    auto l = static_cast<unsigned>(__builtin_clz(x));
-    auto t = static_cast<unsigned>(__builtin_ctz(x));
-    if (l > 31)
-      l = 31;
-    if (lead <= 32 && l >= lead && t >= trail) {
-      unsigned len = 32 - lead - trail;
-      w.put(0b10, 2);
-      w.put(x >> trail, len);
-      continue;
-    }
-    unsigned len = 32 - l - t;
-    w.put(0b11, 2);
-    w.put(l, 5);
-    w.put(len - 1, 5);
-    w.put(x >> t, len);
-    lead = l;
-    trail = t;
-  }
+  word_encoder e;
+  for (size_t i = 0; i < n; ++i)
+    e.put(xs[i], w);
 }
 
 bool decode_words(bit_reader& r, uint32_t* xs, size_t n) {
-  if (n == 0)
-    return true;
-  uint64_t v = 0;
-  if (!r.get(32, v))
-    return false;
-  xs[0] = static_cast<uint32_t>(v);
-  unsigned lead = 33;
-  unsigned trail = 0;
-  for (size_t i = 1; i < n; ++i) {
-    bool b = false;
-    if (!r.bit(b))
+  word_decoder d;
+  for (size_t i = 0; i < n; ++i)
+    if (!d.get(r, xs[i]))
       return false;
-    if (!b) {
-      xs[i] = xs[i - 1];
-      continue;
-    }
-    if (!r.bit(b))
-      return false;
-    if (b) {
-      uint64_t l = 0;
-      uint64_t len = 0;
-      if (!r.get(5, l) || !r.get(5, len))
-        return false;
-      ++len;
-      if (l + len > 32)
-        return false;
-      lead = static_cast<unsigned>(l);
-      trail = static_cast<unsigned>(32 - l - len);
-    } else if (lead > 32) {
-      return false; // a window reference before any window
-    }
-    unsigned len = 32 - lead - trail;
-    if (!r.get(len, v))
-      return false;
-    xs[i] = xs[i - 1] ^ static_cast<uint32_t>(v << trail);
-  }
   return true;
 }
 

@@ -25,6 +25,24 @@ public:
   /// Pads the last byte with zero bits and returns the bytes.
   std::string finish();
 
+  /// What `finish()` would return, leaving the writer as it is.
+  std::string peek() const;
+
+  /// Heap bytes held.
+  size_t heap_bytes() const noexcept {
+    // A short string lives in the object itself.
+    auto room = out_.capacity();
+    return room > std::string{}.capacity() ? room + 1 : 0;
+  }
+
+  /// Drops everything written and gives the memory back.
+  void reset() noexcept {
+    // (Assigning an empty string would keep the room.)
+    std::string{}.swap(out_);
+    acc_ = 0;
+    used_ = 0;
+  }
+
 private:
   std::string out_;
   uint64_t acc_ = 0;
@@ -71,5 +89,57 @@ void encode_words(const uint32_t* xs, size_t n, bit_writer& w);
 
 /// Inverse of `encode_words`.
 bool decode_words(bit_reader& r, uint32_t* xs, size_t n);
+
+/// `encode_times` one time at a time, after `first`.
+class time_encoder {
+public:
+  time_encoder(int64_t first, int64_t step) : prev_(first), prev_delta_(step) {
+    // nop
+  }
+
+  void put(int64_t t, bit_writer& w);
+
+private:
+  int64_t prev_;
+  int64_t prev_delta_;
+};
+
+/// Inverse of `time_encoder`.
+class time_decoder {
+public:
+  time_decoder(int64_t first, int64_t step) : prev_(first), prev_delta_(step) {
+    // nop
+  }
+
+  bool get(bit_reader& r, int64_t& t);
+
+private:
+  int64_t prev_;
+  int64_t prev_delta_;
+};
+
+/// `encode_words` one word at a time (a column coded as it grows).
+class word_encoder {
+public:
+  void put(uint32_t x, bit_writer& w);
+
+private:
+  bool started_ = false;
+  uint32_t prev_ = 0;
+  unsigned lead_ = 33; // no window yet
+  unsigned trail_ = 0;
+};
+
+/// Inverse of `word_encoder`.
+class word_decoder {
+public:
+  bool get(bit_reader& r, uint32_t& x);
+
+private:
+  bool started_ = false;
+  uint32_t prev_ = 0;
+  unsigned lead_ = 33;
+  unsigned trail_ = 0;
+};
 
 } // namespace tributary::storage
