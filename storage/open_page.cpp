@@ -56,9 +56,8 @@ void open_page::decode(std::vector<int64_t>& times,
   int64_t ts[chunk_points + 1];
   storage_number vs[chunk_points];
   for (auto end : ends_) {
-    std::string_view bytes{reinterpret_cast<const char*>(sealed_.data())
-                               + begin,
-                           end - begin};
+    std::string_view bytes{
+        reinterpret_cast<const char*>(sealed_.data()) + begin, end - begin};
     bit_reader r{bytes};
     ts[0] = base;
     // Chunks are only ever written by seal(): they decode.
