@@ -130,8 +130,8 @@ int64_t dbengine::tier_first_time_s(dimension_handle h, size_t tier) const {
     return t.pages.front().first_s;
   if (tier == 0)
     return t.open.empty() ? 0 : t.open.front_time();
-  if (!t.points.empty())
-    return t.points.front().end_s;
+  if (!t.open_tier.empty())
+    return t.open_tier.front_end();
   return t.acc_open && t.acc.count > 0 ? t.acc.end_s : 0;
 }
 
@@ -148,8 +148,8 @@ int64_t dbengine::tier_last_time_s(dimension_handle h, size_t tier) const {
     for (size_t j = 1; j <= tier; ++j)
       if (d->t[j].acc_open && d->t[j].acc.count > 0)
         return (d->t[j].acc.end_s + len - 1) / len * len;
-    if (!t.points.empty())
-      return t.points.back().end_s;
+    if (!t.open_tier.empty())
+      return t.open_tier.back_end();
   }
   return t.pages.empty() ? 0 : t.pages.back().last_s;
 }

@@ -5,6 +5,7 @@
 #include "storage/filesystem.hpp"
 #include "storage/journal.hpp"
 #include "storage/open_page.hpp"
+#include "storage/open_tier_page.hpp"
 #include "storage/registered_engine.hpp"
 
 #include <array>
@@ -133,9 +134,9 @@ private:
   struct tier_data {
     /// Written pages, oldest first.
     std::vector<page_ref> pages;
-    /// The page being filled: tier 0 uses `open`, others `points`.
+    /// The page being filled: tier 0 uses `open`, others `open_tier`.
     open_page open;
-    std::vector<storage_point> points;
+    open_tier_page open_tier;
     /// The bucket being aggregated (tiers 1+).
     storage_point acc;
     bool acc_open = false;

@@ -16,19 +16,6 @@ namespace {
 constexpr uint32_t max_points = 1u << 20;
 constexpr uint32_t max_raw = 64u << 20;
 
-uint32_t float_bits(double x) {
-  auto f = static_cast<float>(x);
-  uint32_t u = 0;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-
-double bits_float(uint32_t u) {
-  float f = 0;
-  std::memcpy(&f, &u, 4);
-  return static_cast<double>(f);
-}
-
 bool regular(const int64_t* ts, size_t n, int64_t step) {
   for (size_t i = 1; i < n; ++i)
     if (ts[i] - ts[i - 1] != step)
@@ -103,6 +90,19 @@ std::string encode_page(uint32_t dim_id, uint32_t update_every,
     encode_times(times, n, update_every, w);
   encode_words(values, n, w);
   return finish_record(h, w.finish());
+}
+
+uint32_t float_bits(double x) {
+  auto f = static_cast<float>(x);
+  uint32_t u = 0;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+double bits_float(uint32_t u) {
+  float f = 0;
+  std::memcpy(&f, &u, 4);
+  return static_cast<double>(f);
 }
 
 std::string encode_tier_page(uint32_t dim_id, uint8_t tier,

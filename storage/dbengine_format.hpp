@@ -73,6 +73,12 @@ std::string encode_page(uint32_t dim_id, uint32_t update_every,
                         const int64_t* times, const storage_number* values,
                         size_t n, page_codec codec);
 
+/// A tier page's sum, minimum or maximum: the bits of a 32-bit float.
+uint32_t float_bits(double x);
+
+/// Inverse of `float_bits`.
+double bits_float(uint32_t u);
+
 /// Encodes a page of aggregates of tier `tier` >= 1. Sums, minimums and
 /// maximums are kept as 32-bit floats, like Netdata's tier 1 points.
 std::string encode_tier_page(uint32_t dim_id, uint8_t tier,

@@ -48,7 +48,7 @@ std::string dbengine::encode_state(uint32_t id) const {
   auto& d = dims_[id];
   std::string out;
   out.reserve(32 + d.t[0].open.size() * 12
-              + (d.t[1].points.size() + d.t[2].points.size() + 2) * 49);
+              + (d.t[1].open_tier.size() + d.t[2].open_tier.size() + 2) * 49);
   put_u64(out, static_cast<uint64_t>(d.last_s));
   put_u32(out, static_cast<uint32_t>(d.ue));
   put_u8(out, static_cast<uint8_t>(tiers_));
@@ -62,8 +62,10 @@ std::string dbengine::encode_state(uint32_t id) const {
   }
   for (size_t tier = 1; tier < tiers_; ++tier) {
     auto& t = d.t[tier];
-    put_u32(out, static_cast<uint32_t>(t.points.size()));
-    for (auto& p : t.points)
+    std::vector<storage_point> points;
+    t.open_tier.decode(bucket_seconds(d, tier), points);
+    put_u32(out, static_cast<uint32_t>(points.size()));
+    for (auto& p : points)
       put_point(out, p);
     put_u8(out, t.acc_open ? 1 : 0);
     put_point(out, t.acc);
@@ -101,7 +103,7 @@ void dbengine::restore_state(uint32_t id, std::string_view blob) {
       if (!get_point(r, p))
         return;
       if (tier < tiers_)
-        st.t[tier].points.push_back(p);
+        st.t[tier].open_tier.push(p);
     }
     if (!r.uint(open) || !get_point(r, p))
       return;
@@ -126,7 +128,7 @@ void dbengine::replay_journal() {
     open_points_ -= std::min<uint64_t>(open_points_, d.t[0].open.size());
     for (auto& t : d.t) {
       t.open.clear();
-      t.points.clear();
+      t.open_tier.clear();
       t.acc_open = false;
     }
   };
@@ -234,10 +236,7 @@ void dbengine::trim_written(uint32_t id, bool tiers) {
     } else {
       // Buckets end strictly later than the last written one: a clean close
       // leaves unfinished buckets in the journal, not in a page.
-      auto i = std::find_if(
-          t.points.begin(), t.points.end(),
-          [&](const storage_point& p) { return p.end_s > last; });
-      t.points.erase(t.points.begin(), i);
+      t.open_tier.drop_through(last, bucket_seconds(d, tier));
     }
   }
 }

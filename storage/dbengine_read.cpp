@@ -118,11 +118,13 @@ std::vector<storage_point> dbengine::query_tier(dimension_handle h, size_t tier,
     for (auto& p : page->points)
       add(p);
   }
-  for (auto& p : t.points)
+  auto len = bucket_seconds(*d, tier);
+  std::vector<storage_point> open;
+  t.open_tier.decode(len, open);
+  for (auto& p : open)
     add(p);
   // Unfinished buckets of this and lower tiers, moved onto this tier's
   // grid, so that the newest points are complete.
-  auto len = bucket_seconds(*d, tier);
   for (size_t j = tier; j >= 1; --j) {
     auto& acc = d->t[j].acc;
     if (!d->t[j].acc_open || acc.count == 0)

@@ -92,10 +92,11 @@ void dbengine::close_bucket(uint32_t id, size_t tier) {
   if (t.acc.count == 0)
     return; // a whole bucket of gaps stays a gap
   auto p = t.acc;
-  t.points.push_back(p);
+  t.open_tier.push(p);
   if (tier + 1 < tiers_)
     aggregate(id, tier + 1, p);
-  if (dims_[id].t[tier].points.size() >= std::max<size_t>(page_points_ / 4, 1))
+  if (dims_[id].t[tier].open_tier.size()
+      >= std::max<size_t>(page_points_ / 4, 1))
     write_page(id, tier);
 }
 
@@ -153,7 +154,7 @@ error dbengine::write_page(uint32_t id, size_t tier, bool retry) {
   // twice.
   if (!t.pages.empty())
     trim_written(id, replaying_);
-  size_t n = tier == 0 ? t.open.size() : t.points.size();
+  size_t n = tier == 0 ? t.open.size() : t.open_tier.size();
   if (n == 0)
     return {};
   if (degraded_ && !retry)
@@ -169,10 +170,12 @@ error dbengine::write_page(uint32_t id, size_t tier, bool retry) {
     ref.first_s = times.front();
     ref.last_s = times.back();
   } else {
-    record = encode_tier_page(id, static_cast<uint8_t>(tier), ue,
-                              t.points.data(), n, codec_);
-    ref.first_s = t.points.front().end_s;
-    ref.last_s = t.points.back().end_s;
+    std::vector<storage_point> points;
+    t.open_tier.decode(ue, points);
+    record = encode_tier_page(id, static_cast<uint8_t>(tier), ue, points.data(),
+                              n, codec_);
+    ref.first_s = points.front().end_s;
+    ref.last_s = points.back().end_s;
   }
   auto& files = files_[tier];
   bool fresh = !writable_[tier];
@@ -209,7 +212,7 @@ error dbengine::write_page(uint32_t id, size_t tier, bool retry) {
   if (tier == 0)
     open_points_ -= std::min<uint64_t>(open_points_, n);
   t.open.clear();
-  t.points.clear();
+  t.open_tier.clear();
   ref.file_seq = seq;
   ref.offset = offset;
   ref.size = static_cast<uint32_t>(record.size());
@@ -263,7 +266,7 @@ void dbengine::maintain() {
     for (uint32_t id = 0; ok && id < dims_.size(); ++id)
       for (size_t tier = 0; ok && tier < tiers_; ++tier) {
         auto& t = dims_[id].t[tier];
-        auto n = tier == 0 ? t.open.size() : t.points.size();
+        auto n = tier == 0 ? t.open.size() : t.open_tier.size();
         auto full
             = tier == 0 ? page_points_ : std::max<size_t>(page_points_ / 4, 1);
         if (n >= full && write_page(id, tier, true))
