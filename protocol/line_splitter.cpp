@@ -21,6 +21,7 @@ void line_splitter::feed(std::string_view bytes) {
     pos_ = 0;
   }
   buf_.append(bytes.data(), bytes.size());
+  room_.note(buf_);
 }
 
 bool line_splitter::next(std::string_view& line) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/burst_room.hpp"
 #include "base/error.hpp"
 #include "protocol/limits.hpp"
 
@@ -50,6 +51,11 @@ public:
   /// Forgets all state, e.g. for a new connection.
   void reset();
 
+  /// Heap bytes of the buffer.
+  size_t heap_bytes() const noexcept {
+    return tributary::heap_bytes(buf_);
+  }
+
 private:
   size_t max_line_;
   std::string buf_;
@@ -62,6 +68,7 @@ private:
   size_t line_offset_ = 0;
   size_t lines_ = 0;
   error err_;
+  burst_room room_;
 };
 
 } // namespace tributary::protocol

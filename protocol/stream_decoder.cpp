@@ -33,6 +33,7 @@ error stream_decoder::feed(std::string_view bytes) {
   }
   scratch_.clear();
   auto res = lz4_.feed(bytes, scratch_);
+  room_.note(scratch_);
   // Lines completed before a corrupt block are still delivered.
   lines_.feed(scratch_);
   if (!res)

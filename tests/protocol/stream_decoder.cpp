@@ -57,3 +57,39 @@ TEST_CASE("stream_decoder: chunked feed and errors") {
   CHECK(*parse_stream_mode("lz4") == stream_mode::lz4);
   CHECK_FALSE(parse_stream_mode("zstd"));
 }
+
+TEST_CASE("stream_decoder: gives back a burst's room once reads are small "
+          "again") {
+  lz4_encoder enc;
+  stream_decoder dec{stream_mode::lz4};
+  auto drain = [&] {
+    std::string_view line;
+    size_t n = 0;
+    while (dec.next(line))
+      ++n;
+    return n;
+  };
+  // A backfill: a MiB of lines in one read.
+  std::string burst;
+  for (int i = 0; burst.size() < (size_t{1} << 20); ++i)
+    burst += "RSET \"d" + std::to_string(i % 10) + "\" = " + std::to_string(i)
+             + "\n";
+  std::string wire;
+  REQUIRE_FALSE(enc.encode(burst, wire));
+  REQUIRE_FALSE(dec.feed(wire));
+  CHECK(drain() > 10000);
+  auto after_burst = dec.heap_bytes();
+  CHECK(after_burst > (size_t{1} << 20));
+  // Then a child's ordinary second: a few hundred bytes a read.
+  size_t lines = 0;
+  for (int i = 0; i < 2 * 64; ++i) {
+    std::string second
+        = "BEGIN \"c\" 1000000\nSET \"d0\" = " + std::to_string(i) + "\nEND\n";
+    wire.clear();
+    REQUIRE_FALSE(enc.encode(second, wire));
+    REQUIRE_FALSE(dec.feed(wire));
+    lines += drain();
+  }
+  CHECK(lines == 3 * 2 * 64);
+  CHECK(dec.heap_bytes() < (size_t{64} << 10));
+}
