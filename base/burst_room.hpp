@@ -12,10 +12,10 @@ namespace tributary {
 /// one keeps the room too). Every `period` uses, a buffer whose largest
 /// size in that period stayed under a quarter of its room, and whose room
 /// exceeds `floor` bytes, is reallocated to fit: a steady stream keeps its
-/// room, a burst's goes about a minute later at one read a second.
+/// room, a burst's goes some 16 s later at one read a second.
 class burst_room {
 public:
-  static constexpr size_t period = 64;
+  static constexpr size_t period = 16;
   static constexpr size_t floor = size_t{64} << 10;
 
   /// Notes a use of `buf` at its current size; may move it to a smaller

@@ -82,7 +82,7 @@ TEST_CASE("stream_decoder: gives back a burst's room once reads are small "
   CHECK(after_burst > (size_t{1} << 20));
   // Then a child's ordinary second: a few hundred bytes a read.
   size_t lines = 0;
-  for (int i = 0; i < 2 * 64; ++i) {
+  for (int i = 0; i < 2 * 16; ++i) {
     std::string second
         = "BEGIN \"c\" 1000000\nSET \"d0\" = " + std::to_string(i) + "\nEND\n";
     wire.clear();
@@ -90,6 +90,6 @@ TEST_CASE("stream_decoder: gives back a burst's room once reads are small "
     REQUIRE_FALSE(dec.feed(wire));
     lines += drain();
   }
-  CHECK(lines == 3 * 2 * 64);
+  CHECK(lines == 3 * 2 * 16);
   CHECK(dec.heap_bytes() < (size_t{64} << 10));
 }
