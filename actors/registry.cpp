@@ -21,12 +21,10 @@ namespace tributary {
 
 namespace {
 
-/// Seconds between two hand-backs of the heap's free pages: jemalloc's
-/// purge of pages nothing uses costs microseconds, so a burst's memory goes
-/// back within seconds; glibc's malloc_trim walks the whole heap.
-int heap_trim_interval_s() noexcept {
-  return jemalloc_in_use() ? 10 : 60;
-}
+/// Seconds between two hand-backs of the heap's free pages. (Every 10 s
+/// with jemalloc only helped the first minute after a burst, and made RSS
+/// jump with the purge's phase: test_parent_connection_churn_memory.)
+constexpr int heap_trim_interval_s = 60;
 
 } // namespace
 
@@ -385,7 +383,7 @@ registry(registry_actor::stateful_pointer<registry_state> self,
         remove_orphans(self);
         // Replication bursts free tens of MB that glibc keeps otherwise
         // (BENCHMARKS.md, "Issue 10, the memory part").
-        if (++self->state.ticks_since_trim >= heap_trim_interval_s()) {
+        if (++self->state.ticks_since_trim >= heap_trim_interval_s) {
           self->state.ticks_since_trim = 0;
           return_free_heap();
         }
