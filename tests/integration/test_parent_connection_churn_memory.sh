@@ -16,7 +16,9 @@
 # before its delayed message came, so each stayed in memory for good. The
 # growth over the reconnects (after warm-up) must stay below RECONNECT_LIMIT_KB
 # (measured: +984 kB over 2,279 accepted reconnects with the timer actor,
-# +100 kB over 2,719 without).
+# +100 kB over 2,719 without; on a loaded machine up to +480 kB without, as
+# where jemalloc's dirty pages stand when VmRSS is read varies: the limit
+# sits between that and the leak it guards against).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
 . "$H_HARNESS/tribconf.sh"
@@ -117,7 +119,7 @@ print(accepted)
 PY
 }
 RECONNECTS=${RECONNECTS:-3000}
-RECONNECT_LIMIT_KB=${RECONNECT_LIMIT_KB:-400}
+RECONNECT_LIMIT_KB=${RECONNECT_LIMIT_KB:-640}
 n=$(reconnect 500)
 h_log "warm-up: $n of 500 connects accepted"
 h_wait_log "$T/p/log/error.log" "HEALTH churn-child: postponing health checks for 2 seconds" 10
