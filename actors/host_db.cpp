@@ -151,12 +151,9 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
   self->state.spool
       = dynamic_cast<storage::spool_engine*>(self->state.db.get());
   auto engine = [self] { return self->state.db.get(); };
-  self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
+  // The registry's tick asks for maintenance (spawned_host).
   return {
-      [=](atom::timeout) {
-        maintain(self);
-        self->delayed_send(self, std::chrono::seconds(1), atom::timeout::value);
-      },
+      [=](atom::timeout) { maintain(self); },
       [=](atom::get, atom::store) { return to_status(engine()->health()); },
       [=](atom::define, const shared_chart_def& x) {
         const auto& def = *x.def;

@@ -28,8 +28,8 @@ constexpr int heap_trim_interval_s = 60;
 
 } // namespace
 
-host_actor spawn_host(caf::local_actor* self, const host_info& info,
-                      const std::string& api_key, const daemon_context& ctx) {
+spawned_host spawn_host(caf::local_actor* self, const host_info& info,
+                        const std::string& api_key, const daemon_context& ctx) {
   auto& cfg = *ctx.settings;
   auto eff = config::resolve_receiver(cfg, api_key, info.machine_guid,
                                       info.update_every);
@@ -98,8 +98,12 @@ host_actor spawn_host(caf::local_actor* self, const host_info& info,
     health.pause_while_disconnected
         = eff.health_enabled == config::health_mode::automatic;
   }
-  return self->spawn(host, info, db_actor, std::string{to_string(mode)},
-                     chart_cfg, health, ctx);
+  spawned_host out;
+  if (db->wants_maintenance())
+    out.maintained_db = db_actor;
+  out.host = self->spawn(host, info, db_actor, std::string{to_string(mode)},
+                         chart_cfg, health, ctx);
+  return out;
 }
 
 namespace {
@@ -350,11 +354,13 @@ registry(registry_actor::stateful_pointer<registry_state> self,
   // The registry is not in ctx yet when it spawns localhost.
   auto local_ctx = ctx;
   local_ctx.registry = self;
-  auto local = spawn_host(self, localhost, "", local_ctx);
+  auto spawned = spawn_host(self, localhost, "", local_ctx);
+  auto local = spawned.host;
   // localhost is always reachable (Netdata's /api/v1/info says so).
   self->send(local, atom::stream::value, true, false);
   auto& entry = st.hosts[localhost.machine_guid];
   entry.actor = local;
+  entry.maintained_db = spawned.maintained_db;
   entry.hostname = localhost.hostname;
   entry.streaming = true;
   entry.connected_s = static_cast<int64_t>(ctx.now_usec() / 1000000);
@@ -381,6 +387,9 @@ registry(registry_actor::stateful_pointer<registry_state> self,
       [=](atom::timeout) {
         timed_handler timed{self->state.timing};
         remove_orphans(self);
+        for (auto& [guid, h] : self->state.hosts)
+          if (h.maintained_db)
+            self->send(h.maintained_db, atom::timeout::value);
         // Replication bursts free tens of MB that glibc keeps otherwise
         // (BENCHMARKS.md, "Issue 10, the memory part").
         if (++self->state.ticks_since_trim >= heap_trim_interval_s) {
@@ -448,7 +457,8 @@ registry(registry_actor::stateful_pointer<registry_state> self,
                   .emplace(hello.host.machine_guid,
                            registry_state::host_entry{})
                   .first;
-          i->second.actor = h;
+          i->second.actor = h.host;
+          i->second.maintained_db = h.maintained_db;
           i->second.sequence = ++st.host_sequence;
         } else {
           self->send(i->second.actor, atom::info::value, hello.host);

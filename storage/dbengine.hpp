@@ -72,6 +72,9 @@ public:
   /// Writes the journal batch (or a new journal generation), retries failed
   /// page writes, rewrites changed metadata.
   void maintain() override;
+  bool wants_maintenance() const override {
+    return true;
+  }
 
   storage_health health() const override;
 

@@ -249,6 +249,12 @@ public:
   /// crash journal and retries writes that failed. Nothing by default.
   virtual void maintain();
 
+  /// Whether `maintain()` and `health()` do anything: the owner skips the
+  /// periodic call for engines that need none (ram, alloc, none).
+  virtual bool wants_maintenance() const {
+    return false;
+  }
+
   /// The disk's state (ok for engines without files). Cheap: the owner
   /// asks every second.
   virtual storage_health health() const;

@@ -42,6 +42,9 @@ public:
   /// Degraded while some dimension lives in memory only (its file could
   /// not be created: disk full); those points die with the process.
   storage_health health() const override;
+  bool wants_maintenance() const override {
+    return true; // health() names files that could not be mapped
+  }
 
   /// The file of `key`: `<directory>/<chart>.<dim>-<crc32c>.tmap` with
   /// characters outside [A-Za-z0-9_-] replaced by '_'.

@@ -34,6 +34,9 @@ public:
   error flush() override;
   error close() override;
   void maintain() override;
+  bool wants_maintenance() const override {
+    return true;
+  }
   storage_health health() const override;
 
   /// `<file>.journal`.

@@ -32,6 +32,9 @@ public:
   error flush() override;
   error close() override;
   void maintain() override;
+  bool wants_maintenance() const override {
+    return true;
+  }
   storage_health health() const override;
   uint64_t memory_bytes() const override {
     return inner_->memory_bytes();

@@ -47,7 +47,7 @@ struct host_fixture : actor_fixture {
     info.hostname = "child";
     info.update_every = 1;
     info.hops = 1;
-    aut = spawn_host(self.ptr(), info, api_key, ctx);
+    aut = spawn_host(self.ptr(), info, api_key, ctx).host;
     run();
   }
 
