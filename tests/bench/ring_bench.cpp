@@ -143,30 +143,37 @@ BENCHMARK_TEMPLATE(BM_RingBytesCorpus, compressed_ring)
     ->Arg(ram_slots)
     ->Unit(benchmark::kMillisecond);
 
-/// 200 full rings of the loadgen mix, kept between iterations.
+/// 200 full rings of the loadgen mix and the time of their next slot, kept
+/// between runs: each run goes on after the previous one (a run that put
+/// older times again measured overwrites of sealed pages, not appends).
 template <class Ring>
-std::vector<Ring>& full_rings(int64_t& t) {
-  static std::vector<Ring> rings;
-  static int64_t next = T;
-  if (rings.empty()) {
+struct held_rings {
+  std::vector<Ring> rings;
+  int64_t next = T;
+};
+
+template <class Ring>
+held_rings<Ring>& full_rings() {
+  static held_rings<Ring> held;
+  if (held.rings.empty()) {
     auto mix = loadgen_mix(ram_slots + 100);
     for (auto& xs : mix) {
-      rings.emplace_back(ram_slots, 1);
+      held.rings.emplace_back(ram_slots, 1);
       for (size_t i = 0; i < xs.size(); ++i)
-        rings.back().put(sample::of(T + static_cast<int64_t>(i), xs[i]));
+        held.rings.back().put(sample::of(T + static_cast<int64_t>(i), xs[i]));
     }
-    next = T + static_cast<int64_t>(ram_slots + 100);
+    held.next = T + static_cast<int64_t>(ram_slots + 100);
   }
-  t = next;
-  return rings;
+  return held;
 }
 
 template <class Ring>
 void BM_RingPut(benchmark::State& state) {
   // One second of the mix into 200 full rings: sealing and dropping pages
   // included as they come.
-  int64_t t = 0;
-  auto& rings = full_rings<Ring>(t);
+  auto& held = full_rings<Ring>();
+  auto& rings = held.rings;
+  auto& t = held.next;
   auto mix = loadgen_mix(1024);
   size_t i = 0;
   for (auto _ : state) {
@@ -185,11 +192,9 @@ BENCHMARK_TEMPLATE(BM_RingPut, compressed_ring);
 /// 200 full compressed rings, by `put` one at a time (Arg 1 of the second
 /// number = 0) or by `put_many` (1).
 void BM_RingBackfill(benchmark::State& state) {
-  int64_t t = 0;
-  auto& rings = full_rings<compressed_ring>(t);
-  // Each run goes on after the previous one: no overwrites of held slots.
-  static int64_t next = 0;
-  t = std::max(t, next);
+  auto& held = full_rings<compressed_ring>();
+  auto& rings = held.rings;
+  auto& t = held.next;
   auto mix = loadgen_mix(1024);
   auto n = static_cast<size_t>(state.range(0));
   bool many = state.range(1) != 0;
@@ -209,7 +214,6 @@ void BM_RingBackfill(benchmark::State& state) {
     t += static_cast<int64_t>(n);
     i += n;
   }
-  next = t;
   state.SetItemsProcessed(state.iterations()
                           * static_cast<int64_t>(rings.size() * n));
 }
@@ -218,8 +222,7 @@ BENCHMARK(BM_RingBackfill)->ArgsProduct({{10, 50, 600}, {0, 1}});
 template <class Ring>
 void BM_RingRange(benchmark::State& state) {
   // range() over the last state.range(0) seconds of every ring.
-  int64_t t = 0;
-  auto& rings = full_rings<Ring>(t);
+  auto& rings = full_rings<Ring>().rings;
   size_t points = 0;
   for (auto _ : state) {
     points = 0;
