@@ -8,6 +8,7 @@
 #include "actors/plugin_collector.hpp"
 #include "actors/registry.hpp"
 #include "actors/reload.hpp"
+#include "actors/scheduler.hpp"
 #include "collectors/system_info.hpp"
 #include "config/bind_to.hpp"
 #include "config/load.hpp"
@@ -278,6 +279,9 @@ int run_daemon(const daemon_options& opts) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
+  // CAF's work stealing without the logger's per-job cost
+  // (actors/scheduler.hpp).
+  cfg.load<scheduler>();
   cfg.add_message_types<caf::id_block::tributary>();
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
   // Metrics arrive in bursts once per second: CAF's default work stealing
