@@ -94,8 +94,11 @@ void consume(receiver_ptr self, const std::string& bytes) {
                               + log_text(st.hello.host.hostname)
                               + "'. Disabling it.");
       }
-      return stop(self, "cannot parse line " + std::to_string(st.lines) + ": "
-                            + to_string(err) + ". Disabling it.");
+      // The line itself, so that a stream changed on the way can be told
+      // from a peer that sends what we do not understand.
+      return stop(self, "cannot parse line " + std::to_string(st.lines) + " '"
+                            + log_text(line, 160) + "': " + to_string(err)
+                            + ". Disabling it.");
     case protocol::command_reader::status::ready:
       break;
     }

@@ -19,6 +19,8 @@ GUID=$(cat /proc/sys/kernel/random/uuid)
 BOGUS_GUID=$(cat /proc/sys/kernel/random/uuid)
 HOST=recon-child-$$
 BOGUS_HOST=recon-bogus-$$
+BADSET_GUID=$(cat /proc/sys/kernel/random/uuid)
+BADSET_HOST=recon-badset-$$
 TPORT=$(h_free_port)
 T=$(h_tmpdir)
 BASE=http://127.0.0.1:$TPORT
@@ -113,9 +115,12 @@ H_PASSED=$((H_PASSED + 1))
 h_log "second life: accepted, last_entry $(last_entry)"
 
 # ------------------------------------------------ unknown command from a fake child
-python3 - "$TPORT" "$KEY" "$BOGUS_GUID" "$BOGUS_HOST" > "$T/bogus.out" 2>&1 <<'PY' || h_fail "bogus child: $(cat "$T/bogus.out")"
+# fake_child GUID HOST LINE: streams LINE after the handshake; exits 0 once the
+# parent closed the connection.
+fake_child() {
+python3 - "$TPORT" "$KEY" "$1" "$2" "$3" <<'PY'
 import socket, sys, time
-port, key, guid, host = sys.argv[1:]
+port, key, guid, host, line = sys.argv[1:]
 req = ("STREAM key=%s&hostname=%s&registry_hostname=%s&machine_guid=%s&update_every=1&os=linux"
        "&timezone=Etc/UTC&abbrev_timezone=UTC&utc_offset=0&hops=1&ml_capable=0&ml_enabled=0&mc_version=0"
        "&tags=&ver=15352&NETDATA_SYSTEM_OS_NAME=unknown&NETDATA_HOST_IS_K8S_NODE=false"
@@ -128,7 +133,7 @@ print("reply:", reply)
 if not reply.startswith(b"Hit me baby, push them over with the version="):
     sys.exit(1)
 time.sleep(0.3)
-s.sendall(b"BOGUS 1 2\n")
+s.sendall(line.encode() + b"\n")
 deadline = time.monotonic() + 10
 while time.monotonic() < deadline:
     s.settimeout(max(0.1, deadline - time.monotonic()))
@@ -145,6 +150,9 @@ while time.monotonic() < deadline:
 print("closed: no")
 sys.exit(1)
 PY
+}
+fake_child "$BOGUS_GUID" "$BOGUS_HOST" "BOGUS 1 2" > "$T/bogus.out" 2>&1 \
+  || h_fail "bogus child: $(cat "$T/bogus.out")"
 h_assert_contains "$(cat "$T/bogus.out")" "closed: yes" "the parent disconnects a child that sends BOGUS"
 h_wait_log "$TLOG" "STREAM $BOGUS_HOST \[receive from .*\] ?: disconnected \(completed [0-9]+ updates\)\." 10
 h_wait_for -t 10 -m "$BOGUS_HOST unreachable" is_reachable "$BOGUS_HOST" false
@@ -161,5 +169,12 @@ if grep -q "STREAM $BOGUS_HOST .*sent command '" "$TLOG"; then
   grep -qE "STREAM $BOGUS_HOST .*sent command 'BOGUS' which is not known by netdata" "$TLOG" \
     || h_fail "the unknown-command log line does not name the command 'BOGUS': $(grep "sent command" "$TLOG")"
 fi
+
+# ------------------------------------------------ a line that does not parse
+# The log names the line itself: a stream changed on the way reads differently
+# from a peer that sends what the parent does not understand.
+fake_child "$BADSET_GUID" "$BADSET_HOST" 'SET "d7" = 427d81' > "$T/badset.out" 2>&1 \
+  || h_fail "bad SET child: $(cat "$T/badset.out")"
+h_wait_log "$TLOG" "STREAM $BADSET_HOST .*cannot parse line 1 'SET \"d7\" = 427d81': .*not an integer.*Disabling it" 10
 
 h_pass
