@@ -173,6 +173,12 @@ if history > 0:
 print(json.dumps(r))
 PY
   h_log "$(tail -n 1 "$RESULTS")"
+  # A disconnect's cause is in the parent's log, which goes with $T unless
+  # H_KEEP=1: show its errors here.
+  if [ "$(tail -n 1 "$RESULTS" | python3 -c 'import json, sys; print(json.load(sys.stdin)["disconnects"])')" != 0 ]; then
+    grep -hs "ERROR" "$T/$parent-$size/log/error.log" | grep -v "end of file" | head -n 20 \
+      | while IFS= read -r line; do h_log "parent: $line"; done || true
+  fi
   if [ "$parent" = netdata ]; then h_ndpeer_stop "$PARENT_PID"; else h_stop "$PARENT_PID" 20; fi
 }
 
