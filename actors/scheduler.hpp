@@ -15,6 +15,7 @@
 // `work-stealing.*` settings, shutdown) is CAF's.
 
 #include <caf/actor_system.hpp>
+#include <caf/config.hpp>
 #include <caf/execution_unit.hpp>
 #include <caf/logger.hpp>
 #include <caf/policy/work_stealing.hpp>
@@ -23,6 +24,10 @@
 #include <caf/scheduler/worker.hpp>
 #include <cstddef>
 #include <thread>
+
+// The worker below mirrors CAF 0.17's `worker<Policy>` interface, which its
+// coordinator and policies call: check it again before moving to another CAF.
+static_assert(CAF_VERSION / 100 == 17, "actors/scheduler.hpp is for CAF 0.17");
 
 namespace tributary {
 
