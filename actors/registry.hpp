@@ -65,8 +65,8 @@ struct spawned_host {
   host_actor host;
   /// The host db when its engine wants `maintain()` every second (dbengine,
   /// save, map, spool): the registry's tick asks for it, one burst for all
-  /// hosts instead of a timer per host (5,000 timers a second were ~10 % of
-  /// a ram parent's CPU with 2,000 children). Null for ram, alloc, none.
+  /// hosts instead of a timer per host (a timer per host was ~5 % of a core
+  /// with 5,000 ram children, for nothing). Null for ram, alloc, none.
   host_db_actor maintained_db;
 };
 
