@@ -11,9 +11,15 @@ constexpr unsigned char sig_first = 0xFA;  // 'z' | 0x80
 constexpr unsigned char sig_last = 0x0A;   // '\n'
 constexpr size_t max_block_bytes = 0x3FFF; // 14 bits
 
-// Any ring at least this large decodes a dependent stream whatever the
-// encoder's ring looks like (lz4.h, LZ4_decoderRingBufferSize).
-constexpr size_t decoder_ring_size = 65536 + 14 + lz4_max_block;
+// lz4.h's minimum ring (LZ4_decoderRingBufferSize: 64 KiB + 14 + a block)
+// is not enough: given room for a whole block, lz4 1.9.4 copies a long match
+// 32 bytes at a time past its end, over old history a later match of the
+// same block may still read when the ring wrapped with just 64 KiB + 14
+// behind it (one of 5,000 loadgen streams broke about every 10 minutes).
+// Wrapping once less than a block is left, this size keeps at least
+// 64 KiB + one block behind each wrap, so nothing lz4 may write over is
+// history a match can reach.
+constexpr size_t decoder_ring_size = 65536 + 2 * lz4_max_block;
 
 // The encoder ring of a v1.37.1 sender: 64 KiB history + 2 blocks.
 constexpr size_t encoder_ring_size = 65536 + 14 + 2 * lz4_max_block;
