@@ -1,6 +1,5 @@
 #include "protocol/lz4_framing.hpp"
 
-#include <cstring>
 #include <lz4.h>
 #include <vector>
 
@@ -12,17 +11,15 @@ constexpr unsigned char sig_first = 0xFA;  // 'z' | 0x80
 constexpr unsigned char sig_last = 0x0A;   // '\n'
 constexpr size_t max_block_bytes = 0x3FFF; // 14 bits
 
-// The decoder's history: 64 KiB before the block being decoded, and room
-// for the whole block after it. Not a ring: lz4 may write anywhere up to
-// the capacity it is given (lz4 1.9.4 copies a long match 32 bytes at a
-// time past its end), and in a ring of lz4.h's documented minimum
-// (LZ4_decoderRingBufferSize, 64 KiB + 14 + a block) that room still held
-// old history a later match of the same block read after a wrap (one of
-// 5,000 loadgen streams broke about every 10 minutes). Here nothing after
-// the write position is history: once a block may not fit, the last 64 KiB
-// move to the front (a 64 KiB copy per 16 KiB or more decoded).
-constexpr size_t decoder_history = 65536;
-constexpr size_t decoder_buffer_size = decoder_history + lz4_max_block;
+// lz4.h's minimum ring (LZ4_decoderRingBufferSize: 64 KiB + 14 + a block)
+// is not enough: given room for a whole block, lz4 1.9.4 copies a long match
+// 32 bytes at a time past its end, over old history a later match of the
+// same block may still read when the ring wrapped with just 64 KiB + 14
+// behind it (one of 5,000 loadgen streams broke about every 10 minutes).
+// Wrapping once less than a block is left, this size keeps at least
+// 64 KiB + one block behind each wrap, so nothing lz4 may write over is
+// history a match can reach.
+constexpr size_t decoder_ring_size = 65536 + 2 * lz4_max_block;
 
 // The encoder ring of a v1.37.1 sender: 64 KiB history + 2 blocks.
 constexpr size_t encoder_ring_size = 65536 + 14 + 2 * lz4_max_block;
@@ -51,7 +48,7 @@ bool parse_lz4_header(std::string_view b, size_t& n) noexcept {
 
 struct lz4_decoder::impl {
   LZ4_streamDecode_t state;
-  std::vector<char> buf = std::vector<char>(decoder_buffer_size);
+  std::vector<char> ring = std::vector<char>(decoder_ring_size);
   size_t pos = 0;
 
   impl() {
@@ -89,20 +86,15 @@ expected<size_t> lz4_decoder::feed(std::string_view in, std::string& out) {
   };
   auto decode = [&](const char* src, size_t n, size_t block_pos) -> error {
     auto& d = *impl_;
-    if (d.pos + lz4_max_block > d.buf.size()) {
-      std::memmove(d.buf.data(), d.buf.data() + d.pos - decoder_history,
-                   decoder_history);
-      d.pos = decoder_history;
-      LZ4_setStreamDecode(&d.state, d.buf.data(),
-                          static_cast<int>(decoder_history));
-    }
-    int r = LZ4_decompress_safe_continue(&d.state, src, d.buf.data() + d.pos,
+    if (d.pos + lz4_max_block > d.ring.size())
+      d.pos = 0;
+    int r = LZ4_decompress_safe_continue(&d.state, src, d.ring.data() + d.pos,
                                          static_cast<int>(n),
                                          static_cast<int>(lz4_max_block));
     if (r < 0)
       return fail("corrupt lz4 block of " + std::to_string(n) + " bytes",
                   block_pos);
-    out.append(d.buf.data() + d.pos, static_cast<size_t>(r));
+    out.append(d.ring.data() + d.pos, static_cast<size_t>(r));
     d.pos += static_cast<size_t>(r);
     appended += static_cast<size_t>(r);
     ++blocks_;
