@@ -25,16 +25,16 @@ std::string reference_decode(std::string_view in) {
   std::string all;
   std::vector<char> block(lz4_max_block);
   size_t n = 0;
-  while (parse_lz4_header(in, n) && n > 0 && in.size() >= 4 + n) {
+  while (parse_lz4_header(in, n) && n > 0 && in.size() >= lz4_header_size + n) {
     auto dict = std::min<size_t>(all.size(), 65536);
     int r = LZ4_decompress_safe_usingDict(
-        in.data() + 4, block.data(), static_cast<int>(n),
+        in.data() + lz4_header_size, block.data(), static_cast<int>(n),
         static_cast<int>(block.size()), all.data() + all.size() - dict,
         static_cast<int>(dict));
     if (r < 0)
       break;
     all.append(block.data(), static_cast<size_t>(r));
-    in.remove_prefix(4 + n);
+    in.remove_prefix(lz4_header_size + n);
   }
   return all;
 }

@@ -2,6 +2,7 @@
 
 #include "tests/test_data.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <random>
 
@@ -131,30 +132,38 @@ TEST_CASE("lz4: a long connection wraps both rings") {
 
 namespace {
 
-/// One lz4 block of literals only, with its 4-byte header.
-std::string literal_block(std::string_view text) {
-  std::string raw;
-  size_t n = text.size();
-  raw += static_cast<char>(n >= 15 ? 0xF0 : n << 4);
-  if (n >= 15) {
-    size_t rest = n - 15;
-    for (; rest >= 255; rest -= 255)
-      raw += static_cast<char>(255);
-    raw += static_cast<char>(rest);
-  }
-  raw += text;
-  auto h = lz4_header(raw.size());
-  return std::string{h.data(), h.size()} + raw;
+/// lz4's length coding: `n` in a 4-bit token field, the rest in bytes.
+void put_length(std::string& raw, size_t n) {
+  if (n < 15)
+    return;
+  for (n -= 15; n >= 255; n -= 255)
+    raw += static_cast<char>(255);
+  raw += static_cast<char>(n);
 }
 
-/// A sequence: `lits` (< 15 bytes), then a match of `len` (4..18) bytes at
-/// `offset` back.
+/// A sequence: literals, then a match of `len` (>= 4) bytes `offset` back.
 void sequence(std::string& raw, std::string_view lits, size_t offset,
               size_t len) {
-  raw += static_cast<char>((lits.size() << 4) | (len - 4));
+  raw += static_cast<char>((std::min<size_t>(lits.size(), 15) << 4)
+                           | std::min<size_t>(len - 4, 15));
+  put_length(raw, lits.size());
   raw += lits;
   raw += static_cast<char>(offset & 0xFF);
   raw += static_cast<char>(offset >> 8);
+  put_length(raw, len - 4);
+}
+
+/// The last sequence of a block: literals only.
+void last_literals(std::string& raw, std::string_view lits) {
+  raw += static_cast<char>(std::min<size_t>(lits.size(), 15) << 4);
+  put_length(raw, lits.size());
+  raw += lits;
+}
+
+/// `raw` as one block of the stream, with its 4-byte header.
+std::string framed(const std::string& raw) {
+  auto h = lz4_header(raw.size());
+  return std::string{h.data(), h.size()} + raw;
 }
 
 } // namespace
@@ -175,26 +184,21 @@ TEST_CASE("lz4: a match just after a wrap reads history a long match "
     history += "<" + std::to_string(i) + ">";
   history.resize(65536 + 15);
   std::string wire;
-  for (size_t at = 0; at < history.size(); at += 16000)
-    wire += literal_block(std::string_view{history}.substr(at, 16000));
+  for (size_t at = 0; at < history.size(); at += 16000) {
+    std::string raw;
+    last_literals(raw, std::string_view{history}.substr(at, 16000));
+    wire += framed(raw);
+  }
   // The next block: 16 literals, a 40-byte match 16 back (copied in 32-byte
   // steps: 64 bytes written), then a match at the longest distance, which
   // starts 16 bytes beyond the first match's end in the old history.
-  std::string raw;
   std::string lits = "0123456789abcdef";
-  raw += static_cast<char>(0x10 * 15 + 15); // 16 literals, match 40 = 15+21
-  raw += static_cast<char>(16 - 15);
-  raw += lits;
-  raw += static_cast<char>(16);
-  raw += static_cast<char>(0);
-  raw += static_cast<char>(40 - 4 - 15);
-  sequence(raw, "", 65535, 12);
   std::string tail(64, 'z');
-  raw += static_cast<char>(0xF0);
-  raw += static_cast<char>(tail.size() - 15);
-  raw += tail;
-  auto h = lz4_header(raw.size());
-  wire += std::string{h.data(), h.size()} + raw;
+  std::string raw;
+  sequence(raw, lits, 16, 40);
+  sequence(raw, "", 65535, 12);
+  last_literals(raw, tail);
+  wire += framed(raw);
 
   std::string expected = history;
   expected += lits;
