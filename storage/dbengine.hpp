@@ -173,9 +173,12 @@ private:
   };
 
   void load();
-  void scan_datafile(size_t tier, uint64_t seq,
+  /// Indexes one datafile. The newest datafile of a tier is the one a
+  /// crash may have left with a torn tail: that is cut and noted in `torn`,
+  /// not reported as damage.
+  void scan_datafile(size_t tier, uint64_t seq, bool newest,
                      std::map<uint32_t, dbengine_dimension>& defs,
-                     std::vector<scanned_page>& pages);
+                     std::vector<scanned_page>& pages, std::string& torn);
   void define(uint32_t id, const dbengine_dimension& d);
   void replay_journal();
   void restore_state(uint32_t id, std::string_view blob);

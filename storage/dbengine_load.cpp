@@ -92,8 +92,11 @@ void dbengine::load() {
   std::sort(found.begin(), found.end());
   std::map<uint32_t, dbengine_dimension> file_defs;
   std::vector<scanned_page> pages;
-  for (auto [tier, seq] : found) {
-    scan_datafile(tier, seq, file_defs, pages);
+  std::string torn;
+  for (size_t k = 0; k < found.size(); ++k) {
+    auto [tier, seq] = found[k];
+    bool newest = k + 1 == found.size() || found[k + 1].first != tier;
+    scan_datafile(tier, seq, newest, file_defs, pages, torn);
     next_seq_[tier] = std::max(next_seq_[tier], seq + 1);
   }
   size_t rebuilt = 0;
@@ -166,16 +169,19 @@ void dbengine::load() {
                                   + std::to_string(n)
                                   + " pages of an unknown dimension skipped",
                               0);
-  if (!journal_on_)
-    return;
-  replay_journal();
-  // A new journal generation: the replayed state, without a torn tail.
-  rotate_journal();
+  if (journal_on_) {
+    replay_journal();
+    // A new journal generation: the replayed state, without a torn tail.
+    rotate_journal();
+  }
+  if (!torn.empty())
+    recovery_ += (recovery_.empty() ? "" : "; ") + torn;
 }
 
-void dbengine::scan_datafile(size_t tier, uint64_t seq,
+void dbengine::scan_datafile(size_t tier, uint64_t seq, bool newest,
                              std::map<uint32_t, dbengine_dimension>& defs,
-                             std::vector<scanned_page>& out) {
+                             std::vector<scanned_page>& out,
+                             std::string& torn) {
   auto path = datafile_path(tier, seq);
   auto bytes = fs_->read(path);
   if (!bytes) {
@@ -189,10 +195,44 @@ void dbengine::scan_datafile(size_t tier, uint64_t seq,
     diagnostics_.emplace_back(
         code, path + ": " + what + " at offset " + std::to_string(at), at);
   };
+  // The end of the newest datafile from `at` on holds no whole record: an
+  // append a crash cut short (its points are in the journal). Cut it, so
+  // the next load finds the file whole; elsewhere it is damage.
+  auto torn_tail = [&](size_t at, ec code, const std::string& what) {
+    // What an append left begins as a record does: with its magic.
+    auto starts_record = [&](uint32_t magic) {
+      char m[4];
+      std::memcpy(m, &magic, 4); // little-endian hosts only
+      auto n = std::min<size_t>(4, all.size() - at);
+      return all.compare(at, n, std::string_view{m, n}) == 0;
+    };
+    bool torn_append = newest
+                       && (starts_record(page_magic)
+                           || starts_record(dimension_record_magic));
+    auto err = torn_append ? fs_->truncate(path, at)
+                           : error{ec::corruption, "not a torn append"};
+    if (err) {
+      report(code, at, what);
+      return;
+    }
+    files_[tier].back().size = at;
+    disk_bytes_[tier] -= all.size() - at;
+    torn += (torn.empty() ? "" : "; ") + path + ": cut a torn tail of "
+            + std::to_string(all.size() - at) + " bytes at offset "
+            + std::to_string(at);
+  };
   uint32_t file_tier = 0;
   uint64_t file_seq = 0;
   if (!parse_datafile_header(all, file_tier, file_seq) || file_tier != tier
       || file_seq != seq) {
+    if (all.size() < datafile_header_size && newest && !fs_->remove(path)) {
+      // Created by the append a crash cut short: nothing in it yet.
+      files_[tier].pop_back();
+      disk_bytes_[tier] -= all.size();
+      torn += (torn.empty() ? "" : "; ") + path
+              + ": removed a datafile torn in its header";
+      return;
+    }
     report(all.size() < datafile_header_size ? ec::truncated : ec::corruption,
            0, "bad datafile header, file skipped");
     return;
@@ -210,11 +250,10 @@ void dbengine::scan_datafile(size_t tier, uint64_t seq,
     }
     page_header h;
     if (all.size() - pos < page_header_size) {
-      report(ec::truncated, pos, "truncated page header");
+      torn_tail(pos, ec::truncated, "truncated page header");
       return;
     }
     if (!parse_page_header(all.substr(pos), h)) {
-      report(ec::corruption, pos, "bad page header");
       // Resynchronize on the next intact page header or dimension record.
       auto next = pos + 1;
       char magic[4];
@@ -225,19 +264,22 @@ void dbengine::scan_datafile(size_t tier, uint64_t seq,
         auto a = all.find(std::string_view{magic, 4}, next);
         auto b = all.find(std::string_view{dmagic, 4}, next);
         next = std::min(a, b);
-        if (next == std::string_view::npos)
+        if (next == std::string_view::npos) {
+          torn_tail(pos, ec::corruption, "bad page header");
           return;
+        }
         if (next == b && parse_dimension_record(all.substr(next), def_id, def))
           break;
         if (next == a && parse_page_header(all.substr(next), h))
           break;
       }
+      report(ec::corruption, pos, "bad page header");
       pos = next;
       continue;
     }
     auto record = page_header_size + size_t{h.payload_size};
     if (all.size() - pos < record) {
-      report(ec::truncated, pos, "truncated page");
+      torn_tail(pos, ec::truncated, "truncated page");
       return;
     }
     auto payload = all.substr(pos + page_header_size, h.payload_size);

@@ -214,6 +214,12 @@ public:
     return {};
   }
 
+  error truncate(const std::string& path, uint64_t size) override {
+    if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0)
+      return {ec::io_error, errno_text("cannot truncate", path)};
+    return {};
+  }
+
   error sync(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)

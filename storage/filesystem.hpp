@@ -37,12 +37,16 @@ public:
                                            uint64_t offset, size_t size)
       = 0;
 
-  /// Appends `data` to `path`, creating it if missing. One call is one
-  /// `write`: a process killed afterwards leaves all of it in the file (a
-  /// power cut needs `sync`). A failed append (disk full) leaves the file
-  /// as it was: cut back to its old size, or removed if this call created
-  /// it.
+  /// Appends `data` to `path`, creating it if missing. A process killed
+  /// during the call may leave a prefix of `data` in the file (the kernel
+  /// ends a write between pages when a fatal signal arrives); readers cut
+  /// such a torn tail (`truncate`). A failed append (disk full) leaves the
+  /// file as it was: cut back to its old size, or removed if this call
+  /// created it.
   virtual error append(const std::string& path, const std::string& data) = 0;
+
+  /// Cuts `path` back to its first `size` bytes.
+  virtual error truncate(const std::string& path, uint64_t size) = 0;
 
   /// Makes the content of `path` durable (fsync).
   virtual error sync(const std::string& path) = 0;
@@ -93,6 +97,7 @@ public:
   expected<std::string> read_range(const std::string& path, uint64_t offset,
                                    size_t size) override;
   error append(const std::string& path, const std::string& data) override;
+  error truncate(const std::string& path, uint64_t size) override;
   error sync(const std::string& path) override;
   expected<uint64_t> file_size(const std::string& path) override;
   expected<std::vector<std::string>> list(const std::string& dir) override;

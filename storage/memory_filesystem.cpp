@@ -80,6 +80,15 @@ error memory_filesystem::append(const std::string& path,
   return {};
 }
 
+error memory_filesystem::truncate(const std::string& path, uint64_t size) {
+  auto i = files.find(path);
+  if (i == files.end())
+    return {ec::io_error, "cannot truncate '" + path + "': no such file"};
+  if (size < i->second.size())
+    i->second.resize(static_cast<size_t>(size));
+  return {};
+}
+
 error memory_filesystem::sync(const std::string& path) {
   ++syncs;
   if (files.count(path) == 0)

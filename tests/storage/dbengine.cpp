@@ -288,9 +288,44 @@ TEST_CASE("dbengine: a damaged page header resynchronizes on the next page") {
   check_points(*db, dim, 65, 1000);
 }
 
-TEST_CASE("dbengine: a truncated datafile keeps every whole page") {
+TEST_CASE("dbengine: a torn tail of the newest datafile is cut, every whole "
+          "page kept") {
+  // What a process killed during an append leaves: a prefix of the record.
   fixture f;
   f.fill(1000);
+  auto& file = f.fs.files[f.tier0_file()];
+  auto full = file.size();
+  file.resize(full - 10);
+  auto db = f.open();
+  CHECK(db->diagnostics().empty());
+  CHECK(db->recovery().find(f.tier0_file() + ": cut a torn tail of ")
+        != std::string::npos);
+  auto dim = db->find({"system.cpu", "user"});
+  // 1000 = 15 × 64 + 40: the last page (961..1000) is lost.
+  CHECK(db->last_time_s(dim) == T + 960);
+  check_points(*db, dim, 1, 960);
+  CHECK(file.size() < full - 10);
+  // The engine keeps working: new points go to a new datafile.
+  CHECK(db->append(dim, value_at(1001)));
+  REQUIRE_FALSE(db->close());
+  db = f.open();
+  CHECK(db->diagnostics().empty()); // the file was cut back: nothing torn
+  CHECK(db->recovery().empty());
+  CHECK(db->last_time_s(db->find({"system.cpu", "user"})) == T + 1001);
+}
+
+TEST_CASE("dbengine: a truncated older datafile keeps every whole page") {
+  fixture f;
+  f.fill(1000);
+  {
+    auto db = f.open();
+    auto dim = db->find({"system.cpu", "user"});
+    for (int64_t i = 1001; i <= 1100; ++i)
+      REQUIRE(db->append(dim, value_at(i)));
+    REQUIRE_FALSE(db->close());
+  }
+  REQUIRE(f.fs.files.count(f.opts.directory + "/dbengine-t0-0000000002.tdf")
+          == 1);
   auto& file = f.fs.files[f.tier0_file()];
   auto full = file.size();
   file.resize(full - 10);
@@ -299,16 +334,45 @@ TEST_CASE("dbengine: a truncated datafile keeps every whole page") {
   auto& err = db->diagnostics()[0];
   CHECK(err.code == ec::truncated);
   CHECK(err.message.find("truncated page") != std::string::npos);
+  CHECK(file.size() == full - 10); // damage, not a torn append: left as is
   auto dim = db->find({"system.cpu", "user"});
-  // 1000 = 15 × 64 + 40: the last page (961..1000) is lost.
-  CHECK(db->last_time_s(dim) == T + 960);
   check_points(*db, dim, 1, 960);
-  // The engine keeps working: new points go to a new datafile.
-  CHECK(db->append(dim, value_at(1001)));
-  REQUIRE_FALSE(db->close());
-  db = f.open();
-  CHECK(db->diagnostics().size() == 1); // the same old truncation
-  CHECK(db->last_time_s(db->find({"system.cpu", "user"})) == T + 1001);
+  check_points(*db, dim, 1001, 1100);
+}
+
+TEST_CASE("dbengine: garbage after the last page of the newest datafile is "
+          "reported, not cut") {
+  fixture f;
+  f.fill(1000);
+  auto& file = f.fs.files[f.tier0_file()];
+  auto full = file.size();
+  file += std::string(100, 'x');
+  auto db = f.open();
+  REQUIRE(db->diagnostics().size() == 1);
+  CHECK(db->diagnostics()[0].position == full);
+  CHECK(db->diagnostics()[0].message.find("bad page header")
+        != std::string::npos);
+  CHECK(db->recovery().empty());
+  CHECK(file.size() == full + 100);
+  check_points(*db, db->find({"system.cpu", "user"}), 1, 1000);
+}
+
+TEST_CASE("dbengine: a datafile torn in its header is removed") {
+  fixture f;
+  f.fill(1000);
+  {
+    auto db = f.open();
+    REQUIRE_FALSE(db->close());
+  }
+  auto second = f.opts.directory + "/dbengine-t0-0000000002.tdf";
+  // The first append to a new datafile, cut short after 5 bytes.
+  f.fs.files[second] = f.fs.files[f.tier0_file()].substr(0, 5);
+  auto db = f.open();
+  CHECK(db->diagnostics().empty());
+  CHECK(db->recovery().find(second + ": removed a datafile torn in its header")
+        != std::string::npos);
+  CHECK(f.fs.files.count(second) == 0);
+  check_points(*db, db->find({"system.cpu", "user"}), 1, 1000);
 }
 
 TEST_CASE("dbengine: a page damaged after opening is reported by queries") {
