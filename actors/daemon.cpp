@@ -5,7 +5,6 @@
 #include "actors/console.hpp"
 #include "actors/context.hpp"
 #include "actors/listener.hpp"
-#include "actors/multiplexer.hpp"
 #include "actors/plugin_collector.hpp"
 #include "actors/registry.hpp"
 #include "actors/reload.hpp"
@@ -279,8 +278,7 @@ int run_daemon(const daemon_options& opts) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   caf::actor_system_config cfg;
-  // CAF's I/O loop, pausing after busy rounds (actors/multiplexer.hpp).
-  cfg.load<caf::io::middleman, pausing_multiplexer>();
+  cfg.load<caf::io::middleman>();
   // CAF's work stealing without the logger's per-job cost
   // (actors/scheduler.hpp).
   cfg.load<scheduler>();
