@@ -195,46 +195,52 @@ void dbengine::scan_datafile(size_t tier, uint64_t seq, bool newest,
     diagnostics_.emplace_back(
         code, path + ": " + what + " at offset " + std::to_string(at), at);
   };
-  // The end of the newest datafile from `at` on holds no whole record: an
-  // append a crash cut short (its points are in the journal). Cut it, so
-  // the next load finds the file whole; elsewhere it is damage.
+  auto note_torn = [&](const std::string& what) {
+    torn += (torn.empty() ? "" : "; ") + path + ": " + what;
+  };
+  char magic_bytes[4];
+  char dmagic_bytes[4];
+  std::memcpy(magic_bytes, &page_magic, 4); // little-endian hosts only
+  std::memcpy(dmagic_bytes, &dimension_record_magic, 4);
+  std::string_view magic{magic_bytes, 4};
+  std::string_view dmagic{dmagic_bytes, 4};
+  // The end of the newest datafile from `at` on holds no whole record but
+  // begins as a record does: an append a crash cut short (its points are in
+  // the journal). Cut it, so the next load finds the file whole; anything
+  // else is damage, reported and left as it is.
   auto torn_tail = [&](size_t at, ec code, const std::string& what) {
-    // What an append left begins as a record does: with its magic.
-    auto starts_record = [&](uint32_t magic) {
-      char m[4];
-      std::memcpy(m, &magic, 4); // little-endian hosts only
-      auto n = std::min<size_t>(4, all.size() - at);
-      return all.compare(at, n, std::string_view{m, n}) == 0;
-    };
-    bool torn_append = newest
-                       && (starts_record(page_magic)
-                           || starts_record(dimension_record_magic));
-    auto err = torn_append ? fs_->truncate(path, at)
-                           : error{ec::corruption, "not a torn append"};
-    if (err) {
-      report(code, at, what);
-      return;
-    }
+    auto n = std::min<size_t>(4, all.size() - at);
+    auto head = all.substr(at, n);
+    if (!newest || (head != magic.substr(0, n) && head != dmagic.substr(0, n)))
+      return report(code, at, what);
+    if (auto err = fs_->truncate(path, at))
+      return report(code, at, what + " (cannot cut it: " + err.message + ")");
     files_[tier].back().size = at;
     disk_bytes_[tier] -= all.size() - at;
-    torn += (torn.empty() ? "" : "; ") + path + ": cut a torn tail of "
-            + std::to_string(all.size() - at) + " bytes at offset "
-            + std::to_string(at);
+    note_torn("cut a torn tail of " + std::to_string(all.size() - at)
+              + " bytes at offset " + std::to_string(at));
   };
   uint32_t file_tier = 0;
   uint64_t file_seq = 0;
   if (!parse_datafile_header(all, file_tier, file_seq) || file_tier != tier
       || file_seq != seq) {
-    if (all.size() < datafile_header_size && newest && !fs_->remove(path)) {
-      // Created by the append a crash cut short: nothing in it yet.
-      files_[tier].pop_back();
-      disk_bytes_[tier] -= all.size();
-      torn += (torn.empty() ? "" : "; ") + path
-              + ": removed a datafile torn in its header";
+    auto short_file = all.size() < datafile_header_size;
+    if (!short_file || !newest) {
+      report(short_file ? ec::truncated : ec::corruption, 0,
+             "bad datafile header, file skipped");
       return;
     }
-    report(all.size() < datafile_header_size ? ec::truncated : ec::corruption,
-           0, "bad datafile header, file skipped");
+    // The newest, shorter than its header: the append that created it was
+    // cut short by a crash, and nothing is in it yet.
+    if (auto err = fs_->remove(path)) {
+      report(ec::truncated, 0,
+             "bad datafile header, file skipped (cannot remove it: "
+                 + err.message + ")");
+      return;
+    }
+    files_[tier].pop_back();
+    disk_bytes_[tier] -= all.size();
+    note_torn("removed a datafile torn in its header");
     return;
   }
   size_t pos = datafile_header_size;
@@ -256,13 +262,9 @@ void dbengine::scan_datafile(size_t tier, uint64_t seq, bool newest,
     if (!parse_page_header(all.substr(pos), h)) {
       // Resynchronize on the next intact page header or dimension record.
       auto next = pos + 1;
-      char magic[4];
-      char dmagic[4];
-      std::memcpy(magic, &page_magic, 4); // little-endian hosts only
-      std::memcpy(dmagic, &dimension_record_magic, 4);
       for (;; ++next) {
-        auto a = all.find(std::string_view{magic, 4}, next);
-        auto b = all.find(std::string_view{dmagic, 4}, next);
+        auto a = all.find(magic, next);
+        auto b = all.find(dmagic, next);
         next = std::min(a, b);
         if (next == std::string_view::npos) {
           torn_tail(pos, ec::corruption, "bad page header");
