@@ -16,12 +16,29 @@ packages=(
 # schemas come from npm, pinned by tests/deploy/package-lock.json). A
 # nodejs that brings its own npm (NodeSource) is kept as it is.
 command -v npm > /dev/null || packages+=(nodejs npm)
+export DEBIAN_FRONTEND=noninteractive
+# A dpkg run cut short (the machine stopped during an install) leaves a journal
+# in /var/lib/dpkg/updates, and apt then refuses every install ("dpkg was
+# interrupted") until it is finished.
+if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ] || [ -n "$(dpkg --audit 2>/dev/null)" ]; then
+  echo "install-deps: finishing an interrupted dpkg run (dpkg --configure -a)" >&2
+  dpkg --configure -a
+  # A package left half-installed is not fixed by configuring: reinstall it.
+  broken=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null \
+    | awk 'substr($1, 2, 1) ~ /[HF]/ || substr($1, 3, 1) == "R" { print $2 }')
+  for p in $broken; do
+    if [ "$p" = tributary ]; then
+      dpkg --purge --force-remove-reinstreq tributary  # left by test_debian_package.sh
+    else
+      apt-get install -y -q --reinstall "$p" || { apt-get update -q && apt-get install -y -q --reinstall "$p"; }
+    fi
+  done
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
