@@ -1,5 +1,8 @@
 #include "storage/gorilla.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace tributary::storage {
 
 void bit_writer::put(uint64_t x, unsigned n) {
@@ -10,27 +13,44 @@ void bit_writer::put(uint64_t x, unsigned n) {
   if (n == 0)
     return;
   x &= (uint64_t{1} << n) - 1;
-  // used_ < 8 here, so at most 39 bits are pending.
+  // used_ < 32 here, so at most 63 bits are pending; whole 32-bit words go
+  // out at once (one append instead of four).
   acc_ = (acc_ << n) | x;
   used_ += n;
-  while (used_ >= 8) {
-    out_.push_back(static_cast<char>((acc_ >> (used_ - 8)) & 0xffu));
-    used_ -= 8;
+  if (used_ >= 32) {
+    used_ -= 32;
+    auto word = static_cast<uint32_t>(acc_ >> used_);
+    char bytes[4]
+        = {static_cast<char>(word >> 24), static_cast<char>(word >> 16),
+           static_cast<char>(word >> 8), static_cast<char>(word)};
+    out_.append(bytes, 4);
   }
 }
 
+namespace {
+
+/// Appends the `used` pending bits of `acc` to `out`, the last byte padded
+/// with zero bits.
+void flush_bits(std::string& out, uint64_t acc, unsigned used) {
+  while (used >= 8) {
+    used -= 8;
+    out.push_back(static_cast<char>((acc >> used) & 0xffu));
+  }
+  if (used > 0)
+    out.push_back(static_cast<char>((acc << (8 - used)) & 0xffu));
+}
+
+} // namespace
+
 std::string bit_writer::peek() const {
   auto out = out_;
-  if (used_ > 0)
-    out.push_back(static_cast<char>((acc_ << (8 - used_)) & 0xffu));
+  flush_bits(out, acc_, used_);
   return out;
 }
 
 std::string bit_writer::finish() {
-  if (used_ > 0) {
-    out_.push_back(static_cast<char>((acc_ << (8 - used_)) & 0xffu));
-    used_ = 0;
-  }
+  flush_bits(out_, acc_, used_);
+  used_ = 0;
   acc_ = 0;
   return std::move(out_);
 }
@@ -38,18 +58,33 @@ std::string bit_writer::finish() {
 bool bit_reader::get(unsigned n, uint64_t& x) {
   if (pos_ + n > bytes_.size() * 8)
     return false;
-  uint64_t v = 0;
-  while (n > 0) {
-    auto byte = static_cast<uint8_t>(bytes_[pos_ / 8]);
-    unsigned off = pos_ % 8;
-    unsigned avail = 8 - off;
-    unsigned take = n < avail ? n : avail;
-    unsigned bits = (byte >> (avail - take)) & ((1u << take) - 1);
-    v = (v << take) | bits;
-    pos_ += take;
-    n -= take;
+  if (n > 56) {
+    uint64_t hi = 0;
+    uint64_t lo = 0;
+    get(n - 32, hi);
+    get(32, lo);
+    x = (hi << 32) | lo;
+    return true;
   }
-  x = v;
+  if (n == 0) {
+    x = 0;
+    return true;
+  }
+  // The 8 bytes from the one holding pos_ (zeros past the end) hold all n
+  // bits: pos_ % 8 + n <= 63.
+  auto at = pos_ / 8;
+  uint64_t window = 0;
+  if (bytes_.size() - at >= 8) {
+    std::memcpy(&window, bytes_.data() + at, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    window = __builtin_bswap64(window);
+#endif
+  } else {
+    for (size_t k = 0; at + k < bytes_.size(); ++k)
+      window |= uint64_t{static_cast<uint8_t>(bytes_[at + k])} << (56 - 8 * k);
+  }
+  x = (window << (pos_ % 8)) >> (64 - n);
+  pos_ += n;
   return true;
 }
 
@@ -122,15 +157,28 @@ bool decode_times(bit_reader& r, int64_t* ts, size_t n, int64_t step) {
   return true;
 }
 
-void word_encoder::put(uint32_t x, bit_writer& w) {
-  if (!started_) {
-    started_ = true;
-    prev_ = x;
+namespace {
+
+/// Counts bits instead of writing them.
+struct bit_counter {
+  size_t bits = 0;
+  void put(uint64_t, unsigned n) {
+    bits += n;
+  }
+};
+
+/// One step of the word code: `x` after the state's previous word.
+template <class Sink>
+void put_word(bool& started, uint32_t& prev, unsigned& lead, unsigned& trail,
+              uint32_t x, Sink& w) {
+  if (!started) {
+    started = true;
+    prev = x;
     w.put(x, 32);
     return;
   }
-  uint32_t d = x ^ prev_;
-  prev_ = x;
+  uint32_t d = x ^ prev;
+  prev = x;
   if (d == 0) {
     w.put(0, 1);
     return;
@@ -139,10 +187,10 @@ void word_encoder::put(uint32_t x, bit_writer& w) {
   auto t = static_cast<unsigned>(__builtin_ctz(d));
   if (l > 31)
     l = 31;
-  if (lead_ <= 32 && l >= lead_ && t >= trail_) {
-    unsigned len = 32 - lead_ - trail_;
+  if (lead <= 32 && l >= lead && t >= trail) {
+    unsigned len = 32 - lead - trail;
     w.put(0b10, 2);
-    w.put(d >> trail_, len);
+    w.put(d >> trail, len);
     return;
   }
   unsigned len = 32 - l - t;
@@ -150,8 +198,14 @@ void word_encoder::put(uint32_t x, bit_writer& w) {
   w.put(l, 5);
   w.put(len - 1, 5);
   w.put(d >> t, len);
-  lead_ = l;
-  trail_ = t;
+  lead = l;
+  trail = t;
+}
+
+} // namespace
+
+void word_encoder::put(uint32_t x, bit_writer& w) {
+  put_word(started_, prev_, lead_, trail_, x, w);
 }
 
 bool word_decoder::get(bit_reader& r, uint32_t& x) {
@@ -196,6 +250,17 @@ void encode_words(const uint32_t* xs, size_t n, bit_writer& w) {
   word_encoder e;
   for (size_t i = 0; i < n; ++i)
     e.put(xs[i], w);
+}
+
+size_t encoded_words_bits(const uint32_t* xs, size_t n) {
+  bool started = false;
+  uint32_t prev = 0;
+  unsigned lead = 33;
+  unsigned trail = 0;
+  bit_counter c;
+  for (size_t i = 0; i < n; ++i)
+    put_word(started, prev, lead, trail, xs[i], c);
+  return c.bits;
 }
 
 bool decode_words(bit_reader& r, uint32_t* xs, size_t n) {

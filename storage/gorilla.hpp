@@ -87,6 +87,9 @@ bool decode_times(bit_reader& r, int64_t* ts, size_t n, int64_t step);
 /// the meaningful bits.
 void encode_words(const uint32_t* xs, size_t n, bit_writer& w);
 
+/// How many bits `encode_words` writes for `xs[0..n)`, without writing them.
+size_t encoded_words_bits(const uint32_t* xs, size_t n);
+
 /// Inverse of `encode_words`.
 bool decode_words(bit_reader& r, uint32_t* xs, size_t n);
 
