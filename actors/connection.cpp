@@ -399,8 +399,8 @@ connection(connection_actor::stateful_broker_pointer<connection_state> self,
     self->quit();
     return connection_actor::behavior_type::make_empty_behavior();
   }
-  self->configure_read(hdl,
-                       caf::io::receive_policy::at_most(socket_read_bytes));
+  self->configure_read(
+      hdl, caf::io::receive_policy::at_most(st.next_read.current()));
   // A client that never completes its first request is dropped, as
   // Netdata's `[web] timeout for first request` does: the listener sends
   // the timeout (a delayed message to a connection that has closed by then
@@ -423,6 +423,9 @@ connection(connection_actor::stateful_broker_pointer<connection_state> self,
       [=](const caf::io::new_data_msg& msg) {
         auto& st = self->state;
         std::string_view bytes{msg.buf.data(), msg.buf.size()};
+        if (st.next_read.note(bytes.size()))
+          self->configure_read(
+              hdl, caf::io::receive_policy::at_most(st.next_read.current()));
         if (!st.transport_known && !bytes.empty()) {
           st.transport_known = true;
           if (ctx.web_tls && unix_path.empty() && tls::looks_like_tls(bytes[0]))

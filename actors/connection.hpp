@@ -2,6 +2,7 @@
 
 #include "actors/context.hpp"
 #include "api/http_request.hpp"
+#include "base/read_size.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/io/broker.hpp>
@@ -38,6 +39,8 @@ struct connection_state {
   bool tls_established = false;
   /// Stream bytes handed to the receiver whose rows are not yet stored.
   int64_t in_flight = 0;
+  /// The most bytes the next socket read takes.
+  read_size next_read;
   /// Reading is stopped until the receiver catches up.
   bool halted = false;
   int64_t halts = 0;

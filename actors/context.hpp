@@ -23,11 +23,10 @@ struct load_result;
 
 namespace tributary {
 
-/// The most bytes one socket read takes. CAF 0.17.6 shrinks a scribe's read
-/// buffer to each read's size and grows (zero-fills) it back before the
-/// next read, so every read costs a memset of this size: with 64 KiB it
-/// was 7 % of a parent's instructions at 4,000 samples/s, where reads are
-/// a few hundred bytes. A Netdata child compresses at most 16 KiB a block.
+/// The most bytes one socket read of a sender takes (CAF 0.17.6 zero-fills
+/// the read buffer back to this size after every read; a parent's
+/// connections size theirs by `read_size`). A Netdata child compresses at
+/// most 16 KiB a block.
 constexpr size_t socket_read_bytes = size_t{16} * 1024;
 
 /// What every actor of a running daemon shares: read-only settings, the
