@@ -46,6 +46,16 @@ TEST_CASE("storage_number packs like Netdata") {
   CHECK(pack(0, 0) == sn_flag_not_anomalous);
   CHECK(pack(1, flag_empty) == sn_empty_slot);
   CHECK(pack(std::nan(""), 0) == sn_empty_slot);
+  // Words of Netdata 1.37.1's long double packing; integers take a shorter
+  // path that must give the same (the mantissa scaled by 10 while below
+  // 0x19999e, and back once if that overshot 0xffffff).
+  CHECK(pack(1, 0) == 0x39989680u);
+  CHECK(pack(-42, 0) == 0xa9401640u);
+  CHECK(pack(1677725, 0) == 0x0119999du);
+  CHECK(pack(1677726, 0) == 0x0119999eu);
+  CHECK(pack(16777215, 0) == 0x01ffffffu);
+  CHECK(pack(167772150, 0) == 0x49ffffffu);
+  CHECK(pack(0.5, 0) == 0x394c4b40u);
   auto r = round_trip(sample::of(1, 2, flag_reset | flag_anomalous));
   CHECK(r.flags == (flag_reset | flag_anomalous));
   CHECK(r.value == 2);
