@@ -112,8 +112,10 @@ void consume(receiver_ptr self, const std::string& bytes) {
                         "Truncating it.");
     return stop(self, to_string(st.decoder.err()));
   }
-  // Definitions must reach the host before the rows that follow them.
+  // Definitions must reach the host before the rows that follow them; the
+  // rows of this read go as one batch.
   flush_definition(self);
+  send_pending(self);
 }
 
 /// Bytes parsed before the receiver fences: far below the connection's

@@ -8,10 +8,12 @@
 namespace tributary::receiver_steps {
 
 void flush_definition(receiver_ptr self) {
-  send_pending(self);
   auto& st = self->state;
   if (st.dirty == nullptr)
     return;
+  // Rows and points queued before the definition changed go first. (Sent
+  // only then: sent at every BEGIN, each row went to the host alone.)
+  send_pending(self);
   // Thousands of charts keep these for good: no room for more (one sent
   // before has none).
   auto& dims = st.dirty->def->dimensions;

@@ -13,9 +13,14 @@ TEST_CASE("read_size: small reads shrink the buffer, full reads grow it") {
     changes += r.note(200) ? 1 : 0;
   CHECK(r.current() == read_size::smallest);
   CHECK(changes == 2); // 16 KiB -> 4 KiB -> 1 KiB, then it stays
-  // Reads of a quarter of the buffer are not small: no flapping.
+  // Reads of a quarter of the buffer or more are not small: no flapping.
   for (int i = 0; i < 100; ++i)
     CHECK_FALSE(r.note(300));
+  // A child sending 2.5 KiB a second: 4 KiB, not 16.
+  read_size second;
+  for (int i = 0; i < 100; ++i)
+    second.note(2500);
+  CHECK(second.current() == 4096);
   // A burst (a replication backfill) fills the buffer: it grows at once.
   CHECK(r.note(1024));
   CHECK(r.current() == 4096);
