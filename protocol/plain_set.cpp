@@ -4,6 +4,20 @@ namespace tributary::protocol {
 
 namespace {
 
+/// Bytes an id in the fast path may not hold: quotes, backslash, NUL and
+/// control bytes (one lookup instead of four tests a byte).
+struct special_bytes {
+  bool is[256] = {};
+  constexpr special_bytes() {
+    for (int c = 0; c < 0x20; ++c)
+      is[c] = true;
+    is[static_cast<unsigned char>('"')] = true;
+    is[static_cast<unsigned char>('\'')] = true;
+    is[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr special_bytes special;
+
 /// Reads a quoted word of at least `min` bytes at `p` (the quote) whose
 /// bytes need no care: no quote, backslash, NUL or control byte. Moves `p`
 /// past the closing quote.
@@ -14,8 +28,7 @@ bool plain_quoted(const char*& p, const char* e, std::string_view& out,
   char quote = *p++;
   const char* start = p;
   while (p != e && *p != quote) {
-    auto c = static_cast<unsigned char>(*p);
-    if (c < 0x20 || c == '\\' || c == '"' || c == '\'')
+    if (special.is[static_cast<unsigned char>(*p)])
       return false;
     ++p;
   }
@@ -94,9 +107,10 @@ bool parse_plain_set(std::string_view line, set_view& out) noexcept {
     return false;
   int64_t v = 0;
   for (; p != e; ++p) {
-    if (*p < '0' || *p > '9')
+    auto digit = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    if (digit > 9)
       return false;
-    v = v * 10 + (*p - '0');
+    v = v * 10 + static_cast<int64_t>(digit);
   }
   out.value = negative ? -v : v;
   return true;
