@@ -253,8 +253,7 @@ using host_db_actor = caf::typed_actor<
     // Registers or updates a chart and its dimensions.
     caf::reacts_to<atom::define, shared_chart_def>,
     // Stores one computed point per dimension of a chart at a time (seconds).
-    caf::reacts_to<atom::store, std::string, int64_t, std::vector<double>,
-                   std::vector<uint8_t>>,
+    caf::reacts_to<atom::store, stored_row>,
     // Stores a batch of computed points of one chart (replication).
     caf::reacts_to<atom::store, stored_points>,
     // Answers a query for a chart.
@@ -427,6 +426,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tributary, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(tributary, (tributary::replay_batch))
   CAF_ADD_TYPE_ID(tributary, (tributary::row_batch))
   CAF_ADD_TYPE_ID(tributary, (tributary::stored_points))
+  CAF_ADD_TYPE_ID(tributary, (tributary::stored_row))
   CAF_ADD_TYPE_ID(tributary, (tributary::host_info))
   CAF_ADD_TYPE_ID(tributary, (tributary::data_query))
   CAF_ADD_TYPE_ID(tributary, (tributary::data_result))

@@ -43,20 +43,12 @@ void publish_extent(const chart_state& st) {
 void store_rows(chart_actor::stateful_pointer<chart_state> self) {
   auto& st = self->state;
   for (auto& r : st.out) {
-    std::vector<double> values;
-    std::vector<uint8_t> flags;
-    values.reserve(r.values.size());
-    flags.reserve(r.values.size());
-    for (auto& s : r.values) {
-      values.push_back(s.value);
-      flags.push_back(s.flags);
-    }
     if (st.first_entry == 0)
       st.first_entry = r.time_s;
     st.last_entry = r.time_s;
     ++st.points;
-    self->send(st.db, atom::store::value, st.def->id, r.time_s,
-               std::move(values), std::move(flags));
+    self->send(st.db, atom::store::value,
+               stored_row{st.def->id, std::move(r.values)});
   }
   if (!st.out.empty())
     publish_extent(st);

@@ -171,12 +171,16 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
           entry.dims.push_back(h);
         }
       },
-      [=](atom::store, const std::string& chart, int64_t time_s,
-          const std::vector<double>& values,
-          const std::vector<uint8_t>& flags) {
+      [=](atom::store, const stored_row& x) {
         timed_handler timed{self->state.timing};
-        append_points(self->state, chart, &time_s, 1, values.size(), values,
-                      flags);
+        auto& st = self->state;
+        auto i = st.charts.find(x.chart_id);
+        if (i == st.charts.end())
+          return;
+        auto& dims = i->second.dims;
+        auto n = std::min(dims.size(), x.points.size());
+        st.db->append_rows(dims.data(), x.points.data(), 1, n);
+        ++st.points_stored;
       },
       [=](atom::store, const stored_points& b) {
         timed_handler timed{self->state.timing};

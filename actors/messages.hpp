@@ -18,6 +18,15 @@
 #include <caf/none.hpp>
 #include <memory>
 
+namespace tributary::storage {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sample& x) {
+  return f(caf::meta::type_name("sample"), x.time_s, x.value, x.flags);
+}
+
+} // namespace tributary::storage
+
 namespace tributary {
 
 template <class Inspector>
@@ -72,6 +81,11 @@ typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_batch& x) {
   return f(caf::meta::type_name("replay_batch"), x.chart_id, x.points);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stored_row& x) {
+  return f(caf::meta::type_name("stored_row"), x.chart_id, x.points);
 }
 
 template <class Inspector>

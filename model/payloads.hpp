@@ -10,6 +10,7 @@
 #include "protocol/chart_def.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/host_info.hpp"
+#include "storage/sample.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -72,6 +73,14 @@ struct replay_batch {
 
 /// Computed points of one chart for its host db, oldest first: row `r` is
 /// `times[r]` with `width` values and flags at `r * width`.
+/// The computed point of every dimension of a chart at one time (each
+/// sample carries it): a chart's live row on its way to the host db, the
+/// calculator's own samples moved, not copied into columns.
+struct stored_row {
+  std::string chart_id;
+  std::vector<storage::sample> points;
+};
+
 struct stored_points {
   std::string chart_id;
   uint32_t width = 0;
