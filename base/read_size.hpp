@@ -7,12 +7,13 @@ namespace tributary {
 
 /// The most bytes a connection's next socket read takes, following what
 /// its reads bring. CAF 0.17.6 shrinks a scribe's read buffer to each
-/// read's size and zero-fills it back to this size before the next read, so
-/// every connection keeps this much resident: 16 KiB for each of 5,000
-/// children that send 2-3 KiB a second is 80 MB. A read that fills the
-/// buffer makes the next one four times larger (up to `largest`, a Netdata
-/// child's lz4 block); `shrink_after` reads in a row that used under a
-/// quarter of it make it four times smaller (down to `smallest`).
+/// read's size and zero-fills it back to this size before the next read:
+/// a child sending 2-3 KiB a second paid a 16 KiB memset per read. (The
+/// buffer's capacity stays at the largest size it had, so this saves the
+/// zero-fill, not memory.) A read that fills the buffer makes the next one
+/// four times larger (up to `largest`, a Netdata child's lz4 block);
+/// `shrink_after` reads in a row that used under a quarter of it make it
+/// four times smaller (down to `smallest`).
 class read_size {
 public:
   static constexpr size_t smallest = 1024;

@@ -1,6 +1,5 @@
 #include "storage/gorilla.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 namespace tributary::storage {
