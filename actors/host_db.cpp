@@ -1,5 +1,6 @@
 #include "actors/host_db.hpp"
 
+#include "config/resolve.hpp"
 #include "storage/query.hpp"
 
 #include <caf/all.hpp>
@@ -199,6 +200,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         req.group = storage::parse_grouping(q.group);
         req.aligned = q.aligned;
         req.resampling_time = q.gtime;
+        req.agent_tiers
+            = config::agent_storage_tiers(*self->state.ctx.settings);
         auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
         auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
         return to_data_result(def, res, q.all_dimensions);

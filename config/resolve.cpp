@@ -1,5 +1,7 @@
 #include "config/resolve.hpp"
 
+#include <algorithm>
+
 namespace tributary::config {
 
 namespace {
@@ -161,6 +163,22 @@ access_verdict check_access(const settings& cfg, std::string_view api_key,
   if (!ip_ok(guid, peer_ip))
     return access_verdict::machine_guid_ip_denied;
   return access_verdict::allowed;
+}
+
+size_t agent_storage_tiers(const settings& cfg) {
+  // Netdata starts dbengine for a section only when it says both
+  // `enabled = yes` and the mode itself (rrdpush_receiver_needs_dbengine).
+  auto needs = [](const std::map<std::string, receiver_settings>& sections) {
+    return std::any_of(sections.begin(), sections.end(), [](const auto& s) {
+      const auto& r = s.second;
+      return r.is_set(receiver_field::enabled) && r.enabled
+             && r.is_set(receiver_field::memory_mode)
+             && r.memory_mode == memory_mode::dbengine;
+    });
+  };
+  bool dbengine = cfg.global.mode == memory_mode::dbengine
+                  || needs(cfg.api_keys) || needs(cfg.machine_guids);
+  return dbengine ? 3 : 1;
 }
 
 bool is_api_key_enabled(const settings& cfg, std::string_view api_key) {

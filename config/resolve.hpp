@@ -54,6 +54,12 @@ access_verdict check_access(const settings& cfg, std::string_view api_key,
                             std::string_view machine_guid,
                             std::string_view peer_ip);
 
+/// Netdata's `storage tiers` for the whole agent: 3 when dbengine runs for
+/// any host (`[db] mode = dbengine`, or an enabled stream.conf section that
+/// sets `[default] memory mode = dbengine`), else 1. A query reads a tier
+/// by it even on a ram host (docs/storage.md "Queries").
+size_t agent_storage_tiers(const settings& cfg);
+
 /// True if `[api_key]` exists with type api (or none) and `enabled = yes`.
 bool is_api_key_enabled(const settings& cfg, std::string_view api_key);
 

@@ -154,6 +154,28 @@ int64_t dbengine::tier_last_time_s(dimension_handle h, size_t tier) const {
   return t.pages.empty() ? 0 : t.pages.back().last_s;
 }
 
+int64_t dbengine::tier_stored_first_time_s(dimension_handle h,
+                                           size_t tier) const {
+  auto* d = state(h);
+  if (d == nullptr || tier == 0 || tier >= tiers_)
+    return tier_first_time_s(h, tier);
+  auto& t = d->t[tier];
+  if (!t.pages.empty())
+    return t.pages.front().first_s;
+  return t.open_tier.empty() ? 0 : t.open_tier.front_end();
+}
+
+int64_t dbengine::tier_stored_last_time_s(dimension_handle h,
+                                          size_t tier) const {
+  auto* d = state(h);
+  if (d == nullptr || tier == 0 || tier >= tiers_)
+    return tier_last_time_s(h, tier);
+  auto& t = d->t[tier];
+  if (!t.open_tier.empty())
+    return t.open_tier.back_end();
+  return t.pages.empty() ? 0 : t.pages.back().last_s;
+}
+
 int64_t dbengine::first_time_s(dimension_handle h) const {
   return tier_first_time_s(h, 0);
 }

@@ -55,6 +55,10 @@ public:
   int tier_update_every(dimension_handle h, size_t tier) const override;
   int64_t tier_first_time_s(dimension_handle h, size_t tier) const override;
   int64_t tier_last_time_s(dimension_handle h, size_t tier) const override;
+  int64_t tier_stored_first_time_s(dimension_handle h,
+                                   size_t tier) const override;
+  int64_t tier_stored_last_time_s(dimension_handle h,
+                                  size_t tier) const override;
   int64_t first_time_s(dimension_handle h) const override;
   int64_t last_time_s(dimension_handle h) const override;
   int update_every(dimension_handle h) const override;

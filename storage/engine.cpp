@@ -75,6 +75,15 @@ int64_t engine::tier_last_time_s(dimension_handle h, size_t tier) const {
   return tier == 0 ? last_time_s(h) : 0;
 }
 
+int64_t engine::tier_stored_first_time_s(dimension_handle h,
+                                         size_t tier) const {
+  return tier_first_time_s(h, tier);
+}
+
+int64_t engine::tier_stored_last_time_s(dimension_handle h, size_t tier) const {
+  return tier_last_time_s(h, tier);
+}
+
 std::unique_ptr<engine> make_engine(memory_mode mode,
                                     const engine_options& opts) {
   switch (mode) {

@@ -229,6 +229,14 @@ public:
   /// Newest point of `tier` for `h` (its end time; 0 if none).
   virtual int64_t tier_last_time_s(dimension_handle h, size_t tier) const;
 
+  /// tier_first_time_s and tier_last_time_s without the bucket a tier above
+  /// 0 is still summing (queries read it; Netdata's query plan only sees
+  /// what is stored).
+  virtual int64_t tier_stored_first_time_s(dimension_handle h,
+                                           size_t tier) const;
+  virtual int64_t tier_stored_last_time_s(dimension_handle h,
+                                          size_t tier) const;
+
   /// Oldest stored slot of `h` (0 if none).
   virtual int64_t first_time_s(dimension_handle h) const = 0;
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 
 namespace tributary::storage {
 
@@ -262,9 +264,13 @@ std::vector<point> fetch(const engine& db, dimension_handle h, size_t tier,
     auto ue = static_cast<int64_t>(db.update_every(h));
     if (ue <= 0)
       ue = 1;
+    // 1.37.1's dbengine looks for pages reaching into [after, before]: with
+    // after > before it finds none, not even the point before `after`.
     if (db.mode() == memory_mode::dbengine)
-      return walk_pages(db.query(h, after - ue + 1, before + ue - 1), ue,
-                        before);
+      return after > before
+                 ? out
+                 : walk_pages(db.query(h, after - ue + 1, before + ue - 1), ue,
+                              before);
     // 1.37.1's ring says its oldest time is one update_every before its
     // oldest slot (last − entries × ue), and a query starts there: its first
     // step is empty, so the first value is read inside the group it ends in.
@@ -297,9 +303,107 @@ std::vector<point> fetch(const engine& db, dimension_handle h, size_t tier,
   return out;
 }
 
+// 1.37.1's weight of a tier for one dimension (its query plan): the share of
+// the window the tier covers, in millionths, scaled down when it holds fewer
+// points there than the rows wanted; none when it holds less than one point.
+std::optional<int64_t> tier_weight(int64_t first, int64_t last, int64_t ue,
+                                   const window& w) {
+  if (first == 0 || last == 0 || ue <= 0)
+    return std::nullopt;
+  auto span = std::min(last, w.before) - std::max(first, w.after);
+  auto available = span / ue;
+  if (available <= 0)
+    return std::nullopt;
+  auto coverage = span * 1000000 / (w.before - w.after);
+  auto wanted = static_cast<int64_t>(w.points) * coverage / 1000000;
+  return available < wanted ? available * coverage / wanted : coverage;
+}
+
+constexpr size_t no_tier = SIZE_MAX;
+
+// The tier a dimension is read from, as 1.37.1 plans it per dimension
+// (query_plan). Each tier is weighed by tier_weight, ties going to the higher
+// tier. Usually tier 0 wins. When it holds less than one point of the window
+// (a window just past its newest point), the highest tier of the agent wins
+// even with no weight, and the plan adds the lower tiers that reach later
+// (first the tier with the earliest start; equal starts, the one added
+// later). The plan's first step is read, unless the first row already ends
+// past it: then the first later step ending after that row, if any.
+size_t dimension_tier(const engine& db, dimension_handle h, size_t tier,
+                      const window& w, const query_request& req) {
+  if (req.tier >= 0 || tier != 0 || req.agent_tiers < 2 || w.points == 0
+      || w.after >= w.before)
+    return tier;
+  struct span {
+    int64_t first = 0;
+    int64_t last = 0;
+    int64_t ue = 0;
+  };
+  auto span_of = [&](size_t t) {
+    span s;
+    if (t >= db.tiers())
+      return s; // a ram host has tier 0 only
+    s.ue = static_cast<int64_t>(db.tier_update_every(h, t));
+    s.first = db.tier_stored_first_time_s(h, t);
+    s.last = db.tier_stored_last_time_s(h, t);
+    // The ring counts its oldest time one step before its oldest slot.
+    if (t == 0 && s.first != 0 && db.mode() != memory_mode::dbengine)
+      s.first -= s.ue;
+    return s;
+  };
+  auto valid
+      = [](const span& s) { return s.first != 0 && s.last != 0 && s.ue > 0; };
+  auto weight = [&](size_t t) -> std::optional<int64_t> {
+    auto s = span_of(t);
+    if (!valid(s))
+      return std::nullopt;
+    return tier_weight(s.first, s.last, s.ue, w);
+  };
+  auto best_weight = weight(0);
+  if (best_weight)
+    return 0;
+  size_t best = 0;
+  for (size_t t = 1; t < req.agent_tiers; ++t) {
+    auto x = weight(t);
+    if (x >= best_weight) { // nullopt is below every weight
+      best = t;
+      best_weight = x;
+    }
+  }
+  struct step {
+    size_t tier;
+    int64_t after;
+    int64_t before;
+  };
+  auto top = span_of(best);
+  std::vector<step> plan{{best, top.first, top.last}};
+  for (size_t t = best; plan.back().before < w.before && t-- > 0;) {
+    auto s = span_of(t);
+    if (valid(s) && s.last > plan.back().before)
+      plan.push_back({t, plan.back().before, std::min(s.last, w.before)});
+  }
+  std::reverse(plan.begin(), plan.end());
+  std::stable_sort(plan.begin(), plan.end(), [](const step& a, const step& b) {
+    return a.after < b.after;
+  });
+  plan.front().after = std::max(plan.front().after, w.after);
+  plan.back().before = std::min(plan.back().before, w.before);
+  if (!valid(span_of(plan.front().tier)))
+    return no_tier;
+  auto first_row_end
+      = w.after + static_cast<int64_t>(w.group) * w.granularity - w.granularity;
+  if (first_row_end >= plan.front().before)
+    for (size_t i = 1; i < plan.size(); ++i)
+      if (plan[i].before > first_row_end)
+        return plan[i].tier;
+  return plan.front().tier;
+}
+
 void do_dimension(const engine& db, dimension_handle h, size_t tier,
                   const window& w, grouping method, size_t column,
                   query_result& res, bool& first_value) {
+  if (tier == no_tier)
+    return;
   auto xs = fetch(db, h, tier, w, method);
   if (xs.empty())
     return;
@@ -483,7 +587,8 @@ query_result run_query(const engine& db,
   res.reset.resize(res.times.size() * res.dimensions);
   bool first_value = true;
   for (size_t d = 0; d < dims.size(); ++d)
-    do_dimension(db, dims[d], tier, w, req.group, d, res, first_value);
+    do_dimension(db, dims[d], dimension_tier(db, dims[d], tier, w, req), w,
+                 req.group, d, res, first_value);
   if (!res.times.empty()) {
     res.before = res.times.back();
     res.after = res.times.front() - view + w.granularity;

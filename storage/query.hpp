@@ -66,6 +66,12 @@ struct query_request {
   /// `tier` parameter and its automatic choice). Natural points
   /// (`points == 0`) read tier 0.
   int tier = -1;
+  /// Netdata's `storage tiers` of the whole agent (3 when dbengine runs for
+  /// any host, else 1; `config::agent_storage_tiers`). With more than one,
+  /// and `tier` -1, each dimension picks its own tier as 1.37.1 does: one
+  /// whose tier 0 holds less than one point of the window reads the best
+  /// other tier, or nothing (even on a ram host, which has no other tier).
+  size_t agent_tiers = 1;
 };
 
 /// The answer to a data query: `rows × dimensions` values.

@@ -62,6 +62,26 @@ TEST_SUITE("resolve") {
     CHECK(r.enabled);
   }
 
+  TEST_CASE("the agent has 3 storage tiers when dbengine runs for any host") {
+    auto cfg = precedence();
+    // [db] mode is ram, but key A is enabled and sets dbengine.
+    CHECK(agent_storage_tiers(cfg) == 3);
+    // Enabled without a mode of its own, or a mode without `enabled = yes`,
+    // does not start dbengine (rrdpush_receiver_needs_dbengine).
+    cfg.api_keys.at(key_a).memory_mode = memory_mode::ram;
+    CHECK(agent_storage_tiers(cfg) == 1);
+    auto& b = cfg.api_keys.at(key_b);
+    b.memory_mode = memory_mode::dbengine;
+    b.mark_set(receiver_field::memory_mode);
+    CHECK(agent_storage_tiers(cfg) == 1); // key B says `enabled = no`
+    b.enabled = true;
+    CHECK(agent_storage_tiers(cfg) == 3);
+    cfg = precedence();
+    cfg.api_keys.at(key_a).memory_mode = memory_mode::ram;
+    cfg.global.mode = memory_mode::dbengine;
+    CHECK(agent_storage_tiers(cfg) == 3);
+  }
+
   TEST_CASE("[MACHINE_GUID] overrides [API_KEY]") {
     auto cfg = precedence();
     auto r = resolve_receiver(cfg, key_a, guid_1, 1);

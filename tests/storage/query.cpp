@@ -242,11 +242,13 @@ struct every5 {
       db->append(h, sample::of(t, static_cast<double>(t - T)));
   }
 
-  query_result run(int64_t after, int64_t before, size_t points) {
+  query_result run(int64_t after, int64_t before, size_t points,
+                   size_t agent_tiers = 1) {
     query_request req;
     req.after = after;
     req.before = before;
     req.points = points;
+    req.agent_tiers = agent_tiers;
     return run_query(*db, {h}, req, T + 1000);
   }
 };
@@ -333,6 +335,55 @@ TEST_CASE("query: dbengine reads the point before after and the one at or "
   auto b = f.run(T + 21, T + 28, 8);
   CHECK(rounded(column(b))
         == std::vector<double>{20.5, 22, 23, 24, 25, 26, 27, 28});
+}
+
+TEST_CASE("query: on an agent with tiers, each dimension plans its tier as "
+          "1.37.1 does") {
+  // Tier 0 over T+46 … T+55 (points 2: rows T+50 and T+55) covers 4 s, less
+  // than one point of 5 s: no tier weighs anything. The plan starts on the
+  // agent's highest tier, which has no data, and tier 0 (reaching later),
+  // both from 0: tier 0, added later, goes first and is read as usual. Row
+  // T+50 averages T+45 (before the window) with 46 … 50.
+  every5 db{memory_mode::dbengine};
+  CHECK(rounded(column(db.run(T + 46, T + 55, 2, 3)))
+        == std::vector<double>{47.5, -1});
+  CHECK(rounded(column(db.run(T + 46, T + 55, 2, 1)))
+        == std::vector<double>{47.5, -1});
+  // A ram host has no tier but 0: the same plan, the same answer.
+  every5 ram{memory_mode::ram};
+  CHECK(rounded(column(ram.run(T + 50, T + 59, 10, 3))).front() == 50);
+}
+
+TEST_CASE("query: a window past tier 0's newest point reads nothing once "
+          "tier 1 has aggregates") {
+  // Every 2 s from T+2 to T+402 (T+400's value 400): tier 1 (120 s per
+  // point, ending on multiples of 120, T+40 being one) holds aggregates up
+  // to T+280 or T+400. Window T+401 … T+420, one row: tier 0 covers 1 s of
+  // it, less than a point, and no tier weighs anything. The plan: tier 1
+  // from 0, tier 2 (no data) from 0, tier 0 from tier 1's newest. Tier 1
+  // goes first, holds nothing in the window, and the first row ends at
+  // T+420, after every step: nothing is read (a real parent answers null
+  // until T+404 is stored). An agent with one tier reads 400 and 402.
+  memory_filesystem fs;
+  engine_options opts;
+  opts.directory = "/db/host";
+  opts.host_guid = "11111111-2222-3333-4444-555555555555";
+  opts.fs = &fs;
+  auto db = make_engine(memory_mode::dbengine, opts);
+  auto h = db->add_dimension({{"system.load", "load1"}, "", "", 2});
+  for (int64_t t = T + 2; t <= T + 402; t += 2)
+    db->append(h, sample::of(t, static_cast<double>(t - T)));
+  REQUIRE(db->tier_stored_first_time_s(h, 1) != 0);
+  auto run = [&](size_t agent_tiers) {
+    query_request req;
+    req.after = T + 401;
+    req.before = T + 420;
+    req.points = 1;
+    req.agent_tiers = agent_tiers;
+    return run_query(*db, {h}, req, T + 1000);
+  };
+  CHECK(column(run(3)) == std::vector<double>{-1});
+  CHECK(rounded(column(run(1))) == std::vector<double>{401});
 }
 
 TEST_CASE("relative_window_to_absolute") {
