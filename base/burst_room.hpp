@@ -16,7 +16,7 @@ namespace tributary {
 class burst_room {
 public:
   static constexpr size_t period = 16;
-  static constexpr size_t floor = size_t{64} << 10;
+  static constexpr size_t floor = size_t{16} << 10;
 
   /// Notes a use of `buf` at its current size; may move it to a smaller
   /// allocation (pointers into it are then invalid).

@@ -77,6 +77,11 @@ void lz4_decoder::reset() {
 }
 
 expected<size_t> lz4_decoder::feed(std::string_view in, std::string& out) {
+  return feed(in, [&out](std::string_view x) { out.append(x); });
+}
+
+expected<size_t> lz4_decoder::feed(std::string_view in,
+                                   const block_sink& sink) {
   if (err_)
     return err_;
   size_t appended = 0;
@@ -94,7 +99,7 @@ expected<size_t> lz4_decoder::feed(std::string_view in, std::string& out) {
     if (r < 0)
       return fail("corrupt lz4 block of " + std::to_string(n) + " bytes",
                   block_pos);
-    out.append(d.ring.data() + d.pos, static_cast<size_t>(r));
+    sink(std::string_view{d.ring.data() + d.pos, static_cast<size_t>(r)});
     d.pos += static_cast<size_t>(r);
     appended += static_cast<size_t>(r);
     ++blocks_;
@@ -116,7 +121,7 @@ expected<size_t> lz4_decoder::feed(std::string_view in, std::string& out) {
                       "(uncompressed data in compressed stream?)",
                       header_pos);
         // Netdata 1.37.1 passes such bytes on as plain text.
-        out += part_;
+        sink(part_);
         appended += part_.size();
         part_.clear();
         continue;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,9 +38,16 @@ public:
 
   lz4_decoder& operator=(lz4_decoder&&) noexcept;
 
-  /// Consumes all of `in` and appends the decompressed bytes of every block
-  /// completed by it to `out`. Returns the number of bytes appended, or
+  /// Receives the decompressed bytes of each block, in order. The view is
+  /// into the decoder's ring: valid only during the call.
+  using block_sink = std::function<void(std::string_view)>;
+
+  /// Consumes all of `in` and hands the decompressed bytes of every block
+  /// completed by it to `sink`. Returns the number of bytes handed over, or
   /// ec::compression_error with the stream offset of the bad header/block.
+  expected<size_t> feed(std::string_view in, const block_sink& sink);
+
+  /// `feed`, appending the decompressed bytes to `out`.
   expected<size_t> feed(std::string_view in, std::string& out);
 
   /// Ends the stream: ec::truncated if a block is incomplete.

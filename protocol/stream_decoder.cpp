@@ -31,11 +31,11 @@ error stream_decoder::feed(std::string_view bytes) {
     lines_.feed(bytes);
     return {};
   }
-  scratch_.clear();
-  auto res = lz4_.feed(bytes, scratch_);
-  room_.note(scratch_);
-  // Lines completed before a corrupt block are still delivered.
-  lines_.feed(scratch_);
+  // Each block goes from the lz4 ring to the line buffer: no copy of the
+  // whole read in between, which kept up to 64 KiB a connection. Lines
+  // completed before a corrupt block are still delivered.
+  auto res
+      = lz4_.feed(bytes, [this](std::string_view text) { lines_.feed(text); });
   if (!res)
     return res.err();
   return {};
@@ -52,7 +52,6 @@ void stream_decoder::reset(stream_mode mode) {
   mode_ = mode;
   lz4_.reset();
   lines_.reset();
-  scratch_.clear();
 }
 
 error decode_stream(std::string_view bytes, stream_mode mode,

@@ -58,18 +58,15 @@ public:
   /// For a new connection.
   void reset(stream_mode mode = stream_mode::automatic);
 
-  /// Heap bytes of the decompressed text and the line buffer (the lz4
-  /// ring, fixed, not counted).
+  /// Heap bytes of the line buffer (the lz4 ring, fixed, not counted).
   size_t heap_bytes() const noexcept {
-    return tributary::heap_bytes(scratch_) + lines_.heap_bytes();
+    return lines_.heap_bytes();
   }
 
 private:
   stream_mode mode_;
   lz4_decoder lz4_;
   line_splitter lines_;
-  std::string scratch_;
-  burst_room room_;
 };
 
 /// Decodes a whole captured stream and calls `on_line` for every line

@@ -91,5 +91,35 @@ TEST_CASE("stream_decoder: gives back a burst's room once reads are small "
     lines += drain();
   }
   CHECK(lines == 3 * 2 * 16);
-  CHECK(dec.heap_bytes() < (size_t{64} << 10));
+  CHECK(dec.heap_bytes() < 4096);
+}
+
+TEST_CASE("stream_decoder: a connection keeps no room for a read of tens of "
+          "KiB once reads are small") {
+  // 5,000 children each kept up to 64 KiB twice over (the decompressed
+  // read, then the line buffer): the first definitions and replication
+  // come in reads of tens of KiB, then a second is a few hundred bytes.
+  lz4_encoder enc;
+  stream_decoder dec{stream_mode::lz4};
+  std::string first;
+  for (int i = 0; first.size() < (size_t{60} << 10); ++i)
+    first += "DIMENSION \"d" + std::to_string(i) + "\" '' absolute 1 1 ''\n";
+  std::string wire;
+  REQUIRE_FALSE(enc.encode(first, wire));
+  REQUIRE_FALSE(dec.feed(wire));
+  std::string_view line;
+  size_t n = 0;
+  while (dec.next(line))
+    ++n;
+  CHECK(n > 1000);
+  CHECK(dec.heap_bytes() > (size_t{60} << 10));
+  for (int i = 0; i < 2 * 16; ++i) {
+    wire.clear();
+    REQUIRE_FALSE(
+        enc.encode("BEGIN \"c\" 1000000\nSET \"d0\" = 1\nEND\n", wire));
+    REQUIRE_FALSE(dec.feed(wire));
+    while (dec.next(line))
+      ++n;
+  }
+  CHECK(dec.heap_bytes() < 4096);
 }
