@@ -8,16 +8,18 @@ namespace tributary {
 /// The most bytes a connection's next socket read takes, following what
 /// its reads bring. CAF 0.17.6 shrinks a scribe's read buffer to each
 /// read's size and zero-fills it back to this size before the next read:
-/// a child sending 2-3 KiB a second paid a 16 KiB memset per read. (The
-/// buffer's capacity stays at the largest size it had, so this saves the
-/// zero-fill, not memory.) A read that fills the buffer makes the next one
-/// four times larger (up to `largest`, a Netdata child's lz4 block);
-/// `shrink_after` reads in a row that used under a quarter of it make it
-/// four times smaller (down to `smallest`).
+/// a child sending 2-3 KiB a second paid a 16 KiB memset per read. The
+/// buffer's capacity stays at the largest size it had, so reads start at
+/// `first`, not `largest`: a child whose reads never fill 4 KiB never
+/// holds 16 (12 KiB a connection, 60 MB at 5,000 children). A read that
+/// fills the buffer makes the next one four times larger (up to `largest`,
+/// a Netdata child's lz4 block); `shrink_after` reads in a row that used
+/// under a quarter of it make it four times smaller (down to `smallest`).
 class read_size {
 public:
   static constexpr size_t smallest = 1024;
   static constexpr size_t largest = size_t{16} * 1024;
+  static constexpr size_t first = size_t{4} * 1024;
   static constexpr int shrink_after = 16;
 
   /// The size for the next read.
@@ -44,7 +46,7 @@ public:
   }
 
 private:
-  size_t size_ = largest;
+  size_t size_ = first;
   int small_reads_ = 0;
 };
 
