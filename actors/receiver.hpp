@@ -5,8 +5,10 @@
 #include "protocol/command_reader.hpp"
 #include "protocol/stream_decoder.hpp"
 
+#include <algorithm>
 #include <caf/actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,7 +22,10 @@ struct receiver_state {
     /// The chart as this child defined it. Shared with the host once sent,
     /// which never changes it: `writable_def()` copies it first then.
     std::shared_ptr<chart_def> def = std::make_shared<chart_def>();
-    std::unordered_map<std::string, size_t> dim_index;
+    /// Indices into `def->dimensions`, ordered by id: the lookup when the
+    /// guess below misses (4 bytes a dimension; a hash map of id strings
+    /// took some 70).
+    std::vector<uint32_t> by_id;
     /// The index the next SET (or RSET) most likely names: a child sends a
     /// row's SETs in the same order every time, so one string compare
     /// usually replaces the hash lookup.
@@ -35,15 +40,35 @@ struct receiver_state {
     size_t find_dimension(std::string_view id) {
       size_t i = next_dim;
       if (i >= def->dimensions.size() || def->dimensions[i].id != id) {
-        auto j = dim_index.find(std::string{id});
-        if (j == dim_index.end())
+        i = index_of(id);
+        if (i == npos)
           return npos;
-        i = j->second;
       }
       next_dim = i + 1;
       return i;
     }
     static constexpr size_t npos = static_cast<size_t>(-1);
+
+    /// The index of dimension `id` by the ordered index, or `npos`.
+    size_t index_of(std::string_view id) const {
+      auto i = lower_bound(id);
+      return i != by_id.end() && def->dimensions[*i].id == id ? *i : npos;
+    }
+
+    /// Indexes `def->dimensions[k]`, just appended.
+    void index_added(size_t k) {
+      by_id.insert(lower_bound(def->dimensions[k].id),
+                   static_cast<uint32_t>(k));
+    }
+
+    std::vector<uint32_t>::const_iterator
+    lower_bound(std::string_view id) const {
+      const auto& dims = def->dimensions;
+      return std::lower_bound(by_id.begin(), by_id.end(), id,
+                              [&dims](uint32_t k, std::string_view x) {
+                                return std::string_view{dims[k].id} < x;
+                              });
+    }
 
     /// `def`, this entry's own (a copy if the host shares it).
     chart_def& writable_def() {

@@ -19,6 +19,7 @@ void flush_definition(receiver_ptr self) {
   auto& dims = st.dirty->def->dimensions;
   if (dims.capacity() != dims.size())
     st.dirty->writable_def().dimensions.shrink_to_fit();
+  st.dirty->by_id.shrink_to_fit();
   self->send(st.host, atom::define::value, shared_chart_def{st.dirty->def});
   st.dirty = nullptr;
 }
@@ -182,8 +183,8 @@ struct dispatcher {
       return fail("requested a DIMENSION without a chart");
     auto& e = *st.current;
     auto d = dimension_def_from(x);
-    auto i = e.dim_index.find(x.id);
-    if (i == e.dim_index.end() && st.max_dimensions > 0
+    auto i = e.index_of(x.id);
+    if (i == chart_entry::npos && st.max_dimensions > 0
         && st.dimensions >= st.max_dimensions) {
       if (st.refused_dimensions++ == 0)
         TRIBUTARY_ERROR(*st.ctx.log, st.who, "dimension '", x.id,
@@ -195,12 +196,12 @@ struct dispatcher {
                         st.max_dimensions, "); its data are ignored");
       return {};
     }
-    if (i == e.dim_index.end()) {
+    if (i == chart_entry::npos) {
       ++st.dimensions;
-      e.dim_index.emplace(x.id, e.def->dimensions.size());
       e.writable_def().dimensions.push_back(std::move(d));
+      e.index_added(e.def->dimensions.size() - 1);
     } else {
-      e.writable_def().dimensions[i->second] = std::move(d);
+      e.writable_def().dimensions[i] = std::move(d);
     }
     st.dirty = &e;
     return {};

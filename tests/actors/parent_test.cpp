@@ -441,3 +441,46 @@ TEST_CASE_FIXTURE(
 }
 
 } // namespace tributary::test
+
+namespace tributary::test {
+
+TEST_CASE_FIXTURE(parent_fixture,
+                  "SETs find their dimensions in any order, by id") {
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(hdl);
+  // Defined zeta, alpha, mid (not in id order); set alpha, mid, zeta: no
+  // SET is where the guess (the definition's order) looks first.
+  peer_sends(hdl, "CHART test.order '' 'order' 'u' 'f' 'test.order' line "
+                  "1000 1 '' '' ''\n"
+                  "DIMENSION zeta '' absolute 1 1 ''\n"
+                  "DIMENSION alpha '' absolute 1 1 ''\n"
+                  "DIMENSION mid '' absolute 1 1 ''\n");
+  auto second = [&](int alpha_value) {
+    now_usec += 1000000;
+    advance(std::chrono::seconds(1));
+    peer_sends(hdl, "BEGIN test.order 1000000\nSET alpha = "
+                        + std::to_string(alpha_value)
+                        + "\nSET mid = 2\nSET zeta = 3\nEND\n");
+  };
+  for (int i = 0; i < 5; ++i)
+    second(1);
+  // Redefined: alpha's multiplier is found by id too, not appended.
+  peer_sends(hdl, "CHART test.order '' 'order' 'u' 'f' 'test.order' line "
+                  "1000 1 '' '' ''\n"
+                  "DIMENSION alpha '' absolute 10 1 ''\n");
+  for (int i = 0; i < 5; ++i)
+    second(1);
+  auto data = nlohmann::json::parse(
+      get("/host/ndpeer-child/api/v1/data?chart=test.order&after=-3"
+          "&points=0&format=json"));
+  CHECK_EQ(data["labels"],
+           nlohmann::json::array({"time", "zeta", "alpha", "mid"}));
+  REQUIRE(data["data"].size() >= 2);
+  auto& newest = data["data"][0];
+  CHECK_EQ(newest[1].get<double>(), 3.0);
+  CHECK_EQ(newest[2].get<double>(), 10.0);
+  CHECK_EQ(newest[3].get<double>(), 2.0);
+}
+
+} // namespace tributary::test
