@@ -10,29 +10,33 @@ dimension_handle dimension_registry::add(const dimension_info& info,
   auto i = index_.find(info.key);
   if (i != index_.end()) {
     is_new = false;
-    infos_[i->second] = std::move(copy);
-    return dimension_handle{i->second};
+    infos_[*i] = std::move(copy); // the same key: the order holds
+    return dimension_handle{*i};
   }
   is_new = true;
   auto id = static_cast<uint32_t>(infos_.size());
   infos_.push_back(std::move(copy));
-  index_.emplace(info.key, id);
+  index_.insert(id);
   return dimension_handle{id};
 }
 
 void dimension_registry::replace(uint32_t id, const dimension_info& info) {
   auto old = index_.find(infos_[id].key);
-  if (old != index_.end() && old->second == id)
+  if (old != index_.end() && *old == id)
     index_.erase(old);
+  // The key now names `id`, whichever handle it named before.
+  auto taken = index_.find(info.key);
+  if (taken != index_.end())
+    index_.erase(taken);
   infos_[id] = info;
-  index_[info.key] = id;
+  index_.insert(id);
 }
 
 dimension_handle dimension_registry::find(const dimension_key& key) const {
   auto i = index_.find(key);
   if (i == index_.end())
     return dimension_handle{};
-  return dimension_handle{i->second};
+  return dimension_handle{*i};
 }
 
 const dimension_info* dimension_registry::info(dimension_handle h) const {
