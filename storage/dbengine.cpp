@@ -122,6 +122,31 @@ int dbengine::tier_update_every(dimension_handle h, size_t tier) const {
 }
 
 int64_t dbengine::tier_first_time_s(dimension_handle h, size_t tier) const {
+  auto first = tier_stored_first_time_s(h, tier);
+  if (first != 0 || tier == 0)
+    return first;
+  // Nothing stored yet: the bucket being summed, which queries read.
+  auto* d = state(h);
+  if (d == nullptr || tier >= tiers_)
+    return 0;
+  auto& t = d->t[tier];
+  return t.acc_open && t.acc.count > 0 ? t.acc.end_s : 0;
+}
+
+int64_t dbengine::tier_last_time_s(dimension_handle h, size_t tier) const {
+  auto* d = state(h);
+  if (d != nullptr && tier > 0 && tier < tiers_) {
+    // A bucket being summed here or below ends this tier's newest point.
+    auto len = bucket_seconds(*d, tier);
+    for (size_t j = 1; j <= tier; ++j)
+      if (d->t[j].acc_open && d->t[j].acc.count > 0)
+        return (d->t[j].acc.end_s + len - 1) / len * len;
+  }
+  return tier_stored_last_time_s(h, tier);
+}
+
+int64_t dbengine::tier_stored_first_time_s(dimension_handle h,
+                                           size_t tier) const {
   auto* d = state(h);
   if (d == nullptr || tier >= tiers_)
     return 0;
@@ -130,48 +155,18 @@ int64_t dbengine::tier_first_time_s(dimension_handle h, size_t tier) const {
     return t.pages.front().first_s;
   if (tier == 0)
     return t.open.empty() ? 0 : t.open.front_time();
-  if (!t.open_tier.empty())
-    return t.open_tier.front_end();
-  return t.acc_open && t.acc.count > 0 ? t.acc.end_s : 0;
-}
-
-int64_t dbengine::tier_last_time_s(dimension_handle h, size_t tier) const {
-  auto* d = state(h);
-  if (d == nullptr || tier >= tiers_)
-    return 0;
-  auto& t = d->t[tier];
-  if (tier == 0) {
-    if (!t.open.empty())
-      return t.open.back_time();
-  } else {
-    auto len = bucket_seconds(*d, tier);
-    for (size_t j = 1; j <= tier; ++j)
-      if (d->t[j].acc_open && d->t[j].acc.count > 0)
-        return (d->t[j].acc.end_s + len - 1) / len * len;
-    if (!t.open_tier.empty())
-      return t.open_tier.back_end();
-  }
-  return t.pages.empty() ? 0 : t.pages.back().last_s;
-}
-
-int64_t dbengine::tier_stored_first_time_s(dimension_handle h,
-                                           size_t tier) const {
-  auto* d = state(h);
-  if (d == nullptr || tier == 0 || tier >= tiers_)
-    return tier_first_time_s(h, tier);
-  auto& t = d->t[tier];
-  if (!t.pages.empty())
-    return t.pages.front().first_s;
   return t.open_tier.empty() ? 0 : t.open_tier.front_end();
 }
 
 int64_t dbengine::tier_stored_last_time_s(dimension_handle h,
                                           size_t tier) const {
   auto* d = state(h);
-  if (d == nullptr || tier == 0 || tier >= tiers_)
-    return tier_last_time_s(h, tier);
+  if (d == nullptr || tier >= tiers_)
+    return 0;
   auto& t = d->t[tier];
-  if (!t.open_tier.empty())
+  if (tier == 0 && !t.open.empty())
+    return t.open.back_time();
+  if (tier != 0 && !t.open_tier.empty())
     return t.open_tier.back_end();
   return t.pages.empty() ? 0 : t.pages.back().last_s;
 }
