@@ -39,6 +39,17 @@ bool plain_quoted(const char*& p, const char* e, std::string_view& out,
   return true;
 }
 
+/// Adds the decimal digits at `p` to `n` (n * 10 + digit each), moving `p`
+/// past them.
+void read_digits(const char*& p, const char* e, uint64_t& n) noexcept {
+  for (; p != e; ++p) {
+    auto digit = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    if (digit > 9)
+      return;
+    n = n * 10 + digit;
+  }
+}
+
 } // namespace
 
 bool parse_plain_rset(std::string_view line, rset_view& out) noexcept {
@@ -52,24 +63,23 @@ bool parse_plain_rset(std::string_view line, rset_view& out) noexcept {
   bool negative = p != e && *p == '-';
   if (negative)
     ++p;
-  int64_t n = 0;
-  int digits = 0;
-  int decimals = 0;
-  bool dot = false;
-  for (; p != e && *p != ' '; ++p) {
-    if (*p == '.' && !dot && digits > 0) {
-      dot = true;
-      continue;
-    }
-    if (*p < '0' || *p > '9')
+  // Digits, then optionally a dot and digits: two tight loops. The sum
+  // wraps (defined for unsigned) only past 19 digits, which are refused.
+  uint64_t n = 0;
+  const char* digits = p;
+  read_digits(p, e, n);
+  if (p == digits)
+    return false;
+  size_t decimals = 0;
+  if (p != e && *p == '.') {
+    const char* fraction = ++p;
+    read_digits(p, e, n);
+    decimals = static_cast<size_t>(p - fraction);
+    if (decimals == 0)
       return false;
-    n = n * 10 + (*p - '0');
-    if (++digits > 15)
-      return false;
-    if (dot)
-      ++decimals;
   }
-  if (digits == 0 || (dot && decimals == 0) || p == e)
+  if (static_cast<size_t>(p - digits) - (decimals > 0 ? 1 : 0) > 15 || p == e
+      || *p != ' ')
     return false;
   ++p;
   if (!plain_quoted(p, e, out.flags, 0) || p != e)
