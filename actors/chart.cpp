@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 namespace tributary {
 
 namespace {
@@ -67,48 +69,70 @@ void send_stored(chart_actor::stateful_pointer<chart_state> self,
   out = stored_points{};
 }
 
-/// One replicated point through the value math: the state form sets the
-/// collection state the first BEGIN after replication continues from; a
-/// point is stored (appended to `out`).
+/// The state form through the value math: it sets the collection state the
+/// first BEGIN after replication continues from.
+void apply_replay_state(storage::chart_row_calculator& calc,
+                        const replay_state& p) {
+  auto n = std::min(p.dim_state.size(), calc.dimensions());
+  for (size_t i = 0; i < n; ++i)
+    if (p.dim_state[i])
+      calc.replay_dimension_state(i, p.dim_last_collected_usec[i],
+                                  p.dim_last_collected[i],
+                                  p.dim_last_calculated[i],
+                                  p.dim_last_stored[i]);
+  if (p.chart_state)
+    calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
+  if (p.end)
+    calc.replay_end(p.start_streaming,
+                    static_cast<int>(p.update_every > 0
+                                         ? p.update_every
+                                         : calc.config().update_every));
+}
+
+/// A batch's points through the value math; the ones it keeps go to the
+/// host db as one message, their values and flags moved, not copied (the
+/// batch is compacted in place when the math drops a point).
 void apply_replay(chart_actor::stateful_pointer<chart_state> self,
-                  const replay_point& p, stored_points& out) {
+                  replay_batch& b) {
   auto& st = self->state;
   auto& calc = *st.calc;
-  auto n = std::min(p.dim_state.size(), calc.dimensions());
-  if (p.start_s <= 0) {
+  const size_t width = b.width;
+  const auto n = std::min(width, calc.dimensions());
+  stored_points out;
+  out.times.reserve(b.times.size());
+  size_t kept = 0;
+  for (size_t r = 0; r < b.times.size(); ++r) {
+    const auto& t = b.times[r];
+    if (!calc.replay_begin(t.start_s, t.end_s, t.child_now_s,
+                           static_cast<int64_t>(t.now_usec / 1000000)))
+      continue;
+    const auto at = r * width;
     for (size_t i = 0; i < n; ++i)
-      if (p.dim_state[i])
-        calc.replay_dimension_state(
-            i, p.dim_last_collected_usec[i], p.dim_last_collected[i],
-            p.dim_last_calculated[i], p.dim_last_stored[i]);
-    if (p.chart_state)
-      calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
-    if (p.end)
-      calc.replay_end(p.start_streaming,
-                      static_cast<int>(p.update_every > 0
-                                           ? p.update_every
-                                           : calc.config().update_every));
-    return;
+      if (b.is_set[at + i])
+        calc.replay_set(i);
+    if (st.first_entry == 0 || t.end_s < st.first_entry)
+      st.first_entry = t.end_s;
+    if (t.end_s > st.last_entry)
+      st.last_entry = t.end_s;
+    out.times.push_back(t.end_s);
+    if (kept != r) {
+      std::copy_n(b.values.begin() + static_cast<ptrdiff_t>(at), width,
+                  b.values.begin() + static_cast<ptrdiff_t>(kept * width));
+      std::copy_n(b.flags.begin() + static_cast<ptrdiff_t>(at), width,
+                  b.flags.begin() + static_cast<ptrdiff_t>(kept * width));
+    }
+    ++kept;
   }
-  if (!calc.replay_begin(p.start_s, p.end_s, p.child_now_s,
-                         static_cast<int64_t>(p.now_usec / 1000000)))
-    return;
-  n = std::min(p.is_set.size(), calc.dimensions());
-  for (size_t i = 0; i < n; ++i)
-    if (p.is_set[i])
-      calc.replay_set(i);
-  if (st.first_entry == 0 || p.end_s < st.first_entry)
-    st.first_entry = p.end_s;
-  if (p.end_s > st.last_entry)
-    st.last_entry = p.end_s;
-  auto width = static_cast<uint32_t>(p.values.size());
-  if (!out.times.empty() && out.width != width)
+  if (kept > 0) {
+    b.values.resize(kept * width);
+    b.flags.resize(kept * width);
+    out.width = b.width;
+    out.values = std::move(b.values);
+    out.flags = std::move(b.flags);
     send_stored(self, out);
-  out.width = width;
-  out.times.push_back(p.end_s);
-  out.values.insert(out.values.end(), p.values.begin(), p.values.end());
-  out.flags.insert(out.flags.end(), p.flags.begin(), p.flags.end());
-  out.flags.resize(out.values.size(), 0);
+  }
+  if (b.has_state)
+    apply_replay_state(calc, b.state);
 }
 
 } // namespace
@@ -143,12 +167,7 @@ chart(chart_actor::stateful_pointer<chart_state> self,
         st.calc->end(row.now_usec, st.out);
         store_rows(self);
       },
-      [=](const replay_batch& b) {
-        stored_points out;
-        for (auto& p : b.points)
-          apply_replay(self, p, out);
-        send_stored(self, out);
-      },
+      [=](replay_batch& b) { apply_replay(self, b); },
       [=](atom::get, atom::charts) {
         chart_summary s;
         s.def = *self->state.def;

@@ -283,13 +283,13 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
       [=](replay_batch& b) {
         auto& st = self->state;
         auto i = st.by_id.find(b.chart_id);
-        if (i == st.by_id.end() || b.points.empty())
+        if (i == st.by_id.end() || b.empty())
           return;
         touch(st, *i->second);
         // Only the state form (REND) can end a replication, and it ends a
         // batch.
-        auto& last = b.points.back();
-        bool finished = last.end && last.start_streaming;
+        bool finished
+            = b.has_state && b.state.end && b.state.start_streaming;
         auto id = b.chart_id;
         self->send(i->second->actor, std::move(b));
         if (finished)

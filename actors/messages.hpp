@@ -69,9 +69,14 @@ typename Inspector::result_type inspect(Inspector& f, row_batch& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
-  return f(caf::meta::type_name("replay_point"), x.chart_id, x.start_s, x.end_s,
-           x.values, x.flags, x.is_set, x.child_now_s, x.now_usec, x.dim_state,
+typename Inspector::result_type inspect(Inspector& f, replay_times& x) {
+  return f(caf::meta::type_name("replay_times"), x.start_s, x.end_s,
+           x.child_now_s, x.now_usec);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replay_state& x) {
+  return f(caf::meta::type_name("replay_state"), x.now_usec, x.dim_state,
            x.dim_last_collected_usec, x.dim_last_collected,
            x.dim_last_calculated, x.dim_last_stored, x.chart_state,
            x.last_collected_usec, x.last_updated_usec, x.end, x.start_streaming,
@@ -80,7 +85,8 @@ typename Inspector::result_type inspect(Inspector& f, replay_point& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replay_batch& x) {
-  return f(caf::meta::type_name("replay_batch"), x.chart_id, x.points);
+  return f(caf::meta::type_name("replay_batch"), x.chart_id, x.width, x.times,
+           x.values, x.flags, x.is_set, x.has_state, x.state);
 }
 
 template <class Inspector>

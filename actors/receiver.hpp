@@ -97,8 +97,19 @@ struct receiver_state {
   /// `replay_out` are never both non-empty: each is sent before the other
   /// takes an entry, so the host gets rows and points in stream order.
   row_batch rows_out;
-  bool in_replay = false;
-  replay_point replay;
+  /// The replication input being parsed: a point (RBEGIN with times, until
+  /// the next command) or the state form (RDSTATE, RSSTATE until REND), of
+  /// chart `replay_chart`.
+  enum class replay_input { none, point, state };
+  replay_input replay_open = replay_input::none;
+  std::string replay_chart;
+  /// The open point: its times and values (the vectors keep their room).
+  replay_times replay_at;
+  std::vector<double> replay_values;
+  std::vector<uint8_t> replay_flags;
+  std::vector<uint8_t> replay_is_set;
+  /// The open state form.
+  replay_state replay_closing;
   /// Finished points of one chart not yet sent to the host (sent before
   /// anything else goes to the host, and at the end of every read).
   replay_batch replay_out;

@@ -32,7 +32,7 @@ constexpr size_t max_row_batch = 256;
 
 void send_replays(receiver_ptr self) {
   auto& st = self->state;
-  if (st.replay_out.points.empty())
+  if (st.replay_out.empty())
     return;
   self->send(st.host, std::move(st.replay_out));
   st.replay_out = replay_batch{};
@@ -53,18 +53,37 @@ void send_pending(receiver_ptr self) {
 
 void flush_replay(receiver_ptr self) {
   auto& st = self->state;
-  if (!st.in_replay)
+  auto open = st.replay_open;
+  if (open == receiver_state::replay_input::none)
     return;
-  st.in_replay = false;
+  st.replay_open = receiver_state::replay_input::none;
   send_rows(self);
-  if (st.replay_out.chart_id != st.replay.chart_id)
+  auto& out = st.replay_out;
+  if (open == receiver_state::replay_input::state) {
+    if (out.chart_id != st.replay_chart)
+      send_replays(self);
+    out.chart_id = st.replay_chart;
+    out.has_state = true;
+    out.state = std::move(st.replay_closing);
+    st.replay_closing = replay_state{};
+    // The state form closes a response: what follows may need it stored.
     send_replays(self);
-  st.replay_out.chart_id = st.replay.chart_id;
-  // The state form closes a response: what follows may need it stored.
-  bool closes = st.replay.start_s <= 0;
-  st.replay_out.points.push_back(std::move(st.replay));
-  st.replay = replay_point{};
-  if (closes || st.replay_out.points.size() >= max_replay_batch)
+    return;
+  }
+  auto width = static_cast<uint32_t>(st.replay_values.size());
+  if (out.chart_id != st.replay_chart
+      || (!out.times.empty() && out.width != width))
+    send_replays(self);
+  out.chart_id = st.replay_chart;
+  out.width = width;
+  out.times.push_back(st.replay_at);
+  out.values.insert(out.values.end(), st.replay_values.begin(),
+                    st.replay_values.end());
+  out.flags.insert(out.flags.end(), st.replay_flags.begin(),
+                   st.replay_flags.end());
+  out.is_set.insert(out.is_set.end(), st.replay_is_set.begin(),
+                    st.replay_is_set.end());
+  if (out.times.size() >= max_replay_batch)
     send_replays(self);
 }
 
@@ -103,16 +122,18 @@ outcome handle_rset(receiver_ptr self, const protocol::rset_view& x) {
     return fail("requested a RSET on chart '" + st.current->def->id
                 + "', without a dimension '" + std::string{x.dimension_id}
                 + "'");
-  if (!st.in_replay || st.replay.start_s <= 0)
+  // A dimension defined after the point's RBEGIN has no value in it.
+  if (st.replay_open != receiver_state::replay_input::point
+      || i >= st.replay_values.size())
     return {};
   uint8_t flags = 0;
   if (x.flags.find('E') != std::string_view::npos || std::isnan(x.value))
     flags |= storage::flag_empty;
   if (x.flags.find('R') != std::string_view::npos)
     flags |= storage::flag_reset;
-  st.replay.values[i] = x.value;
-  st.replay.flags[i] = flags;
-  st.replay.is_set[i] = 1;
+  st.replay_values[i] = x.value;
+  st.replay_flags[i] = flags;
+  st.replay_is_set[i] = 1;
   return {};
 }
 
@@ -321,17 +342,17 @@ struct dispatcher {
       return fail("requested a RBEGIN without a chart");
     auto n = st.current->def->dimensions.size();
     st.current->next_dim = 0;
-    st.replay.chart_id = st.current->def->id;
-    st.replay.start_s = x.point_start;
-    st.replay.end_s = x.point_end;
-    st.replay.values.assign(n, std::nan(""));
-    st.replay.flags.assign(n, storage::flag_empty);
-    st.replay.is_set.assign(n, 0);
-    st.replay.child_now_s = x.child_now.value_or(0);
-    st.replay.now_usec = st.ctx.now_usec();
     // Netdata drops points with bad times (docs/protocol.md "Storing replicated
     // points"); so do we.
-    st.in_replay = x.point_start > 0 && x.point_end > x.point_start;
+    if (x.point_start <= 0 || x.point_end <= x.point_start)
+      return {};
+    st.replay_chart = st.current->def->id;
+    st.replay_at = replay_times{x.point_start, x.point_end,
+                                x.child_now.value_or(0), st.ctx.now_usec()};
+    st.replay_values.assign(n, std::nan(""));
+    st.replay_flags.assign(n, storage::flag_empty);
+    st.replay_is_set.assign(n, 0);
+    st.replay_open = receiver_state::replay_input::point;
     return {};
   }
 
@@ -340,26 +361,29 @@ struct dispatcher {
         self, protocol::rset_view{x.dimension_id, x.value.value, x.flags});
   }
 
-  /// Starts (or continues) the state form of `st.replay` for the current
-  /// chart: RDSTATE, RSSTATE and REND go to the chart's value math together,
-  /// after any replicated point before them.
-  replay_point& replay_state() {
-    if (st.in_replay
-        && (st.replay.start_s > 0 || st.replay.chart_id != st.current->def->id))
+  /// Starts (or continues) the state form for the current chart: RDSTATE,
+  /// RSSTATE and REND go to the chart's value math together, after any
+  /// replicated point before them.
+  replay_state& replay_state_form() {
+    using input = receiver_state::replay_input;
+    if (st.replay_open == input::point
+        || (st.replay_open == input::state
+            && st.replay_chart != st.current->def->id))
       flush_replay(self);
-    if (!st.in_replay) {
+    if (st.replay_open == input::none) {
       auto n = st.current->def->dimensions.size();
-      st.replay = replay_point{};
-      st.replay.chart_id = st.current->def->id;
-      st.replay.now_usec = st.ctx.now_usec();
-      st.replay.dim_state.assign(n, 0);
-      st.replay.dim_last_collected_usec.assign(n, 0);
-      st.replay.dim_last_collected.assign(n, 0);
-      st.replay.dim_last_calculated.assign(n, 0);
-      st.replay.dim_last_stored.assign(n, 0);
-      st.in_replay = true;
+      st.replay_chart = st.current->def->id;
+      auto& r = st.replay_closing;
+      r = replay_state{};
+      r.now_usec = st.ctx.now_usec();
+      r.dim_state.assign(n, 0);
+      r.dim_last_collected_usec.assign(n, 0);
+      r.dim_last_collected.assign(n, 0);
+      r.dim_last_calculated.assign(n, 0);
+      r.dim_last_stored.assign(n, 0);
+      st.replay_open = input::state;
     }
-    return st.replay;
+    return st.replay_closing;
   }
 
   outcome operator()(const protocol::rdstate& x) {
@@ -370,7 +394,7 @@ struct dispatcher {
     auto i = st.current->find_dimension(x.dimension_id);
     if (i == chart_entry::npos)
       return {};
-    auto& r = replay_state();
+    auto& r = replay_state_form();
     r.dim_state[i] = 1;
     r.dim_last_collected_usec[i] = x.last_collected_ut;
     r.dim_last_collected[i] = x.last_collected_value;
@@ -384,7 +408,7 @@ struct dispatcher {
       return {};
     if (st.current == nullptr)
       return fail("requested a RSSTATE without a chart");
-    auto& r = replay_state();
+    auto& r = replay_state_form();
     r.chart_state = true;
     r.last_collected_usec = x.last_collected_ut;
     r.last_updated_usec = x.last_updated_ut;
@@ -398,7 +422,7 @@ struct dispatcher {
       flush_replay(self);
       return fail("requested a REND without a chart");
     }
-    auto& r = replay_state();
+    auto& r = replay_state_form();
     r.end = true;
     r.start_streaming = x.start_streaming;
     if (x.start_streaming && st.current->replicating) {

@@ -21,35 +21,33 @@
 
 namespace tributary {
 
-/// Replication input for one chart, in stream order. Either one replicated
-/// point (RBEGIN '' s e [now] / RSET...: `start_s > 0`, already computed
-/// values), or (`start_s == 0`) the collection state that closes a
-/// replication response: RDSTATE per dimension, RSSTATE, REND. Both feed the
-/// chart's value math, as they do on a Netdata parent.
-struct replay_point {
-  std::string chart_id;
+/// The times of one replicated point (RBEGIN '' start end [now]).
+struct replay_times {
   int64_t start_s = 0;
   int64_t end_s = 0;
-  std::vector<double> values;
-  /// Per value: storage flags (see storage/sample.hpp).
-  std::vector<uint8_t> flags;
-  /// Per value: 1 if an RSET arrived for the dimension.
-  std::vector<uint8_t> is_set;
   /// RBEGIN's child wall clock, seconds (0 = not sent).
   int64_t child_now_s = 0;
   /// The receiving side's wall clock, microseconds since the epoch.
   uint64_t now_usec = 0;
-  /// State form: per dimension, 1 if an RDSTATE arrived, and its fields.
+};
+
+/// The collection state that closes a replication response of one chart:
+/// RDSTATE per dimension, RSSTATE, REND. It feeds the chart's value math
+/// after the points before it, as it does on a Netdata parent.
+struct replay_state {
+  /// The receiving side's wall clock, microseconds since the epoch.
+  uint64_t now_usec = 0;
+  /// Per dimension, 1 if an RDSTATE arrived, and its fields.
   std::vector<uint8_t> dim_state;
   std::vector<uint64_t> dim_last_collected_usec;
   std::vector<int64_t> dim_last_collected;
   std::vector<double> dim_last_calculated;
   std::vector<double> dim_last_stored;
-  /// State form: RSSTATE arrived, and its fields.
+  /// RSSTATE arrived, and its fields.
   bool chart_state = false;
   uint64_t last_collected_usec = 0;
   uint64_t last_updated_usec = 0;
-  /// State form: REND arrived, and its fields.
+  /// REND arrived, and its fields.
   bool end = false;
   bool start_streaming = false;
   int64_t update_every = 0;
@@ -63,12 +61,25 @@ struct row_batch {
 };
 
 /// Consecutive replicated points of one chart in stream order, as the
-/// receiver parsed them (the last may be the state form that closes a
-/// response). A backfill moves millions of points: one message per batch,
-/// not per point, on each hop (receiver -> host -> chart).
+/// receiver parsed them (already computed values), in columns: point `r` is
+/// `times[r]` with `width` values, flags and is-set marks at `r * width`.
+/// The state form may follow them and then ends the batch. A backfill moves
+/// millions of points: one message per batch on each hop (receiver -> host
+/// -> chart), and no allocation per point.
 struct replay_batch {
   std::string chart_id;
-  std::vector<replay_point> points;
+  /// Values per point: the chart's dimensions when its points were parsed.
+  uint32_t width = 0;
+  std::vector<replay_times> times;
+  std::vector<double> values;
+  /// Per value: storage flags (see storage/sample.hpp).
+  std::vector<uint8_t> flags;
+  /// Per value: 1 if an RSET arrived for the dimension.
+  std::vector<uint8_t> is_set;
+  bool has_state = false;
+  replay_state state;
+
+  bool empty() const noexcept { return times.empty() && !has_state; }
 };
 
 /// Computed points of one chart for its host db, oldest first: row `r` is

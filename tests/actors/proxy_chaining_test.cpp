@@ -98,12 +98,13 @@ TEST_CASE_FIXTURE(proxy_fixture,
   row("b.two", 2);
   CHECK_EQ(upstream(), lines{"define b.two", "row b.two 2"});
   // REND with start streaming: the replication of a.one is over.
-  replay_point end;
+  replay_batch end;
   end.chart_id = "a.one";
-  end.end = true;
-  end.start_streaming = true;
-  end.update_every = 1;
-  self->send(aut, replay_batch{"a.one", {end}});
+  end.has_state = true;
+  end.state.end = true;
+  end.state.start_streaming = true;
+  end.state.update_every = 1;
+  self->send(aut, std::move(end));
   run();
   row("a.one", 3);
   CHECK_EQ(upstream(), lines{"define a.one", "row a.one 3"});

@@ -12,6 +12,11 @@
 # the zeroing / (rows received since then x dimensions per chart); the rows
 # are the receivers' own: their totals at the end minus their counters read
 # (/api/v1/actors) right after the zeroing; that one request is counted too.
+#
+# HISTORY=S (backfill): each child claims S seconds of history and replays it
+# when asked; the counters are zeroed before the loadgen starts and dumped
+# once every child streams, and the figure is instructions per replayed
+# sample (C x M x D x S; definitions and handshakes are counted too).
 # Loopback only; every process started is stopped (lib.sh trap).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
@@ -62,6 +67,29 @@ all_streaming() { tail -n 1 "$H_TMP/lg.out" 2>/dev/null | grep -q "up=$N/$N stre
 
 # The loadgen runs SECS after every child streams (plus the ramp and the
 # time to stream, bounded by 120 s).
+if [ "${HISTORY:-0}" -gt 0 ]; then
+  callgrind_control -z "$PARENT_PID" > /dev/null
+  h_start lg "$TRIBUTARY_BIN" loadgen --destination "127.0.0.1:$PORT" --api-key "$KEY" \
+    --children "$N" --charts "$M" --dims "$D" --update-every 1 --duration 900 \
+    --ramp 2 --reconnect-delay 5 --lz4 --seed 42 --hostname-prefix cg --history "$HISTORY" \
+    --json "$T/lg.json"
+  h_wait_for -t 900 -m "all children streaming" all_streaming
+  callgrind_control -d "$PARENT_PID" > /dev/null
+  sleep 1
+  h_stop "$H_LAST_PID" 30
+  h_stop "$PARENT_PID" 60
+  dump=$(ls "$T"/cg.out.* | sort -t. -k3 -n | head -n 1)
+  ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p; s/^totals: \([0-9]*\).*/\1/p' "$dump" | head -n 1)
+  cp "$dump" "${CALLGRIND_KEEP:-/dev/null}" 2>/dev/null || true
+  python3 -c 'import json, sys
+ir, n, m, d, h = map(int, sys.argv[1:6])
+print(json.dumps({"size": sys.argv[6], "history": h, "instructions": ir,
+                  "samples_replayed": n * m * d * h,
+                  "instructions_per_replayed_sample": round(ir / (n * m * d * h), 1)}))' \
+    "$ir" "$N" "$M" "$D" "$HISTORY" "$SIZE"
+  h_pass
+  exit 0
+fi
 h_start lg "$TRIBUTARY_BIN" loadgen --destination "127.0.0.1:$PORT" --api-key "$KEY" \
   --children "$N" --charts "$M" --dims "$D" --update-every 1 --duration $((SECS + 120)) \
   --ramp 2 --reconnect-delay 5 --lz4 --seed 42 --hostname-prefix cg --json "$T/lg.json"
