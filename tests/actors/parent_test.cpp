@@ -194,6 +194,65 @@ TEST_CASE_FIXTURE(parent_fixture,
   }
 }
 
+TEST_CASE_FIXTURE(parent_fixture,
+                  "replicated points: points with bad times or from the future "
+                  "are dropped, a dimension defined between points starts in "
+                  "the next one") {
+  auto hdl = connect();
+  peer_sends(hdl, read_data("netdata-1.37.1/child-request-nocomp.txt"));
+  take_output(hdl);
+  // One read. The chart drops the point from the future after the parent
+  // drops the one with bad times: the points after it move up in the batch.
+  // The second DIMENSION sends the batch (one value a point) before it.
+  peer_sends(hdl, "CHART \"t.r\" \"\" \"T\" \"u\" \"f\" \"t.r\" \"line\" 1000 1 "
+                  "\"\" \"test\" \"test\"\n"
+                  "DIMENSION \"a\" \"a\" \"absolute\" 1 1 \"\"\n"
+                  "CHART_DEFINITION_END 1795635000 1795635090 1795635100\n"
+                  "RBEGIN \"t.r\"\n"
+                  "RBEGIN '' 1795635000 1795635001 1795635100\n"
+                  "RSET \"a\" 1.0000000 \"\"\n"
+                  "RBEGIN '' 1795635005 1795635005 1795635100\n"
+                  "RSET \"a\" 99.0000000 \"\"\n"
+                  "RBEGIN '' 1795635200 1795635201 1795635100\n"
+                  "RSET \"a\" 77.0000000 \"\"\n"
+                  "RBEGIN '' 1795635001 1795635002 1795635100\n"
+                  "RSET \"a\" 2.0000000 \"\"\n"
+                  "RBEGIN '' 1795635002 1795635003 1795635100\n"
+                  "RSET \"a\" 3.0000000 \"\"\n"
+                  "DIMENSION \"b\" \"b\" \"absolute\" 1 1 \"\"\n"
+                  "RSET \"b\" 55.0000000 \"\"\n"
+                  "RBEGIN '' 1795635003 1795635004 1795635100\n"
+                  "RSET \"a\" 4.0000000 \"\"\n"
+                  "RSET \"b\" 30.0000000 \"\"\n"
+                  "RBEGIN '' 1795635004 1795635005 1795635100\n"
+                  "RSET \"b\" 40.0000000 \"E\"\n"
+                  "REND 1 1795635000 1795635005 true 1795635000 1795635005 "
+                  "1795635100\n");
+  auto data = nlohmann::json::parse(
+      get("/host/ndpeer-child/api/v1/data?chart=t.r&after=1795635001"
+          "&before=1795635005&points=0&format=json&options=nonzero"));
+  INFO(data.dump());
+  auto& rows = data["data"];
+  REQUIRE_EQ(rows.size(), 5u);
+  // Newest first: time, a, b.
+  auto row = [&](size_t i) { return rows[rows.size() - 1 - i]; };
+  CHECK_EQ(row(0)[0].get<int64_t>(), 1795635001);
+  CHECK_EQ(row(0)[1].get<double>(), 1.0);
+  CHECK_EQ(row(1)[1].get<double>(), 2.0);
+  CHECK(row(1)[2].is_null());
+  // `b` was defined after this point's RBEGIN: its RSET has no slot.
+  CHECK_EQ(row(2)[1].get<double>(), 3.0);
+  CHECK(row(2)[2].is_null());
+  CHECK_EQ(row(3)[1].get<double>(), 4.0);
+  CHECK_EQ(row(3)[2].get<double>(), 30.0);
+  // The last point: `a` had no RSET, `b` an empty one.
+  CHECK(row(4)[1].is_null());
+  CHECK(row(4)[2].is_null());
+  // The dropped points' values are nowhere.
+  CHECK_EQ(data.dump().find("99"), std::string::npos);
+  CHECK_EQ(data.dump().find("77"), std::string::npos);
+}
+
 TEST_CASE_FIXTURE(
     parent_fixture,
     "stream bytes in the request's segment are the stream's start") {
