@@ -81,6 +81,11 @@ void consume(receiver_ptr self, const std::string& bytes) {
         return stop(self, res.why + ". Disabling it.");
       continue;
     }
+    if (protocol::rbegin_view rbegin; st.reader.plain_rbegin(line, rbegin)) {
+      if (auto res = handle_rbegin(self, rbegin); !res.ok)
+        return stop(self, res.why + ". Disabling it.");
+      continue;
+    }
     protocol::command cmd;
     error err;
     switch (st.reader.consume(line, cmd, err)) {

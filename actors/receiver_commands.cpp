@@ -137,6 +137,44 @@ outcome handle_rset(receiver_ptr self, const protocol::rset_view& x) {
   return {};
 }
 
+outcome handle_rbegin(receiver_ptr self, const protocol::rbegin_view& x) {
+  auto& st = self->state;
+  flush_definition(self);
+  flush_replay(self);
+  if (!x.has_times) {
+    st.ignoring = false;
+    auto i = st.charts.find(std::string{x.chart_id});
+    if (i == st.charts.end() && st.refused_charts > 0) {
+      st.current = nullptr;
+      st.ignoring = true;
+      return {};
+    }
+    if (i == st.charts.end())
+      return fail("requested a RBEGIN on chart '" + std::string{x.chart_id}
+                  + "', which does not exist");
+    st.current = &i->second;
+    return {};
+  }
+  if (st.ignoring)
+    return {};
+  if (st.current == nullptr)
+    return fail("requested a RBEGIN without a chart");
+  auto n = st.current->def->dimensions.size();
+  st.current->next_dim = 0;
+  // Netdata drops points with bad times (docs/protocol.md "Storing replicated
+  // points"); so do we.
+  if (x.point_start <= 0 || x.point_end <= x.point_start)
+    return {};
+  st.replay_chart = st.current->def->id;
+  st.replay_at = replay_times{x.point_start, x.point_end,
+                              x.child_now.value_or(0), st.ctx.now_usec()};
+  st.replay_values.assign(n, std::nan(""));
+  st.replay_flags.assign(n, storage::flag_empty);
+  st.replay_is_set.assign(n, 0);
+  st.replay_open = receiver_state::replay_input::point;
+  return {};
+}
+
 namespace {
 
 /// Handles one command; the visitor of `protocol::command`.
@@ -320,40 +358,9 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::rbegin& x) {
-    flush_definition(self);
-    flush_replay(self);
-    if (!x.has_times) {
-      st.ignoring = false;
-      auto i = st.charts.find(x.chart_id);
-      if (i == st.charts.end() && st.refused_charts > 0) {
-        st.current = nullptr;
-        st.ignoring = true;
-        return {};
-      }
-      if (i == st.charts.end())
-        return fail("requested a RBEGIN on chart '" + x.chart_id
-                    + "', which does not exist");
-      st.current = &i->second;
-      return {};
-    }
-    if (st.ignoring)
-      return {};
-    if (st.current == nullptr)
-      return fail("requested a RBEGIN without a chart");
-    auto n = st.current->def->dimensions.size();
-    st.current->next_dim = 0;
-    // Netdata drops points with bad times (docs/protocol.md "Storing replicated
-    // points"); so do we.
-    if (x.point_start <= 0 || x.point_end <= x.point_start)
-      return {};
-    st.replay_chart = st.current->def->id;
-    st.replay_at = replay_times{x.point_start, x.point_end,
-                                x.child_now.value_or(0), st.ctx.now_usec()};
-    st.replay_values.assign(n, std::nan(""));
-    st.replay_flags.assign(n, storage::flag_empty);
-    st.replay_is_set.assign(n, 0);
-    st.replay_open = receiver_state::replay_input::point;
-    return {};
+    return handle_rbegin(self, protocol::rbegin_view{x.chart_id, x.has_times,
+                                                     x.point_start, x.point_end,
+                                                     x.child_now});
   }
 
   outcome operator()(const protocol::rset& x) {

@@ -49,6 +49,9 @@ outcome handle_set(receiver_ptr self, const protocol::set_view& x);
 /// Handles an RSET (read by the fast path or as a command).
 outcome handle_rset(receiver_ptr self, const protocol::rset_view& x);
 
+/// Handles an RBEGIN (read by the fast path or as a command).
+outcome handle_rbegin(receiver_ptr self, const protocol::rbegin_view& x);
+
 /// Asks the child for the part of `chart` the host db lacks (see
 /// receiver_replication.cpp).
 void request_replication(receiver_ptr self, const std::string& chart,

@@ -46,6 +46,11 @@ public:
     return !in_payload_ && parse_plain_rset(line, out);
   }
 
+  /// As `plain_set()`, for an RBEGIN (`parse_plain_rbegin`).
+  bool plain_rbegin(std::string_view line, rbegin_view& out) const noexcept {
+    return !in_payload_ && parse_plain_rbegin(line, out);
+  }
+
   /// Forgets any partial function result.
   void reset() noexcept {
     in_payload_ = false;

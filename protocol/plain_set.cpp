@@ -50,7 +50,46 @@ void read_digits(const char*& p, const char* e, uint64_t& n) noexcept {
   }
 }
 
+/// Reads 1 to 18 decimal digits at `p` into `out`, moving `p` past them.
+bool plain_count(const char*& p, const char* e, int64_t& out) noexcept {
+  const char* start = p;
+  uint64_t n = 0;
+  read_digits(p, e, n);
+  auto digits = p - start;
+  if (digits == 0 || digits > 18)
+    return false;
+  out = static_cast<int64_t>(n);
+  return true;
+}
+
 } // namespace
+
+bool parse_plain_rbegin(std::string_view line, rbegin_view& out) noexcept {
+  constexpr std::string_view head = "RBEGIN ";
+  if (line.substr(0, head.size()) != head)
+    return false;
+  const char* p = line.data() + head.size();
+  const char* e = line.data() + line.size();
+  if (!plain_quoted(p, e, out.chart_id, 0))
+    return false;
+  if (p == e) {
+    out.has_times = false;
+    out.child_now.reset();
+    return !out.chart_id.empty();
+  }
+  if (*p++ != ' ' || !plain_count(p, e, out.point_start) || p == e
+      || *p++ != ' ' || !plain_count(p, e, out.point_end))
+    return false;
+  out.has_times = true;
+  out.child_now.reset();
+  if (p == e)
+    return true;
+  int64_t now = 0;
+  if (*p++ != ' ' || !plain_count(p, e, now) || p != e)
+    return false;
+  out.child_now = now;
+  return true;
+}
 
 bool parse_plain_rset(std::string_view line, rset_view& out) noexcept {
   constexpr std::string_view head = "RSET ";

@@ -76,6 +76,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           || std::memcmp(&x->value.value, &fast.value, sizeof(double)) != 0)
         std::abort();
     }
+    if (rbegin_view fast; parse_plain_rbegin(line, fast)) {
+      auto generic = parse_command(ws, dir);
+      auto* x = generic ? std::get_if<rbegin>(&*generic) : nullptr;
+      if (x == nullptr || x->chart_id != fast.chart_id
+          || x->has_times != fast.has_times
+          || x->point_start != fast.point_start
+          || x->point_end != fast.point_end || x->child_now != fast.child_now)
+        std::abort();
+    }
     command cmd;
     tributary::error err;
     reader.consume(line, cmd, err);

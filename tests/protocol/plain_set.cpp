@@ -128,3 +128,61 @@ TEST_CASE("plain RSET: every other shape is left to the generic parser") {
   CHECK_FALSE(fast_rset("RSET x 5 \"\""));
   CHECK_FALSE(fast_rset("RSETX \"x\" 5 \"\""));
 }
+
+namespace {
+
+/// The RBEGIN fast path's answer agrees with tokenize + parse_command.
+void check_rbegin_same_as_generic(std::string_view line) {
+  rbegin_view fast;
+  REQUIRE(parse_plain_rbegin(line, fast));
+  auto cmd = parse_line(line);
+  REQUIRE(cmd);
+  auto* x = std::get_if<rbegin>(&*cmd);
+  REQUIRE(x != nullptr);
+  CHECK(x->chart_id == fast.chart_id);
+  CHECK(x->has_times == fast.has_times);
+  CHECK(x->point_start == fast.point_start);
+  CHECK(x->point_end == fast.point_end);
+  CHECK(x->child_now == fast.child_now);
+}
+
+bool fast_rbegin(std::string_view line) {
+  rbegin_view v;
+  return parse_plain_rbegin(line, v);
+}
+
+} // namespace
+
+TEST_CASE("plain RBEGIN: the lines Netdata writes, same as the generic parser") {
+  check_rbegin_same_as_generic("RBEGIN \"net_operstate.ifb0\"");
+  check_rbegin_same_as_generic("RBEGIN '' 1795635171 1795635172 1795635240");
+  check_rbegin_same_as_generic("RBEGIN '' 1795635171 1795635172");
+  check_rbegin_same_as_generic("RBEGIN \"a.b\" 0 7 000000000000000009");
+  rbegin_view v;
+  REQUIRE(parse_plain_rbegin("RBEGIN '' 10 11 12", v));
+  CHECK(v.has_times);
+  CHECK(v.chart_id.empty());
+  CHECK_EQ(v.point_start, 10);
+  CHECK_EQ(v.point_end, 11);
+  CHECK(v.child_now == std::optional<int64_t>{12});
+  REQUIRE(parse_plain_rbegin("RBEGIN 'a.b'", v));
+  CHECK_FALSE(v.has_times);
+  CHECK_FALSE(v.child_now);
+  CHECK(v.chart_id == "a.b");
+}
+
+TEST_CASE("plain RBEGIN: every other shape is left to the generic parser") {
+  CHECK_FALSE(fast_rbegin("RBEGIN ''"));          // no id, no times: an error
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1"));        // one time
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 ''"));   // an empty now
+  CHECK_FALSE(fast_rbegin("RBEGIN '' -1 2 3"));
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1  2 3"));   // two spaces
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 3 "));
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 3 4"));
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 3x"));
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1234567890123456789 2 3")); // 19 digits
+  CHECK_FALSE(fast_rbegin("RBEGIN \"a\\b\""));
+  CHECK_FALSE(fast_rbegin("RBEGIN a.b"));
+  CHECK_FALSE(fast_rbegin("RBEGINX 'a.b'"));
+  CHECK_FALSE(fast_rbegin("RSET \"x\" 5 \"\""));
+}
