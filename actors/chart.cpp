@@ -1,8 +1,7 @@
 #include "actors/chart.hpp"
 
-#include <caf/all.hpp>
-
 #include <algorithm>
+#include <caf/all.hpp>
 
 namespace tributary {
 
@@ -76,10 +75,9 @@ void apply_replay_state(storage::chart_row_calculator& calc,
   auto n = std::min(p.dim_state.size(), calc.dimensions());
   for (size_t i = 0; i < n; ++i)
     if (p.dim_state[i])
-      calc.replay_dimension_state(i, p.dim_last_collected_usec[i],
-                                  p.dim_last_collected[i],
-                                  p.dim_last_calculated[i],
-                                  p.dim_last_stored[i]);
+      calc.replay_dimension_state(
+          i, p.dim_last_collected_usec[i], p.dim_last_collected[i],
+          p.dim_last_calculated[i], p.dim_last_stored[i]);
   if (p.chart_state)
     calc.replay_chart_state(p.last_collected_usec, p.last_updated_usec);
   if (p.end)

@@ -288,8 +288,7 @@ host(host_actor::stateful_pointer<host_state> self, host_info info,
         touch(st, *i->second);
         // Only the state form (REND) can end a replication, and it ends a
         // batch.
-        bool finished
-            = b.has_state && b.state.end && b.state.start_streaming;
+        bool finished = b.has_state && b.state.end && b.state.start_streaming;
         auto id = b.chart_id;
         self->send(i->second->actor, std::move(b));
         if (finished)

@@ -79,7 +79,9 @@ struct replay_batch {
   bool has_state = false;
   replay_state state;
 
-  bool empty() const noexcept { return times.empty() && !has_state; }
+  bool empty() const noexcept {
+    return times.empty() && !has_state;
+  }
 };
 
 /// Computed points of one chart for its host db, oldest first: row `r` is

@@ -110,6 +110,39 @@ TEST_CASE("plain RSET: the lines Netdata writes, same as the generic parser") {
   CHECK(v.flags == "E");
 }
 
+TEST_CASE("plain RSET: every length of integer part and decimals, eight "
+          "digits at a time or one, same as the generic parser") {
+  // Digits cross the 8-byte steps at every offset; what follows the value
+  // (the flags) is short or long enough for another step.
+  uint64_t seed = 12345;
+  auto digit = [&seed] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<char>('0' + (seed >> 33) % 10);
+  };
+  for (int int_digits = 1; int_digits <= 15; ++int_digits)
+    for (int decimals = 0; int_digits + decimals <= 15; ++decimals)
+      for (const char* flags : {"", "ER", "RRRRRRRRRR"}) {
+        std::string value;
+        for (int i = 0; i < int_digits; ++i)
+          value += digit();
+        if (decimals > 0) {
+          value += '.';
+          for (int i = 0; i < decimals; ++i)
+            value += digit();
+        }
+        auto line = "RSET \"x\" " + value + " \"" + flags + "\"";
+        INFO(line);
+        check_rset_same_as_generic(line);
+        check_rset_same_as_generic("RSET \"x\" -" + value + " \"" + flags
+                                   + "\"");
+      }
+  // A byte above 0x7f right after the digits ends the value: not a digit.
+  CHECK_FALSE(fast_rset("RSET \"x\" 1234\xb0 \"\" and more"));
+  CHECK_FALSE(fast_rset("RSET \"x\" 1234\x80 \"\" and more"));
+  CHECK_FALSE(fast_rset("RSET \"x\" 1234/ \"\" and more"));
+  CHECK_FALSE(fast_rset("RSET \"x\" 1234: \"\" and more"));
+}
+
 TEST_CASE("plain RSET: every other shape is left to the generic parser") {
   CHECK_FALSE(fast_rset("RSET \"x\" nan \"\""));
   CHECK_FALSE(fast_rset("RSET \"x\" 1e5 \"\""));
@@ -153,7 +186,8 @@ bool fast_rbegin(std::string_view line) {
 
 } // namespace
 
-TEST_CASE("plain RBEGIN: the lines Netdata writes, same as the generic parser") {
+TEST_CASE(
+    "plain RBEGIN: the lines Netdata writes, same as the generic parser") {
   check_rbegin_same_as_generic("RBEGIN \"net_operstate.ifb0\"");
   check_rbegin_same_as_generic("RBEGIN '' 1795635171 1795635172 1795635240");
   check_rbegin_same_as_generic("RBEGIN '' 1795635171 1795635172");
@@ -172,11 +206,11 @@ TEST_CASE("plain RBEGIN: the lines Netdata writes, same as the generic parser") 
 }
 
 TEST_CASE("plain RBEGIN: every other shape is left to the generic parser") {
-  CHECK_FALSE(fast_rbegin("RBEGIN ''"));          // no id, no times: an error
-  CHECK_FALSE(fast_rbegin("RBEGIN '' 1"));        // one time
-  CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 ''"));   // an empty now
+  CHECK_FALSE(fast_rbegin("RBEGIN ''"));        // no id, no times: an error
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1"));      // one time
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 ''")); // an empty now
   CHECK_FALSE(fast_rbegin("RBEGIN '' -1 2 3"));
-  CHECK_FALSE(fast_rbegin("RBEGIN '' 1  2 3"));   // two spaces
+  CHECK_FALSE(fast_rbegin("RBEGIN '' 1  2 3")); // two spaces
   CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 3 "));
   CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 3 4"));
   CHECK_FALSE(fast_rbegin("RBEGIN '' 1 2 3x"));
