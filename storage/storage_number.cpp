@@ -16,6 +16,14 @@ constexpr storage_number sn_flag_negative = 1u << 31;
 constexpr storage_number mantissa_max = 0x00ffffff;
 // The largest mantissa that can still be multiplied by 10.
 constexpr storage_number mantissa_scale_limit = 0x0019999e;
+constexpr storage_number powers_of_ten[]
+    = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+// (limit - 1) / 10^i: the largest integer the i-th multiplication applies to.
+constexpr storage_number scale_bounds[]
+    = {(mantissa_scale_limit - 1) / 1,      (mantissa_scale_limit - 1) / 10,
+       (mantissa_scale_limit - 1) / 100,    (mantissa_scale_limit - 1) / 1000,
+       (mantissa_scale_limit - 1) / 10000,  (mantissa_scale_limit - 1) / 100000,
+       (mantissa_scale_limit - 1) / 1000000};
 
 } // namespace
 
@@ -34,13 +42,16 @@ storage_number pack(double value, uint8_t flags) noexcept {
   // integer arithmetic: the same word the long double path gives, cheaper.
   auto magnitude = std::fabs(value);
   if (magnitude <= static_cast<double>(mantissa_max)
-      && magnitude == std::trunc(magnitude)) {
+      && magnitude
+             == static_cast<double>(static_cast<storage_number>(magnitude))) {
     auto v = static_cast<storage_number>(magnitude);
+    // Netdata multiplies by 10 while the mantissa is below the limit, at
+    // most 7 times: step i happens when v * 10^i < limit, i.e. v is at most
+    // scale_bounds[i]. Seven compares instead of a loop.
     storage_number m = 0;
-    while (m < 7 && v < mantissa_scale_limit) {
-      v *= 10;
-      ++m;
-    }
+    for (auto bound : scale_bounds)
+      m += v <= bound ? 1 : 0;
+    v *= powers_of_ten[m];
     if (v > mantissa_max) {
       v /= 10;
       --m;

@@ -61,6 +61,30 @@ TEST_CASE("storage_number packs like Netdata") {
   CHECK(r.value == 2);
 }
 
+TEST_CASE("storage_number: every integer of the mantissa packs as "
+          "Netdata's loop does") {
+  // Netdata's loop for an integer: the mantissa times 10 while below
+  // 0x19999e, at most 7 times, then back once if that overshot 0xffffff.
+  auto netdata = [](uint32_t v) {
+    uint32_t m = 0;
+    while (m < 7 && v < 0x0019999eu) {
+      v *= 10;
+      ++m;
+    }
+    if (v > 0x00ffffffu) {
+      v /= 10;
+      --m;
+    }
+    return sn_flag_not_anomalous + (m << 27) + v;
+  };
+  uint32_t differ = 0;
+  for (uint32_t v = 1; v <= 0x00ffffffu; ++v)
+    if (pack(static_cast<double>(v), 0) != netdata(v)
+        || pack(-static_cast<double>(v), 0) != (netdata(v) | (1u << 31)))
+      ++differ;
+  CHECK_EQ(differ, 0u);
+}
+
 TEST_CASE("ram: append and query in order, gaps for skipped slots") {
   auto db = make_engine(memory_mode::ram, {});
   auto h = db->add_dimension(dim("system.cpu", "user"));
