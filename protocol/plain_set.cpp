@@ -1,8 +1,5 @@
 #include "protocol/plain_set.hpp"
 
-#include <cstring>
-#include <endian.h>
-
 namespace tributary::protocol {
 
 namespace {
@@ -43,39 +40,8 @@ bool plain_quoted(const char*& p, const char* e, std::string_view& out,
 }
 
 /// Adds the decimal digits at `p` to `n` (n * 10 + digit each), moving `p`
-/// past them. Eight bytes at a time while the line has them: a value's
-/// integer part and its seven decimals take one step each, not a loop turn
-/// per digit (SWAR: find the first byte that is not a digit, then fold the
-/// digits before it into their value in three multiplications).
+/// past them.
 void read_digits(const char*& p, const char* e, uint64_t& n) noexcept {
-  static constexpr uint64_t powers[]
-      = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
-  constexpr uint64_t ones = 0x0101010101010101ull;
-  while (e - p >= 8) {
-    uint64_t word = 0;
-    std::memcpy(&word, p, sizeof word);
-    word = le64toh(word);
-    uint64_t digits = word - 0x30 * ones;
-    // A byte's top bit is set in either term unless the byte is '0'..'9'
-    // (a borrow or carry only starts at such a byte and moves up).
-    uint64_t not_digit = (digits | (word + 0x46 * ones)) & (0x80 * ones);
-    auto k = not_digit == 0
-                 ? 8u
-                 : static_cast<unsigned>(__builtin_ctzll(not_digit)) / 8;
-    if (k == 0)
-      return;
-    // The k digits to the top bytes: the bytes below are leading zeros.
-    digits <<= 8 * (8 - k);
-    digits = digits * 10 + (digits >> 8);
-    constexpr uint64_t mask = 0x000000ff000000ffull;
-    digits = (((digits & mask) * (100 + (1000000ull << 32)))
-              + (((digits >> 16) & mask) * (1 + (10000ull << 32))))
-             >> 32;
-    n = n * powers[k] + digits;
-    p += k;
-    if (k < 8)
-      return;
-  }
   for (; p != e; ++p) {
     auto digit = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
     if (digit > 9)
