@@ -17,6 +17,7 @@
 # when asked; the counters are zeroed before the loadgen starts and dumped
 # once every child streams, and the figure is instructions per replayed
 # sample (C x M x D x S; definitions and handshakes are counted too).
+# CALLGRIND_KEEP=FILE keeps the dump (for callgrind_annotate).
 # Loopback only; every process started is stopped (lib.sh trap).
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
@@ -80,7 +81,7 @@ if [ "${HISTORY:-0}" -gt 0 ]; then
   h_stop "$PARENT_PID" 60
   dump=$(ls "$T"/cg.out.* | sort -t. -k3 -n | head -n 1)
   ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p; s/^totals: \([0-9]*\).*/\1/p' "$dump" | head -n 1)
-  cp "$dump" "${CALLGRIND_KEEP:-/dev/null}" 2>/dev/null || true
+  [ -z "${CALLGRIND_KEEP:-}" ] || cp "$dump" "$CALLGRIND_KEEP"
   python3 -c 'import json, sys
 ir, n, m, d, h = map(int, sys.argv[1:6])
 print(json.dumps({"size": sys.argv[6], "history": h, "instructions": ir,
@@ -118,6 +119,7 @@ after=$(grep -ho 'completed [0-9]* updates' "$T/log/"* | awk '{s+=$2} END {print
 h_stop "$PARENT_PID" 60
 dump=$(ls "$T"/cg.out.* | sort -t. -k3 -n | head -n 1)
 ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p; s/^totals: \([0-9]*\).*/\1/p' "$dump" | head -n 1)
+[ -z "${CALLGRIND_KEEP:-}" ] || cp "$dump" "$CALLGRIND_KEEP"
 python3 - "$ir" "$after" "$D" "$T/lg.json" "$z_updates" "$SIZE" "$SECS" <<'PY'
 import json, re, sys
 ir, rows_total, dims, lgjson, zline, size, secs = sys.argv[1:8]
