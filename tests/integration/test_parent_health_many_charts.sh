@@ -9,7 +9,10 @@
 #     /proc/PID/stat) stays below 4 % of one core (measured: 7.3 % before,
 #     2 % after; 0.8 % without the child), and the health loop still runs
 #     its round every second (linking alerts to new charts is covered by
-#     test_health_parent.sh).
+#     test_health_parent.sh). The window starts once the parent's CPU is
+#     below the limit for 3 s: a CI run measured 5.2 % (2.2 % in four runs
+#     here) when the window began with work left behind the console's
+#     status request of every actor.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/tribconf.sh"
@@ -54,18 +57,28 @@ stable() { settled && sleep 5 && settled; }
 h_wait_for -t 150 -m "the parent's memory settling" stable
 
 hz=$(getconf CLK_TCK)
-r0=$(counter health "HEALTH $CHILD" rounds)
+r0=$(counter health "HEALTH $CHILD" rounds); tr0=$(date +%s)
+# The console's answer above (every actor's status, 100,000 charts) can
+# leave work behind it on a slow machine: the window starts once a 3 s
+# stretch of the parent is below the limit (a parent that never gets there
+# fails here, as it would below).
+quiet() {
+  local a b
+  a=$(cpu_ticks); sleep 3; b=$(cpu_ticks)
+  [ $(( (b - a) * 1000 / hz / 3 )) -lt 40 ]
+}
+h_wait_for -t 90 -m "the parent's CPU settling below 4 % of a core" quiet
 c0=$(cpu_ticks); t0=$(date +%s%N)
 sleep "$IDLE_S"
 c1=$(cpu_ticks); t1=$(date +%s%N)
-r1=$(counter health "HEALTH $CHILD" rounds)
+r1=$(counter health "HEALTH $CHILD" rounds); tr1=$(date +%s)
 pct10=$(( (c1 - c0) * 1000 * 1000000000 / hz / (t1 - t0) ))
-h_log "$N idle charts: parent CPU $(( (c1 - c0) * 100 / hz / 100 )).$(( (c1 - c0) * 100 / hz % 100 )) s over ${IDLE_S} s = $((pct10 / 10)).$((pct10 % 10)) % of a core; health rounds $r0 -> $r1"
+h_log "$N idle charts: parent CPU $(( (c1 - c0) * 100 / hz / 100 )).$(( (c1 - c0) * 100 / hz % 100 )) s over ${IDLE_S} s = $((pct10 / 10)).$((pct10 % 10)) % of a core; health rounds $r0 -> $r1 in $((tr1 - tr0)) s"
 [ "$pct10" -lt 40 ] || h_fail "the parent used $((pct10 / 10)).$((pct10 % 10)) % of a core with $N idle charts (limit 4 %)"
 H_PASSED=$((H_PASSED + 1))
 # One round a second; a listing of every chart held them for many seconds.
-[ $((r1 - r0)) -ge $((IDLE_S * 2 / 3)) ] \
-  || h_fail "only $((r1 - r0)) health rounds in ${IDLE_S} s: the health loop is held up"
+[ $((r1 - r0)) -ge $(( (tr1 - tr0) * 2 / 3 )) ] \
+  || h_fail "only $((r1 - r0)) health rounds in $((tr1 - tr0)) s: the health loop is held up"
 H_PASSED=$((H_PASSED + 1))
 h_alive "$(h_pid flood)" || h_fail "the child was disconnected: $(cat "$T/flood.out")"
 h_pass
