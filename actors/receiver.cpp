@@ -81,7 +81,7 @@ void consume(receiver_ptr self, const std::string& bytes) {
         return stop(self, res.why + ". Disabling it.");
       continue;
     }
-    if (protocol::rbegin_view rbegin; st.reader.plain_rbegin(line, rbegin)) {
+    if (protocol::rbegin rbegin; st.reader.plain_rbegin(line, rbegin)) {
       if (auto res = handle_rbegin(self, rbegin); !res.ok)
         return stop(self, res.why + ". Disabling it.");
       continue;

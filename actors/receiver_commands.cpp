@@ -137,20 +137,20 @@ outcome handle_rset(receiver_ptr self, const protocol::rset_view& x) {
   return {};
 }
 
-outcome handle_rbegin(receiver_ptr self, const protocol::rbegin_view& x) {
+outcome handle_rbegin(receiver_ptr self, const protocol::rbegin& x) {
   auto& st = self->state;
   flush_definition(self);
   flush_replay(self);
   if (!x.has_times) {
     st.ignoring = false;
-    auto i = st.charts.find(std::string{x.chart_id});
+    auto i = st.charts.find(x.chart_id);
     if (i == st.charts.end() && st.refused_charts > 0) {
       st.current = nullptr;
       st.ignoring = true;
       return {};
     }
     if (i == st.charts.end())
-      return fail("requested a RBEGIN on chart '" + std::string{x.chart_id}
+      return fail("requested a RBEGIN on chart '" + x.chart_id
                   + "', which does not exist");
     st.current = &i->second;
     return {};
@@ -358,9 +358,7 @@ struct dispatcher {
   }
 
   outcome operator()(const protocol::rbegin& x) {
-    return handle_rbegin(self, protocol::rbegin_view{x.chart_id, x.has_times,
-                                                     x.point_start, x.point_end,
-                                                     x.child_now});
+    return handle_rbegin(self, x);
   }
 
   outcome operator()(const protocol::rset& x) {

@@ -50,7 +50,7 @@ outcome handle_set(receiver_ptr self, const protocol::set_view& x);
 outcome handle_rset(receiver_ptr self, const protocol::rset_view& x);
 
 /// Handles an RBEGIN (read by the fast path or as a command).
-outcome handle_rbegin(receiver_ptr self, const protocol::rbegin_view& x);
+outcome handle_rbegin(receiver_ptr self, const protocol::rbegin& x);
 
 /// Asks the child for the part of `chart` the host db lacks (see
 /// receiver_replication.cpp).

@@ -47,7 +47,7 @@ public:
   }
 
   /// As `plain_set()`, for an RBEGIN (`parse_plain_rbegin`).
-  bool plain_rbegin(std::string_view line, rbegin_view& out) const noexcept {
+  bool plain_rbegin(std::string_view line, rbegin& out) const {
     return !in_payload_ && parse_plain_rbegin(line, out);
   }
 

@@ -64,14 +64,16 @@ bool plain_count(const char*& p, const char* e, int64_t& out) noexcept {
 
 } // namespace
 
-bool parse_plain_rbegin(std::string_view line, rbegin_view& out) noexcept {
+bool parse_plain_rbegin(std::string_view line, rbegin& out) {
   constexpr std::string_view head = "RBEGIN ";
   if (line.substr(0, head.size()) != head)
     return false;
   const char* p = line.data() + head.size();
   const char* e = line.data() + line.size();
-  if (!plain_quoted(p, e, out.chart_id, 0))
+  std::string_view id;
+  if (!plain_quoted(p, e, id, 0))
     return false;
+  out.chart_id.assign(id);
   if (p == e) {
     out.has_times = false;
     out.child_now.reset();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/commands.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -38,23 +40,14 @@ struct rset_view {
 /// double, so the quotient is the correctly rounded value `from_chars` gives.
 bool parse_plain_rset(std::string_view line, rset_view& out) noexcept;
 
-/// An RBEGIN line's fields (the id a view into the line).
-struct rbegin_view {
-  std::string_view chart_id;
-  /// True for the timed form (a replicated point).
-  bool has_times = false;
-  int64_t point_start = 0;
-  int64_t point_end = 0;
-  std::optional<int64_t> child_now;
-};
-
 /// Reads `line` as an RBEGIN in the forms a Netdata child writes:
 /// `RBEGIN "type.id"` (a response's chart) and `RBEGIN '' start end now`
 /// (a point; `now` may be missing), with single spaces, the id as for SET
 /// (empty only in the timed form) and times of 1 to 18 digits. Returns false
 /// for any other line, which goes the generic way; for a line it accepts,
-/// the result is the `rbegin` the generic parser makes. A backfill is one
-/// RBEGIN per point of every chart.
-bool parse_plain_rbegin(std::string_view line, rbegin_view& out) noexcept;
+/// `out` is the `rbegin` the generic parser makes (unspecified after false;
+/// the timed form's empty id allocates nothing). A backfill is one RBEGIN
+/// per point of every chart.
+bool parse_plain_rbegin(std::string_view line, rbegin& out);
 
 } // namespace tributary::protocol

@@ -76,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           || std::memcmp(&x->value.value, &fast.value, sizeof(double)) != 0)
         std::abort();
     }
-    if (rbegin_view fast; parse_plain_rbegin(line, fast)) {
+    if (rbegin fast; parse_plain_rbegin(line, fast)) {
       auto generic = parse_command(ws, dir);
       auto* x = generic ? std::get_if<rbegin>(&*generic) : nullptr;
       if (x == nullptr || x->chart_id != fast.chart_id

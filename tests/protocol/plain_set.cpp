@@ -166,7 +166,7 @@ namespace {
 
 /// The RBEGIN fast path's answer agrees with tokenize + parse_command.
 void check_rbegin_same_as_generic(std::string_view line) {
-  rbegin_view fast;
+  rbegin fast;
   REQUIRE(parse_plain_rbegin(line, fast));
   auto cmd = parse_line(line);
   REQUIRE(cmd);
@@ -180,7 +180,7 @@ void check_rbegin_same_as_generic(std::string_view line) {
 }
 
 bool fast_rbegin(std::string_view line) {
-  rbegin_view v;
+  rbegin v;
   return parse_plain_rbegin(line, v);
 }
 
@@ -192,7 +192,7 @@ TEST_CASE(
   check_rbegin_same_as_generic("RBEGIN '' 1795635171 1795635172 1795635240");
   check_rbegin_same_as_generic("RBEGIN '' 1795635171 1795635172");
   check_rbegin_same_as_generic("RBEGIN \"a.b\" 0 7 000000000000000009");
-  rbegin_view v;
+  rbegin v;
   REQUIRE(parse_plain_rbegin("RBEGIN '' 10 11 12", v));
   CHECK(v.has_times);
   CHECK(v.chart_id.empty());
