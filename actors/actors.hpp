@@ -252,10 +252,12 @@ using console_actor = caf::typed_actor<
 using host_db_actor = caf::typed_actor<
     // Registers or updates a chart and its dimensions.
     caf::reacts_to<atom::define, shared_chart_def>,
-    // Stores one computed point per dimension of a chart at a time (seconds).
-    caf::reacts_to<atom::store, stored_row>,
-    // Stores a batch of computed points of one chart (replication).
-    caf::reacts_to<atom::store, stored_points>,
+    // Stores one computed point per dimension of a chart at a time (seconds),
+    // for a chart that found the engine's lock taken (a chart appends its
+    // rows itself otherwise: host_store). The answer: stored.
+    caf::replies_to<atom::store, stored_row>::with<bool>,
+    // The same for a batch of computed points of one chart (replication).
+    caf::replies_to<atom::store, stored_points>::with<bool>,
     // Answers a query for a chart.
     caf::replies_to<atom::query, data_query, chart_def>::with<data_result>,
     // Flushes to disk and quits (orderly shutdown).
@@ -286,8 +288,8 @@ using chart_actor = caf::typed_actor<
     caf::replies_to<atom::get, atom::charts>::with<chart_summary>,
     // What each dimension last collected (allmetrics as-collected).
     caf::replies_to<atom::get, atom::collected>::with<chart_collected>,
-    // Answers once the rows received before it are stored (a fence through
-    // the host db).
+    // Answers once the rows received before it are stored (through the host
+    // db if some went that way).
     caf::replies_to<atom::sync>::with<bool>>::extend_with<status_client_actor>;
 
 /// A node: localhost or a streamed child, keyed by machine GUID.

@@ -32,6 +32,7 @@ void apply_definition(chart_state& st, std::shared_ptr<const chart_def> def) {
   }
   // Thousands of charts keep these for good: no room for more.
   st.calc->shrink_to_fit();
+  st.dims_ready = false;
   // A definition received again restarts the clock, as Netdata does.
   st.calc->sync_clock();
 }
@@ -41,30 +42,76 @@ void publish_extent(const chart_state& st) {
   st.extent->last_entry.store(st.last_entry, std::memory_order_relaxed);
 }
 
+/// The engine's lock, if this chart may append its rows itself: none of
+/// its stores is on its way through the host db (those land first) and the
+/// lock is free. Resolves the dimensions' handles after a definition.
+std::unique_lock<std::mutex> direct_store(chart_state& st) {
+  if (st.via_db > 0)
+    return {};
+  std::unique_lock<std::mutex> lock{st.store->mutex, std::try_to_lock};
+  if (lock.owns_lock() && !st.dims_ready && !st.store->closed) {
+    st.dims = resolve_dimensions(*st.store->db, *st.def);
+    st.dims_ready = true;
+  }
+  return lock;
+}
+
+/// Sends a store the chart could not do itself to the host db; later ones
+/// follow it there until it is answered.
+template <class Stored>
+void store_via_db(chart_actor::stateful_pointer<chart_state> self, Stored&& x) {
+  ++self->state.via_db;
+  self->request(self->state.db, caf::infinite, atom::store::value,
+                std::forward<Stored>(x))
+      .then([=](bool) { --self->state.via_db; },
+            [=](caf::error&) { --self->state.via_db; });
+}
+
 void store_rows(chart_actor::stateful_pointer<chart_state> self) {
   auto& st = self->state;
+  if (st.out.empty())
+    return;
   for (auto& r : st.out) {
     if (st.first_entry == 0)
       st.first_entry = r.time_s;
     st.last_entry = r.time_s;
     ++st.points;
-    self->send(st.db, atom::store::value,
-               stored_row{st.def->id, std::move(r.values)});
   }
-  if (!st.out.empty())
-    publish_extent(st);
+  if (auto lock = direct_store(st); lock.owns_lock()) {
+    // A closed engine: the host is going away, as a host db that has quit
+    // drops the messages that reach it.
+    if (!st.store->closed)
+      for (auto& r : st.out) {
+        auto n = std::min(st.dims.size(), r.values.size());
+        st.store->db->append_rows(st.dims.data(), r.values.data(), 1, n);
+        ++st.store->rows_stored;
+      }
+  } else {
+    for (auto& r : st.out)
+      store_via_db(self, stored_row{st.def->id, std::move(r.values)});
+  }
+  publish_extent(st);
   st.out.clear();
 }
 
-/// Sends the stored points of a batch to the host db in one message.
-void send_stored(chart_actor::stateful_pointer<chart_state> self,
-                 stored_points& out) {
+/// Stores the points of a batch, in the engine or through the host db.
+void store_points(chart_actor::stateful_pointer<chart_state> self,
+                  stored_points& out) {
   auto& st = self->state;
   if (out.times.empty())
     return;
+  if (auto lock = direct_store(st); lock.owns_lock()) {
+    if (!st.store->closed) {
+      std::vector<storage::sample> scratch;
+      append_points(*st.store->db, st.dims, out.times.data(), out.times.size(),
+                    out.width, out.values, out.flags, scratch);
+      st.store->rows_stored += static_cast<int64_t>(out.times.size());
+    }
+  } else {
+    out.chart_id = st.def->id;
+    store_via_db(self, std::move(out));
+  }
   publish_extent(st);
-  out.chart_id = st.def->id;
-  self->send(st.db, atom::store::value, std::move(out));
   out = stored_points{};
 }
 
@@ -87,9 +134,9 @@ void apply_replay_state(storage::chart_row_calculator& calc,
                                          : calc.config().update_every));
 }
 
-/// A batch's points through the value math; the ones it keeps go to the
-/// host db as one message, their values and flags moved, not copied (the
-/// batch is compacted in place when the math drops a point).
+/// A batch's points through the value math; the ones it keeps are stored
+/// together, their values and flags moved, not copied (the batch is
+/// compacted in place when the math drops a point).
 void apply_replay(chart_actor::stateful_pointer<chart_state> self,
                   replay_batch& b) {
   auto& st = self->state;
@@ -127,7 +174,7 @@ void apply_replay(chart_actor::stateful_pointer<chart_state> self,
     out.width = b.width;
     out.values = std::move(b.values);
     out.flags = std::move(b.flags);
-    send_stored(self, out);
+    store_points(self, out);
   }
   if (b.has_state)
     apply_replay_state(calc, b.state);
@@ -138,9 +185,11 @@ void apply_replay(chart_actor::stateful_pointer<chart_state> self,
 chart_actor::behavior_type
 chart(chart_actor::stateful_pointer<chart_state> self,
       std::shared_ptr<const chart_def> def, host_db_actor db,
-      storage::chart_config cfg, std::shared_ptr<chart_extent> extent) {
+      std::shared_ptr<host_store> store, storage::chart_config cfg,
+      std::shared_ptr<chart_extent> extent) {
   auto& st = self->state;
   st.db = std::move(db);
+  st.store = std::move(store);
   st.extent = std::move(extent);
   cfg.update_every
       = static_cast<int>(def->update_every > 0 ? def->update_every : 1);
@@ -189,7 +238,10 @@ chart(chart_actor::stateful_pointer<chart_state> self,
         return out;
       },
       [=](atom::sync) -> caf::result<bool> {
-        // Our stores are ahead of this in the db's mailbox.
+        // Rows stored here are in the engine already; the ones sent to the
+        // db are ahead of this in its mailbox.
+        if (self->state.via_db == 0)
+          return true;
         return self->delegate(self->state.db, atom::sync::value);
       },
       [=](atom::status) {

@@ -192,8 +192,8 @@ void define_chart(host_ptr self,
       merge_definition(*m, def);
       merged = std::move(m);
     }
-    auto actor
-        = self->spawn<caf::linked>(chart, merged, st.db, st.chart_cfg, extent);
+    auto actor = self->spawn<caf::linked>(chart, merged, st.db, st.store,
+                                          st.chart_cfg, extent);
     auto& entry
         = st.charts
               .emplace(def.id, host_state::chart_entry{actor, std::move(merged),
@@ -229,11 +229,13 @@ void define_chart(host_ptr self,
 
 host_actor::behavior_type
 host(host_actor::stateful_pointer<host_state> self, host_info info,
-     host_db_actor db, std::string memory_mode, storage::chart_config chart_cfg,
+     host_db_actor db, std::shared_ptr<host_store> store,
+     std::string memory_mode, storage::chart_config chart_cfg,
      host_health_settings health, daemon_context ctx) {
   auto& st = self->state;
   st.info = std::move(info);
   st.db = std::move(db);
+  st.store = std::move(store);
   st.memory_mode = std::move(memory_mode);
   st.chart_cfg = chart_cfg;
   st.ctx = std::move(ctx);

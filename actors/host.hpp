@@ -34,6 +34,8 @@ struct host_state {
   };
   host_info info;
   host_db_actor db;
+  /// The host db's engine and lock, which each chart appends to.
+  std::shared_ptr<host_store> store;
   std::string memory_mode;
   storage::chart_config chart_cfg;
   /// Sorted: definitions reach a new subscriber in id order.
@@ -96,6 +98,7 @@ struct host_health_settings {
 /// A node. Owns its charts, its host database and its health monitor.
 host_actor::behavior_type host(host_actor::stateful_pointer<host_state> self,
                                host_info info, host_db_actor db,
+                               std::shared_ptr<host_store> store,
                                std::string memory_mode,
                                storage::chart_config chart_cfg,
                                host_health_settings health, daemon_context ctx);

@@ -67,15 +67,20 @@ storage_status to_status(const storage::storage_health& h) {
 /// Runs the engine's periodic work and logs changes of its health.
 void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
   auto& st = self->state;
-  auto& db = *st.db;
-  db.maintain();
-  if (st.spool != nullptr)
-    for (auto& d : st.spool->spool().take_drops())
-      TRIBUTARY_ERROR(*st.ctx.log, st.who,
-                      "spool disk space limit reached: dropped the oldest ",
-                      d.points, " points (", d.bytes, " bytes, collected ",
-                      d.first_s, " to ", d.last_s, ")");
-  auto h = db.health();
+  storage::storage_health h;
+  std::vector<storage::spool_drop> drops;
+  {
+    std::lock_guard<std::mutex> lock{st.store->mutex};
+    st.store->db->maintain();
+    if (st.spool != nullptr)
+      drops = st.spool->spool().take_drops();
+    h = st.store->db->health();
+  }
+  for (auto& d : drops)
+    TRIBUTARY_ERROR(*st.ctx.log, st.who,
+                    "spool disk space limit reached: dropped the oldest ",
+                    d.points, " points (", d.bytes, " bytes, collected ",
+                    d.first_s, " to ", d.last_s, ")");
   auto now_s = static_cast<int64_t>(st.ctx.now_usec() / 1000000);
   auto& who = st.who;
   if (h.degraded && !st.degraded) {
@@ -110,83 +115,63 @@ void maintain(host_db_actor::stateful_pointer<host_db_state> self) {
   }
 }
 
-/// Appends `rows` points of a chart, each `width` values and flags (flags
-/// may be short: 0), at `times`. Unknown charts are ignored.
-void append_points(host_db_state& st, const std::string& chart,
-                   const int64_t* times, size_t rows, size_t width,
-                   const std::vector<double>& values,
-                   const std::vector<uint8_t>& flags) {
-  auto i = st.charts.find(chart);
-  if (i == st.charts.end())
-    return;
-  auto& dims = i->second.dims;
-  auto n = std::min(dims.size(), width);
-  st.row.resize(rows * n);
-  for (size_t r = 0; r < rows; ++r) {
-    auto at = r * width;
-    auto* row = st.row.data() + r * n;
-    for (size_t d = 0; d < n; ++d) {
-      row[d].time_s = times[r];
-      row[d].value = values[at + d];
-      row[d].flags = at + d < flags.size() ? flags[at + d] : 0;
-    }
-  }
-  st.db->append_rows(dims.data(), st.row.data(), rows, n);
-  st.points_stored += static_cast<int64_t>(rows);
-  // A backfill batch must not keep its room for good (one per host).
-  if (st.row.capacity() > 256)
-    st.row = std::vector<storage::sample>();
-}
-
 } // namespace
 
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
-        std::shared_ptr<storage::engine> db, daemon_context ctx,
+        std::shared_ptr<host_store> store, daemon_context ctx,
         std::string files_dir, const std::string& hostname) {
-  // The engine is used by this actor alone from here on.
-  self->state.db = std::move(db);
+  // From here on the engine is touched only under the store's lock: by this
+  // actor and by the host's charts.
+  self->state.store = std::move(store);
   self->state.ctx = std::move(ctx);
   self->state.files_dir = std::move(files_dir);
   self->state.who = "host-db " + hostname;
   self->state.spool
-      = dynamic_cast<storage::spool_engine*>(self->state.db.get());
-  auto engine = [self] { return self->state.db.get(); };
+      = dynamic_cast<storage::spool_engine*>(self->state.store->db.get());
+  auto locked = [self] {
+    return std::unique_lock<std::mutex>{self->state.store->mutex};
+  };
+  auto engine = [self] { return self->state.store->db.get(); };
   // The registry's tick asks for maintenance (spawned_host).
   return {
       [=](atom::timeout) { maintain(self); },
-      [=](atom::get, atom::store) { return to_status(engine()->health()); },
-      [=](atom::define, const shared_chart_def& x) {
-        const auto& def = *x.def;
-        auto& entry = self->state.charts[def.id];
-        entry.dims.clear();
-        for (auto& d : def.dimensions) {
-          storage::dimension_info info;
-          info.key = {def.id, d.id};
-          info.chart_name = def.name;
-          info.dim_name = d.name;
-          info.update_every = static_cast<int>(def.update_every);
-          auto h = engine()->find(info.key);
-          if (!h.valid())
-            h = engine()->add_dimension(info);
-          entry.dims.push_back(h);
-        }
+      [=](atom::get, atom::store) {
+        auto lock = locked();
+        return to_status(engine()->health());
       },
+      [=](atom::define, const shared_chart_def& x) {
+        auto lock = locked();
+        self->state.charts[x.def->id].dims
+            = resolve_dimensions(*engine(), *x.def);
+      },
+      // Rows a chart could not append itself (the lock was taken).
       [=](atom::store, const stored_row& x) {
         timed_handler timed{self->state.timing};
         auto& st = self->state;
         auto i = st.charts.find(x.chart_id);
         if (i == st.charts.end())
-          return;
+          return true;
         auto& dims = i->second.dims;
         auto n = std::min(dims.size(), x.points.size());
-        st.db->append_rows(dims.data(), x.points.data(), 1, n);
-        ++st.points_stored;
+        auto lock = locked();
+        engine()->append_rows(dims.data(), x.points.data(), 1, n);
+        ++st.store->rows_stored;
+        ++st.store->rows_by_message;
+        return true;
       },
       [=](atom::store, const stored_points& b) {
         timed_handler timed{self->state.timing};
-        append_points(self->state, b.chart_id, b.times.data(), b.times.size(),
-                      b.width, b.values, b.flags);
+        auto& st = self->state;
+        auto i = st.charts.find(b.chart_id);
+        if (i == st.charts.end())
+          return true;
+        auto lock = locked();
+        append_points(*engine(), i->second.dims, b.times.data(), b.times.size(),
+                      b.width, b.values, b.flags, st.row);
+        st.store->rows_stored += static_cast<int64_t>(b.times.size());
+        st.store->rows_by_message += static_cast<int64_t>(b.times.size());
+        return true;
       },
       [=](atom::query, const data_query& q,
           const chart_def& def) -> caf::result<data_result> {
@@ -203,7 +188,11 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         req.agent_tiers
             = config::agent_storage_tiers(*self->state.ctx.settings);
         auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
-        auto res = storage::run_query(*engine(), i->second.dims, req, now_s);
+        storage::query_result res;
+        {
+          auto lock = locked();
+          res = storage::run_query(*engine(), i->second.dims, req, now_s);
+        }
         return to_data_result(def, res, q.all_dimensions);
       },
       [=](atom::sync) { return true; },
@@ -211,6 +200,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         auto& st = self->state;
         if (st.spool == nullptr)
           return;
+        auto lock = locked();
         auto& sp = st.spool->spool();
         if (replicated) {
           if (sp.disk_bytes() > 0)
@@ -229,6 +219,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         }
       },
       [=](atom::close) {
+        auto lock = locked();
+        self->state.store->closed = true;
         if (auto err = engine()->close()) {
           // Only waiting points mean a loss; a metadata write that failed is
           // covered by its previous generation and the datafiles.
@@ -243,6 +235,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       },
       [=](atom::close, bool delete_files) {
         auto& st = self->state;
+        auto lock = locked();
+        st.store->closed = true;
         if (auto err = engine()->close())
           TRIBUTARY_ERROR(*st.ctx.log, "host-db",
                           "closing the database failed: ", to_string(err));
@@ -264,10 +258,12 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         st.name = self->name();
         st.kind = "host-db";
         report_handling(st, self->state.timing);
+        auto lock = locked();
         auto h = to_status(engine()->health());
         st.counters
             = {{"charts", static_cast<int64_t>(self->state.charts.size())},
-               {"rows_stored", self->state.points_stored},
+               {"rows_stored", self->state.store->rows_stored},
+               {"rows_by_message", self->state.store->rows_by_message},
                {"storage_degraded", h.status == "degraded" ? 1 : 0},
                {"storage_failed_writes", h.failed_writes},
                {"storage_dropped_points", h.dropped_points},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "actors/host_store.hpp"
 #include "base/handling_time.hpp"
 #include "storage/engine.hpp"
 #include "storage/spool_engine.hpp"
@@ -19,10 +20,10 @@ struct host_db_state {
     /// the host's (queries bring it): thousands of charts keep one copy.
     std::vector<storage::dimension_handle> dims;
   };
-  std::shared_ptr<storage::engine> db;
+  /// The engine and its lock, shared with the host's charts.
+  std::shared_ptr<host_store> store;
   std::map<std::string, chart_entry> charts;
-  int64_t points_stored = 0;
-  /// Scratch for the rows being stored (row-major; a batch's room is
+  /// Scratch for the points being stored (row-major; a batch's room is
   /// freed after it, a row's kept).
   std::vector<storage::sample> row;
   daemon_context ctx;
@@ -37,18 +38,19 @@ struct host_db_state {
   int64_t last_report_s = 0;
   uint64_t dropped_logged = 0;
   bool episode_logged = false;
-  /// The engine's spool, if it has one (owned by `db`).
+  /// The engine's spool, if it has one (owned by the engine; under the
+  /// store's lock).
   storage::spool_engine* spool = nullptr;
   /// Handling time of every 16th message (docs/console.md).
   handling_time timing{16};
   static inline const char* name = "host-db";
 };
 
-/// Wraps `db` (already opened for the host's memory mode), whose files are
-/// in `files_dir`.
+/// Wraps `store` (its engine already opened for the host's memory mode),
+/// whose files are in `files_dir`.
 host_db_actor::behavior_type
 host_db(host_db_actor::stateful_pointer<host_db_state> self,
-        std::shared_ptr<storage::engine> db, daemon_context ctx,
+        std::shared_ptr<host_store> store, daemon_context ctx,
         std::string files_dir, const std::string& hostname);
 
 } // namespace tributary

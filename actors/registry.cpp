@@ -84,7 +84,9 @@ spawned_host spawn_host(caf::local_actor* self, const host_info& info,
     chart_cfg.mode = memory_mode::dbengine;
   chart_cfg.history = eff.history;
   chart_cfg.update_every = opts.update_every;
-  auto db_actor = self->spawn(host_db, db, ctx, opts.directory, info.hostname);
+  auto store = std::make_shared<host_store>(db);
+  auto db_actor
+      = self->spawn(host_db, store, ctx, opts.directory, info.hostname);
   // Health per docs/health.md "Health per child": [health] enabled, then the
   // key's and the GUID's `health enabled`; never without a database. localhost
   // (no API key) follows [health] enabled and is not postponed.
@@ -101,8 +103,10 @@ spawned_host spawn_host(caf::local_actor* self, const host_info& info,
   spawned_host out;
   if (db->wants_maintenance())
     out.maintained_db = db_actor;
-  out.host = self->spawn(host, info, db_actor, std::string{to_string(mode)},
-                         chart_cfg, health, ctx);
+  out.db = db_actor;
+  out.store = store;
+  out.host = self->spawn(host, info, db_actor, std::move(store),
+                         std::string{to_string(mode)}, chart_cfg, health, ctx);
   return out;
 }
 

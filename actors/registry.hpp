@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/context.hpp"
+#include "actors/host_store.hpp"
 #include "base/handling_time.hpp"
 
 #include <map>
@@ -63,11 +64,15 @@ struct registry_state {
 /// A host actor and its host db.
 struct spawned_host {
   host_actor host;
+  host_db_actor db;
   /// The host db when its engine wants `maintain()` every second (dbengine,
   /// save, map, spool): the registry's tick asks for it, one burst for all
   /// hosts instead of a timer per host (a timer per host was ~5 % of a core
   /// with 5,000 ram children, for nothing). Null for ram, alloc, none.
   host_db_actor maintained_db;
+  /// The host's engine and its lock (tests hold it to make a chart's stores
+  /// go through the host db).
+  std::shared_ptr<host_store> store;
 };
 
 /// Spawns the host actor (with its host db) for `info` with the settings the

@@ -47,7 +47,8 @@ struct host_fixture : actor_fixture {
     info.hostname = "child";
     info.update_every = 1;
     info.hops = 1;
-    aut = spawn_host(self.ptr(), info, api_key, ctx).host;
+    spawned = spawn_host(self.ptr(), info, api_key, ctx);
+    aut = spawned.host;
     run();
   }
 
@@ -59,6 +60,7 @@ struct host_fixture : actor_fixture {
 
   logger log;
   daemon_context ctx;
+  spawned_host spawned;
   host_actor aut;
 };
 
