@@ -19,20 +19,21 @@ namespace {
 /// thread would be undefined behaviour) until `release()`.
 class held_elsewhere {
 public:
-  explicit held_elsewhere(std::mutex& m) {
-    std::promise<void> locked;
-    auto is_locked = locked.get_future();
-    holder_ = std::thread([&m, &locked, done = release_.get_future()] {
-      std::lock_guard<std::mutex> lock{m};
-      locked.set_value();
-      done.wait();
-    });
-    is_locked.wait();
+  explicit held_elsewhere(std::mutex& m)
+      : holder_([this, &m] {
+          std::lock_guard<std::mutex> lock{m};
+          locked_.set_value();
+          released_.wait();
+        }) {
+    is_locked_.wait();
   }
 
   ~held_elsewhere() {
     release();
   }
+
+  held_elsewhere(const held_elsewhere&) = delete;
+  held_elsewhere& operator=(const held_elsewhere&) = delete;
 
   void release() {
     if (holder_.joinable()) {
@@ -42,7 +43,11 @@ public:
   }
 
 private:
+  // Declared before the thread, which uses them from its first instruction.
+  std::promise<void> locked_;
+  std::future<void> is_locked_ = locked_.get_future();
   std::promise<void> release_;
+  std::future<void> released_ = release_.get_future();
   std::thread holder_;
 };
 
