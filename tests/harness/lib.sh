@@ -56,12 +56,25 @@ h_tmpdir() {
 }
 
 # h_free_port -> a TCP port on 127.0.0.1 the kernel reports free right now
+# and has not handed to this test before: a port handed out but not bound yet
+# is free to the kernel, which gave one to two callers of a test (a CI run of
+# test_sighup_reload: the child's API took the port the test kept for a new
+# bind address, so it "answered without a restart").
 h_free_port() {
-  python3 -c 'import socket
+  local p _
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    p=$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])
-s.close()'
+s.close()')
+    if ! grep -qx "$p" "$H_TMP/.ports" 2>/dev/null; then
+      echo "$p" >> "$H_TMP/.ports"
+      echo "$p"
+      return 0
+    fi
+  done
+  h_fail "h_free_port: the kernel gave only ports this test already has"
 }
 
 # ------------------------------------------------------------------ processes
