@@ -82,8 +82,7 @@ void store_rows(chart_actor::stateful_pointer<chart_state> self) {
     // drops the messages that reach it.
     if (!st.store->closed)
       for (auto& r : st.out) {
-        auto n = std::min(st.dims.size(), r.values.size());
-        st.store->db->append_rows(st.dims.data(), r.values.data(), 1, n);
+        append_row(*st.store->db, st.dims, r.values);
         ++st.store->rows_stored;
       }
   } else {

@@ -152,10 +152,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         auto i = st.charts.find(x.chart_id);
         if (i == st.charts.end())
           return true;
-        auto& dims = i->second.dims;
-        auto n = std::min(dims.size(), x.points.size());
         auto lock = locked();
-        engine()->append_rows(dims.data(), x.points.data(), 1, n);
+        append_row(*engine(), i->second.dims, x.points);
         ++st.store->rows_stored;
         ++st.store->rows_by_message;
         return true;

@@ -22,6 +22,13 @@ resolve_dimensions(storage::engine& db, const chart_def& def) {
   return out;
 }
 
+void append_row(storage::engine& db,
+                const std::vector<storage::dimension_handle>& dims,
+                const std::vector<storage::sample>& points) {
+  db.append_rows(dims.data(), points.data(), 1,
+                 std::min(dims.size(), points.size()));
+}
+
 void append_points(storage::engine& db,
                    const std::vector<storage::dimension_handle>& dims,
                    const int64_t* times, size_t rows, size_t width,

@@ -36,6 +36,12 @@ struct host_store {
 std::vector<storage::dimension_handle> resolve_dimensions(storage::engine& db,
                                                           const chart_def& def);
 
+/// Appends one row of a chart: `points[d]` to `dims[d]`, as many as both
+/// have. The caller holds the lock.
+void append_row(storage::engine& db,
+                const std::vector<storage::dimension_handle>& dims,
+                const std::vector<storage::sample>& points);
+
 /// Appends `rows` points of a chart, each `width` values and flags (flags
 /// may be short: 0), at `times`, to `dims` (at most `dims.size()` values of
 /// a point). `scratch` is the row-major room it needs. The caller holds the

@@ -84,8 +84,6 @@ struct replay_batch {
   }
 };
 
-/// Computed points of one chart for its host db, oldest first: row `r` is
-/// `times[r]` with `width` values and flags at `r * width`.
 /// The computed point of every dimension of a chart at one time (each
 /// sample carries it): a chart's live row on its way to the host db, the
 /// calculator's own samples moved, not copied into columns.
@@ -94,6 +92,8 @@ struct stored_row {
   std::vector<storage::sample> points;
 };
 
+/// Computed points of one chart for its host db, oldest first: row `r` is
+/// `times[r]` with `width` values and flags at `r * width`.
 struct stored_points {
   std::string chart_id;
   uint32_t width = 0;

@@ -74,7 +74,11 @@ s.close()')
       return 0
     fi
   done
-  h_fail "h_free_port: the kernel gave only ports this test already has"
+  echo "FAIL: h_free_port: the kernel gave only ports this test already has" >&"$H_ERR"
+  # Called in $(...), an exit would end only that subshell and leave the
+  # caller with an empty port: end the test itself.
+  [ "$BASHPID" = "$$" ] || kill -TERM "$$"
+  exit 1
 }
 
 # ------------------------------------------------------------------ processes
