@@ -87,7 +87,8 @@ void store_rows(chart_actor::stateful_pointer<chart_state> self) {
       }
   } else {
     for (auto& r : st.out)
-      store_via_db(self, stored_row{st.def->id, std::move(r.values)});
+      store_via_db(self,
+                   stored_row{shared_chart_def{st.def}, std::move(r.values)});
   }
   publish_extent(st);
   st.out.clear();
@@ -107,7 +108,7 @@ void store_points(chart_actor::stateful_pointer<chart_state> self,
       st.store->rows_stored += static_cast<int64_t>(out.times.size());
     }
   } else {
-    out.chart_id = st.def->id;
+    out.chart.def = st.def;
     store_via_db(self, std::move(out));
   }
   publish_extent(st);

@@ -18,8 +18,8 @@ bool hidden(const dimension_def& d) {
 }
 
 /// Netdata's JSON drops hidden dimensions (system.cpu's idle, ...) unless
-/// asked for them; so do we. `def` is the host's: it may already name a
-/// dimension this db has not been told of (a redefinition on its way here).
+/// asked for them; so do we. `def` is the host's, which the query's
+/// dimensions were resolved from.
 data_result to_data_result(const chart_def& def, const storage::query_result& q,
                            bool all) {
   data_result out;
@@ -140,20 +140,21 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         auto lock = locked();
         return to_status(engine()->health());
       },
+      // A definition registers its dimensions with the engine at once,
+      // before any row: the charts keep their handles, this actor none.
       [=](atom::define, const shared_chart_def& x) {
         auto lock = locked();
-        self->state.charts[x.def->id].dims
-            = resolve_dimensions(*engine(), *x.def);
+        resolve_dimensions(*engine(), *x.def);
       },
       // Rows a chart could not append itself (the lock was taken).
       [=](atom::store, const stored_row& x) {
         timed_handler timed{self->state.timing};
         auto& st = self->state;
-        auto i = st.charts.find(x.chart_id);
-        if (i == st.charts.end())
+        if (!x.chart.def)
           return true;
         auto lock = locked();
-        append_row(*engine(), i->second.dims, x.points);
+        append_row(*engine(), resolve_dimensions(*engine(), *x.chart.def),
+                   x.points);
         ++st.store->rows_stored;
         ++st.store->rows_by_message;
         return true;
@@ -161,21 +162,18 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
       [=](atom::store, const stored_points& b) {
         timed_handler timed{self->state.timing};
         auto& st = self->state;
-        auto i = st.charts.find(b.chart_id);
-        if (i == st.charts.end())
+        if (!b.chart.def)
           return true;
         auto lock = locked();
-        append_points(*engine(), i->second.dims, b.times.data(), b.times.size(),
-                      b.width, b.values, b.flags, st.row);
+        append_points(*engine(), resolve_dimensions(*engine(), *b.chart.def),
+                      b.times.data(), b.times.size(), b.width, b.values,
+                      b.flags, st.row);
         st.store->rows_stored += static_cast<int64_t>(b.times.size());
         st.store->rows_by_message += static_cast<int64_t>(b.times.size());
         return true;
       },
       [=](atom::query, const data_query& q,
           const chart_def& def) -> caf::result<data_result> {
-        auto i = self->state.charts.find(def.id);
-        if (i == self->state.charts.end())
-          return caf::make_error(ec::not_found, "chart " + def.id);
         storage::query_request req;
         req.after = q.after;
         req.before = q.before;
@@ -189,7 +187,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         storage::query_result res;
         {
           auto lock = locked();
-          res = storage::run_query(*engine(), i->second.dims, req, now_s);
+          res = storage::run_query(
+              *engine(), resolve_dimensions(*engine(), def), req, now_s);
         }
         return to_data_result(def, res, q.all_dimensions);
       },
@@ -258,18 +257,18 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         report_handling(st, self->state.timing);
         auto lock = locked();
         auto h = to_status(engine()->health());
-        st.counters
-            = {{"charts", static_cast<int64_t>(self->state.charts.size())},
-               {"rows_stored", self->state.store->rows_stored},
-               {"rows_by_message", self->state.store->rows_by_message},
-               {"storage_degraded", h.status == "degraded" ? 1 : 0},
-               {"storage_failed_writes", h.failed_writes},
-               {"storage_dropped_points", h.dropped_points},
-               {"storage_pending_points", h.pending_points},
-               {"storage_disk_bytes", h.disk_bytes},
-               {"storage_journal_bytes", h.journal_bytes},
-               {"storage_memory_bytes",
-                static_cast<int64_t>(engine()->memory_bytes())}};
+        st.counters = {
+            {"dimensions", static_cast<int64_t>(engine()->dimensions().size())},
+            {"rows_stored", self->state.store->rows_stored},
+            {"rows_by_message", self->state.store->rows_by_message},
+            {"storage_degraded", h.status == "degraded" ? 1 : 0},
+            {"storage_failed_writes", h.failed_writes},
+            {"storage_dropped_points", h.dropped_points},
+            {"storage_pending_points", h.pending_points},
+            {"storage_disk_bytes", h.disk_bytes},
+            {"storage_journal_bytes", h.journal_bytes},
+            {"storage_memory_bytes",
+             static_cast<int64_t>(engine()->memory_bytes())}};
         if (auto* sp = self->state.spool) {
           st.counters.emplace_back(
               "spool_disk_bytes",

@@ -6,7 +6,6 @@
 #include "storage/engine.hpp"
 #include "storage/spool_engine.hpp"
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,14 +14,8 @@ namespace tributary {
 
 /// State of a host database: one storage engine instance for one host.
 struct host_db_state {
-  struct chart_entry {
-    /// In the order of the chart's dimensions. The definition itself is
-    /// the host's (queries bring it): thousands of charts keep one copy.
-    std::vector<storage::dimension_handle> dims;
-  };
   /// The engine and its lock, shared with the host's charts.
   std::shared_ptr<host_store> store;
-  std::map<std::string, chart_entry> charts;
   /// Scratch for the points being stored (row-major; a batch's room is
   /// freed after it, a row's kept).
   std::vector<storage::sample> row;

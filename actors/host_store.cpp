@@ -9,14 +9,16 @@ resolve_dimensions(storage::engine& db, const chart_def& def) {
   std::vector<storage::dimension_handle> out;
   out.reserve(def.dimensions.size());
   for (auto& d : def.dimensions) {
-    storage::dimension_info info;
-    info.key = {def.id, d.id};
-    info.chart_name = def.name;
-    info.dim_name = d.name;
-    info.update_every = static_cast<int>(def.update_every);
-    auto h = db.find(info.key);
-    if (!h.valid())
+    storage::dimension_key key{def.id, d.id};
+    auto h = db.find(key);
+    if (!h.valid()) {
+      storage::dimension_info info;
+      info.key = std::move(key);
+      info.chart_name = def.name;
+      info.dim_name = d.name;
+      info.update_every = static_cast<int>(def.update_every);
       h = db.add_dimension(info);
+    }
     out.push_back(h);
   }
   return out;

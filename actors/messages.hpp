@@ -91,12 +91,12 @@ typename Inspector::result_type inspect(Inspector& f, replay_batch& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stored_row& x) {
-  return f(caf::meta::type_name("stored_row"), x.chart_id, x.points);
+  return f(caf::meta::type_name("stored_row"), x.chart, x.points);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stored_points& x) {
-  return f(caf::meta::type_name("stored_points"), x.chart_id, x.width, x.times,
+  return f(caf::meta::type_name("stored_points"), x.chart, x.width, x.times,
            x.values, x.flags);
 }
 

@@ -84,18 +84,26 @@ struct replay_batch {
   }
 };
 
+/// A chart's merged definition as the host keeps it, handed to its chart
+/// actor and host db without a copy: thousands of charts would otherwise
+/// hold one each. Never changed once shared (a redefinition replaces it).
+struct shared_chart_def {
+  std::shared_ptr<const chart_def> def;
+};
+
 /// The computed point of every dimension of a chart at one time (each
 /// sample carries it): a chart's live row on its way to the host db, the
 /// calculator's own samples moved, not copied into columns.
 struct stored_row {
-  std::string chart_id;
+  /// The chart's definition: the host db finds the dimensions by it.
+  shared_chart_def chart;
   std::vector<storage::sample> points;
 };
 
 /// Computed points of one chart for its host db, oldest first: row `r` is
 /// `times[r]` with `width` values and flags at `r * width`.
 struct stored_points {
-  std::string chart_id;
+  shared_chart_def chart;
   uint32_t width = 0;
   std::vector<int64_t> times;
   std::vector<double> values;
@@ -135,13 +143,6 @@ struct data_result {
   /// With `data_query::all_dimensions`: which dimensions are hidden (empty
   /// otherwise, and then none is).
   std::vector<bool> hidden;
-};
-
-/// A chart's merged definition as the host keeps it, handed to its chart
-/// actor and host db without a copy: thousands of charts would otherwise
-/// hold one each. Never changed once shared (a redefinition replaces it).
-struct shared_chart_def {
-  std::shared_ptr<const chart_def> def;
 };
 
 /// A summary of a chart for /api/v1/charts.
