@@ -74,11 +74,10 @@ s.close()')
       return 0
     fi
   done
-  echo "FAIL: h_free_port: the kernel gave only ports this test already has" >&"$H_ERR"
-  # Called in $(...), an exit would end only that subshell and leave the
-  # caller with an empty port: end the test itself.
+  # Called in $(...), h_fail's exit would end only that subshell and leave
+  # the caller with an empty port: end the test itself too.
   [ "$BASHPID" = "$$" ] || kill -TERM "$$"
-  exit 1
+  h_fail "h_free_port: the kernel gave only ports this test already has"
 }
 
 # ------------------------------------------------------------------ processes
