@@ -258,7 +258,7 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         auto lock = locked();
         auto h = to_status(engine()->health());
         st.counters = {
-            {"dimensions", static_cast<int64_t>(engine()->dimensions().size())},
+            {"dimensions", static_cast<int64_t>(engine()->dimension_count())},
             {"rows_stored", self->state.store->rows_stored},
             {"rows_by_message", self->state.store->rows_by_message},
             {"storage_degraded", h.status == "degraded" ? 1 : 0},

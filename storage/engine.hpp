@@ -190,6 +190,10 @@ public:
   /// All registered handles, in registration order.
   virtual std::vector<dimension_handle> dimensions() const = 0;
 
+  /// How many dimensions are registered (`dimensions().size()`, without
+  /// building the vector).
+  virtual size_t dimension_count() const noexcept = 0;
+
   /// Stores one sample. Returns false if it was dropped (unknown handle,
   /// older than the retention, or an engine that stores nothing).
   virtual bool append(dimension_handle h, const sample& x) = 0;

@@ -15,6 +15,9 @@ public:
   dimension_handle find(const dimension_key& key) const final;
   const dimension_info* info(dimension_handle h) const final;
   std::vector<dimension_handle> dimensions() const final;
+  size_t dimension_count() const noexcept final {
+    return registry_.size();
+  }
 
   /// The registered update_every of `h` (0 for an unknown handle).
   int update_every(dimension_handle h) const override;

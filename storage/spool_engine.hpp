@@ -21,6 +21,9 @@ public:
   dimension_handle find(const dimension_key& key) const override;
   const dimension_info* info(dimension_handle h) const override;
   std::vector<dimension_handle> dimensions() const override;
+  size_t dimension_count() const noexcept override {
+    return inner_->dimension_count();
+  }
   bool append(dimension_handle h, const sample& x) override;
   size_t append_row(const dimension_handle* hs, const sample* xs,
                     size_t n) override;

@@ -61,6 +61,7 @@ TEST_CASE("map: slots, names and flags survive a restart") {
   auto db = f.open();
   CHECK(db->diagnostics().empty());
   REQUIRE(db->dimensions().size() == 2);
+  CHECK(db->dimension_count() == 2);
   auto c = db->find({"a.b", "c"});
   REQUIRE(c.valid());
   CHECK(db->info(c)->dim_name == "C");
