@@ -7,9 +7,11 @@
 #include "storage/dbengine.hpp"
 #include "storage/filesystem.hpp"
 #include "storage/query.hpp"
+#include "storage/storage_number.hpp"
 #include "storage/value_math.hpp"
 #include "tests/bench/stream_series.hpp"
 
+#include <algorithm>
 #include <benchmark/benchmark.h>
 #include <cmath>
 #include <cstdlib>
@@ -18,6 +20,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 using namespace tributary;
@@ -142,6 +145,70 @@ void BM_Tier0BytesCorpus(benchmark::State& state) {
   store_and_count(state, series, codec_arg(state.range(0)));
 }
 BENCHMARK(BM_Tier0BytesCorpus)->Arg(0)->Arg(1)->Arg(2);
+
+/// What a coder of each dimension's storage numbers would need at best if
+/// it sent, per point, a class (same word / new sign-and-exponent byte / the
+/// bit length of the mantissa's zigzag delta) at its order-0 entropy and
+/// then the delta's bits below its leading one: an estimate of what a page
+/// format could reach without giving up Netdata's precision (the class
+/// table's own cost left out, so a little low).
+struct class_entropy {
+  double bits = 0;       // all dimensions
+  double noisy_bits = 0; // dimensions with >80 % distinct words
+};
+
+class_entropy delta_class_entropy(const std::vector<std::vector<sample>>& xs) {
+  class_entropy out;
+  for (auto& series : xs) {
+    if (series.empty())
+      continue;
+    std::vector<storage_number> w;
+    for (auto& x : series)
+      w.push_back(pack(x.value, x.flags));
+    std::unordered_map<int, size_t> classes;
+    double raw = 32;
+    for (size_t i = 1; i < w.size(); ++i) {
+      if (w[i] == w[i - 1]) {
+        ++classes[-1];
+      } else if ((w[i] >> 24) != (w[i - 1] >> 24)) {
+        ++classes[-2];
+        raw += 32;
+      } else {
+        auto d = static_cast<int64_t>(w[i] & 0xffffffu)
+                 - static_cast<int64_t>(w[i - 1] & 0xffffffu);
+        auto z = static_cast<uint64_t>(d < 0 ? -2 * d - 1 : 2 * d);
+        auto len = 64 - __builtin_clzll(z);
+        ++classes[len];
+        raw += len - 1;
+      }
+    }
+    double h = 0;
+    auto n = static_cast<double>(w.size() - 1);
+    for (auto& [c, k] : classes)
+      h -= static_cast<double>(k) * std::log2(static_cast<double>(k) / n);
+    std::vector<storage_number> distinct = w;
+    std::sort(distinct.begin(), distinct.end());
+    auto unique
+        = std::unique(distinct.begin(), distinct.end()) - distinct.begin();
+    out.bits += raw + h;
+    if (static_cast<double>(unique) > 0.8 * static_cast<double>(w.size()))
+      out.noisy_bits += raw + h;
+  }
+  return out;
+}
+
+void BM_Tier0BoundCorpus(benchmark::State& state) {
+  auto xs = stream_series(tributary::bench::corpus_stream);
+  class_entropy e;
+  for (auto _ : state)
+    e = delta_class_entropy(xs);
+  double points = 0;
+  for (auto& s : xs)
+    points += static_cast<double>(s.size());
+  state.counters["bytes_per_sample"] = e.bits / 8 / points;
+  state.counters["noisy_dims_bytes_per_sample"] = e.noisy_bits / 8 / points;
+}
+BENCHMARK(BM_Tier0BoundCorpus)->Iterations(1);
 
 void BM_Tier0BytesSynthetic(benchmark::State& state) {
   store_and_count(state, synthetic(120, 4096), codec_arg(state.range(0)));
