@@ -189,6 +189,9 @@ private:
   std::string encode_state(uint32_t id) const;
   dbengine_dimension describe(uint32_t id) const;
   bool rotate_journal(bool clean = false);
+  /// The journal's part of `maintain()`: appends the batch, or starts a new
+  /// generation. Returns false if something still waits.
+  bool write_journal();
   void note_failure(const error& err);
   void make_room(uint32_t id);
   void trim_written(uint32_t id, bool tiers);

@@ -13,10 +13,6 @@ namespace tributary::storage::dbengine_detail {
 
 constexpr size_t max_tiers = 3;
 
-// A journal batch larger than this (maintain() not called for a long time)
-// is dropped in favour of a new generation.
-constexpr size_t max_batch_bytes = size_t{64} << 20;
-
 // The dimension id of the state event that marks a journal written by a
 // clean close.
 constexpr uint32_t clean_mark = 0xffffffffu;

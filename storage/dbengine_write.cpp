@@ -34,22 +34,22 @@ bool dbengine::append(dimension_handle h, const sample& x) {
   t0.open.push(x.time_s, pack(x.value, x.flags));
   ++open_points_;
   d.last_s = x.time_s;
-  if (!replaying_ && !journal_.broken) {
+  bool journaled = journal_on_ && !replaying_ && !journal_.broken;
+  if (journaled) {
     if (!journaled_[h.id]) {
       journaled_[h.id] = true;
       batch_.dimension(h.id, *registry_.info(h), d.valid_after_s);
     }
     batch_.point(h.id, x);
-    if (batch_.size() > max_batch_bytes) {
-      // maintain() is late: the next generation carries these points.
-      batch_.clear();
-      journal_.broken = true;
-    }
   }
   if (tiers_ > 1)
     aggregate(h.id, 1, point_of(x));
   if (t0.open.size() >= page_points_)
     write_page(h.id, 0);
+  // After the point's pages and buckets: a generation started here holds
+  // all of it.
+  if (journaled && batch_.size() >= journal_flush_bytes)
+    write_journal();
   return true;
 }
 
@@ -275,18 +275,21 @@ void dbengine::maintain() {
   }
   if (ok && meta_dirty_ && write_metadata())
     ok = false;
-  auto limit = std::max<uint64_t>(2 * snapshot_bytes_, uint64_t{1} << 20)
-               + snapshot_bytes_;
-  if (journal_on_) {
-    auto flushed = flush_journal(
-        journal_, batch_, *fs_, journal_path(), limit, true,
-        [this] { return rotate_journal(); },
-        [this](const error& err) { note_failure(err); });
-    stats_.journal_bytes += flushed.appended;
-    ok = ok && flushed.done;
-  }
+  if (journal_on_ && !write_journal())
+    ok = false;
   if (ok && degraded_ && (!journal_on_ || !journal_.broken))
     degraded_ = false;
+}
+
+bool dbengine::write_journal() {
+  auto limit = std::max<uint64_t>(2 * snapshot_bytes_, uint64_t{1} << 20)
+               + snapshot_bytes_;
+  auto flushed = flush_journal(
+      journal_, batch_, *fs_, journal_path(), limit, true,
+      [this] { return rotate_journal(); },
+      [this](const error& err) { note_failure(err); });
+  stats_.journal_bytes += flushed.appended;
+  return flushed.done;
 }
 
 error dbengine::flush() {

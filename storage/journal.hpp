@@ -42,6 +42,12 @@ struct journal_event {
   std::string blob;
 };
 
+/// A batch this large is written at once instead of at the next
+/// `maintain()`: a replication backfill adds tens of MiB a second to each
+/// host's batch, and every host backfilling at once held them all (and the
+/// record each became) at the process's peak.
+constexpr size_t journal_flush_bytes = size_t{1} << 20;
+
 /// Builds the payload of one record.
 class journal_batch {
 public:

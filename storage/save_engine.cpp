@@ -129,11 +129,8 @@ bool save_engine::append(dimension_handle h, const sample& x) {
       batch_.dimension(h.id, copy, 0);
     }
     batch_.point(h.id, x);
-    if (batch_.size() > (64u << 20)) {
-      // maintain() is late: the next saved file carries these points.
-      batch_.clear();
-      journal_.broken = true;
-    }
+    if (batch_.size() >= journal_flush_bytes)
+      maintain();
   }
   return true;
 }

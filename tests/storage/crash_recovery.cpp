@@ -12,8 +12,10 @@
 
 #include <cmath>
 #include <doctest/doctest.h>
+#include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace tributary;
 using namespace tributary::storage;
@@ -209,6 +211,61 @@ TEST_CASE("dbengine: a crash loses only what was appended after the last "
   // The torn tail is gone from the new generation.
   CHECK(read_journal(fs.files["/db/h/dbengine-journal.tdj"], "j").dropped_bytes
         == 0);
+}
+
+namespace {
+
+/// Appends 1,000 points to each of 100 dimensions (~1.2 MB of journal
+/// batch: a backfill) without calling maintain(), "kills" the engine and
+/// returns how many points an engine opened on what it left holds.
+template <class Engine>
+size_t points_after_backfill_crash(memory_filesystem& fs,
+                                   const engine_options& opts) {
+  {
+    auto db = std::make_unique<Engine>(opts);
+    std::vector<dimension_handle> hs;
+    for (int k = 0; k < 100; ++k)
+      hs.push_back(db->add_dimension(dim(k)));
+    for (int64_t i = 1; i <= 1000; ++i)
+      for (int k = 0; k < 100; ++k)
+        db->append(hs[static_cast<size_t>(k)], value_at(i, k));
+    auto at_crash = fs.files;
+    db.reset();
+    fs.files = std::move(at_crash);
+  }
+  auto db = std::make_unique<Engine>(opts);
+  CHECK(db->diagnostics().empty());
+  size_t points = 0;
+  for (int k = 0; k < 100; ++k) {
+    auto xs = db->query(db->find(dim(k).key), 0, T + 2000);
+    for (size_t i = 0; i < xs.size(); ++i)
+      CHECK(xs[i] == round_trip(value_at(static_cast<int64_t>(i) + 1, k)));
+    points += xs.size();
+  }
+  return points;
+}
+
+} // namespace
+
+TEST_CASE("dbengine: a backfill's batch goes to the journal once it reaches "
+          "1 MiB, not at the next maintain()") {
+  memory_filesystem fs;
+  // Pages of 1,024 points: nothing reaches a datafile, only the journal
+  // can keep these points.
+  auto points = points_after_backfill_crash<dbengine>(fs, options(fs, 1024));
+  // ~12 bytes a point: the first 1 MiB is ~87,000 points.
+  CHECK(points >= 80000);
+  CHECK(points < 100000);
+}
+
+TEST_CASE("save: a backfill's batch goes to the journal once it reaches "
+          "1 MiB, not at the next maintain()") {
+  memory_filesystem fs;
+  auto opts = options(fs, 64);
+  opts.history = 2000;
+  auto points = points_after_backfill_crash<save_engine>(fs, opts);
+  CHECK(points >= 80000);
+  CHECK(points < 100000);
 }
 
 TEST_CASE("dbengine: a tier 1 page written after the last maintain() is not "
