@@ -318,4 +318,36 @@ filesystem& posix_filesystem() {
   return instance;
 }
 
+error write_atomic_in_parts(filesystem& fs, const std::string& path,
+                            const std::function<bool(std::string&)>& next) {
+  auto tmp = path + ".tmp";
+  // A temp file left by a crash must not become the start of this one.
+  if (auto err = fs.remove(tmp))
+    return err;
+  auto fail = [&](error err) {
+    fs.remove(tmp);
+    return err;
+  };
+  std::string part;
+  bool more = true;
+  bool first = true;
+  while (more) {
+    part.clear();
+    more = next(part);
+    if (part.empty() && !first)
+      continue;
+    first = false;
+    if (auto err = fs.append(tmp, part))
+      return fail(err);
+  }
+  if (auto err = fs.sync(tmp))
+    return fail(err);
+  if (auto err = fs.rename(tmp, path))
+    return fail(err);
+  // As write_atomic: the rename is durable once the directory is synced; a
+  // directory that cannot be synced leaves the file as good as written.
+  fs.sync(parent_of(path));
+  return {};
+}
+
 } // namespace tributary::storage

@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -84,6 +85,14 @@ public:
                                                  size_t size)
       = 0;
 };
+
+/// `fs.write_atomic(path, ...)` of the parts `next` hands out, one at a time,
+/// so that a large file is never held whole: `next` fills its argument (an
+/// empty string) with the next part and returns false with the last one.
+/// The same steps and guarantees, built from `append`, `sync` and `rename`
+/// of `path + ".tmp"`; a failed part removes the temp file.
+error write_atomic_in_parts(filesystem& fs, const std::string& path,
+                            const std::function<bool(std::string&)>& next);
 
 /// The real filesystem (POSIX calls).
 filesystem& posix_filesystem();

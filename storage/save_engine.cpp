@@ -182,28 +182,36 @@ storage_health save_engine::health() const {
 error save_engine::flush() {
   if (closed_)
     return {};
-  save_snapshot snap;
-  snap.host_guid = host_guid_;
-  snap.slots_per_dimension = slots();
-  for (auto h : dimensions()) {
-    saved_dimension d;
-    d.info = *info(h);
-    d.info.update_every = update_every(h);
-    auto* r = static_cast<const ram_engine*>(this)->ring(h);
-    d.last_time_s = r->last_time_s();
-    d.slots = r->raw();
-    snap.dimensions.push_back(std::move(d));
-  }
   if (auto err = fs_->make_directories(directory_)) {
     note_failure(err);
     return err;
   }
-  auto bytes = encode_save_file(snap);
-  if (auto err = fs_->write_atomic(path_, bytes)) {
+  // Written in parts of about 1 MiB: every host saving at once (they all
+  // backfill at once after an outage) held its whole file, twice.
+  auto handles = dimensions();
+  size_t next = 0;
+  uint64_t bytes = 0;
+  saved_dimension d;
+  auto err = write_atomic_in_parts(*fs_, path_, [&](std::string& part) {
+    if (next == 0 && bytes == 0)
+      part = encode_save_header(host_guid_, slots(), handles.size());
+    while (next < handles.size() && part.size() < (size_t{1} << 20)) {
+      auto h = handles[next++];
+      d.info = *info(h);
+      d.info.update_every = update_every(h);
+      auto* r = static_cast<const ram_engine*>(this)->ring(h);
+      d.last_time_s = r->last_time_s();
+      d.slots = r->raw();
+      append_save_record(part, d);
+    }
+    bytes += part.size();
+    return next < handles.size();
+  });
+  if (err) {
     note_failure(err);
     return err;
   }
-  file_bytes_ = bytes.size();
+  file_bytes_ = bytes;
   unsaved_points_ = 0;
   return {};
 }

@@ -70,20 +70,30 @@ std::string encode_dimension(const saved_dimension& d) {
 
 } // namespace
 
-std::string encode_save_file(const save_snapshot& x) {
+std::string encode_save_header(const std::string& host_guid,
+                               uint64_t slots_per_dimension, size_t count) {
   std::string out;
   out += save_file_magic;
   put_u32(out, format_version);
-  put_u32(out, static_cast<uint32_t>(x.dimensions.size()));
-  put_u64(out, x.slots_per_dimension);
-  put_str(out, x.host_guid);
+  put_u32(out, static_cast<uint32_t>(count));
+  put_u64(out, slots_per_dimension);
+  put_str(out, host_guid);
   put_u32(out, crc32c(out.data(), out.size()));
-  for (auto& d : x.dimensions) {
-    auto payload = encode_dimension(d);
-    put_u32(out, static_cast<uint32_t>(payload.size()));
-    put_u32(out, crc32c(payload.data(), payload.size()));
-    out += payload;
-  }
+  return out;
+}
+
+void append_save_record(std::string& out, const saved_dimension& d) {
+  auto payload = encode_dimension(d);
+  put_u32(out, static_cast<uint32_t>(payload.size()));
+  put_u32(out, crc32c(payload.data(), payload.size()));
+  out += payload;
+}
+
+std::string encode_save_file(const save_snapshot& x) {
+  auto out = encode_save_header(x.host_guid, x.slots_per_dimension,
+                                x.dimensions.size());
+  for (auto& d : x.dimensions)
+    append_save_record(out, d);
   return out;
 }
 

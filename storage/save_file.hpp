@@ -36,6 +36,15 @@ constexpr std::string_view save_file_magic = "TRIBSAV1";
 /// Encodes `x` into the save file format.
 std::string encode_save_file(const save_snapshot& x);
 
+/// The header of a save file of `count` dimensions: `encode_save_file` is
+/// this followed by `append_save_record` of each dimension in turn (a
+/// writer need not hold them all).
+std::string encode_save_header(const std::string& host_guid,
+                               uint64_t slots_per_dimension, size_t count);
+
+/// Appends the record of `d` to `out`.
+void append_save_record(std::string& out, const saved_dimension& d);
+
 /// Decodes a save file. Errors are `ec::corruption` (or `ec::truncated` for
 /// a short file) with a message naming `path` and the byte offset, which is
 /// also in `error::position`. Never reads out of bounds, whatever `bytes`.

@@ -7,6 +7,7 @@
 #include "storage/engine.hpp"
 #include "storage/filesystem.hpp"
 #include "storage/save_file.hpp"
+#include "storage/storage_number.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -250,6 +251,73 @@ TEST_CASE("save: real filesystem round trip with an atomic rename") {
     auto xs = db->query(db->find({"c.x", "a"}), 0, T);
     REQUIRE(xs.size() == 1);
     CHECK(xs[0].value == 42);
+  }
+  auto cmd = std::string{"rm -rf "} + tmpl;
+  CHECK(std::system(cmd.c_str()) == 0);
+}
+
+TEST_CASE("write_atomic_in_parts: the parts in order, a stale temp file "
+          "dropped, a failed part leaves the old file") {
+  memory_filesystem fs;
+  fs.files["/d/f.tmp"] = "left by a crash";
+  int calls = 0;
+  auto three = [&](std::string& part) {
+    part = std::string(1, static_cast<char>('a' + calls));
+    return ++calls < 3;
+  };
+  REQUIRE_FALSE(write_atomic_in_parts(fs, "/d/f", three));
+  CHECK(fs.files["/d/f"] == "abc");
+  CHECK(fs.files.count("/d/f.tmp") == 0);
+  // The disk fills after the first part: the old file stays, no temp file.
+  calls = 0;
+  auto failing = [&](std::string& part) {
+    part = "x";
+    fs.fail_writes = ++calls == 2;
+    return calls < 3;
+  };
+  auto err = write_atomic_in_parts(fs, "/d/f", failing);
+  CHECK(err.code == ec::io_error);
+  CHECK(fs.files["/d/f"] == "abc");
+  CHECK(fs.files.count("/d/f.tmp") == 0);
+  fs.fail_writes = false;
+  // Nothing to write still makes an (empty) file.
+  REQUIRE_FALSE(
+      write_atomic_in_parts(fs, "/d/e", [](std::string&) { return false; }));
+  CHECK(fs.files.count("/d/e") == 1);
+}
+
+TEST_CASE("save: a file larger than one part (1 MiB) round trips, on disk") {
+  char tmpl[] = "/tmp/tributary-storage-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  engine_options opts;
+  opts.directory = tmpl;
+  opts.host_guid = "abc";
+  opts.history = 3600;
+  // 100 dimensions of 3,600 slots: ~1.4 MB, written in two parts.
+  {
+    auto db = make_engine(memory_mode::save, opts);
+    for (int k = 0; k < 100; ++k) {
+      auto h = db->add_dimension({{"c.x", "d" + std::to_string(k)}, "", "", 1});
+      for (int64_t i = 1; i <= 3600; ++i)
+        db->append(h, sample::of(T + i, static_cast<double>(k * i)));
+    }
+    REQUIRE_FALSE(db->close());
+  }
+  auto path = save_file_path(opts);
+  auto size = posix_filesystem().file_size(path);
+  REQUIRE(size);
+  CHECK(*size > (uint64_t{1} << 20));
+  CHECK(access((path + ".tmp").c_str(), F_OK) != 0);
+  {
+    auto db = make_engine(memory_mode::save, opts);
+    CHECK(db->diagnostics().empty());
+    for (int k = 0; k < 100; k += 33) {
+      auto xs
+          = db->query(db->find({"c.x", "d" + std::to_string(k)}), 0, T + 3600);
+      REQUIRE(xs.size() == 3600);
+      CHECK(xs[0] == round_trip(sample::of(T + 1, k * 1.0)));
+      CHECK(xs[3599] == round_trip(sample::of(T + 3600, k * 3600.0)));
+    }
   }
   auto cmd = std::string{"rm -rf "} + tmpl;
   CHECK(std::system(cmd.c_str()) == 0);
