@@ -243,28 +243,32 @@ void dbengine::trim_written(uint32_t id, bool tiers) {
 
 bool dbengine::rotate_journal(bool clean) {
   // A generation starts with every dimension's identity and open state, in
-  // records of a few MB, replacing the old file atomically. After a clean
+  // records of about 1 MiB, replacing the old file atomically; written one
+  // record at a time (a big host's generation is tens of MB). After a clean
   // close it carries only the unfinished buckets, and a mark.
   journal_batch b;
-  std::string out;
   uint64_t raw = 0;
-  for (uint32_t id = 0; id < dims_.size(); ++id) {
-    auto d = describe(id);
-    if (d.info.key.chart_id.empty())
-      continue; // a placeholder
-    b.dimension(id, d.info, d.valid_after_s);
-    b.state(id, encode_state(id));
-    if (b.size() >= (4u << 20)) {
-      raw += b.size();
-      out += b.finish(true);
-    }
-  }
-  if (clean)
-    b.state(clean_mark, "clean");
-  raw += b.size();
-  if (b.events() > 0)
-    out += b.finish(true);
-  if (auto err = fs_->write_atomic(journal_path(), out)) {
+  uint64_t written = 0;
+  uint32_t id = 0;
+  auto err
+      = write_atomic_in_parts(*fs_, journal_path(), [&](std::string& part) {
+          for (; id < dims_.size() && b.size() < journal_flush_bytes; ++id) {
+            auto d = describe(id);
+            if (d.info.key.chart_id.empty())
+              continue; // a placeholder
+            b.dimension(id, d.info, d.valid_after_s);
+            b.state(id, encode_state(id));
+          }
+          bool last = id >= dims_.size();
+          if (last && clean)
+            b.state(clean_mark, "clean");
+          raw += b.size();
+          if (b.events() > 0)
+            part = b.finish(true);
+          written += part.size();
+          return !last;
+        });
+  if (err) {
     note_failure(err);
     journal_.broken = true;
     batch_.clear();
@@ -273,12 +277,12 @@ bool dbengine::rotate_journal(bool clean) {
   journaled_.assign(dims_.size(), true);
   batch_.clear();
   journal_.broken = false;
-  journal_.bytes = out.size();
+  journal_.bytes = written;
   // The next generation comes when the batches outgrow twice the state
   // encoded here: encoding and compressing it then costs about half of
   // what the batches cost.
   snapshot_bytes_ = raw;
-  stats_.journal_bytes += out.size();
+  stats_.journal_bytes += written;
   return true;
 }
 

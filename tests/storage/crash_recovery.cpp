@@ -268,6 +268,47 @@ TEST_CASE("save: a backfill's batch goes to the journal once it reaches "
   CHECK(points < 100000);
 }
 
+TEST_CASE("dbengine: a generation larger than one record is written in "
+          "parts and replays whole") {
+  memory_filesystem fs;
+  auto opts = options(fs, 1024);
+  const int dims = 2000;
+  const int64_t points = 300;
+  auto crash = [&](std::unique_ptr<dbengine>& db) {
+    auto at_crash = fs.files;
+    db.reset();
+    fs.files = std::move(at_crash);
+  };
+  {
+    auto db = std::make_unique<dbengine>(opts);
+    std::vector<dimension_handle> hs;
+    for (int k = 0; k < dims; ++k)
+      hs.push_back(db->add_dimension(dim(k)));
+    for (int64_t i = 1; i <= points; ++i)
+      for (int k = 0; k < dims; ++k)
+        db->append(hs[static_cast<size_t>(k)], value_at(i, k));
+    db->maintain();
+    crash(db);
+  }
+  {
+    // Opening replays the journal and starts a generation of every open
+    // page: 2,000 × 300 points, more than one record.
+    auto db = std::make_unique<dbengine>(opts);
+    auto j = read_journal(fs.files["/db/h/dbengine-journal.tdj"], "j");
+    CHECK(j.records >= 2);
+    CHECK(j.dropped_bytes == 0);
+    crash(db);
+  }
+  auto db = std::make_unique<dbengine>(opts);
+  CHECK(db->diagnostics().empty());
+  for (int k = 0; k < dims; k += 199) {
+    auto xs = db->query(db->find(dim(k).key), 0, T + 2000);
+    REQUIRE(xs.size() == static_cast<size_t>(points));
+    for (int64_t i = 1; i <= points; ++i)
+      CHECK(xs[static_cast<size_t>(i - 1)] == round_trip(value_at(i, k)));
+  }
+}
+
 TEST_CASE("dbengine: a tier 1 page written after the last maintain() is not "
           "written again from the journal's open bucket") {
   // page_points 64: a tier 1 page holds 16 buckets of 60 s, written when
