@@ -137,6 +137,13 @@ size_t parse_dimension_record(std::string_view bytes, uint32_t& id,
 /// Encodes the metadata file.
 std::string encode_metadata(const dbengine_metadata& x);
 
+/// The metadata file's header for `count` dimensions: `encode_metadata` is
+/// this followed by `append_metadata_record` of each dimension in turn.
+std::string encode_metadata_header(const std::string& host_guid, size_t count);
+
+/// Appends the record of `d` to `out`.
+void append_metadata_record(std::string& out, const dbengine_dimension& d);
+
 /// Decodes the metadata file; errors name `path` and the offset.
 expected<dbengine_metadata> decode_metadata(std::string_view bytes,
                                             const std::string& path);

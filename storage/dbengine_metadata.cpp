@@ -60,19 +60,27 @@ size_t parse_dimension_record(std::string_view bytes, uint32_t& id,
   return 12 + size;
 }
 
-std::string encode_metadata(const dbengine_metadata& x) {
+std::string encode_metadata_header(const std::string& host_guid, size_t count) {
   std::string out{metadata_magic};
   put_u32(out, dbengine_format_version);
-  put_u32(out, static_cast<uint32_t>(x.dimensions.size()));
-  put_str16(out, x.host_guid);
+  put_u32(out, static_cast<uint32_t>(count));
+  put_str16(out, host_guid);
   put_u32(out, crc32c(out.data(), out.size()));
-  for (auto& d : x.dimensions) {
-    std::string p;
-    put_dimension_body(p, d);
-    put_u32(out, static_cast<uint32_t>(p.size()));
-    put_u32(out, crc32c(p.data(), p.size()));
-    out += p;
-  }
+  return out;
+}
+
+void append_metadata_record(std::string& out, const dbengine_dimension& d) {
+  std::string p;
+  put_dimension_body(p, d);
+  put_u32(out, static_cast<uint32_t>(p.size()));
+  put_u32(out, crc32c(p.data(), p.size()));
+  out += p;
+}
+
+std::string encode_metadata(const dbengine_metadata& x) {
+  auto out = encode_metadata_header(x.host_guid, x.dimensions.size());
+  for (auto& d : x.dimensions)
+    append_metadata_record(out, d);
   return out;
 }
 

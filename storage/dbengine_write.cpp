@@ -122,10 +122,6 @@ void dbengine::note_failure(const error& err) {
 }
 
 error dbengine::write_metadata() {
-  dbengine_metadata meta;
-  meta.host_guid = host_guid_;
-  for (auto h : registry_.handles())
-    meta.dimensions.push_back(describe(h.id));
   // The previous generation stays as `.tdm.1`: a failed or damaged write
   // never leaves the host without a mapping.
   // A damaged file is not kept as the previous generation.
@@ -138,7 +134,18 @@ error dbengine::write_metadata() {
     }
     meta_good_ = false;
   }
-  if (auto err = fs_->write_atomic(path, encode_metadata(meta))) {
+  // In parts of about 1 MiB: a host of 100,000 dimensions has ~15 MB of
+  // metadata, rewritten every second while its charts are being defined.
+  auto count = registry_.size();
+  uint32_t next = 0;
+  auto err = write_atomic_in_parts(*fs_, path, [&](std::string& part) {
+    if (next == 0)
+      part = encode_metadata_header(host_guid_, count);
+    for (; next < count && part.size() < (size_t{1} << 20); ++next)
+      append_metadata_record(part, describe(next));
+    return next < count;
+  });
+  if (err) {
     note_failure(err);
     return err;
   }

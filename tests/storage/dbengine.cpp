@@ -415,6 +415,41 @@ TEST_CASE("dbengine: a page damaged after opening is reported by queries") {
 
 // Finding 3 of issue 16: 16 flipped bytes in dbengine-meta.tdm hid a host's
 // whole history. The datafiles now describe their dimensions.
+TEST_CASE("dbengine: metadata larger than one part (1 MiB) is written whole "
+          "and names every dimension again") {
+  fixture f;
+  // Names that make ~110-byte records: 12,000 of them are over 1 MiB.
+  auto key = [](int k) {
+    return dimension_key{"app.a_chart_with_a_long_name_"
+                             + std::to_string(k % 50),
+                         "dimension_with_a_long_name_" + std::to_string(k)};
+  };
+  {
+    auto db = f.open();
+    for (int k = 0; k < 12000; ++k) {
+      auto h = db->add_dimension({key(k), "a chart", "a dimension", 1});
+      REQUIRE(db->append(h, sample::of(T + 1, k)));
+    }
+    REQUIRE_FALSE(db->close());
+  }
+  auto& meta = f.fs.files[f.opts.directory + "/dbengine-meta.tdm"];
+  CHECK(meta.size() > (size_t{1} << 20));
+  CHECK(f.fs.files.count(f.opts.directory + "/dbengine-meta.tdm.tmp") == 0);
+  auto decoded = decode_metadata(meta, "m");
+  REQUIRE(decoded);
+  CHECK(decoded->dimensions.size() == 12000);
+  auto db = f.open();
+  CHECK(db->diagnostics().empty());
+  for (int k = 0; k < 12000; k += 997) {
+    auto h = db->find(key(k));
+    REQUIRE(h.valid());
+    CHECK(db->info(h)->dim_name == "a dimension");
+    auto xs = db->query(h, 0, T + 10);
+    REQUIRE(xs.size() == 1);
+    CHECK(xs[0].value == k);
+  }
+}
+
 TEST_CASE("dbengine: a corrupt metadata file is reported, the datafiles keep "
           "every point readable") {
   fixture f;
