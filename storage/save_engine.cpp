@@ -193,7 +193,7 @@ error save_engine::flush() {
   uint64_t bytes = 0;
   saved_dimension d;
   auto err = write_atomic_in_parts(*fs_, path_, [&](std::string& part) {
-    if (next == 0 && bytes == 0)
+    if (next == 0)
       part = encode_save_header(host_guid_, slots(), handles.size());
     while (next < handles.size() && part.size() < (size_t{1} << 20)) {
       auto h = handles[next++];
