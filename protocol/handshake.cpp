@@ -29,6 +29,27 @@ bool is_encoded_name(std::string_view name) {
          != std::end(encoded_names);
 }
 
+// A raw name or value goes out as a 1.37.1 child sends it (spaces too),
+// but with what the parser's whole-query decode would change escaped ('+',
+// '%'), and its spaces as '+' if it holds the " HTTP/" that ends the URL.
+// Control bytes stay raw: an escaped one is refused on decoding.
+std::string escape_raw(std::string_view text) {
+  bool marker = text.find(http_marker) != std::string_view::npos;
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == ' ' && marker)
+      out += '+';
+    else if (c == '+')
+      out += "%2B";
+    else if (c == '%')
+      out += "%25";
+    else
+      out += c;
+  }
+  return out;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size())
     return false;
@@ -242,12 +263,9 @@ std::string build_query(const stream_request& req) {
   auto add = [&](std::string_view name, std::string_view value) {
     if (!out.empty())
       out += '&';
-    out += name;
+    out += escape_raw(name);
     out += '=';
-    if (is_encoded_name(name))
-      out += url_encode(value);
-    else
-      out += value;
+    out += is_encoded_name(name) ? url_encode(value) : escape_raw(value);
   };
   auto num = [](int64_t x) { return std::to_string(x); };
   add("key", req.key);

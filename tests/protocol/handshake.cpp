@@ -82,6 +82,23 @@ TEST_CASE("handshake: parse then build reproduces the child's bytes") {
   }
 }
 
+TEST_CASE("handshake: raw values that would change meaning go out escaped") {
+  // Found by fuzz_handshake: a decoded value holding " HTTP/" was written
+  // raw and cut the rebuilt request line short.
+  stream_request req;
+  req.hostname = "h";
+  req.system_info.emplace_back("odd name", "a HTTP/2.1\r+b 100%");
+  req.system_info.emplace_back("ctl", "x\vy z");
+  auto built = build_stream_request(req);
+  CHECK(built.find("&odd name=a+HTTP/2.1\r%2Bb+100%25&ctl=x\vy z HTTP/1.1\r\n")
+        != std::string::npos);
+  auto again = parse_stream_request(built);
+  REQUIRE(again);
+  CHECK(*again->info("odd name") == "a HTTP/2.1\r+b 100%");
+  CHECK(*again->info("ctl") == "x\vy z");
+  CHECK(build_stream_request(*again) == built);
+}
+
 TEST_CASE("handshake: query part alone, URL decoding, encoded fields") {
   auto req = parse_stream_request("key=k&hostname=h%20x&machine_guid=g&NETDATA_"
                                   "SYSTEM_OS_NAME=Debian+GNU%2fLinux"
