@@ -72,9 +72,26 @@ void dbengine::aggregate(uint32_t id, size_t tier, const storage_point& p) {
   auto& d = dims_[id];
   auto& t = d.t[tier];
   auto len = bucket_seconds(d, tier);
-  auto end = (p.end_s + len - 1) / len * len;
-  if (t.acc_open && t.acc.end_s != end)
-    close_bucket(id, tier);
+  int64_t end;
+  if (tier == 1) {
+    // 1.37.1's rule for tier 0 points: a bucket ending at E is closed by the
+    // first point *starting* after E, so the point ending one update_every
+    // past E is still summed into it; a new bucket ends at the first
+    // boundary after the point that opens it.
+    auto start = p.end_s - d.ue;
+    if (t.acc_open && start > t.acc.end_s)
+      close_bucket(id, tier);
+    if (!t.acc_open && start <= stored_end(t))
+      return; // summed into a stored bucket before a crash lost it in tier 0
+    end = t.acc_open ? t.acc.end_s : (p.end_s / len + 1) * len;
+  } else {
+    // Closed buckets of the tier below, on this tier's grid: the same sums
+    // as 1.37.1 aggregating every tier from tier 0 points with the rule
+    // above.
+    end = (p.end_s + len - 1) / len * len;
+    if (t.acc_open && t.acc.end_s != end)
+      close_bucket(id, tier);
+  }
   if (!t.acc_open) {
     t.acc = storage_point{};
     t.acc.start_s = end - len;
@@ -82,6 +99,12 @@ void dbengine::aggregate(uint32_t id, size_t tier, const storage_point& p) {
     t.acc_open = true;
   }
   merge(t.acc, p);
+}
+
+int64_t dbengine::stored_end(const tier_data& t) noexcept {
+  if (!t.open_tier.empty())
+    return t.open_tier.back_end();
+  return t.pages.empty() ? 0 : t.pages.back().last_s;
 }
 
 void dbengine::close_bucket(uint32_t id, size_t tier) {

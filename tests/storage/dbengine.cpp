@@ -209,19 +209,25 @@ TEST_CASE("dbengine: tiers 1 and 2 keep aggregates per minute and hour") {
   CHECK(db->tier_update_every(h, 2) == 3600);
   auto m = db->query_tier(h, 1, 0, T + 100000);
   REQUIRE(m.size() == 120);
+  // 1.37.1's buckets: the point ending one second past a minute still
+  // joins it (the first point *starting* after it closes it).
   CHECK(m[0].start_s == T);
   CHECK(m[0].end_s == T + 60);
-  CHECK(m[0].count == 60);
-  CHECK(m[0].sum == doctest::Approx(1830)); // 1 + ... + 60
-  CHECK(m[1].count == 59);                  // 70 is missing
-  CHECK(m[1].anomaly_count == 1);
-  CHECK(m[1].min == 61);
-  CHECK(m[1].max == 120);
+  CHECK(m[0].count == 61);
+  CHECK(m[0].sum == doctest::Approx(1891)); // 1 + ... + 61
+  CHECK(m[0].anomaly_count == 1);
+  CHECK(m[1].count == 59); // 62 ... 121, 70 is missing
+  CHECK(m[1].anomaly_count == 0);
+  CHECK(m[1].min == 62);
+  CHECK(m[1].max == 121);
+  CHECK(m[119].end_s == T + 7200);
+  CHECK(m[119].count == 59); // 7142 ... 7200, open until 7202 starts
   auto hr = db->query_tier(h, 2, 0, T + 100000);
   REQUIRE(hr.size() == 2);
-  CHECK(hr[0].count == 3599);
+  CHECK(hr[0].end_s == T + 3600);
+  CHECK(hr[0].count == 3600); // 1 ... 3601, 70 is missing
   CHECK(hr[1].end_s == T + 7200);
-  CHECK(hr[1].min == 3601);
+  CHECK(hr[1].min == 3602);
   CHECK(hr[1].max == 7200);
   // The aggregates survive a restart, and so does the last partial bucket.
   REQUIRE_FALSE(db->close());
@@ -232,11 +238,15 @@ TEST_CASE("dbengine: tiers 1 and 2 keep aggregates per minute and hour") {
   CHECK(db->query_tier(h, 2, 0, T + 100000).size() == 2);
   CHECK(db->tier_first_time_s(h, 2) == T + 3600);
   // A bucket continued after the restart merges with its first half.
-  db->append(h, sample::of(T + 7201, 1));
+  db->append(h, sample::of(T + 7201, 1)); // the minute to T + 7200's last
+  db->append(h, sample::of(T + 7202, 1)); // closes it, opens T + 7260's
   REQUIRE_FALSE(db->close());
   db = f.open();
   h = db->find({"a.b", "c"});
-  db->append(h, sample::of(T + 7202, 2));
+  db->append(h, sample::of(T + 7203, 2));
+  auto closed = db->query_tier(h, 1, T + 7200, T + 7200);
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].count == 60);
   auto last = db->query_tier(h, 1, T + 7260, T + 7260);
   REQUIRE(last.size() == 1);
   CHECK(last[0].count == 2);
@@ -684,11 +694,16 @@ TEST_CASE("dbengine: run_query reads the tier whose resolution fits") {
     CHECK(res.view_update_every == 3600);
     REQUIRE(res.rows() == 24);
     CHECK(res.db_points_read <= 24);
-    // Each hour (T+3600k, T+3600(k+1)] holds 1..3599 and one 0: the
-    // average is 3599 × 3600 / 2 / 3600.
-    CHECK(res.at(0, 0).value() == doctest::Approx(1799.5));
+    // The hour ending at E holds the points ending in (E − 3599, E + 1]
+    // (1.37.1's buckets): 2..3599, 0 and 1, an average of 3599 × 3600 / 2
+    // / 3600. The first also holds the point ending at T + 1 (3601
+    // points), the last, still open, lacks the one ending past the day
+    // (3599 points).
+    CHECK(res.at(0, 0).value() == doctest::Approx(1799.0));
+    CHECK(res.at(1, 0).value() == doctest::Approx(1799.5));
     CHECK_FALSE(res.at(4, 0).has_value());
-    CHECK(res.at(23, 0).value() == doctest::Approx(1799.5));
+    CHECK(res.at(22, 0).value() == doctest::Approx(1799.5));
+    CHECK(res.at(23, 0).value() == doctest::Approx(1800.0));
     req.group = grouping::max;
     res = run_query(*db, {h}, req, now);
     CHECK(res.at(0, 0).value() == 3599);
