@@ -24,7 +24,7 @@ bash .ci/tidy.sh build
 
 stage "tests (release)"
 ctest --test-dir build --output-on-failure -j"$jobs" -LE 'integration|deploy'
-ctest --test-dir build --output-on-failure -L integration
+ctest --test-dir build --output-on-failure -j"$jobs" -L integration
 
 stage "deploy checks (helm lint/template, Kubernetes schemas, Dockerfile; tools by npm ci)"
 ctest --test-dir build --output-on-failure -L deploy

@@ -183,6 +183,8 @@ host_db(host_db_actor::stateful_pointer<host_db_state> self,
         req.resampling_time = q.gtime;
         req.agent_tiers
             = config::agent_storage_tiers(*self->state.ctx.settings);
+        if (q.tier >= 0 && static_cast<size_t>(q.tier) < req.agent_tiers)
+          req.tier = static_cast<int>(q.tier);
         auto now_s = static_cast<int64_t>(self->state.ctx.now_usec() / 1000000);
         storage::query_result res;
         {

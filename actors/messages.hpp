@@ -111,7 +111,7 @@ typename Inspector::result_type inspect(Inspector& f, host_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, data_query& x) {
   return f(caf::meta::type_name("data_query"), x.chart, x.after, x.before,
-           x.points, x.group, x.all_dimensions, x.aligned, x.gtime);
+           x.points, x.group, x.all_dimensions, x.aligned, x.gtime, x.tier);
 }
 
 template <class Inspector>

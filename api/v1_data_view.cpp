@@ -46,6 +46,17 @@ bool parse_data_query(const std::map<std::string, std::string>& q,
       *field = lenient_int(i->second);
   }
   out.gtime = std::max<int64_t>(out.gtime, 0);
+  // 1.37.1 reads `tier` as its leading digits ("-1" is tier 0); any tier
+  // past the agent's is ignored, so a huge one need not be exact.
+  if (auto i = q.find("tier"); i != q.end() && !i->second.empty()) {
+    int64_t t = 0;
+    for (char c : i->second) {
+      if (c < '0' || c > '9')
+        break;
+      t = std::min<int64_t>(t * 10 + (c - '0'), 1000);
+    }
+    out.tier = t;
+  }
   // A negative count is "every natural point", as 0.
   out.points = std::max<int64_t>(out.points, 0);
   // Unknown groups fall back to average in the storage layer (1.37.1).

@@ -124,6 +124,9 @@ struct data_query {
   bool aligned = true;
   /// `gtime`: seconds the group's average is expressed per (0 = none).
   int64_t gtime = 0;
+  /// `tier`: the storage tier to read, if below the agent's `storage
+  /// tiers` (else, and at -1, the tier is picked per window as 1.37.1 does).
+  int64_t tier = -1;
 };
 
 /// The answer to a `data_query`: rows oldest first; NaN marks a gap.

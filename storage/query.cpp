@@ -528,8 +528,10 @@ size_t pick_tier(const engine& db, const std::vector<dimension_handle>& dims,
   int64_t after = req.after == 0 ? first : req.after;
   int64_t before = req.before == 0 ? last : req.before;
   relative_window_to_absolute(after, before, now_s);
-  // Relative windows are inclusive: after = -3600 spans 3600 seconds.
-  auto per_row = (before - after + 1) / static_cast<int64_t>(req.points);
+  // A tier serves when it holds as many points over the window as rows are
+  // wanted, counted as 1.37.1 weighs a tier that covers the window: whole
+  // update_everys in before − after (so 2 rows over [E − 119, E] do not
+  // read tier 1: it holds one point there, and 1.37.1 reads tier 0).
   for (size_t tier = tiers; tier-- > 1;) {
     int64_t ue = 0;
     for (auto h : dims) {
@@ -537,7 +539,7 @@ size_t pick_tier(const engine& db, const std::vector<dimension_handle>& dims,
       if (u > 0 && (ue == 0 || u < ue))
         ue = u;
     }
-    if (ue > 0 && per_row >= ue)
+    if (ue > 0 && (before - after) / ue >= static_cast<int64_t>(req.points))
       return tier;
   }
   return 0;

@@ -60,11 +60,11 @@ struct query_request {
   int64_t resampling_time = 0;
   /// False for the `unaligned` option.
   bool aligned = true;
-  /// The tier to read; -1 picks one: the highest tier whose seconds per
-  /// point fit in (before − after) / points, so a window of 60 s or more
-  /// per row reads tier 1 and one of 3600 s or more tier 2 (Netdata's
-  /// `tier` parameter and its automatic choice). Natural points
-  /// (`points == 0`) read tier 0.
+  /// The tier to read; -1 picks one: the highest tier that holds at least
+  /// `points` points in before − after (whole update_everys, as 1.37.1
+  /// counts them), so about 60 s or more per row reads tier 1 and 3600 s
+  /// or more tier 2 (Netdata's `tier` parameter and its automatic choice).
+  /// Natural points (`points == 0`) read tier 0.
   int tier = -1;
   /// Netdata's `storage tiers` of the whole agent (3 when dbengine runs for
   /// any host, else 1; `config::agent_storage_tiers`). With more than one,

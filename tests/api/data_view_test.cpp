@@ -128,6 +128,20 @@ TEST_CASE("data parameters are read as 1.37.1 reads them") {
   CHECK(q.all_dimensions);
 }
 
+TEST_CASE("tier= is read as 1.37.1 reads it: its leading digits") {
+  for (auto [text, tier] : {std::pair{"1", 1}, std::pair{"2x", 2},
+                            std::pair{"-1", 0}, std::pair{"x", 0},
+                            std::pair{"99999999999999999999", 1000}}) {
+    CAPTURE(text);
+    data_query q;
+    REQUIRE(api::parse_data_query({{"chart", "a.b"}, {"tier", text}}, q));
+    CHECK_EQ(q.tier, tier);
+  }
+  data_query q;
+  REQUIRE(api::parse_data_query({{"chart", "a.b"}, {"tier", ""}}, q));
+  CHECK_EQ(q.tier, -1); // absent or empty: picked per window
+}
+
 TEST_CASE("hidden dimensions count in percentages, then are dropped") {
   data_result r;
   r.dimension_ids = r.dimension_names = {"user", "idle"};

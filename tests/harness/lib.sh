@@ -56,28 +56,42 @@ h_tmpdir() {
 }
 
 # h_free_port -> a TCP port on 127.0.0.1 the kernel reports free right now
-# and has not handed to this test before: a port handed out but not bound yet
+# and that no running test was handed: a port handed out but not bound yet
 # is free to the kernel, which gave one to two callers of a test (a CI run of
 # test_sighup_reload: the child's API took the port the test kept for a new
-# bind address, so it "answered without a restart").
+# bind address, so it "answered without a restart"). Tests run side by side,
+# so the ledger of handed-out ports is machine-wide ("PORT PID" lines under
+# flock; lines of tests that have ended are dropped).
+H_PORT_LEDGER=${H_PORT_LEDGER:-/tmp/tributary-test-ports.ledger}
 h_free_port() {
-  local p _
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    p=$(python3 -c 'import socket
+  local p _ out
+  out=$(
+    exec {lock}>> "$H_PORT_LEDGER.lock"
+    flock "$lock"
+    touch "$H_PORT_LEDGER"
+    # Keep only lines whose test is still running.
+    while read -r lp lpid; do
+      if [ -n "$lpid" ] && kill -0 "$lpid" 2> /dev/null; then echo "$lp $lpid"; fi
+    done < "$H_PORT_LEDGER" > "$H_PORT_LEDGER.new"
+    mv "$H_PORT_LEDGER.new" "$H_PORT_LEDGER"
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      p=$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])
 s.close()')
-    if ! grep -qx "$p" "$H_TMP/.ports" 2>/dev/null; then
-      echo "$p" >> "$H_TMP/.ports"
-      echo "$p"
-      return 0
-    fi
-  done
+      if ! grep -q "^$p " "$H_PORT_LEDGER"; then
+        echo "$p $$" >> "$H_PORT_LEDGER"
+        echo "$p"
+        exit 0
+      fi
+    done
+  ) || true
+  if [ -n "$out" ]; then echo "$out"; return 0; fi
   # Called in $(...), h_fail's exit would end only that subshell and leave
   # the caller with an empty port: end the test itself too.
   [ "$BASHPID" = "$$" ] || kill -TERM "$$"
-  h_fail "h_free_port: the kernel gave only ports this test already has"
+  h_fail "h_free_port: the kernel gave only ports running tests already have"
 }
 
 # ------------------------------------------------------------------ processes

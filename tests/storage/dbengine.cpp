@@ -687,7 +687,18 @@ TEST_CASE("dbengine: run_query reads the tier whose resolution fits") {
     CHECK(res.view_update_every % 60 == 0);
     CHECK(res.db_points_read <= day / 60);
   }
+  SUBCASE("2 rows over 120 s: tier 0 (tier 1 holds one point there)") {
+    req.after = T + 36001;
+    req.before = T + 36120;
+    req.points = 2;
+    CHECK(run_query(*db, {h}, req, now).tier == 0);
+    req.points = 1;
+    CHECK(run_query(*db, {h}, req, now).tier == 1);
+  }
   SUBCASE("24 rows of an hour: tier 2, averages, the gap is null") {
+    // Tier 2 holds 24 points in before − after only from 86,400 s on
+    // (86,399 s has 23: tier 1 then, as 1.37.1 weighs it).
+    req.after = -day - 1;
     req.points = 24;
     auto res = run_query(*db, {h}, req, now);
     CHECK(res.tier == 2);
