@@ -162,10 +162,10 @@ print(f"window [{after}, {before}], update_every {seen_ue}: {calls} queries, "
 # (docs/storage.md "Each dimension's tier"). A pair of answers counts only
 # when both parents held the same newest point before and after it;
 # otherwise it is asked again. A pair that differs is asked again with the
-# next newest point, twice: for one update_every after a tier-1 bucket ends,
-# tributary has stored it and Netdata not yet (it closes a bucket one point
-# later; known, docs/storage.md), which changes the plan of a young host.
-# A difference of the query itself stays.
+# next newest point, twice (tributary used to close a tier-1 bucket one
+# point before Netdata, which changed the plan of a young host for one
+# update_every; it cuts buckets as 1.37.1 now, and runs since ask nothing
+# again: the count is printed). A difference of the query itself stays.
 def newest(host, chart):
     return [get(p, f"/host/{host}/api/v1/charts")["charts"][chart]["last_entry"]
             for p in ports]
