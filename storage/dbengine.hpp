@@ -147,6 +147,10 @@ private:
     /// The bucket being aggregated (tiers 1+).
     storage_point acc;
     bool acc_open = false;
+    /// Tier 1: a page the killed process wrote after the journal's last
+    /// flush sums the points up to this bucket end; sent again (tier 0
+    /// lost them), they are not summed twice.
+    int64_t summed_until_s = 0;
   };
 
   struct dim_state {
@@ -197,8 +201,6 @@ private:
   void trim_written(uint32_t id, bool tiers);
   int64_t bucket_seconds(const dim_state& d, size_t tier) const noexcept;
   void aggregate(uint32_t id, size_t tier, const storage_point& p);
-  /// End of the newest bucket a tier 1+ holds outside `acc`, or 0.
-  static int64_t stored_end(const tier_data& t) noexcept;
   void close_bucket(uint32_t id, size_t tier);
   error write_page(uint32_t id, size_t tier, bool retry = false);
   error write_metadata();

@@ -201,6 +201,7 @@ void dbengine::replay_journal() {
       if (t.pages.empty() || !t.acc_open || t.acc.end_s > t.pages.back().last_s)
         continue;
       t.acc_open = false;
+      t.summed_until_s = t.pages.back().last_s;
       if (t.acc.count > 0 && tier + 1 < tiers_)
         aggregate(id, tier + 1, t.acc);
     }

@@ -81,7 +81,7 @@ void dbengine::aggregate(uint32_t id, size_t tier, const storage_point& p) {
     auto start = p.end_s - d.ue;
     if (t.acc_open && start > t.acc.end_s)
       close_bucket(id, tier);
-    if (!t.acc_open && start <= stored_end(t))
+    if (!t.acc_open && start <= t.summed_until_s)
       return; // summed into a stored bucket before a crash lost it in tier 0
     end = t.acc_open ? t.acc.end_s : (p.end_s / len + 1) * len;
   } else {
@@ -99,12 +99,6 @@ void dbengine::aggregate(uint32_t id, size_t tier, const storage_point& p) {
     t.acc_open = true;
   }
   merge(t.acc, p);
-}
-
-int64_t dbengine::stored_end(const tier_data& t) noexcept {
-  if (!t.open_tier.empty())
-    return t.open_tier.back_end();
-  return t.pages.empty() ? 0 : t.pages.back().last_s;
 }
 
 void dbengine::close_bucket(uint32_t id, size_t tier) {

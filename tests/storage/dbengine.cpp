@@ -253,6 +253,26 @@ TEST_CASE("dbengine: tiers 1 and 2 keep aggregates per minute and hour") {
   CHECK(last[0].sum == 3);
 }
 
+TEST_CASE("dbengine: without a journal a minute cut by a restart goes on "
+          "after it") {
+  fixture f;
+  f.opts.journal = false;
+  auto db = f.open();
+  auto h = db->add_dimension({{"a.b", "c"}, "", "", 1});
+  for (int64_t i = 1; i <= 90; ++i)
+    db->append(h, sample::of(T + i, 1));
+  REQUIRE_FALSE(db->close()); // writes the minute's 62..90 as it is
+  db = f.open();
+  h = db->find({"a.b", "c"});
+  for (int64_t i = 91; i <= 125; ++i)
+    db->append(h, sample::of(T + i, 1));
+  // Stored twice (62..90, then 91..121) and merged by the query.
+  auto m = db->query_tier(h, 1, T + 120, T + 120);
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].count == 60);
+  CHECK(m[0].sum == 60);
+}
+
 TEST_CASE("dbengine: a flipped byte skips one page and names it") {
   fixture f;
   f.fill(1000);
