@@ -129,9 +129,9 @@ TEST_CASE("data parameters are read as 1.37.1 reads them") {
 }
 
 TEST_CASE("tier= is read as 1.37.1 reads it: its leading digits") {
-  for (auto [text, tier] : {std::pair{"1", 1}, std::pair{"2x", 2},
-                            std::pair{"-1", 0}, std::pair{"x", 0},
-                            std::pair{"99999999999999999999", 1000}}) {
+  for (auto [text, tier] :
+       {std::pair{"1", 1}, std::pair{"2x", 2}, std::pair{"-1", 0},
+        std::pair{"x", 0}, std::pair{"99999999999999999999", 1000}}) {
     CAPTURE(text);
     data_query q;
     REQUIRE(api::parse_data_query({{"chart", "a.b"}, {"tier", text}}, q));
